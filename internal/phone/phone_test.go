@@ -1,0 +1,37 @@
+package phone
+
+import "testing"
+
+func TestNormalize(t *testing.T) {
+	tests := []struct {
+		in, want string
+		ok       bool
+	}{
+		{"(555) 010-0123", "+15550100123", true},
+		{"555.010.0123", "+15550100123", true},
+		{"1-555-010-0123", "+15550100123", true},
+		{"+1 555 010 0123", "+15550100123", true},
+		{"555-010-0123 x12", "+15550100123", true},
+		{"+44 20 7946 0958", "+442079460958", true},
+		{"  5550100123 ", "+15550100123", true},
+		{"", "", false},
+		{"010-0123", "", false},
+		{"call me", "", false},
+		{"+0123456789", "", false},
+	}
+	for _, tt := range tests {
+		got, err := Normalize(tt.in)
+		if (err == nil) != tt.ok || got != tt.want {
+			t.Errorf("Normalize(%q) = %q, %v; want %q, ok=%v", tt.in, got, err, tt.want, tt.ok)
+		}
+	}
+}
+
+func TestMask(t *testing.T) {
+	if got := Mask("+15550100123"); got != "+155******23" {
+		t.Errorf("Mask = %q", got)
+	}
+	if got := Mask("123"); got != "***" {
+		t.Errorf("Mask short = %q", got)
+	}
+}
