@@ -1,0 +1,130 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"strings"
+	"text/template"
+
+	"github.com/frontdesk/frontdesk/ent/member"
+	"github.com/frontdesk/frontdesk/ent/practice"
+	"github.com/frontdesk/frontdesk/internal/clock"
+	"github.com/frontdesk/frontdesk/internal/config"
+	"github.com/frontdesk/frontdesk/internal/database"
+	"github.com/frontdesk/frontdesk/internal/devauth"
+	"github.com/frontdesk/frontdesk/internal/tenant"
+)
+
+// The demo practice of dev mode (ARCHITECTURE.md, "Dev mode").
+const (
+	demoPracticeID   = "prac_demo"
+	demoPracticeName = "Bright Smile Dental"
+	demoTimeZone     = "America/New_York"
+)
+
+// seedDemo creates the demo practice with the dev user as its owner, once.
+func seedDemo(ctx context.Context, db *database.DB, clk clock.Clock) error {
+	ctx = tenant.Unscoped(ctx)
+	return db.InTx(ctx, func(ctx context.Context) error {
+		c := db.Client(ctx)
+		exists, err := c.Practice.Query().Where(practice.ID(demoPracticeID)).Exist(ctx)
+		if err != nil || exists {
+			return err
+		}
+		if err := c.Practice.Create().
+			SetID(demoPracticeID).
+			SetName(demoPracticeName).
+			SetTimeZone(demoTimeZone).
+			SetFrontDeskNumber("+15555550199").
+			Exec(ctx); err != nil {
+			return fmt.Errorf("dev: seed demo practice: %w", err)
+		}
+		return c.Member.Create().
+			SetPracticeID(demoPracticeID).
+			SetSubject(devauth.Subject(devauth.DefaultEmail)).
+			SetEmail(devauth.DefaultEmail).
+			SetRole(member.RoleOWNER).
+			SetJoinedAt(clk.Now()).
+			Exec(ctx)
+	})
+}
+
+var banner = template.Must(template.New("banner").Parse(`
+frontdesk dev mode — nothing here is secret; never use these values in production.
+
+  GraphiQL      {{.URL}}/   (signed in as {{.Email}} automatically)
+  GraphQL       {{.URL}}/graphql
+  Demo practice {{.PracticeName}} ({{.PracticeID}}), time zone {{.TimeZone}}
+  Dev token     {{.Token}}
+                (more: frontdesk dev-token [--email E] [--admin])
+  Webhook secrets  Vapi: {{.VapiSecret}}   Twilio auth token: {{.TwilioToken}}
+
+Try it:
+  curl -s {{.URL}}/graphql -H 'Authorization: Bearer {{.Token}}' \
+    -H 'Content-Type: application/json' -d '{"query":"{ viewer { email memberships { role practice { id name } } } }"}'
+
+`))
+
+func printDevBanner(w io.Writer, cfg *config.Config, dev *devauth.Issuer, addr net.Addr) error {
+	tok, err := dev.Mint(devauth.Token{Email: devauth.DefaultEmail})
+	if err != nil {
+		return err
+	}
+	return banner.Execute(w, map[string]string{
+		"URL":          localURL(cfg.PublicURL, addr),
+		"Email":        devauth.DefaultEmail,
+		"PracticeName": demoPracticeName,
+		"PracticeID":   demoPracticeID,
+		"TimeZone":     demoTimeZone,
+		"Token":        tok,
+		"VapiSecret":   cfg.VapiWebhookSecret,
+		"TwilioToken":  cfg.TwilioAuthToken,
+	})
+}
+
+// localURL is the public URL, unless it is the default and the server
+// listens elsewhere (FRONTDESK_ADDR=:9090): then the URL that reaches it.
+func localURL(public string, addr net.Addr) string {
+	if public != "http://localhost:8080" {
+		return public
+	}
+	_, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return public
+	}
+	return "http://localhost:" + port
+}
+
+func devToken(args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("frontdesk dev-token", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	email := fs.String("email", devauth.DefaultEmail, "whom the token is for")
+	admin := fs.Bool("admin", false, "put the user in the admin group (FRONTDESK_ADMIN_GROUP)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, err := config.Load(nil, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	if !cfg.Dev {
+		return fmt.Errorf("dev-token works in dev mode only: set FRONTDESK_DEV=1 (the server trusts dev tokens only then)")
+	}
+	dev, err := devauth.Load(cfg.DataDir, cfg.PublicURL)
+	if err != nil {
+		return fmt.Errorf("FRONTDESK_DATA_DIR: %w", err)
+	}
+	t := devauth.Token{Email: strings.TrimSpace(*email)}
+	if *admin {
+		t.Groups = []string{cfg.AdminGroup}
+	}
+	tok, err := dev.Mint(t)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, tok)
+	return nil
+}

@@ -1,0 +1,160 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/frontdesk/frontdesk/graph"
+	"github.com/frontdesk/frontdesk/graph/graphiql"
+	"github.com/frontdesk/frontdesk/internal/auth"
+	"github.com/frontdesk/frontdesk/internal/clock"
+	"github.com/frontdesk/frontdesk/internal/config"
+	"github.com/frontdesk/frontdesk/internal/database"
+	"github.com/frontdesk/frontdesk/internal/devauth"
+	"github.com/frontdesk/frontdesk/internal/logging"
+	"github.com/frontdesk/frontdesk/internal/practice"
+	"github.com/frontdesk/frontdesk/internal/secrets"
+	"github.com/frontdesk/frontdesk/internal/server"
+)
+
+func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, err := config.Load(args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	if err := cfg.Check(); err != nil {
+		return err
+	}
+	log := logging.New(stderr, slog.LevelInfo)
+	clk := clock.Real{}
+
+	db, err := database.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return fmt.Errorf("FRONTDESK_DATABASE_URL: %w", err)
+	}
+	defer db.Close()
+	box, err := secrets.New(cfg.SecretKey)
+	if err != nil {
+		return fmt.Errorf("FRONTDESK_SECRET_KEY: %w", err)
+	}
+	_ = box // PMS and API secrets are sealed with it (PMS issue).
+
+	// Sign-in: Cognito when configured; in dev mode also the built-in issuer,
+	// verified by the same go-oidc path.
+	var issuers []auth.Issuer
+	if cfg.CognitoIssuer != "" {
+		issuers = append(issuers, auth.Issuer{URL: cfg.CognitoIssuer, ClientID: cfg.CognitoClientID})
+	}
+	var dev *devauth.Issuer
+	if cfg.Dev {
+		if dev, err = devauth.Load(cfg.DataDir, cfg.PublicURL); err != nil {
+			return fmt.Errorf("FRONTDESK_DATA_DIR: %w", err)
+		}
+		issuers = append(issuers, auth.Issuer{URL: dev.URL, ClientID: dev.ClientID, KeySet: dev.KeySet()})
+	}
+	practices := practice.New(db, clk)
+	authn := &auth.Authenticator{
+		Verifier:   auth.NewVerifier(context.WithoutCancel(ctx), clk.Now, issuers...),
+		Viewers:    practices,
+		AdminGroup: cfg.AdminGroup,
+		Logger:     log,
+	}
+
+	resolver := &graph.Resolver{DB: db, Svc: graph.Services{Practice: practices}}
+	gql := authn.Middleware(graph.NewHandler(graph.Config{Resolver: resolver, Auth: authn, Logger: log}))
+
+	var ready atomic.Bool
+	routes := server.Routes{
+		GraphQL:        gql,
+		GraphiQL:       graphiql.Handler("/graphql", devHeaders(dev)),
+		GraphiQLAssets: graphiql.Assets(),
+		AssetsPrefix:   graphiql.AssetsPrefix,
+		Ready: func(ctx context.Context) error {
+			if !ready.Load() {
+				return fmt.Errorf("starting: migrations not applied yet")
+			}
+			return db.Ping(ctx)
+		},
+	}
+	if dev != nil {
+		routes.DevIssuer, routes.DevIssuerPath = dev.Handler(), devauth.Path
+	}
+	srv := server.New(log, prometheus.NewRegistry(), routes)
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("FRONTDESK_ADDR: %w", err)
+	}
+	// Serve liveness at once; readiness waits for the migrations.
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ctx, ln, cfg.ShutdownTimeout) }()
+
+	if err := db.Migrate(ctx); err != nil {
+		return err
+	}
+	if cfg.Dev {
+		if err := seedDemo(ctx, db, clk); err != nil {
+			return err
+		}
+		if err := printDevBanner(stdout, cfg, dev, ln.Addr()); err != nil {
+			return err
+		}
+	}
+	ready.Store(true)
+	log.Info("serving", "addr", ln.Addr().String(), "dev", cfg.Dev)
+	fmt.Fprintf(stdout, "frontdesk: listening on %s\n", ln.Addr())
+
+	err = <-served
+	log.Info("stopped")
+	return err
+}
+
+// devHeaders makes GraphiQL send a fresh dev token with every request, so
+// nobody pastes one; outside dev mode the page sends nothing extra.
+func devHeaders(dev *devauth.Issuer) func(*http.Request) map[string]string {
+	if dev == nil {
+		return nil
+	}
+	return func(*http.Request) map[string]string {
+		tok, err := dev.Mint(devauth.Token{Email: devauth.DefaultEmail, TTL: 12 * time.Hour})
+		if err != nil {
+			return nil
+		}
+		return map[string]string{"Authorization": "Bearer " + tok}
+	}
+}
+
+func migrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, err := config.Load(args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	db, err := database.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return fmt.Errorf("FRONTDESK_DATABASE_URL: %w", err)
+	}
+	defer db.Close()
+	pending, err := db.Pending(ctx)
+	if err != nil {
+		return err
+	}
+	if err := db.Migrate(ctx); err != nil {
+		return err
+	}
+	if len(pending) == 0 {
+		fmt.Fprintln(stdout, "frontdesk: database is up to date")
+		return nil
+	}
+	for _, p := range pending {
+		fmt.Fprintln(stdout, "frontdesk: applied", p)
+	}
+	return nil
+}

@@ -1,0 +1,64 @@
+package schema
+
+import (
+	"time"
+
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/field"
+
+	"github.com/frontdesk/frontdesk/internal/phone"
+)
+
+// Practice is a dental practice: the tenant every other row belongs to.
+type Practice struct{ ent.Schema }
+
+// Mixin of the Practice.
+func (Practice) Mixin() []ent.Mixin {
+	return []ent.Mixin{IDMixin{Prefix: "prac"}, TimeMixin{}}
+}
+
+// Fields of the Practice.
+func (Practice) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("name").
+			NotEmpty().
+			MaxLen(120).
+			Annotations(entgql.OrderField("NAME")),
+		field.String("time_zone").
+			Comment("IANA zone: every wall-clock question about the practice is answered in it").
+			Validate(validZone),
+		field.String("front_desk_number").
+			Optional().
+			Comment("E.164 number calls are transferred to when a person is needed").
+			Validate(validE164),
+	}
+}
+
+// Annotations of the Practice.
+func (Practice) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		entgql.QueryField(),
+		entgql.RelayConnection(),
+		entgql.Skip(entgql.SkipWhereInput),
+		entgql.Mutations(entgql.MutationCreate(), entgql.MutationUpdate()),
+	}
+}
+
+func validZone(s string) error {
+	if s == "" || s == "Local" {
+		return errInvalidZone
+	}
+	if _, err := time.LoadLocation(s); err != nil {
+		return errInvalidZone
+	}
+	return nil
+}
+
+func validE164(s string) error {
+	if n, err := phone.Normalize(s); err != nil || n != s {
+		return errInvalidE164
+	}
+	return nil
+}

@@ -1,0 +1,68 @@
+package graph
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"entgo.io/contrib/entgql"
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/coder/websocket"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/frontdesk/frontdesk/graph/generated"
+	"github.com/frontdesk/frontdesk/internal/auth"
+	"github.com/frontdesk/frontdesk/internal/tenant"
+)
+
+// ComplexityLimit bounds what one query may ask for; a page of 100 records
+// with a few nested edges fits.
+const ComplexityLimit = 2000
+
+// Config is what the GraphQL server needs.
+type Config struct {
+	Resolver *Resolver
+	Auth     *auth.Authenticator
+	Logger   *slog.Logger
+}
+
+// NewHandler returns the GraphQL endpoint: POST and GET queries, and
+// subscriptions over websocket. It expects requests already signed in by
+// auth.Middleware (websockets sign in with their connection_init payload).
+func NewHandler(c Config) http.Handler {
+	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: c.Resolver}))
+	srv.AddTransport(transport.Websocket{
+		KeepAlivePingInterval: 10 * time.Second,
+		Implementation: transport.CoderWebsocketImplementation{AcceptOptions: websocket.AcceptOptions{
+			// The dashboard is served from its own origin. The token travels
+			// in the connection_init payload, not a cookie, so a cross-site
+			// page gains nothing from opening the socket.
+			InsecureSkipVerify: true,
+		}},
+		InitFunc: func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+			v, err := c.Auth.Authenticate(ctx, p.Authorization(), p.GetString(auth.PracticeHeader))
+			if err != nil {
+				return ctx, nil, err
+			}
+			return tenant.NewContext(ctx, v), nil, nil
+		},
+	})
+	srv.AddTransport(transport.Options{})
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.POST{})
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.Use(extension.Introspection{})
+	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
+	srv.Use(extension.FixedComplexityLimit(ComplexityLimit))
+	srv.Use(entgql.Transactioner{TxOpener: entgql.TxOpenerFunc(c.Resolver.DB.OpenTx)})
+	srv.SetErrorPresenter(errorPresenter(c.Logger))
+	srv.SetRecoverFunc(recoverFunc(c.Logger))
+	return srv
+}
+
+var _ graphql.ExecutableSchema = generated.NewExecutableSchema(generated.Config{})

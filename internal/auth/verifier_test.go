@@ -1,0 +1,124 @@
+package auth_test
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"encoding/base64"
+	"errors"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coreos/go-oidc/v3/oidc"
+	"github.com/coreos/go-oidc/v3/oidc/oidctest"
+
+	"github.com/frontdesk/frontdesk/internal/auth"
+	"github.com/frontdesk/frontdesk/internal/auth/authtest"
+	"github.com/frontdesk/frontdesk/internal/devauth"
+)
+
+func TestVerify(t *testing.T) {
+	iss := authtest.New(t)
+	other := authtest.New(t)
+	v := auth.NewVerifier(context.Background(), nil, auth.Issuer{URL: iss.URL, ClientID: authtest.ClientID})
+	user := authtest.User{Subject: "11111111-2222-3333-4444-555555555555", Email: "Ann@Example.com", Groups: []string{"admin"}}
+	otherKey, _ := rsa.GenerateKey(rand.Reader, 2048)
+
+	hs256 := func() string {
+		// A token "signed" with HS256 using the public issuer URL as key:
+		// the classic algorithm-confusion attempt.
+		h := base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"HS256","typ":"JWT","kid":"test-key"}`))
+		p := base64.RawURLEncoding.EncodeToString([]byte(`{"iss":"` + iss.URL + `","sub":"x","aud":"` + authtest.ClientID + `","token_use":"id","exp":` + itoa(time.Now().Add(time.Hour).Unix()) + `}`))
+		return h + "." + p + ".c2ln"
+	}
+
+	tests := []struct {
+		name, token, reason string
+	}{
+		{"id token", iss.IDToken(user, nil), ""},
+		{"access token", iss.AccessToken(user, nil), ""},
+		{"untrusted issuer", other.IDToken(user, nil), "token from an untrusted issuer"},
+		{"id token for another client", iss.IDToken(user, map[string]any{"aud": "someone-else"}), "ID token is for another app client"},
+		{"access token for another client", iss.AccessToken(user, map[string]any{"client_id": "someone-else"}), "access token is for another app client"},
+		{"access token with only an aud", iss.AccessToken(user, map[string]any{"client_id": nil, "aud": authtest.ClientID}), "access token is for another app client"},
+		{"no token_use", iss.IDToken(user, map[string]any{"token_use": nil}), "token_use must be id or access"},
+		{"refresh token_use", iss.IDToken(user, map[string]any{"token_use": "refresh"}), "token_use must be id or access"},
+		{"expired", iss.IDToken(user, map[string]any{"exp": time.Now().Add(-time.Minute).Unix()}), "token expired"},
+		{"signed by another key", oidctest.SignIDToken(otherKey, "test-key", oidc.RS256, `{"iss":"`+iss.URL+`","sub":"x","aud":"`+authtest.ClientID+`","token_use":"id","exp":`+itoa(time.Now().Add(time.Hour).Unix())+`}`), "token signature is invalid"},
+		{"HS256", hs256(), "token signed with an unsupported algorithm"},
+		{"not a JWT", "abc.def", "malformed token"},
+		{"garbage payload", "a.!!!.c", "malformed token"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			id, err := v.Verify(context.Background(), tt.token)
+			if tt.reason == "" {
+				if err != nil {
+					t.Fatalf("Verify: %v", err)
+				}
+				if id.Subject != user.Subject || len(id.Groups) != 1 {
+					t.Fatalf("identity = %+v", id)
+				}
+				return
+			}
+			var rejected *auth.Error
+			if !errors.As(err, &rejected) || rejected.Reason != tt.reason {
+				t.Fatalf("Verify = %v, want reason %q", err, tt.reason)
+			}
+		})
+	}
+}
+
+func TestVerifyIDTokenEmail(t *testing.T) {
+	iss := authtest.New(t)
+	v := auth.NewVerifier(context.Background(), nil, auth.Issuer{URL: iss.URL, ClientID: authtest.ClientID})
+	id, err := v.Verify(context.Background(), iss.IDToken(authtest.User{Subject: "s", Email: "Ann@Example.com"}, map[string]any{"email_verified": "true"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id.Email != "ann@example.com" || !id.EmailVerified || id.TokenUse != "id" {
+		t.Fatalf("identity = %+v", id)
+	}
+	id, _ = v.Verify(context.Background(), iss.IDToken(authtest.User{Subject: "s", Email: "a@b.c"}, map[string]any{"email_verified": false}))
+	if id.EmailVerified {
+		t.Fatal("unverified email reported verified")
+	}
+}
+
+func TestIssuerUnreachable(t *testing.T) {
+	// The issuer URL is trusted but nothing answers there.
+	v := auth.NewVerifier(context.Background(), nil, auth.Issuer{URL: "http://127.0.0.1:1", ClientID: "c"})
+	iss := authtest.New(t)
+	tok := iss.Sign(map[string]any{"iss": "http://127.0.0.1:1", "sub": "x", "exp": time.Now().Add(time.Hour).Unix()})
+	_, err := v.Verify(context.Background(), tok)
+	if !errors.Is(err, auth.ErrIssuerUnavailable) {
+		t.Fatalf("Verify = %v, want ErrIssuerUnavailable", err)
+	}
+}
+
+func TestDevIssuerThroughTheSameVerifier(t *testing.T) {
+	dev, err := devauth.Load(t.TempDir(), "http://localhost:8080")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := auth.NewVerifier(context.Background(), nil, auth.Issuer{URL: dev.URL, ClientID: dev.ClientID, KeySet: dev.KeySet()})
+	tok, err := dev.Mint(devauth.Token{Email: "dev@frontdesk.local", Groups: []string{"admin"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := v.Verify(context.Background(), tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id.Subject != devauth.Subject("dev@frontdesk.local") || id.Email != "dev@frontdesk.local" || id.Groups[0] != "admin" {
+		t.Fatalf("identity = %+v", id)
+	}
+	expired, _ := dev.Mint(devauth.Token{Now: time.Now().Add(-24 * time.Hour), TTL: time.Hour})
+	if _, err := v.Verify(context.Background(), expired); err == nil || !strings.Contains(err.Error(), "expired") {
+		t.Fatalf("expired dev token: %v", err)
+	}
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -1,0 +1,208 @@
+// Package config reads frontdesk's configuration from the environment, each
+// variable also a flag of `frontdesk serve`, and refuses a bad one with one
+// line naming the variable and the fix.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/frontdesk/frontdesk/internal/secrets"
+)
+
+// Dev-mode defaults: printed at start, never accepted outside dev mode.
+const (
+	DevVapiWebhookSecret = "dev-vapi-secret"
+	DevTwilioAuthToken   = "dev-twilio-token"
+)
+
+// Config is frontdesk's configuration.
+type Config struct {
+	Addr        string
+	DatabaseURL string
+	PublicURL   string
+	DataDir     string
+	SecretKey   []byte
+	Dev         bool
+
+	CognitoIssuer   string
+	CognitoClientID string
+	AdminGroup      string
+
+	SikkaAppID   string
+	SikkaAppKey  string
+	SikkaBaseURL string
+
+	VapiAPIKey            string
+	VapiBaseURL           string
+	VapiWebhookSecret     string
+	VapiWebhookHMACSecret string
+
+	TwilioAccountSID string
+	TwilioAuthToken  string
+	TwilioBaseURL    string
+
+	ShutdownTimeout time.Duration
+}
+
+type setting struct {
+	env, flag, def, usage string
+	dst                   *string
+}
+
+func (c *Config) settings(raw map[string]*string) []setting {
+	s := func(env, flagName, def, usage string) setting {
+		v := new(string)
+		raw[env] = v
+		return setting{env, flagName, def, usage, v}
+	}
+	return []setting{
+		s("FRONTDESK_ADDR", "addr", ":8080", "listen address"),
+		s("FRONTDESK_DATABASE_URL", "database-url", "sqlite://./frontdesk.db", "sqlite://PATH or postgres://USER@HOST/DB"),
+		s("FRONTDESK_PUBLIC_URL", "public-url", "http://localhost:8080", "the URL Twilio and Vapi reach this server at"),
+		s("FRONTDESK_DATA_DIR", "data-dir", "./.frontdesk", "where dev mode keeps its keys"),
+		s("FRONTDESK_SECRET_KEY", "secret-key", "", "base64 32-byte key that encrypts secrets at rest (dev: generated into the data dir)"),
+		s("FRONTDESK_DEV", "dev", "0", "1 for dev mode: demo practice, dev sign-in, dev webhook secrets"),
+		s("COGNITO_ISSUER", "cognito-issuer", "", "https://cognito-idp.REGION.amazonaws.com/POOL_ID (any OIDC issuer)"),
+		s("COGNITO_CLIENT_ID", "cognito-client-id", "", "the Cognito app client id"),
+		s("FRONTDESK_ADMIN_GROUP", "admin-group", "admin", "Cognito group whose members may act on every practice"),
+		s("SIKKA_APP_ID", "sikka-app-id", "", "Sikka application id"),
+		s("SIKKA_APP_KEY", "sikka-app-key", "", "Sikka application key"),
+		s("SIKKA_BASE_URL", "sikka-base-url", "https://api.sikkasoft.com/v4", "Sikka API base URL"),
+		s("VAPI_API_KEY", "vapi-api-key", "", "Vapi private API key"),
+		s("VAPI_BASE_URL", "vapi-base-url", "https://api.vapi.ai", "Vapi API base URL"),
+		s("VAPI_WEBHOOK_SECRET", "vapi-webhook-secret", "", "secret Vapi sends as X-Vapi-Secret or Authorization: Bearer"),
+		s("VAPI_WEBHOOK_HMAC_SECRET", "vapi-webhook-hmac-secret", "", "when set, Vapi webhooks must carry an HMAC x-signature"),
+		s("TWILIO_ACCOUNT_SID", "twilio-account-sid", "", "Twilio account SID"),
+		s("TWILIO_AUTH_TOKEN", "twilio-auth-token", "", "Twilio auth token (REST and webhook signatures)"),
+		s("TWILIO_BASE_URL", "twilio-base-url", "https://api.twilio.com", "Twilio API base URL"),
+		s("FRONTDESK_SHUTDOWN_TIMEOUT", "shutdown-timeout", "30s", "how long in-flight requests and jobs get to finish on SIGTERM"),
+	}
+}
+
+// Load reads the environment, then the flags in args (which win). It checks
+// the form of each value; Check adds what `serve` requires.
+func Load(args []string, getenv func(string) string, stderr io.Writer) (*Config, error) {
+	c := &Config{}
+	raw := map[string]*string{}
+	fs := flag.NewFlagSet("frontdesk serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	for _, s := range c.settings(raw) {
+		def := s.def
+		if v := getenv(s.env); v != "" {
+			def = v
+		}
+		fs.StringVar(s.dst, s.flag, def, s.usage+" ("+s.env+")")
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	get := func(env string) string { return strings.TrimSpace(*raw[env]) }
+
+	c.Addr = get("FRONTDESK_ADDR")
+	c.DatabaseURL = get("FRONTDESK_DATABASE_URL")
+	c.PublicURL = strings.TrimRight(get("FRONTDESK_PUBLIC_URL"), "/")
+	c.DataDir = get("FRONTDESK_DATA_DIR")
+	c.CognitoIssuer = strings.TrimRight(get("COGNITO_ISSUER"), "/")
+	c.CognitoClientID = get("COGNITO_CLIENT_ID")
+	c.AdminGroup = get("FRONTDESK_ADMIN_GROUP")
+	c.SikkaAppID, c.SikkaAppKey = get("SIKKA_APP_ID"), get("SIKKA_APP_KEY")
+	c.SikkaBaseURL = strings.TrimRight(get("SIKKA_BASE_URL"), "/")
+	c.VapiAPIKey, c.VapiBaseURL = get("VAPI_API_KEY"), strings.TrimRight(get("VAPI_BASE_URL"), "/")
+	c.VapiWebhookSecret, c.VapiWebhookHMACSecret = get("VAPI_WEBHOOK_SECRET"), get("VAPI_WEBHOOK_HMAC_SECRET")
+	c.TwilioAccountSID, c.TwilioAuthToken = get("TWILIO_ACCOUNT_SID"), get("TWILIO_AUTH_TOKEN")
+	c.TwilioBaseURL = strings.TrimRight(get("TWILIO_BASE_URL"), "/")
+
+	switch get("FRONTDESK_DEV") {
+	case "1", "true", "yes":
+		c.Dev = true
+	case "0", "false", "no", "":
+	default:
+		return nil, errors.New("FRONTDESK_DEV must be 1 or 0")
+	}
+	d, err := time.ParseDuration(get("FRONTDESK_SHUTDOWN_TIMEOUT"))
+	if err != nil || d <= 0 {
+		return nil, errors.New("FRONTDESK_SHUTDOWN_TIMEOUT must be a duration such as 30s")
+	}
+	c.ShutdownTimeout = d
+
+	for env, v := range map[string]string{
+		"FRONTDESK_PUBLIC_URL": c.PublicURL, "SIKKA_BASE_URL": c.SikkaBaseURL,
+		"VAPI_BASE_URL": c.VapiBaseURL, "TWILIO_BASE_URL": c.TwilioBaseURL,
+	} {
+		if err := checkURL(v); err != nil {
+			return nil, fmt.Errorf("%s %v", env, err)
+		}
+	}
+	if c.CognitoIssuer != "" {
+		if err := checkURL(c.CognitoIssuer); err != nil {
+			return nil, fmt.Errorf("COGNITO_ISSUER %v: use https://cognito-idp.REGION.amazonaws.com/POOL_ID", err)
+		}
+	}
+	if !strings.Contains(c.DatabaseURL, "://") {
+		return nil, fmt.Errorf("FRONTDESK_DATABASE_URL %q is not a URL: use sqlite://PATH or postgres://USER@HOST/DB", c.DatabaseURL)
+	}
+	if k := get("FRONTDESK_SECRET_KEY"); k != "" {
+		key, err := secrets.ParseKey(k)
+		if err != nil {
+			return nil, fmt.Errorf("FRONTDESK_SECRET_KEY %v: make one with `head -c 32 /dev/urandom | base64`", err)
+		}
+		c.SecretKey = key
+	}
+	return c, nil
+}
+
+// Check completes the configuration for `serve`: outside dev mode every
+// secret must be given; in dev mode the missing ones get dev values.
+func (c *Config) Check() error {
+	if c.Dev {
+		if c.SecretKey == nil {
+			key, err := secrets.LoadOrCreateKeyFile(filepath.Join(c.DataDir, "secret.key"))
+			if err != nil {
+				return fmt.Errorf("FRONTDESK_DATA_DIR: %v", err)
+			}
+			c.SecretKey = key
+		}
+		if c.VapiWebhookSecret == "" {
+			c.VapiWebhookSecret = DevVapiWebhookSecret
+		}
+		if c.TwilioAuthToken == "" {
+			c.TwilioAuthToken = DevTwilioAuthToken
+		}
+		return nil
+	}
+	switch {
+	case c.SecretKey == nil:
+		return errors.New("FRONTDESK_SECRET_KEY is required outside dev mode: make one with `head -c 32 /dev/urandom | base64` and keep it safe (it decrypts the stored PMS keys)")
+	case c.CognitoIssuer == "":
+		return errors.New("COGNITO_ISSUER is required outside dev mode: set it to https://cognito-idp.REGION.amazonaws.com/POOL_ID (or run with FRONTDESK_DEV=1)")
+	case c.CognitoClientID == "":
+		return errors.New("COGNITO_CLIENT_ID is required outside dev mode: set it to the Cognito app client id")
+	}
+	for _, dev := range []struct{ env, got, devValue string }{
+		{"VAPI_WEBHOOK_SECRET", c.VapiWebhookSecret, DevVapiWebhookSecret},
+		{"TWILIO_AUTH_TOKEN", c.TwilioAuthToken, DevTwilioAuthToken},
+	} {
+		if dev.got == dev.devValue {
+			return fmt.Errorf("%s is the public dev value: set a real secret outside dev mode", dev.env)
+		}
+	}
+	return nil
+}
+
+func checkURL(s string) error {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("%q is not an http(s) URL", s)
+	}
+	return nil
+}

@@ -1,0 +1,137 @@
+// Package database opens frontdesk's one database — an embedded SQLite file
+// or a PostgreSQL server, chosen by URL — and gives the rest of the code an
+// ent client and transactions that river jobs can join.
+package database
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
+	_ "github.com/mattn/go-sqlite3"    // registers "sqlite3"
+
+	"github.com/frontdesk/frontdesk/ent"
+	_ "github.com/frontdesk/frontdesk/ent/runtime" // schema hooks and privacy policies
+)
+
+// DB is an open database.
+type DB struct {
+	SQL     *sql.DB
+	Dialect string // dialect.SQLite or dialect.Postgres
+	ent     *ent.Client
+}
+
+// Open opens the database at rawURL: "sqlite://PATH" (a file, created if
+// missing) or "postgres://..." / "postgresql://...". It does not migrate.
+func Open(ctx context.Context, rawURL string) (*DB, error) {
+	scheme, rest, ok := strings.Cut(rawURL, "://")
+	if !ok {
+		return nil, fmt.Errorf("database: %q is not a URL: use sqlite://PATH or postgres://USER@HOST/DB", rawURL)
+	}
+	var (
+		db  *DB
+		err error
+	)
+	switch scheme {
+	case "sqlite", "sqlite3", "file":
+		db, err = openSQLite(rest)
+	case "postgres", "postgresql":
+		db, err = openPostgres(rawURL)
+	default:
+		return nil, fmt.Errorf("database: unsupported scheme %q: use sqlite://PATH or postgres://USER@HOST/DB", scheme)
+	}
+	if err != nil {
+		return nil, err
+	}
+	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := db.SQL.PingContext(pingCtx); err != nil {
+		db.SQL.Close()
+		return nil, fmt.Errorf("database: connect: %w", err)
+	}
+	return db, nil
+}
+
+func openSQLite(path string) (*DB, error) {
+	path, query, _ := strings.Cut(path, "?")
+	if path == "" {
+		return nil, errors.New("database: sqlite URL needs a file path, e.g. sqlite://./frontdesk.db")
+	}
+	if dir := filepath.Dir(path); dir != "." {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, fmt.Errorf("database: create %s: %w", dir, err)
+		}
+	}
+	params, err := url.ParseQuery(query)
+	if err != nil {
+		return nil, fmt.Errorf("database: sqlite URL parameters: %w", err)
+	}
+	// WAL lets readers run beside the writer; foreign keys are off by
+	// default in SQLite; BEGIN IMMEDIATE takes the write lock when a
+	// transaction starts, so two writers queue on the busy timeout instead of
+	// one failing when it upgrades a read lock (the classic SQLITE_BUSY).
+	for k, v := range map[string]string{
+		"_journal_mode": "WAL",
+		"_foreign_keys": "on",
+		"_busy_timeout": "10000",
+		"_txlock":       "immediate",
+		"_synchronous":  "NORMAL",
+	} {
+		if params.Get(k) == "" {
+			params.Set(k, v)
+		}
+	}
+	sqlDB, err := sql.Open("sqlite3", "file:"+path+"?"+params.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("database: open sqlite: %w", err)
+	}
+	// One file, one writer at a time: a few connections serve concurrent
+	// reads; more would only queue on the write lock.
+	sqlDB.SetMaxOpenConns(8)
+	sqlDB.SetMaxIdleConns(8)
+	sqlDB.SetConnMaxIdleTime(0)
+	return newDB(sqlDB, dialect.SQLite), nil
+}
+
+func openPostgres(rawURL string) (*DB, error) {
+	sqlDB, err := sql.Open("pgx", rawURL)
+	if err != nil {
+		return nil, fmt.Errorf("database: open postgres: %w", err)
+	}
+	sqlDB.SetMaxOpenConns(20)
+	sqlDB.SetMaxIdleConns(10)
+	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	return newDB(sqlDB, dialect.Postgres), nil
+}
+
+func newDB(sqlDB *sql.DB, dialectName string) *DB {
+	return &DB{
+		SQL:     sqlDB,
+		Dialect: dialectName,
+		ent:     ent.NewClient(ent.Driver(entsql.OpenDB(dialectName, sqlDB))),
+	}
+}
+
+// Close closes the database.
+func (db *DB) Close() error { return db.SQL.Close() }
+
+// Ping reports whether the database answers.
+func (db *DB) Ping(ctx context.Context) error { return db.SQL.PingContext(ctx) }
+
+// Client returns the ent client for ctx: the transaction's when ctx is inside
+// one (InTx, or a GraphQL mutation), the database's otherwise.
+func (db *DB) Client(ctx context.Context) *ent.Client {
+	if tx := txFromContext(ctx); tx != nil {
+		return tx.client
+	}
+	return db.ent
+}

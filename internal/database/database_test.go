@@ -1,0 +1,112 @@
+package database_test
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/frontdesk/frontdesk/ent"
+	"github.com/frontdesk/frontdesk/internal/database"
+	"github.com/frontdesk/frontdesk/internal/database/dbtest"
+	"github.com/frontdesk/frontdesk/internal/tenant"
+)
+
+func TestOpenRejectsBadURLs(t *testing.T) {
+	for _, u := range []string{"frontdesk.db", "mysql://x", "sqlite://"} {
+		if _, err := database.Open(context.Background(), u); err == nil {
+			t.Errorf("Open(%q) succeeded", u)
+		}
+	}
+}
+
+func TestMigrateIsIdempotentAndConcurrent(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		ctx := context.Background()
+		var wg sync.WaitGroup
+		errs := make(chan error, 3)
+		for range 3 {
+			wg.Add(1)
+			go func() { defer wg.Done(); errs <- db.Migrate(ctx) }()
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Fatalf("Migrate: %v", err)
+			}
+		}
+		pending, err := db.Pending(ctx)
+		if err != nil || len(pending) != 0 {
+			t.Fatalf("Pending = %v, %v; want none", pending, err)
+		}
+	})
+}
+
+func TestPendingOnFreshDatabase(t *testing.T) {
+	ctx := context.Background()
+	db, err := database.Open(ctx, "sqlite://"+filepath.Join(t.TempDir(), "fresh.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	pending, err := db.Pending(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pending) == 0 {
+		t.Fatal("a fresh database reports nothing pending")
+	}
+}
+
+func TestInTx(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		ctx := tenant.Unscoped(context.Background())
+		boom := errors.New("boom")
+		err := db.InTx(ctx, func(ctx context.Context) error {
+			if _, err := db.Client(ctx).Practice.Create().SetName("Rolled Back").SetTimeZone("UTC").Save(ctx); err != nil {
+				return err
+			}
+			return boom
+		})
+		if !errors.Is(err, boom) {
+			t.Fatalf("InTx = %v, want boom", err)
+		}
+		err = db.InTx(ctx, func(ctx context.Context) error {
+			// Nested calls join the outer transaction.
+			return db.InTx(ctx, func(ctx context.Context) error {
+				if ent.FromContext(ctx) != db.Client(ctx) {
+					t.Error("ent.FromContext does not carry the transaction's client")
+				}
+				_, err := db.Client(ctx).Practice.Create().SetName("Kept").SetTimeZone("UTC").Save(ctx)
+				return err
+			})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		names, err := db.Client(ctx).Practice.Query().Select("name").Strings(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(names) != 1 || names[0] != "Kept" {
+			t.Fatalf("practices = %v, want [Kept]", names)
+		}
+	})
+}
+
+func TestInTxRollsBackOnPanic(t *testing.T) {
+	db := dbtest.Open(t)
+	ctx := tenant.Unscoped(context.Background())
+	func() {
+		defer func() { _ = recover() }()
+		_ = db.InTx(ctx, func(ctx context.Context) error {
+			db.Client(ctx).Practice.Create().SetName("Panicked").SetTimeZone("UTC").SaveX(ctx)
+			panic("boom")
+		})
+	}()
+	if n := db.Client(ctx).Practice.Query().CountX(ctx); n != 0 {
+		t.Fatalf("%d practices survived a panic", n)
+	}
+}

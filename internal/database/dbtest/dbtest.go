@@ -1,0 +1,118 @@
+// Package dbtest gives tests real, migrated databases: a SQLite file of their
+// own, and — when FRONTDESK_TEST_POSTGRES_URL is set — a fresh schema on that
+// PostgreSQL server. Nothing is mocked.
+package dbtest
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/frontdesk/frontdesk/internal/database"
+)
+
+// PostgresEnv names the variable holding the test server's URL.
+const PostgresEnv = "FRONTDESK_TEST_POSTGRES_URL"
+
+// Open returns a migrated SQLite database in a temporary directory.
+func Open(t testing.TB) *database.DB {
+	t.Helper()
+	return open(t, "sqlite://"+filepath.Join(t.TempDir(), "test.db"))
+}
+
+// PostgresURL returns the test server's URL, or skips t when it is unset.
+func PostgresURL(t testing.TB) string {
+	t.Helper()
+	u := os.Getenv(PostgresEnv)
+	if u == "" {
+		t.Skipf("%s is not set: skipping the PostgreSQL run (make test-postgres or .ci/run runs it)", PostgresEnv)
+	}
+	return u
+}
+
+var schemaSeq atomic.Int64
+
+// OpenPostgres returns a migrated database in a fresh schema on the test
+// server, dropped when the test ends; it skips when no server is configured.
+// Two calls with the same schema name share it (two "processes").
+func OpenPostgres(t testing.TB) *database.DB {
+	t.Helper()
+	db, _ := OpenPostgresSchema(t, "")
+	return db
+}
+
+// OpenPostgresSchema is OpenPostgres that also returns the URL of the
+// schema, so a test can point a second process at the same data. An empty
+// schema name makes a new one.
+func OpenPostgresSchema(t testing.TB, schema string) (*database.DB, string) {
+	t.Helper()
+	base := PostgresURL(t)
+	if schema == "" {
+		schema = fmt.Sprintf("t_%d_%d_%d", os.Getpid(), time.Now().UnixNano()%1e9, schemaSeq.Add(1))
+		admin, err := sql.Open("pgx", base)
+		if err != nil {
+			t.Fatalf("dbtest: %v", err)
+		}
+		defer admin.Close()
+		if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
+			t.Fatalf("dbtest: create schema on %s (is PostgreSQL running?): %v", PostgresEnv, err)
+		}
+		t.Cleanup(func() {
+			admin, err := sql.Open("pgx", base)
+			if err != nil {
+				return
+			}
+			defer admin.Close()
+			_, _ = admin.Exec("DROP SCHEMA " + schema + " CASCADE")
+		})
+	}
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatalf("dbtest: %s: %v", PostgresEnv, err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return open(t, u.String()), u.String()
+}
+
+func open(t testing.TB, rawURL string) *database.DB {
+	t.Helper()
+	ctx := context.Background()
+	db, err := database.Open(ctx, rawURL)
+	if err != nil {
+		t.Fatalf("dbtest: open: %v", err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatalf("dbtest: migrate: %v", err)
+	}
+	return db
+}
+
+// Each runs fn once on SQLite and once on PostgreSQL (skipped, saying so,
+// when no server is configured).
+func Each(t *testing.T, fn func(t *testing.T, db *database.DB)) {
+	t.Helper()
+	t.Run("sqlite", func(t *testing.T) { fn(t, Open(t)) })
+	t.Run("postgres", func(t *testing.T) { fn(t, OpenPostgres(t)) })
+}
+
+// Dialects lists the names Each runs under, for tests that build their own.
+func Dialects() []string { return []string{"sqlite", "postgres"} }
+
+// OpenDialect opens a migrated database of the named dialect.
+func OpenDialect(t testing.TB, name string) *database.DB {
+	t.Helper()
+	if strings.HasPrefix(name, "postgres") {
+		return OpenPostgres(t)
+	}
+	return Open(t)
+}

@@ -1,0 +1,312 @@
+package sandbox
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/frontdesk/frontdesk/internal/phone"
+	"github.com/frontdesk/frontdesk/internal/pms"
+)
+
+// The kinds of write, as Config.FailWritebacks is asked about them.
+const (
+	KindCreatePatient         = "create_patient"
+	KindCreateAppointment     = "create_appointment"
+	KindCancelAppointment     = "cancel_appointment"
+	KindRescheduleAppointment = "reschedule_appointment"
+)
+
+// The statuses the sandbox gives patients and appointments.
+const (
+	statusActive    = "Active"
+	statusScheduled = "Scheduled"
+	statusConfirmed = "Confirmed"
+	statusCompleted = "Completed"
+	statusCancelled = "Cancelled"
+)
+
+// writeback is a queued write. Like Sikka's, it is judged and applied when it
+// completes, against the data as it is then.
+type writeback struct {
+	due    time.Time
+	fail   string // from Config.FailWritebacks
+	apply  func(at time.Time) (createdID, reason string)
+	status pms.WritebackStatus
+}
+
+// settle completes the writebacks due by now, earliest first. s.mu is held.
+func (s *Sandbox) settle(now time.Time) {
+	var due, rest []*writeback
+	for _, w := range s.pending {
+		if now.Before(w.due) {
+			rest = append(rest, w)
+		} else {
+			due = append(due, w)
+		}
+	}
+	if len(due) == 0 {
+		return
+	}
+	s.pending = rest
+	slices.SortStableFunc(due, func(a, b *writeback) int { return a.due.Compare(b.due) })
+	for _, w := range due {
+		reason := w.fail
+		if reason == "" {
+			w.status.CreatedID, reason = w.apply(w.due)
+		}
+		if reason != "" {
+			w.status = pms.WritebackStatus{State: pms.WritebackFailed, Reason: reason}
+			continue
+		}
+		w.status.State = pms.WritebackCompleted
+	}
+}
+
+// queue records a write that completes WritebackDelay from now.
+func (s *Sandbox) queue(kind string, apply func(at time.Time) (string, string)) string {
+	w := &writeback{apply: apply, status: pms.WritebackStatus{State: pms.WritebackPending}}
+	if s.fail != nil {
+		w.fail = s.fail(kind)
+	}
+	now := s.clock.Now()
+	w.due = now.Add(s.delay)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.settle(now)
+	s.lastWB++
+	id := fmt.Sprintf("SBX-%06d", s.lastWB)
+	s.writebacks[id] = w
+	s.pending = append(s.pending, w)
+	return id
+}
+
+// rejected is the error for a request the PMS API refuses before queueing it.
+func rejected(op, why string) error {
+	return fmt.Errorf("sandbox: %s: %s: %w", op, why, pms.ErrRejected)
+}
+
+// CreatePatient queues a new patient. First and last name are required; a
+// birth date must be a real date and a phone must be a number. When it
+// completes, an unknown provider or a birth date after that day fails it.
+func (s *Sandbox) CreatePatient(ctx context.Context, p pms.NewPatient) (string, error) {
+	const op = "create patient"
+	if err := ctx.Err(); err != nil {
+		return "", fmt.Errorf("sandbox: %s: %w", op, err)
+	}
+	p.FirstName, p.LastName = strings.TrimSpace(p.FirstName), strings.TrimSpace(p.LastName)
+	if p.FirstName == "" || p.LastName == "" {
+		return "", rejected(op, "first and last name are required")
+	}
+	if !p.BirthDate.IsZero() && !validDate(p.BirthDate) {
+		return "", rejected(op, "birth date is not a calendar date")
+	}
+	var phones []string
+	if p.Phone != "" {
+		if _, err := phone.Normalize(p.Phone); err != nil {
+			return "", rejected(op, "phone is not a valid number")
+		}
+		phones = []string{p.Phone}
+	}
+	return s.queue(KindCreatePatient, func(at time.Time) (string, string) {
+		if p.ProviderID != "" && !s.hasProvider(p.ProviderID) {
+			return "", "Provider not found"
+		}
+		if compareDates(p.BirthDate, pms.DateOf(at.In(s.loc))) > 0 {
+			return "", "Birth date cannot be in the future"
+		}
+		id := fmt.Sprintf("P%05d", len(s.patients)+1)
+		s.addPatient(pms.Patient{
+			ID: id, FirstName: p.FirstName, LastName: p.LastName, BirthDate: p.BirthDate,
+			Phones: phones, Email: p.Email, Status: statusActive, ProviderID: p.ProviderID, UpdatedAt: at,
+		})
+		return id, ""
+	}), nil
+}
+
+// CreateAppointment queues a new appointment. Patient, provider, operatory,
+// start and a positive length are required, to the minute. When it
+// completes, an unknown patient, provider, operatory or type, or a provider
+// or operatory already booked then, fails it.
+func (s *Sandbox) CreateAppointment(ctx context.Context, a pms.NewAppointment) (string, error) {
+	const op = "create appointment"
+	if err := ctx.Err(); err != nil {
+		return "", fmt.Errorf("sandbox: %s: %w", op, err)
+	}
+	switch {
+	case a.PatientID == "" || a.ProviderID == "" || a.OperatoryID == "":
+		return "", rejected(op, "patient, provider and operatory are required")
+	case a.Start.IsZero() || a.Length <= 0:
+		return "", rejected(op, "start and length are required")
+	case !wholeMinutes(a.Start, a.Length):
+		return "", rejected(op, "start and length must be whole minutes")
+	}
+	start := a.Start.In(s.loc)
+	return s.queue(KindCreateAppointment, func(at time.Time) (string, string) {
+		if _, ok := s.byPatient[a.PatientID]; !ok {
+			return "", "Patient not found"
+		}
+		desc := a.Description
+		if a.TypeID != "" {
+			i := slices.IndexFunc(s.types, func(t pms.AppointmentType) bool { return t.ID == a.TypeID })
+			if i < 0 {
+				return "", "Appointment type not found"
+			}
+			if desc == "" {
+				desc = s.types[i].Name
+			}
+		}
+		if reason := s.checkBooking("", a.ProviderID, a.OperatoryID, start, a.Length); reason != "" {
+			return "", reason
+		}
+		id := fmt.Sprintf("A%06d", len(s.appts)+1)
+		s.byAppt[id] = len(s.appts)
+		s.appts = append(s.appts, pms.Appointment{
+			ID: id, PatientID: a.PatientID, ProviderID: a.ProviderID, OperatoryID: a.OperatoryID,
+			Type: a.TypeID, Start: start, Length: a.Length, Status: statusScheduled,
+			Description: desc, LastChanged: at,
+		})
+		return id, ""
+	}), nil
+}
+
+// CancelAppointment queues setting an appointment's status to Cancelled. An
+// unknown appointment fails it; cancelling a cancelled one succeeds. The
+// reason is not kept: the sandbox has nowhere a real PMS would show it.
+func (s *Sandbox) CancelAppointment(ctx context.Context, appointmentID, reason string) (string, error) {
+	const op = "cancel appointment"
+	if err := ctx.Err(); err != nil {
+		return "", fmt.Errorf("sandbox: %s: %w", op, err)
+	}
+	if appointmentID == "" {
+		return "", rejected(op, "appointment id is required")
+	}
+	return s.queue(KindCancelAppointment, func(at time.Time) (string, string) {
+		i, ok := s.byAppt[appointmentID]
+		if !ok {
+			return "", "Appointment not found"
+		}
+		a := &s.appts[i]
+		a.Status, a.Cancelled, a.LastChanged = statusCancelled, true, at
+		return "", ""
+	}), nil
+}
+
+// RescheduleAppointment queues moving an appointment; zero fields of r stay.
+// When it completes, an unknown or cancelled appointment, an unknown provider
+// or operatory, or a provider or operatory already booked then fails it.
+func (s *Sandbox) RescheduleAppointment(ctx context.Context, appointmentID string, r pms.Reschedule) (string, error) {
+	const op = "reschedule appointment"
+	if err := ctx.Err(); err != nil {
+		return "", fmt.Errorf("sandbox: %s: %w", op, err)
+	}
+	switch {
+	case appointmentID == "":
+		return "", rejected(op, "appointment id is required")
+	case r == pms.Reschedule{}:
+		return "", rejected(op, "nothing to change")
+	case r.Length < 0 || !wholeMinutes(r.Start, r.Length):
+		return "", rejected(op, "start and length must be whole minutes")
+	}
+	return s.queue(KindRescheduleAppointment, func(at time.Time) (string, string) {
+		i, ok := s.byAppt[appointmentID]
+		if !ok {
+			return "", "Appointment not found"
+		}
+		a := s.appts[i]
+		if a.Cancelled {
+			return "", "Appointment is cancelled"
+		}
+		if !r.Start.IsZero() {
+			a.Start = r.Start.In(s.loc)
+		}
+		if r.Length != 0 {
+			a.Length = r.Length
+		}
+		if r.ProviderID != "" {
+			a.ProviderID = r.ProviderID
+		}
+		if r.OperatoryID != "" {
+			a.OperatoryID = r.OperatoryID
+		}
+		if reason := s.checkBooking(a.ID, a.ProviderID, a.OperatoryID, a.Start, a.Length); reason != "" {
+			return "", reason
+		}
+		a.LastChanged = at
+		s.appts[i] = a
+		return "", ""
+	}), nil
+}
+
+// WritebackStatus reports where a queued write stands. CreatedID is set for
+// completed creations only.
+func (s *Sandbox) WritebackStatus(ctx context.Context, writebackID string) (pms.WritebackStatus, error) {
+	if err := ctx.Err(); err != nil {
+		return pms.WritebackStatus{}, fmt.Errorf("sandbox: writeback status: %w", err)
+	}
+	s.lockSettled()
+	defer s.mu.Unlock()
+	w, ok := s.writebacks[writebackID]
+	if !ok {
+		return pms.WritebackStatus{}, fmt.Errorf("sandbox: writeback %s: %w", writebackID, pms.ErrNotFound)
+	}
+	return w.status, nil
+}
+
+// CancelWriteback withdraws a pending write, which then never applies and
+// reports FAILED. A write that has completed or failed cannot be withdrawn.
+func (s *Sandbox) CancelWriteback(ctx context.Context, writebackID string) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("sandbox: cancel writeback: %w", err)
+	}
+	s.lockSettled()
+	defer s.mu.Unlock()
+	w, ok := s.writebacks[writebackID]
+	if !ok {
+		return fmt.Errorf("sandbox: cancel writeback %s: %w", writebackID, pms.ErrNotFound)
+	}
+	if w.status.State != pms.WritebackPending {
+		return fmt.Errorf("sandbox: cancel writeback %s: no longer pending: %w", writebackID, pms.ErrRejected)
+	}
+	s.pending = slices.DeleteFunc(s.pending, func(p *writeback) bool { return p == w })
+	w.status = pms.WritebackStatus{State: pms.WritebackFailed, Reason: "Cancelled before it ran"}
+	return nil
+}
+
+func (s *Sandbox) hasProvider(id string) bool {
+	return slices.ContainsFunc(s.providers, func(p pms.Provider) bool { return p.ID == id })
+}
+
+// checkBooking returns why a real PMS would refuse to put an appointment
+// (other than skipID) for provider in operatory over [start, start+length),
+// or "" when it would not.
+func (s *Sandbox) checkBooking(skipID, provider, operatory string, start time.Time, length time.Duration) string {
+	if !s.hasProvider(provider) {
+		return "Provider not found"
+	}
+	if !slices.ContainsFunc(s.operatories, func(o pms.Operatory) bool { return o.ID == operatory }) {
+		return "Operatory not found"
+	}
+	end := start.Add(length)
+	for i := range s.appts {
+		a := &s.appts[i]
+		if a.Cancelled || a.ID == skipID || !a.Start.Before(end) || !start.Before(a.Start.Add(a.Length)) {
+			continue
+		}
+		if a.ProviderID == provider {
+			return "Provider is already booked at that time"
+		}
+		if a.OperatoryID == operatory {
+			return "Operatory is already booked at that time"
+		}
+	}
+	return ""
+}
+
+// wholeMinutes reports whether start and length can be written as a PMS
+// writes them: a date, an "HH:mm" time and a length in minutes.
+func wholeMinutes(start time.Time, length time.Duration) bool {
+	return start.Truncate(time.Minute).Equal(start) && length%time.Minute == 0
+}

@@ -1,0 +1,219 @@
+// Package practice manages practices and their members, and resolves a
+// signed-in user into the tenant.Viewer every other service runs under.
+package practice
+
+import (
+	"context"
+	"fmt"
+	"net/mail"
+	"strings"
+
+	"github.com/frontdesk/frontdesk/ent"
+	"github.com/frontdesk/frontdesk/ent/member"
+	"github.com/frontdesk/frontdesk/ent/practice"
+	"github.com/frontdesk/frontdesk/internal/apperr"
+	"github.com/frontdesk/frontdesk/internal/auth"
+	"github.com/frontdesk/frontdesk/internal/clock"
+	"github.com/frontdesk/frontdesk/internal/database"
+	"github.com/frontdesk/frontdesk/internal/tenant"
+)
+
+// Service manages practices and members.
+type Service struct {
+	db    *database.DB
+	clock clock.Clock
+}
+
+// New returns a Service.
+func New(db *database.DB, c clock.Clock) *Service {
+	return &Service{db: db, clock: c}
+}
+
+// ResolveViewer turns a verified identity into the viewer of one request:
+// its memberships (claiming any invitation sent to its verified email, which
+// is how an invitee joins on first sign-in) and the practice it acts on —
+// practiceID (the X-Practice-ID header) when given, else its only practice.
+func (s *Service) ResolveViewer(ctx context.Context, id *auth.Identity, admin bool, practiceID string) (*tenant.Viewer, error) {
+	v := &tenant.Viewer{Subject: id.Subject, Email: id.Email, Admin: admin}
+	sys := tenant.Unscoped(ctx)
+	c := s.db.Client(sys)
+	mine := member.SubjectEQ(id.Subject)
+	if id.Email != "" && id.EmailVerified {
+		mine = member.Or(mine, member.And(member.SubjectIsNil(), member.EmailEQ(id.Email)))
+	}
+	// A plain read: every request comes through here, and on SQLite a
+	// transaction would take the write lock.
+	rows, err := c.Member.Query().Where(mine).Order(member.ByCreatedAt()).All(sys)
+	if err != nil {
+		return nil, fmt.Errorf("practice: memberships: %w", err)
+	}
+	for _, m := range rows {
+		if m.Subject == nil {
+			// The guard makes a claim by two concurrent first requests harmless.
+			err := c.Member.Update().
+				Where(member.ID(m.ID), member.SubjectIsNil()).
+				SetSubject(id.Subject).
+				SetJoinedAt(s.clock.Now()).
+				Exec(sys)
+			if err != nil {
+				return nil, fmt.Errorf("practice: claim invitation: %w", err)
+			}
+		}
+		v.Memberships = append(v.Memberships, tenant.Membership{PracticeID: m.PracticeID, Role: tenant.Role(m.Role)})
+	}
+	switch {
+	case practiceID != "":
+		if _, ok := v.RoleIn(practiceID); ok && !admin {
+			v.PracticeID = practiceID
+			break
+		}
+		if !admin {
+			return nil, apperr.New(apperr.Forbidden, "you are not a member of practice %s", practiceID)
+		}
+		exists, err := s.db.Client(sys).Practice.Query().Where(practice.ID(practiceID)).Exist(sys)
+		if err != nil {
+			return nil, fmt.Errorf("practice: %w", err)
+		}
+		if !exists {
+			return nil, apperr.New(apperr.NotFound, "practice %s does not exist", practiceID)
+		}
+		v.PracticeID = practiceID
+	case len(v.Memberships) == 1:
+		v.PracticeID = v.Memberships[0].PracticeID
+	}
+	return v, nil
+}
+
+// Create creates a practice and makes the signed-in caller its owner.
+func (s *Service) Create(ctx context.Context, in ent.CreatePracticeInput) (*ent.Practice, error) {
+	v := tenant.FromContext(ctx)
+	if v == nil || v.Subject == "" {
+		return nil, apperr.New(apperr.Unauthenticated, "sign in required")
+	}
+	var p *ent.Practice
+	err := s.db.InTx(ctx, func(ctx context.Context) error {
+		var err error
+		p, err = s.db.Client(ctx).Practice.Create().SetInput(in).Save(ctx)
+		if err != nil {
+			return err
+		}
+		// The caller is not a member yet, so no tenant rule can allow this
+		// first membership: it is the one write onboarding makes on its own
+		// authority.
+		owner := s.db.Client(ctx).Member.Create().
+			SetPracticeID(p.ID).
+			SetSubject(v.Subject).
+			SetRole(member.RoleOWNER).
+			SetJoinedAt(s.clock.Now())
+		if v.Email != "" {
+			owner.SetEmail(v.Email)
+		}
+		return owner.Exec(tenant.Unscoped(ctx))
+	})
+	if err != nil {
+		return nil, err
+	}
+	// The rest of this request sees the new practice as the viewer's.
+	v.Memberships = append(v.Memberships, tenant.Membership{PracticeID: p.ID, Role: tenant.Owner})
+	if v.PracticeID == "" && len(v.Memberships) == 1 {
+		v.PracticeID = p.ID
+	}
+	return p, nil
+}
+
+// Current returns the practice the request acts on.
+func (s *Service) Current(ctx context.Context) (*ent.Practice, error) {
+	v := tenant.FromContext(ctx)
+	if v == nil {
+		return nil, apperr.New(apperr.Unauthenticated, "sign in required")
+	}
+	if v.PracticeID == "" {
+		return nil, nil
+	}
+	return s.db.Client(ctx).Practice.Get(ctx, v.PracticeID)
+}
+
+// Update changes the practice the request acts on (owners only, by the
+// practice's privacy policy).
+func (s *Service) Update(ctx context.Context, in ent.UpdatePracticeInput) (*ent.Practice, error) {
+	id, err := actingPractice(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p, err := s.db.Client(ctx).Practice.UpdateOneID(id).SetInput(in).Save(ctx)
+	if ent.IsNotFound(err) {
+		return nil, apperr.New(apperr.Forbidden, "only an owner of the practice may change it")
+	}
+	return p, err
+}
+
+// Members lists the members of the practice the request acts on.
+func (s *Service) Members(ctx context.Context) ([]*ent.Member, error) {
+	return s.db.Client(ctx).Member.Query().Order(member.ByCreatedAt()).All(ctx)
+}
+
+// Invite adds an invitation: the invitee joins with role on first sign-in
+// with that verified email. Inviting an existing member's email changes
+// nothing and says so.
+func (s *Service) Invite(ctx context.Context, email string, role member.Role) (*ent.Member, error) {
+	id, err := actingPractice(ctx)
+	if err != nil {
+		return nil, err
+	}
+	addr, err := mail.ParseAddress(email)
+	if err != nil || addr.Name != "" || !strings.Contains(addr.Address, "@") {
+		return nil, apperr.New(apperr.Invalid, "not an email address")
+	}
+	if err := member.RoleValidator(role); err != nil {
+		return nil, apperr.New(apperr.Invalid, "role must be OWNER or STAFF")
+	}
+	normalized := strings.ToLower(addr.Address)
+	c := s.db.Client(ctx)
+	exists, err := c.Member.Query().Where(member.EmailEQ(normalized)).Exist(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if exists {
+		return nil, apperr.New(apperr.Conflict, "that email is already a member or invited")
+	}
+	return c.Member.Create().SetPracticeID(id).SetEmail(normalized).SetRole(role).Save(ctx)
+}
+
+// RemoveMember removes a member or withdraws an invitation. The practice
+// always keeps at least one owner who has signed in.
+func (s *Service) RemoveMember(ctx context.Context, id string) error {
+	return s.db.InTx(ctx, func(ctx context.Context) error {
+		c := s.db.Client(ctx)
+		m, err := c.Member.Get(ctx, id)
+		if ent.IsNotFound(err) {
+			return apperr.New(apperr.NotFound, "no such member")
+		}
+		if err != nil {
+			return err
+		}
+		if m.Role == member.RoleOWNER && m.Subject != nil {
+			owners, err := c.Member.Query().Where(member.RoleEQ(member.RoleOWNER), member.SubjectNotNil()).Count(ctx)
+			if err != nil {
+				return err
+			}
+			if owners <= 1 {
+				return apperr.New(apperr.Conflict, "the last owner cannot be removed: make someone else an owner first")
+			}
+		}
+		return c.Member.DeleteOne(m).Exec(ctx)
+	})
+}
+
+func actingPractice(ctx context.Context) (string, error) {
+	v := tenant.FromContext(ctx)
+	switch {
+	case v == nil:
+		return "", apperr.New(apperr.Unauthenticated, "sign in required")
+	case v.PracticeID != "":
+		return v.PracticeID, nil
+	case len(v.Memberships) > 1 || v.Admin:
+		return "", apperr.New(apperr.Invalid, "choose a practice with the X-Practice-ID header")
+	default:
+		return "", apperr.New(apperr.Forbidden, "you are not a member of any practice: create one with createPractice")
+	}
+}

@@ -1,0 +1,64 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+)
+
+// Server is the HTTP server.
+type Server struct {
+	http *http.Server
+	log  *slog.Logger
+}
+
+// New returns a server for the routes; reg collects its metrics (a fresh
+// registry per server keeps tests independent).
+func New(log *slog.Logger, reg *prometheus.Registry, rt Routes) *Server {
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	h := recoverPanics(log, observe(log, newMetrics(reg), rt.mux(reg)))
+	return &Server{
+		log: log,
+		http: &http.Server{
+			Handler:           h,
+			ReadHeaderTimeout: 5 * time.Second,
+			ReadTimeout:       30 * time.Second,
+			// Long enough for any GraphQL query; websocket subscriptions
+			// lift it for their own connection.
+			WriteTimeout: 60 * time.Second,
+			IdleTimeout:  120 * time.Second,
+			ErrorLog:     slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		},
+	}
+}
+
+// Handler returns the server's handler, for tests.
+func (s *Server) Handler() http.Handler { return s.http.Handler }
+
+// Serve serves on ln until ctx is done, then shuts down gracefully: it stops
+// accepting, lets in-flight requests finish for up to grace, and returns.
+func (s *Server) Serve(ctx context.Context, ln net.Listener, grace time.Duration) error {
+	errc := make(chan error, 1)
+	go func() { errc <- s.http.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("server: %w", err)
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	if err := s.http.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("server: shutdown: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("server: %w", err)
+	}
+	return nil
+}
