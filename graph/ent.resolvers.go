@@ -25,6 +25,10 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]ent.Noder, e
 
 // Practices is the resolver for the practices field.
 func (r *queryResolver) Practices(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.PracticeOrder) (*ent.PracticeConnection, error) {
+	first, last, err := page(first, last)
+	if err != nil {
+		return nil, err
+	}
 	return r.DB.Client(ctx).Practice.Query().Paginate(ctx, after, first, before, last, ent.WithPracticeOrder(orderBy))
 }
 

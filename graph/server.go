@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"entgo.io/contrib/entgql"
-	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
@@ -15,14 +14,15 @@ import (
 	"github.com/coder/websocket"
 	"github.com/vektah/gqlparser/v2/ast"
 
+	"github.com/frontdesk/frontdesk/ent"
 	"github.com/frontdesk/frontdesk/graph/generated"
 	"github.com/frontdesk/frontdesk/internal/auth"
 	"github.com/frontdesk/frontdesk/internal/tenant"
 )
 
-// ComplexityLimit bounds what one query may ask for; a page of 100 records
-// with a few nested edges fits.
-const ComplexityLimit = 2000
+// ComplexityLimit bounds what one query may ask for: a full page of 500
+// records with a few fields each, or 50 with their nested edges.
+const ComplexityLimit = 10000
 
 // Config is what the GraphQL server needs.
 type Config struct {
@@ -35,7 +35,7 @@ type Config struct {
 // subscriptions over websocket. It expects requests already signed in by
 // auth.Middleware (websockets sign in with their connection_init payload).
 func NewHandler(c Config) http.Handler {
-	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: c.Resolver}))
+	srv := handler.New(generated.NewExecutableSchema(schemaConfig(c.Resolver)))
 	srv.AddTransport(transport.Websocket{
 		KeepAlivePingInterval: 10 * time.Second,
 		Implementation: transport.CoderWebsocketImplementation{AcceptOptions: websocket.AcceptOptions{
@@ -65,4 +65,11 @@ func NewHandler(c Config) http.Handler {
 	return srv
 }
 
-var _ graphql.ExecutableSchema = generated.NewExecutableSchema(generated.Config{})
+func schemaConfig(r *Resolver) generated.Config {
+	c := generated.Config{Resolvers: r}
+	// Connections cost their page size times their rows' cost.
+	c.Complexity.Query.Practices = func(child int, _ *entgql.Cursor[string], first *int, _ *entgql.Cursor[string], last *int, _ *ent.PracticeOrder) int {
+		return pageCost(child, first, last)
+	}
+	return c
+}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 
+	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
 
 	"github.com/frontdesk/frontdesk/ent"
@@ -50,7 +51,7 @@ func (db *DB) Begin(ctx context.Context) (context.Context, *Tx, error) {
 	if err != nil {
 		return ctx, nil, fmt.Errorf("database: begin: %w", err)
 	}
-	drv := entsql.NewDriver(db.Dialect, entsql.Conn{ExecQuerier: sqlTx})
+	drv := txDriver{entsql.NewDriver(db.Dialect, entsql.Conn{ExecQuerier: sqlTx})}
 	tx := &Tx{sql: sqlTx, client: ent.NewClient(ent.Driver(drv))}
 	ctx = context.WithValue(ctx, txKey{}, tx)
 	ctx = ent.NewContext(ctx, tx.client)
@@ -94,3 +95,13 @@ func (db *DB) InTx(ctx context.Context, fn func(ctx context.Context) error) (err
 	}
 	return nil
 }
+
+// txDriver runs everything on one *sql.Tx. ent opens transactions of its own
+// for some statements (an update with predicates is an update and a select);
+// inside ours they must join it, as ent's own transaction driver does.
+type txDriver struct{ *entsql.Driver }
+
+func (d txDriver) Tx(context.Context) (dialect.Tx, error) { return dialect.NopTx(d), nil }
+
+// Close leaves the transaction to its owner.
+func (txDriver) Close() error { return nil }

@@ -97,16 +97,26 @@ func open(t testing.TB, rawURL string) *database.DB {
 	return db
 }
 
+// DialectsEnv limits Each to some dialects ("postgres" for the PostgreSQL
+// suite, which need not repeat the SQLite runs of `make test`).
+const DialectsEnv = "FRONTDESK_TEST_DIALECTS"
+
 // Each runs fn once on SQLite and once on PostgreSQL (skipped, saying so,
 // when no server is configured).
 func Each(t *testing.T, fn func(t *testing.T, db *database.DB)) {
 	t.Helper()
-	t.Run("sqlite", func(t *testing.T) { fn(t, Open(t)) })
-	t.Run("postgres", func(t *testing.T) { fn(t, OpenPostgres(t)) })
+	for _, d := range Dialects() {
+		t.Run(d, func(t *testing.T) { fn(t, OpenDialect(t, d)) })
+	}
 }
 
-// Dialects lists the names Each runs under, for tests that build their own.
-func Dialects() []string { return []string{"sqlite", "postgres"} }
+// Dialects lists the dialects Each runs under.
+func Dialects() []string {
+	if v := os.Getenv(DialectsEnv); v != "" {
+		return strings.Split(v, ",")
+	}
+	return []string{"sqlite", "postgres"}
+}
 
 // OpenDialect opens a migrated database of the named dialect.
 func OpenDialect(t testing.TB, name string) *database.DB {

@@ -1,0 +1,54 @@
+# frontdesk — the two commands are `make run` and `make test` (README.md).
+GO ?= go
+export CGO_ENABLED := 1
+
+# The local PostgreSQL the PostgreSQL suite runs against (.ci/run, make test-postgres).
+POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
+
+.PHONY: run test test-postgres generate check-generate migration bench build lint graphiql-assets
+
+## run: serve on embedded SQLite with the demo practice on the sandbox PMS (dev mode)
+run:
+	FRONTDESK_DEV=1 $(GO) run ./cmd/frontdesk serve
+
+## test: every test, with the race detector (PostgreSQL tests only when FRONTDESK_TEST_POSTGRES_URL is set)
+test:
+	@if [ -z "$$FRONTDESK_TEST_POSTGRES_URL" ]; then \
+		echo "make test: FRONTDESK_TEST_POSTGRES_URL is not set, so the PostgreSQL runs are skipped (make test-postgres runs them)"; \
+	fi
+	$(GO) test -race -timeout 8m ./...
+
+## test-postgres: the database tests again, on PostgreSQL at POSTGRES_URL (fails if it cannot be reached)
+test-postgres:
+	FRONTDESK_TEST_POSTGRES_URL='$(POSTGRES_URL)' FRONTDESK_TEST_DIALECTS=postgres $(GO) test -race -timeout 8m ./...
+
+## generate: regenerate ent (with entgql's schema/ent.graphql) and gqlgen
+generate:
+	$(GO) generate ./...
+
+## check-generate: fail if generated code is not what `make generate` makes
+check-generate: generate
+	@git diff --exit-code -- ent graph schema || { echo "generated code is stale: run make generate and commit"; exit 1; }
+	@test -z "$$(git status --porcelain -- ent graph schema)" || { git status --porcelain -- ent graph schema; echo "make generate created files: commit them"; exit 1; }
+
+## migration: write the next migration for both dialects from the ent schema (NAME=what_changed)
+migration:
+	@test -n "$(NAME)" || { echo "usage: make migration NAME=add_something"; exit 1; }
+	$(GO) run ./ent/migrate/migrations/gen.go -name $(NAME)
+
+## bench: the benchmarks the issues ask for, each beside its baseline from the same run
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 2s ./... | $(GO) run ./internal/benchreport
+
+## build: the frontdesk binary in bin/
+build:
+	$(GO) build -o bin/frontdesk ./cmd/frontdesk
+
+## lint: gofmt and go vet
+lint:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go' | grep -v '^ent/'))" || { gofmt -l $$(git ls-files '*.go' | grep -v '^ent/'); exit 1; }
+	$(GO) vet ./...
+
+## graphiql-assets: fetch GraphiQL's pinned npm assets again (they are committed)
+graphiql-assets:
+	graph/graphiql/fetch-assets.sh

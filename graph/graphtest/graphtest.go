@@ -1,0 +1,135 @@
+// Package graphtest runs the GraphQL API in-process for tests: the real
+// handler behind the real sign-in middleware, a local OIDC issuer signing
+// Cognito-shaped tokens, and a real database.
+package graphtest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/frontdesk/frontdesk/graph"
+	"github.com/frontdesk/frontdesk/internal/auth"
+	"github.com/frontdesk/frontdesk/internal/auth/authtest"
+	"github.com/frontdesk/frontdesk/internal/clock"
+	"github.com/frontdesk/frontdesk/internal/database"
+	"github.com/frontdesk/frontdesk/internal/practice"
+)
+
+// AdminGroup is the admin group of the test server.
+const AdminGroup = "admin"
+
+// Env is a running API.
+type Env struct {
+	DB       *database.DB
+	Issuer   *authtest.Issuer
+	Server   *httptest.Server
+	Resolver *graph.Resolver
+}
+
+// New starts the API on db.
+func New(t testing.TB, db *database.DB) *Env {
+	t.Helper()
+	iss := authtest.New(t)
+	log := slog.New(slog.NewTextHandler(testWriter{t}, nil))
+	clk := clock.Real{}
+	practices := practice.New(db, clk)
+	authn := &auth.Authenticator{
+		Verifier:   auth.NewVerifier(context.Background(), nil, auth.Issuer{URL: iss.URL, ClientID: authtest.ClientID}),
+		Viewers:    practices,
+		AdminGroup: AdminGroup,
+		Logger:     log,
+	}
+	r := &graph.Resolver{DB: db, Svc: graph.Services{Practice: practices}}
+	srv := httptest.NewServer(authn.Middleware(graph.NewHandler(graph.Config{Resolver: r, Auth: authn, Logger: log})))
+	t.Cleanup(srv.Close)
+	return &Env{DB: db, Issuer: iss, Server: srv, Resolver: r}
+}
+
+// User is someone who signs in.
+type User struct {
+	authtest.User
+	// Practice is sent as X-Practice-ID when set.
+	Practice string
+	// Access signs in with an access token instead of an ID token.
+	Access bool
+}
+
+// Token returns a bearer token for u.
+func (e *Env) Token(u User) string {
+	if u.Access {
+		return e.Issuer.AccessToken(u.User, nil)
+	}
+	return e.Issuer.IDToken(u.User, nil)
+}
+
+// Response is a GraphQL response.
+type Response struct {
+	Status int
+	Data   json.RawMessage `json:"data"`
+	Errors []struct {
+		Message    string         `json:"message"`
+		Path       []any          `json:"path"`
+		Extensions map[string]any `json:"extensions"`
+	} `json:"errors"`
+}
+
+// Code returns the first error's extensions.code, or "".
+func (r *Response) Code() string {
+	if len(r.Errors) == 0 {
+		return ""
+	}
+	c, _ := r.Errors[0].Extensions["code"].(string)
+	return c
+}
+
+// Do posts a query as u (nil: no Authorization header).
+func (e *Env) Do(t testing.TB, u *User, query string, vars map[string]any) *Response {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	req, _ := http.NewRequest(http.MethodPost, e.Server.URL, bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if u != nil {
+		req.Header.Set("Authorization", "Bearer "+e.Token(*u))
+		if u.Practice != "" {
+			req.Header.Set(auth.PracticeHeader, u.Practice)
+		}
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	out := &Response{Status: res.StatusCode}
+	if err := json.NewDecoder(res.Body).Decode(out); err != nil {
+		t.Fatalf("decode response (status %d): %v", res.StatusCode, err)
+	}
+	return out
+}
+
+// MustDo is Do that fails the test on any error and decodes data into v.
+func (e *Env) MustDo(t testing.TB, u *User, query string, vars map[string]any, v any) {
+	t.Helper()
+	r := e.Do(t, u, query, vars)
+	if len(r.Errors) > 0 || r.Status != http.StatusOK {
+		t.Fatalf("query failed (status %d): %+v", r.Status, r.Errors)
+	}
+	if v != nil {
+		if err := json.Unmarshal(r.Data, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// testWriter sends the server's log to the test's, shown when it fails.
+type testWriter struct{ t testing.TB }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(string(bytes.TrimRight(p, "\n")))
+	return len(p), nil
+}

@@ -1,0 +1,158 @@
+package tenant_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/frontdesk/frontdesk/ent"
+	"github.com/frontdesk/frontdesk/ent/member"
+	"github.com/frontdesk/frontdesk/ent/migrate"
+	"github.com/frontdesk/frontdesk/internal/apperr"
+	"github.com/frontdesk/frontdesk/internal/database"
+	"github.com/frontdesk/frontdesk/internal/database/dbtest"
+	"github.com/frontdesk/frontdesk/internal/tenant"
+)
+
+// entityCase exercises one tenant entity: make a row in a practice, and try
+// every kind of access to it by id.
+type entityCase struct {
+	create  func(ctx context.Context, c *ent.Client, practiceID string) (id string, err error)
+	count   func(ctx context.Context, c *ent.Client) (int, error)
+	get     func(ctx context.Context, c *ent.Client, id string) error
+	update  func(ctx context.Context, c *ent.Client, id string) error
+	updateQ func(ctx context.Context, c *ent.Client) (int, error) // bulk update of every row it can see
+	delete  func(ctx context.Context, c *ent.Client, id string) error
+	deleteQ func(ctx context.Context, c *ent.Client) (int, error)
+}
+
+// tenantEntities must name every table with a practice_id column; the test
+// fails when a new tenant entity has no case here.
+var tenantEntities = map[string]entityCase{
+	"members": {
+		create: func(ctx context.Context, c *ent.Client, p string) (string, error) {
+			m, err := c.Member.Create().SetPracticeID(p).SetEmail("m-" + p + "@example.com").SetRole(member.RoleSTAFF).Save(ctx)
+			if err != nil {
+				return "", err
+			}
+			return m.ID, nil
+		},
+		count: func(ctx context.Context, c *ent.Client) (int, error) { return c.Member.Query().Count(ctx) },
+		get:   func(ctx context.Context, c *ent.Client, id string) error { _, err := c.Member.Get(ctx, id); return err },
+		update: func(ctx context.Context, c *ent.Client, id string) error {
+			return c.Member.UpdateOneID(id).SetRole(member.RoleOWNER).Exec(ctx)
+		},
+		updateQ: func(ctx context.Context, c *ent.Client) (int, error) {
+			return c.Member.Update().SetRole(member.RoleOWNER).Save(ctx)
+		},
+		delete:  func(ctx context.Context, c *ent.Client, id string) error { return c.Member.DeleteOneID(id).Exec(ctx) },
+		deleteQ: func(ctx context.Context, c *ent.Client) (int, error) { return c.Member.Delete().Exec(ctx) },
+	},
+}
+
+func TestEveryTenantEntityIsCovered(t *testing.T) {
+	for _, table := range migrate.Tables {
+		for _, col := range table.Columns {
+			if col.Name == "practice_id" {
+				if _, ok := tenantEntities[table.Name]; !ok {
+					t.Errorf("table %s has a practice_id but no case in tenantEntities", table.Name)
+				}
+			}
+		}
+	}
+}
+
+// TestPracticeBCannotTouchPracticeA: an owner of practice B, acting on B,
+// can neither read nor change any row of practice A, whatever they try.
+func TestPracticeBCannotTouchPracticeA(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		sys := tenant.Unscoped(context.Background())
+		c := db.Client(sys)
+		a := c.Practice.Create().SetName("A").SetTimeZone("UTC").SaveX(sys)
+		b := c.Practice.Create().SetName("B").SetTimeZone("UTC").SaveX(sys)
+		ownerOfB := tenant.NewContext(context.Background(), &tenant.Viewer{
+			Subject: "b-owner", PracticeID: b.ID,
+			Memberships: []tenant.Membership{{PracticeID: b.ID, Role: tenant.Owner}},
+		})
+		for name, ec := range tenantEntities {
+			t.Run(name, func(t *testing.T) {
+				idA, err := ec.create(sys, c, a.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := ec.create(sys, c, b.ID); err != nil {
+					t.Fatal(err)
+				}
+				before, _ := ec.count(sys, c)
+
+				if n, err := ec.count(ownerOfB, c); err != nil || n != 1 {
+					t.Errorf("B counts %d rows (%v), want only its own 1", n, err)
+				}
+				if err := ec.get(ownerOfB, c, idA); !ent.IsNotFound(err) {
+					t.Errorf("B reads A's row: %v", err)
+				}
+				if err := ec.update(ownerOfB, c, idA); !ent.IsNotFound(err) {
+					t.Errorf("B updates A's row: %v", err)
+				}
+				if err := ec.delete(ownerOfB, c, idA); !ent.IsNotFound(err) {
+					t.Errorf("B deletes A's row: %v", err)
+				}
+				if n, err := ec.updateQ(ownerOfB, c); err != nil || n != 1 {
+					t.Errorf("B's bulk update touched %d rows (%v), want its own 1", n, err)
+				}
+				if _, err := ec.create(ownerOfB, c, a.ID); apperr.CodeOf(err) != apperr.Forbidden {
+					t.Errorf("B creates a row in A: %v", err)
+				}
+				if n, err := ec.deleteQ(ownerOfB, c); err != nil || n != 1 {
+					t.Errorf("B's bulk delete touched %d rows (%v), want its own 1", n, err)
+				}
+				if after, _ := ec.count(sys, c); after != before-1 {
+					t.Errorf("rows %d → %d: B's bulk delete reached beyond B", before, after)
+				}
+				if err := ec.get(sys, c, idA); err != nil {
+					t.Errorf("A's row is gone: %v", err)
+				}
+			})
+		}
+		// Practice rows themselves.
+		if _, err := c.Practice.Get(ownerOfB, a.ID); !ent.IsNotFound(err) {
+			t.Errorf("B reads practice A: %v", err)
+		}
+		if err := c.Practice.UpdateOneID(a.ID).SetName("taken").Exec(ownerOfB); !ent.IsNotFound(err) {
+			t.Errorf("B renames practice A: %v", err)
+		}
+		if err := c.Practice.DeleteOneID(b.ID).Exec(ownerOfB); err == nil {
+			t.Error("an owner deleted their practice through ent")
+		}
+	})
+}
+
+func TestNoViewerNoAccess(t *testing.T) {
+	db := dbtest.Open(t)
+	_, err := db.Client(context.Background()).Member.Query().All(context.Background())
+	if apperr.CodeOf(err) != apperr.Unauthenticated {
+		t.Fatalf("query without a viewer: %v", err)
+	}
+	_, err = db.Client(context.Background()).Practice.Query().All(context.Background())
+	if apperr.CodeOf(err) != apperr.Unauthenticated {
+		t.Fatalf("practice query without a viewer: %v", err)
+	}
+}
+
+func TestSystemViewerIsConfinedToItsPractice(t *testing.T) {
+	db := dbtest.Open(t)
+	sys := tenant.Unscoped(context.Background())
+	c := db.Client(sys)
+	a := c.Practice.Create().SetName("A").SetTimeZone("UTC").SaveX(sys)
+	b := c.Practice.Create().SetName("B").SetTimeZone("UTC").SaveX(sys)
+	c.Member.Create().SetPracticeID(a.ID).SetEmail("a@x.y").SetRole(member.RoleOWNER).SaveX(sys)
+	job := tenant.System(context.Background(), b.ID)
+	if n := c.Member.Query().CountX(job); n != 0 {
+		t.Fatalf("a job of B sees %d of A's members", n)
+	}
+	if _, err := c.Practice.Get(job, a.ID); !ent.IsNotFound(err) {
+		t.Fatalf("a job of B reads practice A: %v", err)
+	}
+	if _, err := c.Member.Create().SetPracticeID(a.ID).SetEmail("x@x.y").SetRole(member.RoleSTAFF).Save(job); apperr.CodeOf(err) != apperr.Forbidden {
+		t.Fatalf("a job of B writes into A: %v", err)
+	}
+}

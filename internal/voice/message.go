@@ -1,0 +1,392 @@
+// Package voice speaks Vapi: it parses the server messages Vapi posts to our
+// webhooks, builds the replies Vapi expects, verifies that a webhook really
+// came from Vapi, and calls Vapi's REST API to provision tools, assistants,
+// phone numbers and credentials and to steer live calls.
+//
+// Vapi's wire format has drifted over the years and its docs, its OpenAPI
+// spec and real payloads disagree, so parsing is deliberately lenient where
+// Vapi has been seen to vary (tool-call lists, argument encodings, legacy
+// end-of-call fields) and strict nowhere else.
+package voice
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Server message types frontdesk acts on. Any other type parses too; the
+// handler acknowledges it.
+const (
+	TypeToolCalls                  = "tool-calls"
+	TypeAssistantRequest           = "assistant-request"
+	TypeTransferDestinationRequest = "transfer-destination-request"
+	TypeStatusUpdate               = "status-update"
+	TypeEndOfCallReport            = "end-of-call-report"
+)
+
+// Message is one server message, the object under "message" in the body.
+type Message struct {
+	Type      string
+	Timestamp time.Time // zero when Vapi sent none
+	// Call is the zero Call when the message carries none (a transient
+	// assistant-request in tests, say).
+	Call        Call
+	PhoneNumber PhoneNumberRef
+	Assistant   AssistantRef
+	Customer    Customer
+	// Status and EndedReason are filled for status-update and
+	// end-of-call-report messages, from the message or else its call.
+	Status      string
+	EndedReason string
+
+	raw json.RawMessage
+}
+
+// Call is Vapi's call object, as embedded in server messages and as returned
+// by GET /call/{id}.
+type Call struct {
+	ID          string `json:"id"`
+	OrgID       string `json:"orgId,omitempty"`
+	Type        string `json:"type,omitempty"` // inboundPhoneCall | outboundPhoneCall | webCall | vapi.websocketCall
+	Status      string `json:"status,omitempty"`
+	EndedReason string `json:"endedReason,omitempty"`
+
+	PhoneNumberID string   `json:"phoneNumberId,omitempty"`
+	AssistantID   string   `json:"assistantId,omitempty"`
+	Customer      Customer `json:"customer,omitzero"`
+
+	PhoneCallProvider string `json:"phoneCallProvider,omitempty"`
+	// PhoneCallProviderID is the Twilio CallSid for Twilio calls.
+	PhoneCallProviderID string `json:"phoneCallProviderId,omitempty"`
+
+	Monitor Monitor `json:"monitor,omitzero"`
+
+	StartedAt time.Time `json:"startedAt,omitzero"`
+	EndedAt   time.Time `json:"endedAt,omitzero"`
+	CreatedAt time.Time `json:"createdAt,omitzero"`
+	UpdatedAt time.Time `json:"updatedAt,omitzero"`
+	Cost      float64   `json:"cost,omitempty"`
+
+	Artifact *Artifact `json:"artifact,omitempty"`
+	Analysis *Analysis `json:"analysis,omitempty"`
+}
+
+// UnmarshalJSON reads the call's instants leniently: a timestamp in an
+// unexpected format must not cost us a tool call.
+func (c *Call) UnmarshalJSON(b []byte) error {
+	type plain Call
+	w := struct {
+		*plain
+		StartedAt flexTime `json:"startedAt"`
+		EndedAt   flexTime `json:"endedAt"`
+		CreatedAt flexTime `json:"createdAt"`
+		UpdatedAt flexTime `json:"updatedAt"`
+	}{plain: (*plain)(c)}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	c.StartedAt, c.EndedAt = time.Time(w.StartedAt), time.Time(w.EndedAt)
+	c.CreatedAt, c.UpdatedAt = time.Time(w.CreatedAt), time.Time(w.UpdatedAt)
+	return nil
+}
+
+// Customer is the other party of a call.
+type Customer struct {
+	Number string `json:"number,omitempty"`
+	Name   string `json:"name,omitempty"`
+}
+
+// Monitor holds a live call's monitoring URLs.
+type Monitor struct {
+	// ControlURL takes live-call control messages (see Client.Control).
+	ControlURL string `json:"controlUrl,omitempty"`
+	ListenURL  string `json:"listenUrl,omitempty"`
+}
+
+// PhoneNumberRef is the part of a message's phoneNumber object we route on.
+type PhoneNumberRef struct {
+	ID     string `json:"id"`
+	Number string `json:"number"`
+}
+
+// AssistantRef is the part of a message's assistant object we route on.
+type AssistantRef struct {
+	ID string `json:"id"`
+}
+
+// Artifact is what Vapi recorded of a call.
+type Artifact struct {
+	Transcript   string `json:"transcript,omitempty"`
+	RecordingURL string `json:"recordingUrl,omitempty"`
+	// Messages is the conversation as Vapi's JSON array, kept raw: its
+	// items come in several shapes (bot, user, tool calls, results).
+	Messages json.RawMessage `json:"messages,omitempty"`
+}
+
+// Analysis is Vapi's post-call analysis.
+type Analysis struct {
+	Summary        string          `json:"summary,omitempty"`
+	StructuredData json.RawMessage `json:"structuredData,omitempty"`
+	// SuccessEvaluation is text even when the rubric makes Vapi send a
+	// boolean or a number ("true", "8").
+	SuccessEvaluation string `json:"successEvaluation,omitempty"`
+}
+
+// UnmarshalJSON accepts successEvaluation as a string, boolean or number.
+func (a *Analysis) UnmarshalJSON(b []byte) error {
+	type plain Analysis
+	w := struct {
+		*plain
+		SuccessEvaluation looseString `json:"successEvaluation"`
+	}{plain: (*plain)(a)}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	a.SuccessEvaluation = string(w.SuccessEvaluation)
+	return nil
+}
+
+// ParseMessage decodes a server message body, {"message":{...}}. Only the
+// envelope is checked here; tool calls and reports are read on demand by
+// ToolCalls and EndOfCallReport, so an informational message Vapi shapes in
+// a way we do not expect still parses and can be acknowledged.
+func ParseMessage(body []byte) (*Message, error) {
+	var env struct {
+		Message json.RawMessage `json:"message"`
+	}
+	if err := json.Unmarshal(body, &env); err != nil {
+		return nil, fmt.Errorf("voice: parse message: %w", err)
+	}
+	if isNull(env.Message) {
+		return nil, errors.New("voice: parse message: body has no message")
+	}
+	var w struct {
+		Type        string          `json:"type"`
+		Timestamp   flexTime        `json:"timestamp"`
+		Call        *Call           `json:"call"`
+		PhoneNumber *PhoneNumberRef `json:"phoneNumber"`
+		Assistant   *AssistantRef   `json:"assistant"`
+		Customer    *Customer       `json:"customer"`
+	}
+	if err := json.Unmarshal(env.Message, &w); err != nil {
+		return nil, fmt.Errorf("voice: parse message: %w", err)
+	}
+	if w.Type == "" {
+		return nil, errors.New("voice: parse message: message has no type")
+	}
+	m := &Message{Type: w.Type, Timestamp: time.Time(w.Timestamp), raw: env.Message}
+	if w.Call != nil {
+		m.Call = *w.Call
+	}
+	if w.PhoneNumber != nil {
+		m.PhoneNumber = *w.PhoneNumber
+	}
+	if w.Assistant != nil {
+		m.Assistant = *w.Assistant
+	}
+	if w.Customer != nil {
+		m.Customer = *w.Customer
+	}
+	if m.Type == TypeStatusUpdate || m.Type == TypeEndOfCallReport {
+		var s struct {
+			Status      looseString `json:"status"`
+			EndedReason looseString `json:"endedReason"`
+		}
+		if err := json.Unmarshal(env.Message, &s); err != nil {
+			return nil, fmt.Errorf("voice: parse %s: %w", m.Type, err)
+		}
+		m.Status = firstNonEmpty(string(s.Status), m.Call.Status)
+		m.EndedReason = firstNonEmpty(string(s.EndedReason), m.Call.EndedReason)
+	}
+	return m, nil
+}
+
+// PhoneNumberID is the Vapi phone number the call came in on: call.phoneNumberId,
+// else message.phoneNumber.id.
+func (m *Message) PhoneNumberID() string {
+	return firstNonEmpty(m.Call.PhoneNumberID, m.PhoneNumber.ID)
+}
+
+// AssistantID is the assistant handling the call: call.assistantId, else
+// message.assistant.id.
+func (m *Message) AssistantID() string {
+	return firstNonEmpty(m.Call.AssistantID, m.Assistant.ID)
+}
+
+// CallerNumber is the caller's number as Vapi sent it (not normalised):
+// call.customer.number, else message.customer.number.
+func (m *Message) CallerNumber() string {
+	return firstNonEmpty(m.Call.Customer.Number, m.Customer.Number)
+}
+
+// EndOfCallReport is the outcome of a call, from an end-of-call-report.
+type EndOfCallReport struct {
+	EndedReason string
+	StartedAt   time.Time
+	EndedAt     time.Time
+	// Duration is EndedAt-StartedAt when both are known, else Vapi's legacy
+	// durationSeconds, else zero.
+	Duration          time.Duration
+	Cost              float64
+	Transcript        string
+	RecordingURL      string
+	Messages          json.RawMessage // a JSON array, or nil
+	Summary           string
+	StructuredData    json.RawMessage // a JSON object, or nil
+	SuccessEvaluation string
+}
+
+// EndOfCallReport reads the report fields of an end-of-call-report. The
+// current fields (artifact, analysis) are read first; the legacy top-level
+// transcript, summary, recordingUrl, messages and durationSeconds, and the
+// copies on the call object, fill what they leave empty.
+func (m *Message) EndOfCallReport() (EndOfCallReport, error) {
+	var w struct {
+		StartedAt       flexTime        `json:"startedAt"`
+		EndedAt         flexTime        `json:"endedAt"`
+		Cost            *float64        `json:"cost"`
+		Artifact        *Artifact       `json:"artifact"`
+		Analysis        *Analysis       `json:"analysis"`
+		Transcript      looseString     `json:"transcript"`
+		Summary         looseString     `json:"summary"`
+		RecordingURL    looseString     `json:"recordingUrl"`
+		Messages        json.RawMessage `json:"messages"`
+		DurationSeconds *float64        `json:"durationSeconds"`
+	}
+	if err := json.Unmarshal(m.raw, &w); err != nil {
+		return EndOfCallReport{}, fmt.Errorf("voice: parse end-of-call-report: %w", err)
+	}
+	artifact, analysis := Artifact{}, Analysis{}
+	if w.Artifact != nil {
+		artifact = *w.Artifact
+	}
+	if w.Analysis != nil {
+		analysis = *w.Analysis
+	}
+	var callArtifact Artifact
+	var callAnalysis Analysis
+	if m.Call.Artifact != nil {
+		callArtifact = *m.Call.Artifact
+	}
+	if m.Call.Analysis != nil {
+		callAnalysis = *m.Call.Analysis
+	}
+	r := EndOfCallReport{
+		EndedReason:       m.EndedReason,
+		StartedAt:         firstTime(time.Time(w.StartedAt), m.Call.StartedAt),
+		EndedAt:           firstTime(time.Time(w.EndedAt), m.Call.EndedAt),
+		Cost:              m.Call.Cost,
+		Transcript:        firstNonEmpty(artifact.Transcript, string(w.Transcript), callArtifact.Transcript),
+		RecordingURL:      firstNonEmpty(artifact.RecordingURL, string(w.RecordingURL), callArtifact.RecordingURL),
+		Messages:          firstArray(artifact.Messages, w.Messages, callArtifact.Messages),
+		Summary:           firstNonEmpty(analysis.Summary, string(w.Summary), callAnalysis.Summary),
+		StructuredData:    firstObject(analysis.StructuredData, callAnalysis.StructuredData),
+		SuccessEvaluation: firstNonEmpty(analysis.SuccessEvaluation, callAnalysis.SuccessEvaluation),
+	}
+	if w.Cost != nil {
+		r.Cost = *w.Cost
+	}
+	switch {
+	case !r.StartedAt.IsZero() && r.EndedAt.After(r.StartedAt):
+		r.Duration = r.EndedAt.Sub(r.StartedAt)
+	case w.DurationSeconds != nil && *w.DurationSeconds > 0:
+		r.Duration = time.Duration(*w.DurationSeconds * float64(time.Second))
+	}
+	return r, nil
+}
+
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+func firstTime(ts ...time.Time) time.Time {
+	for _, t := range ts {
+		if !t.IsZero() {
+			return t
+		}
+	}
+	return time.Time{}
+}
+
+func firstArray(raws ...json.RawMessage) json.RawMessage {
+	for _, r := range raws {
+		if r = bytes.TrimSpace(r); len(r) > 0 && r[0] == '[' {
+			return r
+		}
+	}
+	return nil
+}
+
+func firstObject(raws ...json.RawMessage) json.RawMessage {
+	for _, r := range raws {
+		if r = bytes.TrimSpace(r); len(r) > 0 && r[0] == '{' {
+			return r
+		}
+	}
+	return nil
+}
+
+func isNull(raw json.RawMessage) bool {
+	raw = bytes.TrimSpace(raw)
+	return len(raw) == 0 || bytes.Equal(raw, []byte("null"))
+}
+
+// flexTime reads an instant sent as an ISO 8601 string, as epoch
+// milliseconds (Vapi's message timestamp) or as a numeric string. Anything
+// unreadable becomes the zero time rather than an error.
+type flexTime time.Time
+
+func (t *flexTime) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 || b[0] == 'n' {
+		return nil
+	}
+	s := string(b)
+	if b[0] == '"' {
+		if err := json.Unmarshal(b, &s); err != nil {
+			return nil
+		}
+		s = strings.TrimSpace(s)
+		if v, err := time.Parse(time.RFC3339Nano, s); err == nil {
+			*t = flexTime(v)
+			return nil
+		}
+	}
+	if ms, err := strconv.ParseFloat(s, 64); err == nil && ms > 0 {
+		*t = flexTime(time.UnixMilli(int64(ms)).UTC())
+	}
+	return nil
+}
+
+// looseString reads a JSON string as itself and any other scalar as its JSON
+// text; null becomes "".
+type looseString string
+
+func (s *looseString) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	switch {
+	case len(b) == 0 || b[0] == 'n':
+		*s = ""
+	case b[0] == '"':
+		var v string
+		if err := json.Unmarshal(b, &v); err != nil {
+			return err
+		}
+		*s = looseString(v)
+	case b[0] == '{' || b[0] == '[':
+		return errors.New("want a string, not an object or array")
+	default:
+		*s = looseString(b)
+	}
+	return nil
+}

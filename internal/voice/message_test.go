@@ -1,0 +1,245 @@
+package voice
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+)
+
+// composite is the real-payload shape from the API notes (§1).
+const composite = `{"message":{"type":"tool-calls","timestamp":1728393715369,
+ "toolCallList":[{"id":"call_mo4fzh29P7jhXSaIKn7Pkq1Y","type":"function",
+   "function":{"name":"book-appointment","arguments":{"date":"2025-07-04","time":"11:00"}}}],
+ "toolWithToolCallList":[{"type":"function","function":{"name":"book-appointment","parameters":{}},
+   "server":{"url":"https://x/vapi/tools"},"messages":[],"async":false,
+   "toolCall":{"id":"call_mo4fzh29P7jhXSaIKn7Pkq1Y","type":"function","function":{"name":"book-appointment","arguments":{}}}}],
+ "call":{"id":"c1d2","orgId":"org-1","type":"inboundPhoneCall","status":"in-progress",
+   "phoneNumberId":"pn-1","assistantId":"as-1","customer":{"number":"+15551234567","name":"Caller"},
+   "phoneCallProvider":"twilio","phoneCallProviderId":"CA123","monitor":{"controlUrl":"https://ctl/c1d2/control"},
+   "startedAt":"2025-07-01T15:00:00.000Z","cost":0.12},
+ "assistant":{"id":"as-1","name":"Front desk","model":{"provider":"openai"}},
+ "phoneNumber":{"id":"pn-1","number":"+15550000000","provider":"twilio"},
+ "customer":{"number":"+15551234567"},"artifact":{"messages":[]}}}`
+
+func TestParseMessageComposite(t *testing.T) {
+	m, err := ParseMessage([]byte(composite))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Call{
+		ID: "c1d2", OrgID: "org-1", Type: "inboundPhoneCall", Status: "in-progress",
+		PhoneNumberID: "pn-1", AssistantID: "as-1", Customer: Customer{Number: "+15551234567", Name: "Caller"},
+		PhoneCallProvider: "twilio", PhoneCallProviderID: "CA123", Monitor: Monitor{ControlURL: "https://ctl/c1d2/control"},
+		StartedAt: time.Date(2025, 7, 1, 15, 0, 0, 0, time.UTC), Cost: 0.12,
+	}
+	if !callEqual(m.Call, want) {
+		t.Errorf("call = %+v\nwant %+v", m.Call, want)
+	}
+	if m.Type != TypeToolCalls || !m.Timestamp.Equal(time.UnixMilli(1728393715369)) {
+		t.Errorf("type, timestamp = %q, %v", m.Type, m.Timestamp)
+	}
+	if m.PhoneNumber != (PhoneNumberRef{ID: "pn-1", Number: "+15550000000"}) || m.Assistant.ID != "as-1" || m.Customer.Number != "+15551234567" {
+		t.Errorf("refs = %+v %+v %+v", m.PhoneNumber, m.Assistant, m.Customer)
+	}
+}
+
+func callEqual(a, b Call) bool {
+	return a.ID == b.ID && a.OrgID == b.OrgID && a.Type == b.Type && a.Status == b.Status &&
+		a.PhoneNumberID == b.PhoneNumberID && a.AssistantID == b.AssistantID && a.Customer == b.Customer &&
+		a.PhoneCallProvider == b.PhoneCallProvider && a.PhoneCallProviderID == b.PhoneCallProviderID &&
+		a.Monitor == b.Monitor && a.StartedAt.Equal(b.StartedAt) && a.EndedAt.Equal(b.EndedAt) && a.Cost == b.Cost
+}
+
+func TestParseMessageErrors(t *testing.T) {
+	for name, body := range map[string]string{
+		"not json":        `{"message":`,
+		"no message":      `{}`,
+		"null message":    `{"message":null}`,
+		"no type":         `{"message":{"call":{"id":"x"}}}`,
+		"call not object": `{"message":{"type":"tool-calls","call":"x"}}`,
+		"message array":   `{"message":[]}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			if _, err := ParseMessage([]byte(body)); err == nil {
+				t.Fatal("no error")
+			}
+		})
+	}
+}
+
+func TestParseMessageRouting(t *testing.T) {
+	tests := []struct {
+		name                       string
+		message                    string
+		phoneNumber, assistant, cl string
+	}{
+		{"from call", `{"type":"x","call":{"phoneNumberId":"pn-c","assistantId":"as-c","customer":{"number":"+1c"}},
+			"phoneNumber":{"id":"pn-m"},"assistant":{"id":"as-m"},"customer":{"number":"+1m"}}`, "pn-c", "as-c", "+1c"},
+		{"from message", `{"type":"x","call":{"id":"c"},"phoneNumber":{"id":"pn-m"},"assistant":{"id":"as-m"},"customer":{"number":"+1m"}}`,
+			"pn-m", "as-m", "+1m"},
+		{"no call at all", `{"type":"assistant-request","phoneNumber":{"id":"pn-m","number":"+15550000000"}}`, "pn-m", "", ""},
+		{"nothing", `{"type":"hang"}`, "", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, err := ParseMessage([]byte(`{"message":` + tt.message + `}`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if m.PhoneNumberID() != tt.phoneNumber || m.AssistantID() != tt.assistant || m.CallerNumber() != tt.cl {
+				t.Errorf("PhoneNumberID, AssistantID, CallerNumber = %q, %q, %q; want %q, %q, %q",
+					m.PhoneNumberID(), m.AssistantID(), m.CallerNumber(), tt.phoneNumber, tt.assistant, tt.cl)
+			}
+		})
+	}
+}
+
+func TestParseMessageTypes(t *testing.T) {
+	tests := []struct {
+		message             string
+		typ, status, reason string
+	}{
+		{`{"type":"status-update","status":"in-progress","call":{"id":"c"}}`, TypeStatusUpdate, "in-progress", ""},
+		{`{"type":"status-update","status":"ended","endedReason":"customer-ended-call"}`, TypeStatusUpdate, "ended", "customer-ended-call"},
+		{`{"type":"status-update","status":"ended","call":{"endedReason":"silence-timed-out"}}`, TypeStatusUpdate, "ended", "silence-timed-out"},
+		{`{"type":"status-update","call":{"status":"ringing"}}`, TypeStatusUpdate, "ringing", ""},
+		{`{"type":"status-update","status":"forwarding","destination":{"type":"number","number":"+15550000001"},"messages":[{}]}`, TypeStatusUpdate, "forwarding", ""},
+		{`{"type":"end-of-call-report","endedReason":"assistant-ended-call","artifact":{},"analysis":{}}`, TypeEndOfCallReport, "", "assistant-ended-call"},
+		{`{"type":"end-of-call-report","call":{"status":"ended","endedReason":"x"}}`, TypeEndOfCallReport, "ended", "x"},
+		{`{"type":"assistant-request","call":{"id":"c","phoneNumberId":"p"}}`, TypeAssistantRequest, "", ""},
+		{`{"type":"transfer-destination-request","call":{"id":"c"}}`, TypeTransferDestinationRequest, "", ""},
+		// Unknown and informational types parse, whatever else they carry.
+		{`{"type":"conversation-update","messages":[],"messagesOpenAIFormatted":[]}`, "conversation-update", "", ""},
+		{`{"type":"transfer-update","status":{"odd":"shape"},"destination":{}}`, "transfer-update", "", ""},
+		{`{"type":"some-future-type","whatever":[1,2,3]}`, "some-future-type", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.typ, func(t *testing.T) {
+			m, err := ParseMessage([]byte(`{"message":` + tt.message + `}`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if m.Type != tt.typ || m.Status != tt.status || m.EndedReason != tt.reason {
+				t.Errorf("got %q %q %q, want %q %q %q", m.Type, m.Status, m.EndedReason, tt.typ, tt.status, tt.reason)
+			}
+		})
+	}
+}
+
+func TestParseMessageTimes(t *testing.T) {
+	at := time.Date(2025, 7, 1, 15, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name   string
+		fields string
+		ts     time.Time
+		start  time.Time
+	}{
+		{"ms number and ISO", `"timestamp":1751382000000,"call":{"startedAt":"2025-07-01T15:00:00.000Z"}`, at, at},
+		{"float ms", `"timestamp":1751382000000.0,"call":{"startedAt":"2025-07-01T11:00:00-04:00"}`, at, at},
+		{"numeric strings", `"timestamp":"1751382000000","call":{"startedAt":1751382000000}`, at, at},
+		{"null and empty", `"timestamp":null,"call":{"startedAt":""}`, time.Time{}, time.Time{}},
+		{"garbage is zero", `"timestamp":"yesterday","call":{"startedAt":"soon"}`, time.Time{}, time.Time{}},
+		{"absent", `"call":{}`, time.Time{}, time.Time{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, err := ParseMessage([]byte(`{"message":{"type":"x",` + tt.fields + `}}`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !m.Timestamp.Equal(tt.ts) || !m.Call.StartedAt.Equal(tt.start) {
+				t.Errorf("timestamp, startedAt = %v, %v; want %v, %v", m.Timestamp, m.Call.StartedAt, tt.ts, tt.start)
+			}
+		})
+	}
+}
+
+func TestEndOfCallReport(t *testing.T) {
+	start := time.Date(2025, 7, 1, 15, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name    string
+		message string
+		want    EndOfCallReport
+	}{
+		{
+			name: "current shape",
+			message: `{"type":"end-of-call-report","endedReason":"customer-ended-call",
+				"startedAt":"2025-07-01T15:00:00.000Z","endedAt":"2025-07-01T15:02:30.500Z","cost":0.31,
+				"artifact":{"transcript":"AI: Hi\nUser: Bye","recordingUrl":"https://rec/1.wav","messages":[{"role":"bot","message":"Hi"}]},
+				"analysis":{"summary":"Booked a cleaning.","structuredData":{"booked":true},"successEvaluation":"true"},
+				"transcript":"legacy","summary":"legacy","recordingUrl":"legacy","durationSeconds":9}`,
+			want: EndOfCallReport{
+				EndedReason: "customer-ended-call", StartedAt: start, EndedAt: start.Add(150*time.Second + 500*time.Millisecond),
+				Duration: 150*time.Second + 500*time.Millisecond, Cost: 0.31,
+				Transcript: "AI: Hi\nUser: Bye", RecordingURL: "https://rec/1.wav", Messages: json.RawMessage(`[{"role":"bot","message":"Hi"}]`),
+				Summary: "Booked a cleaning.", StructuredData: json.RawMessage(`{"booked":true}`), SuccessEvaluation: "true",
+			},
+		},
+		{
+			name: "legacy top-level fields",
+			message: `{"type":"end-of-call-report","endedReason":"hangup",
+				"transcript":"AI: Hello","summary":"Asked about hours.","recordingUrl":"https://rec/2.wav",
+				"messages":[{"role":"user"}],"durationSeconds":42.5}`,
+			want: EndOfCallReport{
+				EndedReason: "hangup", Duration: 42500 * time.Millisecond,
+				Transcript: "AI: Hello", RecordingURL: "https://rec/2.wav", Messages: json.RawMessage(`[{"role":"user"}]`),
+				Summary: "Asked about hours.",
+			},
+		},
+		{
+			name: "copies on the call",
+			message: `{"type":"end-of-call-report","artifact":{},"analysis":{},
+				"call":{"id":"c","endedReason":"silence-timed-out","startedAt":"2025-07-01T15:00:00Z","endedAt":"2025-07-01T15:01:00Z","cost":0.05,
+				  "artifact":{"transcript":"AI: Hi","recordingUrl":"https://rec/3.wav"},
+				  "analysis":{"summary":"Silent caller.","structuredData":{"x":1},"successEvaluation":false}}}`,
+			want: EndOfCallReport{
+				EndedReason: "silence-timed-out", StartedAt: start, EndedAt: start.Add(time.Minute), Duration: time.Minute, Cost: 0.05,
+				Transcript: "AI: Hi", RecordingURL: "https://rec/3.wav", Summary: "Silent caller.",
+				StructuredData: json.RawMessage(`{"x":1}`), SuccessEvaluation: "false",
+			},
+		},
+		{
+			name:    "explicit zero cost wins over the call's",
+			message: `{"type":"end-of-call-report","endedReason":"x","cost":0,"call":{"cost":1.5},"artifact":{},"analysis":{"successEvaluation":8}}`,
+			want:    EndOfCallReport{EndedReason: "x", SuccessEvaluation: "8"},
+		},
+		{
+			name:    "times without durationSeconds, ended before started",
+			message: `{"type":"end-of-call-report","startedAt":"2025-07-01T15:01:00Z","endedAt":"2025-07-01T15:00:00Z","artifact":{},"analysis":{}}`,
+			want:    EndOfCallReport{StartedAt: start.Add(time.Minute), EndedAt: start},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, err := ParseMessage([]byte(`{"message":` + tt.message + `}`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := m.EndOfCallReport()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reportEqual(got, tt.want) {
+				t.Errorf("report =\n%+v\nwant\n%+v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestEndOfCallReportMalformed(t *testing.T) {
+	m, err := ParseMessage([]byte(`{"message":{"type":"end-of-call-report","artifact":"nope"}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.EndOfCallReport(); err == nil || !strings.Contains(err.Error(), "end-of-call-report") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func reportEqual(a, b EndOfCallReport) bool {
+	return a.EndedReason == b.EndedReason && a.StartedAt.Equal(b.StartedAt) && a.EndedAt.Equal(b.EndedAt) &&
+		a.Duration == b.Duration && a.Cost == b.Cost && a.Transcript == b.Transcript && a.RecordingURL == b.RecordingURL &&
+		string(a.Messages) == string(b.Messages) && a.Summary == b.Summary &&
+		string(a.StructuredData) == string(b.StructuredData) && a.SuccessEvaluation == b.SuccessEvaluation
+}
