@@ -15,8 +15,15 @@ import (
 	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"github.com/frontdesk/frontdesk/ent/appointment"
+	"github.com/frontdesk/frontdesk/ent/appointmenttype"
 	"github.com/frontdesk/frontdesk/ent/member"
+	"github.com/frontdesk/frontdesk/ent/operatory"
+	"github.com/frontdesk/frontdesk/ent/patient"
+	"github.com/frontdesk/frontdesk/ent/pmsconnection"
 	"github.com/frontdesk/frontdesk/ent/practice"
+	"github.com/frontdesk/frontdesk/ent/provider"
+	"github.com/frontdesk/frontdesk/ent/syncrun"
 
 	stdsql "database/sql"
 )
@@ -26,10 +33,24 @@ type Client struct {
 	config
 	// Schema is the client for creating, migrating and dropping schema.
 	Schema *migrate.Schema
+	// Appointment is the client for interacting with the Appointment builders.
+	Appointment *AppointmentClient
+	// AppointmentType is the client for interacting with the AppointmentType builders.
+	AppointmentType *AppointmentTypeClient
 	// Member is the client for interacting with the Member builders.
 	Member *MemberClient
+	// Operatory is the client for interacting with the Operatory builders.
+	Operatory *OperatoryClient
+	// PMSConnection is the client for interacting with the PMSConnection builders.
+	PMSConnection *PMSConnectionClient
+	// Patient is the client for interacting with the Patient builders.
+	Patient *PatientClient
 	// Practice is the client for interacting with the Practice builders.
 	Practice *PracticeClient
+	// Provider is the client for interacting with the Provider builders.
+	Provider *ProviderClient
+	// SyncRun is the client for interacting with the SyncRun builders.
+	SyncRun *SyncRunClient
 }
 
 // NewClient creates a new client configured with the given options.
@@ -41,8 +62,15 @@ func NewClient(opts ...Option) *Client {
 
 func (c *Client) init() {
 	c.Schema = migrate.NewSchema(c.driver)
+	c.Appointment = NewAppointmentClient(c.config)
+	c.AppointmentType = NewAppointmentTypeClient(c.config)
 	c.Member = NewMemberClient(c.config)
+	c.Operatory = NewOperatoryClient(c.config)
+	c.PMSConnection = NewPMSConnectionClient(c.config)
+	c.Patient = NewPatientClient(c.config)
 	c.Practice = NewPracticeClient(c.config)
+	c.Provider = NewProviderClient(c.config)
+	c.SyncRun = NewSyncRunClient(c.config)
 }
 
 type (
@@ -133,10 +161,17 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 	cfg := c.config
 	cfg.driver = tx
 	return &Tx{
-		ctx:      ctx,
-		config:   cfg,
-		Member:   NewMemberClient(cfg),
-		Practice: NewPracticeClient(cfg),
+		ctx:             ctx,
+		config:          cfg,
+		Appointment:     NewAppointmentClient(cfg),
+		AppointmentType: NewAppointmentTypeClient(cfg),
+		Member:          NewMemberClient(cfg),
+		Operatory:       NewOperatoryClient(cfg),
+		PMSConnection:   NewPMSConnectionClient(cfg),
+		Patient:         NewPatientClient(cfg),
+		Practice:        NewPracticeClient(cfg),
+		Provider:        NewProviderClient(cfg),
+		SyncRun:         NewSyncRunClient(cfg),
 	}, nil
 }
 
@@ -154,17 +189,24 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 	cfg := c.config
 	cfg.driver = &txDriver{tx: tx, drv: c.driver}
 	return &Tx{
-		ctx:      ctx,
-		config:   cfg,
-		Member:   NewMemberClient(cfg),
-		Practice: NewPracticeClient(cfg),
+		ctx:             ctx,
+		config:          cfg,
+		Appointment:     NewAppointmentClient(cfg),
+		AppointmentType: NewAppointmentTypeClient(cfg),
+		Member:          NewMemberClient(cfg),
+		Operatory:       NewOperatoryClient(cfg),
+		PMSConnection:   NewPMSConnectionClient(cfg),
+		Patient:         NewPatientClient(cfg),
+		Practice:        NewPracticeClient(cfg),
+		Provider:        NewProviderClient(cfg),
+		SyncRun:         NewSyncRunClient(cfg),
 	}, nil
 }
 
 // Debug returns a new debug-client. It's used to get verbose logging on specific operations.
 //
 //	client.Debug().
-//		Member.
+//		Appointment.
 //		Query().
 //		Count(ctx)
 func (c *Client) Debug() *Client {
@@ -186,26 +228,412 @@ func (c *Client) Close() error {
 // Use adds the mutation hooks to all the entity clients.
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
-	c.Member.Use(hooks...)
-	c.Practice.Use(hooks...)
+	for _, n := range []interface{ Use(...Hook) }{
+		c.Appointment, c.AppointmentType, c.Member, c.Operatory, c.PMSConnection,
+		c.Patient, c.Practice, c.Provider, c.SyncRun,
+	} {
+		n.Use(hooks...)
+	}
 }
 
 // Intercept adds the query interceptors to all the entity clients.
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
-	c.Member.Intercept(interceptors...)
-	c.Practice.Intercept(interceptors...)
+	for _, n := range []interface{ Intercept(...Interceptor) }{
+		c.Appointment, c.AppointmentType, c.Member, c.Operatory, c.PMSConnection,
+		c.Patient, c.Practice, c.Provider, c.SyncRun,
+	} {
+		n.Intercept(interceptors...)
+	}
 }
 
 // Mutate implements the ent.Mutator interface.
 func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 	switch m := m.(type) {
+	case *AppointmentMutation:
+		return c.Appointment.mutate(ctx, m)
+	case *AppointmentTypeMutation:
+		return c.AppointmentType.mutate(ctx, m)
 	case *MemberMutation:
 		return c.Member.mutate(ctx, m)
+	case *OperatoryMutation:
+		return c.Operatory.mutate(ctx, m)
+	case *PMSConnectionMutation:
+		return c.PMSConnection.mutate(ctx, m)
+	case *PatientMutation:
+		return c.Patient.mutate(ctx, m)
 	case *PracticeMutation:
 		return c.Practice.mutate(ctx, m)
+	case *ProviderMutation:
+		return c.Provider.mutate(ctx, m)
+	case *SyncRunMutation:
+		return c.SyncRun.mutate(ctx, m)
 	default:
 		return nil, fmt.Errorf("ent: unknown mutation type %T", m)
+	}
+}
+
+// AppointmentClient is a client for the Appointment schema.
+type AppointmentClient struct {
+	config
+}
+
+// NewAppointmentClient returns a client for the Appointment from the given config.
+func NewAppointmentClient(c config) *AppointmentClient {
+	return &AppointmentClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `appointment.Hooks(f(g(h())))`.
+func (c *AppointmentClient) Use(hooks ...Hook) {
+	c.hooks.Appointment = append(c.hooks.Appointment, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `appointment.Intercept(f(g(h())))`.
+func (c *AppointmentClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Appointment = append(c.inters.Appointment, interceptors...)
+}
+
+// Create returns a builder for creating a Appointment entity.
+func (c *AppointmentClient) Create() *AppointmentCreate {
+	mutation := newAppointmentMutation(c.config, OpCreate)
+	return &AppointmentCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Appointment entities.
+func (c *AppointmentClient) CreateBulk(builders ...*AppointmentCreate) *AppointmentCreateBulk {
+	return &AppointmentCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *AppointmentClient) MapCreateBulk(slice any, setFunc func(*AppointmentCreate, int)) *AppointmentCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &AppointmentCreateBulk{err: fmt.Errorf("calling to AppointmentClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*AppointmentCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &AppointmentCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Appointment.
+func (c *AppointmentClient) Update() *AppointmentUpdate {
+	mutation := newAppointmentMutation(c.config, OpUpdate)
+	return &AppointmentUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *AppointmentClient) UpdateOne(_m *Appointment) *AppointmentUpdateOne {
+	mutation := newAppointmentMutation(c.config, OpUpdateOne, withAppointment(_m))
+	return &AppointmentUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *AppointmentClient) UpdateOneID(id string) *AppointmentUpdateOne {
+	mutation := newAppointmentMutation(c.config, OpUpdateOne, withAppointmentID(id))
+	return &AppointmentUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Appointment.
+func (c *AppointmentClient) Delete() *AppointmentDelete {
+	mutation := newAppointmentMutation(c.config, OpDelete)
+	return &AppointmentDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *AppointmentClient) DeleteOne(_m *Appointment) *AppointmentDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *AppointmentClient) DeleteOneID(id string) *AppointmentDeleteOne {
+	builder := c.Delete().Where(appointment.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &AppointmentDeleteOne{builder}
+}
+
+// Query returns a query builder for Appointment.
+func (c *AppointmentClient) Query() *AppointmentQuery {
+	return &AppointmentQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeAppointment},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Appointment entity by its id.
+func (c *AppointmentClient) Get(ctx context.Context, id string) (*Appointment, error) {
+	return c.Query().Where(appointment.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *AppointmentClient) GetX(ctx context.Context, id string) *Appointment {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryPractice queries the practice edge of a Appointment.
+func (c *AppointmentClient) QueryPractice(_m *Appointment) *PracticeQuery {
+	query := (&PracticeClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(appointment.Table, appointment.FieldID, id),
+			sqlgraph.To(practice.Table, practice.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, appointment.PracticeTable, appointment.PracticeColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryPatient queries the patient edge of a Appointment.
+func (c *AppointmentClient) QueryPatient(_m *Appointment) *PatientQuery {
+	query := (&PatientClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(appointment.Table, appointment.FieldID, id),
+			sqlgraph.To(patient.Table, patient.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, appointment.PatientTable, appointment.PatientColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryProvider queries the provider edge of a Appointment.
+func (c *AppointmentClient) QueryProvider(_m *Appointment) *ProviderQuery {
+	query := (&ProviderClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(appointment.Table, appointment.FieldID, id),
+			sqlgraph.To(provider.Table, provider.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, appointment.ProviderTable, appointment.ProviderColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryOperatory queries the operatory edge of a Appointment.
+func (c *AppointmentClient) QueryOperatory(_m *Appointment) *OperatoryQuery {
+	query := (&OperatoryClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(appointment.Table, appointment.FieldID, id),
+			sqlgraph.To(operatory.Table, operatory.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, appointment.OperatoryTable, appointment.OperatoryColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryAppointmentType queries the appointment_type edge of a Appointment.
+func (c *AppointmentClient) QueryAppointmentType(_m *Appointment) *AppointmentTypeQuery {
+	query := (&AppointmentTypeClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(appointment.Table, appointment.FieldID, id),
+			sqlgraph.To(appointmenttype.Table, appointmenttype.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, appointment.AppointmentTypeTable, appointment.AppointmentTypeColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *AppointmentClient) Hooks() []Hook {
+	hooks := c.hooks.Appointment
+	return append(hooks[:len(hooks):len(hooks)], appointment.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *AppointmentClient) Interceptors() []Interceptor {
+	return c.inters.Appointment
+}
+
+func (c *AppointmentClient) mutate(ctx context.Context, m *AppointmentMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&AppointmentCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&AppointmentUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&AppointmentUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&AppointmentDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Appointment mutation op: %q", m.Op())
+	}
+}
+
+// AppointmentTypeClient is a client for the AppointmentType schema.
+type AppointmentTypeClient struct {
+	config
+}
+
+// NewAppointmentTypeClient returns a client for the AppointmentType from the given config.
+func NewAppointmentTypeClient(c config) *AppointmentTypeClient {
+	return &AppointmentTypeClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `appointmenttype.Hooks(f(g(h())))`.
+func (c *AppointmentTypeClient) Use(hooks ...Hook) {
+	c.hooks.AppointmentType = append(c.hooks.AppointmentType, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `appointmenttype.Intercept(f(g(h())))`.
+func (c *AppointmentTypeClient) Intercept(interceptors ...Interceptor) {
+	c.inters.AppointmentType = append(c.inters.AppointmentType, interceptors...)
+}
+
+// Create returns a builder for creating a AppointmentType entity.
+func (c *AppointmentTypeClient) Create() *AppointmentTypeCreate {
+	mutation := newAppointmentTypeMutation(c.config, OpCreate)
+	return &AppointmentTypeCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of AppointmentType entities.
+func (c *AppointmentTypeClient) CreateBulk(builders ...*AppointmentTypeCreate) *AppointmentTypeCreateBulk {
+	return &AppointmentTypeCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *AppointmentTypeClient) MapCreateBulk(slice any, setFunc func(*AppointmentTypeCreate, int)) *AppointmentTypeCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &AppointmentTypeCreateBulk{err: fmt.Errorf("calling to AppointmentTypeClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*AppointmentTypeCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &AppointmentTypeCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for AppointmentType.
+func (c *AppointmentTypeClient) Update() *AppointmentTypeUpdate {
+	mutation := newAppointmentTypeMutation(c.config, OpUpdate)
+	return &AppointmentTypeUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *AppointmentTypeClient) UpdateOne(_m *AppointmentType) *AppointmentTypeUpdateOne {
+	mutation := newAppointmentTypeMutation(c.config, OpUpdateOne, withAppointmentType(_m))
+	return &AppointmentTypeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *AppointmentTypeClient) UpdateOneID(id string) *AppointmentTypeUpdateOne {
+	mutation := newAppointmentTypeMutation(c.config, OpUpdateOne, withAppointmentTypeID(id))
+	return &AppointmentTypeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for AppointmentType.
+func (c *AppointmentTypeClient) Delete() *AppointmentTypeDelete {
+	mutation := newAppointmentTypeMutation(c.config, OpDelete)
+	return &AppointmentTypeDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *AppointmentTypeClient) DeleteOne(_m *AppointmentType) *AppointmentTypeDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *AppointmentTypeClient) DeleteOneID(id string) *AppointmentTypeDeleteOne {
+	builder := c.Delete().Where(appointmenttype.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &AppointmentTypeDeleteOne{builder}
+}
+
+// Query returns a query builder for AppointmentType.
+func (c *AppointmentTypeClient) Query() *AppointmentTypeQuery {
+	return &AppointmentTypeQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeAppointmentType},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a AppointmentType entity by its id.
+func (c *AppointmentTypeClient) Get(ctx context.Context, id string) (*AppointmentType, error) {
+	return c.Query().Where(appointmenttype.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *AppointmentTypeClient) GetX(ctx context.Context, id string) *AppointmentType {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryPractice queries the practice edge of a AppointmentType.
+func (c *AppointmentTypeClient) QueryPractice(_m *AppointmentType) *PracticeQuery {
+	query := (&PracticeClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(appointmenttype.Table, appointmenttype.FieldID, id),
+			sqlgraph.To(practice.Table, practice.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, appointmenttype.PracticeTable, appointmenttype.PracticeColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *AppointmentTypeClient) Hooks() []Hook {
+	hooks := c.hooks.AppointmentType
+	return append(hooks[:len(hooks):len(hooks)], appointmenttype.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *AppointmentTypeClient) Interceptors() []Interceptor {
+	return c.inters.AppointmentType
+}
+
+func (c *AppointmentTypeClient) mutate(ctx context.Context, m *AppointmentTypeMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&AppointmentTypeCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&AppointmentTypeUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&AppointmentTypeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&AppointmentTypeDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown AppointmentType mutation op: %q", m.Op())
 	}
 }
 
@@ -359,6 +787,472 @@ func (c *MemberClient) mutate(ctx context.Context, m *MemberMutation) (Value, er
 	}
 }
 
+// OperatoryClient is a client for the Operatory schema.
+type OperatoryClient struct {
+	config
+}
+
+// NewOperatoryClient returns a client for the Operatory from the given config.
+func NewOperatoryClient(c config) *OperatoryClient {
+	return &OperatoryClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `operatory.Hooks(f(g(h())))`.
+func (c *OperatoryClient) Use(hooks ...Hook) {
+	c.hooks.Operatory = append(c.hooks.Operatory, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `operatory.Intercept(f(g(h())))`.
+func (c *OperatoryClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Operatory = append(c.inters.Operatory, interceptors...)
+}
+
+// Create returns a builder for creating a Operatory entity.
+func (c *OperatoryClient) Create() *OperatoryCreate {
+	mutation := newOperatoryMutation(c.config, OpCreate)
+	return &OperatoryCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Operatory entities.
+func (c *OperatoryClient) CreateBulk(builders ...*OperatoryCreate) *OperatoryCreateBulk {
+	return &OperatoryCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *OperatoryClient) MapCreateBulk(slice any, setFunc func(*OperatoryCreate, int)) *OperatoryCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &OperatoryCreateBulk{err: fmt.Errorf("calling to OperatoryClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*OperatoryCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &OperatoryCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Operatory.
+func (c *OperatoryClient) Update() *OperatoryUpdate {
+	mutation := newOperatoryMutation(c.config, OpUpdate)
+	return &OperatoryUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *OperatoryClient) UpdateOne(_m *Operatory) *OperatoryUpdateOne {
+	mutation := newOperatoryMutation(c.config, OpUpdateOne, withOperatory(_m))
+	return &OperatoryUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *OperatoryClient) UpdateOneID(id string) *OperatoryUpdateOne {
+	mutation := newOperatoryMutation(c.config, OpUpdateOne, withOperatoryID(id))
+	return &OperatoryUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Operatory.
+func (c *OperatoryClient) Delete() *OperatoryDelete {
+	mutation := newOperatoryMutation(c.config, OpDelete)
+	return &OperatoryDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *OperatoryClient) DeleteOne(_m *Operatory) *OperatoryDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *OperatoryClient) DeleteOneID(id string) *OperatoryDeleteOne {
+	builder := c.Delete().Where(operatory.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &OperatoryDeleteOne{builder}
+}
+
+// Query returns a query builder for Operatory.
+func (c *OperatoryClient) Query() *OperatoryQuery {
+	return &OperatoryQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeOperatory},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Operatory entity by its id.
+func (c *OperatoryClient) Get(ctx context.Context, id string) (*Operatory, error) {
+	return c.Query().Where(operatory.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *OperatoryClient) GetX(ctx context.Context, id string) *Operatory {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryPractice queries the practice edge of a Operatory.
+func (c *OperatoryClient) QueryPractice(_m *Operatory) *PracticeQuery {
+	query := (&PracticeClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(operatory.Table, operatory.FieldID, id),
+			sqlgraph.To(practice.Table, practice.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, operatory.PracticeTable, operatory.PracticeColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *OperatoryClient) Hooks() []Hook {
+	hooks := c.hooks.Operatory
+	return append(hooks[:len(hooks):len(hooks)], operatory.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *OperatoryClient) Interceptors() []Interceptor {
+	return c.inters.Operatory
+}
+
+func (c *OperatoryClient) mutate(ctx context.Context, m *OperatoryMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&OperatoryCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&OperatoryUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&OperatoryUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&OperatoryDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Operatory mutation op: %q", m.Op())
+	}
+}
+
+// PMSConnectionClient is a client for the PMSConnection schema.
+type PMSConnectionClient struct {
+	config
+}
+
+// NewPMSConnectionClient returns a client for the PMSConnection from the given config.
+func NewPMSConnectionClient(c config) *PMSConnectionClient {
+	return &PMSConnectionClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `pmsconnection.Hooks(f(g(h())))`.
+func (c *PMSConnectionClient) Use(hooks ...Hook) {
+	c.hooks.PMSConnection = append(c.hooks.PMSConnection, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `pmsconnection.Intercept(f(g(h())))`.
+func (c *PMSConnectionClient) Intercept(interceptors ...Interceptor) {
+	c.inters.PMSConnection = append(c.inters.PMSConnection, interceptors...)
+}
+
+// Create returns a builder for creating a PMSConnection entity.
+func (c *PMSConnectionClient) Create() *PMSConnectionCreate {
+	mutation := newPMSConnectionMutation(c.config, OpCreate)
+	return &PMSConnectionCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of PMSConnection entities.
+func (c *PMSConnectionClient) CreateBulk(builders ...*PMSConnectionCreate) *PMSConnectionCreateBulk {
+	return &PMSConnectionCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *PMSConnectionClient) MapCreateBulk(slice any, setFunc func(*PMSConnectionCreate, int)) *PMSConnectionCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &PMSConnectionCreateBulk{err: fmt.Errorf("calling to PMSConnectionClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*PMSConnectionCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &PMSConnectionCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for PMSConnection.
+func (c *PMSConnectionClient) Update() *PMSConnectionUpdate {
+	mutation := newPMSConnectionMutation(c.config, OpUpdate)
+	return &PMSConnectionUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *PMSConnectionClient) UpdateOne(_m *PMSConnection) *PMSConnectionUpdateOne {
+	mutation := newPMSConnectionMutation(c.config, OpUpdateOne, withPMSConnection(_m))
+	return &PMSConnectionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *PMSConnectionClient) UpdateOneID(id string) *PMSConnectionUpdateOne {
+	mutation := newPMSConnectionMutation(c.config, OpUpdateOne, withPMSConnectionID(id))
+	return &PMSConnectionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for PMSConnection.
+func (c *PMSConnectionClient) Delete() *PMSConnectionDelete {
+	mutation := newPMSConnectionMutation(c.config, OpDelete)
+	return &PMSConnectionDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *PMSConnectionClient) DeleteOne(_m *PMSConnection) *PMSConnectionDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *PMSConnectionClient) DeleteOneID(id string) *PMSConnectionDeleteOne {
+	builder := c.Delete().Where(pmsconnection.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &PMSConnectionDeleteOne{builder}
+}
+
+// Query returns a query builder for PMSConnection.
+func (c *PMSConnectionClient) Query() *PMSConnectionQuery {
+	return &PMSConnectionQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypePMSConnection},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a PMSConnection entity by its id.
+func (c *PMSConnectionClient) Get(ctx context.Context, id string) (*PMSConnection, error) {
+	return c.Query().Where(pmsconnection.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *PMSConnectionClient) GetX(ctx context.Context, id string) *PMSConnection {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryPractice queries the practice edge of a PMSConnection.
+func (c *PMSConnectionClient) QueryPractice(_m *PMSConnection) *PracticeQuery {
+	query := (&PracticeClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(pmsconnection.Table, pmsconnection.FieldID, id),
+			sqlgraph.To(practice.Table, practice.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, pmsconnection.PracticeTable, pmsconnection.PracticeColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *PMSConnectionClient) Hooks() []Hook {
+	hooks := c.hooks.PMSConnection
+	return append(hooks[:len(hooks):len(hooks)], pmsconnection.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *PMSConnectionClient) Interceptors() []Interceptor {
+	return c.inters.PMSConnection
+}
+
+func (c *PMSConnectionClient) mutate(ctx context.Context, m *PMSConnectionMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&PMSConnectionCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&PMSConnectionUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&PMSConnectionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&PMSConnectionDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown PMSConnection mutation op: %q", m.Op())
+	}
+}
+
+// PatientClient is a client for the Patient schema.
+type PatientClient struct {
+	config
+}
+
+// NewPatientClient returns a client for the Patient from the given config.
+func NewPatientClient(c config) *PatientClient {
+	return &PatientClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `patient.Hooks(f(g(h())))`.
+func (c *PatientClient) Use(hooks ...Hook) {
+	c.hooks.Patient = append(c.hooks.Patient, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `patient.Intercept(f(g(h())))`.
+func (c *PatientClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Patient = append(c.inters.Patient, interceptors...)
+}
+
+// Create returns a builder for creating a Patient entity.
+func (c *PatientClient) Create() *PatientCreate {
+	mutation := newPatientMutation(c.config, OpCreate)
+	return &PatientCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Patient entities.
+func (c *PatientClient) CreateBulk(builders ...*PatientCreate) *PatientCreateBulk {
+	return &PatientCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *PatientClient) MapCreateBulk(slice any, setFunc func(*PatientCreate, int)) *PatientCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &PatientCreateBulk{err: fmt.Errorf("calling to PatientClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*PatientCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &PatientCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Patient.
+func (c *PatientClient) Update() *PatientUpdate {
+	mutation := newPatientMutation(c.config, OpUpdate)
+	return &PatientUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *PatientClient) UpdateOne(_m *Patient) *PatientUpdateOne {
+	mutation := newPatientMutation(c.config, OpUpdateOne, withPatient(_m))
+	return &PatientUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *PatientClient) UpdateOneID(id string) *PatientUpdateOne {
+	mutation := newPatientMutation(c.config, OpUpdateOne, withPatientID(id))
+	return &PatientUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Patient.
+func (c *PatientClient) Delete() *PatientDelete {
+	mutation := newPatientMutation(c.config, OpDelete)
+	return &PatientDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *PatientClient) DeleteOne(_m *Patient) *PatientDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *PatientClient) DeleteOneID(id string) *PatientDeleteOne {
+	builder := c.Delete().Where(patient.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &PatientDeleteOne{builder}
+}
+
+// Query returns a query builder for Patient.
+func (c *PatientClient) Query() *PatientQuery {
+	return &PatientQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypePatient},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Patient entity by its id.
+func (c *PatientClient) Get(ctx context.Context, id string) (*Patient, error) {
+	return c.Query().Where(patient.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *PatientClient) GetX(ctx context.Context, id string) *Patient {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryPractice queries the practice edge of a Patient.
+func (c *PatientClient) QueryPractice(_m *Patient) *PracticeQuery {
+	query := (&PracticeClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(patient.Table, patient.FieldID, id),
+			sqlgraph.To(practice.Table, practice.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, patient.PracticeTable, patient.PracticeColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryAppointments queries the appointments edge of a Patient.
+func (c *PatientClient) QueryAppointments(_m *Patient) *AppointmentQuery {
+	query := (&AppointmentClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(patient.Table, patient.FieldID, id),
+			sqlgraph.To(appointment.Table, appointment.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, true, patient.AppointmentsTable, patient.AppointmentsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *PatientClient) Hooks() []Hook {
+	hooks := c.hooks.Patient
+	return append(hooks[:len(hooks):len(hooks)], patient.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *PatientClient) Interceptors() []Interceptor {
+	return c.inters.Patient
+}
+
+func (c *PatientClient) mutate(ctx context.Context, m *PatientMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&PatientCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&PatientUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&PatientUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&PatientDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Patient mutation op: %q", m.Op())
+	}
+}
+
 // PracticeClient is a client for the Practice schema.
 type PracticeClient struct {
 	config
@@ -493,13 +1387,315 @@ func (c *PracticeClient) mutate(ctx context.Context, m *PracticeMutation) (Value
 	}
 }
 
+// ProviderClient is a client for the Provider schema.
+type ProviderClient struct {
+	config
+}
+
+// NewProviderClient returns a client for the Provider from the given config.
+func NewProviderClient(c config) *ProviderClient {
+	return &ProviderClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `provider.Hooks(f(g(h())))`.
+func (c *ProviderClient) Use(hooks ...Hook) {
+	c.hooks.Provider = append(c.hooks.Provider, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `provider.Intercept(f(g(h())))`.
+func (c *ProviderClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Provider = append(c.inters.Provider, interceptors...)
+}
+
+// Create returns a builder for creating a Provider entity.
+func (c *ProviderClient) Create() *ProviderCreate {
+	mutation := newProviderMutation(c.config, OpCreate)
+	return &ProviderCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Provider entities.
+func (c *ProviderClient) CreateBulk(builders ...*ProviderCreate) *ProviderCreateBulk {
+	return &ProviderCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ProviderClient) MapCreateBulk(slice any, setFunc func(*ProviderCreate, int)) *ProviderCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ProviderCreateBulk{err: fmt.Errorf("calling to ProviderClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ProviderCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ProviderCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Provider.
+func (c *ProviderClient) Update() *ProviderUpdate {
+	mutation := newProviderMutation(c.config, OpUpdate)
+	return &ProviderUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ProviderClient) UpdateOne(_m *Provider) *ProviderUpdateOne {
+	mutation := newProviderMutation(c.config, OpUpdateOne, withProvider(_m))
+	return &ProviderUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ProviderClient) UpdateOneID(id string) *ProviderUpdateOne {
+	mutation := newProviderMutation(c.config, OpUpdateOne, withProviderID(id))
+	return &ProviderUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Provider.
+func (c *ProviderClient) Delete() *ProviderDelete {
+	mutation := newProviderMutation(c.config, OpDelete)
+	return &ProviderDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ProviderClient) DeleteOne(_m *Provider) *ProviderDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ProviderClient) DeleteOneID(id string) *ProviderDeleteOne {
+	builder := c.Delete().Where(provider.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ProviderDeleteOne{builder}
+}
+
+// Query returns a query builder for Provider.
+func (c *ProviderClient) Query() *ProviderQuery {
+	return &ProviderQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeProvider},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Provider entity by its id.
+func (c *ProviderClient) Get(ctx context.Context, id string) (*Provider, error) {
+	return c.Query().Where(provider.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ProviderClient) GetX(ctx context.Context, id string) *Provider {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryPractice queries the practice edge of a Provider.
+func (c *ProviderClient) QueryPractice(_m *Provider) *PracticeQuery {
+	query := (&PracticeClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(provider.Table, provider.FieldID, id),
+			sqlgraph.To(practice.Table, practice.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, provider.PracticeTable, provider.PracticeColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *ProviderClient) Hooks() []Hook {
+	hooks := c.hooks.Provider
+	return append(hooks[:len(hooks):len(hooks)], provider.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *ProviderClient) Interceptors() []Interceptor {
+	return c.inters.Provider
+}
+
+func (c *ProviderClient) mutate(ctx context.Context, m *ProviderMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ProviderCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ProviderUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ProviderUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ProviderDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Provider mutation op: %q", m.Op())
+	}
+}
+
+// SyncRunClient is a client for the SyncRun schema.
+type SyncRunClient struct {
+	config
+}
+
+// NewSyncRunClient returns a client for the SyncRun from the given config.
+func NewSyncRunClient(c config) *SyncRunClient {
+	return &SyncRunClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `syncrun.Hooks(f(g(h())))`.
+func (c *SyncRunClient) Use(hooks ...Hook) {
+	c.hooks.SyncRun = append(c.hooks.SyncRun, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `syncrun.Intercept(f(g(h())))`.
+func (c *SyncRunClient) Intercept(interceptors ...Interceptor) {
+	c.inters.SyncRun = append(c.inters.SyncRun, interceptors...)
+}
+
+// Create returns a builder for creating a SyncRun entity.
+func (c *SyncRunClient) Create() *SyncRunCreate {
+	mutation := newSyncRunMutation(c.config, OpCreate)
+	return &SyncRunCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of SyncRun entities.
+func (c *SyncRunClient) CreateBulk(builders ...*SyncRunCreate) *SyncRunCreateBulk {
+	return &SyncRunCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *SyncRunClient) MapCreateBulk(slice any, setFunc func(*SyncRunCreate, int)) *SyncRunCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &SyncRunCreateBulk{err: fmt.Errorf("calling to SyncRunClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*SyncRunCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &SyncRunCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for SyncRun.
+func (c *SyncRunClient) Update() *SyncRunUpdate {
+	mutation := newSyncRunMutation(c.config, OpUpdate)
+	return &SyncRunUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *SyncRunClient) UpdateOne(_m *SyncRun) *SyncRunUpdateOne {
+	mutation := newSyncRunMutation(c.config, OpUpdateOne, withSyncRun(_m))
+	return &SyncRunUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *SyncRunClient) UpdateOneID(id string) *SyncRunUpdateOne {
+	mutation := newSyncRunMutation(c.config, OpUpdateOne, withSyncRunID(id))
+	return &SyncRunUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for SyncRun.
+func (c *SyncRunClient) Delete() *SyncRunDelete {
+	mutation := newSyncRunMutation(c.config, OpDelete)
+	return &SyncRunDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *SyncRunClient) DeleteOne(_m *SyncRun) *SyncRunDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *SyncRunClient) DeleteOneID(id string) *SyncRunDeleteOne {
+	builder := c.Delete().Where(syncrun.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &SyncRunDeleteOne{builder}
+}
+
+// Query returns a query builder for SyncRun.
+func (c *SyncRunClient) Query() *SyncRunQuery {
+	return &SyncRunQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeSyncRun},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a SyncRun entity by its id.
+func (c *SyncRunClient) Get(ctx context.Context, id string) (*SyncRun, error) {
+	return c.Query().Where(syncrun.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *SyncRunClient) GetX(ctx context.Context, id string) *SyncRun {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryPractice queries the practice edge of a SyncRun.
+func (c *SyncRunClient) QueryPractice(_m *SyncRun) *PracticeQuery {
+	query := (&PracticeClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(syncrun.Table, syncrun.FieldID, id),
+			sqlgraph.To(practice.Table, practice.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, syncrun.PracticeTable, syncrun.PracticeColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *SyncRunClient) Hooks() []Hook {
+	hooks := c.hooks.SyncRun
+	return append(hooks[:len(hooks):len(hooks)], syncrun.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *SyncRunClient) Interceptors() []Interceptor {
+	return c.inters.SyncRun
+}
+
+func (c *SyncRunClient) mutate(ctx context.Context, m *SyncRunMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&SyncRunCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&SyncRunUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&SyncRunUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&SyncRunDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown SyncRun mutation op: %q", m.Op())
+	}
+}
+
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		Member, Practice []ent.Hook
+		Appointment, AppointmentType, Member, Operatory, PMSConnection, Patient,
+		Practice, Provider, SyncRun []ent.Hook
 	}
 	inters struct {
-		Member, Practice []ent.Interceptor
+		Appointment, AppointmentType, Member, Operatory, PMSConnection, Patient,
+		Practice, Provider, SyncRun []ent.Interceptor
 	}
 )
 

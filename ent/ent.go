@@ -12,8 +12,15 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"github.com/frontdesk/frontdesk/ent/appointment"
+	"github.com/frontdesk/frontdesk/ent/appointmenttype"
 	"github.com/frontdesk/frontdesk/ent/member"
+	"github.com/frontdesk/frontdesk/ent/operatory"
+	"github.com/frontdesk/frontdesk/ent/patient"
+	"github.com/frontdesk/frontdesk/ent/pmsconnection"
 	"github.com/frontdesk/frontdesk/ent/practice"
+	"github.com/frontdesk/frontdesk/ent/provider"
+	"github.com/frontdesk/frontdesk/ent/syncrun"
 )
 
 // ent aliases to avoid import conflicts in user's code.
@@ -74,8 +81,15 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
-			member.Table:   member.ValidColumn,
-			practice.Table: practice.ValidColumn,
+			appointment.Table:     appointment.ValidColumn,
+			appointmenttype.Table: appointmenttype.ValidColumn,
+			member.Table:          member.ValidColumn,
+			operatory.Table:       operatory.ValidColumn,
+			pmsconnection.Table:   pmsconnection.ValidColumn,
+			patient.Table:         patient.ValidColumn,
+			practice.Table:        practice.ValidColumn,
+			provider.Table:        provider.ValidColumn,
+			syncrun.Table:         syncrun.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

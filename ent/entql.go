@@ -3,9 +3,16 @@
 package ent
 
 import (
+	"github.com/frontdesk/frontdesk/ent/appointment"
+	"github.com/frontdesk/frontdesk/ent/appointmenttype"
 	"github.com/frontdesk/frontdesk/ent/member"
+	"github.com/frontdesk/frontdesk/ent/operatory"
+	"github.com/frontdesk/frontdesk/ent/patient"
+	"github.com/frontdesk/frontdesk/ent/pmsconnection"
 	"github.com/frontdesk/frontdesk/ent/practice"
 	"github.com/frontdesk/frontdesk/ent/predicate"
+	"github.com/frontdesk/frontdesk/ent/provider"
+	"github.com/frontdesk/frontdesk/ent/syncrun"
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
@@ -15,8 +22,59 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 2)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 9)}
 	graph.Nodes[0] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   appointment.Table,
+			Columns: appointment.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: appointment.FieldID,
+			},
+		},
+		Type: "Appointment",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			appointment.FieldCreatedAt:         {Type: field.TypeTime, Column: appointment.FieldCreatedAt},
+			appointment.FieldUpdatedAt:         {Type: field.TypeTime, Column: appointment.FieldUpdatedAt},
+			appointment.FieldPracticeID:        {Type: field.TypeString, Column: appointment.FieldPracticeID},
+			appointment.FieldPmsID:             {Type: field.TypeString, Column: appointment.FieldPmsID},
+			appointment.FieldPmsDigest:         {Type: field.TypeString, Column: appointment.FieldPmsDigest},
+			appointment.FieldPatientID:         {Type: field.TypeString, Column: appointment.FieldPatientID},
+			appointment.FieldProviderID:        {Type: field.TypeString, Column: appointment.FieldProviderID},
+			appointment.FieldOperatoryID:       {Type: field.TypeString, Column: appointment.FieldOperatoryID},
+			appointment.FieldAppointmentTypeID: {Type: field.TypeString, Column: appointment.FieldAppointmentTypeID},
+			appointment.FieldStartAt:           {Type: field.TypeTime, Column: appointment.FieldStartAt},
+			appointment.FieldEndAt:             {Type: field.TypeTime, Column: appointment.FieldEndAt},
+			appointment.FieldStatus:            {Type: field.TypeEnum, Column: appointment.FieldStatus},
+			appointment.FieldPmsStatus:         {Type: field.TypeString, Column: appointment.FieldPmsStatus},
+			appointment.FieldSource:            {Type: field.TypeEnum, Column: appointment.FieldSource},
+			appointment.FieldDescription:       {Type: field.TypeString, Column: appointment.FieldDescription},
+			appointment.FieldPmsChangedAt:      {Type: field.TypeTime, Column: appointment.FieldPmsChangedAt},
+		},
+	}
+	graph.Nodes[1] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   appointmenttype.Table,
+			Columns: appointmenttype.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: appointmenttype.FieldID,
+			},
+		},
+		Type: "AppointmentType",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			appointmenttype.FieldCreatedAt:       {Type: field.TypeTime, Column: appointmenttype.FieldCreatedAt},
+			appointmenttype.FieldUpdatedAt:       {Type: field.TypeTime, Column: appointmenttype.FieldUpdatedAt},
+			appointmenttype.FieldPracticeID:      {Type: field.TypeString, Column: appointmenttype.FieldPracticeID},
+			appointmenttype.FieldPmsID:           {Type: field.TypeString, Column: appointmenttype.FieldPmsID},
+			appointmenttype.FieldPmsDigest:       {Type: field.TypeString, Column: appointmenttype.FieldPmsDigest},
+			appointmenttype.FieldName:            {Type: field.TypeString, Column: appointmenttype.FieldName},
+			appointmenttype.FieldDurationMinutes: {Type: field.TypeInt, Column: appointmenttype.FieldDurationMinutes},
+			appointmenttype.FieldBookableByPhone: {Type: field.TypeBool, Column: appointmenttype.FieldBookableByPhone},
+			appointmenttype.FieldProviderIds:     {Type: field.TypeJSON, Column: appointmenttype.FieldProviderIds},
+		},
+	}
+	graph.Nodes[2] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   member.Table,
 			Columns: member.Columns,
@@ -36,7 +94,84 @@ var schemaGraph = func() *sqlgraph.Schema {
 			member.FieldJoinedAt:   {Type: field.TypeTime, Column: member.FieldJoinedAt},
 		},
 	}
-	graph.Nodes[1] = &sqlgraph.Node{
+	graph.Nodes[3] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   operatory.Table,
+			Columns: operatory.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: operatory.FieldID,
+			},
+		},
+		Type: "Operatory",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			operatory.FieldCreatedAt:      {Type: field.TypeTime, Column: operatory.FieldCreatedAt},
+			operatory.FieldUpdatedAt:      {Type: field.TypeTime, Column: operatory.FieldUpdatedAt},
+			operatory.FieldPracticeID:     {Type: field.TypeString, Column: operatory.FieldPracticeID},
+			operatory.FieldPmsID:          {Type: field.TypeString, Column: operatory.FieldPmsID},
+			operatory.FieldPmsDigest:      {Type: field.TypeString, Column: operatory.FieldPmsDigest},
+			operatory.FieldName:           {Type: field.TypeString, Column: operatory.FieldName},
+			operatory.FieldAbbreviation:   {Type: field.TypeString, Column: operatory.FieldAbbreviation},
+			operatory.FieldHidden:         {Type: field.TypeBool, Column: operatory.FieldHidden},
+			operatory.FieldProviderPmsIds: {Type: field.TypeJSON, Column: operatory.FieldProviderPmsIds},
+		},
+	}
+	graph.Nodes[4] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   pmsconnection.Table,
+			Columns: pmsconnection.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: pmsconnection.FieldID,
+			},
+		},
+		Type: "PMSConnection",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			pmsconnection.FieldCreatedAt:                {Type: field.TypeTime, Column: pmsconnection.FieldCreatedAt},
+			pmsconnection.FieldUpdatedAt:                {Type: field.TypeTime, Column: pmsconnection.FieldUpdatedAt},
+			pmsconnection.FieldPracticeID:               {Type: field.TypeString, Column: pmsconnection.FieldPracticeID},
+			pmsconnection.FieldProvider:                 {Type: field.TypeEnum, Column: pmsconnection.FieldProvider},
+			pmsconnection.FieldOfficeID:                 {Type: field.TypeString, Column: pmsconnection.FieldOfficeID},
+			pmsconnection.FieldPmsPracticeID:            {Type: field.TypeString, Column: pmsconnection.FieldPmsPracticeID},
+			pmsconnection.FieldSecretKey:                {Type: field.TypeBytes, Column: pmsconnection.FieldSecretKey},
+			pmsconnection.FieldRequestKey:               {Type: field.TypeBytes, Column: pmsconnection.FieldRequestKey},
+			pmsconnection.FieldRefreshKey:               {Type: field.TypeBytes, Column: pmsconnection.FieldRefreshKey},
+			pmsconnection.FieldKeyExpiresAt:             {Type: field.TypeTime, Column: pmsconnection.FieldKeyExpiresAt},
+			pmsconnection.FieldStatus:                   {Type: field.TypeEnum, Column: pmsconnection.FieldStatus},
+			pmsconnection.FieldSystem:                   {Type: field.TypeString, Column: pmsconnection.FieldSystem},
+			pmsconnection.FieldLastSyncAt:               {Type: field.TypeTime, Column: pmsconnection.FieldLastSyncAt},
+			pmsconnection.FieldLastFullSyncAt:           {Type: field.TypeTime, Column: pmsconnection.FieldLastFullSyncAt},
+			pmsconnection.FieldAppointmentsChangedSince: {Type: field.TypeTime, Column: pmsconnection.FieldAppointmentsChangedSince},
+			pmsconnection.FieldLastError:                {Type: field.TypeString, Column: pmsconnection.FieldLastError},
+		},
+	}
+	graph.Nodes[5] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   patient.Table,
+			Columns: patient.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: patient.FieldID,
+			},
+		},
+		Type: "Patient",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			patient.FieldCreatedAt:     {Type: field.TypeTime, Column: patient.FieldCreatedAt},
+			patient.FieldUpdatedAt:     {Type: field.TypeTime, Column: patient.FieldUpdatedAt},
+			patient.FieldPracticeID:    {Type: field.TypeString, Column: patient.FieldPracticeID},
+			patient.FieldPmsID:         {Type: field.TypeString, Column: patient.FieldPmsID},
+			patient.FieldPmsDigest:     {Type: field.TypeString, Column: patient.FieldPmsDigest},
+			patient.FieldFirstName:     {Type: field.TypeString, Column: patient.FieldFirstName},
+			patient.FieldLastName:      {Type: field.TypeString, Column: patient.FieldLastName},
+			patient.FieldPreferredName: {Type: field.TypeString, Column: patient.FieldPreferredName},
+			patient.FieldBirthDate:     {Type: field.TypeString, Column: patient.FieldBirthDate},
+			patient.FieldPhones:        {Type: field.TypeJSON, Column: patient.FieldPhones},
+			patient.FieldPhoneIndex:    {Type: field.TypeString, Column: patient.FieldPhoneIndex},
+			patient.FieldEmail:         {Type: field.TypeString, Column: patient.FieldEmail},
+			patient.FieldStatus:        {Type: field.TypeString, Column: patient.FieldStatus},
+		},
+	}
+	graph.Nodes[6] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   practice.Table,
 			Columns: practice.Columns,
@@ -52,8 +187,134 @@ var schemaGraph = func() *sqlgraph.Schema {
 			practice.FieldName:            {Type: field.TypeString, Column: practice.FieldName},
 			practice.FieldTimeZone:        {Type: field.TypeString, Column: practice.FieldTimeZone},
 			practice.FieldFrontDeskNumber: {Type: field.TypeString, Column: practice.FieldFrontDeskNumber},
+			practice.FieldPmsHours:        {Type: field.TypeJSON, Column: practice.FieldPmsHours},
+			practice.FieldPmsClosures:     {Type: field.TypeJSON, Column: practice.FieldPmsClosures},
 		},
 	}
+	graph.Nodes[7] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   provider.Table,
+			Columns: provider.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: provider.FieldID,
+			},
+		},
+		Type: "Provider",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			provider.FieldCreatedAt:  {Type: field.TypeTime, Column: provider.FieldCreatedAt},
+			provider.FieldUpdatedAt:  {Type: field.TypeTime, Column: provider.FieldUpdatedAt},
+			provider.FieldPracticeID: {Type: field.TypeString, Column: provider.FieldPracticeID},
+			provider.FieldPmsID:      {Type: field.TypeString, Column: provider.FieldPmsID},
+			provider.FieldPmsDigest:  {Type: field.TypeString, Column: provider.FieldPmsDigest},
+			provider.FieldFirstName:  {Type: field.TypeString, Column: provider.FieldFirstName},
+			provider.FieldLastName:   {Type: field.TypeString, Column: provider.FieldLastName},
+			provider.FieldTitle:      {Type: field.TypeString, Column: provider.FieldTitle},
+			provider.FieldSpecialty:  {Type: field.TypeString, Column: provider.FieldSpecialty},
+			provider.FieldActive:     {Type: field.TypeBool, Column: provider.FieldActive},
+			provider.FieldHours:      {Type: field.TypeJSON, Column: provider.FieldHours},
+		},
+	}
+	graph.Nodes[8] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   syncrun.Table,
+			Columns: syncrun.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: syncrun.FieldID,
+			},
+		},
+		Type: "SyncRun",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			syncrun.FieldPracticeID:       {Type: field.TypeString, Column: syncrun.FieldPracticeID},
+			syncrun.FieldKind:             {Type: field.TypeEnum, Column: syncrun.FieldKind},
+			syncrun.FieldStatus:           {Type: field.TypeEnum, Column: syncrun.FieldStatus},
+			syncrun.FieldStartedAt:        {Type: field.TypeTime, Column: syncrun.FieldStartedAt},
+			syncrun.FieldFinishedAt:       {Type: field.TypeTime, Column: syncrun.FieldFinishedAt},
+			syncrun.FieldDurationMs:       {Type: field.TypeInt, Column: syncrun.FieldDurationMs},
+			syncrun.FieldProviders:        {Type: field.TypeInt, Column: syncrun.FieldProviders},
+			syncrun.FieldOperatories:      {Type: field.TypeInt, Column: syncrun.FieldOperatories},
+			syncrun.FieldAppointmentTypes: {Type: field.TypeInt, Column: syncrun.FieldAppointmentTypes},
+			syncrun.FieldPatients:         {Type: field.TypeInt, Column: syncrun.FieldPatients},
+			syncrun.FieldAppointments:     {Type: field.TypeInt, Column: syncrun.FieldAppointments},
+			syncrun.FieldCreated:          {Type: field.TypeInt, Column: syncrun.FieldCreated},
+			syncrun.FieldUpdated:          {Type: field.TypeInt, Column: syncrun.FieldUpdated},
+			syncrun.FieldRemoved:          {Type: field.TypeInt, Column: syncrun.FieldRemoved},
+			syncrun.FieldError:            {Type: field.TypeString, Column: syncrun.FieldError},
+		},
+	}
+	graph.MustAddE(
+		"practice",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   appointment.PracticeTable,
+			Columns: []string{appointment.PracticeColumn},
+			Bidi:    false,
+		},
+		"Appointment",
+		"Practice",
+	)
+	graph.MustAddE(
+		"patient",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   appointment.PatientTable,
+			Columns: []string{appointment.PatientColumn},
+			Bidi:    false,
+		},
+		"Appointment",
+		"Patient",
+	)
+	graph.MustAddE(
+		"provider",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   appointment.ProviderTable,
+			Columns: []string{appointment.ProviderColumn},
+			Bidi:    false,
+		},
+		"Appointment",
+		"Provider",
+	)
+	graph.MustAddE(
+		"operatory",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   appointment.OperatoryTable,
+			Columns: []string{appointment.OperatoryColumn},
+			Bidi:    false,
+		},
+		"Appointment",
+		"Operatory",
+	)
+	graph.MustAddE(
+		"appointment_type",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   appointment.AppointmentTypeTable,
+			Columns: []string{appointment.AppointmentTypeColumn},
+			Bidi:    false,
+		},
+		"Appointment",
+		"AppointmentType",
+	)
+	graph.MustAddE(
+		"practice",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   appointmenttype.PracticeTable,
+			Columns: []string{appointmenttype.PracticeColumn},
+			Bidi:    false,
+		},
+		"AppointmentType",
+		"Practice",
+	)
 	graph.MustAddE(
 		"practice",
 		&sqlgraph.EdgeSpec{
@@ -66,6 +327,78 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"Member",
 		"Practice",
 	)
+	graph.MustAddE(
+		"practice",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   operatory.PracticeTable,
+			Columns: []string{operatory.PracticeColumn},
+			Bidi:    false,
+		},
+		"Operatory",
+		"Practice",
+	)
+	graph.MustAddE(
+		"practice",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   pmsconnection.PracticeTable,
+			Columns: []string{pmsconnection.PracticeColumn},
+			Bidi:    false,
+		},
+		"PMSConnection",
+		"Practice",
+	)
+	graph.MustAddE(
+		"practice",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   patient.PracticeTable,
+			Columns: []string{patient.PracticeColumn},
+			Bidi:    false,
+		},
+		"Patient",
+		"Practice",
+	)
+	graph.MustAddE(
+		"appointments",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   patient.AppointmentsTable,
+			Columns: []string{patient.AppointmentsColumn},
+			Bidi:    false,
+		},
+		"Patient",
+		"Appointment",
+	)
+	graph.MustAddE(
+		"practice",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   provider.PracticeTable,
+			Columns: []string{provider.PracticeColumn},
+			Bidi:    false,
+		},
+		"Provider",
+		"Practice",
+	)
+	graph.MustAddE(
+		"practice",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   syncrun.PracticeTable,
+			Columns: []string{syncrun.PracticeColumn},
+			Bidi:    false,
+		},
+		"SyncRun",
+		"Practice",
+	)
 	return graph
 }()
 
@@ -73,6 +406,295 @@ var schemaGraph = func() *sqlgraph.Schema {
 // All update, update-one and query builders implement this interface.
 type predicateAdder interface {
 	addPredicate(func(s *sql.Selector))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *AppointmentQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the AppointmentQuery builder.
+func (_q *AppointmentQuery) Filter() *AppointmentFilter {
+	return &AppointmentFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *AppointmentMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the AppointmentMutation builder.
+func (m *AppointmentMutation) Filter() *AppointmentFilter {
+	return &AppointmentFilter{config: m.config, predicateAdder: m}
+}
+
+// AppointmentFilter provides a generic filtering capability at runtime for AppointmentQuery.
+type AppointmentFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *AppointmentFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[0].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *AppointmentFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(appointment.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *AppointmentFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(appointment.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *AppointmentFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(appointment.FieldUpdatedAt))
+}
+
+// WherePracticeID applies the entql string predicate on the practice_id field.
+func (f *AppointmentFilter) WherePracticeID(p entql.StringP) {
+	f.Where(p.Field(appointment.FieldPracticeID))
+}
+
+// WherePmsID applies the entql string predicate on the pms_id field.
+func (f *AppointmentFilter) WherePmsID(p entql.StringP) {
+	f.Where(p.Field(appointment.FieldPmsID))
+}
+
+// WherePmsDigest applies the entql string predicate on the pms_digest field.
+func (f *AppointmentFilter) WherePmsDigest(p entql.StringP) {
+	f.Where(p.Field(appointment.FieldPmsDigest))
+}
+
+// WherePatientID applies the entql string predicate on the patient_id field.
+func (f *AppointmentFilter) WherePatientID(p entql.StringP) {
+	f.Where(p.Field(appointment.FieldPatientID))
+}
+
+// WhereProviderID applies the entql string predicate on the provider_id field.
+func (f *AppointmentFilter) WhereProviderID(p entql.StringP) {
+	f.Where(p.Field(appointment.FieldProviderID))
+}
+
+// WhereOperatoryID applies the entql string predicate on the operatory_id field.
+func (f *AppointmentFilter) WhereOperatoryID(p entql.StringP) {
+	f.Where(p.Field(appointment.FieldOperatoryID))
+}
+
+// WhereAppointmentTypeID applies the entql string predicate on the appointment_type_id field.
+func (f *AppointmentFilter) WhereAppointmentTypeID(p entql.StringP) {
+	f.Where(p.Field(appointment.FieldAppointmentTypeID))
+}
+
+// WhereStartAt applies the entql time.Time predicate on the start_at field.
+func (f *AppointmentFilter) WhereStartAt(p entql.TimeP) {
+	f.Where(p.Field(appointment.FieldStartAt))
+}
+
+// WhereEndAt applies the entql time.Time predicate on the end_at field.
+func (f *AppointmentFilter) WhereEndAt(p entql.TimeP) {
+	f.Where(p.Field(appointment.FieldEndAt))
+}
+
+// WhereStatus applies the entql string predicate on the status field.
+func (f *AppointmentFilter) WhereStatus(p entql.StringP) {
+	f.Where(p.Field(appointment.FieldStatus))
+}
+
+// WherePmsStatus applies the entql string predicate on the pms_status field.
+func (f *AppointmentFilter) WherePmsStatus(p entql.StringP) {
+	f.Where(p.Field(appointment.FieldPmsStatus))
+}
+
+// WhereSource applies the entql string predicate on the source field.
+func (f *AppointmentFilter) WhereSource(p entql.StringP) {
+	f.Where(p.Field(appointment.FieldSource))
+}
+
+// WhereDescription applies the entql string predicate on the description field.
+func (f *AppointmentFilter) WhereDescription(p entql.StringP) {
+	f.Where(p.Field(appointment.FieldDescription))
+}
+
+// WherePmsChangedAt applies the entql time.Time predicate on the pms_changed_at field.
+func (f *AppointmentFilter) WherePmsChangedAt(p entql.TimeP) {
+	f.Where(p.Field(appointment.FieldPmsChangedAt))
+}
+
+// WhereHasPractice applies a predicate to check if query has an edge practice.
+func (f *AppointmentFilter) WhereHasPractice() {
+	f.Where(entql.HasEdge("practice"))
+}
+
+// WhereHasPracticeWith applies a predicate to check if query has an edge practice with a given conditions (other predicates).
+func (f *AppointmentFilter) WhereHasPracticeWith(preds ...predicate.Practice) {
+	f.Where(entql.HasEdgeWith("practice", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasPatient applies a predicate to check if query has an edge patient.
+func (f *AppointmentFilter) WhereHasPatient() {
+	f.Where(entql.HasEdge("patient"))
+}
+
+// WhereHasPatientWith applies a predicate to check if query has an edge patient with a given conditions (other predicates).
+func (f *AppointmentFilter) WhereHasPatientWith(preds ...predicate.Patient) {
+	f.Where(entql.HasEdgeWith("patient", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasProvider applies a predicate to check if query has an edge provider.
+func (f *AppointmentFilter) WhereHasProvider() {
+	f.Where(entql.HasEdge("provider"))
+}
+
+// WhereHasProviderWith applies a predicate to check if query has an edge provider with a given conditions (other predicates).
+func (f *AppointmentFilter) WhereHasProviderWith(preds ...predicate.Provider) {
+	f.Where(entql.HasEdgeWith("provider", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasOperatory applies a predicate to check if query has an edge operatory.
+func (f *AppointmentFilter) WhereHasOperatory() {
+	f.Where(entql.HasEdge("operatory"))
+}
+
+// WhereHasOperatoryWith applies a predicate to check if query has an edge operatory with a given conditions (other predicates).
+func (f *AppointmentFilter) WhereHasOperatoryWith(preds ...predicate.Operatory) {
+	f.Where(entql.HasEdgeWith("operatory", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasAppointmentType applies a predicate to check if query has an edge appointment_type.
+func (f *AppointmentFilter) WhereHasAppointmentType() {
+	f.Where(entql.HasEdge("appointment_type"))
+}
+
+// WhereHasAppointmentTypeWith applies a predicate to check if query has an edge appointment_type with a given conditions (other predicates).
+func (f *AppointmentFilter) WhereHasAppointmentTypeWith(preds ...predicate.AppointmentType) {
+	f.Where(entql.HasEdgeWith("appointment_type", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *AppointmentTypeQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the AppointmentTypeQuery builder.
+func (_q *AppointmentTypeQuery) Filter() *AppointmentTypeFilter {
+	return &AppointmentTypeFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *AppointmentTypeMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the AppointmentTypeMutation builder.
+func (m *AppointmentTypeMutation) Filter() *AppointmentTypeFilter {
+	return &AppointmentTypeFilter{config: m.config, predicateAdder: m}
+}
+
+// AppointmentTypeFilter provides a generic filtering capability at runtime for AppointmentTypeQuery.
+type AppointmentTypeFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *AppointmentTypeFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[1].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *AppointmentTypeFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(appointmenttype.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *AppointmentTypeFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(appointmenttype.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *AppointmentTypeFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(appointmenttype.FieldUpdatedAt))
+}
+
+// WherePracticeID applies the entql string predicate on the practice_id field.
+func (f *AppointmentTypeFilter) WherePracticeID(p entql.StringP) {
+	f.Where(p.Field(appointmenttype.FieldPracticeID))
+}
+
+// WherePmsID applies the entql string predicate on the pms_id field.
+func (f *AppointmentTypeFilter) WherePmsID(p entql.StringP) {
+	f.Where(p.Field(appointmenttype.FieldPmsID))
+}
+
+// WherePmsDigest applies the entql string predicate on the pms_digest field.
+func (f *AppointmentTypeFilter) WherePmsDigest(p entql.StringP) {
+	f.Where(p.Field(appointmenttype.FieldPmsDigest))
+}
+
+// WhereName applies the entql string predicate on the name field.
+func (f *AppointmentTypeFilter) WhereName(p entql.StringP) {
+	f.Where(p.Field(appointmenttype.FieldName))
+}
+
+// WhereDurationMinutes applies the entql int predicate on the duration_minutes field.
+func (f *AppointmentTypeFilter) WhereDurationMinutes(p entql.IntP) {
+	f.Where(p.Field(appointmenttype.FieldDurationMinutes))
+}
+
+// WhereBookableByPhone applies the entql bool predicate on the bookable_by_phone field.
+func (f *AppointmentTypeFilter) WhereBookableByPhone(p entql.BoolP) {
+	f.Where(p.Field(appointmenttype.FieldBookableByPhone))
+}
+
+// WhereProviderIds applies the entql json.RawMessage predicate on the provider_ids field.
+func (f *AppointmentTypeFilter) WhereProviderIds(p entql.BytesP) {
+	f.Where(p.Field(appointmenttype.FieldProviderIds))
+}
+
+// WhereHasPractice applies a predicate to check if query has an edge practice.
+func (f *AppointmentTypeFilter) WhereHasPractice() {
+	f.Where(entql.HasEdge("practice"))
+}
+
+// WhereHasPracticeWith applies a predicate to check if query has an edge practice with a given conditions (other predicates).
+func (f *AppointmentTypeFilter) WhereHasPracticeWith(preds ...predicate.Practice) {
+	f.Where(entql.HasEdgeWith("practice", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
 }
 
 // addPredicate implements the predicateAdder interface.
@@ -104,7 +726,7 @@ type MemberFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MemberFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[0].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[2].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -165,6 +787,372 @@ func (f *MemberFilter) WhereHasPracticeWith(preds ...predicate.Practice) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *OperatoryQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the OperatoryQuery builder.
+func (_q *OperatoryQuery) Filter() *OperatoryFilter {
+	return &OperatoryFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *OperatoryMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the OperatoryMutation builder.
+func (m *OperatoryMutation) Filter() *OperatoryFilter {
+	return &OperatoryFilter{config: m.config, predicateAdder: m}
+}
+
+// OperatoryFilter provides a generic filtering capability at runtime for OperatoryQuery.
+type OperatoryFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *OperatoryFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *OperatoryFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(operatory.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *OperatoryFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(operatory.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *OperatoryFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(operatory.FieldUpdatedAt))
+}
+
+// WherePracticeID applies the entql string predicate on the practice_id field.
+func (f *OperatoryFilter) WherePracticeID(p entql.StringP) {
+	f.Where(p.Field(operatory.FieldPracticeID))
+}
+
+// WherePmsID applies the entql string predicate on the pms_id field.
+func (f *OperatoryFilter) WherePmsID(p entql.StringP) {
+	f.Where(p.Field(operatory.FieldPmsID))
+}
+
+// WherePmsDigest applies the entql string predicate on the pms_digest field.
+func (f *OperatoryFilter) WherePmsDigest(p entql.StringP) {
+	f.Where(p.Field(operatory.FieldPmsDigest))
+}
+
+// WhereName applies the entql string predicate on the name field.
+func (f *OperatoryFilter) WhereName(p entql.StringP) {
+	f.Where(p.Field(operatory.FieldName))
+}
+
+// WhereAbbreviation applies the entql string predicate on the abbreviation field.
+func (f *OperatoryFilter) WhereAbbreviation(p entql.StringP) {
+	f.Where(p.Field(operatory.FieldAbbreviation))
+}
+
+// WhereHidden applies the entql bool predicate on the hidden field.
+func (f *OperatoryFilter) WhereHidden(p entql.BoolP) {
+	f.Where(p.Field(operatory.FieldHidden))
+}
+
+// WhereProviderPmsIds applies the entql json.RawMessage predicate on the provider_pms_ids field.
+func (f *OperatoryFilter) WhereProviderPmsIds(p entql.BytesP) {
+	f.Where(p.Field(operatory.FieldProviderPmsIds))
+}
+
+// WhereHasPractice applies a predicate to check if query has an edge practice.
+func (f *OperatoryFilter) WhereHasPractice() {
+	f.Where(entql.HasEdge("practice"))
+}
+
+// WhereHasPracticeWith applies a predicate to check if query has an edge practice with a given conditions (other predicates).
+func (f *OperatoryFilter) WhereHasPracticeWith(preds ...predicate.Practice) {
+	f.Where(entql.HasEdgeWith("practice", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *PMSConnectionQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the PMSConnectionQuery builder.
+func (_q *PMSConnectionQuery) Filter() *PMSConnectionFilter {
+	return &PMSConnectionFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *PMSConnectionMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the PMSConnectionMutation builder.
+func (m *PMSConnectionMutation) Filter() *PMSConnectionFilter {
+	return &PMSConnectionFilter{config: m.config, predicateAdder: m}
+}
+
+// PMSConnectionFilter provides a generic filtering capability at runtime for PMSConnectionQuery.
+type PMSConnectionFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *PMSConnectionFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *PMSConnectionFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(pmsconnection.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *PMSConnectionFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(pmsconnection.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *PMSConnectionFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(pmsconnection.FieldUpdatedAt))
+}
+
+// WherePracticeID applies the entql string predicate on the practice_id field.
+func (f *PMSConnectionFilter) WherePracticeID(p entql.StringP) {
+	f.Where(p.Field(pmsconnection.FieldPracticeID))
+}
+
+// WhereProvider applies the entql string predicate on the provider field.
+func (f *PMSConnectionFilter) WhereProvider(p entql.StringP) {
+	f.Where(p.Field(pmsconnection.FieldProvider))
+}
+
+// WhereOfficeID applies the entql string predicate on the office_id field.
+func (f *PMSConnectionFilter) WhereOfficeID(p entql.StringP) {
+	f.Where(p.Field(pmsconnection.FieldOfficeID))
+}
+
+// WherePmsPracticeID applies the entql string predicate on the pms_practice_id field.
+func (f *PMSConnectionFilter) WherePmsPracticeID(p entql.StringP) {
+	f.Where(p.Field(pmsconnection.FieldPmsPracticeID))
+}
+
+// WhereSecretKey applies the entql []byte predicate on the secret_key field.
+func (f *PMSConnectionFilter) WhereSecretKey(p entql.BytesP) {
+	f.Where(p.Field(pmsconnection.FieldSecretKey))
+}
+
+// WhereRequestKey applies the entql []byte predicate on the request_key field.
+func (f *PMSConnectionFilter) WhereRequestKey(p entql.BytesP) {
+	f.Where(p.Field(pmsconnection.FieldRequestKey))
+}
+
+// WhereRefreshKey applies the entql []byte predicate on the refresh_key field.
+func (f *PMSConnectionFilter) WhereRefreshKey(p entql.BytesP) {
+	f.Where(p.Field(pmsconnection.FieldRefreshKey))
+}
+
+// WhereKeyExpiresAt applies the entql time.Time predicate on the key_expires_at field.
+func (f *PMSConnectionFilter) WhereKeyExpiresAt(p entql.TimeP) {
+	f.Where(p.Field(pmsconnection.FieldKeyExpiresAt))
+}
+
+// WhereStatus applies the entql string predicate on the status field.
+func (f *PMSConnectionFilter) WhereStatus(p entql.StringP) {
+	f.Where(p.Field(pmsconnection.FieldStatus))
+}
+
+// WhereSystem applies the entql string predicate on the system field.
+func (f *PMSConnectionFilter) WhereSystem(p entql.StringP) {
+	f.Where(p.Field(pmsconnection.FieldSystem))
+}
+
+// WhereLastSyncAt applies the entql time.Time predicate on the last_sync_at field.
+func (f *PMSConnectionFilter) WhereLastSyncAt(p entql.TimeP) {
+	f.Where(p.Field(pmsconnection.FieldLastSyncAt))
+}
+
+// WhereLastFullSyncAt applies the entql time.Time predicate on the last_full_sync_at field.
+func (f *PMSConnectionFilter) WhereLastFullSyncAt(p entql.TimeP) {
+	f.Where(p.Field(pmsconnection.FieldLastFullSyncAt))
+}
+
+// WhereAppointmentsChangedSince applies the entql time.Time predicate on the appointments_changed_since field.
+func (f *PMSConnectionFilter) WhereAppointmentsChangedSince(p entql.TimeP) {
+	f.Where(p.Field(pmsconnection.FieldAppointmentsChangedSince))
+}
+
+// WhereLastError applies the entql string predicate on the last_error field.
+func (f *PMSConnectionFilter) WhereLastError(p entql.StringP) {
+	f.Where(p.Field(pmsconnection.FieldLastError))
+}
+
+// WhereHasPractice applies a predicate to check if query has an edge practice.
+func (f *PMSConnectionFilter) WhereHasPractice() {
+	f.Where(entql.HasEdge("practice"))
+}
+
+// WhereHasPracticeWith applies a predicate to check if query has an edge practice with a given conditions (other predicates).
+func (f *PMSConnectionFilter) WhereHasPracticeWith(preds ...predicate.Practice) {
+	f.Where(entql.HasEdgeWith("practice", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *PatientQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the PatientQuery builder.
+func (_q *PatientQuery) Filter() *PatientFilter {
+	return &PatientFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *PatientMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the PatientMutation builder.
+func (m *PatientMutation) Filter() *PatientFilter {
+	return &PatientFilter{config: m.config, predicateAdder: m}
+}
+
+// PatientFilter provides a generic filtering capability at runtime for PatientQuery.
+type PatientFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *PatientFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *PatientFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(patient.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *PatientFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(patient.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *PatientFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(patient.FieldUpdatedAt))
+}
+
+// WherePracticeID applies the entql string predicate on the practice_id field.
+func (f *PatientFilter) WherePracticeID(p entql.StringP) {
+	f.Where(p.Field(patient.FieldPracticeID))
+}
+
+// WherePmsID applies the entql string predicate on the pms_id field.
+func (f *PatientFilter) WherePmsID(p entql.StringP) {
+	f.Where(p.Field(patient.FieldPmsID))
+}
+
+// WherePmsDigest applies the entql string predicate on the pms_digest field.
+func (f *PatientFilter) WherePmsDigest(p entql.StringP) {
+	f.Where(p.Field(patient.FieldPmsDigest))
+}
+
+// WhereFirstName applies the entql string predicate on the first_name field.
+func (f *PatientFilter) WhereFirstName(p entql.StringP) {
+	f.Where(p.Field(patient.FieldFirstName))
+}
+
+// WhereLastName applies the entql string predicate on the last_name field.
+func (f *PatientFilter) WhereLastName(p entql.StringP) {
+	f.Where(p.Field(patient.FieldLastName))
+}
+
+// WherePreferredName applies the entql string predicate on the preferred_name field.
+func (f *PatientFilter) WherePreferredName(p entql.StringP) {
+	f.Where(p.Field(patient.FieldPreferredName))
+}
+
+// WhereBirthDate applies the entql string predicate on the birth_date field.
+func (f *PatientFilter) WhereBirthDate(p entql.StringP) {
+	f.Where(p.Field(patient.FieldBirthDate))
+}
+
+// WherePhones applies the entql json.RawMessage predicate on the phones field.
+func (f *PatientFilter) WherePhones(p entql.BytesP) {
+	f.Where(p.Field(patient.FieldPhones))
+}
+
+// WherePhoneIndex applies the entql string predicate on the phone_index field.
+func (f *PatientFilter) WherePhoneIndex(p entql.StringP) {
+	f.Where(p.Field(patient.FieldPhoneIndex))
+}
+
+// WhereEmail applies the entql string predicate on the email field.
+func (f *PatientFilter) WhereEmail(p entql.StringP) {
+	f.Where(p.Field(patient.FieldEmail))
+}
+
+// WhereStatus applies the entql string predicate on the status field.
+func (f *PatientFilter) WhereStatus(p entql.StringP) {
+	f.Where(p.Field(patient.FieldStatus))
+}
+
+// WhereHasPractice applies a predicate to check if query has an edge practice.
+func (f *PatientFilter) WhereHasPractice() {
+	f.Where(entql.HasEdge("practice"))
+}
+
+// WhereHasPracticeWith applies a predicate to check if query has an edge practice with a given conditions (other predicates).
+func (f *PatientFilter) WhereHasPracticeWith(preds ...predicate.Practice) {
+	f.Where(entql.HasEdgeWith("practice", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasAppointments applies a predicate to check if query has an edge appointments.
+func (f *PatientFilter) WhereHasAppointments() {
+	f.Where(entql.HasEdge("appointments"))
+}
+
+// WhereHasAppointmentsWith applies a predicate to check if query has an edge appointments with a given conditions (other predicates).
+func (f *PatientFilter) WhereHasAppointmentsWith(preds ...predicate.Appointment) {
+	f.Where(entql.HasEdgeWith("appointments", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *PracticeQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -193,7 +1181,7 @@ type PracticeFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PracticeFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[1].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -227,4 +1215,252 @@ func (f *PracticeFilter) WhereTimeZone(p entql.StringP) {
 // WhereFrontDeskNumber applies the entql string predicate on the front_desk_number field.
 func (f *PracticeFilter) WhereFrontDeskNumber(p entql.StringP) {
 	f.Where(p.Field(practice.FieldFrontDeskNumber))
+}
+
+// WherePmsHours applies the entql json.RawMessage predicate on the pms_hours field.
+func (f *PracticeFilter) WherePmsHours(p entql.BytesP) {
+	f.Where(p.Field(practice.FieldPmsHours))
+}
+
+// WherePmsClosures applies the entql json.RawMessage predicate on the pms_closures field.
+func (f *PracticeFilter) WherePmsClosures(p entql.BytesP) {
+	f.Where(p.Field(practice.FieldPmsClosures))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *ProviderQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the ProviderQuery builder.
+func (_q *ProviderQuery) Filter() *ProviderFilter {
+	return &ProviderFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *ProviderMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the ProviderMutation builder.
+func (m *ProviderMutation) Filter() *ProviderFilter {
+	return &ProviderFilter{config: m.config, predicateAdder: m}
+}
+
+// ProviderFilter provides a generic filtering capability at runtime for ProviderQuery.
+type ProviderFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *ProviderFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *ProviderFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(provider.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *ProviderFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(provider.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *ProviderFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(provider.FieldUpdatedAt))
+}
+
+// WherePracticeID applies the entql string predicate on the practice_id field.
+func (f *ProviderFilter) WherePracticeID(p entql.StringP) {
+	f.Where(p.Field(provider.FieldPracticeID))
+}
+
+// WherePmsID applies the entql string predicate on the pms_id field.
+func (f *ProviderFilter) WherePmsID(p entql.StringP) {
+	f.Where(p.Field(provider.FieldPmsID))
+}
+
+// WherePmsDigest applies the entql string predicate on the pms_digest field.
+func (f *ProviderFilter) WherePmsDigest(p entql.StringP) {
+	f.Where(p.Field(provider.FieldPmsDigest))
+}
+
+// WhereFirstName applies the entql string predicate on the first_name field.
+func (f *ProviderFilter) WhereFirstName(p entql.StringP) {
+	f.Where(p.Field(provider.FieldFirstName))
+}
+
+// WhereLastName applies the entql string predicate on the last_name field.
+func (f *ProviderFilter) WhereLastName(p entql.StringP) {
+	f.Where(p.Field(provider.FieldLastName))
+}
+
+// WhereTitle applies the entql string predicate on the title field.
+func (f *ProviderFilter) WhereTitle(p entql.StringP) {
+	f.Where(p.Field(provider.FieldTitle))
+}
+
+// WhereSpecialty applies the entql string predicate on the specialty field.
+func (f *ProviderFilter) WhereSpecialty(p entql.StringP) {
+	f.Where(p.Field(provider.FieldSpecialty))
+}
+
+// WhereActive applies the entql bool predicate on the active field.
+func (f *ProviderFilter) WhereActive(p entql.BoolP) {
+	f.Where(p.Field(provider.FieldActive))
+}
+
+// WhereHours applies the entql json.RawMessage predicate on the hours field.
+func (f *ProviderFilter) WhereHours(p entql.BytesP) {
+	f.Where(p.Field(provider.FieldHours))
+}
+
+// WhereHasPractice applies a predicate to check if query has an edge practice.
+func (f *ProviderFilter) WhereHasPractice() {
+	f.Where(entql.HasEdge("practice"))
+}
+
+// WhereHasPracticeWith applies a predicate to check if query has an edge practice with a given conditions (other predicates).
+func (f *ProviderFilter) WhereHasPracticeWith(preds ...predicate.Practice) {
+	f.Where(entql.HasEdgeWith("practice", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *SyncRunQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the SyncRunQuery builder.
+func (_q *SyncRunQuery) Filter() *SyncRunFilter {
+	return &SyncRunFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *SyncRunMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the SyncRunMutation builder.
+func (m *SyncRunMutation) Filter() *SyncRunFilter {
+	return &SyncRunFilter{config: m.config, predicateAdder: m}
+}
+
+// SyncRunFilter provides a generic filtering capability at runtime for SyncRunQuery.
+type SyncRunFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *SyncRunFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *SyncRunFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(syncrun.FieldID))
+}
+
+// WherePracticeID applies the entql string predicate on the practice_id field.
+func (f *SyncRunFilter) WherePracticeID(p entql.StringP) {
+	f.Where(p.Field(syncrun.FieldPracticeID))
+}
+
+// WhereKind applies the entql string predicate on the kind field.
+func (f *SyncRunFilter) WhereKind(p entql.StringP) {
+	f.Where(p.Field(syncrun.FieldKind))
+}
+
+// WhereStatus applies the entql string predicate on the status field.
+func (f *SyncRunFilter) WhereStatus(p entql.StringP) {
+	f.Where(p.Field(syncrun.FieldStatus))
+}
+
+// WhereStartedAt applies the entql time.Time predicate on the started_at field.
+func (f *SyncRunFilter) WhereStartedAt(p entql.TimeP) {
+	f.Where(p.Field(syncrun.FieldStartedAt))
+}
+
+// WhereFinishedAt applies the entql time.Time predicate on the finished_at field.
+func (f *SyncRunFilter) WhereFinishedAt(p entql.TimeP) {
+	f.Where(p.Field(syncrun.FieldFinishedAt))
+}
+
+// WhereDurationMs applies the entql int predicate on the duration_ms field.
+func (f *SyncRunFilter) WhereDurationMs(p entql.IntP) {
+	f.Where(p.Field(syncrun.FieldDurationMs))
+}
+
+// WhereProviders applies the entql int predicate on the providers field.
+func (f *SyncRunFilter) WhereProviders(p entql.IntP) {
+	f.Where(p.Field(syncrun.FieldProviders))
+}
+
+// WhereOperatories applies the entql int predicate on the operatories field.
+func (f *SyncRunFilter) WhereOperatories(p entql.IntP) {
+	f.Where(p.Field(syncrun.FieldOperatories))
+}
+
+// WhereAppointmentTypes applies the entql int predicate on the appointment_types field.
+func (f *SyncRunFilter) WhereAppointmentTypes(p entql.IntP) {
+	f.Where(p.Field(syncrun.FieldAppointmentTypes))
+}
+
+// WherePatients applies the entql int predicate on the patients field.
+func (f *SyncRunFilter) WherePatients(p entql.IntP) {
+	f.Where(p.Field(syncrun.FieldPatients))
+}
+
+// WhereAppointments applies the entql int predicate on the appointments field.
+func (f *SyncRunFilter) WhereAppointments(p entql.IntP) {
+	f.Where(p.Field(syncrun.FieldAppointments))
+}
+
+// WhereCreated applies the entql int predicate on the created field.
+func (f *SyncRunFilter) WhereCreated(p entql.IntP) {
+	f.Where(p.Field(syncrun.FieldCreated))
+}
+
+// WhereUpdated applies the entql int predicate on the updated field.
+func (f *SyncRunFilter) WhereUpdated(p entql.IntP) {
+	f.Where(p.Field(syncrun.FieldUpdated))
+}
+
+// WhereRemoved applies the entql int predicate on the removed field.
+func (f *SyncRunFilter) WhereRemoved(p entql.IntP) {
+	f.Where(p.Field(syncrun.FieldRemoved))
+}
+
+// WhereError applies the entql string predicate on the error field.
+func (f *SyncRunFilter) WhereError(p entql.StringP) {
+	f.Where(p.Field(syncrun.FieldError))
+}
+
+// WhereHasPractice applies a predicate to check if query has an edge practice.
+func (f *SyncRunFilter) WhereHasPractice() {
+	f.Where(entql.HasEdge("practice"))
+}
+
+// WhereHasPracticeWith applies a predicate to check if query has an edge practice with a given conditions (other predicates).
+func (f *SyncRunFilter) WhereHasPracticeWith(preds ...predicate.Practice) {
+	f.Where(entql.HasEdgeWith("practice", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
 }

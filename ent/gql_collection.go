@@ -4,12 +4,357 @@ package ent
 
 import (
 	"context"
+	"database/sql/driver"
+	"fmt"
 
 	"entgo.io/contrib/entgql"
+	"entgo.io/ent/dialect/sql"
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/frontdesk/frontdesk/ent/appointment"
+	"github.com/frontdesk/frontdesk/ent/appointmenttype"
 	"github.com/frontdesk/frontdesk/ent/member"
+	"github.com/frontdesk/frontdesk/ent/operatory"
+	"github.com/frontdesk/frontdesk/ent/patient"
+	"github.com/frontdesk/frontdesk/ent/pmsconnection"
 	"github.com/frontdesk/frontdesk/ent/practice"
+	"github.com/frontdesk/frontdesk/ent/provider"
+	"github.com/frontdesk/frontdesk/ent/syncrun"
 )
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *AppointmentQuery) CollectFields(ctx context.Context, satisfies ...string) (*AppointmentQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *AppointmentQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(appointment.Columns))
+		selectedFields = []string{appointment.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "practice":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&PracticeClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, practiceImplementors)...); err != nil {
+				return err
+			}
+			_q.withPractice = query
+			if _, ok := fieldSeen[appointment.FieldPracticeID]; !ok {
+				selectedFields = append(selectedFields, appointment.FieldPracticeID)
+				fieldSeen[appointment.FieldPracticeID] = struct{}{}
+			}
+
+		case "patient":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&PatientClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, patientImplementors)...); err != nil {
+				return err
+			}
+			_q.withPatient = query
+			if _, ok := fieldSeen[appointment.FieldPatientID]; !ok {
+				selectedFields = append(selectedFields, appointment.FieldPatientID)
+				fieldSeen[appointment.FieldPatientID] = struct{}{}
+			}
+
+		case "provider":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ProviderClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, providerImplementors)...); err != nil {
+				return err
+			}
+			_q.withProvider = query
+			if _, ok := fieldSeen[appointment.FieldProviderID]; !ok {
+				selectedFields = append(selectedFields, appointment.FieldProviderID)
+				fieldSeen[appointment.FieldProviderID] = struct{}{}
+			}
+
+		case "operatory":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&OperatoryClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, operatoryImplementors)...); err != nil {
+				return err
+			}
+			_q.withOperatory = query
+			if _, ok := fieldSeen[appointment.FieldOperatoryID]; !ok {
+				selectedFields = append(selectedFields, appointment.FieldOperatoryID)
+				fieldSeen[appointment.FieldOperatoryID] = struct{}{}
+			}
+
+		case "appointmentType":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&AppointmentTypeClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, appointmenttypeImplementors)...); err != nil {
+				return err
+			}
+			_q.withAppointmentType = query
+			if _, ok := fieldSeen[appointment.FieldAppointmentTypeID]; !ok {
+				selectedFields = append(selectedFields, appointment.FieldAppointmentTypeID)
+				fieldSeen[appointment.FieldAppointmentTypeID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[appointment.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, appointment.FieldCreatedAt)
+				fieldSeen[appointment.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[appointment.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, appointment.FieldUpdatedAt)
+				fieldSeen[appointment.FieldUpdatedAt] = struct{}{}
+			}
+		case "pmsID":
+			if _, ok := fieldSeen[appointment.FieldPmsID]; !ok {
+				selectedFields = append(selectedFields, appointment.FieldPmsID)
+				fieldSeen[appointment.FieldPmsID] = struct{}{}
+			}
+		case "startAt":
+			if _, ok := fieldSeen[appointment.FieldStartAt]; !ok {
+				selectedFields = append(selectedFields, appointment.FieldStartAt)
+				fieldSeen[appointment.FieldStartAt] = struct{}{}
+			}
+		case "endAt":
+			if _, ok := fieldSeen[appointment.FieldEndAt]; !ok {
+				selectedFields = append(selectedFields, appointment.FieldEndAt)
+				fieldSeen[appointment.FieldEndAt] = struct{}{}
+			}
+		case "status":
+			if _, ok := fieldSeen[appointment.FieldStatus]; !ok {
+				selectedFields = append(selectedFields, appointment.FieldStatus)
+				fieldSeen[appointment.FieldStatus] = struct{}{}
+			}
+		case "pmsStatus":
+			if _, ok := fieldSeen[appointment.FieldPmsStatus]; !ok {
+				selectedFields = append(selectedFields, appointment.FieldPmsStatus)
+				fieldSeen[appointment.FieldPmsStatus] = struct{}{}
+			}
+		case "source":
+			if _, ok := fieldSeen[appointment.FieldSource]; !ok {
+				selectedFields = append(selectedFields, appointment.FieldSource)
+				fieldSeen[appointment.FieldSource] = struct{}{}
+			}
+		case "description":
+			if _, ok := fieldSeen[appointment.FieldDescription]; !ok {
+				selectedFields = append(selectedFields, appointment.FieldDescription)
+				fieldSeen[appointment.FieldDescription] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type appointmentPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []AppointmentPaginateOption
+}
+
+func newAppointmentPaginateArgs(rv map[string]any) *appointmentPaginateArgs {
+	args := &appointmentPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &AppointmentOrder{Field: &AppointmentOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithAppointmentOrder(order))
+			}
+		case *AppointmentOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithAppointmentOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*AppointmentWhereInput); ok {
+		args.opts = append(args.opts, WithAppointmentFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *AppointmentTypeQuery) CollectFields(ctx context.Context, satisfies ...string) (*AppointmentTypeQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *AppointmentTypeQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(appointmenttype.Columns))
+		selectedFields = []string{appointmenttype.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "practice":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&PracticeClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, practiceImplementors)...); err != nil {
+				return err
+			}
+			_q.withPractice = query
+			if _, ok := fieldSeen[appointmenttype.FieldPracticeID]; !ok {
+				selectedFields = append(selectedFields, appointmenttype.FieldPracticeID)
+				fieldSeen[appointmenttype.FieldPracticeID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[appointmenttype.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, appointmenttype.FieldCreatedAt)
+				fieldSeen[appointmenttype.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[appointmenttype.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, appointmenttype.FieldUpdatedAt)
+				fieldSeen[appointmenttype.FieldUpdatedAt] = struct{}{}
+			}
+		case "pmsID":
+			if _, ok := fieldSeen[appointmenttype.FieldPmsID]; !ok {
+				selectedFields = append(selectedFields, appointmenttype.FieldPmsID)
+				fieldSeen[appointmenttype.FieldPmsID] = struct{}{}
+			}
+		case "name":
+			if _, ok := fieldSeen[appointmenttype.FieldName]; !ok {
+				selectedFields = append(selectedFields, appointmenttype.FieldName)
+				fieldSeen[appointmenttype.FieldName] = struct{}{}
+			}
+		case "durationMinutes":
+			if _, ok := fieldSeen[appointmenttype.FieldDurationMinutes]; !ok {
+				selectedFields = append(selectedFields, appointmenttype.FieldDurationMinutes)
+				fieldSeen[appointmenttype.FieldDurationMinutes] = struct{}{}
+			}
+		case "bookableByPhone":
+			if _, ok := fieldSeen[appointmenttype.FieldBookableByPhone]; !ok {
+				selectedFields = append(selectedFields, appointmenttype.FieldBookableByPhone)
+				fieldSeen[appointmenttype.FieldBookableByPhone] = struct{}{}
+			}
+		case "providerIds":
+			if _, ok := fieldSeen[appointmenttype.FieldProviderIds]; !ok {
+				selectedFields = append(selectedFields, appointmenttype.FieldProviderIds)
+				fieldSeen[appointmenttype.FieldProviderIds] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type appointmenttypePaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []AppointmentTypePaginateOption
+}
+
+func newAppointmentTypePaginateArgs(rv map[string]any) *appointmenttypePaginateArgs {
+	args := &appointmenttypePaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &AppointmentTypeOrder{Field: &AppointmentTypeOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithAppointmentTypeOrder(order))
+			}
+		case *AppointmentTypeOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithAppointmentTypeOrder(v))
+			}
+		}
+	}
+	return args
+}
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
 func (_q *MemberQuery) CollectFields(ctx context.Context, satisfies ...string) (*MemberQuery, error) {
@@ -138,6 +483,517 @@ func newMemberPaginateArgs(rv map[string]any) *memberPaginateArgs {
 }
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *OperatoryQuery) CollectFields(ctx context.Context, satisfies ...string) (*OperatoryQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *OperatoryQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(operatory.Columns))
+		selectedFields = []string{operatory.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "practice":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&PracticeClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, practiceImplementors)...); err != nil {
+				return err
+			}
+			_q.withPractice = query
+			if _, ok := fieldSeen[operatory.FieldPracticeID]; !ok {
+				selectedFields = append(selectedFields, operatory.FieldPracticeID)
+				fieldSeen[operatory.FieldPracticeID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[operatory.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, operatory.FieldCreatedAt)
+				fieldSeen[operatory.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[operatory.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, operatory.FieldUpdatedAt)
+				fieldSeen[operatory.FieldUpdatedAt] = struct{}{}
+			}
+		case "pmsID":
+			if _, ok := fieldSeen[operatory.FieldPmsID]; !ok {
+				selectedFields = append(selectedFields, operatory.FieldPmsID)
+				fieldSeen[operatory.FieldPmsID] = struct{}{}
+			}
+		case "name":
+			if _, ok := fieldSeen[operatory.FieldName]; !ok {
+				selectedFields = append(selectedFields, operatory.FieldName)
+				fieldSeen[operatory.FieldName] = struct{}{}
+			}
+		case "abbreviation":
+			if _, ok := fieldSeen[operatory.FieldAbbreviation]; !ok {
+				selectedFields = append(selectedFields, operatory.FieldAbbreviation)
+				fieldSeen[operatory.FieldAbbreviation] = struct{}{}
+			}
+		case "hidden":
+			if _, ok := fieldSeen[operatory.FieldHidden]; !ok {
+				selectedFields = append(selectedFields, operatory.FieldHidden)
+				fieldSeen[operatory.FieldHidden] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type operatoryPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []OperatoryPaginateOption
+}
+
+func newOperatoryPaginateArgs(rv map[string]any) *operatoryPaginateArgs {
+	args := &operatoryPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &OperatoryOrder{Field: &OperatoryOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithOperatoryOrder(order))
+			}
+		case *OperatoryOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithOperatoryOrder(v))
+			}
+		}
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *PMSConnectionQuery) CollectFields(ctx context.Context, satisfies ...string) (*PMSConnectionQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *PMSConnectionQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(pmsconnection.Columns))
+		selectedFields = []string{pmsconnection.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "practice":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&PracticeClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, practiceImplementors)...); err != nil {
+				return err
+			}
+			_q.withPractice = query
+			if _, ok := fieldSeen[pmsconnection.FieldPracticeID]; !ok {
+				selectedFields = append(selectedFields, pmsconnection.FieldPracticeID)
+				fieldSeen[pmsconnection.FieldPracticeID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[pmsconnection.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, pmsconnection.FieldCreatedAt)
+				fieldSeen[pmsconnection.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[pmsconnection.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, pmsconnection.FieldUpdatedAt)
+				fieldSeen[pmsconnection.FieldUpdatedAt] = struct{}{}
+			}
+		case "provider":
+			if _, ok := fieldSeen[pmsconnection.FieldProvider]; !ok {
+				selectedFields = append(selectedFields, pmsconnection.FieldProvider)
+				fieldSeen[pmsconnection.FieldProvider] = struct{}{}
+			}
+		case "officeID":
+			if _, ok := fieldSeen[pmsconnection.FieldOfficeID]; !ok {
+				selectedFields = append(selectedFields, pmsconnection.FieldOfficeID)
+				fieldSeen[pmsconnection.FieldOfficeID] = struct{}{}
+			}
+		case "status":
+			if _, ok := fieldSeen[pmsconnection.FieldStatus]; !ok {
+				selectedFields = append(selectedFields, pmsconnection.FieldStatus)
+				fieldSeen[pmsconnection.FieldStatus] = struct{}{}
+			}
+		case "system":
+			if _, ok := fieldSeen[pmsconnection.FieldSystem]; !ok {
+				selectedFields = append(selectedFields, pmsconnection.FieldSystem)
+				fieldSeen[pmsconnection.FieldSystem] = struct{}{}
+			}
+		case "lastSyncAt":
+			if _, ok := fieldSeen[pmsconnection.FieldLastSyncAt]; !ok {
+				selectedFields = append(selectedFields, pmsconnection.FieldLastSyncAt)
+				fieldSeen[pmsconnection.FieldLastSyncAt] = struct{}{}
+			}
+		case "lastFullSyncAt":
+			if _, ok := fieldSeen[pmsconnection.FieldLastFullSyncAt]; !ok {
+				selectedFields = append(selectedFields, pmsconnection.FieldLastFullSyncAt)
+				fieldSeen[pmsconnection.FieldLastFullSyncAt] = struct{}{}
+			}
+		case "lastError":
+			if _, ok := fieldSeen[pmsconnection.FieldLastError]; !ok {
+				selectedFields = append(selectedFields, pmsconnection.FieldLastError)
+				fieldSeen[pmsconnection.FieldLastError] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type pmsconnectionPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []PMSConnectionPaginateOption
+}
+
+func newPMSConnectionPaginateArgs(rv map[string]any) *pmsconnectionPaginateArgs {
+	args := &pmsconnectionPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &PMSConnectionOrder{Field: &PMSConnectionOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithPMSConnectionOrder(order))
+			}
+		case *PMSConnectionOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithPMSConnectionOrder(v))
+			}
+		}
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *PatientQuery) CollectFields(ctx context.Context, satisfies ...string) (*PatientQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *PatientQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(patient.Columns))
+		selectedFields = []string{patient.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "practice":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&PracticeClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, practiceImplementors)...); err != nil {
+				return err
+			}
+			_q.withPractice = query
+			if _, ok := fieldSeen[patient.FieldPracticeID]; !ok {
+				selectedFields = append(selectedFields, patient.FieldPracticeID)
+				fieldSeen[patient.FieldPracticeID] = struct{}{}
+			}
+
+		case "appointments":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&AppointmentClient{config: _q.config}).Query()
+			)
+			args := newAppointmentPaginateArgs(fieldArgs(ctx, new(AppointmentWhereInput), path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newAppointmentPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Patient) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID string `sql:"patient_id"`
+							Count  int    `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(patient.AppointmentsColumn), ids...))
+						})
+						if err := query.GroupBy(patient.AppointmentsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[string]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[1] == nil {
+								nodes[i].Edges.totalCount[1] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[1][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Patient) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.Appointments)
+							if nodes[i].Edges.totalCount[1] == nil {
+								nodes[i].Edges.totalCount[1] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[1][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, appointmentImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(patient.AppointmentsColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedAppointments(alias, func(wq *AppointmentQuery) {
+				*wq = *query
+			})
+		case "createdAt":
+			if _, ok := fieldSeen[patient.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, patient.FieldCreatedAt)
+				fieldSeen[patient.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[patient.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, patient.FieldUpdatedAt)
+				fieldSeen[patient.FieldUpdatedAt] = struct{}{}
+			}
+		case "pmsID":
+			if _, ok := fieldSeen[patient.FieldPmsID]; !ok {
+				selectedFields = append(selectedFields, patient.FieldPmsID)
+				fieldSeen[patient.FieldPmsID] = struct{}{}
+			}
+		case "firstName":
+			if _, ok := fieldSeen[patient.FieldFirstName]; !ok {
+				selectedFields = append(selectedFields, patient.FieldFirstName)
+				fieldSeen[patient.FieldFirstName] = struct{}{}
+			}
+		case "lastName":
+			if _, ok := fieldSeen[patient.FieldLastName]; !ok {
+				selectedFields = append(selectedFields, patient.FieldLastName)
+				fieldSeen[patient.FieldLastName] = struct{}{}
+			}
+		case "preferredName":
+			if _, ok := fieldSeen[patient.FieldPreferredName]; !ok {
+				selectedFields = append(selectedFields, patient.FieldPreferredName)
+				fieldSeen[patient.FieldPreferredName] = struct{}{}
+			}
+		case "birthDate":
+			if _, ok := fieldSeen[patient.FieldBirthDate]; !ok {
+				selectedFields = append(selectedFields, patient.FieldBirthDate)
+				fieldSeen[patient.FieldBirthDate] = struct{}{}
+			}
+		case "phones":
+			if _, ok := fieldSeen[patient.FieldPhones]; !ok {
+				selectedFields = append(selectedFields, patient.FieldPhones)
+				fieldSeen[patient.FieldPhones] = struct{}{}
+			}
+		case "email":
+			if _, ok := fieldSeen[patient.FieldEmail]; !ok {
+				selectedFields = append(selectedFields, patient.FieldEmail)
+				fieldSeen[patient.FieldEmail] = struct{}{}
+			}
+		case "status":
+			if _, ok := fieldSeen[patient.FieldStatus]; !ok {
+				selectedFields = append(selectedFields, patient.FieldStatus)
+				fieldSeen[patient.FieldStatus] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type patientPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []PatientPaginateOption
+}
+
+func newPatientPaginateArgs(rv map[string]any) *patientPaginateArgs {
+	args := &patientPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case []*PatientOrder:
+			args.opts = append(args.opts, WithPatientOrder(v))
+		case []any:
+			var orders []*PatientOrder
+			for i := range v {
+				mv, ok := v[i].(map[string]any)
+				if !ok {
+					continue
+				}
+				var (
+					err1, err2 error
+					order      = &PatientOrder{Field: &PatientOrderField{}, Direction: entgql.OrderDirectionAsc}
+				)
+				if d, ok := mv[directionField]; ok {
+					err1 = order.Direction.UnmarshalGQL(d)
+				}
+				if f, ok := mv[fieldField]; ok {
+					err2 = order.Field.UnmarshalGQL(f)
+				}
+				if err1 == nil && err2 == nil {
+					orders = append(orders, order)
+				}
+			}
+			args.opts = append(args.opts, WithPatientOrder(orders))
+		}
+	}
+	if v, ok := rv[whereField].(*PatientWhereInput); ok {
+		args.opts = append(args.opts, WithPatientFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
 func (_q *PracticeQuery) CollectFields(ctx context.Context, satisfies ...string) (*PracticeQuery, error) {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil {
@@ -237,6 +1093,311 @@ func newPracticePaginateArgs(rv map[string]any) *practicePaginateArgs {
 		case *PracticeOrder:
 			if v != nil {
 				args.opts = append(args.opts, WithPracticeOrder(v))
+			}
+		}
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *ProviderQuery) CollectFields(ctx context.Context, satisfies ...string) (*ProviderQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *ProviderQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(provider.Columns))
+		selectedFields = []string{provider.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "practice":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&PracticeClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, practiceImplementors)...); err != nil {
+				return err
+			}
+			_q.withPractice = query
+			if _, ok := fieldSeen[provider.FieldPracticeID]; !ok {
+				selectedFields = append(selectedFields, provider.FieldPracticeID)
+				fieldSeen[provider.FieldPracticeID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[provider.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, provider.FieldCreatedAt)
+				fieldSeen[provider.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[provider.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, provider.FieldUpdatedAt)
+				fieldSeen[provider.FieldUpdatedAt] = struct{}{}
+			}
+		case "pmsID":
+			if _, ok := fieldSeen[provider.FieldPmsID]; !ok {
+				selectedFields = append(selectedFields, provider.FieldPmsID)
+				fieldSeen[provider.FieldPmsID] = struct{}{}
+			}
+		case "firstName":
+			if _, ok := fieldSeen[provider.FieldFirstName]; !ok {
+				selectedFields = append(selectedFields, provider.FieldFirstName)
+				fieldSeen[provider.FieldFirstName] = struct{}{}
+			}
+		case "lastName":
+			if _, ok := fieldSeen[provider.FieldLastName]; !ok {
+				selectedFields = append(selectedFields, provider.FieldLastName)
+				fieldSeen[provider.FieldLastName] = struct{}{}
+			}
+		case "title":
+			if _, ok := fieldSeen[provider.FieldTitle]; !ok {
+				selectedFields = append(selectedFields, provider.FieldTitle)
+				fieldSeen[provider.FieldTitle] = struct{}{}
+			}
+		case "specialty":
+			if _, ok := fieldSeen[provider.FieldSpecialty]; !ok {
+				selectedFields = append(selectedFields, provider.FieldSpecialty)
+				fieldSeen[provider.FieldSpecialty] = struct{}{}
+			}
+		case "active":
+			if _, ok := fieldSeen[provider.FieldActive]; !ok {
+				selectedFields = append(selectedFields, provider.FieldActive)
+				fieldSeen[provider.FieldActive] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type providerPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []ProviderPaginateOption
+}
+
+func newProviderPaginateArgs(rv map[string]any) *providerPaginateArgs {
+	args := &providerPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &ProviderOrder{Field: &ProviderOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithProviderOrder(order))
+			}
+		case *ProviderOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithProviderOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*ProviderWhereInput); ok {
+		args.opts = append(args.opts, WithProviderFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *SyncRunQuery) CollectFields(ctx context.Context, satisfies ...string) (*SyncRunQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *SyncRunQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(syncrun.Columns))
+		selectedFields = []string{syncrun.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "practice":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&PracticeClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, practiceImplementors)...); err != nil {
+				return err
+			}
+			_q.withPractice = query
+			if _, ok := fieldSeen[syncrun.FieldPracticeID]; !ok {
+				selectedFields = append(selectedFields, syncrun.FieldPracticeID)
+				fieldSeen[syncrun.FieldPracticeID] = struct{}{}
+			}
+		case "kind":
+			if _, ok := fieldSeen[syncrun.FieldKind]; !ok {
+				selectedFields = append(selectedFields, syncrun.FieldKind)
+				fieldSeen[syncrun.FieldKind] = struct{}{}
+			}
+		case "status":
+			if _, ok := fieldSeen[syncrun.FieldStatus]; !ok {
+				selectedFields = append(selectedFields, syncrun.FieldStatus)
+				fieldSeen[syncrun.FieldStatus] = struct{}{}
+			}
+		case "startedAt":
+			if _, ok := fieldSeen[syncrun.FieldStartedAt]; !ok {
+				selectedFields = append(selectedFields, syncrun.FieldStartedAt)
+				fieldSeen[syncrun.FieldStartedAt] = struct{}{}
+			}
+		case "finishedAt":
+			if _, ok := fieldSeen[syncrun.FieldFinishedAt]; !ok {
+				selectedFields = append(selectedFields, syncrun.FieldFinishedAt)
+				fieldSeen[syncrun.FieldFinishedAt] = struct{}{}
+			}
+		case "durationMs":
+			if _, ok := fieldSeen[syncrun.FieldDurationMs]; !ok {
+				selectedFields = append(selectedFields, syncrun.FieldDurationMs)
+				fieldSeen[syncrun.FieldDurationMs] = struct{}{}
+			}
+		case "providers":
+			if _, ok := fieldSeen[syncrun.FieldProviders]; !ok {
+				selectedFields = append(selectedFields, syncrun.FieldProviders)
+				fieldSeen[syncrun.FieldProviders] = struct{}{}
+			}
+		case "operatories":
+			if _, ok := fieldSeen[syncrun.FieldOperatories]; !ok {
+				selectedFields = append(selectedFields, syncrun.FieldOperatories)
+				fieldSeen[syncrun.FieldOperatories] = struct{}{}
+			}
+		case "appointmentTypes":
+			if _, ok := fieldSeen[syncrun.FieldAppointmentTypes]; !ok {
+				selectedFields = append(selectedFields, syncrun.FieldAppointmentTypes)
+				fieldSeen[syncrun.FieldAppointmentTypes] = struct{}{}
+			}
+		case "patients":
+			if _, ok := fieldSeen[syncrun.FieldPatients]; !ok {
+				selectedFields = append(selectedFields, syncrun.FieldPatients)
+				fieldSeen[syncrun.FieldPatients] = struct{}{}
+			}
+		case "appointments":
+			if _, ok := fieldSeen[syncrun.FieldAppointments]; !ok {
+				selectedFields = append(selectedFields, syncrun.FieldAppointments)
+				fieldSeen[syncrun.FieldAppointments] = struct{}{}
+			}
+		case "created":
+			if _, ok := fieldSeen[syncrun.FieldCreated]; !ok {
+				selectedFields = append(selectedFields, syncrun.FieldCreated)
+				fieldSeen[syncrun.FieldCreated] = struct{}{}
+			}
+		case "updated":
+			if _, ok := fieldSeen[syncrun.FieldUpdated]; !ok {
+				selectedFields = append(selectedFields, syncrun.FieldUpdated)
+				fieldSeen[syncrun.FieldUpdated] = struct{}{}
+			}
+		case "removed":
+			if _, ok := fieldSeen[syncrun.FieldRemoved]; !ok {
+				selectedFields = append(selectedFields, syncrun.FieldRemoved)
+				fieldSeen[syncrun.FieldRemoved] = struct{}{}
+			}
+		case "error":
+			if _, ok := fieldSeen[syncrun.FieldError]; !ok {
+				selectedFields = append(selectedFields, syncrun.FieldError)
+				fieldSeen[syncrun.FieldError] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type syncrunPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []SyncRunPaginateOption
+}
+
+func newSyncRunPaginateArgs(rv map[string]any) *syncrunPaginateArgs {
+	args := &syncrunPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &SyncRunOrder{Field: &SyncRunOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithSyncRunOrder(order))
+			}
+		case *SyncRunOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithSyncRunOrder(v))
 			}
 		}
 	}

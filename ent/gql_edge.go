@@ -4,9 +4,120 @@ package ent
 
 import (
 	"context"
+
+	"github.com/99designs/gqlgen/graphql"
 )
 
+func (_m *Appointment) Practice(ctx context.Context) (*Practice, error) {
+	result, err := _m.Edges.PracticeOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryPractice().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *Appointment) Patient(ctx context.Context) (*Patient, error) {
+	result, err := _m.Edges.PatientOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryPatient().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Appointment) Provider(ctx context.Context) (*Provider, error) {
+	result, err := _m.Edges.ProviderOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryProvider().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Appointment) Operatory(ctx context.Context) (*Operatory, error) {
+	result, err := _m.Edges.OperatoryOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryOperatory().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Appointment) AppointmentType(ctx context.Context) (*AppointmentType, error) {
+	result, err := _m.Edges.AppointmentTypeOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryAppointmentType().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *AppointmentType) Practice(ctx context.Context) (*Practice, error) {
+	result, err := _m.Edges.PracticeOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryPractice().Only(ctx)
+	}
+	return result, err
+}
+
 func (_m *Member) Practice(ctx context.Context) (*Practice, error) {
+	result, err := _m.Edges.PracticeOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryPractice().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *Operatory) Practice(ctx context.Context) (*Practice, error) {
+	result, err := _m.Edges.PracticeOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryPractice().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *PMSConnection) Practice(ctx context.Context) (*Practice, error) {
+	result, err := _m.Edges.PracticeOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryPractice().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *Patient) Practice(ctx context.Context) (*Practice, error) {
+	result, err := _m.Edges.PracticeOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryPractice().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *Patient) Appointments(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *AppointmentOrder, where *AppointmentWhereInput,
+) (*AppointmentConnection, error) {
+	opts := []AppointmentPaginateOption{
+		WithAppointmentOrder(orderBy),
+		WithAppointmentFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[1][alias]
+	if nodes, err := _m.NamedAppointments(alias); err == nil || hasTotalCount {
+		pager, err := newAppointmentPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &AppointmentConnection{Edges: []*AppointmentEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryAppointments().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *Provider) Practice(ctx context.Context) (*Practice, error) {
+	result, err := _m.Edges.PracticeOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryPractice().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *SyncRun) Practice(ctx context.Context) (*Practice, error) {
 	result, err := _m.Edges.PracticeOrErr()
 	if IsNotLoaded(err) {
 		result, err = _m.QueryPractice().Only(ctx)

@@ -8,8 +8,15 @@ import (
 
 	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/frontdesk/frontdesk/ent/appointment"
+	"github.com/frontdesk/frontdesk/ent/appointmenttype"
 	"github.com/frontdesk/frontdesk/ent/member"
+	"github.com/frontdesk/frontdesk/ent/operatory"
+	"github.com/frontdesk/frontdesk/ent/patient"
+	"github.com/frontdesk/frontdesk/ent/pmsconnection"
 	"github.com/frontdesk/frontdesk/ent/practice"
+	"github.com/frontdesk/frontdesk/ent/provider"
+	"github.com/frontdesk/frontdesk/ent/syncrun"
 	"github.com/hashicorp/go-multierror"
 )
 
@@ -18,15 +25,50 @@ type Noder interface {
 	IsNode()
 }
 
+var appointmentImplementors = []string{"Appointment", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Appointment) IsNode() {}
+
+var appointmenttypeImplementors = []string{"AppointmentType", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*AppointmentType) IsNode() {}
+
 var memberImplementors = []string{"Member", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Member) IsNode() {}
 
+var operatoryImplementors = []string{"Operatory", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Operatory) IsNode() {}
+
+var pmsconnectionImplementors = []string{"PMSConnection", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*PMSConnection) IsNode() {}
+
+var patientImplementors = []string{"Patient", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Patient) IsNode() {}
+
 var practiceImplementors = []string{"Practice", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Practice) IsNode() {}
+
+var providerImplementors = []string{"Provider", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Provider) IsNode() {}
+
+var syncrunImplementors = []string{"SyncRun", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*SyncRun) IsNode() {}
 
 var errNodeInvalidID = &NotFoundError{"node"}
 
@@ -86,6 +128,24 @@ func (c *Client) Noder(ctx context.Context, id string, opts ...NodeOption) (_ No
 
 func (c *Client) noder(ctx context.Context, table string, id string) (Noder, error) {
 	switch table {
+	case appointment.Table:
+		query := c.Appointment.Query().
+			Where(appointment.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, appointmentImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case appointmenttype.Table:
+		query := c.AppointmentType.Query().
+			Where(appointmenttype.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, appointmenttypeImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
 	case member.Table:
 		query := c.Member.Query().
 			Where(member.ID(id))
@@ -95,11 +155,56 @@ func (c *Client) noder(ctx context.Context, table string, id string) (Noder, err
 			}
 		}
 		return query.Only(ctx)
+	case operatory.Table:
+		query := c.Operatory.Query().
+			Where(operatory.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, operatoryImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case pmsconnection.Table:
+		query := c.PMSConnection.Query().
+			Where(pmsconnection.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, pmsconnectionImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case patient.Table:
+		query := c.Patient.Query().
+			Where(patient.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, patientImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
 	case practice.Table:
 		query := c.Practice.Query().
 			Where(practice.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, practiceImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case provider.Table:
+		query := c.Provider.Query().
+			Where(provider.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, providerImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case syncrun.Table:
+		query := c.SyncRun.Query().
+			Where(syncrun.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, syncrunImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -177,6 +282,38 @@ func (c *Client) noders(ctx context.Context, table string, ids []string) ([]Node
 		idmap[id] = append(idmap[id], &noders[i])
 	}
 	switch table {
+	case appointment.Table:
+		query := c.Appointment.Query().
+			Where(appointment.IDIn(ids...))
+		query, err := query.CollectFields(ctx, appointmentImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case appointmenttype.Table:
+		query := c.AppointmentType.Query().
+			Where(appointmenttype.IDIn(ids...))
+		query, err := query.CollectFields(ctx, appointmenttypeImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
 	case member.Table:
 		query := c.Member.Query().
 			Where(member.IDIn(ids...))
@@ -193,10 +330,90 @@ func (c *Client) noders(ctx context.Context, table string, ids []string) ([]Node
 				*noder = node
 			}
 		}
+	case operatory.Table:
+		query := c.Operatory.Query().
+			Where(operatory.IDIn(ids...))
+		query, err := query.CollectFields(ctx, operatoryImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case pmsconnection.Table:
+		query := c.PMSConnection.Query().
+			Where(pmsconnection.IDIn(ids...))
+		query, err := query.CollectFields(ctx, pmsconnectionImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case patient.Table:
+		query := c.Patient.Query().
+			Where(patient.IDIn(ids...))
+		query, err := query.CollectFields(ctx, patientImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
 	case practice.Table:
 		query := c.Practice.Query().
 			Where(practice.IDIn(ids...))
 		query, err := query.CollectFields(ctx, practiceImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case provider.Table:
+		query := c.Provider.Query().
+			Where(provider.IDIn(ids...))
+		query, err := query.CollectFields(ctx, providerImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case syncrun.Table:
+		query := c.SyncRun.Query().
+			Where(syncrun.IDIn(ids...))
+		query, err := query.CollectFields(ctx, syncrunImplementors...)
 		if err != nil {
 			return nil, err
 		}

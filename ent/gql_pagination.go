@@ -14,8 +14,15 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
+	"github.com/frontdesk/frontdesk/ent/appointment"
+	"github.com/frontdesk/frontdesk/ent/appointmenttype"
 	"github.com/frontdesk/frontdesk/ent/member"
+	"github.com/frontdesk/frontdesk/ent/operatory"
+	"github.com/frontdesk/frontdesk/ent/patient"
+	"github.com/frontdesk/frontdesk/ent/pmsconnection"
 	"github.com/frontdesk/frontdesk/ent/practice"
+	"github.com/frontdesk/frontdesk/ent/provider"
+	"github.com/frontdesk/frontdesk/ent/syncrun"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 )
 
@@ -97,6 +104,616 @@ func paginateLimit(first, last *int) int {
 		limit = *last + 1
 	}
 	return limit
+}
+
+// AppointmentEdge is the edge representation of Appointment.
+type AppointmentEdge struct {
+	Node   *Appointment `json:"node"`
+	Cursor Cursor       `json:"cursor"`
+}
+
+// AppointmentConnection is the connection containing edges to Appointment.
+type AppointmentConnection struct {
+	Edges      []*AppointmentEdge `json:"edges"`
+	PageInfo   PageInfo           `json:"pageInfo"`
+	TotalCount int                `json:"totalCount"`
+}
+
+func (c *AppointmentConnection) build(nodes []*Appointment, pager *appointmentPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Appointment
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Appointment {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Appointment {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*AppointmentEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &AppointmentEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// AppointmentPaginateOption enables pagination customization.
+type AppointmentPaginateOption func(*appointmentPager) error
+
+// WithAppointmentOrder configures pagination ordering.
+func WithAppointmentOrder(order *AppointmentOrder) AppointmentPaginateOption {
+	if order == nil {
+		order = DefaultAppointmentOrder
+	}
+	o := *order
+	return func(pager *appointmentPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultAppointmentOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithAppointmentFilter configures pagination filter.
+func WithAppointmentFilter(filter func(*AppointmentQuery) (*AppointmentQuery, error)) AppointmentPaginateOption {
+	return func(pager *appointmentPager) error {
+		if filter == nil {
+			return errors.New("AppointmentQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type appointmentPager struct {
+	reverse bool
+	order   *AppointmentOrder
+	filter  func(*AppointmentQuery) (*AppointmentQuery, error)
+}
+
+func newAppointmentPager(opts []AppointmentPaginateOption, reverse bool) (*appointmentPager, error) {
+	pager := &appointmentPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultAppointmentOrder
+	}
+	return pager, nil
+}
+
+func (p *appointmentPager) applyFilter(query *AppointmentQuery) (*AppointmentQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *appointmentPager) toCursor(_m *Appointment) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *appointmentPager) applyCursors(query *AppointmentQuery, after, before *Cursor) (*AppointmentQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultAppointmentOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *appointmentPager) applyOrder(query *AppointmentQuery) *AppointmentQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultAppointmentOrder.Field {
+		query = query.Order(DefaultAppointmentOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *appointmentPager) orderExpr(query *AppointmentQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultAppointmentOrder.Field {
+			b.Comma().Ident(DefaultAppointmentOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Appointment.
+func (_m *AppointmentQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...AppointmentPaginateOption,
+) (*AppointmentConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newAppointmentPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &AppointmentConnection{Edges: []*AppointmentEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// AppointmentOrderFieldCreatedAt orders Appointment by created_at.
+	AppointmentOrderFieldCreatedAt = &AppointmentOrderField{
+		Value: func(_m *Appointment) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: appointment.FieldCreatedAt,
+		toTerm: appointment.ByCreatedAt,
+		toCursor: func(_m *Appointment) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// AppointmentOrderFieldStartAt orders Appointment by start_at.
+	AppointmentOrderFieldStartAt = &AppointmentOrderField{
+		Value: func(_m *Appointment) (ent.Value, error) {
+			return _m.StartAt, nil
+		},
+		column: appointment.FieldStartAt,
+		toTerm: appointment.ByStartAt,
+		toCursor: func(_m *Appointment) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.StartAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f AppointmentOrderField) String() string {
+	var str string
+	switch f.column {
+	case AppointmentOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case AppointmentOrderFieldStartAt.column:
+		str = "START_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f AppointmentOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *AppointmentOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("AppointmentOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *AppointmentOrderFieldCreatedAt
+	case "START_AT":
+		*f = *AppointmentOrderFieldStartAt
+	default:
+		return fmt.Errorf("%s is not a valid AppointmentOrderField", str)
+	}
+	return nil
+}
+
+// AppointmentOrderField defines the ordering field of Appointment.
+type AppointmentOrderField struct {
+	// Value extracts the ordering value from the given Appointment.
+	Value    func(*Appointment) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) appointment.OrderOption
+	toCursor func(*Appointment) Cursor
+}
+
+// AppointmentOrder defines the ordering of Appointment.
+type AppointmentOrder struct {
+	Direction OrderDirection         `json:"direction"`
+	Field     *AppointmentOrderField `json:"field"`
+}
+
+// DefaultAppointmentOrder is the default ordering of Appointment.
+var DefaultAppointmentOrder = &AppointmentOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &AppointmentOrderField{
+		Value: func(_m *Appointment) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: appointment.FieldID,
+		toTerm: appointment.ByID,
+		toCursor: func(_m *Appointment) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Appointment into AppointmentEdge.
+func (_m *Appointment) ToEdge(order *AppointmentOrder) *AppointmentEdge {
+	if order == nil {
+		order = DefaultAppointmentOrder
+	}
+	return &AppointmentEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// AppointmentTypeEdge is the edge representation of AppointmentType.
+type AppointmentTypeEdge struct {
+	Node   *AppointmentType `json:"node"`
+	Cursor Cursor           `json:"cursor"`
+}
+
+// AppointmentTypeConnection is the connection containing edges to AppointmentType.
+type AppointmentTypeConnection struct {
+	Edges      []*AppointmentTypeEdge `json:"edges"`
+	PageInfo   PageInfo               `json:"pageInfo"`
+	TotalCount int                    `json:"totalCount"`
+}
+
+func (c *AppointmentTypeConnection) build(nodes []*AppointmentType, pager *appointmenttypePager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *AppointmentType
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *AppointmentType {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *AppointmentType {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*AppointmentTypeEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &AppointmentTypeEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// AppointmentTypePaginateOption enables pagination customization.
+type AppointmentTypePaginateOption func(*appointmenttypePager) error
+
+// WithAppointmentTypeOrder configures pagination ordering.
+func WithAppointmentTypeOrder(order *AppointmentTypeOrder) AppointmentTypePaginateOption {
+	if order == nil {
+		order = DefaultAppointmentTypeOrder
+	}
+	o := *order
+	return func(pager *appointmenttypePager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultAppointmentTypeOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithAppointmentTypeFilter configures pagination filter.
+func WithAppointmentTypeFilter(filter func(*AppointmentTypeQuery) (*AppointmentTypeQuery, error)) AppointmentTypePaginateOption {
+	return func(pager *appointmenttypePager) error {
+		if filter == nil {
+			return errors.New("AppointmentTypeQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type appointmenttypePager struct {
+	reverse bool
+	order   *AppointmentTypeOrder
+	filter  func(*AppointmentTypeQuery) (*AppointmentTypeQuery, error)
+}
+
+func newAppointmentTypePager(opts []AppointmentTypePaginateOption, reverse bool) (*appointmenttypePager, error) {
+	pager := &appointmenttypePager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultAppointmentTypeOrder
+	}
+	return pager, nil
+}
+
+func (p *appointmenttypePager) applyFilter(query *AppointmentTypeQuery) (*AppointmentTypeQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *appointmenttypePager) toCursor(_m *AppointmentType) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *appointmenttypePager) applyCursors(query *AppointmentTypeQuery, after, before *Cursor) (*AppointmentTypeQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultAppointmentTypeOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *appointmenttypePager) applyOrder(query *AppointmentTypeQuery) *AppointmentTypeQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultAppointmentTypeOrder.Field {
+		query = query.Order(DefaultAppointmentTypeOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *appointmenttypePager) orderExpr(query *AppointmentTypeQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultAppointmentTypeOrder.Field {
+			b.Comma().Ident(DefaultAppointmentTypeOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to AppointmentType.
+func (_m *AppointmentTypeQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...AppointmentTypePaginateOption,
+) (*AppointmentTypeConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newAppointmentTypePager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &AppointmentTypeConnection{Edges: []*AppointmentTypeEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// AppointmentTypeOrderFieldCreatedAt orders AppointmentType by created_at.
+	AppointmentTypeOrderFieldCreatedAt = &AppointmentTypeOrderField{
+		Value: func(_m *AppointmentType) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: appointmenttype.FieldCreatedAt,
+		toTerm: appointmenttype.ByCreatedAt,
+		toCursor: func(_m *AppointmentType) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f AppointmentTypeOrderField) String() string {
+	var str string
+	switch f.column {
+	case AppointmentTypeOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f AppointmentTypeOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *AppointmentTypeOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("AppointmentTypeOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *AppointmentTypeOrderFieldCreatedAt
+	default:
+		return fmt.Errorf("%s is not a valid AppointmentTypeOrderField", str)
+	}
+	return nil
+}
+
+// AppointmentTypeOrderField defines the ordering field of AppointmentType.
+type AppointmentTypeOrderField struct {
+	// Value extracts the ordering value from the given AppointmentType.
+	Value    func(*AppointmentType) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) appointmenttype.OrderOption
+	toCursor func(*AppointmentType) Cursor
+}
+
+// AppointmentTypeOrder defines the ordering of AppointmentType.
+type AppointmentTypeOrder struct {
+	Direction OrderDirection             `json:"direction"`
+	Field     *AppointmentTypeOrderField `json:"field"`
+}
+
+// DefaultAppointmentTypeOrder is the default ordering of AppointmentType.
+var DefaultAppointmentTypeOrder = &AppointmentTypeOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &AppointmentTypeOrderField{
+		Value: func(_m *AppointmentType) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: appointmenttype.FieldID,
+		toTerm: appointmenttype.ByID,
+		toCursor: func(_m *AppointmentType) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts AppointmentType into AppointmentTypeEdge.
+func (_m *AppointmentType) ToEdge(order *AppointmentTypeOrder) *AppointmentTypeEdge {
+	if order == nil {
+		order = DefaultAppointmentTypeOrder
+	}
+	return &AppointmentTypeEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
 }
 
 // MemberEdge is the edge representation of Member.
@@ -390,6 +1007,984 @@ func (_m *Member) ToEdge(order *MemberOrder) *MemberEdge {
 		order = DefaultMemberOrder
 	}
 	return &MemberEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// OperatoryEdge is the edge representation of Operatory.
+type OperatoryEdge struct {
+	Node   *Operatory `json:"node"`
+	Cursor Cursor     `json:"cursor"`
+}
+
+// OperatoryConnection is the connection containing edges to Operatory.
+type OperatoryConnection struct {
+	Edges      []*OperatoryEdge `json:"edges"`
+	PageInfo   PageInfo         `json:"pageInfo"`
+	TotalCount int              `json:"totalCount"`
+}
+
+func (c *OperatoryConnection) build(nodes []*Operatory, pager *operatoryPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Operatory
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Operatory {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Operatory {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*OperatoryEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &OperatoryEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// OperatoryPaginateOption enables pagination customization.
+type OperatoryPaginateOption func(*operatoryPager) error
+
+// WithOperatoryOrder configures pagination ordering.
+func WithOperatoryOrder(order *OperatoryOrder) OperatoryPaginateOption {
+	if order == nil {
+		order = DefaultOperatoryOrder
+	}
+	o := *order
+	return func(pager *operatoryPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultOperatoryOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithOperatoryFilter configures pagination filter.
+func WithOperatoryFilter(filter func(*OperatoryQuery) (*OperatoryQuery, error)) OperatoryPaginateOption {
+	return func(pager *operatoryPager) error {
+		if filter == nil {
+			return errors.New("OperatoryQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type operatoryPager struct {
+	reverse bool
+	order   *OperatoryOrder
+	filter  func(*OperatoryQuery) (*OperatoryQuery, error)
+}
+
+func newOperatoryPager(opts []OperatoryPaginateOption, reverse bool) (*operatoryPager, error) {
+	pager := &operatoryPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultOperatoryOrder
+	}
+	return pager, nil
+}
+
+func (p *operatoryPager) applyFilter(query *OperatoryQuery) (*OperatoryQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *operatoryPager) toCursor(_m *Operatory) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *operatoryPager) applyCursors(query *OperatoryQuery, after, before *Cursor) (*OperatoryQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultOperatoryOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *operatoryPager) applyOrder(query *OperatoryQuery) *OperatoryQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultOperatoryOrder.Field {
+		query = query.Order(DefaultOperatoryOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *operatoryPager) orderExpr(query *OperatoryQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultOperatoryOrder.Field {
+			b.Comma().Ident(DefaultOperatoryOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Operatory.
+func (_m *OperatoryQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...OperatoryPaginateOption,
+) (*OperatoryConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newOperatoryPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &OperatoryConnection{Edges: []*OperatoryEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// OperatoryOrderFieldCreatedAt orders Operatory by created_at.
+	OperatoryOrderFieldCreatedAt = &OperatoryOrderField{
+		Value: func(_m *Operatory) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: operatory.FieldCreatedAt,
+		toTerm: operatory.ByCreatedAt,
+		toCursor: func(_m *Operatory) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f OperatoryOrderField) String() string {
+	var str string
+	switch f.column {
+	case OperatoryOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f OperatoryOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *OperatoryOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("OperatoryOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *OperatoryOrderFieldCreatedAt
+	default:
+		return fmt.Errorf("%s is not a valid OperatoryOrderField", str)
+	}
+	return nil
+}
+
+// OperatoryOrderField defines the ordering field of Operatory.
+type OperatoryOrderField struct {
+	// Value extracts the ordering value from the given Operatory.
+	Value    func(*Operatory) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) operatory.OrderOption
+	toCursor func(*Operatory) Cursor
+}
+
+// OperatoryOrder defines the ordering of Operatory.
+type OperatoryOrder struct {
+	Direction OrderDirection       `json:"direction"`
+	Field     *OperatoryOrderField `json:"field"`
+}
+
+// DefaultOperatoryOrder is the default ordering of Operatory.
+var DefaultOperatoryOrder = &OperatoryOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &OperatoryOrderField{
+		Value: func(_m *Operatory) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: operatory.FieldID,
+		toTerm: operatory.ByID,
+		toCursor: func(_m *Operatory) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Operatory into OperatoryEdge.
+func (_m *Operatory) ToEdge(order *OperatoryOrder) *OperatoryEdge {
+	if order == nil {
+		order = DefaultOperatoryOrder
+	}
+	return &OperatoryEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// PMSConnectionEdge is the edge representation of PMSConnection.
+type PMSConnectionEdge struct {
+	Node   *PMSConnection `json:"node"`
+	Cursor Cursor         `json:"cursor"`
+}
+
+// PMSConnectionConnection is the connection containing edges to PMSConnection.
+type PMSConnectionConnection struct {
+	Edges      []*PMSConnectionEdge `json:"edges"`
+	PageInfo   PageInfo             `json:"pageInfo"`
+	TotalCount int                  `json:"totalCount"`
+}
+
+func (c *PMSConnectionConnection) build(nodes []*PMSConnection, pager *pmsconnectionPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *PMSConnection
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *PMSConnection {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *PMSConnection {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*PMSConnectionEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &PMSConnectionEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// PMSConnectionPaginateOption enables pagination customization.
+type PMSConnectionPaginateOption func(*pmsconnectionPager) error
+
+// WithPMSConnectionOrder configures pagination ordering.
+func WithPMSConnectionOrder(order *PMSConnectionOrder) PMSConnectionPaginateOption {
+	if order == nil {
+		order = DefaultPMSConnectionOrder
+	}
+	o := *order
+	return func(pager *pmsconnectionPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultPMSConnectionOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithPMSConnectionFilter configures pagination filter.
+func WithPMSConnectionFilter(filter func(*PMSConnectionQuery) (*PMSConnectionQuery, error)) PMSConnectionPaginateOption {
+	return func(pager *pmsconnectionPager) error {
+		if filter == nil {
+			return errors.New("PMSConnectionQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type pmsconnectionPager struct {
+	reverse bool
+	order   *PMSConnectionOrder
+	filter  func(*PMSConnectionQuery) (*PMSConnectionQuery, error)
+}
+
+func newPMSConnectionPager(opts []PMSConnectionPaginateOption, reverse bool) (*pmsconnectionPager, error) {
+	pager := &pmsconnectionPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultPMSConnectionOrder
+	}
+	return pager, nil
+}
+
+func (p *pmsconnectionPager) applyFilter(query *PMSConnectionQuery) (*PMSConnectionQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *pmsconnectionPager) toCursor(_m *PMSConnection) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *pmsconnectionPager) applyCursors(query *PMSConnectionQuery, after, before *Cursor) (*PMSConnectionQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultPMSConnectionOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *pmsconnectionPager) applyOrder(query *PMSConnectionQuery) *PMSConnectionQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultPMSConnectionOrder.Field {
+		query = query.Order(DefaultPMSConnectionOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *pmsconnectionPager) orderExpr(query *PMSConnectionQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultPMSConnectionOrder.Field {
+			b.Comma().Ident(DefaultPMSConnectionOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to PMSConnection.
+func (_m *PMSConnectionQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...PMSConnectionPaginateOption,
+) (*PMSConnectionConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newPMSConnectionPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &PMSConnectionConnection{Edges: []*PMSConnectionEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// PMSConnectionOrderFieldCreatedAt orders PMSConnection by created_at.
+	PMSConnectionOrderFieldCreatedAt = &PMSConnectionOrderField{
+		Value: func(_m *PMSConnection) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: pmsconnection.FieldCreatedAt,
+		toTerm: pmsconnection.ByCreatedAt,
+		toCursor: func(_m *PMSConnection) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f PMSConnectionOrderField) String() string {
+	var str string
+	switch f.column {
+	case PMSConnectionOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f PMSConnectionOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *PMSConnectionOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("PMSConnectionOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *PMSConnectionOrderFieldCreatedAt
+	default:
+		return fmt.Errorf("%s is not a valid PMSConnectionOrderField", str)
+	}
+	return nil
+}
+
+// PMSConnectionOrderField defines the ordering field of PMSConnection.
+type PMSConnectionOrderField struct {
+	// Value extracts the ordering value from the given PMSConnection.
+	Value    func(*PMSConnection) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) pmsconnection.OrderOption
+	toCursor func(*PMSConnection) Cursor
+}
+
+// PMSConnectionOrder defines the ordering of PMSConnection.
+type PMSConnectionOrder struct {
+	Direction OrderDirection           `json:"direction"`
+	Field     *PMSConnectionOrderField `json:"field"`
+}
+
+// DefaultPMSConnectionOrder is the default ordering of PMSConnection.
+var DefaultPMSConnectionOrder = &PMSConnectionOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &PMSConnectionOrderField{
+		Value: func(_m *PMSConnection) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: pmsconnection.FieldID,
+		toTerm: pmsconnection.ByID,
+		toCursor: func(_m *PMSConnection) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts PMSConnection into PMSConnectionEdge.
+func (_m *PMSConnection) ToEdge(order *PMSConnectionOrder) *PMSConnectionEdge {
+	if order == nil {
+		order = DefaultPMSConnectionOrder
+	}
+	return &PMSConnectionEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// PatientEdge is the edge representation of Patient.
+type PatientEdge struct {
+	Node   *Patient `json:"node"`
+	Cursor Cursor   `json:"cursor"`
+}
+
+// PatientConnection is the connection containing edges to Patient.
+type PatientConnection struct {
+	Edges      []*PatientEdge `json:"edges"`
+	PageInfo   PageInfo       `json:"pageInfo"`
+	TotalCount int            `json:"totalCount"`
+}
+
+func (c *PatientConnection) build(nodes []*Patient, pager *patientPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Patient
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Patient {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Patient {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*PatientEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &PatientEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// PatientPaginateOption enables pagination customization.
+type PatientPaginateOption func(*patientPager) error
+
+// WithPatientOrder configures pagination ordering.
+func WithPatientOrder(order []*PatientOrder) PatientPaginateOption {
+	return func(pager *patientPager) error {
+		for _, o := range order {
+			if err := o.Direction.Validate(); err != nil {
+				return err
+			}
+		}
+		pager.order = append(pager.order, order...)
+		return nil
+	}
+}
+
+// WithPatientFilter configures pagination filter.
+func WithPatientFilter(filter func(*PatientQuery) (*PatientQuery, error)) PatientPaginateOption {
+	return func(pager *patientPager) error {
+		if filter == nil {
+			return errors.New("PatientQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type patientPager struct {
+	reverse bool
+	order   []*PatientOrder
+	filter  func(*PatientQuery) (*PatientQuery, error)
+}
+
+func newPatientPager(opts []PatientPaginateOption, reverse bool) (*patientPager, error) {
+	pager := &patientPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	for i, o := range pager.order {
+		if i > 0 && o.Field == pager.order[i-1].Field {
+			return nil, fmt.Errorf("duplicate order direction %q", o.Direction)
+		}
+	}
+	return pager, nil
+}
+
+func (p *patientPager) applyFilter(query *PatientQuery) (*PatientQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *patientPager) toCursor(_m *Patient) Cursor {
+	cs_ := make([]any, 0, len(p.order))
+	for _, o_ := range p.order {
+		cs_ = append(cs_, o_.Field.toCursor(_m).Value)
+	}
+	return Cursor{ID: _m.ID, Value: cs_}
+}
+
+func (p *patientPager) applyCursors(query *PatientQuery, after, before *Cursor) (*PatientQuery, error) {
+	idDirection := entgql.OrderDirectionAsc
+	if p.reverse {
+		idDirection = entgql.OrderDirectionDesc
+	}
+	fields, directions := make([]string, 0, len(p.order)), make([]OrderDirection, 0, len(p.order))
+	for _, o := range p.order {
+		fields = append(fields, o.Field.column)
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		directions = append(directions, direction)
+	}
+	predicates, err := entgql.MultiCursorsPredicate(after, before, &entgql.MultiCursorsOptions{
+		FieldID:     DefaultPatientOrder.Field.column,
+		DirectionID: idDirection,
+		Fields:      fields,
+		Directions:  directions,
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, predicate := range predicates {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *patientPager) applyOrder(query *PatientQuery) *PatientQuery {
+	var defaultOrdered bool
+	for _, o := range p.order {
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(o.Field.toTerm(direction.OrderTermOption()))
+		if o.Field.column == DefaultPatientOrder.Field.column {
+			defaultOrdered = true
+		}
+		if len(query.ctx.Fields) > 0 {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	if !defaultOrdered {
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(DefaultPatientOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	return query
+}
+
+func (p *patientPager) orderExpr(query *PatientQuery) sql.Querier {
+	if len(query.ctx.Fields) > 0 {
+		for _, o := range p.order {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		for _, o := range p.order {
+			direction := o.Direction
+			if p.reverse {
+				direction = direction.Reverse()
+			}
+			b.Ident(o.Field.column).Pad().WriteString(string(direction))
+			b.Comma()
+		}
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		b.Ident(DefaultPatientOrder.Field.column).Pad().WriteString(string(direction))
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Patient.
+func (_m *PatientQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...PatientPaginateOption,
+) (*PatientConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newPatientPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &PatientConnection{Edges: []*PatientEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// PatientOrderFieldCreatedAt orders Patient by created_at.
+	PatientOrderFieldCreatedAt = &PatientOrderField{
+		Value: func(_m *Patient) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: patient.FieldCreatedAt,
+		toTerm: patient.ByCreatedAt,
+		toCursor: func(_m *Patient) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// PatientOrderFieldFirstName orders Patient by first_name.
+	PatientOrderFieldFirstName = &PatientOrderField{
+		Value: func(_m *Patient) (ent.Value, error) {
+			return _m.FirstName, nil
+		},
+		column: patient.FieldFirstName,
+		toTerm: patient.ByFirstName,
+		toCursor: func(_m *Patient) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.FirstName,
+			}
+		},
+	}
+	// PatientOrderFieldLastName orders Patient by last_name.
+	PatientOrderFieldLastName = &PatientOrderField{
+		Value: func(_m *Patient) (ent.Value, error) {
+			return _m.LastName, nil
+		},
+		column: patient.FieldLastName,
+		toTerm: patient.ByLastName,
+		toCursor: func(_m *Patient) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.LastName,
+			}
+		},
+	}
+	// PatientOrderFieldBirthDate orders Patient by birth_date.
+	PatientOrderFieldBirthDate = &PatientOrderField{
+		Value: func(_m *Patient) (ent.Value, error) {
+			return _m.BirthDate, nil
+		},
+		column: patient.FieldBirthDate,
+		toTerm: patient.ByBirthDate,
+		toCursor: func(_m *Patient) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.BirthDate,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f PatientOrderField) String() string {
+	var str string
+	switch f.column {
+	case PatientOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case PatientOrderFieldFirstName.column:
+		str = "FIRST_NAME"
+	case PatientOrderFieldLastName.column:
+		str = "LAST_NAME"
+	case PatientOrderFieldBirthDate.column:
+		str = "BIRTH_DATE"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f PatientOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *PatientOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("PatientOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *PatientOrderFieldCreatedAt
+	case "FIRST_NAME":
+		*f = *PatientOrderFieldFirstName
+	case "LAST_NAME":
+		*f = *PatientOrderFieldLastName
+	case "BIRTH_DATE":
+		*f = *PatientOrderFieldBirthDate
+	default:
+		return fmt.Errorf("%s is not a valid PatientOrderField", str)
+	}
+	return nil
+}
+
+// PatientOrderField defines the ordering field of Patient.
+type PatientOrderField struct {
+	// Value extracts the ordering value from the given Patient.
+	Value    func(*Patient) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) patient.OrderOption
+	toCursor func(*Patient) Cursor
+}
+
+// PatientOrder defines the ordering of Patient.
+type PatientOrder struct {
+	Direction OrderDirection     `json:"direction"`
+	Field     *PatientOrderField `json:"field"`
+}
+
+// DefaultPatientOrder is the default ordering of Patient.
+var DefaultPatientOrder = &PatientOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &PatientOrderField{
+		Value: func(_m *Patient) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: patient.FieldID,
+		toTerm: patient.ByID,
+		toCursor: func(_m *Patient) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Patient into PatientEdge.
+func (_m *Patient) ToEdge(order *PatientOrder) *PatientEdge {
+	if order == nil {
+		order = DefaultPatientOrder
+	}
+	return &PatientEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}
@@ -704,6 +2299,616 @@ func (_m *Practice) ToEdge(order *PracticeOrder) *PracticeEdge {
 		order = DefaultPracticeOrder
 	}
 	return &PracticeEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// ProviderEdge is the edge representation of Provider.
+type ProviderEdge struct {
+	Node   *Provider `json:"node"`
+	Cursor Cursor    `json:"cursor"`
+}
+
+// ProviderConnection is the connection containing edges to Provider.
+type ProviderConnection struct {
+	Edges      []*ProviderEdge `json:"edges"`
+	PageInfo   PageInfo        `json:"pageInfo"`
+	TotalCount int             `json:"totalCount"`
+}
+
+func (c *ProviderConnection) build(nodes []*Provider, pager *providerPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Provider
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Provider {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Provider {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*ProviderEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &ProviderEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// ProviderPaginateOption enables pagination customization.
+type ProviderPaginateOption func(*providerPager) error
+
+// WithProviderOrder configures pagination ordering.
+func WithProviderOrder(order *ProviderOrder) ProviderPaginateOption {
+	if order == nil {
+		order = DefaultProviderOrder
+	}
+	o := *order
+	return func(pager *providerPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultProviderOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithProviderFilter configures pagination filter.
+func WithProviderFilter(filter func(*ProviderQuery) (*ProviderQuery, error)) ProviderPaginateOption {
+	return func(pager *providerPager) error {
+		if filter == nil {
+			return errors.New("ProviderQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type providerPager struct {
+	reverse bool
+	order   *ProviderOrder
+	filter  func(*ProviderQuery) (*ProviderQuery, error)
+}
+
+func newProviderPager(opts []ProviderPaginateOption, reverse bool) (*providerPager, error) {
+	pager := &providerPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultProviderOrder
+	}
+	return pager, nil
+}
+
+func (p *providerPager) applyFilter(query *ProviderQuery) (*ProviderQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *providerPager) toCursor(_m *Provider) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *providerPager) applyCursors(query *ProviderQuery, after, before *Cursor) (*ProviderQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultProviderOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *providerPager) applyOrder(query *ProviderQuery) *ProviderQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultProviderOrder.Field {
+		query = query.Order(DefaultProviderOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *providerPager) orderExpr(query *ProviderQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultProviderOrder.Field {
+			b.Comma().Ident(DefaultProviderOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Provider.
+func (_m *ProviderQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...ProviderPaginateOption,
+) (*ProviderConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newProviderPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &ProviderConnection{Edges: []*ProviderEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// ProviderOrderFieldCreatedAt orders Provider by created_at.
+	ProviderOrderFieldCreatedAt = &ProviderOrderField{
+		Value: func(_m *Provider) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: provider.FieldCreatedAt,
+		toTerm: provider.ByCreatedAt,
+		toCursor: func(_m *Provider) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// ProviderOrderFieldLastName orders Provider by last_name.
+	ProviderOrderFieldLastName = &ProviderOrderField{
+		Value: func(_m *Provider) (ent.Value, error) {
+			return _m.LastName, nil
+		},
+		column: provider.FieldLastName,
+		toTerm: provider.ByLastName,
+		toCursor: func(_m *Provider) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.LastName,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f ProviderOrderField) String() string {
+	var str string
+	switch f.column {
+	case ProviderOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case ProviderOrderFieldLastName.column:
+		str = "LAST_NAME"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f ProviderOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *ProviderOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("ProviderOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *ProviderOrderFieldCreatedAt
+	case "LAST_NAME":
+		*f = *ProviderOrderFieldLastName
+	default:
+		return fmt.Errorf("%s is not a valid ProviderOrderField", str)
+	}
+	return nil
+}
+
+// ProviderOrderField defines the ordering field of Provider.
+type ProviderOrderField struct {
+	// Value extracts the ordering value from the given Provider.
+	Value    func(*Provider) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) provider.OrderOption
+	toCursor func(*Provider) Cursor
+}
+
+// ProviderOrder defines the ordering of Provider.
+type ProviderOrder struct {
+	Direction OrderDirection      `json:"direction"`
+	Field     *ProviderOrderField `json:"field"`
+}
+
+// DefaultProviderOrder is the default ordering of Provider.
+var DefaultProviderOrder = &ProviderOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &ProviderOrderField{
+		Value: func(_m *Provider) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: provider.FieldID,
+		toTerm: provider.ByID,
+		toCursor: func(_m *Provider) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Provider into ProviderEdge.
+func (_m *Provider) ToEdge(order *ProviderOrder) *ProviderEdge {
+	if order == nil {
+		order = DefaultProviderOrder
+	}
+	return &ProviderEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// SyncRunEdge is the edge representation of SyncRun.
+type SyncRunEdge struct {
+	Node   *SyncRun `json:"node"`
+	Cursor Cursor   `json:"cursor"`
+}
+
+// SyncRunConnection is the connection containing edges to SyncRun.
+type SyncRunConnection struct {
+	Edges      []*SyncRunEdge `json:"edges"`
+	PageInfo   PageInfo       `json:"pageInfo"`
+	TotalCount int            `json:"totalCount"`
+}
+
+func (c *SyncRunConnection) build(nodes []*SyncRun, pager *syncrunPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *SyncRun
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *SyncRun {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *SyncRun {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*SyncRunEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &SyncRunEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// SyncRunPaginateOption enables pagination customization.
+type SyncRunPaginateOption func(*syncrunPager) error
+
+// WithSyncRunOrder configures pagination ordering.
+func WithSyncRunOrder(order *SyncRunOrder) SyncRunPaginateOption {
+	if order == nil {
+		order = DefaultSyncRunOrder
+	}
+	o := *order
+	return func(pager *syncrunPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultSyncRunOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithSyncRunFilter configures pagination filter.
+func WithSyncRunFilter(filter func(*SyncRunQuery) (*SyncRunQuery, error)) SyncRunPaginateOption {
+	return func(pager *syncrunPager) error {
+		if filter == nil {
+			return errors.New("SyncRunQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type syncrunPager struct {
+	reverse bool
+	order   *SyncRunOrder
+	filter  func(*SyncRunQuery) (*SyncRunQuery, error)
+}
+
+func newSyncRunPager(opts []SyncRunPaginateOption, reverse bool) (*syncrunPager, error) {
+	pager := &syncrunPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultSyncRunOrder
+	}
+	return pager, nil
+}
+
+func (p *syncrunPager) applyFilter(query *SyncRunQuery) (*SyncRunQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *syncrunPager) toCursor(_m *SyncRun) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *syncrunPager) applyCursors(query *SyncRunQuery, after, before *Cursor) (*SyncRunQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultSyncRunOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *syncrunPager) applyOrder(query *SyncRunQuery) *SyncRunQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultSyncRunOrder.Field {
+		query = query.Order(DefaultSyncRunOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *syncrunPager) orderExpr(query *SyncRunQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultSyncRunOrder.Field {
+			b.Comma().Ident(DefaultSyncRunOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to SyncRun.
+func (_m *SyncRunQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...SyncRunPaginateOption,
+) (*SyncRunConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newSyncRunPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &SyncRunConnection{Edges: []*SyncRunEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// SyncRunOrderFieldStartedAt orders SyncRun by started_at.
+	SyncRunOrderFieldStartedAt = &SyncRunOrderField{
+		Value: func(_m *SyncRun) (ent.Value, error) {
+			return _m.StartedAt, nil
+		},
+		column: syncrun.FieldStartedAt,
+		toTerm: syncrun.ByStartedAt,
+		toCursor: func(_m *SyncRun) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.StartedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f SyncRunOrderField) String() string {
+	var str string
+	switch f.column {
+	case SyncRunOrderFieldStartedAt.column:
+		str = "STARTED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f SyncRunOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *SyncRunOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("SyncRunOrderField %T must be a string", v)
+	}
+	switch str {
+	case "STARTED_AT":
+		*f = *SyncRunOrderFieldStartedAt
+	default:
+		return fmt.Errorf("%s is not a valid SyncRunOrderField", str)
+	}
+	return nil
+}
+
+// SyncRunOrderField defines the ordering field of SyncRun.
+type SyncRunOrderField struct {
+	// Value extracts the ordering value from the given SyncRun.
+	Value    func(*SyncRun) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) syncrun.OrderOption
+	toCursor func(*SyncRun) Cursor
+}
+
+// SyncRunOrder defines the ordering of SyncRun.
+type SyncRunOrder struct {
+	Direction OrderDirection     `json:"direction"`
+	Field     *SyncRunOrderField `json:"field"`
+}
+
+// DefaultSyncRunOrder is the default ordering of SyncRun.
+var DefaultSyncRunOrder = &SyncRunOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &SyncRunOrderField{
+		Value: func(_m *SyncRun) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: syncrun.FieldID,
+		toTerm: syncrun.ByID,
+		toCursor: func(_m *SyncRun) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts SyncRun into SyncRunEdge.
+func (_m *SyncRun) ToEdge(order *SyncRunOrder) *SyncRunEdge {
+	if order == nil {
+		order = DefaultSyncRunOrder
+	}
+	return &SyncRunEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

@@ -11,9 +11,17 @@ import (
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
+	"github.com/frontdesk/frontdesk/ent/appointment"
+	"github.com/frontdesk/frontdesk/ent/appointmenttype"
 	"github.com/frontdesk/frontdesk/ent/member"
+	"github.com/frontdesk/frontdesk/ent/operatory"
+	"github.com/frontdesk/frontdesk/ent/patient"
+	"github.com/frontdesk/frontdesk/ent/pmsconnection"
 	"github.com/frontdesk/frontdesk/ent/practice"
 	"github.com/frontdesk/frontdesk/ent/predicate"
+	"github.com/frontdesk/frontdesk/ent/provider"
+	"github.com/frontdesk/frontdesk/ent/syncrun"
+	"github.com/frontdesk/frontdesk/internal/pms"
 )
 
 const (
@@ -25,9 +33,2463 @@ const (
 	OpUpdateOne = ent.OpUpdateOne
 
 	// Node types.
-	TypeMember   = "Member"
-	TypePractice = "Practice"
+	TypeAppointment     = "Appointment"
+	TypeAppointmentType = "AppointmentType"
+	TypeMember          = "Member"
+	TypeOperatory       = "Operatory"
+	TypePMSConnection   = "PMSConnection"
+	TypePatient         = "Patient"
+	TypePractice        = "Practice"
+	TypeProvider        = "Provider"
+	TypeSyncRun         = "SyncRun"
 )
+
+// AppointmentMutation represents an operation that mutates the Appointment nodes in the graph.
+type AppointmentMutation struct {
+	config
+	op                      Op
+	typ                     string
+	id                      *string
+	created_at              *time.Time
+	updated_at              *time.Time
+	pms_id                  *string
+	pms_digest              *string
+	start_at                *time.Time
+	end_at                  *time.Time
+	status                  *appointment.Status
+	pms_status              *string
+	source                  *appointment.Source
+	description             *string
+	pms_changed_at          *time.Time
+	clearedFields           map[string]struct{}
+	practice                *string
+	clearedpractice         bool
+	patient                 *string
+	clearedpatient          bool
+	provider                *string
+	clearedprovider         bool
+	operatory               *string
+	clearedoperatory        bool
+	appointment_type        *string
+	clearedappointment_type bool
+	done                    bool
+	oldValue                func(context.Context) (*Appointment, error)
+	predicates              []predicate.Appointment
+}
+
+var _ ent.Mutation = (*AppointmentMutation)(nil)
+
+// appointmentOption allows management of the mutation configuration using functional options.
+type appointmentOption func(*AppointmentMutation)
+
+// newAppointmentMutation creates new mutation for the Appointment entity.
+func newAppointmentMutation(c config, op Op, opts ...appointmentOption) *AppointmentMutation {
+	m := &AppointmentMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeAppointment,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withAppointmentID sets the ID field of the mutation.
+func withAppointmentID(id string) appointmentOption {
+	return func(m *AppointmentMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Appointment
+		)
+		m.oldValue = func(ctx context.Context) (*Appointment, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Appointment.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withAppointment sets the old Appointment of the mutation.
+func withAppointment(node *Appointment) appointmentOption {
+	return func(m *AppointmentMutation) {
+		m.oldValue = func(context.Context) (*Appointment, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m AppointmentMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m AppointmentMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of Appointment entities.
+func (m *AppointmentMutation) SetID(id string) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *AppointmentMutation) ID() (id string, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *AppointmentMutation) IDs(ctx context.Context) ([]string, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []string{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Appointment.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *AppointmentMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *AppointmentMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Appointment entity.
+// If the Appointment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AppointmentMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *AppointmentMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *AppointmentMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *AppointmentMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Appointment entity.
+// If the Appointment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AppointmentMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *AppointmentMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetPracticeID sets the "practice_id" field.
+func (m *AppointmentMutation) SetPracticeID(s string) {
+	m.practice = &s
+}
+
+// PracticeID returns the value of the "practice_id" field in the mutation.
+func (m *AppointmentMutation) PracticeID() (r string, exists bool) {
+	v := m.practice
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPracticeID returns the old "practice_id" field's value of the Appointment entity.
+// If the Appointment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AppointmentMutation) OldPracticeID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPracticeID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPracticeID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPracticeID: %w", err)
+	}
+	return oldValue.PracticeID, nil
+}
+
+// ResetPracticeID resets all changes to the "practice_id" field.
+func (m *AppointmentMutation) ResetPracticeID() {
+	m.practice = nil
+}
+
+// SetPmsID sets the "pms_id" field.
+func (m *AppointmentMutation) SetPmsID(s string) {
+	m.pms_id = &s
+}
+
+// PmsID returns the value of the "pms_id" field in the mutation.
+func (m *AppointmentMutation) PmsID() (r string, exists bool) {
+	v := m.pms_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPmsID returns the old "pms_id" field's value of the Appointment entity.
+// If the Appointment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AppointmentMutation) OldPmsID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPmsID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPmsID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPmsID: %w", err)
+	}
+	return oldValue.PmsID, nil
+}
+
+// ClearPmsID clears the value of the "pms_id" field.
+func (m *AppointmentMutation) ClearPmsID() {
+	m.pms_id = nil
+	m.clearedFields[appointment.FieldPmsID] = struct{}{}
+}
+
+// PmsIDCleared returns if the "pms_id" field was cleared in this mutation.
+func (m *AppointmentMutation) PmsIDCleared() bool {
+	_, ok := m.clearedFields[appointment.FieldPmsID]
+	return ok
+}
+
+// ResetPmsID resets all changes to the "pms_id" field.
+func (m *AppointmentMutation) ResetPmsID() {
+	m.pms_id = nil
+	delete(m.clearedFields, appointment.FieldPmsID)
+}
+
+// SetPmsDigest sets the "pms_digest" field.
+func (m *AppointmentMutation) SetPmsDigest(s string) {
+	m.pms_digest = &s
+}
+
+// PmsDigest returns the value of the "pms_digest" field in the mutation.
+func (m *AppointmentMutation) PmsDigest() (r string, exists bool) {
+	v := m.pms_digest
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPmsDigest returns the old "pms_digest" field's value of the Appointment entity.
+// If the Appointment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AppointmentMutation) OldPmsDigest(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPmsDigest is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPmsDigest requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPmsDigest: %w", err)
+	}
+	return oldValue.PmsDigest, nil
+}
+
+// ClearPmsDigest clears the value of the "pms_digest" field.
+func (m *AppointmentMutation) ClearPmsDigest() {
+	m.pms_digest = nil
+	m.clearedFields[appointment.FieldPmsDigest] = struct{}{}
+}
+
+// PmsDigestCleared returns if the "pms_digest" field was cleared in this mutation.
+func (m *AppointmentMutation) PmsDigestCleared() bool {
+	_, ok := m.clearedFields[appointment.FieldPmsDigest]
+	return ok
+}
+
+// ResetPmsDigest resets all changes to the "pms_digest" field.
+func (m *AppointmentMutation) ResetPmsDigest() {
+	m.pms_digest = nil
+	delete(m.clearedFields, appointment.FieldPmsDigest)
+}
+
+// SetPatientID sets the "patient_id" field.
+func (m *AppointmentMutation) SetPatientID(s string) {
+	m.patient = &s
+}
+
+// PatientID returns the value of the "patient_id" field in the mutation.
+func (m *AppointmentMutation) PatientID() (r string, exists bool) {
+	v := m.patient
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPatientID returns the old "patient_id" field's value of the Appointment entity.
+// If the Appointment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AppointmentMutation) OldPatientID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPatientID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPatientID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPatientID: %w", err)
+	}
+	return oldValue.PatientID, nil
+}
+
+// ClearPatientID clears the value of the "patient_id" field.
+func (m *AppointmentMutation) ClearPatientID() {
+	m.patient = nil
+	m.clearedFields[appointment.FieldPatientID] = struct{}{}
+}
+
+// PatientIDCleared returns if the "patient_id" field was cleared in this mutation.
+func (m *AppointmentMutation) PatientIDCleared() bool {
+	_, ok := m.clearedFields[appointment.FieldPatientID]
+	return ok
+}
+
+// ResetPatientID resets all changes to the "patient_id" field.
+func (m *AppointmentMutation) ResetPatientID() {
+	m.patient = nil
+	delete(m.clearedFields, appointment.FieldPatientID)
+}
+
+// SetProviderID sets the "provider_id" field.
+func (m *AppointmentMutation) SetProviderID(s string) {
+	m.provider = &s
+}
+
+// ProviderID returns the value of the "provider_id" field in the mutation.
+func (m *AppointmentMutation) ProviderID() (r string, exists bool) {
+	v := m.provider
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldProviderID returns the old "provider_id" field's value of the Appointment entity.
+// If the Appointment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AppointmentMutation) OldProviderID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldProviderID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldProviderID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldProviderID: %w", err)
+	}
+	return oldValue.ProviderID, nil
+}
+
+// ClearProviderID clears the value of the "provider_id" field.
+func (m *AppointmentMutation) ClearProviderID() {
+	m.provider = nil
+	m.clearedFields[appointment.FieldProviderID] = struct{}{}
+}
+
+// ProviderIDCleared returns if the "provider_id" field was cleared in this mutation.
+func (m *AppointmentMutation) ProviderIDCleared() bool {
+	_, ok := m.clearedFields[appointment.FieldProviderID]
+	return ok
+}
+
+// ResetProviderID resets all changes to the "provider_id" field.
+func (m *AppointmentMutation) ResetProviderID() {
+	m.provider = nil
+	delete(m.clearedFields, appointment.FieldProviderID)
+}
+
+// SetOperatoryID sets the "operatory_id" field.
+func (m *AppointmentMutation) SetOperatoryID(s string) {
+	m.operatory = &s
+}
+
+// OperatoryID returns the value of the "operatory_id" field in the mutation.
+func (m *AppointmentMutation) OperatoryID() (r string, exists bool) {
+	v := m.operatory
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOperatoryID returns the old "operatory_id" field's value of the Appointment entity.
+// If the Appointment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AppointmentMutation) OldOperatoryID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOperatoryID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOperatoryID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOperatoryID: %w", err)
+	}
+	return oldValue.OperatoryID, nil
+}
+
+// ClearOperatoryID clears the value of the "operatory_id" field.
+func (m *AppointmentMutation) ClearOperatoryID() {
+	m.operatory = nil
+	m.clearedFields[appointment.FieldOperatoryID] = struct{}{}
+}
+
+// OperatoryIDCleared returns if the "operatory_id" field was cleared in this mutation.
+func (m *AppointmentMutation) OperatoryIDCleared() bool {
+	_, ok := m.clearedFields[appointment.FieldOperatoryID]
+	return ok
+}
+
+// ResetOperatoryID resets all changes to the "operatory_id" field.
+func (m *AppointmentMutation) ResetOperatoryID() {
+	m.operatory = nil
+	delete(m.clearedFields, appointment.FieldOperatoryID)
+}
+
+// SetAppointmentTypeID sets the "appointment_type_id" field.
+func (m *AppointmentMutation) SetAppointmentTypeID(s string) {
+	m.appointment_type = &s
+}
+
+// AppointmentTypeID returns the value of the "appointment_type_id" field in the mutation.
+func (m *AppointmentMutation) AppointmentTypeID() (r string, exists bool) {
+	v := m.appointment_type
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAppointmentTypeID returns the old "appointment_type_id" field's value of the Appointment entity.
+// If the Appointment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AppointmentMutation) OldAppointmentTypeID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAppointmentTypeID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAppointmentTypeID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAppointmentTypeID: %w", err)
+	}
+	return oldValue.AppointmentTypeID, nil
+}
+
+// ClearAppointmentTypeID clears the value of the "appointment_type_id" field.
+func (m *AppointmentMutation) ClearAppointmentTypeID() {
+	m.appointment_type = nil
+	m.clearedFields[appointment.FieldAppointmentTypeID] = struct{}{}
+}
+
+// AppointmentTypeIDCleared returns if the "appointment_type_id" field was cleared in this mutation.
+func (m *AppointmentMutation) AppointmentTypeIDCleared() bool {
+	_, ok := m.clearedFields[appointment.FieldAppointmentTypeID]
+	return ok
+}
+
+// ResetAppointmentTypeID resets all changes to the "appointment_type_id" field.
+func (m *AppointmentMutation) ResetAppointmentTypeID() {
+	m.appointment_type = nil
+	delete(m.clearedFields, appointment.FieldAppointmentTypeID)
+}
+
+// SetStartAt sets the "start_at" field.
+func (m *AppointmentMutation) SetStartAt(t time.Time) {
+	m.start_at = &t
+}
+
+// StartAt returns the value of the "start_at" field in the mutation.
+func (m *AppointmentMutation) StartAt() (r time.Time, exists bool) {
+	v := m.start_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStartAt returns the old "start_at" field's value of the Appointment entity.
+// If the Appointment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AppointmentMutation) OldStartAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStartAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStartAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStartAt: %w", err)
+	}
+	return oldValue.StartAt, nil
+}
+
+// ResetStartAt resets all changes to the "start_at" field.
+func (m *AppointmentMutation) ResetStartAt() {
+	m.start_at = nil
+}
+
+// SetEndAt sets the "end_at" field.
+func (m *AppointmentMutation) SetEndAt(t time.Time) {
+	m.end_at = &t
+}
+
+// EndAt returns the value of the "end_at" field in the mutation.
+func (m *AppointmentMutation) EndAt() (r time.Time, exists bool) {
+	v := m.end_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEndAt returns the old "end_at" field's value of the Appointment entity.
+// If the Appointment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AppointmentMutation) OldEndAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEndAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEndAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEndAt: %w", err)
+	}
+	return oldValue.EndAt, nil
+}
+
+// ResetEndAt resets all changes to the "end_at" field.
+func (m *AppointmentMutation) ResetEndAt() {
+	m.end_at = nil
+}
+
+// SetStatus sets the "status" field.
+func (m *AppointmentMutation) SetStatus(a appointment.Status) {
+	m.status = &a
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *AppointmentMutation) Status() (r appointment.Status, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the Appointment entity.
+// If the Appointment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AppointmentMutation) OldStatus(ctx context.Context) (v appointment.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *AppointmentMutation) ResetStatus() {
+	m.status = nil
+}
+
+// SetPmsStatus sets the "pms_status" field.
+func (m *AppointmentMutation) SetPmsStatus(s string) {
+	m.pms_status = &s
+}
+
+// PmsStatus returns the value of the "pms_status" field in the mutation.
+func (m *AppointmentMutation) PmsStatus() (r string, exists bool) {
+	v := m.pms_status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPmsStatus returns the old "pms_status" field's value of the Appointment entity.
+// If the Appointment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AppointmentMutation) OldPmsStatus(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPmsStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPmsStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPmsStatus: %w", err)
+	}
+	return oldValue.PmsStatus, nil
+}
+
+// ResetPmsStatus resets all changes to the "pms_status" field.
+func (m *AppointmentMutation) ResetPmsStatus() {
+	m.pms_status = nil
+}
+
+// SetSource sets the "source" field.
+func (m *AppointmentMutation) SetSource(a appointment.Source) {
+	m.source = &a
+}
+
+// Source returns the value of the "source" field in the mutation.
+func (m *AppointmentMutation) Source() (r appointment.Source, exists bool) {
+	v := m.source
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSource returns the old "source" field's value of the Appointment entity.
+// If the Appointment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AppointmentMutation) OldSource(ctx context.Context) (v appointment.Source, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSource is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSource requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSource: %w", err)
+	}
+	return oldValue.Source, nil
+}
+
+// ResetSource resets all changes to the "source" field.
+func (m *AppointmentMutation) ResetSource() {
+	m.source = nil
+}
+
+// SetDescription sets the "description" field.
+func (m *AppointmentMutation) SetDescription(s string) {
+	m.description = &s
+}
+
+// Description returns the value of the "description" field in the mutation.
+func (m *AppointmentMutation) Description() (r string, exists bool) {
+	v := m.description
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDescription returns the old "description" field's value of the Appointment entity.
+// If the Appointment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AppointmentMutation) OldDescription(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDescription is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDescription requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDescription: %w", err)
+	}
+	return oldValue.Description, nil
+}
+
+// ResetDescription resets all changes to the "description" field.
+func (m *AppointmentMutation) ResetDescription() {
+	m.description = nil
+}
+
+// SetPmsChangedAt sets the "pms_changed_at" field.
+func (m *AppointmentMutation) SetPmsChangedAt(t time.Time) {
+	m.pms_changed_at = &t
+}
+
+// PmsChangedAt returns the value of the "pms_changed_at" field in the mutation.
+func (m *AppointmentMutation) PmsChangedAt() (r time.Time, exists bool) {
+	v := m.pms_changed_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPmsChangedAt returns the old "pms_changed_at" field's value of the Appointment entity.
+// If the Appointment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AppointmentMutation) OldPmsChangedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPmsChangedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPmsChangedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPmsChangedAt: %w", err)
+	}
+	return oldValue.PmsChangedAt, nil
+}
+
+// ClearPmsChangedAt clears the value of the "pms_changed_at" field.
+func (m *AppointmentMutation) ClearPmsChangedAt() {
+	m.pms_changed_at = nil
+	m.clearedFields[appointment.FieldPmsChangedAt] = struct{}{}
+}
+
+// PmsChangedAtCleared returns if the "pms_changed_at" field was cleared in this mutation.
+func (m *AppointmentMutation) PmsChangedAtCleared() bool {
+	_, ok := m.clearedFields[appointment.FieldPmsChangedAt]
+	return ok
+}
+
+// ResetPmsChangedAt resets all changes to the "pms_changed_at" field.
+func (m *AppointmentMutation) ResetPmsChangedAt() {
+	m.pms_changed_at = nil
+	delete(m.clearedFields, appointment.FieldPmsChangedAt)
+}
+
+// ClearPractice clears the "practice" edge to the Practice entity.
+func (m *AppointmentMutation) ClearPractice() {
+	m.clearedpractice = true
+	m.clearedFields[appointment.FieldPracticeID] = struct{}{}
+}
+
+// PracticeCleared reports if the "practice" edge to the Practice entity was cleared.
+func (m *AppointmentMutation) PracticeCleared() bool {
+	return m.clearedpractice
+}
+
+// PracticeIDs returns the "practice" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// PracticeID instead. It exists only for internal usage by the builders.
+func (m *AppointmentMutation) PracticeIDs() (ids []string) {
+	if id := m.practice; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetPractice resets all changes to the "practice" edge.
+func (m *AppointmentMutation) ResetPractice() {
+	m.practice = nil
+	m.clearedpractice = false
+}
+
+// ClearPatient clears the "patient" edge to the Patient entity.
+func (m *AppointmentMutation) ClearPatient() {
+	m.clearedpatient = true
+	m.clearedFields[appointment.FieldPatientID] = struct{}{}
+}
+
+// PatientCleared reports if the "patient" edge to the Patient entity was cleared.
+func (m *AppointmentMutation) PatientCleared() bool {
+	return m.PatientIDCleared() || m.clearedpatient
+}
+
+// PatientIDs returns the "patient" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// PatientID instead. It exists only for internal usage by the builders.
+func (m *AppointmentMutation) PatientIDs() (ids []string) {
+	if id := m.patient; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetPatient resets all changes to the "patient" edge.
+func (m *AppointmentMutation) ResetPatient() {
+	m.patient = nil
+	m.clearedpatient = false
+}
+
+// ClearProvider clears the "provider" edge to the Provider entity.
+func (m *AppointmentMutation) ClearProvider() {
+	m.clearedprovider = true
+	m.clearedFields[appointment.FieldProviderID] = struct{}{}
+}
+
+// ProviderCleared reports if the "provider" edge to the Provider entity was cleared.
+func (m *AppointmentMutation) ProviderCleared() bool {
+	return m.ProviderIDCleared() || m.clearedprovider
+}
+
+// ProviderIDs returns the "provider" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ProviderID instead. It exists only for internal usage by the builders.
+func (m *AppointmentMutation) ProviderIDs() (ids []string) {
+	if id := m.provider; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetProvider resets all changes to the "provider" edge.
+func (m *AppointmentMutation) ResetProvider() {
+	m.provider = nil
+	m.clearedprovider = false
+}
+
+// ClearOperatory clears the "operatory" edge to the Operatory entity.
+func (m *AppointmentMutation) ClearOperatory() {
+	m.clearedoperatory = true
+	m.clearedFields[appointment.FieldOperatoryID] = struct{}{}
+}
+
+// OperatoryCleared reports if the "operatory" edge to the Operatory entity was cleared.
+func (m *AppointmentMutation) OperatoryCleared() bool {
+	return m.OperatoryIDCleared() || m.clearedoperatory
+}
+
+// OperatoryIDs returns the "operatory" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OperatoryID instead. It exists only for internal usage by the builders.
+func (m *AppointmentMutation) OperatoryIDs() (ids []string) {
+	if id := m.operatory; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOperatory resets all changes to the "operatory" edge.
+func (m *AppointmentMutation) ResetOperatory() {
+	m.operatory = nil
+	m.clearedoperatory = false
+}
+
+// ClearAppointmentType clears the "appointment_type" edge to the AppointmentType entity.
+func (m *AppointmentMutation) ClearAppointmentType() {
+	m.clearedappointment_type = true
+	m.clearedFields[appointment.FieldAppointmentTypeID] = struct{}{}
+}
+
+// AppointmentTypeCleared reports if the "appointment_type" edge to the AppointmentType entity was cleared.
+func (m *AppointmentMutation) AppointmentTypeCleared() bool {
+	return m.AppointmentTypeIDCleared() || m.clearedappointment_type
+}
+
+// AppointmentTypeIDs returns the "appointment_type" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// AppointmentTypeID instead. It exists only for internal usage by the builders.
+func (m *AppointmentMutation) AppointmentTypeIDs() (ids []string) {
+	if id := m.appointment_type; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetAppointmentType resets all changes to the "appointment_type" edge.
+func (m *AppointmentMutation) ResetAppointmentType() {
+	m.appointment_type = nil
+	m.clearedappointment_type = false
+}
+
+// Where appends a list predicates to the AppointmentMutation builder.
+func (m *AppointmentMutation) Where(ps ...predicate.Appointment) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the AppointmentMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *AppointmentMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Appointment, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *AppointmentMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *AppointmentMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Appointment).
+func (m *AppointmentMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *AppointmentMutation) Fields() []string {
+	fields := make([]string, 0, 16)
+	if m.created_at != nil {
+		fields = append(fields, appointment.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, appointment.FieldUpdatedAt)
+	}
+	if m.practice != nil {
+		fields = append(fields, appointment.FieldPracticeID)
+	}
+	if m.pms_id != nil {
+		fields = append(fields, appointment.FieldPmsID)
+	}
+	if m.pms_digest != nil {
+		fields = append(fields, appointment.FieldPmsDigest)
+	}
+	if m.patient != nil {
+		fields = append(fields, appointment.FieldPatientID)
+	}
+	if m.provider != nil {
+		fields = append(fields, appointment.FieldProviderID)
+	}
+	if m.operatory != nil {
+		fields = append(fields, appointment.FieldOperatoryID)
+	}
+	if m.appointment_type != nil {
+		fields = append(fields, appointment.FieldAppointmentTypeID)
+	}
+	if m.start_at != nil {
+		fields = append(fields, appointment.FieldStartAt)
+	}
+	if m.end_at != nil {
+		fields = append(fields, appointment.FieldEndAt)
+	}
+	if m.status != nil {
+		fields = append(fields, appointment.FieldStatus)
+	}
+	if m.pms_status != nil {
+		fields = append(fields, appointment.FieldPmsStatus)
+	}
+	if m.source != nil {
+		fields = append(fields, appointment.FieldSource)
+	}
+	if m.description != nil {
+		fields = append(fields, appointment.FieldDescription)
+	}
+	if m.pms_changed_at != nil {
+		fields = append(fields, appointment.FieldPmsChangedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *AppointmentMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case appointment.FieldCreatedAt:
+		return m.CreatedAt()
+	case appointment.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case appointment.FieldPracticeID:
+		return m.PracticeID()
+	case appointment.FieldPmsID:
+		return m.PmsID()
+	case appointment.FieldPmsDigest:
+		return m.PmsDigest()
+	case appointment.FieldPatientID:
+		return m.PatientID()
+	case appointment.FieldProviderID:
+		return m.ProviderID()
+	case appointment.FieldOperatoryID:
+		return m.OperatoryID()
+	case appointment.FieldAppointmentTypeID:
+		return m.AppointmentTypeID()
+	case appointment.FieldStartAt:
+		return m.StartAt()
+	case appointment.FieldEndAt:
+		return m.EndAt()
+	case appointment.FieldStatus:
+		return m.Status()
+	case appointment.FieldPmsStatus:
+		return m.PmsStatus()
+	case appointment.FieldSource:
+		return m.Source()
+	case appointment.FieldDescription:
+		return m.Description()
+	case appointment.FieldPmsChangedAt:
+		return m.PmsChangedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *AppointmentMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case appointment.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case appointment.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case appointment.FieldPracticeID:
+		return m.OldPracticeID(ctx)
+	case appointment.FieldPmsID:
+		return m.OldPmsID(ctx)
+	case appointment.FieldPmsDigest:
+		return m.OldPmsDigest(ctx)
+	case appointment.FieldPatientID:
+		return m.OldPatientID(ctx)
+	case appointment.FieldProviderID:
+		return m.OldProviderID(ctx)
+	case appointment.FieldOperatoryID:
+		return m.OldOperatoryID(ctx)
+	case appointment.FieldAppointmentTypeID:
+		return m.OldAppointmentTypeID(ctx)
+	case appointment.FieldStartAt:
+		return m.OldStartAt(ctx)
+	case appointment.FieldEndAt:
+		return m.OldEndAt(ctx)
+	case appointment.FieldStatus:
+		return m.OldStatus(ctx)
+	case appointment.FieldPmsStatus:
+		return m.OldPmsStatus(ctx)
+	case appointment.FieldSource:
+		return m.OldSource(ctx)
+	case appointment.FieldDescription:
+		return m.OldDescription(ctx)
+	case appointment.FieldPmsChangedAt:
+		return m.OldPmsChangedAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown Appointment field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AppointmentMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case appointment.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case appointment.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case appointment.FieldPracticeID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPracticeID(v)
+		return nil
+	case appointment.FieldPmsID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPmsID(v)
+		return nil
+	case appointment.FieldPmsDigest:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPmsDigest(v)
+		return nil
+	case appointment.FieldPatientID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPatientID(v)
+		return nil
+	case appointment.FieldProviderID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetProviderID(v)
+		return nil
+	case appointment.FieldOperatoryID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOperatoryID(v)
+		return nil
+	case appointment.FieldAppointmentTypeID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAppointmentTypeID(v)
+		return nil
+	case appointment.FieldStartAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStartAt(v)
+		return nil
+	case appointment.FieldEndAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEndAt(v)
+		return nil
+	case appointment.FieldStatus:
+		v, ok := value.(appointment.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case appointment.FieldPmsStatus:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPmsStatus(v)
+		return nil
+	case appointment.FieldSource:
+		v, ok := value.(appointment.Source)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSource(v)
+		return nil
+	case appointment.FieldDescription:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDescription(v)
+		return nil
+	case appointment.FieldPmsChangedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPmsChangedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Appointment field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *AppointmentMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *AppointmentMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AppointmentMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown Appointment numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *AppointmentMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(appointment.FieldPmsID) {
+		fields = append(fields, appointment.FieldPmsID)
+	}
+	if m.FieldCleared(appointment.FieldPmsDigest) {
+		fields = append(fields, appointment.FieldPmsDigest)
+	}
+	if m.FieldCleared(appointment.FieldPatientID) {
+		fields = append(fields, appointment.FieldPatientID)
+	}
+	if m.FieldCleared(appointment.FieldProviderID) {
+		fields = append(fields, appointment.FieldProviderID)
+	}
+	if m.FieldCleared(appointment.FieldOperatoryID) {
+		fields = append(fields, appointment.FieldOperatoryID)
+	}
+	if m.FieldCleared(appointment.FieldAppointmentTypeID) {
+		fields = append(fields, appointment.FieldAppointmentTypeID)
+	}
+	if m.FieldCleared(appointment.FieldPmsChangedAt) {
+		fields = append(fields, appointment.FieldPmsChangedAt)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *AppointmentMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *AppointmentMutation) ClearField(name string) error {
+	switch name {
+	case appointment.FieldPmsID:
+		m.ClearPmsID()
+		return nil
+	case appointment.FieldPmsDigest:
+		m.ClearPmsDigest()
+		return nil
+	case appointment.FieldPatientID:
+		m.ClearPatientID()
+		return nil
+	case appointment.FieldProviderID:
+		m.ClearProviderID()
+		return nil
+	case appointment.FieldOperatoryID:
+		m.ClearOperatoryID()
+		return nil
+	case appointment.FieldAppointmentTypeID:
+		m.ClearAppointmentTypeID()
+		return nil
+	case appointment.FieldPmsChangedAt:
+		m.ClearPmsChangedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown Appointment nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *AppointmentMutation) ResetField(name string) error {
+	switch name {
+	case appointment.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case appointment.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case appointment.FieldPracticeID:
+		m.ResetPracticeID()
+		return nil
+	case appointment.FieldPmsID:
+		m.ResetPmsID()
+		return nil
+	case appointment.FieldPmsDigest:
+		m.ResetPmsDigest()
+		return nil
+	case appointment.FieldPatientID:
+		m.ResetPatientID()
+		return nil
+	case appointment.FieldProviderID:
+		m.ResetProviderID()
+		return nil
+	case appointment.FieldOperatoryID:
+		m.ResetOperatoryID()
+		return nil
+	case appointment.FieldAppointmentTypeID:
+		m.ResetAppointmentTypeID()
+		return nil
+	case appointment.FieldStartAt:
+		m.ResetStartAt()
+		return nil
+	case appointment.FieldEndAt:
+		m.ResetEndAt()
+		return nil
+	case appointment.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case appointment.FieldPmsStatus:
+		m.ResetPmsStatus()
+		return nil
+	case appointment.FieldSource:
+		m.ResetSource()
+		return nil
+	case appointment.FieldDescription:
+		m.ResetDescription()
+		return nil
+	case appointment.FieldPmsChangedAt:
+		m.ResetPmsChangedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown Appointment field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *AppointmentMutation) AddedEdges() []string {
+	edges := make([]string, 0, 5)
+	if m.practice != nil {
+		edges = append(edges, appointment.EdgePractice)
+	}
+	if m.patient != nil {
+		edges = append(edges, appointment.EdgePatient)
+	}
+	if m.provider != nil {
+		edges = append(edges, appointment.EdgeProvider)
+	}
+	if m.operatory != nil {
+		edges = append(edges, appointment.EdgeOperatory)
+	}
+	if m.appointment_type != nil {
+		edges = append(edges, appointment.EdgeAppointmentType)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *AppointmentMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case appointment.EdgePractice:
+		if id := m.practice; id != nil {
+			return []ent.Value{*id}
+		}
+	case appointment.EdgePatient:
+		if id := m.patient; id != nil {
+			return []ent.Value{*id}
+		}
+	case appointment.EdgeProvider:
+		if id := m.provider; id != nil {
+			return []ent.Value{*id}
+		}
+	case appointment.EdgeOperatory:
+		if id := m.operatory; id != nil {
+			return []ent.Value{*id}
+		}
+	case appointment.EdgeAppointmentType:
+		if id := m.appointment_type; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *AppointmentMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 5)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *AppointmentMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *AppointmentMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 5)
+	if m.clearedpractice {
+		edges = append(edges, appointment.EdgePractice)
+	}
+	if m.clearedpatient {
+		edges = append(edges, appointment.EdgePatient)
+	}
+	if m.clearedprovider {
+		edges = append(edges, appointment.EdgeProvider)
+	}
+	if m.clearedoperatory {
+		edges = append(edges, appointment.EdgeOperatory)
+	}
+	if m.clearedappointment_type {
+		edges = append(edges, appointment.EdgeAppointmentType)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *AppointmentMutation) EdgeCleared(name string) bool {
+	switch name {
+	case appointment.EdgePractice:
+		return m.clearedpractice
+	case appointment.EdgePatient:
+		return m.clearedpatient
+	case appointment.EdgeProvider:
+		return m.clearedprovider
+	case appointment.EdgeOperatory:
+		return m.clearedoperatory
+	case appointment.EdgeAppointmentType:
+		return m.clearedappointment_type
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *AppointmentMutation) ClearEdge(name string) error {
+	switch name {
+	case appointment.EdgePractice:
+		m.ClearPractice()
+		return nil
+	case appointment.EdgePatient:
+		m.ClearPatient()
+		return nil
+	case appointment.EdgeProvider:
+		m.ClearProvider()
+		return nil
+	case appointment.EdgeOperatory:
+		m.ClearOperatory()
+		return nil
+	case appointment.EdgeAppointmentType:
+		m.ClearAppointmentType()
+		return nil
+	}
+	return fmt.Errorf("unknown Appointment unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *AppointmentMutation) ResetEdge(name string) error {
+	switch name {
+	case appointment.EdgePractice:
+		m.ResetPractice()
+		return nil
+	case appointment.EdgePatient:
+		m.ResetPatient()
+		return nil
+	case appointment.EdgeProvider:
+		m.ResetProvider()
+		return nil
+	case appointment.EdgeOperatory:
+		m.ResetOperatory()
+		return nil
+	case appointment.EdgeAppointmentType:
+		m.ResetAppointmentType()
+		return nil
+	}
+	return fmt.Errorf("unknown Appointment edge %s", name)
+}
+
+// AppointmentTypeMutation represents an operation that mutates the AppointmentType nodes in the graph.
+type AppointmentTypeMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *string
+	created_at          *time.Time
+	updated_at          *time.Time
+	pms_id              *string
+	pms_digest          *string
+	name                *string
+	duration_minutes    *int
+	addduration_minutes *int
+	bookable_by_phone   *bool
+	provider_ids        *[]string
+	appendprovider_ids  []string
+	clearedFields       map[string]struct{}
+	practice            *string
+	clearedpractice     bool
+	done                bool
+	oldValue            func(context.Context) (*AppointmentType, error)
+	predicates          []predicate.AppointmentType
+}
+
+var _ ent.Mutation = (*AppointmentTypeMutation)(nil)
+
+// appointmenttypeOption allows management of the mutation configuration using functional options.
+type appointmenttypeOption func(*AppointmentTypeMutation)
+
+// newAppointmentTypeMutation creates new mutation for the AppointmentType entity.
+func newAppointmentTypeMutation(c config, op Op, opts ...appointmenttypeOption) *AppointmentTypeMutation {
+	m := &AppointmentTypeMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeAppointmentType,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withAppointmentTypeID sets the ID field of the mutation.
+func withAppointmentTypeID(id string) appointmenttypeOption {
+	return func(m *AppointmentTypeMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *AppointmentType
+		)
+		m.oldValue = func(ctx context.Context) (*AppointmentType, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().AppointmentType.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withAppointmentType sets the old AppointmentType of the mutation.
+func withAppointmentType(node *AppointmentType) appointmenttypeOption {
+	return func(m *AppointmentTypeMutation) {
+		m.oldValue = func(context.Context) (*AppointmentType, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m AppointmentTypeMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m AppointmentTypeMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of AppointmentType entities.
+func (m *AppointmentTypeMutation) SetID(id string) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *AppointmentTypeMutation) ID() (id string, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *AppointmentTypeMutation) IDs(ctx context.Context) ([]string, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []string{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().AppointmentType.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *AppointmentTypeMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *AppointmentTypeMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the AppointmentType entity.
+// If the AppointmentType object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AppointmentTypeMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *AppointmentTypeMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *AppointmentTypeMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *AppointmentTypeMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the AppointmentType entity.
+// If the AppointmentType object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AppointmentTypeMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *AppointmentTypeMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetPracticeID sets the "practice_id" field.
+func (m *AppointmentTypeMutation) SetPracticeID(s string) {
+	m.practice = &s
+}
+
+// PracticeID returns the value of the "practice_id" field in the mutation.
+func (m *AppointmentTypeMutation) PracticeID() (r string, exists bool) {
+	v := m.practice
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPracticeID returns the old "practice_id" field's value of the AppointmentType entity.
+// If the AppointmentType object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AppointmentTypeMutation) OldPracticeID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPracticeID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPracticeID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPracticeID: %w", err)
+	}
+	return oldValue.PracticeID, nil
+}
+
+// ResetPracticeID resets all changes to the "practice_id" field.
+func (m *AppointmentTypeMutation) ResetPracticeID() {
+	m.practice = nil
+}
+
+// SetPmsID sets the "pms_id" field.
+func (m *AppointmentTypeMutation) SetPmsID(s string) {
+	m.pms_id = &s
+}
+
+// PmsID returns the value of the "pms_id" field in the mutation.
+func (m *AppointmentTypeMutation) PmsID() (r string, exists bool) {
+	v := m.pms_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPmsID returns the old "pms_id" field's value of the AppointmentType entity.
+// If the AppointmentType object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AppointmentTypeMutation) OldPmsID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPmsID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPmsID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPmsID: %w", err)
+	}
+	return oldValue.PmsID, nil
+}
+
+// ClearPmsID clears the value of the "pms_id" field.
+func (m *AppointmentTypeMutation) ClearPmsID() {
+	m.pms_id = nil
+	m.clearedFields[appointmenttype.FieldPmsID] = struct{}{}
+}
+
+// PmsIDCleared returns if the "pms_id" field was cleared in this mutation.
+func (m *AppointmentTypeMutation) PmsIDCleared() bool {
+	_, ok := m.clearedFields[appointmenttype.FieldPmsID]
+	return ok
+}
+
+// ResetPmsID resets all changes to the "pms_id" field.
+func (m *AppointmentTypeMutation) ResetPmsID() {
+	m.pms_id = nil
+	delete(m.clearedFields, appointmenttype.FieldPmsID)
+}
+
+// SetPmsDigest sets the "pms_digest" field.
+func (m *AppointmentTypeMutation) SetPmsDigest(s string) {
+	m.pms_digest = &s
+}
+
+// PmsDigest returns the value of the "pms_digest" field in the mutation.
+func (m *AppointmentTypeMutation) PmsDigest() (r string, exists bool) {
+	v := m.pms_digest
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPmsDigest returns the old "pms_digest" field's value of the AppointmentType entity.
+// If the AppointmentType object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AppointmentTypeMutation) OldPmsDigest(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPmsDigest is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPmsDigest requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPmsDigest: %w", err)
+	}
+	return oldValue.PmsDigest, nil
+}
+
+// ClearPmsDigest clears the value of the "pms_digest" field.
+func (m *AppointmentTypeMutation) ClearPmsDigest() {
+	m.pms_digest = nil
+	m.clearedFields[appointmenttype.FieldPmsDigest] = struct{}{}
+}
+
+// PmsDigestCleared returns if the "pms_digest" field was cleared in this mutation.
+func (m *AppointmentTypeMutation) PmsDigestCleared() bool {
+	_, ok := m.clearedFields[appointmenttype.FieldPmsDigest]
+	return ok
+}
+
+// ResetPmsDigest resets all changes to the "pms_digest" field.
+func (m *AppointmentTypeMutation) ResetPmsDigest() {
+	m.pms_digest = nil
+	delete(m.clearedFields, appointmenttype.FieldPmsDigest)
+}
+
+// SetName sets the "name" field.
+func (m *AppointmentTypeMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *AppointmentTypeMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the AppointmentType entity.
+// If the AppointmentType object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AppointmentTypeMutation) OldName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *AppointmentTypeMutation) ResetName() {
+	m.name = nil
+}
+
+// SetDurationMinutes sets the "duration_minutes" field.
+func (m *AppointmentTypeMutation) SetDurationMinutes(i int) {
+	m.duration_minutes = &i
+	m.addduration_minutes = nil
+}
+
+// DurationMinutes returns the value of the "duration_minutes" field in the mutation.
+func (m *AppointmentTypeMutation) DurationMinutes() (r int, exists bool) {
+	v := m.duration_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDurationMinutes returns the old "duration_minutes" field's value of the AppointmentType entity.
+// If the AppointmentType object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AppointmentTypeMutation) OldDurationMinutes(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDurationMinutes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDurationMinutes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDurationMinutes: %w", err)
+	}
+	return oldValue.DurationMinutes, nil
+}
+
+// AddDurationMinutes adds i to the "duration_minutes" field.
+func (m *AppointmentTypeMutation) AddDurationMinutes(i int) {
+	if m.addduration_minutes != nil {
+		*m.addduration_minutes += i
+	} else {
+		m.addduration_minutes = &i
+	}
+}
+
+// AddedDurationMinutes returns the value that was added to the "duration_minutes" field in this mutation.
+func (m *AppointmentTypeMutation) AddedDurationMinutes() (r int, exists bool) {
+	v := m.addduration_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetDurationMinutes resets all changes to the "duration_minutes" field.
+func (m *AppointmentTypeMutation) ResetDurationMinutes() {
+	m.duration_minutes = nil
+	m.addduration_minutes = nil
+}
+
+// SetBookableByPhone sets the "bookable_by_phone" field.
+func (m *AppointmentTypeMutation) SetBookableByPhone(b bool) {
+	m.bookable_by_phone = &b
+}
+
+// BookableByPhone returns the value of the "bookable_by_phone" field in the mutation.
+func (m *AppointmentTypeMutation) BookableByPhone() (r bool, exists bool) {
+	v := m.bookable_by_phone
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBookableByPhone returns the old "bookable_by_phone" field's value of the AppointmentType entity.
+// If the AppointmentType object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AppointmentTypeMutation) OldBookableByPhone(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBookableByPhone is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBookableByPhone requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBookableByPhone: %w", err)
+	}
+	return oldValue.BookableByPhone, nil
+}
+
+// ResetBookableByPhone resets all changes to the "bookable_by_phone" field.
+func (m *AppointmentTypeMutation) ResetBookableByPhone() {
+	m.bookable_by_phone = nil
+}
+
+// SetProviderIds sets the "provider_ids" field.
+func (m *AppointmentTypeMutation) SetProviderIds(s []string) {
+	m.provider_ids = &s
+	m.appendprovider_ids = nil
+}
+
+// ProviderIds returns the value of the "provider_ids" field in the mutation.
+func (m *AppointmentTypeMutation) ProviderIds() (r []string, exists bool) {
+	v := m.provider_ids
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldProviderIds returns the old "provider_ids" field's value of the AppointmentType entity.
+// If the AppointmentType object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AppointmentTypeMutation) OldProviderIds(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldProviderIds is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldProviderIds requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldProviderIds: %w", err)
+	}
+	return oldValue.ProviderIds, nil
+}
+
+// AppendProviderIds adds s to the "provider_ids" field.
+func (m *AppointmentTypeMutation) AppendProviderIds(s []string) {
+	m.appendprovider_ids = append(m.appendprovider_ids, s...)
+}
+
+// AppendedProviderIds returns the list of values that were appended to the "provider_ids" field in this mutation.
+func (m *AppointmentTypeMutation) AppendedProviderIds() ([]string, bool) {
+	if len(m.appendprovider_ids) == 0 {
+		return nil, false
+	}
+	return m.appendprovider_ids, true
+}
+
+// ClearProviderIds clears the value of the "provider_ids" field.
+func (m *AppointmentTypeMutation) ClearProviderIds() {
+	m.provider_ids = nil
+	m.appendprovider_ids = nil
+	m.clearedFields[appointmenttype.FieldProviderIds] = struct{}{}
+}
+
+// ProviderIdsCleared returns if the "provider_ids" field was cleared in this mutation.
+func (m *AppointmentTypeMutation) ProviderIdsCleared() bool {
+	_, ok := m.clearedFields[appointmenttype.FieldProviderIds]
+	return ok
+}
+
+// ResetProviderIds resets all changes to the "provider_ids" field.
+func (m *AppointmentTypeMutation) ResetProviderIds() {
+	m.provider_ids = nil
+	m.appendprovider_ids = nil
+	delete(m.clearedFields, appointmenttype.FieldProviderIds)
+}
+
+// ClearPractice clears the "practice" edge to the Practice entity.
+func (m *AppointmentTypeMutation) ClearPractice() {
+	m.clearedpractice = true
+	m.clearedFields[appointmenttype.FieldPracticeID] = struct{}{}
+}
+
+// PracticeCleared reports if the "practice" edge to the Practice entity was cleared.
+func (m *AppointmentTypeMutation) PracticeCleared() bool {
+	return m.clearedpractice
+}
+
+// PracticeIDs returns the "practice" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// PracticeID instead. It exists only for internal usage by the builders.
+func (m *AppointmentTypeMutation) PracticeIDs() (ids []string) {
+	if id := m.practice; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetPractice resets all changes to the "practice" edge.
+func (m *AppointmentTypeMutation) ResetPractice() {
+	m.practice = nil
+	m.clearedpractice = false
+}
+
+// Where appends a list predicates to the AppointmentTypeMutation builder.
+func (m *AppointmentTypeMutation) Where(ps ...predicate.AppointmentType) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the AppointmentTypeMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *AppointmentTypeMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.AppointmentType, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *AppointmentTypeMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *AppointmentTypeMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (AppointmentType).
+func (m *AppointmentTypeMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *AppointmentTypeMutation) Fields() []string {
+	fields := make([]string, 0, 9)
+	if m.created_at != nil {
+		fields = append(fields, appointmenttype.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, appointmenttype.FieldUpdatedAt)
+	}
+	if m.practice != nil {
+		fields = append(fields, appointmenttype.FieldPracticeID)
+	}
+	if m.pms_id != nil {
+		fields = append(fields, appointmenttype.FieldPmsID)
+	}
+	if m.pms_digest != nil {
+		fields = append(fields, appointmenttype.FieldPmsDigest)
+	}
+	if m.name != nil {
+		fields = append(fields, appointmenttype.FieldName)
+	}
+	if m.duration_minutes != nil {
+		fields = append(fields, appointmenttype.FieldDurationMinutes)
+	}
+	if m.bookable_by_phone != nil {
+		fields = append(fields, appointmenttype.FieldBookableByPhone)
+	}
+	if m.provider_ids != nil {
+		fields = append(fields, appointmenttype.FieldProviderIds)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *AppointmentTypeMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case appointmenttype.FieldCreatedAt:
+		return m.CreatedAt()
+	case appointmenttype.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case appointmenttype.FieldPracticeID:
+		return m.PracticeID()
+	case appointmenttype.FieldPmsID:
+		return m.PmsID()
+	case appointmenttype.FieldPmsDigest:
+		return m.PmsDigest()
+	case appointmenttype.FieldName:
+		return m.Name()
+	case appointmenttype.FieldDurationMinutes:
+		return m.DurationMinutes()
+	case appointmenttype.FieldBookableByPhone:
+		return m.BookableByPhone()
+	case appointmenttype.FieldProviderIds:
+		return m.ProviderIds()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *AppointmentTypeMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case appointmenttype.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case appointmenttype.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case appointmenttype.FieldPracticeID:
+		return m.OldPracticeID(ctx)
+	case appointmenttype.FieldPmsID:
+		return m.OldPmsID(ctx)
+	case appointmenttype.FieldPmsDigest:
+		return m.OldPmsDigest(ctx)
+	case appointmenttype.FieldName:
+		return m.OldName(ctx)
+	case appointmenttype.FieldDurationMinutes:
+		return m.OldDurationMinutes(ctx)
+	case appointmenttype.FieldBookableByPhone:
+		return m.OldBookableByPhone(ctx)
+	case appointmenttype.FieldProviderIds:
+		return m.OldProviderIds(ctx)
+	}
+	return nil, fmt.Errorf("unknown AppointmentType field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AppointmentTypeMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case appointmenttype.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case appointmenttype.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case appointmenttype.FieldPracticeID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPracticeID(v)
+		return nil
+	case appointmenttype.FieldPmsID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPmsID(v)
+		return nil
+	case appointmenttype.FieldPmsDigest:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPmsDigest(v)
+		return nil
+	case appointmenttype.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case appointmenttype.FieldDurationMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDurationMinutes(v)
+		return nil
+	case appointmenttype.FieldBookableByPhone:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBookableByPhone(v)
+		return nil
+	case appointmenttype.FieldProviderIds:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetProviderIds(v)
+		return nil
+	}
+	return fmt.Errorf("unknown AppointmentType field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *AppointmentTypeMutation) AddedFields() []string {
+	var fields []string
+	if m.addduration_minutes != nil {
+		fields = append(fields, appointmenttype.FieldDurationMinutes)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *AppointmentTypeMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case appointmenttype.FieldDurationMinutes:
+		return m.AddedDurationMinutes()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AppointmentTypeMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case appointmenttype.FieldDurationMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddDurationMinutes(v)
+		return nil
+	}
+	return fmt.Errorf("unknown AppointmentType numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *AppointmentTypeMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(appointmenttype.FieldPmsID) {
+		fields = append(fields, appointmenttype.FieldPmsID)
+	}
+	if m.FieldCleared(appointmenttype.FieldPmsDigest) {
+		fields = append(fields, appointmenttype.FieldPmsDigest)
+	}
+	if m.FieldCleared(appointmenttype.FieldProviderIds) {
+		fields = append(fields, appointmenttype.FieldProviderIds)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *AppointmentTypeMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *AppointmentTypeMutation) ClearField(name string) error {
+	switch name {
+	case appointmenttype.FieldPmsID:
+		m.ClearPmsID()
+		return nil
+	case appointmenttype.FieldPmsDigest:
+		m.ClearPmsDigest()
+		return nil
+	case appointmenttype.FieldProviderIds:
+		m.ClearProviderIds()
+		return nil
+	}
+	return fmt.Errorf("unknown AppointmentType nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *AppointmentTypeMutation) ResetField(name string) error {
+	switch name {
+	case appointmenttype.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case appointmenttype.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case appointmenttype.FieldPracticeID:
+		m.ResetPracticeID()
+		return nil
+	case appointmenttype.FieldPmsID:
+		m.ResetPmsID()
+		return nil
+	case appointmenttype.FieldPmsDigest:
+		m.ResetPmsDigest()
+		return nil
+	case appointmenttype.FieldName:
+		m.ResetName()
+		return nil
+	case appointmenttype.FieldDurationMinutes:
+		m.ResetDurationMinutes()
+		return nil
+	case appointmenttype.FieldBookableByPhone:
+		m.ResetBookableByPhone()
+		return nil
+	case appointmenttype.FieldProviderIds:
+		m.ResetProviderIds()
+		return nil
+	}
+	return fmt.Errorf("unknown AppointmentType field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *AppointmentTypeMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.practice != nil {
+		edges = append(edges, appointmenttype.EdgePractice)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *AppointmentTypeMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case appointmenttype.EdgePractice:
+		if id := m.practice; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *AppointmentTypeMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *AppointmentTypeMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *AppointmentTypeMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedpractice {
+		edges = append(edges, appointmenttype.EdgePractice)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *AppointmentTypeMutation) EdgeCleared(name string) bool {
+	switch name {
+	case appointmenttype.EdgePractice:
+		return m.clearedpractice
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *AppointmentTypeMutation) ClearEdge(name string) error {
+	switch name {
+	case appointmenttype.EdgePractice:
+		m.ClearPractice()
+		return nil
+	}
+	return fmt.Errorf("unknown AppointmentType unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *AppointmentTypeMutation) ResetEdge(name string) error {
+	switch name {
+	case appointmenttype.EdgePractice:
+		m.ResetPractice()
+		return nil
+	}
+	return fmt.Errorf("unknown AppointmentType edge %s", name)
+}
 
 // MemberMutation represents an operation that mutates the Member nodes in the graph.
 type MemberMutation struct {
@@ -799,21 +3261,3504 @@ func (m *MemberMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown Member edge %s", name)
 }
 
+// OperatoryMutation represents an operation that mutates the Operatory nodes in the graph.
+type OperatoryMutation struct {
+	config
+	op                     Op
+	typ                    string
+	id                     *string
+	created_at             *time.Time
+	updated_at             *time.Time
+	pms_id                 *string
+	pms_digest             *string
+	name                   *string
+	abbreviation           *string
+	hidden                 *bool
+	provider_pms_ids       *[]string
+	appendprovider_pms_ids []string
+	clearedFields          map[string]struct{}
+	practice               *string
+	clearedpractice        bool
+	done                   bool
+	oldValue               func(context.Context) (*Operatory, error)
+	predicates             []predicate.Operatory
+}
+
+var _ ent.Mutation = (*OperatoryMutation)(nil)
+
+// operatoryOption allows management of the mutation configuration using functional options.
+type operatoryOption func(*OperatoryMutation)
+
+// newOperatoryMutation creates new mutation for the Operatory entity.
+func newOperatoryMutation(c config, op Op, opts ...operatoryOption) *OperatoryMutation {
+	m := &OperatoryMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeOperatory,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withOperatoryID sets the ID field of the mutation.
+func withOperatoryID(id string) operatoryOption {
+	return func(m *OperatoryMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Operatory
+		)
+		m.oldValue = func(ctx context.Context) (*Operatory, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Operatory.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withOperatory sets the old Operatory of the mutation.
+func withOperatory(node *Operatory) operatoryOption {
+	return func(m *OperatoryMutation) {
+		m.oldValue = func(context.Context) (*Operatory, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m OperatoryMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m OperatoryMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of Operatory entities.
+func (m *OperatoryMutation) SetID(id string) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *OperatoryMutation) ID() (id string, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *OperatoryMutation) IDs(ctx context.Context) ([]string, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []string{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Operatory.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *OperatoryMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *OperatoryMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Operatory entity.
+// If the Operatory object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OperatoryMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *OperatoryMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *OperatoryMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *OperatoryMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Operatory entity.
+// If the Operatory object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OperatoryMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *OperatoryMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetPracticeID sets the "practice_id" field.
+func (m *OperatoryMutation) SetPracticeID(s string) {
+	m.practice = &s
+}
+
+// PracticeID returns the value of the "practice_id" field in the mutation.
+func (m *OperatoryMutation) PracticeID() (r string, exists bool) {
+	v := m.practice
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPracticeID returns the old "practice_id" field's value of the Operatory entity.
+// If the Operatory object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OperatoryMutation) OldPracticeID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPracticeID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPracticeID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPracticeID: %w", err)
+	}
+	return oldValue.PracticeID, nil
+}
+
+// ResetPracticeID resets all changes to the "practice_id" field.
+func (m *OperatoryMutation) ResetPracticeID() {
+	m.practice = nil
+}
+
+// SetPmsID sets the "pms_id" field.
+func (m *OperatoryMutation) SetPmsID(s string) {
+	m.pms_id = &s
+}
+
+// PmsID returns the value of the "pms_id" field in the mutation.
+func (m *OperatoryMutation) PmsID() (r string, exists bool) {
+	v := m.pms_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPmsID returns the old "pms_id" field's value of the Operatory entity.
+// If the Operatory object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OperatoryMutation) OldPmsID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPmsID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPmsID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPmsID: %w", err)
+	}
+	return oldValue.PmsID, nil
+}
+
+// ClearPmsID clears the value of the "pms_id" field.
+func (m *OperatoryMutation) ClearPmsID() {
+	m.pms_id = nil
+	m.clearedFields[operatory.FieldPmsID] = struct{}{}
+}
+
+// PmsIDCleared returns if the "pms_id" field was cleared in this mutation.
+func (m *OperatoryMutation) PmsIDCleared() bool {
+	_, ok := m.clearedFields[operatory.FieldPmsID]
+	return ok
+}
+
+// ResetPmsID resets all changes to the "pms_id" field.
+func (m *OperatoryMutation) ResetPmsID() {
+	m.pms_id = nil
+	delete(m.clearedFields, operatory.FieldPmsID)
+}
+
+// SetPmsDigest sets the "pms_digest" field.
+func (m *OperatoryMutation) SetPmsDigest(s string) {
+	m.pms_digest = &s
+}
+
+// PmsDigest returns the value of the "pms_digest" field in the mutation.
+func (m *OperatoryMutation) PmsDigest() (r string, exists bool) {
+	v := m.pms_digest
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPmsDigest returns the old "pms_digest" field's value of the Operatory entity.
+// If the Operatory object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OperatoryMutation) OldPmsDigest(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPmsDigest is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPmsDigest requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPmsDigest: %w", err)
+	}
+	return oldValue.PmsDigest, nil
+}
+
+// ClearPmsDigest clears the value of the "pms_digest" field.
+func (m *OperatoryMutation) ClearPmsDigest() {
+	m.pms_digest = nil
+	m.clearedFields[operatory.FieldPmsDigest] = struct{}{}
+}
+
+// PmsDigestCleared returns if the "pms_digest" field was cleared in this mutation.
+func (m *OperatoryMutation) PmsDigestCleared() bool {
+	_, ok := m.clearedFields[operatory.FieldPmsDigest]
+	return ok
+}
+
+// ResetPmsDigest resets all changes to the "pms_digest" field.
+func (m *OperatoryMutation) ResetPmsDigest() {
+	m.pms_digest = nil
+	delete(m.clearedFields, operatory.FieldPmsDigest)
+}
+
+// SetName sets the "name" field.
+func (m *OperatoryMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *OperatoryMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the Operatory entity.
+// If the Operatory object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OperatoryMutation) OldName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *OperatoryMutation) ResetName() {
+	m.name = nil
+}
+
+// SetAbbreviation sets the "abbreviation" field.
+func (m *OperatoryMutation) SetAbbreviation(s string) {
+	m.abbreviation = &s
+}
+
+// Abbreviation returns the value of the "abbreviation" field in the mutation.
+func (m *OperatoryMutation) Abbreviation() (r string, exists bool) {
+	v := m.abbreviation
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAbbreviation returns the old "abbreviation" field's value of the Operatory entity.
+// If the Operatory object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OperatoryMutation) OldAbbreviation(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAbbreviation is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAbbreviation requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAbbreviation: %w", err)
+	}
+	return oldValue.Abbreviation, nil
+}
+
+// ResetAbbreviation resets all changes to the "abbreviation" field.
+func (m *OperatoryMutation) ResetAbbreviation() {
+	m.abbreviation = nil
+}
+
+// SetHidden sets the "hidden" field.
+func (m *OperatoryMutation) SetHidden(b bool) {
+	m.hidden = &b
+}
+
+// Hidden returns the value of the "hidden" field in the mutation.
+func (m *OperatoryMutation) Hidden() (r bool, exists bool) {
+	v := m.hidden
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHidden returns the old "hidden" field's value of the Operatory entity.
+// If the Operatory object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OperatoryMutation) OldHidden(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHidden is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHidden requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHidden: %w", err)
+	}
+	return oldValue.Hidden, nil
+}
+
+// ResetHidden resets all changes to the "hidden" field.
+func (m *OperatoryMutation) ResetHidden() {
+	m.hidden = nil
+}
+
+// SetProviderPmsIds sets the "provider_pms_ids" field.
+func (m *OperatoryMutation) SetProviderPmsIds(s []string) {
+	m.provider_pms_ids = &s
+	m.appendprovider_pms_ids = nil
+}
+
+// ProviderPmsIds returns the value of the "provider_pms_ids" field in the mutation.
+func (m *OperatoryMutation) ProviderPmsIds() (r []string, exists bool) {
+	v := m.provider_pms_ids
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldProviderPmsIds returns the old "provider_pms_ids" field's value of the Operatory entity.
+// If the Operatory object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OperatoryMutation) OldProviderPmsIds(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldProviderPmsIds is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldProviderPmsIds requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldProviderPmsIds: %w", err)
+	}
+	return oldValue.ProviderPmsIds, nil
+}
+
+// AppendProviderPmsIds adds s to the "provider_pms_ids" field.
+func (m *OperatoryMutation) AppendProviderPmsIds(s []string) {
+	m.appendprovider_pms_ids = append(m.appendprovider_pms_ids, s...)
+}
+
+// AppendedProviderPmsIds returns the list of values that were appended to the "provider_pms_ids" field in this mutation.
+func (m *OperatoryMutation) AppendedProviderPmsIds() ([]string, bool) {
+	if len(m.appendprovider_pms_ids) == 0 {
+		return nil, false
+	}
+	return m.appendprovider_pms_ids, true
+}
+
+// ClearProviderPmsIds clears the value of the "provider_pms_ids" field.
+func (m *OperatoryMutation) ClearProviderPmsIds() {
+	m.provider_pms_ids = nil
+	m.appendprovider_pms_ids = nil
+	m.clearedFields[operatory.FieldProviderPmsIds] = struct{}{}
+}
+
+// ProviderPmsIdsCleared returns if the "provider_pms_ids" field was cleared in this mutation.
+func (m *OperatoryMutation) ProviderPmsIdsCleared() bool {
+	_, ok := m.clearedFields[operatory.FieldProviderPmsIds]
+	return ok
+}
+
+// ResetProviderPmsIds resets all changes to the "provider_pms_ids" field.
+func (m *OperatoryMutation) ResetProviderPmsIds() {
+	m.provider_pms_ids = nil
+	m.appendprovider_pms_ids = nil
+	delete(m.clearedFields, operatory.FieldProviderPmsIds)
+}
+
+// ClearPractice clears the "practice" edge to the Practice entity.
+func (m *OperatoryMutation) ClearPractice() {
+	m.clearedpractice = true
+	m.clearedFields[operatory.FieldPracticeID] = struct{}{}
+}
+
+// PracticeCleared reports if the "practice" edge to the Practice entity was cleared.
+func (m *OperatoryMutation) PracticeCleared() bool {
+	return m.clearedpractice
+}
+
+// PracticeIDs returns the "practice" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// PracticeID instead. It exists only for internal usage by the builders.
+func (m *OperatoryMutation) PracticeIDs() (ids []string) {
+	if id := m.practice; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetPractice resets all changes to the "practice" edge.
+func (m *OperatoryMutation) ResetPractice() {
+	m.practice = nil
+	m.clearedpractice = false
+}
+
+// Where appends a list predicates to the OperatoryMutation builder.
+func (m *OperatoryMutation) Where(ps ...predicate.Operatory) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the OperatoryMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *OperatoryMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Operatory, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *OperatoryMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *OperatoryMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Operatory).
+func (m *OperatoryMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *OperatoryMutation) Fields() []string {
+	fields := make([]string, 0, 9)
+	if m.created_at != nil {
+		fields = append(fields, operatory.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, operatory.FieldUpdatedAt)
+	}
+	if m.practice != nil {
+		fields = append(fields, operatory.FieldPracticeID)
+	}
+	if m.pms_id != nil {
+		fields = append(fields, operatory.FieldPmsID)
+	}
+	if m.pms_digest != nil {
+		fields = append(fields, operatory.FieldPmsDigest)
+	}
+	if m.name != nil {
+		fields = append(fields, operatory.FieldName)
+	}
+	if m.abbreviation != nil {
+		fields = append(fields, operatory.FieldAbbreviation)
+	}
+	if m.hidden != nil {
+		fields = append(fields, operatory.FieldHidden)
+	}
+	if m.provider_pms_ids != nil {
+		fields = append(fields, operatory.FieldProviderPmsIds)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *OperatoryMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case operatory.FieldCreatedAt:
+		return m.CreatedAt()
+	case operatory.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case operatory.FieldPracticeID:
+		return m.PracticeID()
+	case operatory.FieldPmsID:
+		return m.PmsID()
+	case operatory.FieldPmsDigest:
+		return m.PmsDigest()
+	case operatory.FieldName:
+		return m.Name()
+	case operatory.FieldAbbreviation:
+		return m.Abbreviation()
+	case operatory.FieldHidden:
+		return m.Hidden()
+	case operatory.FieldProviderPmsIds:
+		return m.ProviderPmsIds()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *OperatoryMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case operatory.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case operatory.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case operatory.FieldPracticeID:
+		return m.OldPracticeID(ctx)
+	case operatory.FieldPmsID:
+		return m.OldPmsID(ctx)
+	case operatory.FieldPmsDigest:
+		return m.OldPmsDigest(ctx)
+	case operatory.FieldName:
+		return m.OldName(ctx)
+	case operatory.FieldAbbreviation:
+		return m.OldAbbreviation(ctx)
+	case operatory.FieldHidden:
+		return m.OldHidden(ctx)
+	case operatory.FieldProviderPmsIds:
+		return m.OldProviderPmsIds(ctx)
+	}
+	return nil, fmt.Errorf("unknown Operatory field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *OperatoryMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case operatory.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case operatory.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case operatory.FieldPracticeID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPracticeID(v)
+		return nil
+	case operatory.FieldPmsID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPmsID(v)
+		return nil
+	case operatory.FieldPmsDigest:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPmsDigest(v)
+		return nil
+	case operatory.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case operatory.FieldAbbreviation:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAbbreviation(v)
+		return nil
+	case operatory.FieldHidden:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHidden(v)
+		return nil
+	case operatory.FieldProviderPmsIds:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetProviderPmsIds(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Operatory field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *OperatoryMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *OperatoryMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *OperatoryMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown Operatory numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *OperatoryMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(operatory.FieldPmsID) {
+		fields = append(fields, operatory.FieldPmsID)
+	}
+	if m.FieldCleared(operatory.FieldPmsDigest) {
+		fields = append(fields, operatory.FieldPmsDigest)
+	}
+	if m.FieldCleared(operatory.FieldProviderPmsIds) {
+		fields = append(fields, operatory.FieldProviderPmsIds)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *OperatoryMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *OperatoryMutation) ClearField(name string) error {
+	switch name {
+	case operatory.FieldPmsID:
+		m.ClearPmsID()
+		return nil
+	case operatory.FieldPmsDigest:
+		m.ClearPmsDigest()
+		return nil
+	case operatory.FieldProviderPmsIds:
+		m.ClearProviderPmsIds()
+		return nil
+	}
+	return fmt.Errorf("unknown Operatory nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *OperatoryMutation) ResetField(name string) error {
+	switch name {
+	case operatory.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case operatory.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case operatory.FieldPracticeID:
+		m.ResetPracticeID()
+		return nil
+	case operatory.FieldPmsID:
+		m.ResetPmsID()
+		return nil
+	case operatory.FieldPmsDigest:
+		m.ResetPmsDigest()
+		return nil
+	case operatory.FieldName:
+		m.ResetName()
+		return nil
+	case operatory.FieldAbbreviation:
+		m.ResetAbbreviation()
+		return nil
+	case operatory.FieldHidden:
+		m.ResetHidden()
+		return nil
+	case operatory.FieldProviderPmsIds:
+		m.ResetProviderPmsIds()
+		return nil
+	}
+	return fmt.Errorf("unknown Operatory field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *OperatoryMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.practice != nil {
+		edges = append(edges, operatory.EdgePractice)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *OperatoryMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case operatory.EdgePractice:
+		if id := m.practice; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *OperatoryMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *OperatoryMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *OperatoryMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedpractice {
+		edges = append(edges, operatory.EdgePractice)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *OperatoryMutation) EdgeCleared(name string) bool {
+	switch name {
+	case operatory.EdgePractice:
+		return m.clearedpractice
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *OperatoryMutation) ClearEdge(name string) error {
+	switch name {
+	case operatory.EdgePractice:
+		m.ClearPractice()
+		return nil
+	}
+	return fmt.Errorf("unknown Operatory unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *OperatoryMutation) ResetEdge(name string) error {
+	switch name {
+	case operatory.EdgePractice:
+		m.ResetPractice()
+		return nil
+	}
+	return fmt.Errorf("unknown Operatory edge %s", name)
+}
+
+// PMSConnectionMutation represents an operation that mutates the PMSConnection nodes in the graph.
+type PMSConnectionMutation struct {
+	config
+	op                         Op
+	typ                        string
+	id                         *string
+	created_at                 *time.Time
+	updated_at                 *time.Time
+	provider                   *pmsconnection.Provider
+	office_id                  *string
+	pms_practice_id            *string
+	secret_key                 *[]byte
+	request_key                *[]byte
+	refresh_key                *[]byte
+	key_expires_at             *time.Time
+	status                     *pmsconnection.Status
+	system                     *string
+	last_sync_at               *time.Time
+	last_full_sync_at          *time.Time
+	appointments_changed_since *time.Time
+	last_error                 *string
+	clearedFields              map[string]struct{}
+	practice                   *string
+	clearedpractice            bool
+	done                       bool
+	oldValue                   func(context.Context) (*PMSConnection, error)
+	predicates                 []predicate.PMSConnection
+}
+
+var _ ent.Mutation = (*PMSConnectionMutation)(nil)
+
+// pmsconnectionOption allows management of the mutation configuration using functional options.
+type pmsconnectionOption func(*PMSConnectionMutation)
+
+// newPMSConnectionMutation creates new mutation for the PMSConnection entity.
+func newPMSConnectionMutation(c config, op Op, opts ...pmsconnectionOption) *PMSConnectionMutation {
+	m := &PMSConnectionMutation{
+		config:        c,
+		op:            op,
+		typ:           TypePMSConnection,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withPMSConnectionID sets the ID field of the mutation.
+func withPMSConnectionID(id string) pmsconnectionOption {
+	return func(m *PMSConnectionMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *PMSConnection
+		)
+		m.oldValue = func(ctx context.Context) (*PMSConnection, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().PMSConnection.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withPMSConnection sets the old PMSConnection of the mutation.
+func withPMSConnection(node *PMSConnection) pmsconnectionOption {
+	return func(m *PMSConnectionMutation) {
+		m.oldValue = func(context.Context) (*PMSConnection, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m PMSConnectionMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m PMSConnectionMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of PMSConnection entities.
+func (m *PMSConnectionMutation) SetID(id string) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *PMSConnectionMutation) ID() (id string, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *PMSConnectionMutation) IDs(ctx context.Context) ([]string, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []string{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().PMSConnection.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *PMSConnectionMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *PMSConnectionMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the PMSConnection entity.
+// If the PMSConnection object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PMSConnectionMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *PMSConnectionMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *PMSConnectionMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *PMSConnectionMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the PMSConnection entity.
+// If the PMSConnection object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PMSConnectionMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *PMSConnectionMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetPracticeID sets the "practice_id" field.
+func (m *PMSConnectionMutation) SetPracticeID(s string) {
+	m.practice = &s
+}
+
+// PracticeID returns the value of the "practice_id" field in the mutation.
+func (m *PMSConnectionMutation) PracticeID() (r string, exists bool) {
+	v := m.practice
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPracticeID returns the old "practice_id" field's value of the PMSConnection entity.
+// If the PMSConnection object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PMSConnectionMutation) OldPracticeID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPracticeID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPracticeID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPracticeID: %w", err)
+	}
+	return oldValue.PracticeID, nil
+}
+
+// ResetPracticeID resets all changes to the "practice_id" field.
+func (m *PMSConnectionMutation) ResetPracticeID() {
+	m.practice = nil
+}
+
+// SetProvider sets the "provider" field.
+func (m *PMSConnectionMutation) SetProvider(pm pmsconnection.Provider) {
+	m.provider = &pm
+}
+
+// Provider returns the value of the "provider" field in the mutation.
+func (m *PMSConnectionMutation) Provider() (r pmsconnection.Provider, exists bool) {
+	v := m.provider
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldProvider returns the old "provider" field's value of the PMSConnection entity.
+// If the PMSConnection object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PMSConnectionMutation) OldProvider(ctx context.Context) (v pmsconnection.Provider, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldProvider is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldProvider requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldProvider: %w", err)
+	}
+	return oldValue.Provider, nil
+}
+
+// ResetProvider resets all changes to the "provider" field.
+func (m *PMSConnectionMutation) ResetProvider() {
+	m.provider = nil
+}
+
+// SetOfficeID sets the "office_id" field.
+func (m *PMSConnectionMutation) SetOfficeID(s string) {
+	m.office_id = &s
+}
+
+// OfficeID returns the value of the "office_id" field in the mutation.
+func (m *PMSConnectionMutation) OfficeID() (r string, exists bool) {
+	v := m.office_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOfficeID returns the old "office_id" field's value of the PMSConnection entity.
+// If the PMSConnection object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PMSConnectionMutation) OldOfficeID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOfficeID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOfficeID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOfficeID: %w", err)
+	}
+	return oldValue.OfficeID, nil
+}
+
+// ClearOfficeID clears the value of the "office_id" field.
+func (m *PMSConnectionMutation) ClearOfficeID() {
+	m.office_id = nil
+	m.clearedFields[pmsconnection.FieldOfficeID] = struct{}{}
+}
+
+// OfficeIDCleared returns if the "office_id" field was cleared in this mutation.
+func (m *PMSConnectionMutation) OfficeIDCleared() bool {
+	_, ok := m.clearedFields[pmsconnection.FieldOfficeID]
+	return ok
+}
+
+// ResetOfficeID resets all changes to the "office_id" field.
+func (m *PMSConnectionMutation) ResetOfficeID() {
+	m.office_id = nil
+	delete(m.clearedFields, pmsconnection.FieldOfficeID)
+}
+
+// SetPmsPracticeID sets the "pms_practice_id" field.
+func (m *PMSConnectionMutation) SetPmsPracticeID(s string) {
+	m.pms_practice_id = &s
+}
+
+// PmsPracticeID returns the value of the "pms_practice_id" field in the mutation.
+func (m *PMSConnectionMutation) PmsPracticeID() (r string, exists bool) {
+	v := m.pms_practice_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPmsPracticeID returns the old "pms_practice_id" field's value of the PMSConnection entity.
+// If the PMSConnection object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PMSConnectionMutation) OldPmsPracticeID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPmsPracticeID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPmsPracticeID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPmsPracticeID: %w", err)
+	}
+	return oldValue.PmsPracticeID, nil
+}
+
+// ResetPmsPracticeID resets all changes to the "pms_practice_id" field.
+func (m *PMSConnectionMutation) ResetPmsPracticeID() {
+	m.pms_practice_id = nil
+}
+
+// SetSecretKey sets the "secret_key" field.
+func (m *PMSConnectionMutation) SetSecretKey(b []byte) {
+	m.secret_key = &b
+}
+
+// SecretKey returns the value of the "secret_key" field in the mutation.
+func (m *PMSConnectionMutation) SecretKey() (r []byte, exists bool) {
+	v := m.secret_key
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSecretKey returns the old "secret_key" field's value of the PMSConnection entity.
+// If the PMSConnection object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PMSConnectionMutation) OldSecretKey(ctx context.Context) (v []byte, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSecretKey is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSecretKey requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSecretKey: %w", err)
+	}
+	return oldValue.SecretKey, nil
+}
+
+// ClearSecretKey clears the value of the "secret_key" field.
+func (m *PMSConnectionMutation) ClearSecretKey() {
+	m.secret_key = nil
+	m.clearedFields[pmsconnection.FieldSecretKey] = struct{}{}
+}
+
+// SecretKeyCleared returns if the "secret_key" field was cleared in this mutation.
+func (m *PMSConnectionMutation) SecretKeyCleared() bool {
+	_, ok := m.clearedFields[pmsconnection.FieldSecretKey]
+	return ok
+}
+
+// ResetSecretKey resets all changes to the "secret_key" field.
+func (m *PMSConnectionMutation) ResetSecretKey() {
+	m.secret_key = nil
+	delete(m.clearedFields, pmsconnection.FieldSecretKey)
+}
+
+// SetRequestKey sets the "request_key" field.
+func (m *PMSConnectionMutation) SetRequestKey(b []byte) {
+	m.request_key = &b
+}
+
+// RequestKey returns the value of the "request_key" field in the mutation.
+func (m *PMSConnectionMutation) RequestKey() (r []byte, exists bool) {
+	v := m.request_key
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRequestKey returns the old "request_key" field's value of the PMSConnection entity.
+// If the PMSConnection object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PMSConnectionMutation) OldRequestKey(ctx context.Context) (v []byte, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRequestKey is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRequestKey requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRequestKey: %w", err)
+	}
+	return oldValue.RequestKey, nil
+}
+
+// ClearRequestKey clears the value of the "request_key" field.
+func (m *PMSConnectionMutation) ClearRequestKey() {
+	m.request_key = nil
+	m.clearedFields[pmsconnection.FieldRequestKey] = struct{}{}
+}
+
+// RequestKeyCleared returns if the "request_key" field was cleared in this mutation.
+func (m *PMSConnectionMutation) RequestKeyCleared() bool {
+	_, ok := m.clearedFields[pmsconnection.FieldRequestKey]
+	return ok
+}
+
+// ResetRequestKey resets all changes to the "request_key" field.
+func (m *PMSConnectionMutation) ResetRequestKey() {
+	m.request_key = nil
+	delete(m.clearedFields, pmsconnection.FieldRequestKey)
+}
+
+// SetRefreshKey sets the "refresh_key" field.
+func (m *PMSConnectionMutation) SetRefreshKey(b []byte) {
+	m.refresh_key = &b
+}
+
+// RefreshKey returns the value of the "refresh_key" field in the mutation.
+func (m *PMSConnectionMutation) RefreshKey() (r []byte, exists bool) {
+	v := m.refresh_key
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRefreshKey returns the old "refresh_key" field's value of the PMSConnection entity.
+// If the PMSConnection object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PMSConnectionMutation) OldRefreshKey(ctx context.Context) (v []byte, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRefreshKey is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRefreshKey requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRefreshKey: %w", err)
+	}
+	return oldValue.RefreshKey, nil
+}
+
+// ClearRefreshKey clears the value of the "refresh_key" field.
+func (m *PMSConnectionMutation) ClearRefreshKey() {
+	m.refresh_key = nil
+	m.clearedFields[pmsconnection.FieldRefreshKey] = struct{}{}
+}
+
+// RefreshKeyCleared returns if the "refresh_key" field was cleared in this mutation.
+func (m *PMSConnectionMutation) RefreshKeyCleared() bool {
+	_, ok := m.clearedFields[pmsconnection.FieldRefreshKey]
+	return ok
+}
+
+// ResetRefreshKey resets all changes to the "refresh_key" field.
+func (m *PMSConnectionMutation) ResetRefreshKey() {
+	m.refresh_key = nil
+	delete(m.clearedFields, pmsconnection.FieldRefreshKey)
+}
+
+// SetKeyExpiresAt sets the "key_expires_at" field.
+func (m *PMSConnectionMutation) SetKeyExpiresAt(t time.Time) {
+	m.key_expires_at = &t
+}
+
+// KeyExpiresAt returns the value of the "key_expires_at" field in the mutation.
+func (m *PMSConnectionMutation) KeyExpiresAt() (r time.Time, exists bool) {
+	v := m.key_expires_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKeyExpiresAt returns the old "key_expires_at" field's value of the PMSConnection entity.
+// If the PMSConnection object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PMSConnectionMutation) OldKeyExpiresAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKeyExpiresAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKeyExpiresAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKeyExpiresAt: %w", err)
+	}
+	return oldValue.KeyExpiresAt, nil
+}
+
+// ClearKeyExpiresAt clears the value of the "key_expires_at" field.
+func (m *PMSConnectionMutation) ClearKeyExpiresAt() {
+	m.key_expires_at = nil
+	m.clearedFields[pmsconnection.FieldKeyExpiresAt] = struct{}{}
+}
+
+// KeyExpiresAtCleared returns if the "key_expires_at" field was cleared in this mutation.
+func (m *PMSConnectionMutation) KeyExpiresAtCleared() bool {
+	_, ok := m.clearedFields[pmsconnection.FieldKeyExpiresAt]
+	return ok
+}
+
+// ResetKeyExpiresAt resets all changes to the "key_expires_at" field.
+func (m *PMSConnectionMutation) ResetKeyExpiresAt() {
+	m.key_expires_at = nil
+	delete(m.clearedFields, pmsconnection.FieldKeyExpiresAt)
+}
+
+// SetStatus sets the "status" field.
+func (m *PMSConnectionMutation) SetStatus(pm pmsconnection.Status) {
+	m.status = &pm
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *PMSConnectionMutation) Status() (r pmsconnection.Status, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the PMSConnection entity.
+// If the PMSConnection object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PMSConnectionMutation) OldStatus(ctx context.Context) (v pmsconnection.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *PMSConnectionMutation) ResetStatus() {
+	m.status = nil
+}
+
+// SetSystem sets the "system" field.
+func (m *PMSConnectionMutation) SetSystem(s string) {
+	m.system = &s
+}
+
+// System returns the value of the "system" field in the mutation.
+func (m *PMSConnectionMutation) System() (r string, exists bool) {
+	v := m.system
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSystem returns the old "system" field's value of the PMSConnection entity.
+// If the PMSConnection object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PMSConnectionMutation) OldSystem(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSystem is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSystem requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSystem: %w", err)
+	}
+	return oldValue.System, nil
+}
+
+// ClearSystem clears the value of the "system" field.
+func (m *PMSConnectionMutation) ClearSystem() {
+	m.system = nil
+	m.clearedFields[pmsconnection.FieldSystem] = struct{}{}
+}
+
+// SystemCleared returns if the "system" field was cleared in this mutation.
+func (m *PMSConnectionMutation) SystemCleared() bool {
+	_, ok := m.clearedFields[pmsconnection.FieldSystem]
+	return ok
+}
+
+// ResetSystem resets all changes to the "system" field.
+func (m *PMSConnectionMutation) ResetSystem() {
+	m.system = nil
+	delete(m.clearedFields, pmsconnection.FieldSystem)
+}
+
+// SetLastSyncAt sets the "last_sync_at" field.
+func (m *PMSConnectionMutation) SetLastSyncAt(t time.Time) {
+	m.last_sync_at = &t
+}
+
+// LastSyncAt returns the value of the "last_sync_at" field in the mutation.
+func (m *PMSConnectionMutation) LastSyncAt() (r time.Time, exists bool) {
+	v := m.last_sync_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLastSyncAt returns the old "last_sync_at" field's value of the PMSConnection entity.
+// If the PMSConnection object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PMSConnectionMutation) OldLastSyncAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLastSyncAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLastSyncAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLastSyncAt: %w", err)
+	}
+	return oldValue.LastSyncAt, nil
+}
+
+// ClearLastSyncAt clears the value of the "last_sync_at" field.
+func (m *PMSConnectionMutation) ClearLastSyncAt() {
+	m.last_sync_at = nil
+	m.clearedFields[pmsconnection.FieldLastSyncAt] = struct{}{}
+}
+
+// LastSyncAtCleared returns if the "last_sync_at" field was cleared in this mutation.
+func (m *PMSConnectionMutation) LastSyncAtCleared() bool {
+	_, ok := m.clearedFields[pmsconnection.FieldLastSyncAt]
+	return ok
+}
+
+// ResetLastSyncAt resets all changes to the "last_sync_at" field.
+func (m *PMSConnectionMutation) ResetLastSyncAt() {
+	m.last_sync_at = nil
+	delete(m.clearedFields, pmsconnection.FieldLastSyncAt)
+}
+
+// SetLastFullSyncAt sets the "last_full_sync_at" field.
+func (m *PMSConnectionMutation) SetLastFullSyncAt(t time.Time) {
+	m.last_full_sync_at = &t
+}
+
+// LastFullSyncAt returns the value of the "last_full_sync_at" field in the mutation.
+func (m *PMSConnectionMutation) LastFullSyncAt() (r time.Time, exists bool) {
+	v := m.last_full_sync_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLastFullSyncAt returns the old "last_full_sync_at" field's value of the PMSConnection entity.
+// If the PMSConnection object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PMSConnectionMutation) OldLastFullSyncAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLastFullSyncAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLastFullSyncAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLastFullSyncAt: %w", err)
+	}
+	return oldValue.LastFullSyncAt, nil
+}
+
+// ClearLastFullSyncAt clears the value of the "last_full_sync_at" field.
+func (m *PMSConnectionMutation) ClearLastFullSyncAt() {
+	m.last_full_sync_at = nil
+	m.clearedFields[pmsconnection.FieldLastFullSyncAt] = struct{}{}
+}
+
+// LastFullSyncAtCleared returns if the "last_full_sync_at" field was cleared in this mutation.
+func (m *PMSConnectionMutation) LastFullSyncAtCleared() bool {
+	_, ok := m.clearedFields[pmsconnection.FieldLastFullSyncAt]
+	return ok
+}
+
+// ResetLastFullSyncAt resets all changes to the "last_full_sync_at" field.
+func (m *PMSConnectionMutation) ResetLastFullSyncAt() {
+	m.last_full_sync_at = nil
+	delete(m.clearedFields, pmsconnection.FieldLastFullSyncAt)
+}
+
+// SetAppointmentsChangedSince sets the "appointments_changed_since" field.
+func (m *PMSConnectionMutation) SetAppointmentsChangedSince(t time.Time) {
+	m.appointments_changed_since = &t
+}
+
+// AppointmentsChangedSince returns the value of the "appointments_changed_since" field in the mutation.
+func (m *PMSConnectionMutation) AppointmentsChangedSince() (r time.Time, exists bool) {
+	v := m.appointments_changed_since
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAppointmentsChangedSince returns the old "appointments_changed_since" field's value of the PMSConnection entity.
+// If the PMSConnection object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PMSConnectionMutation) OldAppointmentsChangedSince(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAppointmentsChangedSince is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAppointmentsChangedSince requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAppointmentsChangedSince: %w", err)
+	}
+	return oldValue.AppointmentsChangedSince, nil
+}
+
+// ClearAppointmentsChangedSince clears the value of the "appointments_changed_since" field.
+func (m *PMSConnectionMutation) ClearAppointmentsChangedSince() {
+	m.appointments_changed_since = nil
+	m.clearedFields[pmsconnection.FieldAppointmentsChangedSince] = struct{}{}
+}
+
+// AppointmentsChangedSinceCleared returns if the "appointments_changed_since" field was cleared in this mutation.
+func (m *PMSConnectionMutation) AppointmentsChangedSinceCleared() bool {
+	_, ok := m.clearedFields[pmsconnection.FieldAppointmentsChangedSince]
+	return ok
+}
+
+// ResetAppointmentsChangedSince resets all changes to the "appointments_changed_since" field.
+func (m *PMSConnectionMutation) ResetAppointmentsChangedSince() {
+	m.appointments_changed_since = nil
+	delete(m.clearedFields, pmsconnection.FieldAppointmentsChangedSince)
+}
+
+// SetLastError sets the "last_error" field.
+func (m *PMSConnectionMutation) SetLastError(s string) {
+	m.last_error = &s
+}
+
+// LastError returns the value of the "last_error" field in the mutation.
+func (m *PMSConnectionMutation) LastError() (r string, exists bool) {
+	v := m.last_error
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLastError returns the old "last_error" field's value of the PMSConnection entity.
+// If the PMSConnection object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PMSConnectionMutation) OldLastError(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLastError is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLastError requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLastError: %w", err)
+	}
+	return oldValue.LastError, nil
+}
+
+// ClearLastError clears the value of the "last_error" field.
+func (m *PMSConnectionMutation) ClearLastError() {
+	m.last_error = nil
+	m.clearedFields[pmsconnection.FieldLastError] = struct{}{}
+}
+
+// LastErrorCleared returns if the "last_error" field was cleared in this mutation.
+func (m *PMSConnectionMutation) LastErrorCleared() bool {
+	_, ok := m.clearedFields[pmsconnection.FieldLastError]
+	return ok
+}
+
+// ResetLastError resets all changes to the "last_error" field.
+func (m *PMSConnectionMutation) ResetLastError() {
+	m.last_error = nil
+	delete(m.clearedFields, pmsconnection.FieldLastError)
+}
+
+// ClearPractice clears the "practice" edge to the Practice entity.
+func (m *PMSConnectionMutation) ClearPractice() {
+	m.clearedpractice = true
+	m.clearedFields[pmsconnection.FieldPracticeID] = struct{}{}
+}
+
+// PracticeCleared reports if the "practice" edge to the Practice entity was cleared.
+func (m *PMSConnectionMutation) PracticeCleared() bool {
+	return m.clearedpractice
+}
+
+// PracticeIDs returns the "practice" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// PracticeID instead. It exists only for internal usage by the builders.
+func (m *PMSConnectionMutation) PracticeIDs() (ids []string) {
+	if id := m.practice; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetPractice resets all changes to the "practice" edge.
+func (m *PMSConnectionMutation) ResetPractice() {
+	m.practice = nil
+	m.clearedpractice = false
+}
+
+// Where appends a list predicates to the PMSConnectionMutation builder.
+func (m *PMSConnectionMutation) Where(ps ...predicate.PMSConnection) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the PMSConnectionMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *PMSConnectionMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.PMSConnection, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *PMSConnectionMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *PMSConnectionMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (PMSConnection).
+func (m *PMSConnectionMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *PMSConnectionMutation) Fields() []string {
+	fields := make([]string, 0, 16)
+	if m.created_at != nil {
+		fields = append(fields, pmsconnection.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, pmsconnection.FieldUpdatedAt)
+	}
+	if m.practice != nil {
+		fields = append(fields, pmsconnection.FieldPracticeID)
+	}
+	if m.provider != nil {
+		fields = append(fields, pmsconnection.FieldProvider)
+	}
+	if m.office_id != nil {
+		fields = append(fields, pmsconnection.FieldOfficeID)
+	}
+	if m.pms_practice_id != nil {
+		fields = append(fields, pmsconnection.FieldPmsPracticeID)
+	}
+	if m.secret_key != nil {
+		fields = append(fields, pmsconnection.FieldSecretKey)
+	}
+	if m.request_key != nil {
+		fields = append(fields, pmsconnection.FieldRequestKey)
+	}
+	if m.refresh_key != nil {
+		fields = append(fields, pmsconnection.FieldRefreshKey)
+	}
+	if m.key_expires_at != nil {
+		fields = append(fields, pmsconnection.FieldKeyExpiresAt)
+	}
+	if m.status != nil {
+		fields = append(fields, pmsconnection.FieldStatus)
+	}
+	if m.system != nil {
+		fields = append(fields, pmsconnection.FieldSystem)
+	}
+	if m.last_sync_at != nil {
+		fields = append(fields, pmsconnection.FieldLastSyncAt)
+	}
+	if m.last_full_sync_at != nil {
+		fields = append(fields, pmsconnection.FieldLastFullSyncAt)
+	}
+	if m.appointments_changed_since != nil {
+		fields = append(fields, pmsconnection.FieldAppointmentsChangedSince)
+	}
+	if m.last_error != nil {
+		fields = append(fields, pmsconnection.FieldLastError)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *PMSConnectionMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case pmsconnection.FieldCreatedAt:
+		return m.CreatedAt()
+	case pmsconnection.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case pmsconnection.FieldPracticeID:
+		return m.PracticeID()
+	case pmsconnection.FieldProvider:
+		return m.Provider()
+	case pmsconnection.FieldOfficeID:
+		return m.OfficeID()
+	case pmsconnection.FieldPmsPracticeID:
+		return m.PmsPracticeID()
+	case pmsconnection.FieldSecretKey:
+		return m.SecretKey()
+	case pmsconnection.FieldRequestKey:
+		return m.RequestKey()
+	case pmsconnection.FieldRefreshKey:
+		return m.RefreshKey()
+	case pmsconnection.FieldKeyExpiresAt:
+		return m.KeyExpiresAt()
+	case pmsconnection.FieldStatus:
+		return m.Status()
+	case pmsconnection.FieldSystem:
+		return m.System()
+	case pmsconnection.FieldLastSyncAt:
+		return m.LastSyncAt()
+	case pmsconnection.FieldLastFullSyncAt:
+		return m.LastFullSyncAt()
+	case pmsconnection.FieldAppointmentsChangedSince:
+		return m.AppointmentsChangedSince()
+	case pmsconnection.FieldLastError:
+		return m.LastError()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *PMSConnectionMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case pmsconnection.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case pmsconnection.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case pmsconnection.FieldPracticeID:
+		return m.OldPracticeID(ctx)
+	case pmsconnection.FieldProvider:
+		return m.OldProvider(ctx)
+	case pmsconnection.FieldOfficeID:
+		return m.OldOfficeID(ctx)
+	case pmsconnection.FieldPmsPracticeID:
+		return m.OldPmsPracticeID(ctx)
+	case pmsconnection.FieldSecretKey:
+		return m.OldSecretKey(ctx)
+	case pmsconnection.FieldRequestKey:
+		return m.OldRequestKey(ctx)
+	case pmsconnection.FieldRefreshKey:
+		return m.OldRefreshKey(ctx)
+	case pmsconnection.FieldKeyExpiresAt:
+		return m.OldKeyExpiresAt(ctx)
+	case pmsconnection.FieldStatus:
+		return m.OldStatus(ctx)
+	case pmsconnection.FieldSystem:
+		return m.OldSystem(ctx)
+	case pmsconnection.FieldLastSyncAt:
+		return m.OldLastSyncAt(ctx)
+	case pmsconnection.FieldLastFullSyncAt:
+		return m.OldLastFullSyncAt(ctx)
+	case pmsconnection.FieldAppointmentsChangedSince:
+		return m.OldAppointmentsChangedSince(ctx)
+	case pmsconnection.FieldLastError:
+		return m.OldLastError(ctx)
+	}
+	return nil, fmt.Errorf("unknown PMSConnection field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *PMSConnectionMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case pmsconnection.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case pmsconnection.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case pmsconnection.FieldPracticeID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPracticeID(v)
+		return nil
+	case pmsconnection.FieldProvider:
+		v, ok := value.(pmsconnection.Provider)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetProvider(v)
+		return nil
+	case pmsconnection.FieldOfficeID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOfficeID(v)
+		return nil
+	case pmsconnection.FieldPmsPracticeID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPmsPracticeID(v)
+		return nil
+	case pmsconnection.FieldSecretKey:
+		v, ok := value.([]byte)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSecretKey(v)
+		return nil
+	case pmsconnection.FieldRequestKey:
+		v, ok := value.([]byte)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRequestKey(v)
+		return nil
+	case pmsconnection.FieldRefreshKey:
+		v, ok := value.([]byte)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRefreshKey(v)
+		return nil
+	case pmsconnection.FieldKeyExpiresAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKeyExpiresAt(v)
+		return nil
+	case pmsconnection.FieldStatus:
+		v, ok := value.(pmsconnection.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case pmsconnection.FieldSystem:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSystem(v)
+		return nil
+	case pmsconnection.FieldLastSyncAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLastSyncAt(v)
+		return nil
+	case pmsconnection.FieldLastFullSyncAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLastFullSyncAt(v)
+		return nil
+	case pmsconnection.FieldAppointmentsChangedSince:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAppointmentsChangedSince(v)
+		return nil
+	case pmsconnection.FieldLastError:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLastError(v)
+		return nil
+	}
+	return fmt.Errorf("unknown PMSConnection field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *PMSConnectionMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *PMSConnectionMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *PMSConnectionMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown PMSConnection numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *PMSConnectionMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(pmsconnection.FieldOfficeID) {
+		fields = append(fields, pmsconnection.FieldOfficeID)
+	}
+	if m.FieldCleared(pmsconnection.FieldSecretKey) {
+		fields = append(fields, pmsconnection.FieldSecretKey)
+	}
+	if m.FieldCleared(pmsconnection.FieldRequestKey) {
+		fields = append(fields, pmsconnection.FieldRequestKey)
+	}
+	if m.FieldCleared(pmsconnection.FieldRefreshKey) {
+		fields = append(fields, pmsconnection.FieldRefreshKey)
+	}
+	if m.FieldCleared(pmsconnection.FieldKeyExpiresAt) {
+		fields = append(fields, pmsconnection.FieldKeyExpiresAt)
+	}
+	if m.FieldCleared(pmsconnection.FieldSystem) {
+		fields = append(fields, pmsconnection.FieldSystem)
+	}
+	if m.FieldCleared(pmsconnection.FieldLastSyncAt) {
+		fields = append(fields, pmsconnection.FieldLastSyncAt)
+	}
+	if m.FieldCleared(pmsconnection.FieldLastFullSyncAt) {
+		fields = append(fields, pmsconnection.FieldLastFullSyncAt)
+	}
+	if m.FieldCleared(pmsconnection.FieldAppointmentsChangedSince) {
+		fields = append(fields, pmsconnection.FieldAppointmentsChangedSince)
+	}
+	if m.FieldCleared(pmsconnection.FieldLastError) {
+		fields = append(fields, pmsconnection.FieldLastError)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *PMSConnectionMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *PMSConnectionMutation) ClearField(name string) error {
+	switch name {
+	case pmsconnection.FieldOfficeID:
+		m.ClearOfficeID()
+		return nil
+	case pmsconnection.FieldSecretKey:
+		m.ClearSecretKey()
+		return nil
+	case pmsconnection.FieldRequestKey:
+		m.ClearRequestKey()
+		return nil
+	case pmsconnection.FieldRefreshKey:
+		m.ClearRefreshKey()
+		return nil
+	case pmsconnection.FieldKeyExpiresAt:
+		m.ClearKeyExpiresAt()
+		return nil
+	case pmsconnection.FieldSystem:
+		m.ClearSystem()
+		return nil
+	case pmsconnection.FieldLastSyncAt:
+		m.ClearLastSyncAt()
+		return nil
+	case pmsconnection.FieldLastFullSyncAt:
+		m.ClearLastFullSyncAt()
+		return nil
+	case pmsconnection.FieldAppointmentsChangedSince:
+		m.ClearAppointmentsChangedSince()
+		return nil
+	case pmsconnection.FieldLastError:
+		m.ClearLastError()
+		return nil
+	}
+	return fmt.Errorf("unknown PMSConnection nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *PMSConnectionMutation) ResetField(name string) error {
+	switch name {
+	case pmsconnection.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case pmsconnection.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case pmsconnection.FieldPracticeID:
+		m.ResetPracticeID()
+		return nil
+	case pmsconnection.FieldProvider:
+		m.ResetProvider()
+		return nil
+	case pmsconnection.FieldOfficeID:
+		m.ResetOfficeID()
+		return nil
+	case pmsconnection.FieldPmsPracticeID:
+		m.ResetPmsPracticeID()
+		return nil
+	case pmsconnection.FieldSecretKey:
+		m.ResetSecretKey()
+		return nil
+	case pmsconnection.FieldRequestKey:
+		m.ResetRequestKey()
+		return nil
+	case pmsconnection.FieldRefreshKey:
+		m.ResetRefreshKey()
+		return nil
+	case pmsconnection.FieldKeyExpiresAt:
+		m.ResetKeyExpiresAt()
+		return nil
+	case pmsconnection.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case pmsconnection.FieldSystem:
+		m.ResetSystem()
+		return nil
+	case pmsconnection.FieldLastSyncAt:
+		m.ResetLastSyncAt()
+		return nil
+	case pmsconnection.FieldLastFullSyncAt:
+		m.ResetLastFullSyncAt()
+		return nil
+	case pmsconnection.FieldAppointmentsChangedSince:
+		m.ResetAppointmentsChangedSince()
+		return nil
+	case pmsconnection.FieldLastError:
+		m.ResetLastError()
+		return nil
+	}
+	return fmt.Errorf("unknown PMSConnection field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *PMSConnectionMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.practice != nil {
+		edges = append(edges, pmsconnection.EdgePractice)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *PMSConnectionMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case pmsconnection.EdgePractice:
+		if id := m.practice; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *PMSConnectionMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *PMSConnectionMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *PMSConnectionMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedpractice {
+		edges = append(edges, pmsconnection.EdgePractice)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *PMSConnectionMutation) EdgeCleared(name string) bool {
+	switch name {
+	case pmsconnection.EdgePractice:
+		return m.clearedpractice
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *PMSConnectionMutation) ClearEdge(name string) error {
+	switch name {
+	case pmsconnection.EdgePractice:
+		m.ClearPractice()
+		return nil
+	}
+	return fmt.Errorf("unknown PMSConnection unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *PMSConnectionMutation) ResetEdge(name string) error {
+	switch name {
+	case pmsconnection.EdgePractice:
+		m.ResetPractice()
+		return nil
+	}
+	return fmt.Errorf("unknown PMSConnection edge %s", name)
+}
+
+// PatientMutation represents an operation that mutates the Patient nodes in the graph.
+type PatientMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *string
+	created_at          *time.Time
+	updated_at          *time.Time
+	pms_id              *string
+	pms_digest          *string
+	first_name          *string
+	last_name           *string
+	preferred_name      *string
+	birth_date          *string
+	phones              *[]string
+	appendphones        []string
+	phone_index         *string
+	email               *string
+	status              *string
+	clearedFields       map[string]struct{}
+	practice            *string
+	clearedpractice     bool
+	appointments        map[string]struct{}
+	removedappointments map[string]struct{}
+	clearedappointments bool
+	done                bool
+	oldValue            func(context.Context) (*Patient, error)
+	predicates          []predicate.Patient
+}
+
+var _ ent.Mutation = (*PatientMutation)(nil)
+
+// patientOption allows management of the mutation configuration using functional options.
+type patientOption func(*PatientMutation)
+
+// newPatientMutation creates new mutation for the Patient entity.
+func newPatientMutation(c config, op Op, opts ...patientOption) *PatientMutation {
+	m := &PatientMutation{
+		config:        c,
+		op:            op,
+		typ:           TypePatient,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withPatientID sets the ID field of the mutation.
+func withPatientID(id string) patientOption {
+	return func(m *PatientMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Patient
+		)
+		m.oldValue = func(ctx context.Context) (*Patient, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Patient.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withPatient sets the old Patient of the mutation.
+func withPatient(node *Patient) patientOption {
+	return func(m *PatientMutation) {
+		m.oldValue = func(context.Context) (*Patient, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m PatientMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m PatientMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of Patient entities.
+func (m *PatientMutation) SetID(id string) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *PatientMutation) ID() (id string, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *PatientMutation) IDs(ctx context.Context) ([]string, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []string{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Patient.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *PatientMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *PatientMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Patient entity.
+// If the Patient object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PatientMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *PatientMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *PatientMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *PatientMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Patient entity.
+// If the Patient object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PatientMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *PatientMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetPracticeID sets the "practice_id" field.
+func (m *PatientMutation) SetPracticeID(s string) {
+	m.practice = &s
+}
+
+// PracticeID returns the value of the "practice_id" field in the mutation.
+func (m *PatientMutation) PracticeID() (r string, exists bool) {
+	v := m.practice
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPracticeID returns the old "practice_id" field's value of the Patient entity.
+// If the Patient object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PatientMutation) OldPracticeID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPracticeID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPracticeID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPracticeID: %w", err)
+	}
+	return oldValue.PracticeID, nil
+}
+
+// ResetPracticeID resets all changes to the "practice_id" field.
+func (m *PatientMutation) ResetPracticeID() {
+	m.practice = nil
+}
+
+// SetPmsID sets the "pms_id" field.
+func (m *PatientMutation) SetPmsID(s string) {
+	m.pms_id = &s
+}
+
+// PmsID returns the value of the "pms_id" field in the mutation.
+func (m *PatientMutation) PmsID() (r string, exists bool) {
+	v := m.pms_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPmsID returns the old "pms_id" field's value of the Patient entity.
+// If the Patient object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PatientMutation) OldPmsID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPmsID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPmsID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPmsID: %w", err)
+	}
+	return oldValue.PmsID, nil
+}
+
+// ClearPmsID clears the value of the "pms_id" field.
+func (m *PatientMutation) ClearPmsID() {
+	m.pms_id = nil
+	m.clearedFields[patient.FieldPmsID] = struct{}{}
+}
+
+// PmsIDCleared returns if the "pms_id" field was cleared in this mutation.
+func (m *PatientMutation) PmsIDCleared() bool {
+	_, ok := m.clearedFields[patient.FieldPmsID]
+	return ok
+}
+
+// ResetPmsID resets all changes to the "pms_id" field.
+func (m *PatientMutation) ResetPmsID() {
+	m.pms_id = nil
+	delete(m.clearedFields, patient.FieldPmsID)
+}
+
+// SetPmsDigest sets the "pms_digest" field.
+func (m *PatientMutation) SetPmsDigest(s string) {
+	m.pms_digest = &s
+}
+
+// PmsDigest returns the value of the "pms_digest" field in the mutation.
+func (m *PatientMutation) PmsDigest() (r string, exists bool) {
+	v := m.pms_digest
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPmsDigest returns the old "pms_digest" field's value of the Patient entity.
+// If the Patient object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PatientMutation) OldPmsDigest(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPmsDigest is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPmsDigest requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPmsDigest: %w", err)
+	}
+	return oldValue.PmsDigest, nil
+}
+
+// ClearPmsDigest clears the value of the "pms_digest" field.
+func (m *PatientMutation) ClearPmsDigest() {
+	m.pms_digest = nil
+	m.clearedFields[patient.FieldPmsDigest] = struct{}{}
+}
+
+// PmsDigestCleared returns if the "pms_digest" field was cleared in this mutation.
+func (m *PatientMutation) PmsDigestCleared() bool {
+	_, ok := m.clearedFields[patient.FieldPmsDigest]
+	return ok
+}
+
+// ResetPmsDigest resets all changes to the "pms_digest" field.
+func (m *PatientMutation) ResetPmsDigest() {
+	m.pms_digest = nil
+	delete(m.clearedFields, patient.FieldPmsDigest)
+}
+
+// SetFirstName sets the "first_name" field.
+func (m *PatientMutation) SetFirstName(s string) {
+	m.first_name = &s
+}
+
+// FirstName returns the value of the "first_name" field in the mutation.
+func (m *PatientMutation) FirstName() (r string, exists bool) {
+	v := m.first_name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFirstName returns the old "first_name" field's value of the Patient entity.
+// If the Patient object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PatientMutation) OldFirstName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFirstName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFirstName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFirstName: %w", err)
+	}
+	return oldValue.FirstName, nil
+}
+
+// ResetFirstName resets all changes to the "first_name" field.
+func (m *PatientMutation) ResetFirstName() {
+	m.first_name = nil
+}
+
+// SetLastName sets the "last_name" field.
+func (m *PatientMutation) SetLastName(s string) {
+	m.last_name = &s
+}
+
+// LastName returns the value of the "last_name" field in the mutation.
+func (m *PatientMutation) LastName() (r string, exists bool) {
+	v := m.last_name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLastName returns the old "last_name" field's value of the Patient entity.
+// If the Patient object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PatientMutation) OldLastName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLastName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLastName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLastName: %w", err)
+	}
+	return oldValue.LastName, nil
+}
+
+// ResetLastName resets all changes to the "last_name" field.
+func (m *PatientMutation) ResetLastName() {
+	m.last_name = nil
+}
+
+// SetPreferredName sets the "preferred_name" field.
+func (m *PatientMutation) SetPreferredName(s string) {
+	m.preferred_name = &s
+}
+
+// PreferredName returns the value of the "preferred_name" field in the mutation.
+func (m *PatientMutation) PreferredName() (r string, exists bool) {
+	v := m.preferred_name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPreferredName returns the old "preferred_name" field's value of the Patient entity.
+// If the Patient object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PatientMutation) OldPreferredName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPreferredName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPreferredName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPreferredName: %w", err)
+	}
+	return oldValue.PreferredName, nil
+}
+
+// ResetPreferredName resets all changes to the "preferred_name" field.
+func (m *PatientMutation) ResetPreferredName() {
+	m.preferred_name = nil
+}
+
+// SetBirthDate sets the "birth_date" field.
+func (m *PatientMutation) SetBirthDate(s string) {
+	m.birth_date = &s
+}
+
+// BirthDate returns the value of the "birth_date" field in the mutation.
+func (m *PatientMutation) BirthDate() (r string, exists bool) {
+	v := m.birth_date
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBirthDate returns the old "birth_date" field's value of the Patient entity.
+// If the Patient object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PatientMutation) OldBirthDate(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBirthDate is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBirthDate requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBirthDate: %w", err)
+	}
+	return oldValue.BirthDate, nil
+}
+
+// ResetBirthDate resets all changes to the "birth_date" field.
+func (m *PatientMutation) ResetBirthDate() {
+	m.birth_date = nil
+}
+
+// SetPhones sets the "phones" field.
+func (m *PatientMutation) SetPhones(s []string) {
+	m.phones = &s
+	m.appendphones = nil
+}
+
+// Phones returns the value of the "phones" field in the mutation.
+func (m *PatientMutation) Phones() (r []string, exists bool) {
+	v := m.phones
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPhones returns the old "phones" field's value of the Patient entity.
+// If the Patient object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PatientMutation) OldPhones(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPhones is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPhones requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPhones: %w", err)
+	}
+	return oldValue.Phones, nil
+}
+
+// AppendPhones adds s to the "phones" field.
+func (m *PatientMutation) AppendPhones(s []string) {
+	m.appendphones = append(m.appendphones, s...)
+}
+
+// AppendedPhones returns the list of values that were appended to the "phones" field in this mutation.
+func (m *PatientMutation) AppendedPhones() ([]string, bool) {
+	if len(m.appendphones) == 0 {
+		return nil, false
+	}
+	return m.appendphones, true
+}
+
+// ClearPhones clears the value of the "phones" field.
+func (m *PatientMutation) ClearPhones() {
+	m.phones = nil
+	m.appendphones = nil
+	m.clearedFields[patient.FieldPhones] = struct{}{}
+}
+
+// PhonesCleared returns if the "phones" field was cleared in this mutation.
+func (m *PatientMutation) PhonesCleared() bool {
+	_, ok := m.clearedFields[patient.FieldPhones]
+	return ok
+}
+
+// ResetPhones resets all changes to the "phones" field.
+func (m *PatientMutation) ResetPhones() {
+	m.phones = nil
+	m.appendphones = nil
+	delete(m.clearedFields, patient.FieldPhones)
+}
+
+// SetPhoneIndex sets the "phone_index" field.
+func (m *PatientMutation) SetPhoneIndex(s string) {
+	m.phone_index = &s
+}
+
+// PhoneIndex returns the value of the "phone_index" field in the mutation.
+func (m *PatientMutation) PhoneIndex() (r string, exists bool) {
+	v := m.phone_index
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPhoneIndex returns the old "phone_index" field's value of the Patient entity.
+// If the Patient object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PatientMutation) OldPhoneIndex(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPhoneIndex is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPhoneIndex requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPhoneIndex: %w", err)
+	}
+	return oldValue.PhoneIndex, nil
+}
+
+// ResetPhoneIndex resets all changes to the "phone_index" field.
+func (m *PatientMutation) ResetPhoneIndex() {
+	m.phone_index = nil
+}
+
+// SetEmail sets the "email" field.
+func (m *PatientMutation) SetEmail(s string) {
+	m.email = &s
+}
+
+// Email returns the value of the "email" field in the mutation.
+func (m *PatientMutation) Email() (r string, exists bool) {
+	v := m.email
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEmail returns the old "email" field's value of the Patient entity.
+// If the Patient object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PatientMutation) OldEmail(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEmail is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEmail requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEmail: %w", err)
+	}
+	return oldValue.Email, nil
+}
+
+// ResetEmail resets all changes to the "email" field.
+func (m *PatientMutation) ResetEmail() {
+	m.email = nil
+}
+
+// SetStatus sets the "status" field.
+func (m *PatientMutation) SetStatus(s string) {
+	m.status = &s
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *PatientMutation) Status() (r string, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the Patient entity.
+// If the Patient object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PatientMutation) OldStatus(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *PatientMutation) ResetStatus() {
+	m.status = nil
+}
+
+// ClearPractice clears the "practice" edge to the Practice entity.
+func (m *PatientMutation) ClearPractice() {
+	m.clearedpractice = true
+	m.clearedFields[patient.FieldPracticeID] = struct{}{}
+}
+
+// PracticeCleared reports if the "practice" edge to the Practice entity was cleared.
+func (m *PatientMutation) PracticeCleared() bool {
+	return m.clearedpractice
+}
+
+// PracticeIDs returns the "practice" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// PracticeID instead. It exists only for internal usage by the builders.
+func (m *PatientMutation) PracticeIDs() (ids []string) {
+	if id := m.practice; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetPractice resets all changes to the "practice" edge.
+func (m *PatientMutation) ResetPractice() {
+	m.practice = nil
+	m.clearedpractice = false
+}
+
+// AddAppointmentIDs adds the "appointments" edge to the Appointment entity by ids.
+func (m *PatientMutation) AddAppointmentIDs(ids ...string) {
+	if m.appointments == nil {
+		m.appointments = make(map[string]struct{})
+	}
+	for i := range ids {
+		m.appointments[ids[i]] = struct{}{}
+	}
+}
+
+// ClearAppointments clears the "appointments" edge to the Appointment entity.
+func (m *PatientMutation) ClearAppointments() {
+	m.clearedappointments = true
+}
+
+// AppointmentsCleared reports if the "appointments" edge to the Appointment entity was cleared.
+func (m *PatientMutation) AppointmentsCleared() bool {
+	return m.clearedappointments
+}
+
+// RemoveAppointmentIDs removes the "appointments" edge to the Appointment entity by IDs.
+func (m *PatientMutation) RemoveAppointmentIDs(ids ...string) {
+	if m.removedappointments == nil {
+		m.removedappointments = make(map[string]struct{})
+	}
+	for i := range ids {
+		delete(m.appointments, ids[i])
+		m.removedappointments[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedAppointments returns the removed IDs of the "appointments" edge to the Appointment entity.
+func (m *PatientMutation) RemovedAppointmentsIDs() (ids []string) {
+	for id := range m.removedappointments {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// AppointmentsIDs returns the "appointments" edge IDs in the mutation.
+func (m *PatientMutation) AppointmentsIDs() (ids []string) {
+	for id := range m.appointments {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetAppointments resets all changes to the "appointments" edge.
+func (m *PatientMutation) ResetAppointments() {
+	m.appointments = nil
+	m.clearedappointments = false
+	m.removedappointments = nil
+}
+
+// Where appends a list predicates to the PatientMutation builder.
+func (m *PatientMutation) Where(ps ...predicate.Patient) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the PatientMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *PatientMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Patient, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *PatientMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *PatientMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Patient).
+func (m *PatientMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *PatientMutation) Fields() []string {
+	fields := make([]string, 0, 13)
+	if m.created_at != nil {
+		fields = append(fields, patient.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, patient.FieldUpdatedAt)
+	}
+	if m.practice != nil {
+		fields = append(fields, patient.FieldPracticeID)
+	}
+	if m.pms_id != nil {
+		fields = append(fields, patient.FieldPmsID)
+	}
+	if m.pms_digest != nil {
+		fields = append(fields, patient.FieldPmsDigest)
+	}
+	if m.first_name != nil {
+		fields = append(fields, patient.FieldFirstName)
+	}
+	if m.last_name != nil {
+		fields = append(fields, patient.FieldLastName)
+	}
+	if m.preferred_name != nil {
+		fields = append(fields, patient.FieldPreferredName)
+	}
+	if m.birth_date != nil {
+		fields = append(fields, patient.FieldBirthDate)
+	}
+	if m.phones != nil {
+		fields = append(fields, patient.FieldPhones)
+	}
+	if m.phone_index != nil {
+		fields = append(fields, patient.FieldPhoneIndex)
+	}
+	if m.email != nil {
+		fields = append(fields, patient.FieldEmail)
+	}
+	if m.status != nil {
+		fields = append(fields, patient.FieldStatus)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *PatientMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case patient.FieldCreatedAt:
+		return m.CreatedAt()
+	case patient.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case patient.FieldPracticeID:
+		return m.PracticeID()
+	case patient.FieldPmsID:
+		return m.PmsID()
+	case patient.FieldPmsDigest:
+		return m.PmsDigest()
+	case patient.FieldFirstName:
+		return m.FirstName()
+	case patient.FieldLastName:
+		return m.LastName()
+	case patient.FieldPreferredName:
+		return m.PreferredName()
+	case patient.FieldBirthDate:
+		return m.BirthDate()
+	case patient.FieldPhones:
+		return m.Phones()
+	case patient.FieldPhoneIndex:
+		return m.PhoneIndex()
+	case patient.FieldEmail:
+		return m.Email()
+	case patient.FieldStatus:
+		return m.Status()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *PatientMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case patient.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case patient.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case patient.FieldPracticeID:
+		return m.OldPracticeID(ctx)
+	case patient.FieldPmsID:
+		return m.OldPmsID(ctx)
+	case patient.FieldPmsDigest:
+		return m.OldPmsDigest(ctx)
+	case patient.FieldFirstName:
+		return m.OldFirstName(ctx)
+	case patient.FieldLastName:
+		return m.OldLastName(ctx)
+	case patient.FieldPreferredName:
+		return m.OldPreferredName(ctx)
+	case patient.FieldBirthDate:
+		return m.OldBirthDate(ctx)
+	case patient.FieldPhones:
+		return m.OldPhones(ctx)
+	case patient.FieldPhoneIndex:
+		return m.OldPhoneIndex(ctx)
+	case patient.FieldEmail:
+		return m.OldEmail(ctx)
+	case patient.FieldStatus:
+		return m.OldStatus(ctx)
+	}
+	return nil, fmt.Errorf("unknown Patient field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *PatientMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case patient.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case patient.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case patient.FieldPracticeID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPracticeID(v)
+		return nil
+	case patient.FieldPmsID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPmsID(v)
+		return nil
+	case patient.FieldPmsDigest:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPmsDigest(v)
+		return nil
+	case patient.FieldFirstName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFirstName(v)
+		return nil
+	case patient.FieldLastName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLastName(v)
+		return nil
+	case patient.FieldPreferredName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPreferredName(v)
+		return nil
+	case patient.FieldBirthDate:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBirthDate(v)
+		return nil
+	case patient.FieldPhones:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPhones(v)
+		return nil
+	case patient.FieldPhoneIndex:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPhoneIndex(v)
+		return nil
+	case patient.FieldEmail:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEmail(v)
+		return nil
+	case patient.FieldStatus:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Patient field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *PatientMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *PatientMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *PatientMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown Patient numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *PatientMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(patient.FieldPmsID) {
+		fields = append(fields, patient.FieldPmsID)
+	}
+	if m.FieldCleared(patient.FieldPmsDigest) {
+		fields = append(fields, patient.FieldPmsDigest)
+	}
+	if m.FieldCleared(patient.FieldPhones) {
+		fields = append(fields, patient.FieldPhones)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *PatientMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *PatientMutation) ClearField(name string) error {
+	switch name {
+	case patient.FieldPmsID:
+		m.ClearPmsID()
+		return nil
+	case patient.FieldPmsDigest:
+		m.ClearPmsDigest()
+		return nil
+	case patient.FieldPhones:
+		m.ClearPhones()
+		return nil
+	}
+	return fmt.Errorf("unknown Patient nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *PatientMutation) ResetField(name string) error {
+	switch name {
+	case patient.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case patient.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case patient.FieldPracticeID:
+		m.ResetPracticeID()
+		return nil
+	case patient.FieldPmsID:
+		m.ResetPmsID()
+		return nil
+	case patient.FieldPmsDigest:
+		m.ResetPmsDigest()
+		return nil
+	case patient.FieldFirstName:
+		m.ResetFirstName()
+		return nil
+	case patient.FieldLastName:
+		m.ResetLastName()
+		return nil
+	case patient.FieldPreferredName:
+		m.ResetPreferredName()
+		return nil
+	case patient.FieldBirthDate:
+		m.ResetBirthDate()
+		return nil
+	case patient.FieldPhones:
+		m.ResetPhones()
+		return nil
+	case patient.FieldPhoneIndex:
+		m.ResetPhoneIndex()
+		return nil
+	case patient.FieldEmail:
+		m.ResetEmail()
+		return nil
+	case patient.FieldStatus:
+		m.ResetStatus()
+		return nil
+	}
+	return fmt.Errorf("unknown Patient field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *PatientMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.practice != nil {
+		edges = append(edges, patient.EdgePractice)
+	}
+	if m.appointments != nil {
+		edges = append(edges, patient.EdgeAppointments)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *PatientMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case patient.EdgePractice:
+		if id := m.practice; id != nil {
+			return []ent.Value{*id}
+		}
+	case patient.EdgeAppointments:
+		ids := make([]ent.Value, 0, len(m.appointments))
+		for id := range m.appointments {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *PatientMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.removedappointments != nil {
+		edges = append(edges, patient.EdgeAppointments)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *PatientMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case patient.EdgeAppointments:
+		ids := make([]ent.Value, 0, len(m.removedappointments))
+		for id := range m.removedappointments {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *PatientMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedpractice {
+		edges = append(edges, patient.EdgePractice)
+	}
+	if m.clearedappointments {
+		edges = append(edges, patient.EdgeAppointments)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *PatientMutation) EdgeCleared(name string) bool {
+	switch name {
+	case patient.EdgePractice:
+		return m.clearedpractice
+	case patient.EdgeAppointments:
+		return m.clearedappointments
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *PatientMutation) ClearEdge(name string) error {
+	switch name {
+	case patient.EdgePractice:
+		m.ClearPractice()
+		return nil
+	}
+	return fmt.Errorf("unknown Patient unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *PatientMutation) ResetEdge(name string) error {
+	switch name {
+	case patient.EdgePractice:
+		m.ResetPractice()
+		return nil
+	case patient.EdgeAppointments:
+		m.ResetAppointments()
+		return nil
+	}
+	return fmt.Errorf("unknown Patient edge %s", name)
+}
+
 // PracticeMutation represents an operation that mutates the Practice nodes in the graph.
 type PracticeMutation struct {
 	config
-	op                Op
-	typ               string
-	id                *string
-	created_at        *time.Time
-	updated_at        *time.Time
-	name              *string
-	time_zone         *string
-	front_desk_number *string
-	clearedFields     map[string]struct{}
-	done              bool
-	oldValue          func(context.Context) (*Practice, error)
-	predicates        []predicate.Practice
+	op                 Op
+	typ                string
+	id                 *string
+	created_at         *time.Time
+	updated_at         *time.Time
+	name               *string
+	time_zone          *string
+	front_desk_number  *string
+	pms_hours          *pms.WeeklyHours
+	pms_closures       *[]string
+	appendpms_closures []string
+	clearedFields      map[string]struct{}
+	done               bool
+	oldValue           func(context.Context) (*Practice, error)
+	predicates         []predicate.Practice
 }
 
 var _ ent.Mutation = (*PracticeMutation)(nil)
@@ -1113,6 +7058,120 @@ func (m *PracticeMutation) ResetFrontDeskNumber() {
 	delete(m.clearedFields, practice.FieldFrontDeskNumber)
 }
 
+// SetPmsHours sets the "pms_hours" field.
+func (m *PracticeMutation) SetPmsHours(ph pms.WeeklyHours) {
+	m.pms_hours = &ph
+}
+
+// PmsHours returns the value of the "pms_hours" field in the mutation.
+func (m *PracticeMutation) PmsHours() (r pms.WeeklyHours, exists bool) {
+	v := m.pms_hours
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPmsHours returns the old "pms_hours" field's value of the Practice entity.
+// If the Practice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PracticeMutation) OldPmsHours(ctx context.Context) (v pms.WeeklyHours, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPmsHours is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPmsHours requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPmsHours: %w", err)
+	}
+	return oldValue.PmsHours, nil
+}
+
+// ClearPmsHours clears the value of the "pms_hours" field.
+func (m *PracticeMutation) ClearPmsHours() {
+	m.pms_hours = nil
+	m.clearedFields[practice.FieldPmsHours] = struct{}{}
+}
+
+// PmsHoursCleared returns if the "pms_hours" field was cleared in this mutation.
+func (m *PracticeMutation) PmsHoursCleared() bool {
+	_, ok := m.clearedFields[practice.FieldPmsHours]
+	return ok
+}
+
+// ResetPmsHours resets all changes to the "pms_hours" field.
+func (m *PracticeMutation) ResetPmsHours() {
+	m.pms_hours = nil
+	delete(m.clearedFields, practice.FieldPmsHours)
+}
+
+// SetPmsClosures sets the "pms_closures" field.
+func (m *PracticeMutation) SetPmsClosures(s []string) {
+	m.pms_closures = &s
+	m.appendpms_closures = nil
+}
+
+// PmsClosures returns the value of the "pms_closures" field in the mutation.
+func (m *PracticeMutation) PmsClosures() (r []string, exists bool) {
+	v := m.pms_closures
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPmsClosures returns the old "pms_closures" field's value of the Practice entity.
+// If the Practice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PracticeMutation) OldPmsClosures(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPmsClosures is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPmsClosures requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPmsClosures: %w", err)
+	}
+	return oldValue.PmsClosures, nil
+}
+
+// AppendPmsClosures adds s to the "pms_closures" field.
+func (m *PracticeMutation) AppendPmsClosures(s []string) {
+	m.appendpms_closures = append(m.appendpms_closures, s...)
+}
+
+// AppendedPmsClosures returns the list of values that were appended to the "pms_closures" field in this mutation.
+func (m *PracticeMutation) AppendedPmsClosures() ([]string, bool) {
+	if len(m.appendpms_closures) == 0 {
+		return nil, false
+	}
+	return m.appendpms_closures, true
+}
+
+// ClearPmsClosures clears the value of the "pms_closures" field.
+func (m *PracticeMutation) ClearPmsClosures() {
+	m.pms_closures = nil
+	m.appendpms_closures = nil
+	m.clearedFields[practice.FieldPmsClosures] = struct{}{}
+}
+
+// PmsClosuresCleared returns if the "pms_closures" field was cleared in this mutation.
+func (m *PracticeMutation) PmsClosuresCleared() bool {
+	_, ok := m.clearedFields[practice.FieldPmsClosures]
+	return ok
+}
+
+// ResetPmsClosures resets all changes to the "pms_closures" field.
+func (m *PracticeMutation) ResetPmsClosures() {
+	m.pms_closures = nil
+	m.appendpms_closures = nil
+	delete(m.clearedFields, practice.FieldPmsClosures)
+}
+
 // Where appends a list predicates to the PracticeMutation builder.
 func (m *PracticeMutation) Where(ps ...predicate.Practice) {
 	m.predicates = append(m.predicates, ps...)
@@ -1147,7 +7206,7 @@ func (m *PracticeMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *PracticeMutation) Fields() []string {
-	fields := make([]string, 0, 5)
+	fields := make([]string, 0, 7)
 	if m.created_at != nil {
 		fields = append(fields, practice.FieldCreatedAt)
 	}
@@ -1162,6 +7221,12 @@ func (m *PracticeMutation) Fields() []string {
 	}
 	if m.front_desk_number != nil {
 		fields = append(fields, practice.FieldFrontDeskNumber)
+	}
+	if m.pms_hours != nil {
+		fields = append(fields, practice.FieldPmsHours)
+	}
+	if m.pms_closures != nil {
+		fields = append(fields, practice.FieldPmsClosures)
 	}
 	return fields
 }
@@ -1181,6 +7246,10 @@ func (m *PracticeMutation) Field(name string) (ent.Value, bool) {
 		return m.TimeZone()
 	case practice.FieldFrontDeskNumber:
 		return m.FrontDeskNumber()
+	case practice.FieldPmsHours:
+		return m.PmsHours()
+	case practice.FieldPmsClosures:
+		return m.PmsClosures()
 	}
 	return nil, false
 }
@@ -1200,6 +7269,10 @@ func (m *PracticeMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldTimeZone(ctx)
 	case practice.FieldFrontDeskNumber:
 		return m.OldFrontDeskNumber(ctx)
+	case practice.FieldPmsHours:
+		return m.OldPmsHours(ctx)
+	case practice.FieldPmsClosures:
+		return m.OldPmsClosures(ctx)
 	}
 	return nil, fmt.Errorf("unknown Practice field %s", name)
 }
@@ -1244,6 +7317,20 @@ func (m *PracticeMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetFrontDeskNumber(v)
 		return nil
+	case practice.FieldPmsHours:
+		v, ok := value.(pms.WeeklyHours)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPmsHours(v)
+		return nil
+	case practice.FieldPmsClosures:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPmsClosures(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Practice field %s", name)
 }
@@ -1277,6 +7364,12 @@ func (m *PracticeMutation) ClearedFields() []string {
 	if m.FieldCleared(practice.FieldFrontDeskNumber) {
 		fields = append(fields, practice.FieldFrontDeskNumber)
 	}
+	if m.FieldCleared(practice.FieldPmsHours) {
+		fields = append(fields, practice.FieldPmsHours)
+	}
+	if m.FieldCleared(practice.FieldPmsClosures) {
+		fields = append(fields, practice.FieldPmsClosures)
+	}
 	return fields
 }
 
@@ -1293,6 +7386,12 @@ func (m *PracticeMutation) ClearField(name string) error {
 	switch name {
 	case practice.FieldFrontDeskNumber:
 		m.ClearFrontDeskNumber()
+		return nil
+	case practice.FieldPmsHours:
+		m.ClearPmsHours()
+		return nil
+	case practice.FieldPmsClosures:
+		m.ClearPmsClosures()
 		return nil
 	}
 	return fmt.Errorf("unknown Practice nullable field %s", name)
@@ -1316,6 +7415,12 @@ func (m *PracticeMutation) ResetField(name string) error {
 		return nil
 	case practice.FieldFrontDeskNumber:
 		m.ResetFrontDeskNumber()
+		return nil
+	case practice.FieldPmsHours:
+		m.ResetPmsHours()
+		return nil
+	case practice.FieldPmsClosures:
+		m.ResetPmsClosures()
 		return nil
 	}
 	return fmt.Errorf("unknown Practice field %s", name)
@@ -1367,4 +7472,2473 @@ func (m *PracticeMutation) ClearEdge(name string) error {
 // It returns an error if the edge is not defined in the schema.
 func (m *PracticeMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown Practice edge %s", name)
+}
+
+// ProviderMutation represents an operation that mutates the Provider nodes in the graph.
+type ProviderMutation struct {
+	config
+	op              Op
+	typ             string
+	id              *string
+	created_at      *time.Time
+	updated_at      *time.Time
+	pms_id          *string
+	pms_digest      *string
+	first_name      *string
+	last_name       *string
+	title           *string
+	specialty       *string
+	active          *bool
+	hours           *pms.WeeklyHours
+	clearedFields   map[string]struct{}
+	practice        *string
+	clearedpractice bool
+	done            bool
+	oldValue        func(context.Context) (*Provider, error)
+	predicates      []predicate.Provider
+}
+
+var _ ent.Mutation = (*ProviderMutation)(nil)
+
+// providerOption allows management of the mutation configuration using functional options.
+type providerOption func(*ProviderMutation)
+
+// newProviderMutation creates new mutation for the Provider entity.
+func newProviderMutation(c config, op Op, opts ...providerOption) *ProviderMutation {
+	m := &ProviderMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeProvider,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withProviderID sets the ID field of the mutation.
+func withProviderID(id string) providerOption {
+	return func(m *ProviderMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Provider
+		)
+		m.oldValue = func(ctx context.Context) (*Provider, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Provider.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withProvider sets the old Provider of the mutation.
+func withProvider(node *Provider) providerOption {
+	return func(m *ProviderMutation) {
+		m.oldValue = func(context.Context) (*Provider, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ProviderMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ProviderMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of Provider entities.
+func (m *ProviderMutation) SetID(id string) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ProviderMutation) ID() (id string, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ProviderMutation) IDs(ctx context.Context) ([]string, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []string{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Provider.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *ProviderMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *ProviderMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Provider entity.
+// If the Provider object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProviderMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *ProviderMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *ProviderMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *ProviderMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Provider entity.
+// If the Provider object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProviderMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *ProviderMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetPracticeID sets the "practice_id" field.
+func (m *ProviderMutation) SetPracticeID(s string) {
+	m.practice = &s
+}
+
+// PracticeID returns the value of the "practice_id" field in the mutation.
+func (m *ProviderMutation) PracticeID() (r string, exists bool) {
+	v := m.practice
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPracticeID returns the old "practice_id" field's value of the Provider entity.
+// If the Provider object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProviderMutation) OldPracticeID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPracticeID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPracticeID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPracticeID: %w", err)
+	}
+	return oldValue.PracticeID, nil
+}
+
+// ResetPracticeID resets all changes to the "practice_id" field.
+func (m *ProviderMutation) ResetPracticeID() {
+	m.practice = nil
+}
+
+// SetPmsID sets the "pms_id" field.
+func (m *ProviderMutation) SetPmsID(s string) {
+	m.pms_id = &s
+}
+
+// PmsID returns the value of the "pms_id" field in the mutation.
+func (m *ProviderMutation) PmsID() (r string, exists bool) {
+	v := m.pms_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPmsID returns the old "pms_id" field's value of the Provider entity.
+// If the Provider object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProviderMutation) OldPmsID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPmsID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPmsID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPmsID: %w", err)
+	}
+	return oldValue.PmsID, nil
+}
+
+// ClearPmsID clears the value of the "pms_id" field.
+func (m *ProviderMutation) ClearPmsID() {
+	m.pms_id = nil
+	m.clearedFields[provider.FieldPmsID] = struct{}{}
+}
+
+// PmsIDCleared returns if the "pms_id" field was cleared in this mutation.
+func (m *ProviderMutation) PmsIDCleared() bool {
+	_, ok := m.clearedFields[provider.FieldPmsID]
+	return ok
+}
+
+// ResetPmsID resets all changes to the "pms_id" field.
+func (m *ProviderMutation) ResetPmsID() {
+	m.pms_id = nil
+	delete(m.clearedFields, provider.FieldPmsID)
+}
+
+// SetPmsDigest sets the "pms_digest" field.
+func (m *ProviderMutation) SetPmsDigest(s string) {
+	m.pms_digest = &s
+}
+
+// PmsDigest returns the value of the "pms_digest" field in the mutation.
+func (m *ProviderMutation) PmsDigest() (r string, exists bool) {
+	v := m.pms_digest
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPmsDigest returns the old "pms_digest" field's value of the Provider entity.
+// If the Provider object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProviderMutation) OldPmsDigest(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPmsDigest is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPmsDigest requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPmsDigest: %w", err)
+	}
+	return oldValue.PmsDigest, nil
+}
+
+// ClearPmsDigest clears the value of the "pms_digest" field.
+func (m *ProviderMutation) ClearPmsDigest() {
+	m.pms_digest = nil
+	m.clearedFields[provider.FieldPmsDigest] = struct{}{}
+}
+
+// PmsDigestCleared returns if the "pms_digest" field was cleared in this mutation.
+func (m *ProviderMutation) PmsDigestCleared() bool {
+	_, ok := m.clearedFields[provider.FieldPmsDigest]
+	return ok
+}
+
+// ResetPmsDigest resets all changes to the "pms_digest" field.
+func (m *ProviderMutation) ResetPmsDigest() {
+	m.pms_digest = nil
+	delete(m.clearedFields, provider.FieldPmsDigest)
+}
+
+// SetFirstName sets the "first_name" field.
+func (m *ProviderMutation) SetFirstName(s string) {
+	m.first_name = &s
+}
+
+// FirstName returns the value of the "first_name" field in the mutation.
+func (m *ProviderMutation) FirstName() (r string, exists bool) {
+	v := m.first_name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFirstName returns the old "first_name" field's value of the Provider entity.
+// If the Provider object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProviderMutation) OldFirstName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFirstName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFirstName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFirstName: %w", err)
+	}
+	return oldValue.FirstName, nil
+}
+
+// ResetFirstName resets all changes to the "first_name" field.
+func (m *ProviderMutation) ResetFirstName() {
+	m.first_name = nil
+}
+
+// SetLastName sets the "last_name" field.
+func (m *ProviderMutation) SetLastName(s string) {
+	m.last_name = &s
+}
+
+// LastName returns the value of the "last_name" field in the mutation.
+func (m *ProviderMutation) LastName() (r string, exists bool) {
+	v := m.last_name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLastName returns the old "last_name" field's value of the Provider entity.
+// If the Provider object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProviderMutation) OldLastName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLastName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLastName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLastName: %w", err)
+	}
+	return oldValue.LastName, nil
+}
+
+// ResetLastName resets all changes to the "last_name" field.
+func (m *ProviderMutation) ResetLastName() {
+	m.last_name = nil
+}
+
+// SetTitle sets the "title" field.
+func (m *ProviderMutation) SetTitle(s string) {
+	m.title = &s
+}
+
+// Title returns the value of the "title" field in the mutation.
+func (m *ProviderMutation) Title() (r string, exists bool) {
+	v := m.title
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTitle returns the old "title" field's value of the Provider entity.
+// If the Provider object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProviderMutation) OldTitle(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTitle is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTitle requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTitle: %w", err)
+	}
+	return oldValue.Title, nil
+}
+
+// ResetTitle resets all changes to the "title" field.
+func (m *ProviderMutation) ResetTitle() {
+	m.title = nil
+}
+
+// SetSpecialty sets the "specialty" field.
+func (m *ProviderMutation) SetSpecialty(s string) {
+	m.specialty = &s
+}
+
+// Specialty returns the value of the "specialty" field in the mutation.
+func (m *ProviderMutation) Specialty() (r string, exists bool) {
+	v := m.specialty
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSpecialty returns the old "specialty" field's value of the Provider entity.
+// If the Provider object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProviderMutation) OldSpecialty(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSpecialty is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSpecialty requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSpecialty: %w", err)
+	}
+	return oldValue.Specialty, nil
+}
+
+// ResetSpecialty resets all changes to the "specialty" field.
+func (m *ProviderMutation) ResetSpecialty() {
+	m.specialty = nil
+}
+
+// SetActive sets the "active" field.
+func (m *ProviderMutation) SetActive(b bool) {
+	m.active = &b
+}
+
+// Active returns the value of the "active" field in the mutation.
+func (m *ProviderMutation) Active() (r bool, exists bool) {
+	v := m.active
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldActive returns the old "active" field's value of the Provider entity.
+// If the Provider object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProviderMutation) OldActive(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldActive is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldActive requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldActive: %w", err)
+	}
+	return oldValue.Active, nil
+}
+
+// ResetActive resets all changes to the "active" field.
+func (m *ProviderMutation) ResetActive() {
+	m.active = nil
+}
+
+// SetHours sets the "hours" field.
+func (m *ProviderMutation) SetHours(ph pms.WeeklyHours) {
+	m.hours = &ph
+}
+
+// Hours returns the value of the "hours" field in the mutation.
+func (m *ProviderMutation) Hours() (r pms.WeeklyHours, exists bool) {
+	v := m.hours
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHours returns the old "hours" field's value of the Provider entity.
+// If the Provider object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProviderMutation) OldHours(ctx context.Context) (v pms.WeeklyHours, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHours is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHours requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHours: %w", err)
+	}
+	return oldValue.Hours, nil
+}
+
+// ClearHours clears the value of the "hours" field.
+func (m *ProviderMutation) ClearHours() {
+	m.hours = nil
+	m.clearedFields[provider.FieldHours] = struct{}{}
+}
+
+// HoursCleared returns if the "hours" field was cleared in this mutation.
+func (m *ProviderMutation) HoursCleared() bool {
+	_, ok := m.clearedFields[provider.FieldHours]
+	return ok
+}
+
+// ResetHours resets all changes to the "hours" field.
+func (m *ProviderMutation) ResetHours() {
+	m.hours = nil
+	delete(m.clearedFields, provider.FieldHours)
+}
+
+// ClearPractice clears the "practice" edge to the Practice entity.
+func (m *ProviderMutation) ClearPractice() {
+	m.clearedpractice = true
+	m.clearedFields[provider.FieldPracticeID] = struct{}{}
+}
+
+// PracticeCleared reports if the "practice" edge to the Practice entity was cleared.
+func (m *ProviderMutation) PracticeCleared() bool {
+	return m.clearedpractice
+}
+
+// PracticeIDs returns the "practice" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// PracticeID instead. It exists only for internal usage by the builders.
+func (m *ProviderMutation) PracticeIDs() (ids []string) {
+	if id := m.practice; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetPractice resets all changes to the "practice" edge.
+func (m *ProviderMutation) ResetPractice() {
+	m.practice = nil
+	m.clearedpractice = false
+}
+
+// Where appends a list predicates to the ProviderMutation builder.
+func (m *ProviderMutation) Where(ps ...predicate.Provider) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ProviderMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ProviderMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Provider, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ProviderMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ProviderMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Provider).
+func (m *ProviderMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ProviderMutation) Fields() []string {
+	fields := make([]string, 0, 11)
+	if m.created_at != nil {
+		fields = append(fields, provider.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, provider.FieldUpdatedAt)
+	}
+	if m.practice != nil {
+		fields = append(fields, provider.FieldPracticeID)
+	}
+	if m.pms_id != nil {
+		fields = append(fields, provider.FieldPmsID)
+	}
+	if m.pms_digest != nil {
+		fields = append(fields, provider.FieldPmsDigest)
+	}
+	if m.first_name != nil {
+		fields = append(fields, provider.FieldFirstName)
+	}
+	if m.last_name != nil {
+		fields = append(fields, provider.FieldLastName)
+	}
+	if m.title != nil {
+		fields = append(fields, provider.FieldTitle)
+	}
+	if m.specialty != nil {
+		fields = append(fields, provider.FieldSpecialty)
+	}
+	if m.active != nil {
+		fields = append(fields, provider.FieldActive)
+	}
+	if m.hours != nil {
+		fields = append(fields, provider.FieldHours)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ProviderMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case provider.FieldCreatedAt:
+		return m.CreatedAt()
+	case provider.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case provider.FieldPracticeID:
+		return m.PracticeID()
+	case provider.FieldPmsID:
+		return m.PmsID()
+	case provider.FieldPmsDigest:
+		return m.PmsDigest()
+	case provider.FieldFirstName:
+		return m.FirstName()
+	case provider.FieldLastName:
+		return m.LastName()
+	case provider.FieldTitle:
+		return m.Title()
+	case provider.FieldSpecialty:
+		return m.Specialty()
+	case provider.FieldActive:
+		return m.Active()
+	case provider.FieldHours:
+		return m.Hours()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ProviderMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case provider.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case provider.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case provider.FieldPracticeID:
+		return m.OldPracticeID(ctx)
+	case provider.FieldPmsID:
+		return m.OldPmsID(ctx)
+	case provider.FieldPmsDigest:
+		return m.OldPmsDigest(ctx)
+	case provider.FieldFirstName:
+		return m.OldFirstName(ctx)
+	case provider.FieldLastName:
+		return m.OldLastName(ctx)
+	case provider.FieldTitle:
+		return m.OldTitle(ctx)
+	case provider.FieldSpecialty:
+		return m.OldSpecialty(ctx)
+	case provider.FieldActive:
+		return m.OldActive(ctx)
+	case provider.FieldHours:
+		return m.OldHours(ctx)
+	}
+	return nil, fmt.Errorf("unknown Provider field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ProviderMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case provider.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case provider.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case provider.FieldPracticeID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPracticeID(v)
+		return nil
+	case provider.FieldPmsID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPmsID(v)
+		return nil
+	case provider.FieldPmsDigest:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPmsDigest(v)
+		return nil
+	case provider.FieldFirstName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFirstName(v)
+		return nil
+	case provider.FieldLastName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLastName(v)
+		return nil
+	case provider.FieldTitle:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTitle(v)
+		return nil
+	case provider.FieldSpecialty:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSpecialty(v)
+		return nil
+	case provider.FieldActive:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetActive(v)
+		return nil
+	case provider.FieldHours:
+		v, ok := value.(pms.WeeklyHours)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHours(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Provider field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ProviderMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ProviderMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ProviderMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown Provider numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ProviderMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(provider.FieldPmsID) {
+		fields = append(fields, provider.FieldPmsID)
+	}
+	if m.FieldCleared(provider.FieldPmsDigest) {
+		fields = append(fields, provider.FieldPmsDigest)
+	}
+	if m.FieldCleared(provider.FieldHours) {
+		fields = append(fields, provider.FieldHours)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ProviderMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ProviderMutation) ClearField(name string) error {
+	switch name {
+	case provider.FieldPmsID:
+		m.ClearPmsID()
+		return nil
+	case provider.FieldPmsDigest:
+		m.ClearPmsDigest()
+		return nil
+	case provider.FieldHours:
+		m.ClearHours()
+		return nil
+	}
+	return fmt.Errorf("unknown Provider nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ProviderMutation) ResetField(name string) error {
+	switch name {
+	case provider.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case provider.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case provider.FieldPracticeID:
+		m.ResetPracticeID()
+		return nil
+	case provider.FieldPmsID:
+		m.ResetPmsID()
+		return nil
+	case provider.FieldPmsDigest:
+		m.ResetPmsDigest()
+		return nil
+	case provider.FieldFirstName:
+		m.ResetFirstName()
+		return nil
+	case provider.FieldLastName:
+		m.ResetLastName()
+		return nil
+	case provider.FieldTitle:
+		m.ResetTitle()
+		return nil
+	case provider.FieldSpecialty:
+		m.ResetSpecialty()
+		return nil
+	case provider.FieldActive:
+		m.ResetActive()
+		return nil
+	case provider.FieldHours:
+		m.ResetHours()
+		return nil
+	}
+	return fmt.Errorf("unknown Provider field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ProviderMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.practice != nil {
+		edges = append(edges, provider.EdgePractice)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ProviderMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case provider.EdgePractice:
+		if id := m.practice; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ProviderMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ProviderMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ProviderMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedpractice {
+		edges = append(edges, provider.EdgePractice)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ProviderMutation) EdgeCleared(name string) bool {
+	switch name {
+	case provider.EdgePractice:
+		return m.clearedpractice
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ProviderMutation) ClearEdge(name string) error {
+	switch name {
+	case provider.EdgePractice:
+		m.ClearPractice()
+		return nil
+	}
+	return fmt.Errorf("unknown Provider unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ProviderMutation) ResetEdge(name string) error {
+	switch name {
+	case provider.EdgePractice:
+		m.ResetPractice()
+		return nil
+	}
+	return fmt.Errorf("unknown Provider edge %s", name)
+}
+
+// SyncRunMutation represents an operation that mutates the SyncRun nodes in the graph.
+type SyncRunMutation struct {
+	config
+	op                   Op
+	typ                  string
+	id                   *string
+	kind                 *syncrun.Kind
+	status               *syncrun.Status
+	started_at           *time.Time
+	finished_at          *time.Time
+	duration_ms          *int
+	addduration_ms       *int
+	providers            *int
+	addproviders         *int
+	operatories          *int
+	addoperatories       *int
+	appointment_types    *int
+	addappointment_types *int
+	patients             *int
+	addpatients          *int
+	appointments         *int
+	addappointments      *int
+	created              *int
+	addcreated           *int
+	updated              *int
+	addupdated           *int
+	removed              *int
+	addremoved           *int
+	error                *string
+	clearedFields        map[string]struct{}
+	practice             *string
+	clearedpractice      bool
+	done                 bool
+	oldValue             func(context.Context) (*SyncRun, error)
+	predicates           []predicate.SyncRun
+}
+
+var _ ent.Mutation = (*SyncRunMutation)(nil)
+
+// syncrunOption allows management of the mutation configuration using functional options.
+type syncrunOption func(*SyncRunMutation)
+
+// newSyncRunMutation creates new mutation for the SyncRun entity.
+func newSyncRunMutation(c config, op Op, opts ...syncrunOption) *SyncRunMutation {
+	m := &SyncRunMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeSyncRun,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withSyncRunID sets the ID field of the mutation.
+func withSyncRunID(id string) syncrunOption {
+	return func(m *SyncRunMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *SyncRun
+		)
+		m.oldValue = func(ctx context.Context) (*SyncRun, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().SyncRun.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withSyncRun sets the old SyncRun of the mutation.
+func withSyncRun(node *SyncRun) syncrunOption {
+	return func(m *SyncRunMutation) {
+		m.oldValue = func(context.Context) (*SyncRun, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m SyncRunMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m SyncRunMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of SyncRun entities.
+func (m *SyncRunMutation) SetID(id string) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *SyncRunMutation) ID() (id string, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *SyncRunMutation) IDs(ctx context.Context) ([]string, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []string{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().SyncRun.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetPracticeID sets the "practice_id" field.
+func (m *SyncRunMutation) SetPracticeID(s string) {
+	m.practice = &s
+}
+
+// PracticeID returns the value of the "practice_id" field in the mutation.
+func (m *SyncRunMutation) PracticeID() (r string, exists bool) {
+	v := m.practice
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPracticeID returns the old "practice_id" field's value of the SyncRun entity.
+// If the SyncRun object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SyncRunMutation) OldPracticeID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPracticeID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPracticeID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPracticeID: %w", err)
+	}
+	return oldValue.PracticeID, nil
+}
+
+// ResetPracticeID resets all changes to the "practice_id" field.
+func (m *SyncRunMutation) ResetPracticeID() {
+	m.practice = nil
+}
+
+// SetKind sets the "kind" field.
+func (m *SyncRunMutation) SetKind(s syncrun.Kind) {
+	m.kind = &s
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *SyncRunMutation) Kind() (r syncrun.Kind, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the SyncRun entity.
+// If the SyncRun object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SyncRunMutation) OldKind(ctx context.Context) (v syncrun.Kind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *SyncRunMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetStatus sets the "status" field.
+func (m *SyncRunMutation) SetStatus(s syncrun.Status) {
+	m.status = &s
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *SyncRunMutation) Status() (r syncrun.Status, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the SyncRun entity.
+// If the SyncRun object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SyncRunMutation) OldStatus(ctx context.Context) (v syncrun.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *SyncRunMutation) ResetStatus() {
+	m.status = nil
+}
+
+// SetStartedAt sets the "started_at" field.
+func (m *SyncRunMutation) SetStartedAt(t time.Time) {
+	m.started_at = &t
+}
+
+// StartedAt returns the value of the "started_at" field in the mutation.
+func (m *SyncRunMutation) StartedAt() (r time.Time, exists bool) {
+	v := m.started_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStartedAt returns the old "started_at" field's value of the SyncRun entity.
+// If the SyncRun object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SyncRunMutation) OldStartedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStartedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStartedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStartedAt: %w", err)
+	}
+	return oldValue.StartedAt, nil
+}
+
+// ResetStartedAt resets all changes to the "started_at" field.
+func (m *SyncRunMutation) ResetStartedAt() {
+	m.started_at = nil
+}
+
+// SetFinishedAt sets the "finished_at" field.
+func (m *SyncRunMutation) SetFinishedAt(t time.Time) {
+	m.finished_at = &t
+}
+
+// FinishedAt returns the value of the "finished_at" field in the mutation.
+func (m *SyncRunMutation) FinishedAt() (r time.Time, exists bool) {
+	v := m.finished_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFinishedAt returns the old "finished_at" field's value of the SyncRun entity.
+// If the SyncRun object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SyncRunMutation) OldFinishedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFinishedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFinishedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFinishedAt: %w", err)
+	}
+	return oldValue.FinishedAt, nil
+}
+
+// ClearFinishedAt clears the value of the "finished_at" field.
+func (m *SyncRunMutation) ClearFinishedAt() {
+	m.finished_at = nil
+	m.clearedFields[syncrun.FieldFinishedAt] = struct{}{}
+}
+
+// FinishedAtCleared returns if the "finished_at" field was cleared in this mutation.
+func (m *SyncRunMutation) FinishedAtCleared() bool {
+	_, ok := m.clearedFields[syncrun.FieldFinishedAt]
+	return ok
+}
+
+// ResetFinishedAt resets all changes to the "finished_at" field.
+func (m *SyncRunMutation) ResetFinishedAt() {
+	m.finished_at = nil
+	delete(m.clearedFields, syncrun.FieldFinishedAt)
+}
+
+// SetDurationMs sets the "duration_ms" field.
+func (m *SyncRunMutation) SetDurationMs(i int) {
+	m.duration_ms = &i
+	m.addduration_ms = nil
+}
+
+// DurationMs returns the value of the "duration_ms" field in the mutation.
+func (m *SyncRunMutation) DurationMs() (r int, exists bool) {
+	v := m.duration_ms
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDurationMs returns the old "duration_ms" field's value of the SyncRun entity.
+// If the SyncRun object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SyncRunMutation) OldDurationMs(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDurationMs is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDurationMs requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDurationMs: %w", err)
+	}
+	return oldValue.DurationMs, nil
+}
+
+// AddDurationMs adds i to the "duration_ms" field.
+func (m *SyncRunMutation) AddDurationMs(i int) {
+	if m.addduration_ms != nil {
+		*m.addduration_ms += i
+	} else {
+		m.addduration_ms = &i
+	}
+}
+
+// AddedDurationMs returns the value that was added to the "duration_ms" field in this mutation.
+func (m *SyncRunMutation) AddedDurationMs() (r int, exists bool) {
+	v := m.addduration_ms
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetDurationMs resets all changes to the "duration_ms" field.
+func (m *SyncRunMutation) ResetDurationMs() {
+	m.duration_ms = nil
+	m.addduration_ms = nil
+}
+
+// SetProviders sets the "providers" field.
+func (m *SyncRunMutation) SetProviders(i int) {
+	m.providers = &i
+	m.addproviders = nil
+}
+
+// Providers returns the value of the "providers" field in the mutation.
+func (m *SyncRunMutation) Providers() (r int, exists bool) {
+	v := m.providers
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldProviders returns the old "providers" field's value of the SyncRun entity.
+// If the SyncRun object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SyncRunMutation) OldProviders(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldProviders is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldProviders requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldProviders: %w", err)
+	}
+	return oldValue.Providers, nil
+}
+
+// AddProviders adds i to the "providers" field.
+func (m *SyncRunMutation) AddProviders(i int) {
+	if m.addproviders != nil {
+		*m.addproviders += i
+	} else {
+		m.addproviders = &i
+	}
+}
+
+// AddedProviders returns the value that was added to the "providers" field in this mutation.
+func (m *SyncRunMutation) AddedProviders() (r int, exists bool) {
+	v := m.addproviders
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetProviders resets all changes to the "providers" field.
+func (m *SyncRunMutation) ResetProviders() {
+	m.providers = nil
+	m.addproviders = nil
+}
+
+// SetOperatories sets the "operatories" field.
+func (m *SyncRunMutation) SetOperatories(i int) {
+	m.operatories = &i
+	m.addoperatories = nil
+}
+
+// Operatories returns the value of the "operatories" field in the mutation.
+func (m *SyncRunMutation) Operatories() (r int, exists bool) {
+	v := m.operatories
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOperatories returns the old "operatories" field's value of the SyncRun entity.
+// If the SyncRun object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SyncRunMutation) OldOperatories(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOperatories is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOperatories requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOperatories: %w", err)
+	}
+	return oldValue.Operatories, nil
+}
+
+// AddOperatories adds i to the "operatories" field.
+func (m *SyncRunMutation) AddOperatories(i int) {
+	if m.addoperatories != nil {
+		*m.addoperatories += i
+	} else {
+		m.addoperatories = &i
+	}
+}
+
+// AddedOperatories returns the value that was added to the "operatories" field in this mutation.
+func (m *SyncRunMutation) AddedOperatories() (r int, exists bool) {
+	v := m.addoperatories
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetOperatories resets all changes to the "operatories" field.
+func (m *SyncRunMutation) ResetOperatories() {
+	m.operatories = nil
+	m.addoperatories = nil
+}
+
+// SetAppointmentTypes sets the "appointment_types" field.
+func (m *SyncRunMutation) SetAppointmentTypes(i int) {
+	m.appointment_types = &i
+	m.addappointment_types = nil
+}
+
+// AppointmentTypes returns the value of the "appointment_types" field in the mutation.
+func (m *SyncRunMutation) AppointmentTypes() (r int, exists bool) {
+	v := m.appointment_types
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAppointmentTypes returns the old "appointment_types" field's value of the SyncRun entity.
+// If the SyncRun object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SyncRunMutation) OldAppointmentTypes(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAppointmentTypes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAppointmentTypes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAppointmentTypes: %w", err)
+	}
+	return oldValue.AppointmentTypes, nil
+}
+
+// AddAppointmentTypes adds i to the "appointment_types" field.
+func (m *SyncRunMutation) AddAppointmentTypes(i int) {
+	if m.addappointment_types != nil {
+		*m.addappointment_types += i
+	} else {
+		m.addappointment_types = &i
+	}
+}
+
+// AddedAppointmentTypes returns the value that was added to the "appointment_types" field in this mutation.
+func (m *SyncRunMutation) AddedAppointmentTypes() (r int, exists bool) {
+	v := m.addappointment_types
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetAppointmentTypes resets all changes to the "appointment_types" field.
+func (m *SyncRunMutation) ResetAppointmentTypes() {
+	m.appointment_types = nil
+	m.addappointment_types = nil
+}
+
+// SetPatients sets the "patients" field.
+func (m *SyncRunMutation) SetPatients(i int) {
+	m.patients = &i
+	m.addpatients = nil
+}
+
+// Patients returns the value of the "patients" field in the mutation.
+func (m *SyncRunMutation) Patients() (r int, exists bool) {
+	v := m.patients
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPatients returns the old "patients" field's value of the SyncRun entity.
+// If the SyncRun object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SyncRunMutation) OldPatients(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPatients is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPatients requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPatients: %w", err)
+	}
+	return oldValue.Patients, nil
+}
+
+// AddPatients adds i to the "patients" field.
+func (m *SyncRunMutation) AddPatients(i int) {
+	if m.addpatients != nil {
+		*m.addpatients += i
+	} else {
+		m.addpatients = &i
+	}
+}
+
+// AddedPatients returns the value that was added to the "patients" field in this mutation.
+func (m *SyncRunMutation) AddedPatients() (r int, exists bool) {
+	v := m.addpatients
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetPatients resets all changes to the "patients" field.
+func (m *SyncRunMutation) ResetPatients() {
+	m.patients = nil
+	m.addpatients = nil
+}
+
+// SetAppointments sets the "appointments" field.
+func (m *SyncRunMutation) SetAppointments(i int) {
+	m.appointments = &i
+	m.addappointments = nil
+}
+
+// Appointments returns the value of the "appointments" field in the mutation.
+func (m *SyncRunMutation) Appointments() (r int, exists bool) {
+	v := m.appointments
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAppointments returns the old "appointments" field's value of the SyncRun entity.
+// If the SyncRun object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SyncRunMutation) OldAppointments(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAppointments is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAppointments requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAppointments: %w", err)
+	}
+	return oldValue.Appointments, nil
+}
+
+// AddAppointments adds i to the "appointments" field.
+func (m *SyncRunMutation) AddAppointments(i int) {
+	if m.addappointments != nil {
+		*m.addappointments += i
+	} else {
+		m.addappointments = &i
+	}
+}
+
+// AddedAppointments returns the value that was added to the "appointments" field in this mutation.
+func (m *SyncRunMutation) AddedAppointments() (r int, exists bool) {
+	v := m.addappointments
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetAppointments resets all changes to the "appointments" field.
+func (m *SyncRunMutation) ResetAppointments() {
+	m.appointments = nil
+	m.addappointments = nil
+}
+
+// SetCreated sets the "created" field.
+func (m *SyncRunMutation) SetCreated(i int) {
+	m.created = &i
+	m.addcreated = nil
+}
+
+// Created returns the value of the "created" field in the mutation.
+func (m *SyncRunMutation) Created() (r int, exists bool) {
+	v := m.created
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreated returns the old "created" field's value of the SyncRun entity.
+// If the SyncRun object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SyncRunMutation) OldCreated(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreated is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreated requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreated: %w", err)
+	}
+	return oldValue.Created, nil
+}
+
+// AddCreated adds i to the "created" field.
+func (m *SyncRunMutation) AddCreated(i int) {
+	if m.addcreated != nil {
+		*m.addcreated += i
+	} else {
+		m.addcreated = &i
+	}
+}
+
+// AddedCreated returns the value that was added to the "created" field in this mutation.
+func (m *SyncRunMutation) AddedCreated() (r int, exists bool) {
+	v := m.addcreated
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetCreated resets all changes to the "created" field.
+func (m *SyncRunMutation) ResetCreated() {
+	m.created = nil
+	m.addcreated = nil
+}
+
+// SetUpdated sets the "updated" field.
+func (m *SyncRunMutation) SetUpdated(i int) {
+	m.updated = &i
+	m.addupdated = nil
+}
+
+// Updated returns the value of the "updated" field in the mutation.
+func (m *SyncRunMutation) Updated() (r int, exists bool) {
+	v := m.updated
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdated returns the old "updated" field's value of the SyncRun entity.
+// If the SyncRun object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SyncRunMutation) OldUpdated(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdated is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdated requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdated: %w", err)
+	}
+	return oldValue.Updated, nil
+}
+
+// AddUpdated adds i to the "updated" field.
+func (m *SyncRunMutation) AddUpdated(i int) {
+	if m.addupdated != nil {
+		*m.addupdated += i
+	} else {
+		m.addupdated = &i
+	}
+}
+
+// AddedUpdated returns the value that was added to the "updated" field in this mutation.
+func (m *SyncRunMutation) AddedUpdated() (r int, exists bool) {
+	v := m.addupdated
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetUpdated resets all changes to the "updated" field.
+func (m *SyncRunMutation) ResetUpdated() {
+	m.updated = nil
+	m.addupdated = nil
+}
+
+// SetRemoved sets the "removed" field.
+func (m *SyncRunMutation) SetRemoved(i int) {
+	m.removed = &i
+	m.addremoved = nil
+}
+
+// Removed returns the value of the "removed" field in the mutation.
+func (m *SyncRunMutation) Removed() (r int, exists bool) {
+	v := m.removed
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRemoved returns the old "removed" field's value of the SyncRun entity.
+// If the SyncRun object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SyncRunMutation) OldRemoved(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRemoved is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRemoved requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRemoved: %w", err)
+	}
+	return oldValue.Removed, nil
+}
+
+// AddRemoved adds i to the "removed" field.
+func (m *SyncRunMutation) AddRemoved(i int) {
+	if m.addremoved != nil {
+		*m.addremoved += i
+	} else {
+		m.addremoved = &i
+	}
+}
+
+// AddedRemoved returns the value that was added to the "removed" field in this mutation.
+func (m *SyncRunMutation) AddedRemoved() (r int, exists bool) {
+	v := m.addremoved
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetRemoved resets all changes to the "removed" field.
+func (m *SyncRunMutation) ResetRemoved() {
+	m.removed = nil
+	m.addremoved = nil
+}
+
+// SetError sets the "error" field.
+func (m *SyncRunMutation) SetError(s string) {
+	m.error = &s
+}
+
+// Error returns the value of the "error" field in the mutation.
+func (m *SyncRunMutation) Error() (r string, exists bool) {
+	v := m.error
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldError returns the old "error" field's value of the SyncRun entity.
+// If the SyncRun object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SyncRunMutation) OldError(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldError is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldError requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldError: %w", err)
+	}
+	return oldValue.Error, nil
+}
+
+// ClearError clears the value of the "error" field.
+func (m *SyncRunMutation) ClearError() {
+	m.error = nil
+	m.clearedFields[syncrun.FieldError] = struct{}{}
+}
+
+// ErrorCleared returns if the "error" field was cleared in this mutation.
+func (m *SyncRunMutation) ErrorCleared() bool {
+	_, ok := m.clearedFields[syncrun.FieldError]
+	return ok
+}
+
+// ResetError resets all changes to the "error" field.
+func (m *SyncRunMutation) ResetError() {
+	m.error = nil
+	delete(m.clearedFields, syncrun.FieldError)
+}
+
+// ClearPractice clears the "practice" edge to the Practice entity.
+func (m *SyncRunMutation) ClearPractice() {
+	m.clearedpractice = true
+	m.clearedFields[syncrun.FieldPracticeID] = struct{}{}
+}
+
+// PracticeCleared reports if the "practice" edge to the Practice entity was cleared.
+func (m *SyncRunMutation) PracticeCleared() bool {
+	return m.clearedpractice
+}
+
+// PracticeIDs returns the "practice" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// PracticeID instead. It exists only for internal usage by the builders.
+func (m *SyncRunMutation) PracticeIDs() (ids []string) {
+	if id := m.practice; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetPractice resets all changes to the "practice" edge.
+func (m *SyncRunMutation) ResetPractice() {
+	m.practice = nil
+	m.clearedpractice = false
+}
+
+// Where appends a list predicates to the SyncRunMutation builder.
+func (m *SyncRunMutation) Where(ps ...predicate.SyncRun) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the SyncRunMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *SyncRunMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.SyncRun, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *SyncRunMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *SyncRunMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (SyncRun).
+func (m *SyncRunMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *SyncRunMutation) Fields() []string {
+	fields := make([]string, 0, 15)
+	if m.practice != nil {
+		fields = append(fields, syncrun.FieldPracticeID)
+	}
+	if m.kind != nil {
+		fields = append(fields, syncrun.FieldKind)
+	}
+	if m.status != nil {
+		fields = append(fields, syncrun.FieldStatus)
+	}
+	if m.started_at != nil {
+		fields = append(fields, syncrun.FieldStartedAt)
+	}
+	if m.finished_at != nil {
+		fields = append(fields, syncrun.FieldFinishedAt)
+	}
+	if m.duration_ms != nil {
+		fields = append(fields, syncrun.FieldDurationMs)
+	}
+	if m.providers != nil {
+		fields = append(fields, syncrun.FieldProviders)
+	}
+	if m.operatories != nil {
+		fields = append(fields, syncrun.FieldOperatories)
+	}
+	if m.appointment_types != nil {
+		fields = append(fields, syncrun.FieldAppointmentTypes)
+	}
+	if m.patients != nil {
+		fields = append(fields, syncrun.FieldPatients)
+	}
+	if m.appointments != nil {
+		fields = append(fields, syncrun.FieldAppointments)
+	}
+	if m.created != nil {
+		fields = append(fields, syncrun.FieldCreated)
+	}
+	if m.updated != nil {
+		fields = append(fields, syncrun.FieldUpdated)
+	}
+	if m.removed != nil {
+		fields = append(fields, syncrun.FieldRemoved)
+	}
+	if m.error != nil {
+		fields = append(fields, syncrun.FieldError)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *SyncRunMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case syncrun.FieldPracticeID:
+		return m.PracticeID()
+	case syncrun.FieldKind:
+		return m.Kind()
+	case syncrun.FieldStatus:
+		return m.Status()
+	case syncrun.FieldStartedAt:
+		return m.StartedAt()
+	case syncrun.FieldFinishedAt:
+		return m.FinishedAt()
+	case syncrun.FieldDurationMs:
+		return m.DurationMs()
+	case syncrun.FieldProviders:
+		return m.Providers()
+	case syncrun.FieldOperatories:
+		return m.Operatories()
+	case syncrun.FieldAppointmentTypes:
+		return m.AppointmentTypes()
+	case syncrun.FieldPatients:
+		return m.Patients()
+	case syncrun.FieldAppointments:
+		return m.Appointments()
+	case syncrun.FieldCreated:
+		return m.Created()
+	case syncrun.FieldUpdated:
+		return m.Updated()
+	case syncrun.FieldRemoved:
+		return m.Removed()
+	case syncrun.FieldError:
+		return m.Error()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *SyncRunMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case syncrun.FieldPracticeID:
+		return m.OldPracticeID(ctx)
+	case syncrun.FieldKind:
+		return m.OldKind(ctx)
+	case syncrun.FieldStatus:
+		return m.OldStatus(ctx)
+	case syncrun.FieldStartedAt:
+		return m.OldStartedAt(ctx)
+	case syncrun.FieldFinishedAt:
+		return m.OldFinishedAt(ctx)
+	case syncrun.FieldDurationMs:
+		return m.OldDurationMs(ctx)
+	case syncrun.FieldProviders:
+		return m.OldProviders(ctx)
+	case syncrun.FieldOperatories:
+		return m.OldOperatories(ctx)
+	case syncrun.FieldAppointmentTypes:
+		return m.OldAppointmentTypes(ctx)
+	case syncrun.FieldPatients:
+		return m.OldPatients(ctx)
+	case syncrun.FieldAppointments:
+		return m.OldAppointments(ctx)
+	case syncrun.FieldCreated:
+		return m.OldCreated(ctx)
+	case syncrun.FieldUpdated:
+		return m.OldUpdated(ctx)
+	case syncrun.FieldRemoved:
+		return m.OldRemoved(ctx)
+	case syncrun.FieldError:
+		return m.OldError(ctx)
+	}
+	return nil, fmt.Errorf("unknown SyncRun field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *SyncRunMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case syncrun.FieldPracticeID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPracticeID(v)
+		return nil
+	case syncrun.FieldKind:
+		v, ok := value.(syncrun.Kind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case syncrun.FieldStatus:
+		v, ok := value.(syncrun.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case syncrun.FieldStartedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStartedAt(v)
+		return nil
+	case syncrun.FieldFinishedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFinishedAt(v)
+		return nil
+	case syncrun.FieldDurationMs:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDurationMs(v)
+		return nil
+	case syncrun.FieldProviders:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetProviders(v)
+		return nil
+	case syncrun.FieldOperatories:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOperatories(v)
+		return nil
+	case syncrun.FieldAppointmentTypes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAppointmentTypes(v)
+		return nil
+	case syncrun.FieldPatients:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPatients(v)
+		return nil
+	case syncrun.FieldAppointments:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAppointments(v)
+		return nil
+	case syncrun.FieldCreated:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreated(v)
+		return nil
+	case syncrun.FieldUpdated:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdated(v)
+		return nil
+	case syncrun.FieldRemoved:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRemoved(v)
+		return nil
+	case syncrun.FieldError:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetError(v)
+		return nil
+	}
+	return fmt.Errorf("unknown SyncRun field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *SyncRunMutation) AddedFields() []string {
+	var fields []string
+	if m.addduration_ms != nil {
+		fields = append(fields, syncrun.FieldDurationMs)
+	}
+	if m.addproviders != nil {
+		fields = append(fields, syncrun.FieldProviders)
+	}
+	if m.addoperatories != nil {
+		fields = append(fields, syncrun.FieldOperatories)
+	}
+	if m.addappointment_types != nil {
+		fields = append(fields, syncrun.FieldAppointmentTypes)
+	}
+	if m.addpatients != nil {
+		fields = append(fields, syncrun.FieldPatients)
+	}
+	if m.addappointments != nil {
+		fields = append(fields, syncrun.FieldAppointments)
+	}
+	if m.addcreated != nil {
+		fields = append(fields, syncrun.FieldCreated)
+	}
+	if m.addupdated != nil {
+		fields = append(fields, syncrun.FieldUpdated)
+	}
+	if m.addremoved != nil {
+		fields = append(fields, syncrun.FieldRemoved)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *SyncRunMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case syncrun.FieldDurationMs:
+		return m.AddedDurationMs()
+	case syncrun.FieldProviders:
+		return m.AddedProviders()
+	case syncrun.FieldOperatories:
+		return m.AddedOperatories()
+	case syncrun.FieldAppointmentTypes:
+		return m.AddedAppointmentTypes()
+	case syncrun.FieldPatients:
+		return m.AddedPatients()
+	case syncrun.FieldAppointments:
+		return m.AddedAppointments()
+	case syncrun.FieldCreated:
+		return m.AddedCreated()
+	case syncrun.FieldUpdated:
+		return m.AddedUpdated()
+	case syncrun.FieldRemoved:
+		return m.AddedRemoved()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *SyncRunMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case syncrun.FieldDurationMs:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddDurationMs(v)
+		return nil
+	case syncrun.FieldProviders:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddProviders(v)
+		return nil
+	case syncrun.FieldOperatories:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddOperatories(v)
+		return nil
+	case syncrun.FieldAppointmentTypes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddAppointmentTypes(v)
+		return nil
+	case syncrun.FieldPatients:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPatients(v)
+		return nil
+	case syncrun.FieldAppointments:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddAppointments(v)
+		return nil
+	case syncrun.FieldCreated:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCreated(v)
+		return nil
+	case syncrun.FieldUpdated:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddUpdated(v)
+		return nil
+	case syncrun.FieldRemoved:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRemoved(v)
+		return nil
+	}
+	return fmt.Errorf("unknown SyncRun numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *SyncRunMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(syncrun.FieldFinishedAt) {
+		fields = append(fields, syncrun.FieldFinishedAt)
+	}
+	if m.FieldCleared(syncrun.FieldError) {
+		fields = append(fields, syncrun.FieldError)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *SyncRunMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *SyncRunMutation) ClearField(name string) error {
+	switch name {
+	case syncrun.FieldFinishedAt:
+		m.ClearFinishedAt()
+		return nil
+	case syncrun.FieldError:
+		m.ClearError()
+		return nil
+	}
+	return fmt.Errorf("unknown SyncRun nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *SyncRunMutation) ResetField(name string) error {
+	switch name {
+	case syncrun.FieldPracticeID:
+		m.ResetPracticeID()
+		return nil
+	case syncrun.FieldKind:
+		m.ResetKind()
+		return nil
+	case syncrun.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case syncrun.FieldStartedAt:
+		m.ResetStartedAt()
+		return nil
+	case syncrun.FieldFinishedAt:
+		m.ResetFinishedAt()
+		return nil
+	case syncrun.FieldDurationMs:
+		m.ResetDurationMs()
+		return nil
+	case syncrun.FieldProviders:
+		m.ResetProviders()
+		return nil
+	case syncrun.FieldOperatories:
+		m.ResetOperatories()
+		return nil
+	case syncrun.FieldAppointmentTypes:
+		m.ResetAppointmentTypes()
+		return nil
+	case syncrun.FieldPatients:
+		m.ResetPatients()
+		return nil
+	case syncrun.FieldAppointments:
+		m.ResetAppointments()
+		return nil
+	case syncrun.FieldCreated:
+		m.ResetCreated()
+		return nil
+	case syncrun.FieldUpdated:
+		m.ResetUpdated()
+		return nil
+	case syncrun.FieldRemoved:
+		m.ResetRemoved()
+		return nil
+	case syncrun.FieldError:
+		m.ResetError()
+		return nil
+	}
+	return fmt.Errorf("unknown SyncRun field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *SyncRunMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.practice != nil {
+		edges = append(edges, syncrun.EdgePractice)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *SyncRunMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case syncrun.EdgePractice:
+		if id := m.practice; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *SyncRunMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *SyncRunMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *SyncRunMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedpractice {
+		edges = append(edges, syncrun.EdgePractice)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *SyncRunMutation) EdgeCleared(name string) bool {
+	switch name {
+	case syncrun.EdgePractice:
+		return m.clearedpractice
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *SyncRunMutation) ClearEdge(name string) error {
+	switch name {
+	case syncrun.EdgePractice:
+		m.ClearPractice()
+		return nil
+	}
+	return fmt.Errorf("unknown SyncRun unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *SyncRunMutation) ResetEdge(name string) error {
+	switch name {
+	case syncrun.EdgePractice:
+		m.ResetPractice()
+		return nil
+	}
+	return fmt.Errorf("unknown SyncRun edge %s", name)
 }

@@ -3,6 +3,7 @@
 package ent
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"github.com/frontdesk/frontdesk/ent/practice"
+	"github.com/frontdesk/frontdesk/internal/pms"
 )
 
 // Practice is the model entity for the Practice schema.
@@ -27,7 +29,11 @@ type Practice struct {
 	TimeZone string `json:"time_zone,omitempty"`
 	// E.164 number calls are transferred to when a person is needed
 	FrontDeskNumber string `json:"front_desk_number,omitempty"`
-	selectValues    sql.SelectValues
+	// opening hours as the PMS reports them
+	PmsHours pms.WeeklyHours `json:"pms_hours,omitempty"`
+	// dates ("2006-01-02") the PMS marks closed
+	PmsClosures  []string `json:"pms_closures,omitempty"`
+	selectValues sql.SelectValues
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -35,6 +41,8 @@ func (*Practice) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
+		case practice.FieldPmsHours, practice.FieldPmsClosures:
+			values[i] = new([]byte)
 		case practice.FieldID, practice.FieldName, practice.FieldTimeZone, practice.FieldFrontDeskNumber:
 			values[i] = new(sql.NullString)
 		case practice.FieldCreatedAt, practice.FieldUpdatedAt:
@@ -90,6 +98,22 @@ func (_m *Practice) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.FrontDeskNumber = value.String
 			}
+		case practice.FieldPmsHours:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field pms_hours", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.PmsHours); err != nil {
+					return fmt.Errorf("unmarshal field pms_hours: %w", err)
+				}
+			}
+		case practice.FieldPmsClosures:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field pms_closures", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.PmsClosures); err != nil {
+					return fmt.Errorf("unmarshal field pms_closures: %w", err)
+				}
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -140,6 +164,12 @@ func (_m *Practice) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("front_desk_number=")
 	builder.WriteString(_m.FrontDeskNumber)
+	builder.WriteString(", ")
+	builder.WriteString("pms_hours=")
+	builder.WriteString(fmt.Sprintf("%v", _m.PmsHours))
+	builder.WriteString(", ")
+	builder.WriteString("pms_closures=")
+	builder.WriteString(fmt.Sprintf("%v", _m.PmsClosures))
 	builder.WriteByte(')')
 	return builder.String()
 }

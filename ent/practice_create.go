@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/frontdesk/frontdesk/ent/practice"
+	"github.com/frontdesk/frontdesk/internal/pms"
 )
 
 // PracticeCreate is the builder for creating a Practice entity.
@@ -74,6 +75,18 @@ func (_c *PracticeCreate) SetNillableFrontDeskNumber(v *string) *PracticeCreate 
 	if v != nil {
 		_c.SetFrontDeskNumber(*v)
 	}
+	return _c
+}
+
+// SetPmsHours sets the "pms_hours" field.
+func (_c *PracticeCreate) SetPmsHours(v pms.WeeklyHours) *PracticeCreate {
+	_c.mutation.SetPmsHours(v)
+	return _c
+}
+
+// SetPmsClosures sets the "pms_closures" field.
+func (_c *PracticeCreate) SetPmsClosures(v []string) *PracticeCreate {
+	_c.mutation.SetPmsClosures(v)
 	return _c
 }
 
@@ -242,6 +255,14 @@ func (_c *PracticeCreate) createSpec() (*Practice, *sqlgraph.CreateSpec) {
 		_spec.SetField(practice.FieldFrontDeskNumber, field.TypeString, value)
 		_node.FrontDeskNumber = value
 	}
+	if value, ok := _c.mutation.PmsHours(); ok {
+		_spec.SetField(practice.FieldPmsHours, field.TypeJSON, value)
+		_node.PmsHours = value
+	}
+	if value, ok := _c.mutation.PmsClosures(); ok {
+		_spec.SetField(practice.FieldPmsClosures, field.TypeJSON, value)
+		_node.PmsClosures = value
+	}
 	return _node, _spec
 }
 
@@ -345,6 +366,42 @@ func (u *PracticeUpsert) UpdateFrontDeskNumber() *PracticeUpsert {
 // ClearFrontDeskNumber clears the value of the "front_desk_number" field.
 func (u *PracticeUpsert) ClearFrontDeskNumber() *PracticeUpsert {
 	u.SetNull(practice.FieldFrontDeskNumber)
+	return u
+}
+
+// SetPmsHours sets the "pms_hours" field.
+func (u *PracticeUpsert) SetPmsHours(v pms.WeeklyHours) *PracticeUpsert {
+	u.Set(practice.FieldPmsHours, v)
+	return u
+}
+
+// UpdatePmsHours sets the "pms_hours" field to the value that was provided on create.
+func (u *PracticeUpsert) UpdatePmsHours() *PracticeUpsert {
+	u.SetExcluded(practice.FieldPmsHours)
+	return u
+}
+
+// ClearPmsHours clears the value of the "pms_hours" field.
+func (u *PracticeUpsert) ClearPmsHours() *PracticeUpsert {
+	u.SetNull(practice.FieldPmsHours)
+	return u
+}
+
+// SetPmsClosures sets the "pms_closures" field.
+func (u *PracticeUpsert) SetPmsClosures(v []string) *PracticeUpsert {
+	u.Set(practice.FieldPmsClosures, v)
+	return u
+}
+
+// UpdatePmsClosures sets the "pms_closures" field to the value that was provided on create.
+func (u *PracticeUpsert) UpdatePmsClosures() *PracticeUpsert {
+	u.SetExcluded(practice.FieldPmsClosures)
+	return u
+}
+
+// ClearPmsClosures clears the value of the "pms_closures" field.
+func (u *PracticeUpsert) ClearPmsClosures() *PracticeUpsert {
+	u.SetNull(practice.FieldPmsClosures)
 	return u
 }
 
@@ -459,6 +516,48 @@ func (u *PracticeUpsertOne) UpdateFrontDeskNumber() *PracticeUpsertOne {
 func (u *PracticeUpsertOne) ClearFrontDeskNumber() *PracticeUpsertOne {
 	return u.Update(func(s *PracticeUpsert) {
 		s.ClearFrontDeskNumber()
+	})
+}
+
+// SetPmsHours sets the "pms_hours" field.
+func (u *PracticeUpsertOne) SetPmsHours(v pms.WeeklyHours) *PracticeUpsertOne {
+	return u.Update(func(s *PracticeUpsert) {
+		s.SetPmsHours(v)
+	})
+}
+
+// UpdatePmsHours sets the "pms_hours" field to the value that was provided on create.
+func (u *PracticeUpsertOne) UpdatePmsHours() *PracticeUpsertOne {
+	return u.Update(func(s *PracticeUpsert) {
+		s.UpdatePmsHours()
+	})
+}
+
+// ClearPmsHours clears the value of the "pms_hours" field.
+func (u *PracticeUpsertOne) ClearPmsHours() *PracticeUpsertOne {
+	return u.Update(func(s *PracticeUpsert) {
+		s.ClearPmsHours()
+	})
+}
+
+// SetPmsClosures sets the "pms_closures" field.
+func (u *PracticeUpsertOne) SetPmsClosures(v []string) *PracticeUpsertOne {
+	return u.Update(func(s *PracticeUpsert) {
+		s.SetPmsClosures(v)
+	})
+}
+
+// UpdatePmsClosures sets the "pms_closures" field to the value that was provided on create.
+func (u *PracticeUpsertOne) UpdatePmsClosures() *PracticeUpsertOne {
+	return u.Update(func(s *PracticeUpsert) {
+		s.UpdatePmsClosures()
+	})
+}
+
+// ClearPmsClosures clears the value of the "pms_closures" field.
+func (u *PracticeUpsertOne) ClearPmsClosures() *PracticeUpsertOne {
+	return u.Update(func(s *PracticeUpsert) {
+		s.ClearPmsClosures()
 	})
 }
 
@@ -740,6 +839,48 @@ func (u *PracticeUpsertBulk) UpdateFrontDeskNumber() *PracticeUpsertBulk {
 func (u *PracticeUpsertBulk) ClearFrontDeskNumber() *PracticeUpsertBulk {
 	return u.Update(func(s *PracticeUpsert) {
 		s.ClearFrontDeskNumber()
+	})
+}
+
+// SetPmsHours sets the "pms_hours" field.
+func (u *PracticeUpsertBulk) SetPmsHours(v pms.WeeklyHours) *PracticeUpsertBulk {
+	return u.Update(func(s *PracticeUpsert) {
+		s.SetPmsHours(v)
+	})
+}
+
+// UpdatePmsHours sets the "pms_hours" field to the value that was provided on create.
+func (u *PracticeUpsertBulk) UpdatePmsHours() *PracticeUpsertBulk {
+	return u.Update(func(s *PracticeUpsert) {
+		s.UpdatePmsHours()
+	})
+}
+
+// ClearPmsHours clears the value of the "pms_hours" field.
+func (u *PracticeUpsertBulk) ClearPmsHours() *PracticeUpsertBulk {
+	return u.Update(func(s *PracticeUpsert) {
+		s.ClearPmsHours()
+	})
+}
+
+// SetPmsClosures sets the "pms_closures" field.
+func (u *PracticeUpsertBulk) SetPmsClosures(v []string) *PracticeUpsertBulk {
+	return u.Update(func(s *PracticeUpsert) {
+		s.SetPmsClosures(v)
+	})
+}
+
+// UpdatePmsClosures sets the "pms_closures" field to the value that was provided on create.
+func (u *PracticeUpsertBulk) UpdatePmsClosures() *PracticeUpsertBulk {
+	return u.Update(func(s *PracticeUpsert) {
+		s.UpdatePmsClosures()
+	})
+}
+
+// ClearPmsClosures clears the value of the "pms_closures" field.
+func (u *PracticeUpsertBulk) ClearPmsClosures() *PracticeUpsertBulk {
+	return u.Update(func(s *PracticeUpsert) {
+		s.ClearPmsClosures()
 	})
 }
 

@@ -10,9 +10,11 @@ import (
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"entgo.io/ent/dialect/sql/sqljson"
 	"entgo.io/ent/schema/field"
 	"github.com/frontdesk/frontdesk/ent/practice"
 	"github.com/frontdesk/frontdesk/ent/predicate"
+	"github.com/frontdesk/frontdesk/internal/pms"
 )
 
 // PracticeUpdate is the builder for updating Practice entities.
@@ -79,6 +81,36 @@ func (_u *PracticeUpdate) SetNillableFrontDeskNumber(v *string) *PracticeUpdate 
 // ClearFrontDeskNumber clears the value of the "front_desk_number" field.
 func (_u *PracticeUpdate) ClearFrontDeskNumber() *PracticeUpdate {
 	_u.mutation.ClearFrontDeskNumber()
+	return _u
+}
+
+// SetPmsHours sets the "pms_hours" field.
+func (_u *PracticeUpdate) SetPmsHours(v pms.WeeklyHours) *PracticeUpdate {
+	_u.mutation.SetPmsHours(v)
+	return _u
+}
+
+// ClearPmsHours clears the value of the "pms_hours" field.
+func (_u *PracticeUpdate) ClearPmsHours() *PracticeUpdate {
+	_u.mutation.ClearPmsHours()
+	return _u
+}
+
+// SetPmsClosures sets the "pms_closures" field.
+func (_u *PracticeUpdate) SetPmsClosures(v []string) *PracticeUpdate {
+	_u.mutation.SetPmsClosures(v)
+	return _u
+}
+
+// AppendPmsClosures appends value to the "pms_closures" field.
+func (_u *PracticeUpdate) AppendPmsClosures(v []string) *PracticeUpdate {
+	_u.mutation.AppendPmsClosures(v)
+	return _u
+}
+
+// ClearPmsClosures clears the value of the "pms_closures" field.
+func (_u *PracticeUpdate) ClearPmsClosures() *PracticeUpdate {
+	_u.mutation.ClearPmsClosures()
 	return _u
 }
 
@@ -176,6 +208,23 @@ func (_u *PracticeUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if _u.mutation.FrontDeskNumberCleared() {
 		_spec.ClearField(practice.FieldFrontDeskNumber, field.TypeString)
 	}
+	if value, ok := _u.mutation.PmsHours(); ok {
+		_spec.SetField(practice.FieldPmsHours, field.TypeJSON, value)
+	}
+	if _u.mutation.PmsHoursCleared() {
+		_spec.ClearField(practice.FieldPmsHours, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.PmsClosures(); ok {
+		_spec.SetField(practice.FieldPmsClosures, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedPmsClosures(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, practice.FieldPmsClosures, value)
+		})
+	}
+	if _u.mutation.PmsClosuresCleared() {
+		_spec.ClearField(practice.FieldPmsClosures, field.TypeJSON)
+	}
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
 			err = &NotFoundError{practice.Label}
@@ -247,6 +296,36 @@ func (_u *PracticeUpdateOne) SetNillableFrontDeskNumber(v *string) *PracticeUpda
 // ClearFrontDeskNumber clears the value of the "front_desk_number" field.
 func (_u *PracticeUpdateOne) ClearFrontDeskNumber() *PracticeUpdateOne {
 	_u.mutation.ClearFrontDeskNumber()
+	return _u
+}
+
+// SetPmsHours sets the "pms_hours" field.
+func (_u *PracticeUpdateOne) SetPmsHours(v pms.WeeklyHours) *PracticeUpdateOne {
+	_u.mutation.SetPmsHours(v)
+	return _u
+}
+
+// ClearPmsHours clears the value of the "pms_hours" field.
+func (_u *PracticeUpdateOne) ClearPmsHours() *PracticeUpdateOne {
+	_u.mutation.ClearPmsHours()
+	return _u
+}
+
+// SetPmsClosures sets the "pms_closures" field.
+func (_u *PracticeUpdateOne) SetPmsClosures(v []string) *PracticeUpdateOne {
+	_u.mutation.SetPmsClosures(v)
+	return _u
+}
+
+// AppendPmsClosures appends value to the "pms_closures" field.
+func (_u *PracticeUpdateOne) AppendPmsClosures(v []string) *PracticeUpdateOne {
+	_u.mutation.AppendPmsClosures(v)
+	return _u
+}
+
+// ClearPmsClosures clears the value of the "pms_closures" field.
+func (_u *PracticeUpdateOne) ClearPmsClosures() *PracticeUpdateOne {
+	_u.mutation.ClearPmsClosures()
 	return _u
 }
 
@@ -373,6 +452,23 @@ func (_u *PracticeUpdateOne) sqlSave(ctx context.Context) (_node *Practice, err 
 	}
 	if _u.mutation.FrontDeskNumberCleared() {
 		_spec.ClearField(practice.FieldFrontDeskNumber, field.TypeString)
+	}
+	if value, ok := _u.mutation.PmsHours(); ok {
+		_spec.SetField(practice.FieldPmsHours, field.TypeJSON, value)
+	}
+	if _u.mutation.PmsHoursCleared() {
+		_spec.ClearField(practice.FieldPmsHours, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.PmsClosures(); ok {
+		_spec.SetField(practice.FieldPmsClosures, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedPmsClosures(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, practice.FieldPmsClosures, value)
+		})
+	}
+	if _u.mutation.PmsClosuresCleared() {
+		_spec.ClearField(practice.FieldPmsClosures, field.TypeJSON)
 	}
 	_node = &Practice{config: _u.config}
 	_spec.Assign = _node.assignValues

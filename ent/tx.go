@@ -14,10 +14,24 @@ import (
 // Tx is a transactional client that is created by calling Client.Tx().
 type Tx struct {
 	config
+	// Appointment is the client for interacting with the Appointment builders.
+	Appointment *AppointmentClient
+	// AppointmentType is the client for interacting with the AppointmentType builders.
+	AppointmentType *AppointmentTypeClient
 	// Member is the client for interacting with the Member builders.
 	Member *MemberClient
+	// Operatory is the client for interacting with the Operatory builders.
+	Operatory *OperatoryClient
+	// PMSConnection is the client for interacting with the PMSConnection builders.
+	PMSConnection *PMSConnectionClient
+	// Patient is the client for interacting with the Patient builders.
+	Patient *PatientClient
 	// Practice is the client for interacting with the Practice builders.
 	Practice *PracticeClient
+	// Provider is the client for interacting with the Provider builders.
+	Provider *ProviderClient
+	// SyncRun is the client for interacting with the SyncRun builders.
+	SyncRun *SyncRunClient
 
 	// lazily loaded.
 	client     *Client
@@ -149,8 +163,15 @@ func (tx *Tx) Client() *Client {
 }
 
 func (tx *Tx) init() {
+	tx.Appointment = NewAppointmentClient(tx.config)
+	tx.AppointmentType = NewAppointmentTypeClient(tx.config)
 	tx.Member = NewMemberClient(tx.config)
+	tx.Operatory = NewOperatoryClient(tx.config)
+	tx.PMSConnection = NewPMSConnectionClient(tx.config)
+	tx.Patient = NewPatientClient(tx.config)
 	tx.Practice = NewPracticeClient(tx.config)
+	tx.Provider = NewProviderClient(tx.config)
+	tx.SyncRun = NewSyncRunClient(tx.config)
 }
 
 // txDriver wraps the given dialect.Tx with a nop dialect.Driver implementation.
@@ -160,7 +181,7 @@ func (tx *Tx) init() {
 // of them in order to commit or rollback the transaction.
 //
 // If a closed transaction is embedded in one of the generated entities, and the entity
-// applies a query, for example: Member.QueryXXX(), the query will be executed
+// applies a query, for example: Appointment.QueryXXX(), the query will be executed
 // through the driver which created this transaction.
 //
 // Note that txDriver is not goroutine safe.

@@ -7,6 +7,7 @@ import (
 
 	"github.com/frontdesk/frontdesk/ent/schema"
 	"github.com/frontdesk/frontdesk/internal/database"
+	"github.com/frontdesk/frontdesk/internal/pmsconn"
 	"github.com/frontdesk/frontdesk/internal/practice"
 )
 
@@ -19,6 +20,15 @@ type Resolver struct {
 // Services are the domain services behind the API.
 type Services struct {
 	Practice *practice.Service
+	PMS      *pmsconn.Service
+}
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
 }
 
 // nodeType tells Relay node lookups which table an id belongs to.

@@ -16,6 +16,7 @@ import (
 
 	"github.com/frontdesk/frontdesk/ent"
 	"github.com/frontdesk/frontdesk/graph/generated"
+	"github.com/frontdesk/frontdesk/graph/model"
 	"github.com/frontdesk/frontdesk/internal/auth"
 	"github.com/frontdesk/frontdesk/internal/tenant"
 )
@@ -68,7 +69,20 @@ func NewHandler(c Config) http.Handler {
 func schemaConfig(r *Resolver) generated.Config {
 	c := generated.Config{Resolvers: r}
 	// Connections cost their page size times their rows' cost.
-	c.Complexity.Query.Practices = func(child int, _ *entgql.Cursor[string], first *int, _ *entgql.Cursor[string], last *int, _ *ent.PracticeOrder) int {
+	type cursor = *entgql.Cursor[string]
+	c.Complexity.Query.Practices = func(child int, _ cursor, first *int, _ cursor, last *int, _ *ent.PracticeOrder) int {
+		return pageCost(child, first, last)
+	}
+	c.Complexity.Query.SyncRuns = func(child int, _ cursor, first *int, _ cursor, last *int) int {
+		return pageCost(child, first, last)
+	}
+	c.Complexity.Query.Patients = func(child int, _ cursor, first *int, _ cursor, last *int, _ []*ent.PatientOrder, _ *ent.PatientWhereInput, _ *model.PatientSearch) int {
+		return pageCost(child, first, last)
+	}
+	c.Complexity.Query.Appointments = func(child int, _ cursor, first *int, _ cursor, last *int, _ *ent.AppointmentOrder, _ *ent.AppointmentWhereInput) int {
+		return pageCost(child, first, last)
+	}
+	c.Complexity.Patient.Appointments = func(child int, _ cursor, first *int, _ cursor, last *int, _ *ent.AppointmentOrder, _ *ent.AppointmentWhereInput) int {
 		return pageCost(child, first, last)
 	}
 	return c

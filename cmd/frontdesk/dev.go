@@ -10,11 +10,14 @@ import (
 	"text/template"
 
 	"github.com/frontdesk/frontdesk/ent/member"
+	"github.com/frontdesk/frontdesk/ent/pmsconnection"
 	"github.com/frontdesk/frontdesk/ent/practice"
 	"github.com/frontdesk/frontdesk/internal/clock"
 	"github.com/frontdesk/frontdesk/internal/config"
 	"github.com/frontdesk/frontdesk/internal/database"
 	"github.com/frontdesk/frontdesk/internal/devauth"
+	"github.com/frontdesk/frontdesk/internal/jobs"
+	"github.com/frontdesk/frontdesk/internal/mirror"
 	"github.com/frontdesk/frontdesk/internal/tenant"
 )
 
@@ -25,11 +28,16 @@ const (
 	demoTimeZone     = "America/New_York"
 )
 
-// seedDemo creates the demo practice with the dev user as its owner, once.
-func seedDemo(ctx context.Context, db *database.DB, clk clock.Clock) error {
+// seedDemo creates the demo practice with the dev user as its owner and
+// the sandbox PMS connected, once; and syncs it at every start, since the
+// sandbox keeps its own writes in memory only.
+func seedDemo(ctx context.Context, db *database.DB, clk clock.Clock, queue *jobs.Queue) error {
 	ctx = tenant.Unscoped(ctx)
 	return db.InTx(ctx, func(ctx context.Context) error {
 		c := db.Client(ctx)
+		if err := queue.Insert(ctx, mirror.SyncArgs{PracticeID: demoPracticeID, Full: true}, nil); err != nil {
+			return err
+		}
 		exists, err := c.Practice.Query().Where(practice.ID(demoPracticeID)).Exist(ctx)
 		if err != nil || exists {
 			return err
@@ -41,6 +49,13 @@ func seedDemo(ctx context.Context, db *database.DB, clk clock.Clock) error {
 			SetFrontDeskNumber("+15555550199").
 			Exec(ctx); err != nil {
 			return fmt.Errorf("dev: seed demo practice: %w", err)
+		}
+		if err := c.PMSConnection.Create().
+			SetPracticeID(demoPracticeID).
+			SetProvider(pmsconnection.ProviderSANDBOX).
+			SetSystem("frontdesk sandbox").
+			Exec(ctx); err != nil {
+			return fmt.Errorf("dev: connect the sandbox: %w", err)
 		}
 		return c.Member.Create().
 			SetPracticeID(demoPracticeID).

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/riverqueue/river"
 
 	"github.com/frontdesk/frontdesk/graph"
 	"github.com/frontdesk/frontdesk/graph/graphiql"
@@ -19,7 +21,11 @@ import (
 	"github.com/frontdesk/frontdesk/internal/config"
 	"github.com/frontdesk/frontdesk/internal/database"
 	"github.com/frontdesk/frontdesk/internal/devauth"
+	"github.com/frontdesk/frontdesk/internal/jobs"
 	"github.com/frontdesk/frontdesk/internal/logging"
+	"github.com/frontdesk/frontdesk/internal/mirror"
+	"github.com/frontdesk/frontdesk/internal/pms/sikka"
+	"github.com/frontdesk/frontdesk/internal/pmsconn"
 	"github.com/frontdesk/frontdesk/internal/practice"
 	"github.com/frontdesk/frontdesk/internal/secrets"
 	"github.com/frontdesk/frontdesk/internal/server"
@@ -45,7 +51,26 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return fmt.Errorf("FRONTDESK_SECRET_KEY: %w", err)
 	}
-	_ = box // PMS and API secrets are sealed with it (PMS issue).
+
+	// The PMS side: connections (with the Sikka client when configured) and
+	// the mirror their syncs keep fresh, run as durable jobs.
+	queue := &jobs.Queue{}
+	var sikkaClient *sikka.Client
+	if cfg.SikkaAppID != "" {
+		sikkaClient = sikka.New(sikka.Config{BaseURL: cfg.SikkaBaseURL, AppID: cfg.SikkaAppID, AppKey: cfg.SikkaAppKey, Clock: clk, Logger: log})
+	}
+	pmsConns := pmsconn.New(pmsconn.Config{DB: db, Box: box, Clock: clk, Queue: queue, Sikka: sikkaClient, SandboxWritebackDelay: 5 * time.Second})
+	syncer := &mirror.Syncer{DB: db, PMS: pmsConns, Clock: clk, Log: log}
+	workers := river.NewWorkers()
+	river.AddWorker(workers, &mirror.Worker{Syncer: syncer})
+	river.AddWorker(workers, &mirror.Scheduler{DB: db, Queue: queue, Clock: clk})
+	runner, err := jobs.New(jobs.Config{
+		DB: db, Logger: log, Workers: workers,
+		Periodic: []*river.PeriodicJob{mirror.Periodic(5 * time.Minute)},
+	}, queue)
+	if err != nil {
+		return err
+	}
 
 	// Sign-in: Cognito when configured; in dev mode also the built-in issuer,
 	// verified by the same go-oidc path.
@@ -68,7 +93,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		Logger:     log,
 	}
 
-	resolver := &graph.Resolver{DB: db, Svc: graph.Services{Practice: practices}}
+	resolver := &graph.Resolver{DB: db, Svc: graph.Services{Practice: practices, PMS: pmsConns}}
 	gql := authn.Middleware(graph.NewHandler(graph.Config{Resolver: resolver, Auth: authn, Logger: log}))
 
 	var ready atomic.Bool
@@ -101,18 +126,28 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	if cfg.Dev {
-		if err := seedDemo(ctx, db, clk); err != nil {
+		if err := seedDemo(ctx, db, clk, queue); err != nil {
 			return err
 		}
 		if err := printDevBanner(stdout, cfg, dev, ln.Addr()); err != nil {
 			return err
 		}
 	}
+	// Jobs outlive the signal: after the server has drained, they get the
+	// same grace to finish before they are cancelled (and retried later).
+	if err := runner.Start(context.WithoutCancel(ctx)); err != nil {
+		return fmt.Errorf("jobs: start: %w", err)
+	}
 	ready.Store(true)
 	log.Info("serving", "addr", ln.Addr().String(), "dev", cfg.Dev)
 	fmt.Fprintf(stdout, "frontdesk: listening on %s\n", ln.Addr())
 
 	err = <-served
+	stopCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if stopErr := runner.Stop(stopCtx); stopErr != nil {
+		err = errors.Join(err, fmt.Errorf("jobs: stop: %w", stopErr))
+	}
 	log.Info("stopped")
 	return err
 }

@@ -9,6 +9,30 @@ import (
 	"github.com/frontdesk/frontdesk/ent"
 )
 
+// The AppointmentFunc type is an adapter to allow the use of ordinary
+// function as Appointment mutator.
+type AppointmentFunc func(context.Context, *ent.AppointmentMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f AppointmentFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.AppointmentMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.AppointmentMutation", m)
+}
+
+// The AppointmentTypeFunc type is an adapter to allow the use of ordinary
+// function as AppointmentType mutator.
+type AppointmentTypeFunc func(context.Context, *ent.AppointmentTypeMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f AppointmentTypeFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.AppointmentTypeMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.AppointmentTypeMutation", m)
+}
+
 // The MemberFunc type is an adapter to allow the use of ordinary
 // function as Member mutator.
 type MemberFunc func(context.Context, *ent.MemberMutation) (ent.Value, error)
@@ -21,6 +45,42 @@ func (f MemberFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, erro
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.MemberMutation", m)
 }
 
+// The OperatoryFunc type is an adapter to allow the use of ordinary
+// function as Operatory mutator.
+type OperatoryFunc func(context.Context, *ent.OperatoryMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f OperatoryFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.OperatoryMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.OperatoryMutation", m)
+}
+
+// The PMSConnectionFunc type is an adapter to allow the use of ordinary
+// function as PMSConnection mutator.
+type PMSConnectionFunc func(context.Context, *ent.PMSConnectionMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f PMSConnectionFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.PMSConnectionMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.PMSConnectionMutation", m)
+}
+
+// The PatientFunc type is an adapter to allow the use of ordinary
+// function as Patient mutator.
+type PatientFunc func(context.Context, *ent.PatientMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f PatientFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.PatientMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.PatientMutation", m)
+}
+
 // The PracticeFunc type is an adapter to allow the use of ordinary
 // function as Practice mutator.
 type PracticeFunc func(context.Context, *ent.PracticeMutation) (ent.Value, error)
@@ -31,6 +91,30 @@ func (f PracticeFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, er
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.PracticeMutation", m)
+}
+
+// The ProviderFunc type is an adapter to allow the use of ordinary
+// function as Provider mutator.
+type ProviderFunc func(context.Context, *ent.ProviderMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f ProviderFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.ProviderMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ProviderMutation", m)
+}
+
+// The SyncRunFunc type is an adapter to allow the use of ordinary
+// function as SyncRun mutator.
+type SyncRunFunc func(context.Context, *ent.SyncRunMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f SyncRunFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.SyncRunMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.SyncRunMutation", m)
 }
 
 // Condition is a hook condition function.

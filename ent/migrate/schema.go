@@ -8,6 +8,130 @@ import (
 )
 
 var (
+	// AppointmentsColumns holds the columns for the "appointments" table.
+	AppointmentsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "pms_id", Type: field.TypeString, Nullable: true},
+		{Name: "pms_digest", Type: field.TypeString, Nullable: true},
+		{Name: "start_at", Type: field.TypeTime},
+		{Name: "end_at", Type: field.TypeTime},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"SCHEDULED", "CANCELLED"}, Default: "SCHEDULED"},
+		{Name: "pms_status", Type: field.TypeString, Default: ""},
+		{Name: "source", Type: field.TypeEnum, Enums: []string{"PMS", "PHONE", "DASHBOARD"}, Default: "PMS"},
+		{Name: "description", Type: field.TypeString, Default: ""},
+		{Name: "pms_changed_at", Type: field.TypeTime, Nullable: true},
+		{Name: "practice_id", Type: field.TypeString},
+		{Name: "patient_id", Type: field.TypeString, Nullable: true},
+		{Name: "provider_id", Type: field.TypeString, Nullable: true},
+		{Name: "operatory_id", Type: field.TypeString, Nullable: true},
+		{Name: "appointment_type_id", Type: field.TypeString, Nullable: true},
+	}
+	// AppointmentsTable holds the schema information for the "appointments" table.
+	AppointmentsTable = &schema.Table{
+		Name:       "appointments",
+		Columns:    AppointmentsColumns,
+		PrimaryKey: []*schema.Column{AppointmentsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "appointments_practices_practice",
+				Columns:    []*schema.Column{AppointmentsColumns[12]},
+				RefColumns: []*schema.Column{PracticesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "appointments_patients_patient",
+				Columns:    []*schema.Column{AppointmentsColumns[13]},
+				RefColumns: []*schema.Column{PatientsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "appointments_providers_provider",
+				Columns:    []*schema.Column{AppointmentsColumns[14]},
+				RefColumns: []*schema.Column{ProvidersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "appointments_operatories_operatory",
+				Columns:    []*schema.Column{AppointmentsColumns[15]},
+				RefColumns: []*schema.Column{OperatoriesColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "appointments_appointment_types_appointment_type",
+				Columns:    []*schema.Column{AppointmentsColumns[16]},
+				RefColumns: []*schema.Column{AppointmentTypesColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "appointment_practice_id",
+				Unique:  false,
+				Columns: []*schema.Column{AppointmentsColumns[12]},
+			},
+			{
+				Name:    "appointment_practice_id_pms_id",
+				Unique:  true,
+				Columns: []*schema.Column{AppointmentsColumns[12], AppointmentsColumns[3]},
+			},
+			{
+				Name:    "appointment_practice_id_start_at",
+				Unique:  false,
+				Columns: []*schema.Column{AppointmentsColumns[12], AppointmentsColumns[5]},
+			},
+			{
+				Name:    "appointment_practice_id_provider_id_start_at",
+				Unique:  false,
+				Columns: []*schema.Column{AppointmentsColumns[12], AppointmentsColumns[14], AppointmentsColumns[5]},
+			},
+			{
+				Name:    "appointment_practice_id_patient_id",
+				Unique:  false,
+				Columns: []*schema.Column{AppointmentsColumns[12], AppointmentsColumns[13]},
+			},
+		},
+	}
+	// AppointmentTypesColumns holds the columns for the "appointment_types" table.
+	AppointmentTypesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "pms_id", Type: field.TypeString, Nullable: true},
+		{Name: "pms_digest", Type: field.TypeString, Nullable: true},
+		{Name: "name", Type: field.TypeString, Default: ""},
+		{Name: "duration_minutes", Type: field.TypeInt, Default: 0},
+		{Name: "bookable_by_phone", Type: field.TypeBool, Default: true},
+		{Name: "provider_ids", Type: field.TypeJSON, Nullable: true},
+		{Name: "practice_id", Type: field.TypeString},
+	}
+	// AppointmentTypesTable holds the schema information for the "appointment_types" table.
+	AppointmentTypesTable = &schema.Table{
+		Name:       "appointment_types",
+		Columns:    AppointmentTypesColumns,
+		PrimaryKey: []*schema.Column{AppointmentTypesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "appointment_types_practices_practice",
+				Columns:    []*schema.Column{AppointmentTypesColumns[9]},
+				RefColumns: []*schema.Column{PracticesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "appointmenttype_practice_id",
+				Unique:  false,
+				Columns: []*schema.Column{AppointmentTypesColumns[9]},
+			},
+			{
+				Name:    "appointmenttype_practice_id_pms_id",
+				Unique:  true,
+				Columns: []*schema.Column{AppointmentTypesColumns[9], AppointmentTypesColumns[3]},
+			},
+		},
+	}
 	// MembersColumns holds the columns for the "members" table.
 	MembersColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString},
@@ -60,6 +184,144 @@ var (
 			},
 		},
 	}
+	// OperatoriesColumns holds the columns for the "operatories" table.
+	OperatoriesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "pms_id", Type: field.TypeString, Nullable: true},
+		{Name: "pms_digest", Type: field.TypeString, Nullable: true},
+		{Name: "name", Type: field.TypeString, Default: ""},
+		{Name: "abbreviation", Type: field.TypeString, Default: ""},
+		{Name: "hidden", Type: field.TypeBool, Default: false},
+		{Name: "provider_pms_ids", Type: field.TypeJSON, Nullable: true},
+		{Name: "practice_id", Type: field.TypeString},
+	}
+	// OperatoriesTable holds the schema information for the "operatories" table.
+	OperatoriesTable = &schema.Table{
+		Name:       "operatories",
+		Columns:    OperatoriesColumns,
+		PrimaryKey: []*schema.Column{OperatoriesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "operatories_practices_practice",
+				Columns:    []*schema.Column{OperatoriesColumns[9]},
+				RefColumns: []*schema.Column{PracticesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "operatory_practice_id",
+				Unique:  false,
+				Columns: []*schema.Column{OperatoriesColumns[9]},
+			},
+			{
+				Name:    "operatory_practice_id_pms_id",
+				Unique:  true,
+				Columns: []*schema.Column{OperatoriesColumns[9], OperatoriesColumns[3]},
+			},
+		},
+	}
+	// PmsConnectionsColumns holds the columns for the "pms_connections" table.
+	PmsConnectionsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "provider", Type: field.TypeEnum, Enums: []string{"SIKKA", "SANDBOX"}},
+		{Name: "office_id", Type: field.TypeString, Nullable: true},
+		{Name: "pms_practice_id", Type: field.TypeString, Default: "1"},
+		{Name: "secret_key", Type: field.TypeBytes, Nullable: true},
+		{Name: "request_key", Type: field.TypeBytes, Nullable: true},
+		{Name: "refresh_key", Type: field.TypeBytes, Nullable: true},
+		{Name: "key_expires_at", Type: field.TypeTime, Nullable: true},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"CONNECTED", "ERROR", "DISCONNECTED"}, Default: "CONNECTED"},
+		{Name: "system", Type: field.TypeString, Nullable: true},
+		{Name: "last_sync_at", Type: field.TypeTime, Nullable: true},
+		{Name: "last_full_sync_at", Type: field.TypeTime, Nullable: true},
+		{Name: "appointments_changed_since", Type: field.TypeTime, Nullable: true},
+		{Name: "last_error", Type: field.TypeString, Nullable: true},
+		{Name: "practice_id", Type: field.TypeString},
+	}
+	// PmsConnectionsTable holds the schema information for the "pms_connections" table.
+	PmsConnectionsTable = &schema.Table{
+		Name:       "pms_connections",
+		Columns:    PmsConnectionsColumns,
+		PrimaryKey: []*schema.Column{PmsConnectionsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "pms_connections_practices_practice",
+				Columns:    []*schema.Column{PmsConnectionsColumns[16]},
+				RefColumns: []*schema.Column{PracticesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "pmsconnection_practice_id",
+				Unique:  false,
+				Columns: []*schema.Column{PmsConnectionsColumns[16]},
+			},
+			{
+				Name:    "pms_connection_one_per_practice",
+				Unique:  true,
+				Columns: []*schema.Column{PmsConnectionsColumns[16]},
+			},
+		},
+	}
+	// PatientsColumns holds the columns for the "patients" table.
+	PatientsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "pms_id", Type: field.TypeString, Nullable: true},
+		{Name: "pms_digest", Type: field.TypeString, Nullable: true},
+		{Name: "first_name", Type: field.TypeString, Default: ""},
+		{Name: "last_name", Type: field.TypeString, Default: ""},
+		{Name: "preferred_name", Type: field.TypeString, Default: ""},
+		{Name: "birth_date", Type: field.TypeString, Default: ""},
+		{Name: "phones", Type: field.TypeJSON, Nullable: true},
+		{Name: "phone_index", Type: field.TypeString, Default: ""},
+		{Name: "email", Type: field.TypeString, Default: ""},
+		{Name: "status", Type: field.TypeString, Default: ""},
+		{Name: "practice_id", Type: field.TypeString},
+	}
+	// PatientsTable holds the schema information for the "patients" table.
+	PatientsTable = &schema.Table{
+		Name:       "patients",
+		Columns:    PatientsColumns,
+		PrimaryKey: []*schema.Column{PatientsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "patients_practices_practice",
+				Columns:    []*schema.Column{PatientsColumns[13]},
+				RefColumns: []*schema.Column{PracticesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "patient_practice_id",
+				Unique:  false,
+				Columns: []*schema.Column{PatientsColumns[13]},
+			},
+			{
+				Name:    "patient_practice_id_pms_id",
+				Unique:  true,
+				Columns: []*schema.Column{PatientsColumns[13], PatientsColumns[3]},
+			},
+			{
+				Name:    "patient_practice_id_last_name_first_name",
+				Unique:  false,
+				Columns: []*schema.Column{PatientsColumns[13], PatientsColumns[6], PatientsColumns[5]},
+			},
+			{
+				Name:    "patient_practice_id_birth_date",
+				Unique:  false,
+				Columns: []*schema.Column{PatientsColumns[13], PatientsColumns[8]},
+			},
+		},
+	}
 	// PracticesColumns holds the columns for the "practices" table.
 	PracticesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString},
@@ -68,6 +330,8 @@ var (
 		{Name: "name", Type: field.TypeString, Size: 120},
 		{Name: "time_zone", Type: field.TypeString},
 		{Name: "front_desk_number", Type: field.TypeString, Nullable: true},
+		{Name: "pms_hours", Type: field.TypeJSON, Nullable: true},
+		{Name: "pms_closures", Type: field.TypeJSON, Nullable: true},
 	}
 	// PracticesTable holds the schema information for the "practices" table.
 	PracticesTable = &schema.Table{
@@ -75,13 +339,117 @@ var (
 		Columns:    PracticesColumns,
 		PrimaryKey: []*schema.Column{PracticesColumns[0]},
 	}
+	// ProvidersColumns holds the columns for the "providers" table.
+	ProvidersColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "pms_id", Type: field.TypeString, Nullable: true},
+		{Name: "pms_digest", Type: field.TypeString, Nullable: true},
+		{Name: "first_name", Type: field.TypeString, Default: ""},
+		{Name: "last_name", Type: field.TypeString, Default: ""},
+		{Name: "title", Type: field.TypeString, Default: ""},
+		{Name: "specialty", Type: field.TypeString, Default: ""},
+		{Name: "active", Type: field.TypeBool, Default: true},
+		{Name: "hours", Type: field.TypeJSON, Nullable: true},
+		{Name: "practice_id", Type: field.TypeString},
+	}
+	// ProvidersTable holds the schema information for the "providers" table.
+	ProvidersTable = &schema.Table{
+		Name:       "providers",
+		Columns:    ProvidersColumns,
+		PrimaryKey: []*schema.Column{ProvidersColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "providers_practices_practice",
+				Columns:    []*schema.Column{ProvidersColumns[11]},
+				RefColumns: []*schema.Column{PracticesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "provider_practice_id",
+				Unique:  false,
+				Columns: []*schema.Column{ProvidersColumns[11]},
+			},
+			{
+				Name:    "provider_practice_id_pms_id",
+				Unique:  true,
+				Columns: []*schema.Column{ProvidersColumns[11], ProvidersColumns[3]},
+			},
+		},
+	}
+	// SyncRunsColumns holds the columns for the "sync_runs" table.
+	SyncRunsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"FULL", "INCREMENTAL"}},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"RUNNING", "SUCCEEDED", "FAILED"}, Default: "RUNNING"},
+		{Name: "started_at", Type: field.TypeTime},
+		{Name: "finished_at", Type: field.TypeTime, Nullable: true},
+		{Name: "duration_ms", Type: field.TypeInt, Default: 0},
+		{Name: "providers", Type: field.TypeInt, Default: 0},
+		{Name: "operatories", Type: field.TypeInt, Default: 0},
+		{Name: "appointment_types", Type: field.TypeInt, Default: 0},
+		{Name: "patients", Type: field.TypeInt, Default: 0},
+		{Name: "appointments", Type: field.TypeInt, Default: 0},
+		{Name: "created", Type: field.TypeInt, Default: 0},
+		{Name: "updated", Type: field.TypeInt, Default: 0},
+		{Name: "removed", Type: field.TypeInt, Default: 0},
+		{Name: "error", Type: field.TypeString, Nullable: true},
+		{Name: "practice_id", Type: field.TypeString},
+	}
+	// SyncRunsTable holds the schema information for the "sync_runs" table.
+	SyncRunsTable = &schema.Table{
+		Name:       "sync_runs",
+		Columns:    SyncRunsColumns,
+		PrimaryKey: []*schema.Column{SyncRunsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "sync_runs_practices_practice",
+				Columns:    []*schema.Column{SyncRunsColumns[15]},
+				RefColumns: []*schema.Column{PracticesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "syncrun_practice_id",
+				Unique:  false,
+				Columns: []*schema.Column{SyncRunsColumns[15]},
+			},
+			{
+				Name:    "syncrun_practice_id_started_at",
+				Unique:  false,
+				Columns: []*schema.Column{SyncRunsColumns[15], SyncRunsColumns[3]},
+			},
+		},
+	}
 	// Tables holds all the tables in the schema.
 	Tables = []*schema.Table{
+		AppointmentsTable,
+		AppointmentTypesTable,
 		MembersTable,
+		OperatoriesTable,
+		PmsConnectionsTable,
+		PatientsTable,
 		PracticesTable,
+		ProvidersTable,
+		SyncRunsTable,
 	}
 )
 
 func init() {
+	AppointmentsTable.ForeignKeys[0].RefTable = PracticesTable
+	AppointmentsTable.ForeignKeys[1].RefTable = PatientsTable
+	AppointmentsTable.ForeignKeys[2].RefTable = ProvidersTable
+	AppointmentsTable.ForeignKeys[3].RefTable = OperatoriesTable
+	AppointmentsTable.ForeignKeys[4].RefTable = AppointmentTypesTable
+	AppointmentTypesTable.ForeignKeys[0].RefTable = PracticesTable
 	MembersTable.ForeignKeys[0].RefTable = PracticesTable
+	OperatoriesTable.ForeignKeys[0].RefTable = PracticesTable
+	PmsConnectionsTable.ForeignKeys[0].RefTable = PracticesTable
+	PatientsTable.ForeignKeys[0].RefTable = PracticesTable
+	ProvidersTable.ForeignKeys[0].RefTable = PracticesTable
+	SyncRunsTable.ForeignKeys[0].RefTable = PracticesTable
 }

@@ -24,6 +24,10 @@ const (
 	FieldTimeZone = "time_zone"
 	// FieldFrontDeskNumber holds the string denoting the front_desk_number field in the database.
 	FieldFrontDeskNumber = "front_desk_number"
+	// FieldPmsHours holds the string denoting the pms_hours field in the database.
+	FieldPmsHours = "pms_hours"
+	// FieldPmsClosures holds the string denoting the pms_closures field in the database.
+	FieldPmsClosures = "pms_closures"
 	// Table holds the table name of the practice in the database.
 	Table = "practices"
 )
@@ -36,6 +40,8 @@ var Columns = []string{
 	FieldName,
 	FieldTimeZone,
 	FieldFrontDeskNumber,
+	FieldPmsHours,
+	FieldPmsClosures,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).

@@ -374,6 +374,26 @@ func FrontDeskNumberContainsFold(v string) predicate.Practice {
 	return predicate.Practice(sql.FieldContainsFold(FieldFrontDeskNumber, v))
 }
 
+// PmsHoursIsNil applies the IsNil predicate on the "pms_hours" field.
+func PmsHoursIsNil() predicate.Practice {
+	return predicate.Practice(sql.FieldIsNull(FieldPmsHours))
+}
+
+// PmsHoursNotNil applies the NotNil predicate on the "pms_hours" field.
+func PmsHoursNotNil() predicate.Practice {
+	return predicate.Practice(sql.FieldNotNull(FieldPmsHours))
+}
+
+// PmsClosuresIsNil applies the IsNil predicate on the "pms_closures" field.
+func PmsClosuresIsNil() predicate.Practice {
+	return predicate.Practice(sql.FieldIsNull(FieldPmsClosures))
+}
+
+// PmsClosuresNotNil applies the NotNil predicate on the "pms_closures" field.
+func PmsClosuresNotNil() predicate.Practice {
+	return predicate.Practice(sql.FieldNotNull(FieldPmsClosures))
+}
+
 // And groups predicates with the AND operator between them.
 func And(predicates ...predicate.Practice) predicate.Practice {
 	return predicate.Practice(sql.AndPredicates(predicates...))

@@ -6,8 +6,29 @@ import (
 	"entgo.io/ent/dialect/sql"
 )
 
+// Appointment is the predicate function for appointment builders.
+type Appointment func(*sql.Selector)
+
+// AppointmentType is the predicate function for appointmenttype builders.
+type AppointmentType func(*sql.Selector)
+
 // Member is the predicate function for member builders.
 type Member func(*sql.Selector)
 
+// Operatory is the predicate function for operatory builders.
+type Operatory func(*sql.Selector)
+
+// PMSConnection is the predicate function for pmsconnection builders.
+type PMSConnection func(*sql.Selector)
+
+// Patient is the predicate function for patient builders.
+type Patient func(*sql.Selector)
+
 // Practice is the predicate function for practice builders.
 type Practice func(*sql.Selector)
+
+// Provider is the predicate function for provider builders.
+type Provider func(*sql.Selector)
+
+// SyncRun is the predicate function for syncrun builders.
+type SyncRun func(*sql.Selector)

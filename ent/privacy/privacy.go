@@ -111,6 +111,54 @@ func DenyMutationOperationRule(op ent.Op) MutationRule {
 	return OnMutationOperation(rule, op)
 }
 
+// The AppointmentQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type AppointmentQueryRuleFunc func(context.Context, *ent.AppointmentQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f AppointmentQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.AppointmentQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.AppointmentQuery", q)
+}
+
+// The AppointmentMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type AppointmentMutationRuleFunc func(context.Context, *ent.AppointmentMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f AppointmentMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.AppointmentMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.AppointmentMutation", m)
+}
+
+// The AppointmentTypeQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type AppointmentTypeQueryRuleFunc func(context.Context, *ent.AppointmentTypeQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f AppointmentTypeQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.AppointmentTypeQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.AppointmentTypeQuery", q)
+}
+
+// The AppointmentTypeMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type AppointmentTypeMutationRuleFunc func(context.Context, *ent.AppointmentTypeMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f AppointmentTypeMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.AppointmentTypeMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.AppointmentTypeMutation", m)
+}
+
 // The MemberQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type MemberQueryRuleFunc func(context.Context, *ent.MemberQuery) error
@@ -135,6 +183,78 @@ func (f MemberMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.MemberMutation", m)
 }
 
+// The OperatoryQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type OperatoryQueryRuleFunc func(context.Context, *ent.OperatoryQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f OperatoryQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.OperatoryQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.OperatoryQuery", q)
+}
+
+// The OperatoryMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type OperatoryMutationRuleFunc func(context.Context, *ent.OperatoryMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f OperatoryMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.OperatoryMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.OperatoryMutation", m)
+}
+
+// The PMSConnectionQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type PMSConnectionQueryRuleFunc func(context.Context, *ent.PMSConnectionQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f PMSConnectionQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.PMSConnectionQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.PMSConnectionQuery", q)
+}
+
+// The PMSConnectionMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type PMSConnectionMutationRuleFunc func(context.Context, *ent.PMSConnectionMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f PMSConnectionMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.PMSConnectionMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.PMSConnectionMutation", m)
+}
+
+// The PatientQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type PatientQueryRuleFunc func(context.Context, *ent.PatientQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f PatientQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.PatientQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.PatientQuery", q)
+}
+
+// The PatientMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type PatientMutationRuleFunc func(context.Context, *ent.PatientMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f PatientMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.PatientMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.PatientMutation", m)
+}
+
 // The PracticeQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type PracticeQueryRuleFunc func(context.Context, *ent.PracticeQuery) error
@@ -157,6 +277,54 @@ func (f PracticeMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutati
 		return f(ctx, m)
 	}
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.PracticeMutation", m)
+}
+
+// The ProviderQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type ProviderQueryRuleFunc func(context.Context, *ent.ProviderQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f ProviderQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ProviderQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ProviderQuery", q)
+}
+
+// The ProviderMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type ProviderMutationRuleFunc func(context.Context, *ent.ProviderMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f ProviderMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ProviderMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ProviderMutation", m)
+}
+
+// The SyncRunQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type SyncRunQueryRuleFunc func(context.Context, *ent.SyncRunQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f SyncRunQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.SyncRunQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.SyncRunQuery", q)
+}
+
+// The SyncRunMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type SyncRunMutationRuleFunc func(context.Context, *ent.SyncRunMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f SyncRunMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.SyncRunMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.SyncRunMutation", m)
 }
 
 type (
@@ -194,9 +362,23 @@ var _ QueryMutationRule = FilterFunc(nil)
 
 func queryFilter(q ent.Query) (Filter, error) {
 	switch q := q.(type) {
+	case *ent.AppointmentQuery:
+		return q.Filter(), nil
+	case *ent.AppointmentTypeQuery:
+		return q.Filter(), nil
 	case *ent.MemberQuery:
 		return q.Filter(), nil
+	case *ent.OperatoryQuery:
+		return q.Filter(), nil
+	case *ent.PMSConnectionQuery:
+		return q.Filter(), nil
+	case *ent.PatientQuery:
+		return q.Filter(), nil
 	case *ent.PracticeQuery:
+		return q.Filter(), nil
+	case *ent.ProviderQuery:
+		return q.Filter(), nil
+	case *ent.SyncRunQuery:
 		return q.Filter(), nil
 	default:
 		return nil, Denyf("ent/privacy: unexpected query type %T for query filter", q)
@@ -205,9 +387,23 @@ func queryFilter(q ent.Query) (Filter, error) {
 
 func mutationFilter(m ent.Mutation) (Filter, error) {
 	switch m := m.(type) {
+	case *ent.AppointmentMutation:
+		return m.Filter(), nil
+	case *ent.AppointmentTypeMutation:
+		return m.Filter(), nil
 	case *ent.MemberMutation:
 		return m.Filter(), nil
+	case *ent.OperatoryMutation:
+		return m.Filter(), nil
+	case *ent.PMSConnectionMutation:
+		return m.Filter(), nil
+	case *ent.PatientMutation:
+		return m.Filter(), nil
 	case *ent.PracticeMutation:
+		return m.Filter(), nil
+	case *ent.ProviderMutation:
+		return m.Filter(), nil
+	case *ent.SyncRunMutation:
 		return m.Filter(), nil
 	default:
 		return nil, Denyf("ent/privacy: unexpected mutation type %T for mutation filter", m)

@@ -6,9 +6,16 @@ import (
 	"context"
 	"time"
 
+	"github.com/frontdesk/frontdesk/ent/appointment"
+	"github.com/frontdesk/frontdesk/ent/appointmenttype"
 	"github.com/frontdesk/frontdesk/ent/member"
+	"github.com/frontdesk/frontdesk/ent/operatory"
+	"github.com/frontdesk/frontdesk/ent/patient"
+	"github.com/frontdesk/frontdesk/ent/pmsconnection"
 	"github.com/frontdesk/frontdesk/ent/practice"
+	"github.com/frontdesk/frontdesk/ent/provider"
 	"github.com/frontdesk/frontdesk/ent/schema"
+	"github.com/frontdesk/frontdesk/ent/syncrun"
 
 	"entgo.io/ent"
 	"entgo.io/ent/privacy"
@@ -18,6 +25,102 @@ import (
 // (default values, validators, hooks and policies) and stitches it
 // to their package variables.
 func init() {
+	appointmentMixin := schema.Appointment{}.Mixin()
+	appointment.Policy = privacy.NewPolicies(appointmentMixin[2], schema.Appointment{})
+	appointment.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := appointment.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	appointmentMixinFields0 := appointmentMixin[0].Fields()
+	_ = appointmentMixinFields0
+	appointmentMixinFields1 := appointmentMixin[1].Fields()
+	_ = appointmentMixinFields1
+	appointmentMixinFields2 := appointmentMixin[2].Fields()
+	_ = appointmentMixinFields2
+	appointmentFields := schema.Appointment{}.Fields()
+	_ = appointmentFields
+	// appointmentDescCreatedAt is the schema descriptor for created_at field.
+	appointmentDescCreatedAt := appointmentMixinFields1[0].Descriptor()
+	// appointment.DefaultCreatedAt holds the default value on creation for the created_at field.
+	appointment.DefaultCreatedAt = appointmentDescCreatedAt.Default.(func() time.Time)
+	// appointmentDescUpdatedAt is the schema descriptor for updated_at field.
+	appointmentDescUpdatedAt := appointmentMixinFields1[1].Descriptor()
+	// appointment.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	appointment.DefaultUpdatedAt = appointmentDescUpdatedAt.Default.(func() time.Time)
+	// appointment.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	appointment.UpdateDefaultUpdatedAt = appointmentDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// appointmentDescPracticeID is the schema descriptor for practice_id field.
+	appointmentDescPracticeID := appointmentMixinFields2[0].Descriptor()
+	// appointment.PracticeIDValidator is a validator for the "practice_id" field. It is called by the builders before save.
+	appointment.PracticeIDValidator = appointmentDescPracticeID.Validators[0].(func(string) error)
+	// appointmentDescPmsStatus is the schema descriptor for pms_status field.
+	appointmentDescPmsStatus := appointmentFields[7].Descriptor()
+	// appointment.DefaultPmsStatus holds the default value on creation for the pms_status field.
+	appointment.DefaultPmsStatus = appointmentDescPmsStatus.Default.(string)
+	// appointmentDescDescription is the schema descriptor for description field.
+	appointmentDescDescription := appointmentFields[9].Descriptor()
+	// appointment.DefaultDescription holds the default value on creation for the description field.
+	appointment.DefaultDescription = appointmentDescDescription.Default.(string)
+	// appointmentDescID is the schema descriptor for id field.
+	appointmentDescID := appointmentMixinFields0[0].Descriptor()
+	// appointment.DefaultID holds the default value on creation for the id field.
+	appointment.DefaultID = appointmentDescID.Default.(func() string)
+	// appointment.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	appointment.IDValidator = appointmentDescID.Validators[0].(func(string) error)
+	appointmenttypeMixin := schema.AppointmentType{}.Mixin()
+	appointmenttype.Policy = privacy.NewPolicies(appointmenttypeMixin[2], schema.AppointmentType{})
+	appointmenttype.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := appointmenttype.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	appointmenttypeMixinFields0 := appointmenttypeMixin[0].Fields()
+	_ = appointmenttypeMixinFields0
+	appointmenttypeMixinFields1 := appointmenttypeMixin[1].Fields()
+	_ = appointmenttypeMixinFields1
+	appointmenttypeMixinFields2 := appointmenttypeMixin[2].Fields()
+	_ = appointmenttypeMixinFields2
+	appointmenttypeFields := schema.AppointmentType{}.Fields()
+	_ = appointmenttypeFields
+	// appointmenttypeDescCreatedAt is the schema descriptor for created_at field.
+	appointmenttypeDescCreatedAt := appointmenttypeMixinFields1[0].Descriptor()
+	// appointmenttype.DefaultCreatedAt holds the default value on creation for the created_at field.
+	appointmenttype.DefaultCreatedAt = appointmenttypeDescCreatedAt.Default.(func() time.Time)
+	// appointmenttypeDescUpdatedAt is the schema descriptor for updated_at field.
+	appointmenttypeDescUpdatedAt := appointmenttypeMixinFields1[1].Descriptor()
+	// appointmenttype.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	appointmenttype.DefaultUpdatedAt = appointmenttypeDescUpdatedAt.Default.(func() time.Time)
+	// appointmenttype.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	appointmenttype.UpdateDefaultUpdatedAt = appointmenttypeDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// appointmenttypeDescPracticeID is the schema descriptor for practice_id field.
+	appointmenttypeDescPracticeID := appointmenttypeMixinFields2[0].Descriptor()
+	// appointmenttype.PracticeIDValidator is a validator for the "practice_id" field. It is called by the builders before save.
+	appointmenttype.PracticeIDValidator = appointmenttypeDescPracticeID.Validators[0].(func(string) error)
+	// appointmenttypeDescName is the schema descriptor for name field.
+	appointmenttypeDescName := appointmenttypeFields[0].Descriptor()
+	// appointmenttype.DefaultName holds the default value on creation for the name field.
+	appointmenttype.DefaultName = appointmenttypeDescName.Default.(string)
+	// appointmenttypeDescDurationMinutes is the schema descriptor for duration_minutes field.
+	appointmenttypeDescDurationMinutes := appointmenttypeFields[1].Descriptor()
+	// appointmenttype.DefaultDurationMinutes holds the default value on creation for the duration_minutes field.
+	appointmenttype.DefaultDurationMinutes = appointmenttypeDescDurationMinutes.Default.(int)
+	// appointmenttypeDescBookableByPhone is the schema descriptor for bookable_by_phone field.
+	appointmenttypeDescBookableByPhone := appointmenttypeFields[2].Descriptor()
+	// appointmenttype.DefaultBookableByPhone holds the default value on creation for the bookable_by_phone field.
+	appointmenttype.DefaultBookableByPhone = appointmenttypeDescBookableByPhone.Default.(bool)
+	// appointmenttypeDescID is the schema descriptor for id field.
+	appointmenttypeDescID := appointmenttypeMixinFields0[0].Descriptor()
+	// appointmenttype.DefaultID holds the default value on creation for the id field.
+	appointmenttype.DefaultID = appointmenttypeDescID.Default.(func() string)
+	// appointmenttype.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	appointmenttype.IDValidator = appointmenttypeDescID.Validators[0].(func(string) error)
 	memberMixin := schema.Member{}.Mixin()
 	member.Policy = privacy.NewPolicies(memberMixin[2], schema.Member{})
 	member.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -74,6 +177,164 @@ func init() {
 	member.DefaultID = memberDescID.Default.(func() string)
 	// member.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	member.IDValidator = memberDescID.Validators[0].(func(string) error)
+	operatoryMixin := schema.Operatory{}.Mixin()
+	operatory.Policy = privacy.NewPolicies(operatoryMixin[2], schema.Operatory{})
+	operatory.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := operatory.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	operatoryMixinFields0 := operatoryMixin[0].Fields()
+	_ = operatoryMixinFields0
+	operatoryMixinFields1 := operatoryMixin[1].Fields()
+	_ = operatoryMixinFields1
+	operatoryMixinFields2 := operatoryMixin[2].Fields()
+	_ = operatoryMixinFields2
+	operatoryFields := schema.Operatory{}.Fields()
+	_ = operatoryFields
+	// operatoryDescCreatedAt is the schema descriptor for created_at field.
+	operatoryDescCreatedAt := operatoryMixinFields1[0].Descriptor()
+	// operatory.DefaultCreatedAt holds the default value on creation for the created_at field.
+	operatory.DefaultCreatedAt = operatoryDescCreatedAt.Default.(func() time.Time)
+	// operatoryDescUpdatedAt is the schema descriptor for updated_at field.
+	operatoryDescUpdatedAt := operatoryMixinFields1[1].Descriptor()
+	// operatory.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	operatory.DefaultUpdatedAt = operatoryDescUpdatedAt.Default.(func() time.Time)
+	// operatory.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	operatory.UpdateDefaultUpdatedAt = operatoryDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// operatoryDescPracticeID is the schema descriptor for practice_id field.
+	operatoryDescPracticeID := operatoryMixinFields2[0].Descriptor()
+	// operatory.PracticeIDValidator is a validator for the "practice_id" field. It is called by the builders before save.
+	operatory.PracticeIDValidator = operatoryDescPracticeID.Validators[0].(func(string) error)
+	// operatoryDescName is the schema descriptor for name field.
+	operatoryDescName := operatoryFields[0].Descriptor()
+	// operatory.DefaultName holds the default value on creation for the name field.
+	operatory.DefaultName = operatoryDescName.Default.(string)
+	// operatoryDescAbbreviation is the schema descriptor for abbreviation field.
+	operatoryDescAbbreviation := operatoryFields[1].Descriptor()
+	// operatory.DefaultAbbreviation holds the default value on creation for the abbreviation field.
+	operatory.DefaultAbbreviation = operatoryDescAbbreviation.Default.(string)
+	// operatoryDescHidden is the schema descriptor for hidden field.
+	operatoryDescHidden := operatoryFields[2].Descriptor()
+	// operatory.DefaultHidden holds the default value on creation for the hidden field.
+	operatory.DefaultHidden = operatoryDescHidden.Default.(bool)
+	// operatoryDescID is the schema descriptor for id field.
+	operatoryDescID := operatoryMixinFields0[0].Descriptor()
+	// operatory.DefaultID holds the default value on creation for the id field.
+	operatory.DefaultID = operatoryDescID.Default.(func() string)
+	// operatory.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	operatory.IDValidator = operatoryDescID.Validators[0].(func(string) error)
+	pmsconnectionMixin := schema.PMSConnection{}.Mixin()
+	pmsconnection.Policy = privacy.NewPolicies(pmsconnectionMixin[2], schema.PMSConnection{})
+	pmsconnection.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := pmsconnection.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	pmsconnectionMixinFields0 := pmsconnectionMixin[0].Fields()
+	_ = pmsconnectionMixinFields0
+	pmsconnectionMixinFields1 := pmsconnectionMixin[1].Fields()
+	_ = pmsconnectionMixinFields1
+	pmsconnectionMixinFields2 := pmsconnectionMixin[2].Fields()
+	_ = pmsconnectionMixinFields2
+	pmsconnectionFields := schema.PMSConnection{}.Fields()
+	_ = pmsconnectionFields
+	// pmsconnectionDescCreatedAt is the schema descriptor for created_at field.
+	pmsconnectionDescCreatedAt := pmsconnectionMixinFields1[0].Descriptor()
+	// pmsconnection.DefaultCreatedAt holds the default value on creation for the created_at field.
+	pmsconnection.DefaultCreatedAt = pmsconnectionDescCreatedAt.Default.(func() time.Time)
+	// pmsconnectionDescUpdatedAt is the schema descriptor for updated_at field.
+	pmsconnectionDescUpdatedAt := pmsconnectionMixinFields1[1].Descriptor()
+	// pmsconnection.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	pmsconnection.DefaultUpdatedAt = pmsconnectionDescUpdatedAt.Default.(func() time.Time)
+	// pmsconnection.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	pmsconnection.UpdateDefaultUpdatedAt = pmsconnectionDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// pmsconnectionDescPracticeID is the schema descriptor for practice_id field.
+	pmsconnectionDescPracticeID := pmsconnectionMixinFields2[0].Descriptor()
+	// pmsconnection.PracticeIDValidator is a validator for the "practice_id" field. It is called by the builders before save.
+	pmsconnection.PracticeIDValidator = pmsconnectionDescPracticeID.Validators[0].(func(string) error)
+	// pmsconnectionDescPmsPracticeID is the schema descriptor for pms_practice_id field.
+	pmsconnectionDescPmsPracticeID := pmsconnectionFields[2].Descriptor()
+	// pmsconnection.DefaultPmsPracticeID holds the default value on creation for the pms_practice_id field.
+	pmsconnection.DefaultPmsPracticeID = pmsconnectionDescPmsPracticeID.Default.(string)
+	// pmsconnectionDescID is the schema descriptor for id field.
+	pmsconnectionDescID := pmsconnectionMixinFields0[0].Descriptor()
+	// pmsconnection.DefaultID holds the default value on creation for the id field.
+	pmsconnection.DefaultID = pmsconnectionDescID.Default.(func() string)
+	// pmsconnection.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	pmsconnection.IDValidator = pmsconnectionDescID.Validators[0].(func(string) error)
+	patientMixin := schema.Patient{}.Mixin()
+	patient.Policy = privacy.NewPolicies(patientMixin[2], schema.Patient{})
+	patient.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := patient.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	patientMixinFields0 := patientMixin[0].Fields()
+	_ = patientMixinFields0
+	patientMixinFields1 := patientMixin[1].Fields()
+	_ = patientMixinFields1
+	patientMixinFields2 := patientMixin[2].Fields()
+	_ = patientMixinFields2
+	patientFields := schema.Patient{}.Fields()
+	_ = patientFields
+	// patientDescCreatedAt is the schema descriptor for created_at field.
+	patientDescCreatedAt := patientMixinFields1[0].Descriptor()
+	// patient.DefaultCreatedAt holds the default value on creation for the created_at field.
+	patient.DefaultCreatedAt = patientDescCreatedAt.Default.(func() time.Time)
+	// patientDescUpdatedAt is the schema descriptor for updated_at field.
+	patientDescUpdatedAt := patientMixinFields1[1].Descriptor()
+	// patient.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	patient.DefaultUpdatedAt = patientDescUpdatedAt.Default.(func() time.Time)
+	// patient.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	patient.UpdateDefaultUpdatedAt = patientDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// patientDescPracticeID is the schema descriptor for practice_id field.
+	patientDescPracticeID := patientMixinFields2[0].Descriptor()
+	// patient.PracticeIDValidator is a validator for the "practice_id" field. It is called by the builders before save.
+	patient.PracticeIDValidator = patientDescPracticeID.Validators[0].(func(string) error)
+	// patientDescFirstName is the schema descriptor for first_name field.
+	patientDescFirstName := patientFields[0].Descriptor()
+	// patient.DefaultFirstName holds the default value on creation for the first_name field.
+	patient.DefaultFirstName = patientDescFirstName.Default.(string)
+	// patientDescLastName is the schema descriptor for last_name field.
+	patientDescLastName := patientFields[1].Descriptor()
+	// patient.DefaultLastName holds the default value on creation for the last_name field.
+	patient.DefaultLastName = patientDescLastName.Default.(string)
+	// patientDescPreferredName is the schema descriptor for preferred_name field.
+	patientDescPreferredName := patientFields[2].Descriptor()
+	// patient.DefaultPreferredName holds the default value on creation for the preferred_name field.
+	patient.DefaultPreferredName = patientDescPreferredName.Default.(string)
+	// patientDescBirthDate is the schema descriptor for birth_date field.
+	patientDescBirthDate := patientFields[3].Descriptor()
+	// patient.DefaultBirthDate holds the default value on creation for the birth_date field.
+	patient.DefaultBirthDate = patientDescBirthDate.Default.(string)
+	// patientDescPhoneIndex is the schema descriptor for phone_index field.
+	patientDescPhoneIndex := patientFields[5].Descriptor()
+	// patient.DefaultPhoneIndex holds the default value on creation for the phone_index field.
+	patient.DefaultPhoneIndex = patientDescPhoneIndex.Default.(string)
+	// patientDescEmail is the schema descriptor for email field.
+	patientDescEmail := patientFields[6].Descriptor()
+	// patient.DefaultEmail holds the default value on creation for the email field.
+	patient.DefaultEmail = patientDescEmail.Default.(string)
+	// patientDescStatus is the schema descriptor for status field.
+	patientDescStatus := patientFields[7].Descriptor()
+	// patient.DefaultStatus holds the default value on creation for the status field.
+	patient.DefaultStatus = patientDescStatus.Default.(string)
+	// patientDescID is the schema descriptor for id field.
+	patientDescID := patientMixinFields0[0].Descriptor()
+	// patient.DefaultID holds the default value on creation for the id field.
+	patient.DefaultID = patientDescID.Default.(func() string)
+	// patient.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	patient.IDValidator = patientDescID.Validators[0].(func(string) error)
 	practiceMixin := schema.Practice{}.Mixin()
 	practice.Policy = privacy.NewPolicies(schema.Practice{})
 	practice.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -132,6 +393,126 @@ func init() {
 	practice.DefaultID = practiceDescID.Default.(func() string)
 	// practice.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	practice.IDValidator = practiceDescID.Validators[0].(func(string) error)
+	providerMixin := schema.Provider{}.Mixin()
+	provider.Policy = privacy.NewPolicies(providerMixin[2], schema.Provider{})
+	provider.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := provider.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	providerMixinFields0 := providerMixin[0].Fields()
+	_ = providerMixinFields0
+	providerMixinFields1 := providerMixin[1].Fields()
+	_ = providerMixinFields1
+	providerMixinFields2 := providerMixin[2].Fields()
+	_ = providerMixinFields2
+	providerFields := schema.Provider{}.Fields()
+	_ = providerFields
+	// providerDescCreatedAt is the schema descriptor for created_at field.
+	providerDescCreatedAt := providerMixinFields1[0].Descriptor()
+	// provider.DefaultCreatedAt holds the default value on creation for the created_at field.
+	provider.DefaultCreatedAt = providerDescCreatedAt.Default.(func() time.Time)
+	// providerDescUpdatedAt is the schema descriptor for updated_at field.
+	providerDescUpdatedAt := providerMixinFields1[1].Descriptor()
+	// provider.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	provider.DefaultUpdatedAt = providerDescUpdatedAt.Default.(func() time.Time)
+	// provider.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	provider.UpdateDefaultUpdatedAt = providerDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// providerDescPracticeID is the schema descriptor for practice_id field.
+	providerDescPracticeID := providerMixinFields2[0].Descriptor()
+	// provider.PracticeIDValidator is a validator for the "practice_id" field. It is called by the builders before save.
+	provider.PracticeIDValidator = providerDescPracticeID.Validators[0].(func(string) error)
+	// providerDescFirstName is the schema descriptor for first_name field.
+	providerDescFirstName := providerFields[0].Descriptor()
+	// provider.DefaultFirstName holds the default value on creation for the first_name field.
+	provider.DefaultFirstName = providerDescFirstName.Default.(string)
+	// providerDescLastName is the schema descriptor for last_name field.
+	providerDescLastName := providerFields[1].Descriptor()
+	// provider.DefaultLastName holds the default value on creation for the last_name field.
+	provider.DefaultLastName = providerDescLastName.Default.(string)
+	// providerDescTitle is the schema descriptor for title field.
+	providerDescTitle := providerFields[2].Descriptor()
+	// provider.DefaultTitle holds the default value on creation for the title field.
+	provider.DefaultTitle = providerDescTitle.Default.(string)
+	// providerDescSpecialty is the schema descriptor for specialty field.
+	providerDescSpecialty := providerFields[3].Descriptor()
+	// provider.DefaultSpecialty holds the default value on creation for the specialty field.
+	provider.DefaultSpecialty = providerDescSpecialty.Default.(string)
+	// providerDescActive is the schema descriptor for active field.
+	providerDescActive := providerFields[4].Descriptor()
+	// provider.DefaultActive holds the default value on creation for the active field.
+	provider.DefaultActive = providerDescActive.Default.(bool)
+	// providerDescID is the schema descriptor for id field.
+	providerDescID := providerMixinFields0[0].Descriptor()
+	// provider.DefaultID holds the default value on creation for the id field.
+	provider.DefaultID = providerDescID.Default.(func() string)
+	// provider.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	provider.IDValidator = providerDescID.Validators[0].(func(string) error)
+	syncrunMixin := schema.SyncRun{}.Mixin()
+	syncrun.Policy = privacy.NewPolicies(syncrunMixin[1], schema.SyncRun{})
+	syncrun.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := syncrun.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	syncrunMixinFields0 := syncrunMixin[0].Fields()
+	_ = syncrunMixinFields0
+	syncrunMixinFields1 := syncrunMixin[1].Fields()
+	_ = syncrunMixinFields1
+	syncrunFields := schema.SyncRun{}.Fields()
+	_ = syncrunFields
+	// syncrunDescPracticeID is the schema descriptor for practice_id field.
+	syncrunDescPracticeID := syncrunMixinFields1[0].Descriptor()
+	// syncrun.PracticeIDValidator is a validator for the "practice_id" field. It is called by the builders before save.
+	syncrun.PracticeIDValidator = syncrunDescPracticeID.Validators[0].(func(string) error)
+	// syncrunDescDurationMs is the schema descriptor for duration_ms field.
+	syncrunDescDurationMs := syncrunFields[4].Descriptor()
+	// syncrun.DefaultDurationMs holds the default value on creation for the duration_ms field.
+	syncrun.DefaultDurationMs = syncrunDescDurationMs.Default.(int)
+	// syncrunDescProviders is the schema descriptor for providers field.
+	syncrunDescProviders := syncrunFields[5].Descriptor()
+	// syncrun.DefaultProviders holds the default value on creation for the providers field.
+	syncrun.DefaultProviders = syncrunDescProviders.Default.(int)
+	// syncrunDescOperatories is the schema descriptor for operatories field.
+	syncrunDescOperatories := syncrunFields[6].Descriptor()
+	// syncrun.DefaultOperatories holds the default value on creation for the operatories field.
+	syncrun.DefaultOperatories = syncrunDescOperatories.Default.(int)
+	// syncrunDescAppointmentTypes is the schema descriptor for appointment_types field.
+	syncrunDescAppointmentTypes := syncrunFields[7].Descriptor()
+	// syncrun.DefaultAppointmentTypes holds the default value on creation for the appointment_types field.
+	syncrun.DefaultAppointmentTypes = syncrunDescAppointmentTypes.Default.(int)
+	// syncrunDescPatients is the schema descriptor for patients field.
+	syncrunDescPatients := syncrunFields[8].Descriptor()
+	// syncrun.DefaultPatients holds the default value on creation for the patients field.
+	syncrun.DefaultPatients = syncrunDescPatients.Default.(int)
+	// syncrunDescAppointments is the schema descriptor for appointments field.
+	syncrunDescAppointments := syncrunFields[9].Descriptor()
+	// syncrun.DefaultAppointments holds the default value on creation for the appointments field.
+	syncrun.DefaultAppointments = syncrunDescAppointments.Default.(int)
+	// syncrunDescCreated is the schema descriptor for created field.
+	syncrunDescCreated := syncrunFields[10].Descriptor()
+	// syncrun.DefaultCreated holds the default value on creation for the created field.
+	syncrun.DefaultCreated = syncrunDescCreated.Default.(int)
+	// syncrunDescUpdated is the schema descriptor for updated field.
+	syncrunDescUpdated := syncrunFields[11].Descriptor()
+	// syncrun.DefaultUpdated holds the default value on creation for the updated field.
+	syncrun.DefaultUpdated = syncrunDescUpdated.Default.(int)
+	// syncrunDescRemoved is the schema descriptor for removed field.
+	syncrunDescRemoved := syncrunFields[12].Descriptor()
+	// syncrun.DefaultRemoved holds the default value on creation for the removed field.
+	syncrun.DefaultRemoved = syncrunDescRemoved.Default.(int)
+	// syncrunDescID is the schema descriptor for id field.
+	syncrunDescID := syncrunMixinFields0[0].Descriptor()
+	// syncrun.DefaultID holds the default value on creation for the id field.
+	syncrun.DefaultID = syncrunDescID.Default.(func() string)
+	// syncrun.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	syncrun.IDValidator = syncrunDescID.Validators[0].(func(string) error)
 }
 
 const (

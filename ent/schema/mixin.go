@@ -17,8 +17,15 @@ import (
 // tables maps each id prefix to its entity's table; NodeType reads it for
 // Relay node lookups, and each schema's ID mixin must be registered here.
 var tables = map[string]string{
-	"prac": "practices",
-	"mem":  "members",
+	"prac":  "practices",
+	"mem":   "members",
+	"pms":   "pms_connections",
+	"sync":  "sync_runs",
+	"prov":  "providers",
+	"op":    "operatories",
+	"atype": "appointment_types",
+	"pat":   "patients",
+	"appt":  "appointments",
 }
 
 // NodeType returns the table an id belongs to.

@@ -41,3 +41,11 @@ func (Member) Policy() ent.Policy {
 		Mutation: privacy.MutationPolicy{tenant.RequireOwner()},
 	}
 }
+
+// Policy of the PMSConnection: only owners connect and disconnect; syncs and
+// key rotations run as the system.
+func (PMSConnection) Policy() ent.Policy {
+	return privacy.Policy{
+		Mutation: privacy.MutationPolicy{tenant.RequireOwner()},
+	}
+}

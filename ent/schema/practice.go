@@ -33,6 +33,10 @@ func (Practice) Fields() []ent.Field {
 			Optional().
 			Comment("E.164 number calls are transferred to when a person is needed").
 			Validate(validE164),
+		hoursField("pms_hours", "opening hours as the PMS reports them"),
+		field.Strings("pms_closures").Optional().
+			Comment(`dates ("2006-01-02") the PMS marks closed`).
+			Annotations(entgql.Skip(entgql.SkipAll)),
 	}
 }
 

@@ -16,7 +16,10 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/introspection"
 	"github.com/frontdesk/frontdesk/ent"
+	"github.com/frontdesk/frontdesk/ent/appointment"
 	"github.com/frontdesk/frontdesk/ent/member"
+	"github.com/frontdesk/frontdesk/ent/pmsconnection"
+	"github.com/frontdesk/frontdesk/ent/syncrun"
 	"github.com/frontdesk/frontdesk/graph/model"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -40,6 +43,47 @@ type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	Appointment struct {
+		AppointmentType func(childComplexity int) int
+		CreatedAt       func(childComplexity int) int
+		Description     func(childComplexity int) int
+		EndAt           func(childComplexity int) int
+		ID              func(childComplexity int) int
+		Operatory       func(childComplexity int) int
+		Patient         func(childComplexity int) int
+		PmsID           func(childComplexity int) int
+		PmsStatus       func(childComplexity int) int
+		Practice        func(childComplexity int) int
+		Provider        func(childComplexity int) int
+		Source          func(childComplexity int) int
+		StartAt         func(childComplexity int) int
+		Status          func(childComplexity int) int
+		UpdatedAt       func(childComplexity int) int
+	}
+
+	AppointmentConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	AppointmentEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	AppointmentType struct {
+		BookableByPhone func(childComplexity int) int
+		CreatedAt       func(childComplexity int) int
+		DurationMinutes func(childComplexity int) int
+		ID              func(childComplexity int) int
+		Name            func(childComplexity int) int
+		PmsID           func(childComplexity int) int
+		Practice        func(childComplexity int) int
+		ProviderIds     func(childComplexity int) int
+		UpdatedAt       func(childComplexity int) int
+	}
+
 	Member struct {
 		CreatedAt func(childComplexity int) int
 		Email     func(childComplexity int) int
@@ -57,10 +101,39 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
+		ConnectSandbox func(childComplexity int) int
+		ConnectSikka   func(childComplexity int, officeID string, secretKey string, pmsPracticeID *string) int
 		CreatePractice func(childComplexity int, input ent.CreatePracticeInput) int
+		DisconnectPms  func(childComplexity int) int
 		InviteMember   func(childComplexity int, email string, role member.Role) int
 		RemoveMember   func(childComplexity int, id string) int
+		SyncPms        func(childComplexity int, full *bool) int
 		UpdatePractice func(childComplexity int, input ent.UpdatePracticeInput) int
+	}
+
+	Operatory struct {
+		Abbreviation func(childComplexity int) int
+		CreatedAt    func(childComplexity int) int
+		Hidden       func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Name         func(childComplexity int) int
+		PmsID        func(childComplexity int) int
+		Practice     func(childComplexity int) int
+		UpdatedAt    func(childComplexity int) int
+	}
+
+	PMSConnection struct {
+		CreatedAt      func(childComplexity int) int
+		ID             func(childComplexity int) int
+		LastError      func(childComplexity int) int
+		LastFullSyncAt func(childComplexity int) int
+		LastSyncAt     func(childComplexity int) int
+		OfficeID       func(childComplexity int) int
+		Practice       func(childComplexity int) int
+		Provider       func(childComplexity int) int
+		Status         func(childComplexity int) int
+		System         func(childComplexity int) int
+		UpdatedAt      func(childComplexity int) int
 	}
 
 	PageInfo struct {
@@ -68,6 +141,33 @@ type ComplexityRoot struct {
 		HasNextPage     func(childComplexity int) int
 		HasPreviousPage func(childComplexity int) int
 		StartCursor     func(childComplexity int) int
+	}
+
+	Patient struct {
+		Appointments  func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.AppointmentOrder, where *ent.AppointmentWhereInput) int
+		BirthDate     func(childComplexity int) int
+		CreatedAt     func(childComplexity int) int
+		Email         func(childComplexity int) int
+		FirstName     func(childComplexity int) int
+		ID            func(childComplexity int) int
+		LastName      func(childComplexity int) int
+		Phones        func(childComplexity int) int
+		PmsID         func(childComplexity int) int
+		Practice      func(childComplexity int) int
+		PreferredName func(childComplexity int) int
+		Status        func(childComplexity int) int
+		UpdatedAt     func(childComplexity int) int
+	}
+
+	PatientConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	PatientEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	Practice struct {
@@ -90,13 +190,64 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
-	Query struct {
-		Members   func(childComplexity int) int
-		Node      func(childComplexity int, id string) int
-		Nodes     func(childComplexity int, ids []string) int
+	Provider struct {
+		Active    func(childComplexity int) int
+		CreatedAt func(childComplexity int) int
+		FirstName func(childComplexity int) int
+		ID        func(childComplexity int) int
+		LastName  func(childComplexity int) int
+		PmsID     func(childComplexity int) int
 		Practice  func(childComplexity int) int
-		Practices func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.PracticeOrder) int
-		Viewer    func(childComplexity int) int
+		Specialty func(childComplexity int) int
+		Title     func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
+	}
+
+	Query struct {
+		AppointmentTypes func(childComplexity int) int
+		Appointments     func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.AppointmentOrder, where *ent.AppointmentWhereInput) int
+		Members          func(childComplexity int) int
+		Node             func(childComplexity int, id string) int
+		Nodes            func(childComplexity int, ids []string) int
+		Operatories      func(childComplexity int, includeHidden *bool) int
+		Patient          func(childComplexity int, id string) int
+		Patients         func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.PatientOrder, where *ent.PatientWhereInput, search *model.PatientSearch) int
+		PmsConnection    func(childComplexity int) int
+		Practice         func(childComplexity int) int
+		Practices        func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.PracticeOrder) int
+		Providers        func(childComplexity int, includeInactive *bool) int
+		SyncRuns         func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int) int
+		Viewer           func(childComplexity int) int
+	}
+
+	SyncRun struct {
+		AppointmentTypes func(childComplexity int) int
+		Appointments     func(childComplexity int) int
+		Created          func(childComplexity int) int
+		DurationMs       func(childComplexity int) int
+		Error            func(childComplexity int) int
+		FinishedAt       func(childComplexity int) int
+		ID               func(childComplexity int) int
+		Kind             func(childComplexity int) int
+		Operatories      func(childComplexity int) int
+		Patients         func(childComplexity int) int
+		Practice         func(childComplexity int) int
+		Providers        func(childComplexity int) int
+		Removed          func(childComplexity int) int
+		StartedAt        func(childComplexity int) int
+		Status           func(childComplexity int) int
+		Updated          func(childComplexity int) int
+	}
+
+	SyncRunConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	SyncRunEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	Viewer struct {
@@ -117,11 +268,23 @@ type MutationResolver interface {
 	UpdatePractice(ctx context.Context, input ent.UpdatePracticeInput) (*ent.Practice, error)
 	InviteMember(ctx context.Context, email string, role member.Role) (*ent.Member, error)
 	RemoveMember(ctx context.Context, id string) (string, error)
+	ConnectSikka(ctx context.Context, officeID string, secretKey string, pmsPracticeID *string) (*ent.PMSConnection, error)
+	ConnectSandbox(ctx context.Context) (*ent.PMSConnection, error)
+	DisconnectPms(ctx context.Context) (*ent.PMSConnection, error)
+	SyncPms(ctx context.Context, full *bool) (*ent.PMSConnection, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (ent.Noder, error)
 	Nodes(ctx context.Context, ids []string) ([]ent.Noder, error)
 	Practices(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.PracticeOrder) (*ent.PracticeConnection, error)
+	PmsConnection(ctx context.Context) (*ent.PMSConnection, error)
+	SyncRuns(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int) (*ent.SyncRunConnection, error)
+	Patients(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.PatientOrder, where *ent.PatientWhereInput, search *model.PatientSearch) (*ent.PatientConnection, error)
+	Patient(ctx context.Context, id string) (*ent.Patient, error)
+	Appointments(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.AppointmentOrder, where *ent.AppointmentWhereInput) (*ent.AppointmentConnection, error)
+	Providers(ctx context.Context, includeInactive *bool) ([]*ent.Provider, error)
+	Operatories(ctx context.Context, includeHidden *bool) ([]*ent.Operatory, error)
+	AppointmentTypes(ctx context.Context) ([]*ent.AppointmentType, error)
 	Viewer(ctx context.Context) (*model.Viewer, error)
 	Practice(ctx context.Context) (*ent.Practice, error)
 	Members(ctx context.Context) ([]*ent.Member, error)
@@ -144,6 +307,184 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "Appointment.appointmentType":
+		if e.ComplexityRoot.Appointment.AppointmentType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Appointment.AppointmentType(childComplexity), true
+	case "Appointment.createdAt":
+		if e.ComplexityRoot.Appointment.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Appointment.CreatedAt(childComplexity), true
+	case "Appointment.description":
+		if e.ComplexityRoot.Appointment.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Appointment.Description(childComplexity), true
+	case "Appointment.endAt":
+		if e.ComplexityRoot.Appointment.EndAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Appointment.EndAt(childComplexity), true
+	case "Appointment.id":
+		if e.ComplexityRoot.Appointment.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Appointment.ID(childComplexity), true
+	case "Appointment.operatory":
+		if e.ComplexityRoot.Appointment.Operatory == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Appointment.Operatory(childComplexity), true
+	case "Appointment.patient":
+		if e.ComplexityRoot.Appointment.Patient == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Appointment.Patient(childComplexity), true
+	case "Appointment.pmsID":
+		if e.ComplexityRoot.Appointment.PmsID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Appointment.PmsID(childComplexity), true
+	case "Appointment.pmsStatus":
+		if e.ComplexityRoot.Appointment.PmsStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Appointment.PmsStatus(childComplexity), true
+	case "Appointment.practice":
+		if e.ComplexityRoot.Appointment.Practice == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Appointment.Practice(childComplexity), true
+	case "Appointment.provider":
+		if e.ComplexityRoot.Appointment.Provider == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Appointment.Provider(childComplexity), true
+	case "Appointment.source":
+		if e.ComplexityRoot.Appointment.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Appointment.Source(childComplexity), true
+	case "Appointment.startAt":
+		if e.ComplexityRoot.Appointment.StartAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Appointment.StartAt(childComplexity), true
+	case "Appointment.status":
+		if e.ComplexityRoot.Appointment.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Appointment.Status(childComplexity), true
+	case "Appointment.updatedAt":
+		if e.ComplexityRoot.Appointment.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Appointment.UpdatedAt(childComplexity), true
+
+	case "AppointmentConnection.edges":
+		if e.ComplexityRoot.AppointmentConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AppointmentConnection.Edges(childComplexity), true
+	case "AppointmentConnection.pageInfo":
+		if e.ComplexityRoot.AppointmentConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AppointmentConnection.PageInfo(childComplexity), true
+	case "AppointmentConnection.totalCount":
+		if e.ComplexityRoot.AppointmentConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AppointmentConnection.TotalCount(childComplexity), true
+
+	case "AppointmentEdge.cursor":
+		if e.ComplexityRoot.AppointmentEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AppointmentEdge.Cursor(childComplexity), true
+	case "AppointmentEdge.node":
+		if e.ComplexityRoot.AppointmentEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AppointmentEdge.Node(childComplexity), true
+
+	case "AppointmentType.bookableByPhone":
+		if e.ComplexityRoot.AppointmentType.BookableByPhone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AppointmentType.BookableByPhone(childComplexity), true
+	case "AppointmentType.createdAt":
+		if e.ComplexityRoot.AppointmentType.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AppointmentType.CreatedAt(childComplexity), true
+	case "AppointmentType.durationMinutes":
+		if e.ComplexityRoot.AppointmentType.DurationMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AppointmentType.DurationMinutes(childComplexity), true
+	case "AppointmentType.id":
+		if e.ComplexityRoot.AppointmentType.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AppointmentType.ID(childComplexity), true
+	case "AppointmentType.name":
+		if e.ComplexityRoot.AppointmentType.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AppointmentType.Name(childComplexity), true
+	case "AppointmentType.pmsID":
+		if e.ComplexityRoot.AppointmentType.PmsID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AppointmentType.PmsID(childComplexity), true
+	case "AppointmentType.practice":
+		if e.ComplexityRoot.AppointmentType.Practice == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AppointmentType.Practice(childComplexity), true
+	case "AppointmentType.providerIds":
+		if e.ComplexityRoot.AppointmentType.ProviderIds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AppointmentType.ProviderIds(childComplexity), true
+	case "AppointmentType.updatedAt":
+		if e.ComplexityRoot.AppointmentType.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AppointmentType.UpdatedAt(childComplexity), true
 
 	case "Member.createdAt":
 		if e.ComplexityRoot.Member.CreatedAt == nil {
@@ -207,6 +548,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Membership.Role(childComplexity), true
 
+	case "Mutation.connectSandbox":
+		if e.ComplexityRoot.Mutation.ConnectSandbox == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mutation.ConnectSandbox(childComplexity), true
+	case "Mutation.connectSikka":
+		if e.ComplexityRoot.Mutation.ConnectSikka == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_connectSikka_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ConnectSikka(childComplexity, args["officeId"].(string), args["secretKey"].(string), args["pmsPracticeId"].(*string)), true
 	case "Mutation.createPractice":
 		if e.ComplexityRoot.Mutation.CreatePractice == nil {
 			break
@@ -218,6 +576,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreatePractice(childComplexity, args["input"].(ent.CreatePracticeInput)), true
+	case "Mutation.disconnectPMS":
+		if e.ComplexityRoot.Mutation.DisconnectPms == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mutation.DisconnectPms(childComplexity), true
 	case "Mutation.inviteMember":
 		if e.ComplexityRoot.Mutation.InviteMember == nil {
 			break
@@ -240,6 +604,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RemoveMember(childComplexity, args["id"].(string)), true
+	case "Mutation.syncPMS":
+		if e.ComplexityRoot.Mutation.SyncPms == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_syncPMS_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SyncPms(childComplexity, args["full"].(*bool)), true
 	case "Mutation.updatePractice":
 		if e.ComplexityRoot.Mutation.UpdatePractice == nil {
 			break
@@ -251,6 +626,122 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdatePractice(childComplexity, args["input"].(ent.UpdatePracticeInput)), true
+
+	case "Operatory.abbreviation":
+		if e.ComplexityRoot.Operatory.Abbreviation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Operatory.Abbreviation(childComplexity), true
+	case "Operatory.createdAt":
+		if e.ComplexityRoot.Operatory.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Operatory.CreatedAt(childComplexity), true
+	case "Operatory.hidden":
+		if e.ComplexityRoot.Operatory.Hidden == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Operatory.Hidden(childComplexity), true
+	case "Operatory.id":
+		if e.ComplexityRoot.Operatory.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Operatory.ID(childComplexity), true
+	case "Operatory.name":
+		if e.ComplexityRoot.Operatory.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Operatory.Name(childComplexity), true
+	case "Operatory.pmsID":
+		if e.ComplexityRoot.Operatory.PmsID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Operatory.PmsID(childComplexity), true
+	case "Operatory.practice":
+		if e.ComplexityRoot.Operatory.Practice == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Operatory.Practice(childComplexity), true
+	case "Operatory.updatedAt":
+		if e.ComplexityRoot.Operatory.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Operatory.UpdatedAt(childComplexity), true
+
+	case "PMSConnection.createdAt":
+		if e.ComplexityRoot.PMSConnection.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PMSConnection.CreatedAt(childComplexity), true
+	case "PMSConnection.id":
+		if e.ComplexityRoot.PMSConnection.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PMSConnection.ID(childComplexity), true
+	case "PMSConnection.lastError":
+		if e.ComplexityRoot.PMSConnection.LastError == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PMSConnection.LastError(childComplexity), true
+	case "PMSConnection.lastFullSyncAt":
+		if e.ComplexityRoot.PMSConnection.LastFullSyncAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PMSConnection.LastFullSyncAt(childComplexity), true
+	case "PMSConnection.lastSyncAt":
+		if e.ComplexityRoot.PMSConnection.LastSyncAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PMSConnection.LastSyncAt(childComplexity), true
+	case "PMSConnection.officeID":
+		if e.ComplexityRoot.PMSConnection.OfficeID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PMSConnection.OfficeID(childComplexity), true
+	case "PMSConnection.practice":
+		if e.ComplexityRoot.PMSConnection.Practice == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PMSConnection.Practice(childComplexity), true
+	case "PMSConnection.provider":
+		if e.ComplexityRoot.PMSConnection.Provider == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PMSConnection.Provider(childComplexity), true
+	case "PMSConnection.status":
+		if e.ComplexityRoot.PMSConnection.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PMSConnection.Status(childComplexity), true
+	case "PMSConnection.system":
+		if e.ComplexityRoot.PMSConnection.System == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PMSConnection.System(childComplexity), true
+	case "PMSConnection.updatedAt":
+		if e.ComplexityRoot.PMSConnection.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PMSConnection.UpdatedAt(childComplexity), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -276,6 +767,122 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
+
+	case "Patient.appointments":
+		if e.ComplexityRoot.Patient.Appointments == nil {
+			break
+		}
+
+		args, err := ec.field_Patient_appointments_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Patient.Appointments(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(*int), args["before"].(*entgql.Cursor[string]), args["last"].(*int), args["orderBy"].(*ent.AppointmentOrder), args["where"].(*ent.AppointmentWhereInput)), true
+	case "Patient.birthDate":
+		if e.ComplexityRoot.Patient.BirthDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Patient.BirthDate(childComplexity), true
+	case "Patient.createdAt":
+		if e.ComplexityRoot.Patient.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Patient.CreatedAt(childComplexity), true
+	case "Patient.email":
+		if e.ComplexityRoot.Patient.Email == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Patient.Email(childComplexity), true
+	case "Patient.firstName":
+		if e.ComplexityRoot.Patient.FirstName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Patient.FirstName(childComplexity), true
+	case "Patient.id":
+		if e.ComplexityRoot.Patient.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Patient.ID(childComplexity), true
+	case "Patient.lastName":
+		if e.ComplexityRoot.Patient.LastName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Patient.LastName(childComplexity), true
+	case "Patient.phones":
+		if e.ComplexityRoot.Patient.Phones == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Patient.Phones(childComplexity), true
+	case "Patient.pmsID":
+		if e.ComplexityRoot.Patient.PmsID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Patient.PmsID(childComplexity), true
+	case "Patient.practice":
+		if e.ComplexityRoot.Patient.Practice == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Patient.Practice(childComplexity), true
+	case "Patient.preferredName":
+		if e.ComplexityRoot.Patient.PreferredName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Patient.PreferredName(childComplexity), true
+	case "Patient.status":
+		if e.ComplexityRoot.Patient.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Patient.Status(childComplexity), true
+	case "Patient.updatedAt":
+		if e.ComplexityRoot.Patient.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Patient.UpdatedAt(childComplexity), true
+
+	case "PatientConnection.edges":
+		if e.ComplexityRoot.PatientConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PatientConnection.Edges(childComplexity), true
+	case "PatientConnection.pageInfo":
+		if e.ComplexityRoot.PatientConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PatientConnection.PageInfo(childComplexity), true
+	case "PatientConnection.totalCount":
+		if e.ComplexityRoot.PatientConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PatientConnection.TotalCount(childComplexity), true
+
+	case "PatientEdge.cursor":
+		if e.ComplexityRoot.PatientEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PatientEdge.Cursor(childComplexity), true
+	case "PatientEdge.node":
+		if e.ComplexityRoot.PatientEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PatientEdge.Node(childComplexity), true
 
 	case "Practice.createdAt":
 		if e.ComplexityRoot.Practice.CreatedAt == nil {
@@ -346,6 +953,85 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PracticeEdge.Node(childComplexity), true
 
+	case "Provider.active":
+		if e.ComplexityRoot.Provider.Active == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Provider.Active(childComplexity), true
+	case "Provider.createdAt":
+		if e.ComplexityRoot.Provider.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Provider.CreatedAt(childComplexity), true
+	case "Provider.firstName":
+		if e.ComplexityRoot.Provider.FirstName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Provider.FirstName(childComplexity), true
+	case "Provider.id":
+		if e.ComplexityRoot.Provider.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Provider.ID(childComplexity), true
+	case "Provider.lastName":
+		if e.ComplexityRoot.Provider.LastName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Provider.LastName(childComplexity), true
+	case "Provider.pmsID":
+		if e.ComplexityRoot.Provider.PmsID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Provider.PmsID(childComplexity), true
+	case "Provider.practice":
+		if e.ComplexityRoot.Provider.Practice == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Provider.Practice(childComplexity), true
+	case "Provider.specialty":
+		if e.ComplexityRoot.Provider.Specialty == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Provider.Specialty(childComplexity), true
+	case "Provider.title":
+		if e.ComplexityRoot.Provider.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Provider.Title(childComplexity), true
+	case "Provider.updatedAt":
+		if e.ComplexityRoot.Provider.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Provider.UpdatedAt(childComplexity), true
+
+	case "Query.appointmentTypes":
+		if e.ComplexityRoot.Query.AppointmentTypes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.AppointmentTypes(childComplexity), true
+	case "Query.appointments":
+		if e.ComplexityRoot.Query.Appointments == nil {
+			break
+		}
+
+		args, err := ec.field_Query_appointments_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Appointments(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(*int), args["before"].(*entgql.Cursor[string]), args["last"].(*int), args["orderBy"].(*ent.AppointmentOrder), args["where"].(*ent.AppointmentWhereInput)), true
+
 	case "Query.members":
 		if e.ComplexityRoot.Query.Members == nil {
 			break
@@ -374,6 +1060,45 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Nodes(childComplexity, args["ids"].([]string)), true
+	case "Query.operatories":
+		if e.ComplexityRoot.Query.Operatories == nil {
+			break
+		}
+
+		args, err := ec.field_Query_operatories_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Operatories(childComplexity, args["includeHidden"].(*bool)), true
+	case "Query.patient":
+		if e.ComplexityRoot.Query.Patient == nil {
+			break
+		}
+
+		args, err := ec.field_Query_patient_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Patient(childComplexity, args["id"].(string)), true
+	case "Query.patients":
+		if e.ComplexityRoot.Query.Patients == nil {
+			break
+		}
+
+		args, err := ec.field_Query_patients_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Patients(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(*int), args["before"].(*entgql.Cursor[string]), args["last"].(*int), args["orderBy"].([]*ent.PatientOrder), args["where"].(*ent.PatientWhereInput), args["search"].(*model.PatientSearch)), true
+	case "Query.pmsConnection":
+		if e.ComplexityRoot.Query.PmsConnection == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.PmsConnection(childComplexity), true
 	case "Query.practice":
 		if e.ComplexityRoot.Query.Practice == nil {
 			break
@@ -391,12 +1116,163 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Practices(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(*int), args["before"].(*entgql.Cursor[string]), args["last"].(*int), args["orderBy"].(*ent.PracticeOrder)), true
+	case "Query.providers":
+		if e.ComplexityRoot.Query.Providers == nil {
+			break
+		}
+
+		args, err := ec.field_Query_providers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Providers(childComplexity, args["includeInactive"].(*bool)), true
+	case "Query.syncRuns":
+		if e.ComplexityRoot.Query.SyncRuns == nil {
+			break
+		}
+
+		args, err := ec.field_Query_syncRuns_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.SyncRuns(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(*int), args["before"].(*entgql.Cursor[string]), args["last"].(*int)), true
 	case "Query.viewer":
 		if e.ComplexityRoot.Query.Viewer == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Query.Viewer(childComplexity), true
+
+	case "SyncRun.appointmentTypes":
+		if e.ComplexityRoot.SyncRun.AppointmentTypes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncRun.AppointmentTypes(childComplexity), true
+	case "SyncRun.appointments":
+		if e.ComplexityRoot.SyncRun.Appointments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncRun.Appointments(childComplexity), true
+	case "SyncRun.created":
+		if e.ComplexityRoot.SyncRun.Created == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncRun.Created(childComplexity), true
+	case "SyncRun.durationMs":
+		if e.ComplexityRoot.SyncRun.DurationMs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncRun.DurationMs(childComplexity), true
+	case "SyncRun.error":
+		if e.ComplexityRoot.SyncRun.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncRun.Error(childComplexity), true
+	case "SyncRun.finishedAt":
+		if e.ComplexityRoot.SyncRun.FinishedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncRun.FinishedAt(childComplexity), true
+	case "SyncRun.id":
+		if e.ComplexityRoot.SyncRun.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncRun.ID(childComplexity), true
+	case "SyncRun.kind":
+		if e.ComplexityRoot.SyncRun.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncRun.Kind(childComplexity), true
+	case "SyncRun.operatories":
+		if e.ComplexityRoot.SyncRun.Operatories == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncRun.Operatories(childComplexity), true
+	case "SyncRun.patients":
+		if e.ComplexityRoot.SyncRun.Patients == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncRun.Patients(childComplexity), true
+	case "SyncRun.practice":
+		if e.ComplexityRoot.SyncRun.Practice == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncRun.Practice(childComplexity), true
+	case "SyncRun.providers":
+		if e.ComplexityRoot.SyncRun.Providers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncRun.Providers(childComplexity), true
+	case "SyncRun.removed":
+		if e.ComplexityRoot.SyncRun.Removed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncRun.Removed(childComplexity), true
+	case "SyncRun.startedAt":
+		if e.ComplexityRoot.SyncRun.StartedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncRun.StartedAt(childComplexity), true
+	case "SyncRun.status":
+		if e.ComplexityRoot.SyncRun.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncRun.Status(childComplexity), true
+	case "SyncRun.updated":
+		if e.ComplexityRoot.SyncRun.Updated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncRun.Updated(childComplexity), true
+
+	case "SyncRunConnection.edges":
+		if e.ComplexityRoot.SyncRunConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncRunConnection.Edges(childComplexity), true
+	case "SyncRunConnection.pageInfo":
+		if e.ComplexityRoot.SyncRunConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncRunConnection.PageInfo(childComplexity), true
+	case "SyncRunConnection.totalCount":
+		if e.ComplexityRoot.SyncRunConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncRunConnection.TotalCount(childComplexity), true
+
+	case "SyncRunEdge.cursor":
+		if e.ComplexityRoot.SyncRunEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncRunEdge.Cursor(childComplexity), true
+	case "SyncRunEdge.node":
+		if e.ComplexityRoot.SyncRunEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncRunEdge.Node(childComplexity), true
 
 	case "Viewer.email":
 		if e.ComplexityRoot.Viewer.Email == nil {
@@ -438,9 +1314,20 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("AppointmentOrder", ec.unmarshalInputAppointmentOrder),
+			graphql.NewInputUnmarshaler("AppointmentTypeOrder", ec.unmarshalInputAppointmentTypeOrder),
+			graphql.NewInputUnmarshaler("AppointmentWhereInput", ec.unmarshalInputAppointmentWhereInput),
 			graphql.NewInputUnmarshaler("CreatePracticeInput", ec.unmarshalInputCreatePracticeInput),
 			graphql.NewInputUnmarshaler("MemberOrder", ec.unmarshalInputMemberOrder),
+			graphql.NewInputUnmarshaler("OperatoryOrder", ec.unmarshalInputOperatoryOrder),
+			graphql.NewInputUnmarshaler("PMSConnectionOrder", ec.unmarshalInputPMSConnectionOrder),
+			graphql.NewInputUnmarshaler("PatientOrder", ec.unmarshalInputPatientOrder),
+			graphql.NewInputUnmarshaler("PatientSearch", ec.unmarshalInputPatientSearch),
+			graphql.NewInputUnmarshaler("PatientWhereInput", ec.unmarshalInputPatientWhereInput),
 			graphql.NewInputUnmarshaler("PracticeOrder", ec.unmarshalInputPracticeOrder),
+			graphql.NewInputUnmarshaler("ProviderOrder", ec.unmarshalInputProviderOrder),
+			graphql.NewInputUnmarshaler("ProviderWhereInput", ec.unmarshalInputProviderWhereInput),
+			graphql.NewInputUnmarshaler("SyncRunOrder", ec.unmarshalInputSyncRunOrder),
 			graphql.NewInputUnmarshaler("UpdatePracticeInput", ec.unmarshalInputUpdatePracticeInput),
 		)
 	}
@@ -520,6 +1407,273 @@ func newExecutionContext(
 var sources = []*ast.Source{
 	{Name: "../../schema/ent.graphql", Input: `directive @goField(forceResolver: Boolean, name: String, omittable: Boolean) on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
 directive @goModel(model: String, models: [String!], forceGenerate: Boolean) on OBJECT | INPUT_OBJECT | SCALAR | ENUM | INTERFACE | UNION
+type Appointment implements Node {
+  id: ID!
+  createdAt: Time!
+  updatedAt: Time!
+  """
+  the record's id in the PMS
+  """
+  pmsID: String
+  startAt: Time!
+  endAt: Time!
+  status: AppointmentStatus!
+  """
+  the status as the PMS names it
+  """
+  pmsStatus: String!
+  source: AppointmentSource!
+  description: String!
+  practice: Practice!
+  patient: Patient
+  provider: Provider
+  operatory: Operatory
+  appointmentType: AppointmentType
+}
+"""
+A connection to a list of items.
+"""
+type AppointmentConnection {
+  """
+  A list of edges.
+  """
+  edges: [AppointmentEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type AppointmentEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: Appointment
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+Ordering options for Appointment connections
+"""
+input AppointmentOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order Appointments.
+  """
+  field: AppointmentOrderField!
+}
+"""
+Properties by which Appointment connections can be ordered.
+"""
+enum AppointmentOrderField {
+  CREATED_AT
+  START_AT
+}
+"""
+AppointmentSource is enum for the field source
+"""
+enum AppointmentSource @goModel(model: "github.com/frontdesk/frontdesk/ent/appointment.Source") {
+  PMS
+  PHONE
+  DASHBOARD
+}
+"""
+AppointmentStatus is enum for the field status
+"""
+enum AppointmentStatus @goModel(model: "github.com/frontdesk/frontdesk/ent/appointment.Status") {
+  SCHEDULED
+  CANCELLED
+}
+type AppointmentType implements Node {
+  id: ID!
+  createdAt: Time!
+  updatedAt: Time!
+  """
+  the record's id in the PMS
+  """
+  pmsID: String
+  name: String!
+  """
+  0 when the PMS does not say
+  """
+  durationMinutes: Int!
+  bookableByPhone: Boolean!
+  """
+  providers who do this type; empty means all
+  """
+  providerIds: [String!]
+  practice: Practice!
+}
+"""
+Ordering options for AppointmentType connections
+"""
+input AppointmentTypeOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order AppointmentTypes.
+  """
+  field: AppointmentTypeOrderField!
+}
+"""
+Properties by which AppointmentType connections can be ordered.
+"""
+enum AppointmentTypeOrderField {
+  CREATED_AT
+}
+"""
+AppointmentWhereInput is used for filtering Appointment objects.
+Input was generated by ent.
+"""
+input AppointmentWhereInput {
+  not: AppointmentWhereInput
+  and: [AppointmentWhereInput!]
+  or: [AppointmentWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  idEqualFold: ID
+  idContainsFold: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  updatedAtNEQ: Time
+  updatedAtIn: [Time!]
+  updatedAtNotIn: [Time!]
+  updatedAtGT: Time
+  updatedAtGTE: Time
+  updatedAtLT: Time
+  updatedAtLTE: Time
+  """
+  pms_id field predicates
+  """
+  pmsID: String
+  pmsIDNEQ: String
+  pmsIDIn: [String!]
+  pmsIDNotIn: [String!]
+  pmsIDGT: String
+  pmsIDGTE: String
+  pmsIDLT: String
+  pmsIDLTE: String
+  pmsIDContains: String
+  pmsIDHasPrefix: String
+  pmsIDHasSuffix: String
+  pmsIDIsNil: Boolean
+  pmsIDNotNil: Boolean
+  pmsIDEqualFold: String
+  pmsIDContainsFold: String
+  """
+  start_at field predicates
+  """
+  startAt: Time
+  startAtNEQ: Time
+  startAtIn: [Time!]
+  startAtNotIn: [Time!]
+  startAtGT: Time
+  startAtGTE: Time
+  startAtLT: Time
+  startAtLTE: Time
+  """
+  end_at field predicates
+  """
+  endAt: Time
+  endAtNEQ: Time
+  endAtIn: [Time!]
+  endAtNotIn: [Time!]
+  endAtGT: Time
+  endAtGTE: Time
+  endAtLT: Time
+  endAtLTE: Time
+  """
+  status field predicates
+  """
+  status: AppointmentStatus
+  statusNEQ: AppointmentStatus
+  statusIn: [AppointmentStatus!]
+  statusNotIn: [AppointmentStatus!]
+  """
+  pms_status field predicates
+  """
+  pmsStatus: String
+  pmsStatusNEQ: String
+  pmsStatusIn: [String!]
+  pmsStatusNotIn: [String!]
+  pmsStatusGT: String
+  pmsStatusGTE: String
+  pmsStatusLT: String
+  pmsStatusLTE: String
+  pmsStatusContains: String
+  pmsStatusHasPrefix: String
+  pmsStatusHasSuffix: String
+  pmsStatusEqualFold: String
+  pmsStatusContainsFold: String
+  """
+  source field predicates
+  """
+  source: AppointmentSource
+  sourceNEQ: AppointmentSource
+  sourceIn: [AppointmentSource!]
+  sourceNotIn: [AppointmentSource!]
+  """
+  description field predicates
+  """
+  description: String
+  descriptionNEQ: String
+  descriptionIn: [String!]
+  descriptionNotIn: [String!]
+  descriptionGT: String
+  descriptionGTE: String
+  descriptionLT: String
+  descriptionLTE: String
+  descriptionContains: String
+  descriptionHasPrefix: String
+  descriptionHasSuffix: String
+  descriptionEqualFold: String
+  descriptionContainsFold: String
+  """
+  patient edge predicates
+  """
+  hasPatient: Boolean
+  hasPatientWith: [PatientWhereInput!]
+  """
+  provider edge predicates
+  """
+  hasProvider: Boolean
+  hasProviderWith: [ProviderWhereInput!]
+}
 """
 CreatePracticeInput is used for create Practice object.
 Input was generated by ent.
@@ -592,6 +1746,38 @@ interface Node @goModel(model: "github.com/frontdesk/frontdesk/ent.Noder") {
   """
   id: ID!
 }
+type Operatory implements Node {
+  id: ID!
+  createdAt: Time!
+  updatedAt: Time!
+  """
+  the record's id in the PMS
+  """
+  pmsID: String
+  name: String!
+  abbreviation: String!
+  hidden: Boolean!
+  practice: Practice!
+}
+"""
+Ordering options for Operatory connections
+"""
+input OperatoryOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order Operatories.
+  """
+  field: OperatoryOrderField!
+}
+"""
+Properties by which Operatory connections can be ordered.
+"""
+enum OperatoryOrderField {
+  CREATED_AT
+}
 """
 Possible directions in which to order a list of items when provided an ` + "`" + `orderBy` + "`" + ` argument.
 """
@@ -604,6 +1790,62 @@ enum OrderDirection {
   Specifies a descending order for a given ` + "`" + `orderBy` + "`" + ` argument.
   """
   DESC
+}
+type PMSConnection implements Node {
+  id: ID!
+  createdAt: Time!
+  updatedAt: Time!
+  provider: PMSConnectionProvider!
+  """
+  Sikka office id
+  """
+  officeID: String
+  status: PMSConnectionStatus!
+  """
+  the PMS product, e.g. Dentrix, when known
+  """
+  system: String
+  lastSyncAt: Time
+  lastFullSyncAt: Time
+  """
+  the last sync or key error, without patient data
+  """
+  lastError: String
+  practice: Practice!
+}
+"""
+Ordering options for PMSConnection connections
+"""
+input PMSConnectionOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order PMSConnections.
+  """
+  field: PMSConnectionOrderField!
+}
+"""
+Properties by which PMSConnection connections can be ordered.
+"""
+enum PMSConnectionOrderField {
+  CREATED_AT
+}
+"""
+PMSConnectionProvider is enum for the field provider
+"""
+enum PMSConnectionProvider @goModel(model: "github.com/frontdesk/frontdesk/ent/pmsconnection.Provider") {
+  SIKKA
+  SANDBOX
+}
+"""
+PMSConnectionStatus is enum for the field status
+"""
+enum PMSConnectionStatus @goModel(model: "github.com/frontdesk/frontdesk/ent/pmsconnection.Status") {
+  CONNECTED
+  ERROR
+  DISCONNECTED
 }
 """
 Information about pagination in a connection.
@@ -626,6 +1868,275 @@ type PageInfo {
   When paginating forwards, the cursor to continue.
   """
   endCursor: Cursor
+}
+type Patient implements Node {
+  id: ID!
+  createdAt: Time!
+  updatedAt: Time!
+  """
+  the record's id in the PMS
+  """
+  pmsID: String
+  firstName: String!
+  lastName: String!
+  preferredName: String!
+  """
+  "2006-01-02", or empty when unknown
+  """
+  birthDate: String!
+  """
+  E.164
+  """
+  phones: [String!]
+  email: String!
+  status: String!
+  practice: Practice!
+  appointments(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for Appointments returned from the connection.
+    """
+    orderBy: AppointmentOrder
+
+    """
+    Filtering options for Appointments returned from the connection.
+    """
+    where: AppointmentWhereInput
+  ): AppointmentConnection!
+}
+"""
+A connection to a list of items.
+"""
+type PatientConnection {
+  """
+  A list of edges.
+  """
+  edges: [PatientEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type PatientEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: Patient
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+Ordering options for Patient connections
+"""
+input PatientOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order Patients.
+  """
+  field: PatientOrderField!
+}
+"""
+Properties by which Patient connections can be ordered.
+"""
+enum PatientOrderField {
+  CREATED_AT
+  FIRST_NAME
+  LAST_NAME
+  BIRTH_DATE
+}
+"""
+PatientWhereInput is used for filtering Patient objects.
+Input was generated by ent.
+"""
+input PatientWhereInput {
+  not: PatientWhereInput
+  and: [PatientWhereInput!]
+  or: [PatientWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  idEqualFold: ID
+  idContainsFold: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  updatedAtNEQ: Time
+  updatedAtIn: [Time!]
+  updatedAtNotIn: [Time!]
+  updatedAtGT: Time
+  updatedAtGTE: Time
+  updatedAtLT: Time
+  updatedAtLTE: Time
+  """
+  pms_id field predicates
+  """
+  pmsID: String
+  pmsIDNEQ: String
+  pmsIDIn: [String!]
+  pmsIDNotIn: [String!]
+  pmsIDGT: String
+  pmsIDGTE: String
+  pmsIDLT: String
+  pmsIDLTE: String
+  pmsIDContains: String
+  pmsIDHasPrefix: String
+  pmsIDHasSuffix: String
+  pmsIDIsNil: Boolean
+  pmsIDNotNil: Boolean
+  pmsIDEqualFold: String
+  pmsIDContainsFold: String
+  """
+  first_name field predicates
+  """
+  firstName: String
+  firstNameNEQ: String
+  firstNameIn: [String!]
+  firstNameNotIn: [String!]
+  firstNameGT: String
+  firstNameGTE: String
+  firstNameLT: String
+  firstNameLTE: String
+  firstNameContains: String
+  firstNameHasPrefix: String
+  firstNameHasSuffix: String
+  firstNameEqualFold: String
+  firstNameContainsFold: String
+  """
+  last_name field predicates
+  """
+  lastName: String
+  lastNameNEQ: String
+  lastNameIn: [String!]
+  lastNameNotIn: [String!]
+  lastNameGT: String
+  lastNameGTE: String
+  lastNameLT: String
+  lastNameLTE: String
+  lastNameContains: String
+  lastNameHasPrefix: String
+  lastNameHasSuffix: String
+  lastNameEqualFold: String
+  lastNameContainsFold: String
+  """
+  preferred_name field predicates
+  """
+  preferredName: String
+  preferredNameNEQ: String
+  preferredNameIn: [String!]
+  preferredNameNotIn: [String!]
+  preferredNameGT: String
+  preferredNameGTE: String
+  preferredNameLT: String
+  preferredNameLTE: String
+  preferredNameContains: String
+  preferredNameHasPrefix: String
+  preferredNameHasSuffix: String
+  preferredNameEqualFold: String
+  preferredNameContainsFold: String
+  """
+  birth_date field predicates
+  """
+  birthDate: String
+  birthDateNEQ: String
+  birthDateIn: [String!]
+  birthDateNotIn: [String!]
+  birthDateGT: String
+  birthDateGTE: String
+  birthDateLT: String
+  birthDateLTE: String
+  birthDateContains: String
+  birthDateHasPrefix: String
+  birthDateHasSuffix: String
+  birthDateEqualFold: String
+  birthDateContainsFold: String
+  """
+  email field predicates
+  """
+  email: String
+  emailNEQ: String
+  emailIn: [String!]
+  emailNotIn: [String!]
+  emailGT: String
+  emailGTE: String
+  emailLT: String
+  emailLTE: String
+  emailContains: String
+  emailHasPrefix: String
+  emailHasSuffix: String
+  emailEqualFold: String
+  emailContainsFold: String
+  """
+  status field predicates
+  """
+  status: String
+  statusNEQ: String
+  statusIn: [String!]
+  statusNotIn: [String!]
+  statusGT: String
+  statusGTE: String
+  statusLT: String
+  statusLTE: String
+  statusContains: String
+  statusHasPrefix: String
+  statusHasSuffix: String
+  statusEqualFold: String
+  statusContainsFold: String
+  """
+  appointments edge predicates
+  """
+  hasAppointments: Boolean
+  hasAppointmentsWith: [AppointmentWhereInput!]
 }
 type Practice implements Node {
   id: ID!
@@ -691,6 +2202,175 @@ enum PracticeOrderField {
   CREATED_AT
   NAME
 }
+type Provider implements Node {
+  id: ID!
+  createdAt: Time!
+  updatedAt: Time!
+  """
+  the record's id in the PMS
+  """
+  pmsID: String
+  firstName: String!
+  lastName: String!
+  """
+  "Dr." for a dentist when known
+  """
+  title: String!
+  specialty: String!
+  active: Boolean!
+  practice: Practice!
+}
+"""
+Ordering options for Provider connections
+"""
+input ProviderOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order Providers.
+  """
+  field: ProviderOrderField!
+}
+"""
+Properties by which Provider connections can be ordered.
+"""
+enum ProviderOrderField {
+  CREATED_AT
+  LAST_NAME
+}
+"""
+ProviderWhereInput is used for filtering Provider objects.
+Input was generated by ent.
+"""
+input ProviderWhereInput {
+  not: ProviderWhereInput
+  and: [ProviderWhereInput!]
+  or: [ProviderWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  idEqualFold: ID
+  idContainsFold: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  updatedAtNEQ: Time
+  updatedAtIn: [Time!]
+  updatedAtNotIn: [Time!]
+  updatedAtGT: Time
+  updatedAtGTE: Time
+  updatedAtLT: Time
+  updatedAtLTE: Time
+  """
+  pms_id field predicates
+  """
+  pmsID: String
+  pmsIDNEQ: String
+  pmsIDIn: [String!]
+  pmsIDNotIn: [String!]
+  pmsIDGT: String
+  pmsIDGTE: String
+  pmsIDLT: String
+  pmsIDLTE: String
+  pmsIDContains: String
+  pmsIDHasPrefix: String
+  pmsIDHasSuffix: String
+  pmsIDIsNil: Boolean
+  pmsIDNotNil: Boolean
+  pmsIDEqualFold: String
+  pmsIDContainsFold: String
+  """
+  first_name field predicates
+  """
+  firstName: String
+  firstNameNEQ: String
+  firstNameIn: [String!]
+  firstNameNotIn: [String!]
+  firstNameGT: String
+  firstNameGTE: String
+  firstNameLT: String
+  firstNameLTE: String
+  firstNameContains: String
+  firstNameHasPrefix: String
+  firstNameHasSuffix: String
+  firstNameEqualFold: String
+  firstNameContainsFold: String
+  """
+  last_name field predicates
+  """
+  lastName: String
+  lastNameNEQ: String
+  lastNameIn: [String!]
+  lastNameNotIn: [String!]
+  lastNameGT: String
+  lastNameGTE: String
+  lastNameLT: String
+  lastNameLTE: String
+  lastNameContains: String
+  lastNameHasPrefix: String
+  lastNameHasSuffix: String
+  lastNameEqualFold: String
+  lastNameContainsFold: String
+  """
+  title field predicates
+  """
+  title: String
+  titleNEQ: String
+  titleIn: [String!]
+  titleNotIn: [String!]
+  titleGT: String
+  titleGTE: String
+  titleLT: String
+  titleLTE: String
+  titleContains: String
+  titleHasPrefix: String
+  titleHasSuffix: String
+  titleEqualFold: String
+  titleContainsFold: String
+  """
+  specialty field predicates
+  """
+  specialty: String
+  specialtyNEQ: String
+  specialtyIn: [String!]
+  specialtyNotIn: [String!]
+  specialtyGT: String
+  specialtyGTE: String
+  specialtyLT: String
+  specialtyLTE: String
+  specialtyContains: String
+  specialtyHasPrefix: String
+  specialtyHasSuffix: String
+  specialtyEqualFold: String
+  specialtyContainsFold: String
+  """
+  active field predicates
+  """
+  active: Boolean
+  activeNEQ: Boolean
+}
 type Query {
   """
   Fetches an object given its ID.
@@ -737,6 +2417,100 @@ type Query {
     orderBy: PracticeOrder
   ): PracticeConnection!
 }
+type SyncRun implements Node {
+  id: ID!
+  kind: SyncRunKind!
+  status: SyncRunStatus!
+  startedAt: Time!
+  finishedAt: Time
+  durationMs: Int!
+  """
+  records read from the PMS
+  """
+  providers: Int!
+  operatories: Int!
+  appointmentTypes: Int!
+  patients: Int!
+  appointments: Int!
+  """
+  mirror rows inserted
+  """
+  created: Int!
+  """
+  mirror rows changed
+  """
+  updated: Int!
+  """
+  mirror rows the PMS no longer has
+  """
+  removed: Int!
+  error: String
+  practice: Practice!
+}
+"""
+A connection to a list of items.
+"""
+type SyncRunConnection {
+  """
+  A list of edges.
+  """
+  edges: [SyncRunEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type SyncRunEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: SyncRun
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+SyncRunKind is enum for the field kind
+"""
+enum SyncRunKind @goModel(model: "github.com/frontdesk/frontdesk/ent/syncrun.Kind") {
+  FULL
+  INCREMENTAL
+}
+"""
+Ordering options for SyncRun connections
+"""
+input SyncRunOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order SyncRuns.
+  """
+  field: SyncRunOrderField!
+}
+"""
+Properties by which SyncRun connections can be ordered.
+"""
+enum SyncRunOrderField {
+  STARTED_AT
+}
+"""
+SyncRunStatus is enum for the field status
+"""
+enum SyncRunStatus @goModel(model: "github.com/frontdesk/frontdesk/ent/syncrun.Status") {
+  RUNNING
+  SUCCEEDED
+  FAILED
+}
 """
 The builtin Time type
 """
@@ -756,6 +2530,62 @@ input UpdatePracticeInput {
   """
   frontDeskNumber: String
   clearFrontDeskNumber: Boolean
+}
+`, BuiltIn: false},
+	{Name: "../../schema/pms.graphql", Input: `# The practice-management system: connecting it, and the mirror of its data.
+
+extend type Query {
+  "The PMS connection of the practice this request acts on, if any."
+  pmsConnection: PMSConnection
+  "Past syncs, newest first."
+  syncRuns(after: Cursor, first: Int, before: Cursor, last: Int): SyncRunConnection!
+  "Patients of the practice. ` + "`" + `search` + "`" + ` matches what a person would type; ` + "`" + `where` + "`" + ` is the full filter."
+  patients(
+    after: Cursor
+    first: Int
+    before: Cursor
+    last: Int
+    orderBy: [PatientOrder!]
+    where: PatientWhereInput
+    search: PatientSearch
+  ): PatientConnection!
+  patient(id: ID!): Patient
+  "Appointments of the practice, by default in start order."
+  appointments(
+    after: Cursor
+    first: Int
+    before: Cursor
+    last: Int
+    orderBy: AppointmentOrder
+    where: AppointmentWhereInput
+  ): AppointmentConnection!
+  providers(includeInactive: Boolean = false): [Provider!]!
+  operatories(includeHidden: Boolean = false): [Operatory!]!
+  appointmentTypes: [AppointmentType!]!
+}
+
+"A patient search: every given field must match."
+input PatientSearch {
+  "Any part of the first, last or preferred name, any case."
+  name: String
+  "A phone number in any format; matches every phone the patient has."
+  phone: String
+  "YYYY-MM-DD"
+  birthDate: String
+}
+
+extend type Mutation {
+  """
+  Connect the practice to Sikka with the office id and secret key from the Sikka portal. The credentials are
+  proven by getting a request key; refused ones store nothing. Starts a full sync. Owners only.
+  """
+  connectSikka(officeId: String!, secretKey: String!, pmsPracticeId: String = "1"): PMSConnection!
+  "Connect the practice to the built-in sandbox PMS (demo data). Starts a full sync. Owners only."
+  connectSandbox: PMSConnection!
+  "Stop syncing and forget the PMS keys; the mirrored data stays. Owners only."
+  disconnectPMS: PMSConnection!
+  "Sync now: incremental by default, everything with full: true."
+  syncPMS(full: Boolean = false): PMSConnection!
 }
 `, BuiltIn: false},
 	{Name: "../../schema/practice.graphql", Input: `# Practices, their members, and who is signed in.
@@ -803,6 +2633,88 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
 
+func (ec *executionContext) childFields_Appointment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Appointment_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Appointment_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Appointment_updatedAt(ctx, field)
+	case "pmsID":
+		return ec.fieldContext_Appointment_pmsID(ctx, field)
+	case "startAt":
+		return ec.fieldContext_Appointment_startAt(ctx, field)
+	case "endAt":
+		return ec.fieldContext_Appointment_endAt(ctx, field)
+	case "status":
+		return ec.fieldContext_Appointment_status(ctx, field)
+	case "pmsStatus":
+		return ec.fieldContext_Appointment_pmsStatus(ctx, field)
+	case "source":
+		return ec.fieldContext_Appointment_source(ctx, field)
+	case "description":
+		return ec.fieldContext_Appointment_description(ctx, field)
+	case "practice":
+		return ec.fieldContext_Appointment_practice(ctx, field)
+	case "patient":
+		return ec.fieldContext_Appointment_patient(ctx, field)
+	case "provider":
+		return ec.fieldContext_Appointment_provider(ctx, field)
+	case "operatory":
+		return ec.fieldContext_Appointment_operatory(ctx, field)
+	case "appointmentType":
+		return ec.fieldContext_Appointment_appointmentType(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Appointment", field.Name)
+}
+
+func (ec *executionContext) childFields_AppointmentConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_AppointmentConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_AppointmentConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_AppointmentConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AppointmentConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_AppointmentEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_AppointmentEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_AppointmentEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AppointmentEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_AppointmentType(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_AppointmentType_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_AppointmentType_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_AppointmentType_updatedAt(ctx, field)
+	case "pmsID":
+		return ec.fieldContext_AppointmentType_pmsID(ctx, field)
+	case "name":
+		return ec.fieldContext_AppointmentType_name(ctx, field)
+	case "durationMinutes":
+		return ec.fieldContext_AppointmentType_durationMinutes(ctx, field)
+	case "bookableByPhone":
+		return ec.fieldContext_AppointmentType_bookableByPhone(ctx, field)
+	case "providerIds":
+		return ec.fieldContext_AppointmentType_providerIds(ctx, field)
+	case "practice":
+		return ec.fieldContext_AppointmentType_practice(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AppointmentType", field.Name)
+}
+
 func (ec *executionContext) childFields_Member(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -835,6 +2747,56 @@ func (ec *executionContext) childFields_Membership(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type Membership", field.Name)
 }
 
+func (ec *executionContext) childFields_Operatory(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Operatory_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Operatory_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Operatory_updatedAt(ctx, field)
+	case "pmsID":
+		return ec.fieldContext_Operatory_pmsID(ctx, field)
+	case "name":
+		return ec.fieldContext_Operatory_name(ctx, field)
+	case "abbreviation":
+		return ec.fieldContext_Operatory_abbreviation(ctx, field)
+	case "hidden":
+		return ec.fieldContext_Operatory_hidden(ctx, field)
+	case "practice":
+		return ec.fieldContext_Operatory_practice(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Operatory", field.Name)
+}
+
+func (ec *executionContext) childFields_PMSConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_PMSConnection_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_PMSConnection_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_PMSConnection_updatedAt(ctx, field)
+	case "provider":
+		return ec.fieldContext_PMSConnection_provider(ctx, field)
+	case "officeID":
+		return ec.fieldContext_PMSConnection_officeID(ctx, field)
+	case "status":
+		return ec.fieldContext_PMSConnection_status(ctx, field)
+	case "system":
+		return ec.fieldContext_PMSConnection_system(ctx, field)
+	case "lastSyncAt":
+		return ec.fieldContext_PMSConnection_lastSyncAt(ctx, field)
+	case "lastFullSyncAt":
+		return ec.fieldContext_PMSConnection_lastFullSyncAt(ctx, field)
+	case "lastError":
+		return ec.fieldContext_PMSConnection_lastError(ctx, field)
+	case "practice":
+		return ec.fieldContext_PMSConnection_practice(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PMSConnection", field.Name)
+}
+
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "hasNextPage":
@@ -847,6 +2809,60 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 		return ec.fieldContext_PageInfo_endCursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
+}
+
+func (ec *executionContext) childFields_Patient(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Patient_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Patient_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Patient_updatedAt(ctx, field)
+	case "pmsID":
+		return ec.fieldContext_Patient_pmsID(ctx, field)
+	case "firstName":
+		return ec.fieldContext_Patient_firstName(ctx, field)
+	case "lastName":
+		return ec.fieldContext_Patient_lastName(ctx, field)
+	case "preferredName":
+		return ec.fieldContext_Patient_preferredName(ctx, field)
+	case "birthDate":
+		return ec.fieldContext_Patient_birthDate(ctx, field)
+	case "phones":
+		return ec.fieldContext_Patient_phones(ctx, field)
+	case "email":
+		return ec.fieldContext_Patient_email(ctx, field)
+	case "status":
+		return ec.fieldContext_Patient_status(ctx, field)
+	case "practice":
+		return ec.fieldContext_Patient_practice(ctx, field)
+	case "appointments":
+		return ec.fieldContext_Patient_appointments(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Patient", field.Name)
+}
+
+func (ec *executionContext) childFields_PatientConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_PatientConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_PatientConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_PatientConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PatientConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_PatientEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_PatientEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_PatientEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PatientEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Practice(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -887,6 +2903,92 @@ func (ec *executionContext) childFields_PracticeEdge(ctx context.Context, field 
 		return ec.fieldContext_PracticeEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PracticeEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Provider(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Provider_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Provider_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Provider_updatedAt(ctx, field)
+	case "pmsID":
+		return ec.fieldContext_Provider_pmsID(ctx, field)
+	case "firstName":
+		return ec.fieldContext_Provider_firstName(ctx, field)
+	case "lastName":
+		return ec.fieldContext_Provider_lastName(ctx, field)
+	case "title":
+		return ec.fieldContext_Provider_title(ctx, field)
+	case "specialty":
+		return ec.fieldContext_Provider_specialty(ctx, field)
+	case "active":
+		return ec.fieldContext_Provider_active(ctx, field)
+	case "practice":
+		return ec.fieldContext_Provider_practice(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Provider", field.Name)
+}
+
+func (ec *executionContext) childFields_SyncRun(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_SyncRun_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_SyncRun_kind(ctx, field)
+	case "status":
+		return ec.fieldContext_SyncRun_status(ctx, field)
+	case "startedAt":
+		return ec.fieldContext_SyncRun_startedAt(ctx, field)
+	case "finishedAt":
+		return ec.fieldContext_SyncRun_finishedAt(ctx, field)
+	case "durationMs":
+		return ec.fieldContext_SyncRun_durationMs(ctx, field)
+	case "providers":
+		return ec.fieldContext_SyncRun_providers(ctx, field)
+	case "operatories":
+		return ec.fieldContext_SyncRun_operatories(ctx, field)
+	case "appointmentTypes":
+		return ec.fieldContext_SyncRun_appointmentTypes(ctx, field)
+	case "patients":
+		return ec.fieldContext_SyncRun_patients(ctx, field)
+	case "appointments":
+		return ec.fieldContext_SyncRun_appointments(ctx, field)
+	case "created":
+		return ec.fieldContext_SyncRun_created(ctx, field)
+	case "updated":
+		return ec.fieldContext_SyncRun_updated(ctx, field)
+	case "removed":
+		return ec.fieldContext_SyncRun_removed(ctx, field)
+	case "error":
+		return ec.fieldContext_SyncRun_error(ctx, field)
+	case "practice":
+		return ec.fieldContext_SyncRun_practice(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SyncRun", field.Name)
+}
+
+func (ec *executionContext) childFields_SyncRunConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_SyncRunConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_SyncRunConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_SyncRunConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SyncRunConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_SyncRunEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_SyncRunEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_SyncRunEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SyncRunEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Viewer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1021,6 +3123,36 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 
 // region    ***************************** args.gotpl *****************************
 
+func (ec *executionContext) field_Mutation_connectSikka_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "officeId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["officeId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "secretKey",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["secretKey"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "pmsPracticeId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["pmsPracticeId"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createPractice_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1071,6 +3203,20 @@ func (ec *executionContext) field_Mutation_removeMember_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_syncPMS_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "full",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["full"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_updatePractice_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1085,6 +3231,60 @@ func (ec *executionContext) field_Mutation_updatePractice_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Patient_appointments_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.AppointmentOrder, error) {
+			return ec.unmarshalOAppointmentOrder2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐAppointmentOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.AppointmentWhereInput, error) {
+			return ec.unmarshalOAppointmentWhereInput2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐAppointmentWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1096,6 +3296,60 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["name"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_appointments_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.AppointmentOrder, error) {
+			return ec.unmarshalOAppointmentOrder2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐAppointmentOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.AppointmentWhereInput, error) {
+			return ec.unmarshalOAppointmentWhereInput2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐAppointmentWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
 	return args, nil
 }
 
@@ -1124,6 +3378,96 @@ func (ec *executionContext) field_Query_nodes_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["ids"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_operatories_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "includeHidden",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeHidden"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_patient_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_patients_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.PatientOrder, error) {
+			return ec.unmarshalOPatientOrder2ᚕᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐPatientOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.PatientWhereInput, error) {
+			return ec.unmarshalOPatientWhereInput2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐPatientWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "search",
+		func(ctx context.Context, v any) (*model.PatientSearch, error) {
+			return ec.unmarshalOPatientSearch2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋgraphᚋmodelᚐPatientSearch(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["search"] = arg6
 	return args, nil
 }
 
@@ -1170,6 +3514,58 @@ func (ec *executionContext) field_Query_practices_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["orderBy"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_providers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "includeInactive",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeInactive"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_syncRuns_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
 	return args, nil
 }
 
@@ -1246,6 +3642,754 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 // endregion ***************************** args.gotpl *****************************
 
 // region    **************************** field.gotpl *****************************
+
+func (ec *executionContext) _Appointment_id(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Appointment_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Appointment_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Appointment", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Appointment_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Appointment_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Appointment_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Appointment", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Appointment_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Appointment_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Appointment_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Appointment", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Appointment_pmsID(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Appointment_pmsID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PmsID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Appointment_pmsID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Appointment", field, false, false, "String")
+}
+
+func (ec *executionContext) _Appointment_startAt(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Appointment_startAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Appointment_startAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Appointment", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Appointment_endAt(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Appointment_endAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Appointment_endAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Appointment", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Appointment_status(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Appointment_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v appointment.Status) graphql.Marshaler {
+			return ec.marshalNAppointmentStatus2githubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋappointmentᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Appointment_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Appointment", field, false, false, "AppointmentStatus")
+}
+
+func (ec *executionContext) _Appointment_pmsStatus(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Appointment_pmsStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PmsStatus, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Appointment_pmsStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Appointment", field, false, false, "String")
+}
+
+func (ec *executionContext) _Appointment_source(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Appointment_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v appointment.Source) graphql.Marshaler {
+			return ec.marshalNAppointmentSource2githubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋappointmentᚐSource(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Appointment_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Appointment", field, false, false, "AppointmentSource")
+}
+
+func (ec *executionContext) _Appointment_description(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Appointment_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Appointment_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Appointment", field, false, false, "String")
+}
+
+func (ec *executionContext) _Appointment_practice(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Appointment_practice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Practice(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Practice) graphql.Marshaler {
+			return ec.marshalNPractice2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐPractice(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Appointment_practice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Appointment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Practice(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Appointment_patient(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Appointment_patient(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Patient(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Patient) graphql.Marshaler {
+			return ec.marshalOPatient2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐPatient(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Appointment_patient(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Appointment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Patient(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Appointment_provider(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Appointment_provider(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Provider(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Provider) graphql.Marshaler {
+			return ec.marshalOProvider2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐProvider(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Appointment_provider(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Appointment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Provider(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Appointment_operatory(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Appointment_operatory(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Operatory(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Operatory) graphql.Marshaler {
+			return ec.marshalOOperatory2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐOperatory(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Appointment_operatory(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Appointment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Operatory(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Appointment_appointmentType(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Appointment_appointmentType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AppointmentType(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.AppointmentType) graphql.Marshaler {
+			return ec.marshalOAppointmentType2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐAppointmentType(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Appointment_appointmentType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Appointment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AppointmentType(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AppointmentConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.AppointmentConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AppointmentConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.AppointmentEdge) graphql.Marshaler {
+			return ec.marshalOAppointmentEdge2ᚕᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐAppointmentEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AppointmentConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AppointmentConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AppointmentEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AppointmentConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.AppointmentConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AppointmentConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[string]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AppointmentConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AppointmentConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AppointmentConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.AppointmentConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AppointmentConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AppointmentConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AppointmentConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AppointmentEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.AppointmentEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AppointmentEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Appointment) graphql.Marshaler {
+			return ec.marshalOAppointment2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐAppointment(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AppointmentEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AppointmentEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Appointment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AppointmentEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.AppointmentEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AppointmentEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[string]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AppointmentEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AppointmentEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _AppointmentType_id(ctx context.Context, field graphql.CollectedField, obj *ent.AppointmentType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AppointmentType_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AppointmentType_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AppointmentType", field, false, false, "ID")
+}
+
+func (ec *executionContext) _AppointmentType_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.AppointmentType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AppointmentType_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AppointmentType_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AppointmentType", field, false, false, "Time")
+}
+
+func (ec *executionContext) _AppointmentType_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.AppointmentType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AppointmentType_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AppointmentType_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AppointmentType", field, false, false, "Time")
+}
+
+func (ec *executionContext) _AppointmentType_pmsID(ctx context.Context, field graphql.CollectedField, obj *ent.AppointmentType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AppointmentType_pmsID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PmsID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AppointmentType_pmsID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AppointmentType", field, false, false, "String")
+}
+
+func (ec *executionContext) _AppointmentType_name(ctx context.Context, field graphql.CollectedField, obj *ent.AppointmentType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AppointmentType_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AppointmentType_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AppointmentType", field, false, false, "String")
+}
+
+func (ec *executionContext) _AppointmentType_durationMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.AppointmentType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AppointmentType_durationMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DurationMinutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AppointmentType_durationMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AppointmentType", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AppointmentType_bookableByPhone(ctx context.Context, field graphql.CollectedField, obj *ent.AppointmentType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AppointmentType_bookableByPhone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BookableByPhone, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AppointmentType_bookableByPhone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AppointmentType", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _AppointmentType_providerIds(ctx context.Context, field graphql.CollectedField, obj *ent.AppointmentType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AppointmentType_providerIds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProviderIds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalOString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AppointmentType_providerIds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AppointmentType", field, false, false, "String")
+}
+
+func (ec *executionContext) _AppointmentType_practice(ctx context.Context, field graphql.CollectedField, obj *ent.AppointmentType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AppointmentType_practice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Practice(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Practice) graphql.Marshaler {
+			return ec.marshalNPractice2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐPractice(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AppointmentType_practice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AppointmentType",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Practice(ctx, field)
+		},
+	}
+	return fc, nil
+}
 
 func (ec *executionContext) _Member_id(ctx context.Context, field graphql.CollectedField, obj *ent.Member) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -1671,6 +4815,613 @@ func (ec *executionContext) fieldContext_Mutation_removeMember(ctx context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_connectSikka(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_connectSikka(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ConnectSikka(ctx, fc.Args["officeId"].(string), fc.Args["secretKey"].(string), fc.Args["pmsPracticeId"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PMSConnection) graphql.Marshaler {
+			return ec.marshalNPMSConnection2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐPMSConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_connectSikka(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PMSConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_connectSikka_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_connectSandbox(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_connectSandbox(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Mutation().ConnectSandbox(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PMSConnection) graphql.Marshaler {
+			return ec.marshalNPMSConnection2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐPMSConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_connectSandbox(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PMSConnection(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_disconnectPMS(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_disconnectPMS(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Mutation().DisconnectPms(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PMSConnection) graphql.Marshaler {
+			return ec.marshalNPMSConnection2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐPMSConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_disconnectPMS(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PMSConnection(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_syncPMS(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_syncPMS(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SyncPms(ctx, fc.Args["full"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PMSConnection) graphql.Marshaler {
+			return ec.marshalNPMSConnection2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐPMSConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_syncPMS(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PMSConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_syncPMS_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Operatory_id(ctx context.Context, field graphql.CollectedField, obj *ent.Operatory) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Operatory_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Operatory_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Operatory", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Operatory_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Operatory) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Operatory_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Operatory_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Operatory", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Operatory_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Operatory) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Operatory_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Operatory_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Operatory", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Operatory_pmsID(ctx context.Context, field graphql.CollectedField, obj *ent.Operatory) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Operatory_pmsID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PmsID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Operatory_pmsID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Operatory", field, false, false, "String")
+}
+
+func (ec *executionContext) _Operatory_name(ctx context.Context, field graphql.CollectedField, obj *ent.Operatory) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Operatory_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Operatory_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Operatory", field, false, false, "String")
+}
+
+func (ec *executionContext) _Operatory_abbreviation(ctx context.Context, field graphql.CollectedField, obj *ent.Operatory) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Operatory_abbreviation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Abbreviation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Operatory_abbreviation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Operatory", field, false, false, "String")
+}
+
+func (ec *executionContext) _Operatory_hidden(ctx context.Context, field graphql.CollectedField, obj *ent.Operatory) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Operatory_hidden(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Hidden, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Operatory_hidden(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Operatory", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Operatory_practice(ctx context.Context, field graphql.CollectedField, obj *ent.Operatory) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Operatory_practice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Practice(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Practice) graphql.Marshaler {
+			return ec.marshalNPractice2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐPractice(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Operatory_practice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Operatory",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Practice(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PMSConnection_id(ctx context.Context, field graphql.CollectedField, obj *ent.PMSConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PMSConnection_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PMSConnection_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PMSConnection", field, false, false, "ID")
+}
+
+func (ec *executionContext) _PMSConnection_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.PMSConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PMSConnection_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PMSConnection_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PMSConnection", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PMSConnection_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.PMSConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PMSConnection_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PMSConnection_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PMSConnection", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PMSConnection_provider(ctx context.Context, field graphql.CollectedField, obj *ent.PMSConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PMSConnection_provider(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Provider, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pmsconnection.Provider) graphql.Marshaler {
+			return ec.marshalNPMSConnectionProvider2githubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋpmsconnectionᚐProvider(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PMSConnection_provider(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PMSConnection", field, false, false, "PMSConnectionProvider")
+}
+
+func (ec *executionContext) _PMSConnection_officeID(ctx context.Context, field graphql.CollectedField, obj *ent.PMSConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PMSConnection_officeID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OfficeID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PMSConnection_officeID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PMSConnection", field, false, false, "String")
+}
+
+func (ec *executionContext) _PMSConnection_status(ctx context.Context, field graphql.CollectedField, obj *ent.PMSConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PMSConnection_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pmsconnection.Status) graphql.Marshaler {
+			return ec.marshalNPMSConnectionStatus2githubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋpmsconnectionᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PMSConnection_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PMSConnection", field, false, false, "PMSConnectionStatus")
+}
+
+func (ec *executionContext) _PMSConnection_system(ctx context.Context, field graphql.CollectedField, obj *ent.PMSConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PMSConnection_system(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.System, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PMSConnection_system(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PMSConnection", field, false, false, "String")
+}
+
+func (ec *executionContext) _PMSConnection_lastSyncAt(ctx context.Context, field graphql.CollectedField, obj *ent.PMSConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PMSConnection_lastSyncAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastSyncAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PMSConnection_lastSyncAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PMSConnection", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PMSConnection_lastFullSyncAt(ctx context.Context, field graphql.CollectedField, obj *ent.PMSConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PMSConnection_lastFullSyncAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastFullSyncAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PMSConnection_lastFullSyncAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PMSConnection", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PMSConnection_lastError(ctx context.Context, field graphql.CollectedField, obj *ent.PMSConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PMSConnection_lastError(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastError, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PMSConnection_lastError(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PMSConnection", field, false, false, "String")
+}
+
+func (ec *executionContext) _PMSConnection_practice(ctx context.Context, field graphql.CollectedField, obj *ent.PMSConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PMSConnection_practice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Practice(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Practice) graphql.Marshaler {
+			return ec.marshalNPractice2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐPractice(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PMSConnection_practice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PMSConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Practice(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[string]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -1761,6 +5512,477 @@ func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _Patient_id(ctx context.Context, field graphql.CollectedField, obj *ent.Patient) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Patient_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Patient_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Patient", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Patient_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Patient) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Patient_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Patient_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Patient", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Patient_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Patient) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Patient_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Patient_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Patient", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Patient_pmsID(ctx context.Context, field graphql.CollectedField, obj *ent.Patient) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Patient_pmsID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PmsID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Patient_pmsID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Patient", field, false, false, "String")
+}
+
+func (ec *executionContext) _Patient_firstName(ctx context.Context, field graphql.CollectedField, obj *ent.Patient) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Patient_firstName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FirstName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Patient_firstName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Patient", field, false, false, "String")
+}
+
+func (ec *executionContext) _Patient_lastName(ctx context.Context, field graphql.CollectedField, obj *ent.Patient) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Patient_lastName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Patient_lastName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Patient", field, false, false, "String")
+}
+
+func (ec *executionContext) _Patient_preferredName(ctx context.Context, field graphql.CollectedField, obj *ent.Patient) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Patient_preferredName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PreferredName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Patient_preferredName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Patient", field, false, false, "String")
+}
+
+func (ec *executionContext) _Patient_birthDate(ctx context.Context, field graphql.CollectedField, obj *ent.Patient) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Patient_birthDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BirthDate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Patient_birthDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Patient", field, false, false, "String")
+}
+
+func (ec *executionContext) _Patient_phones(ctx context.Context, field graphql.CollectedField, obj *ent.Patient) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Patient_phones(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Phones, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalOString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Patient_phones(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Patient", field, false, false, "String")
+}
+
+func (ec *executionContext) _Patient_email(ctx context.Context, field graphql.CollectedField, obj *ent.Patient) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Patient_email(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Email, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Patient_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Patient", field, false, false, "String")
+}
+
+func (ec *executionContext) _Patient_status(ctx context.Context, field graphql.CollectedField, obj *ent.Patient) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Patient_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Patient_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Patient", field, false, false, "String")
+}
+
+func (ec *executionContext) _Patient_practice(ctx context.Context, field graphql.CollectedField, obj *ent.Patient) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Patient_practice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Practice(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Practice) graphql.Marshaler {
+			return ec.marshalNPractice2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐPractice(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Patient_practice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Patient",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Practice(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Patient_appointments(ctx context.Context, field graphql.CollectedField, obj *ent.Patient) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Patient_appointments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Appointments(ctx, fc.Args["after"].(*entgql.Cursor[string]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[string]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.AppointmentOrder), fc.Args["where"].(*ent.AppointmentWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.AppointmentConnection) graphql.Marshaler {
+			return ec.marshalNAppointmentConnection2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐAppointmentConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Patient_appointments(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Patient",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AppointmentConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Patient_appointments_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PatientConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.PatientConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PatientConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.PatientEdge) graphql.Marshaler {
+			return ec.marshalOPatientEdge2ᚕᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐPatientEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PatientConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PatientConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PatientEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PatientConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.PatientConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PatientConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[string]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PatientConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PatientConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PatientConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.PatientConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PatientConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PatientConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PatientConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PatientEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.PatientEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PatientEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Patient) graphql.Marshaler {
+			return ec.marshalOPatient2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐPatient(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PatientEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PatientEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Patient(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PatientEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.PatientEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PatientEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[string]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PatientEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PatientEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _Practice_id(ctx context.Context, field graphql.CollectedField, obj *ent.Practice) (ret graphql.Marshaler) {
@@ -2043,6 +6265,245 @@ func (ec *executionContext) fieldContext_PracticeEdge_cursor(_ context.Context, 
 	return graphql.NewScalarFieldContext("PracticeEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _Provider_id(ctx context.Context, field graphql.CollectedField, obj *ent.Provider) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Provider_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Provider_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Provider", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Provider_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Provider) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Provider_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Provider_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Provider", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Provider_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Provider) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Provider_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Provider_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Provider", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Provider_pmsID(ctx context.Context, field graphql.CollectedField, obj *ent.Provider) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Provider_pmsID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PmsID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Provider_pmsID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Provider", field, false, false, "String")
+}
+
+func (ec *executionContext) _Provider_firstName(ctx context.Context, field graphql.CollectedField, obj *ent.Provider) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Provider_firstName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FirstName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Provider_firstName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Provider", field, false, false, "String")
+}
+
+func (ec *executionContext) _Provider_lastName(ctx context.Context, field graphql.CollectedField, obj *ent.Provider) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Provider_lastName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Provider_lastName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Provider", field, false, false, "String")
+}
+
+func (ec *executionContext) _Provider_title(ctx context.Context, field graphql.CollectedField, obj *ent.Provider) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Provider_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Provider_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Provider", field, false, false, "String")
+}
+
+func (ec *executionContext) _Provider_specialty(ctx context.Context, field graphql.CollectedField, obj *ent.Provider) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Provider_specialty(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Specialty, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Provider_specialty(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Provider", field, false, false, "String")
+}
+
+func (ec *executionContext) _Provider_active(ctx context.Context, field graphql.CollectedField, obj *ent.Provider) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Provider_active(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Active, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Provider_active(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Provider", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Provider_practice(ctx context.Context, field graphql.CollectedField, obj *ent.Provider) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Provider_practice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Practice(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Practice) graphql.Marshaler {
+			return ec.marshalNPractice2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐPractice(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Provider_practice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Provider",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Practice(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2171,6 +6632,334 @@ func (ec *executionContext) fieldContext_Query_practices(ctx context.Context, fi
 	if fc.Args, err = ec.field_Query_practices_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_pmsConnection(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_pmsConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().PmsConnection(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PMSConnection) graphql.Marshaler {
+			return ec.marshalOPMSConnection2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐPMSConnection(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_pmsConnection(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PMSConnection(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_syncRuns(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_syncRuns(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().SyncRuns(ctx, fc.Args["after"].(*entgql.Cursor[string]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[string]), fc.Args["last"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.SyncRunConnection) graphql.Marshaler {
+			return ec.marshalNSyncRunConnection2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐSyncRunConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_syncRuns(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SyncRunConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_syncRuns_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_patients(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_patients(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Patients(ctx, fc.Args["after"].(*entgql.Cursor[string]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[string]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.PatientOrder), fc.Args["where"].(*ent.PatientWhereInput), fc.Args["search"].(*model.PatientSearch))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PatientConnection) graphql.Marshaler {
+			return ec.marshalNPatientConnection2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐPatientConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_patients(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PatientConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_patients_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_patient(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_patient(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Patient(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Patient) graphql.Marshaler {
+			return ec.marshalOPatient2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐPatient(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_patient(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Patient(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_patient_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_appointments(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_appointments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Appointments(ctx, fc.Args["after"].(*entgql.Cursor[string]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[string]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.AppointmentOrder), fc.Args["where"].(*ent.AppointmentWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.AppointmentConnection) graphql.Marshaler {
+			return ec.marshalNAppointmentConnection2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐAppointmentConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_appointments(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AppointmentConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_appointments_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_providers(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_providers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Providers(ctx, fc.Args["includeInactive"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Provider) graphql.Marshaler {
+			return ec.marshalNProvider2ᚕᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐProviderᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_providers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Provider(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_providers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_operatories(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_operatories(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Operatories(ctx, fc.Args["includeHidden"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Operatory) graphql.Marshaler {
+			return ec.marshalNOperatory2ᚕᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐOperatoryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_operatories(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Operatory(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_operatories_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_appointmentTypes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_appointmentTypes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().AppointmentTypes(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.AppointmentType) graphql.Marshaler {
+			return ec.marshalNAppointmentType2ᚕᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐAppointmentTypeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_appointmentTypes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AppointmentType(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -2345,6 +7134,525 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _SyncRun_id(ctx context.Context, field graphql.CollectedField, obj *ent.SyncRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SyncRun_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SyncRun_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SyncRun", field, false, false, "ID")
+}
+
+func (ec *executionContext) _SyncRun_kind(ctx context.Context, field graphql.CollectedField, obj *ent.SyncRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SyncRun_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v syncrun.Kind) graphql.Marshaler {
+			return ec.marshalNSyncRunKind2githubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋsyncrunᚐKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SyncRun_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SyncRun", field, false, false, "SyncRunKind")
+}
+
+func (ec *executionContext) _SyncRun_status(ctx context.Context, field graphql.CollectedField, obj *ent.SyncRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SyncRun_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v syncrun.Status) graphql.Marshaler {
+			return ec.marshalNSyncRunStatus2githubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋsyncrunᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SyncRun_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SyncRun", field, false, false, "SyncRunStatus")
+}
+
+func (ec *executionContext) _SyncRun_startedAt(ctx context.Context, field graphql.CollectedField, obj *ent.SyncRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SyncRun_startedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SyncRun_startedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SyncRun", field, false, false, "Time")
+}
+
+func (ec *executionContext) _SyncRun_finishedAt(ctx context.Context, field graphql.CollectedField, obj *ent.SyncRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SyncRun_finishedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FinishedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SyncRun_finishedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SyncRun", field, false, false, "Time")
+}
+
+func (ec *executionContext) _SyncRun_durationMs(ctx context.Context, field graphql.CollectedField, obj *ent.SyncRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SyncRun_durationMs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DurationMs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SyncRun_durationMs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SyncRun", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SyncRun_providers(ctx context.Context, field graphql.CollectedField, obj *ent.SyncRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SyncRun_providers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Providers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SyncRun_providers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SyncRun", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SyncRun_operatories(ctx context.Context, field graphql.CollectedField, obj *ent.SyncRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SyncRun_operatories(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Operatories, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SyncRun_operatories(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SyncRun", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SyncRun_appointmentTypes(ctx context.Context, field graphql.CollectedField, obj *ent.SyncRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SyncRun_appointmentTypes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AppointmentTypes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SyncRun_appointmentTypes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SyncRun", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SyncRun_patients(ctx context.Context, field graphql.CollectedField, obj *ent.SyncRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SyncRun_patients(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Patients, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SyncRun_patients(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SyncRun", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SyncRun_appointments(ctx context.Context, field graphql.CollectedField, obj *ent.SyncRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SyncRun_appointments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Appointments, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SyncRun_appointments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SyncRun", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SyncRun_created(ctx context.Context, field graphql.CollectedField, obj *ent.SyncRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SyncRun_created(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Created, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SyncRun_created(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SyncRun", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SyncRun_updated(ctx context.Context, field graphql.CollectedField, obj *ent.SyncRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SyncRun_updated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Updated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SyncRun_updated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SyncRun", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SyncRun_removed(ctx context.Context, field graphql.CollectedField, obj *ent.SyncRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SyncRun_removed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Removed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SyncRun_removed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SyncRun", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SyncRun_error(ctx context.Context, field graphql.CollectedField, obj *ent.SyncRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SyncRun_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SyncRun_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SyncRun", field, false, false, "String")
+}
+
+func (ec *executionContext) _SyncRun_practice(ctx context.Context, field graphql.CollectedField, obj *ent.SyncRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SyncRun_practice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Practice(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Practice) graphql.Marshaler {
+			return ec.marshalNPractice2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐPractice(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SyncRun_practice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SyncRun",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Practice(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SyncRunConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.SyncRunConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SyncRunConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.SyncRunEdge) graphql.Marshaler {
+			return ec.marshalOSyncRunEdge2ᚕᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐSyncRunEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SyncRunConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SyncRunConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SyncRunEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SyncRunConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.SyncRunConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SyncRunConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[string]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SyncRunConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SyncRunConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SyncRunConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.SyncRunConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SyncRunConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SyncRunConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SyncRunConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SyncRunEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.SyncRunEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SyncRunEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.SyncRun) graphql.Marshaler {
+			return ec.marshalOSyncRun2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐSyncRun(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SyncRunEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SyncRunEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SyncRun(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SyncRunEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.SyncRunEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SyncRunEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[string]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SyncRunEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SyncRunEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _Viewer_subject(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
@@ -3553,6 +8861,833 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputAppointmentOrder(ctx context.Context, obj any) (ent.AppointmentOrder, error) {
+	var it ent.AppointmentOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNAppointmentOrderField2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐAppointmentOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAppointmentOrder unmarshals raw into the AppointmentOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAppointmentOrder(ctx context.Context, raw any) (ent.AppointmentOrder, error) {
+	var out ent.AppointmentOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AppointmentOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputAppointmentTypeOrder(ctx context.Context, obj any) (ent.AppointmentTypeOrder, error) {
+	var it ent.AppointmentTypeOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNAppointmentTypeOrderField2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐAppointmentTypeOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAppointmentTypeOrder unmarshals raw into the AppointmentTypeOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAppointmentTypeOrder(ctx context.Context, raw any) (ent.AppointmentTypeOrder, error) {
+	var out ent.AppointmentTypeOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AppointmentTypeOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputAppointmentWhereInput(ctx context.Context, obj any) (ent.AppointmentWhereInput, error) {
+	var it ent.AppointmentWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "pmsID", "pmsIDNEQ", "pmsIDIn", "pmsIDNotIn", "pmsIDGT", "pmsIDGTE", "pmsIDLT", "pmsIDLTE", "pmsIDContains", "pmsIDHasPrefix", "pmsIDHasSuffix", "pmsIDIsNil", "pmsIDNotNil", "pmsIDEqualFold", "pmsIDContainsFold", "startAt", "startAtNEQ", "startAtIn", "startAtNotIn", "startAtGT", "startAtGTE", "startAtLT", "startAtLTE", "endAt", "endAtNEQ", "endAtIn", "endAtNotIn", "endAtGT", "endAtGTE", "endAtLT", "endAtLTE", "status", "statusNEQ", "statusIn", "statusNotIn", "pmsStatus", "pmsStatusNEQ", "pmsStatusIn", "pmsStatusNotIn", "pmsStatusGT", "pmsStatusGTE", "pmsStatusLT", "pmsStatusLTE", "pmsStatusContains", "pmsStatusHasPrefix", "pmsStatusHasSuffix", "pmsStatusEqualFold", "pmsStatusContainsFold", "source", "sourceNEQ", "sourceIn", "sourceNotIn", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionEqualFold", "descriptionContainsFold", "hasPatient", "hasPatientWith", "hasProvider", "hasProviderWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOAppointmentWhereInput2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐAppointmentWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOAppointmentWhereInput2ᚕᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐAppointmentWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOAppointmentWhereInput2ᚕᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐAppointmentWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "idEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idEqualFold"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDEqualFold = data
+		case "idContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idContainsFold"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDContainsFold = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "pmsID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pmsID"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PmsID = data
+		case "pmsIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pmsIDNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PmsIDNEQ = data
+		case "pmsIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pmsIDIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PmsIDIn = data
+		case "pmsIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pmsIDNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PmsIDNotIn = data
+		case "pmsIDGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pmsIDGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PmsIDGT = data
+		case "pmsIDGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pmsIDGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PmsIDGTE = data
+		case "pmsIDLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pmsIDLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PmsIDLT = data
+		case "pmsIDLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pmsIDLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PmsIDLTE = data
+		case "pmsIDContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pmsIDContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PmsIDContains = data
+		case "pmsIDHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pmsIDHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PmsIDHasPrefix = data
+		case "pmsIDHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pmsIDHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PmsIDHasSuffix = data
+		case "pmsIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pmsIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PmsIDIsNil = data
+		case "pmsIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pmsIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PmsIDNotNil = data
+		case "pmsIDEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pmsIDEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PmsIDEqualFold = data
+		case "pmsIDContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pmsIDContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PmsIDContainsFold = data
+		case "startAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartAt = data
+		case "startAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartAtNEQ = data
+		case "startAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartAtIn = data
+		case "startAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartAtNotIn = data
+		case "startAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartAtGT = data
+		case "startAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartAtGTE = data
+		case "startAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartAtLT = data
+		case "startAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartAtLTE = data
+		case "endAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndAt = data
+		case "endAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndAtNEQ = data
+		case "endAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndAtIn = data
+		case "endAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndAtNotIn = data
+		case "endAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndAtGT = data
+		case "endAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndAtGTE = data
+		case "endAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndAtLT = data
+		case "endAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndAtLTE = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOAppointmentStatus2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋappointmentᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "statusNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusNEQ"))
+			data, err := ec.unmarshalOAppointmentStatus2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋappointmentᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusNEQ = data
+		case "statusIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusIn"))
+			data, err := ec.unmarshalOAppointmentStatus2ᚕgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋappointmentᚐStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusIn = data
+		case "statusNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusNotIn"))
+			data, err := ec.unmarshalOAppointmentStatus2ᚕgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋappointmentᚐStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusNotIn = data
+		case "pmsStatus":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pmsStatus"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PmsStatus = data
+		case "pmsStatusNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pmsStatusNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PmsStatusNEQ = data
+		case "pmsStatusIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pmsStatusIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PmsStatusIn = data
+		case "pmsStatusNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pmsStatusNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PmsStatusNotIn = data
+		case "pmsStatusGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pmsStatusGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PmsStatusGT = data
+		case "pmsStatusGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pmsStatusGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PmsStatusGTE = data
+		case "pmsStatusLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pmsStatusLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PmsStatusLT = data
+		case "pmsStatusLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pmsStatusLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PmsStatusLTE = data
+		case "pmsStatusContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pmsStatusContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PmsStatusContains = data
+		case "pmsStatusHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pmsStatusHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PmsStatusHasPrefix = data
+		case "pmsStatusHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pmsStatusHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PmsStatusHasSuffix = data
+		case "pmsStatusEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pmsStatusEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PmsStatusEqualFold = data
+		case "pmsStatusContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pmsStatusContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PmsStatusContainsFold = data
+		case "source":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
+			data, err := ec.unmarshalOAppointmentSource2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋappointmentᚐSource(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Source = data
+		case "sourceNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceNEQ"))
+			data, err := ec.unmarshalOAppointmentSource2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋappointmentᚐSource(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceNEQ = data
+		case "sourceIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceIn"))
+			data, err := ec.unmarshalOAppointmentSource2ᚕgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋappointmentᚐSourceᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceIn = data
+		case "sourceNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceNotIn"))
+			data, err := ec.unmarshalOAppointmentSource2ᚕgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋappointmentᚐSourceᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceNotIn = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "descriptionNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionNEQ = data
+		case "descriptionIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionIn = data
+		case "descriptionNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionNotIn = data
+		case "descriptionGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionGT = data
+		case "descriptionGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionGTE = data
+		case "descriptionLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionLT = data
+		case "descriptionLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionLTE = data
+		case "descriptionContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionContains = data
+		case "descriptionHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionHasPrefix = data
+		case "descriptionHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionHasSuffix = data
+		case "descriptionEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionEqualFold = data
+		case "descriptionContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionContainsFold = data
+		case "hasPatient":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPatient"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasPatient = data
+		case "hasPatientWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPatientWith"))
+			data, err := ec.unmarshalOPatientWhereInput2ᚕᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐPatientWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasPatientWith = data
+		case "hasProvider":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasProvider"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasProvider = data
+		case "hasProviderWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasProviderWith"))
+			data, err := ec.unmarshalOProviderWhereInput2ᚕᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐProviderWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasProviderWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAppointmentWhereInput unmarshals raw into the AppointmentWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAppointmentWhereInput(ctx context.Context, raw any) (ent.AppointmentWhereInput, error) {
+	var out ent.AppointmentWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AppointmentWhereInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCreatePracticeInput(ctx context.Context, obj any) (ent.CreatePracticeInput, error) {
 	var it ent.CreatePracticeInput
 	if obj == nil {
@@ -3662,6 +9797,1124 @@ func UnmarshalMemberOrder(ctx context.Context, raw any) (ent.MemberOrder, error)
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputOperatoryOrder(ctx context.Context, obj any) (ent.OperatoryOrder, error) {
+	var it ent.OperatoryOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNOperatoryOrderField2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐOperatoryOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalOperatoryOrder unmarshals raw into the OperatoryOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalOperatoryOrder(ctx context.Context, raw any) (ent.OperatoryOrder, error) {
+	var out ent.OperatoryOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "OperatoryOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPMSConnectionOrder(ctx context.Context, obj any) (ent.PMSConnectionOrder, error) {
+	var it ent.PMSConnectionOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNPMSConnectionOrderField2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐPMSConnectionOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPMSConnectionOrder unmarshals raw into the PMSConnectionOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPMSConnectionOrder(ctx context.Context, raw any) (ent.PMSConnectionOrder, error) {
+	var out ent.PMSConnectionOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PMSConnectionOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPatientOrder(ctx context.Context, obj any) (ent.PatientOrder, error) {
+	var it ent.PatientOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNPatientOrderField2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐPatientOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPatientOrder unmarshals raw into the PatientOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPatientOrder(ctx context.Context, raw any) (ent.PatientOrder, error) {
+	var out ent.PatientOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PatientOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPatientSearch(ctx context.Context, obj any) (model.PatientSearch, error) {
+	var it model.PatientSearch
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "phone", "birthDate"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "phone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Phone = data
+		case "birthDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthDate"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BirthDate = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPatientSearch unmarshals raw into the PatientSearch input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPatientSearch(ctx context.Context, raw any) (model.PatientSearch, error) {
+	var out model.PatientSearch
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PatientSearch", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPatientWhereInput(ctx context.Context, obj any) (ent.PatientWhereInput, error) {
+	var it ent.PatientWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "pmsID", "pmsIDNEQ", "pmsIDIn", "pmsIDNotIn", "pmsIDGT", "pmsIDGTE", "pmsIDLT", "pmsIDLTE", "pmsIDContains", "pmsIDHasPrefix", "pmsIDHasSuffix", "pmsIDIsNil", "pmsIDNotNil", "pmsIDEqualFold", "pmsIDContainsFold", "firstName", "firstNameNEQ", "firstNameIn", "firstNameNotIn", "firstNameGT", "firstNameGTE", "firstNameLT", "firstNameLTE", "firstNameContains", "firstNameHasPrefix", "firstNameHasSuffix", "firstNameEqualFold", "firstNameContainsFold", "lastName", "lastNameNEQ", "lastNameIn", "lastNameNotIn", "lastNameGT", "lastNameGTE", "lastNameLT", "lastNameLTE", "lastNameContains", "lastNameHasPrefix", "lastNameHasSuffix", "lastNameEqualFold", "lastNameContainsFold", "preferredName", "preferredNameNEQ", "preferredNameIn", "preferredNameNotIn", "preferredNameGT", "preferredNameGTE", "preferredNameLT", "preferredNameLTE", "preferredNameContains", "preferredNameHasPrefix", "preferredNameHasSuffix", "preferredNameEqualFold", "preferredNameContainsFold", "birthDate", "birthDateNEQ", "birthDateIn", "birthDateNotIn", "birthDateGT", "birthDateGTE", "birthDateLT", "birthDateLTE", "birthDateContains", "birthDateHasPrefix", "birthDateHasSuffix", "birthDateEqualFold", "birthDateContainsFold", "email", "emailNEQ", "emailIn", "emailNotIn", "emailGT", "emailGTE", "emailLT", "emailLTE", "emailContains", "emailHasPrefix", "emailHasSuffix", "emailEqualFold", "emailContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "statusGT", "statusGTE", "statusLT", "statusLTE", "statusContains", "statusHasPrefix", "statusHasSuffix", "statusEqualFold", "statusContainsFold", "hasAppointments", "hasAppointmentsWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOPatientWhereInput2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐPatientWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOPatientWhereInput2ᚕᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐPatientWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOPatientWhereInput2ᚕᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐPatientWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "idEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idEqualFold"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDEqualFold = data
+		case "idContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idContainsFold"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDContainsFold = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "pmsID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pmsID"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PmsID = data
+		case "pmsIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pmsIDNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PmsIDNEQ = data
+		case "pmsIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pmsIDIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PmsIDIn = data
+		case "pmsIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pmsIDNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PmsIDNotIn = data
+		case "pmsIDGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pmsIDGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PmsIDGT = data
+		case "pmsIDGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pmsIDGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PmsIDGTE = data
+		case "pmsIDLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pmsIDLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PmsIDLT = data
+		case "pmsIDLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pmsIDLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PmsIDLTE = data
+		case "pmsIDContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pmsIDContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PmsIDContains = data
+		case "pmsIDHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pmsIDHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PmsIDHasPrefix = data
+		case "pmsIDHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pmsIDHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PmsIDHasSuffix = data
+		case "pmsIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pmsIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PmsIDIsNil = data
+		case "pmsIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pmsIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PmsIDNotNil = data
+		case "pmsIDEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pmsIDEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PmsIDEqualFold = data
+		case "pmsIDContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pmsIDContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PmsIDContainsFold = data
+		case "firstName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstName = data
+		case "firstNameNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstNameNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstNameNEQ = data
+		case "firstNameIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstNameIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstNameIn = data
+		case "firstNameNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstNameNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstNameNotIn = data
+		case "firstNameGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstNameGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstNameGT = data
+		case "firstNameGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstNameGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstNameGTE = data
+		case "firstNameLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstNameLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstNameLT = data
+		case "firstNameLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstNameLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstNameLTE = data
+		case "firstNameContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstNameContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstNameContains = data
+		case "firstNameHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstNameHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstNameHasPrefix = data
+		case "firstNameHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstNameHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstNameHasSuffix = data
+		case "firstNameEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstNameEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstNameEqualFold = data
+		case "firstNameContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstNameContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstNameContainsFold = data
+		case "lastName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastName = data
+		case "lastNameNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastNameNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastNameNEQ = data
+		case "lastNameIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastNameIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastNameIn = data
+		case "lastNameNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastNameNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastNameNotIn = data
+		case "lastNameGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastNameGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastNameGT = data
+		case "lastNameGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastNameGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastNameGTE = data
+		case "lastNameLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastNameLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastNameLT = data
+		case "lastNameLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastNameLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastNameLTE = data
+		case "lastNameContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastNameContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastNameContains = data
+		case "lastNameHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastNameHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastNameHasPrefix = data
+		case "lastNameHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastNameHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastNameHasSuffix = data
+		case "lastNameEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastNameEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastNameEqualFold = data
+		case "lastNameContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastNameContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastNameContainsFold = data
+		case "preferredName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("preferredName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PreferredName = data
+		case "preferredNameNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("preferredNameNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PreferredNameNEQ = data
+		case "preferredNameIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("preferredNameIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PreferredNameIn = data
+		case "preferredNameNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("preferredNameNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PreferredNameNotIn = data
+		case "preferredNameGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("preferredNameGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PreferredNameGT = data
+		case "preferredNameGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("preferredNameGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PreferredNameGTE = data
+		case "preferredNameLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("preferredNameLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PreferredNameLT = data
+		case "preferredNameLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("preferredNameLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PreferredNameLTE = data
+		case "preferredNameContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("preferredNameContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PreferredNameContains = data
+		case "preferredNameHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("preferredNameHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PreferredNameHasPrefix = data
+		case "preferredNameHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("preferredNameHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PreferredNameHasSuffix = data
+		case "preferredNameEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("preferredNameEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PreferredNameEqualFold = data
+		case "preferredNameContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("preferredNameContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PreferredNameContainsFold = data
+		case "birthDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthDate"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BirthDate = data
+		case "birthDateNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthDateNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BirthDateNEQ = data
+		case "birthDateIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthDateIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BirthDateIn = data
+		case "birthDateNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthDateNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BirthDateNotIn = data
+		case "birthDateGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthDateGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BirthDateGT = data
+		case "birthDateGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthDateGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BirthDateGTE = data
+		case "birthDateLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthDateLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BirthDateLT = data
+		case "birthDateLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthDateLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BirthDateLTE = data
+		case "birthDateContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthDateContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BirthDateContains = data
+		case "birthDateHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthDateHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BirthDateHasPrefix = data
+		case "birthDateHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthDateHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BirthDateHasSuffix = data
+		case "birthDateEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthDateEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BirthDateEqualFold = data
+		case "birthDateContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthDateContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BirthDateContainsFold = data
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = data
+		case "emailNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("emailNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EmailNEQ = data
+		case "emailIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("emailIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EmailIn = data
+		case "emailNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("emailNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EmailNotIn = data
+		case "emailGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("emailGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EmailGT = data
+		case "emailGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("emailGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EmailGTE = data
+		case "emailLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("emailLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EmailLT = data
+		case "emailLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("emailLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EmailLTE = data
+		case "emailContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("emailContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EmailContains = data
+		case "emailHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("emailHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EmailHasPrefix = data
+		case "emailHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("emailHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EmailHasSuffix = data
+		case "emailEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("emailEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EmailEqualFold = data
+		case "emailContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("emailContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EmailContainsFold = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "statusNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusNEQ = data
+		case "statusIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusIn = data
+		case "statusNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusNotIn = data
+		case "statusGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusGT = data
+		case "statusGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusGTE = data
+		case "statusLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusLT = data
+		case "statusLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusLTE = data
+		case "statusContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusContains = data
+		case "statusHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusHasPrefix = data
+		case "statusHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusHasSuffix = data
+		case "statusEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusEqualFold = data
+		case "statusContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusContainsFold = data
+		case "hasAppointments":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasAppointments"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasAppointments = data
+		case "hasAppointmentsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasAppointmentsWith"))
+			data, err := ec.unmarshalOAppointmentWhereInput2ᚕᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐAppointmentWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasAppointmentsWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPatientWhereInput unmarshals raw into the PatientWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPatientWhereInput(ctx context.Context, raw any) (ent.PatientWhereInput, error) {
+	var out ent.PatientWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PatientWhereInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputPracticeOrder(ctx context.Context, obj any) (ent.PracticeOrder, error) {
 	var it ent.PracticeOrder
 	if obj == nil {
@@ -3712,6 +10965,833 @@ func (ec *executionContext) unmarshalInputPracticeOrder(ctx context.Context, obj
 func UnmarshalPracticeOrder(ctx context.Context, raw any) (ent.PracticeOrder, error) {
 	var out ent.PracticeOrder
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "PracticeOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputProviderOrder(ctx context.Context, obj any) (ent.ProviderOrder, error) {
+	var it ent.ProviderOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNProviderOrderField2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐProviderOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalProviderOrder unmarshals raw into the ProviderOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalProviderOrder(ctx context.Context, raw any) (ent.ProviderOrder, error) {
+	var out ent.ProviderOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ProviderOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputProviderWhereInput(ctx context.Context, obj any) (ent.ProviderWhereInput, error) {
+	var it ent.ProviderWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "pmsID", "pmsIDNEQ", "pmsIDIn", "pmsIDNotIn", "pmsIDGT", "pmsIDGTE", "pmsIDLT", "pmsIDLTE", "pmsIDContains", "pmsIDHasPrefix", "pmsIDHasSuffix", "pmsIDIsNil", "pmsIDNotNil", "pmsIDEqualFold", "pmsIDContainsFold", "firstName", "firstNameNEQ", "firstNameIn", "firstNameNotIn", "firstNameGT", "firstNameGTE", "firstNameLT", "firstNameLTE", "firstNameContains", "firstNameHasPrefix", "firstNameHasSuffix", "firstNameEqualFold", "firstNameContainsFold", "lastName", "lastNameNEQ", "lastNameIn", "lastNameNotIn", "lastNameGT", "lastNameGTE", "lastNameLT", "lastNameLTE", "lastNameContains", "lastNameHasPrefix", "lastNameHasSuffix", "lastNameEqualFold", "lastNameContainsFold", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "specialty", "specialtyNEQ", "specialtyIn", "specialtyNotIn", "specialtyGT", "specialtyGTE", "specialtyLT", "specialtyLTE", "specialtyContains", "specialtyHasPrefix", "specialtyHasSuffix", "specialtyEqualFold", "specialtyContainsFold", "active", "activeNEQ"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOProviderWhereInput2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐProviderWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOProviderWhereInput2ᚕᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐProviderWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOProviderWhereInput2ᚕᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐProviderWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "idEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idEqualFold"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDEqualFold = data
+		case "idContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idContainsFold"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDContainsFold = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "pmsID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pmsID"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PmsID = data
+		case "pmsIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pmsIDNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PmsIDNEQ = data
+		case "pmsIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pmsIDIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PmsIDIn = data
+		case "pmsIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pmsIDNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PmsIDNotIn = data
+		case "pmsIDGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pmsIDGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PmsIDGT = data
+		case "pmsIDGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pmsIDGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PmsIDGTE = data
+		case "pmsIDLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pmsIDLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PmsIDLT = data
+		case "pmsIDLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pmsIDLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PmsIDLTE = data
+		case "pmsIDContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pmsIDContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PmsIDContains = data
+		case "pmsIDHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pmsIDHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PmsIDHasPrefix = data
+		case "pmsIDHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pmsIDHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PmsIDHasSuffix = data
+		case "pmsIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pmsIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PmsIDIsNil = data
+		case "pmsIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pmsIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PmsIDNotNil = data
+		case "pmsIDEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pmsIDEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PmsIDEqualFold = data
+		case "pmsIDContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pmsIDContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PmsIDContainsFold = data
+		case "firstName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstName = data
+		case "firstNameNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstNameNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstNameNEQ = data
+		case "firstNameIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstNameIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstNameIn = data
+		case "firstNameNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstNameNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstNameNotIn = data
+		case "firstNameGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstNameGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstNameGT = data
+		case "firstNameGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstNameGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstNameGTE = data
+		case "firstNameLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstNameLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstNameLT = data
+		case "firstNameLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstNameLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstNameLTE = data
+		case "firstNameContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstNameContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstNameContains = data
+		case "firstNameHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstNameHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstNameHasPrefix = data
+		case "firstNameHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstNameHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstNameHasSuffix = data
+		case "firstNameEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstNameEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstNameEqualFold = data
+		case "firstNameContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstNameContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstNameContainsFold = data
+		case "lastName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastName = data
+		case "lastNameNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastNameNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastNameNEQ = data
+		case "lastNameIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastNameIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastNameIn = data
+		case "lastNameNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastNameNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastNameNotIn = data
+		case "lastNameGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastNameGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastNameGT = data
+		case "lastNameGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastNameGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastNameGTE = data
+		case "lastNameLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastNameLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastNameLT = data
+		case "lastNameLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastNameLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastNameLTE = data
+		case "lastNameContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastNameContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastNameContains = data
+		case "lastNameHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastNameHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastNameHasPrefix = data
+		case "lastNameHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastNameHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastNameHasSuffix = data
+		case "lastNameEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastNameEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastNameEqualFold = data
+		case "lastNameContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastNameContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastNameContainsFold = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "titleNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleNEQ = data
+		case "titleIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleIn = data
+		case "titleNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleNotIn = data
+		case "titleGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleGT = data
+		case "titleGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleGTE = data
+		case "titleLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleLT = data
+		case "titleLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleLTE = data
+		case "titleContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleContains = data
+		case "titleHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleHasPrefix = data
+		case "titleHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleHasSuffix = data
+		case "titleEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleEqualFold = data
+		case "titleContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleContainsFold = data
+		case "specialty":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("specialty"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Specialty = data
+		case "specialtyNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("specialtyNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SpecialtyNEQ = data
+		case "specialtyIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("specialtyIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SpecialtyIn = data
+		case "specialtyNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("specialtyNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SpecialtyNotIn = data
+		case "specialtyGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("specialtyGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SpecialtyGT = data
+		case "specialtyGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("specialtyGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SpecialtyGTE = data
+		case "specialtyLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("specialtyLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SpecialtyLT = data
+		case "specialtyLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("specialtyLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SpecialtyLTE = data
+		case "specialtyContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("specialtyContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SpecialtyContains = data
+		case "specialtyHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("specialtyHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SpecialtyHasPrefix = data
+		case "specialtyHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("specialtyHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SpecialtyHasSuffix = data
+		case "specialtyEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("specialtyEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SpecialtyEqualFold = data
+		case "specialtyContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("specialtyContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SpecialtyContainsFold = data
+		case "active":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("active"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Active = data
+		case "activeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("activeNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActiveNEQ = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalProviderWhereInput unmarshals raw into the ProviderWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalProviderWhereInput(ctx context.Context, raw any) (ent.ProviderWhereInput, error) {
+	var out ent.ProviderWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ProviderWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSyncRunOrder(ctx context.Context, obj any) (ent.SyncRunOrder, error) {
+	var it ent.SyncRunOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNSyncRunOrderField2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐSyncRunOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSyncRunOrder unmarshals raw into the SyncRunOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSyncRunOrder(ctx context.Context, raw any) (ent.SyncRunOrder, error) {
+	var out ent.SyncRunOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SyncRunOrder", raw, &out)
 	return out, err
 }
 
@@ -3786,16 +11866,51 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
+	case *ent.SyncRun:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._SyncRun(ctx, sel, obj)
+	case *ent.Provider:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Provider(ctx, sel, obj)
 	case *ent.Practice:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Practice(ctx, sel, obj)
+	case *ent.Patient:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Patient(ctx, sel, obj)
+	case *ent.PMSConnection:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._PMSConnection(ctx, sel, obj)
+	case *ent.Operatory:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Operatory(ctx, sel, obj)
 	case *ent.Member:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Member(ctx, sel, obj)
+	case *ent.AppointmentType:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._AppointmentType(ctx, sel, obj)
+	case *ent.Appointment:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Appointment(ctx, sel, obj)
 	default:
 		if typedObj, ok := obj.(graphql.Marshaler); ok {
 			return typedObj
@@ -3808,6 +11923,269 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 // endregion ************************** interface.gotpl ***************************
 
 // region    **************************** object.gotpl ****************************
+
+var appointmentImplementors = []string{"Appointment", "Node"}
+
+func (ec *executionContext) _Appointment(ctx context.Context, sel ast.SelectionSet, obj *ent.Appointment) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, appointmentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Appointment")
+		case "id":
+			out.Values[i] = ec._Appointment_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._Appointment_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Appointment_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pmsID":
+			out.Values[i] = ec._Appointment_pmsID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "startAt":
+			out.Values[i] = ec._Appointment_startAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "endAt":
+			out.Values[i] = ec._Appointment_endAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._Appointment_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pmsStatus":
+			out.Values[i] = ec._Appointment_pmsStatus(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "source":
+			out.Values[i] = ec._Appointment_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "description":
+			out.Values[i] = ec._Appointment_description(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "practice":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Appointment_practice(ctx, field, obj)
+				})
+		case "patient":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Appointment_patient(ctx, field, obj)
+				})
+		case "provider":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Appointment_provider(ctx, field, obj)
+				})
+		case "operatory":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Appointment_operatory(ctx, field, obj)
+				})
+		case "appointmentType":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Appointment_appointmentType(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var appointmentConnectionImplementors = []string{"AppointmentConnection"}
+
+func (ec *executionContext) _AppointmentConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.AppointmentConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, appointmentConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AppointmentConnection")
+		case "edges":
+			out.Values[i] = ec._AppointmentConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._AppointmentConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._AppointmentConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var appointmentEdgeImplementors = []string{"AppointmentEdge"}
+
+func (ec *executionContext) _AppointmentEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.AppointmentEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, appointmentEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AppointmentEdge")
+		case "node":
+			out.Values[i] = ec._AppointmentEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._AppointmentEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var appointmentTypeImplementors = []string{"AppointmentType", "Node"}
+
+func (ec *executionContext) _AppointmentType(ctx context.Context, sel ast.SelectionSet, obj *ent.AppointmentType) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, appointmentTypeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AppointmentType")
+		case "id":
+			out.Values[i] = ec._AppointmentType_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._AppointmentType_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._AppointmentType_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pmsID":
+			out.Values[i] = ec._AppointmentType_pmsID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._AppointmentType_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "durationMinutes":
+			out.Values[i] = ec._AppointmentType_durationMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "bookableByPhone":
+			out.Values[i] = ec._AppointmentType_bookableByPhone(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "providerIds":
+			out.Values[i] = ec._AppointmentType_providerIds(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "practice":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AppointmentType_practice(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
 
 var memberImplementors = []string{"Member", "Node"}
 
@@ -3963,6 +12341,187 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "connectSikka":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_connectSikka(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "connectSandbox":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_connectSandbox(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "disconnectPMS":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_disconnectPMS(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "syncPMS":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_syncPMS(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var operatoryImplementors = []string{"Operatory", "Node"}
+
+func (ec *executionContext) _Operatory(ctx context.Context, sel ast.SelectionSet, obj *ent.Operatory) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, operatoryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Operatory")
+		case "id":
+			out.Values[i] = ec._Operatory_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._Operatory_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Operatory_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pmsID":
+			out.Values[i] = ec._Operatory_pmsID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._Operatory_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "abbreviation":
+			out.Values[i] = ec._Operatory_abbreviation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "hidden":
+			out.Values[i] = ec._Operatory_hidden(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "practice":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Operatory_practice(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var pMSConnectionImplementors = []string{"PMSConnection", "Node"}
+
+func (ec *executionContext) _PMSConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.PMSConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pMSConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PMSConnection")
+		case "id":
+			out.Values[i] = ec._PMSConnection_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._PMSConnection_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._PMSConnection_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "provider":
+			out.Values[i] = ec._PMSConnection_provider(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "officeID":
+			out.Values[i] = ec._PMSConnection_officeID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._PMSConnection_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "system":
+			out.Values[i] = ec._PMSConnection_system(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lastSyncAt":
+			out.Values[i] = ec._PMSConnection_lastSyncAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lastFullSyncAt":
+			out.Values[i] = ec._PMSConnection_lastFullSyncAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lastError":
+			out.Values[i] = ec._PMSConnection_lastError(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "practice":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PMSConnection_practice(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -4009,6 +12568,182 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 		case "endCursor":
 			out.Values[i] = ec._PageInfo_endCursor(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var patientImplementors = []string{"Patient", "Node"}
+
+func (ec *executionContext) _Patient(ctx context.Context, sel ast.SelectionSet, obj *ent.Patient) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, patientImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Patient")
+		case "id":
+			out.Values[i] = ec._Patient_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._Patient_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Patient_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pmsID":
+			out.Values[i] = ec._Patient_pmsID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "firstName":
+			out.Values[i] = ec._Patient_firstName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lastName":
+			out.Values[i] = ec._Patient_lastName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "preferredName":
+			out.Values[i] = ec._Patient_preferredName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "birthDate":
+			out.Values[i] = ec._Patient_birthDate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "phones":
+			out.Values[i] = ec._Patient_phones(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "email":
+			out.Values[i] = ec._Patient_email(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._Patient_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "practice":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Patient_practice(ctx, field, obj)
+				})
+		case "appointments":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Patient_appointments(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var patientConnectionImplementors = []string{"PatientConnection"}
+
+func (ec *executionContext) _PatientConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.PatientConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, patientConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PatientConnection")
+		case "edges":
+			out.Values[i] = ec._PatientConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._PatientConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._PatientConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var patientEdgeImplementors = []string{"PatientEdge"}
+
+func (ec *executionContext) _PatientEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.PatientEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, patientEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PatientEdge")
+		case "node":
+			out.Values[i] = ec._PatientEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._PatientEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -4167,6 +12902,85 @@ func (ec *executionContext) _PracticeEdge(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var providerImplementors = []string{"Provider", "Node"}
+
+func (ec *executionContext) _Provider(ctx context.Context, sel ast.SelectionSet, obj *ent.Provider) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, providerImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Provider")
+		case "id":
+			out.Values[i] = ec._Provider_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._Provider_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Provider_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pmsID":
+			out.Values[i] = ec._Provider_pmsID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "firstName":
+			out.Values[i] = ec._Provider_firstName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lastName":
+			out.Values[i] = ec._Provider_lastName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "title":
+			out.Values[i] = ec._Provider_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "specialty":
+			out.Values[i] = ec._Provider_specialty(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "active":
+			out.Values[i] = ec._Provider_active(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "practice":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Provider_practice(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var queryImplementors = []string{"Query"}
 
 func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -4204,6 +13018,54 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_practices(ctx, field)
 				})
+		case "pmsConnection":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_pmsConnection(ctx, field)
+				})
+		case "syncRuns":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_syncRuns(ctx, field)
+				})
+		case "patients":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_patients(ctx, field)
+				})
+		case "patient":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_patient(ctx, field)
+				})
+		case "appointments":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_appointments(ctx, field)
+				})
+		case "providers":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_providers(ctx, field)
+				})
+		case "operatories":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_operatories(ctx, field)
+				})
+		case "appointmentTypes":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_appointmentTypes(ctx, field)
+				})
 		case "viewer":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -4235,6 +13097,196 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var syncRunImplementors = []string{"SyncRun", "Node"}
+
+func (ec *executionContext) _SyncRun(ctx context.Context, sel ast.SelectionSet, obj *ent.SyncRun) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, syncRunImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SyncRun")
+		case "id":
+			out.Values[i] = ec._SyncRun_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._SyncRun_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._SyncRun_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "startedAt":
+			out.Values[i] = ec._SyncRun_startedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "finishedAt":
+			out.Values[i] = ec._SyncRun_finishedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "durationMs":
+			out.Values[i] = ec._SyncRun_durationMs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "providers":
+			out.Values[i] = ec._SyncRun_providers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "operatories":
+			out.Values[i] = ec._SyncRun_operatories(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "appointmentTypes":
+			out.Values[i] = ec._SyncRun_appointmentTypes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "patients":
+			out.Values[i] = ec._SyncRun_patients(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "appointments":
+			out.Values[i] = ec._SyncRun_appointments(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "created":
+			out.Values[i] = ec._SyncRun_created(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updated":
+			out.Values[i] = ec._SyncRun_updated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "removed":
+			out.Values[i] = ec._SyncRun_removed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "error":
+			out.Values[i] = ec._SyncRun_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "practice":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SyncRun_practice(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var syncRunConnectionImplementors = []string{"SyncRunConnection"}
+
+func (ec *executionContext) _SyncRunConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.SyncRunConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, syncRunConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SyncRunConnection")
+		case "edges":
+			out.Values[i] = ec._SyncRunConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._SyncRunConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._SyncRunConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var syncRunEdgeImplementors = []string{"SyncRunEdge"}
+
+func (ec *executionContext) _SyncRunEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.SyncRunEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, syncRunEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SyncRunEdge")
+		case "node":
+			out.Values[i] = ec._SyncRunEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._SyncRunEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -4668,6 +13720,91 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) marshalNAppointmentConnection2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐAppointmentConnection(ctx context.Context, sel ast.SelectionSet, v *ent.AppointmentConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AppointmentConnection!")
+		return graphql.Null
+	}
+	return ec._AppointmentConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNAppointmentOrderField2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐAppointmentOrderField(ctx context.Context, v any) (*ent.AppointmentOrderField, error) {
+	var res = new(ent.AppointmentOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAppointmentOrderField2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐAppointmentOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.AppointmentOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AppointmentOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNAppointmentSource2githubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋappointmentᚐSource(ctx context.Context, v any) (appointment.Source, error) {
+	var res appointment.Source
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAppointmentSource2githubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋappointmentᚐSource(ctx context.Context, sel ast.SelectionSet, v appointment.Source) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNAppointmentStatus2githubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋappointmentᚐStatus(ctx context.Context, v any) (appointment.Status, error) {
+	var res appointment.Status
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAppointmentStatus2githubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋappointmentᚐStatus(ctx context.Context, sel ast.SelectionSet, v appointment.Status) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNAppointmentType2ᚕᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐAppointmentTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.AppointmentType) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAppointmentType2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐAppointmentType(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAppointmentType2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐAppointmentType(ctx context.Context, sel ast.SelectionSet, v *ent.AppointmentType) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AppointmentType!")
+		return graphql.Null
+	}
+	return ec._AppointmentType(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNAppointmentTypeOrderField2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐAppointmentTypeOrderField(ctx context.Context, v any) (*ent.AppointmentTypeOrderField, error) {
+	var res = new(ent.AppointmentTypeOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAppointmentTypeOrderField2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐAppointmentTypeOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.AppointmentTypeOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AppointmentTypeOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNAppointmentWhereInput2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐAppointmentWhereInput(ctx context.Context, v any) (*ent.AppointmentWhereInput, error) {
+	res, err := ec.unmarshalInputAppointmentWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -4836,6 +13973,44 @@ func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋfrontdeskᚋfrontdesk
 	return ret
 }
 
+func (ec *executionContext) marshalNOperatory2ᚕᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐOperatoryᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Operatory) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOperatory2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐOperatory(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNOperatory2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐOperatory(ctx context.Context, sel ast.SelectionSet, v *ent.Operatory) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Operatory!")
+		return graphql.Null
+	}
+	return ec._Operatory(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNOperatoryOrderField2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐOperatoryOrderField(ctx context.Context, v any) (*ent.OperatoryOrderField, error) {
+	var res = new(ent.OperatoryOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNOperatoryOrderField2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐOperatoryOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.OperatoryOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OperatoryOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx context.Context, v any) (entgql.OrderDirection, error) {
 	var res entgql.OrderDirection
 	err := res.UnmarshalGQL(v)
@@ -4846,8 +14021,82 @@ func (ec *executionContext) marshalNOrderDirection2entgoᚗioᚋcontribᚋentgql
 	return v
 }
 
+func (ec *executionContext) marshalNPMSConnection2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐPMSConnection(ctx context.Context, sel ast.SelectionSet, v *ent.PMSConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PMSConnection!")
+		return graphql.Null
+	}
+	return ec._PMSConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPMSConnectionOrderField2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐPMSConnectionOrderField(ctx context.Context, v any) (*ent.PMSConnectionOrderField, error) {
+	var res = new(ent.PMSConnectionOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPMSConnectionOrderField2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐPMSConnectionOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.PMSConnectionOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PMSConnectionOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNPMSConnectionProvider2githubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋpmsconnectionᚐProvider(ctx context.Context, v any) (pmsconnection.Provider, error) {
+	var res pmsconnection.Provider
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPMSConnectionProvider2githubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋpmsconnectionᚐProvider(ctx context.Context, sel ast.SelectionSet, v pmsconnection.Provider) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNPMSConnectionStatus2githubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋpmsconnectionᚐStatus(ctx context.Context, v any) (pmsconnection.Status, error) {
+	var res pmsconnection.Status
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPMSConnectionStatus2githubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋpmsconnectionᚐStatus(ctx context.Context, sel ast.SelectionSet, v pmsconnection.Status) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v entgql.PageInfo[string]) graphql.Marshaler {
 	return ec._PageInfo(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPatientConnection2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐPatientConnection(ctx context.Context, sel ast.SelectionSet, v *ent.PatientConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PatientConnection!")
+		return graphql.Null
+	}
+	return ec._PatientConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPatientOrder2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐPatientOrder(ctx context.Context, v any) (*ent.PatientOrder, error) {
+	res, err := ec.unmarshalInputPatientOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNPatientOrderField2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐPatientOrderField(ctx context.Context, v any) (*ent.PatientOrderField, error) {
+	var res = new(ent.PatientOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPatientOrderField2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐPatientOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.PatientOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PatientOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNPatientWhereInput2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐPatientWhereInput(ctx context.Context, v any) (*ent.PatientWhereInput, error) {
+	res, err := ec.unmarshalInputPatientWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNPractice2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐPractice(ctx context.Context, sel ast.SelectionSet, v *ent.Practice) graphql.Marshaler {
@@ -4880,6 +14129,49 @@ func (ec *executionContext) marshalNPracticeOrderField2ᚖgithubᚗcomᚋfrontde
 	return v
 }
 
+func (ec *executionContext) marshalNProvider2ᚕᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐProviderᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Provider) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNProvider2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐProvider(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNProvider2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐProvider(ctx context.Context, sel ast.SelectionSet, v *ent.Provider) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Provider!")
+		return graphql.Null
+	}
+	return ec._Provider(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNProviderOrderField2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐProviderOrderField(ctx context.Context, v any) (*ent.ProviderOrderField, error) {
+	var res = new(ent.ProviderOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNProviderOrderField2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐProviderOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.ProviderOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ProviderOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNProviderWhereInput2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐProviderWhereInput(ctx context.Context, v any) (*ent.ProviderWhereInput, error) {
+	res, err := ec.unmarshalInputProviderWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -4892,6 +14184,48 @@ func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.S
 		graphql.AddInvalidNullFromMarshaler(ctx, "String!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNSyncRunConnection2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐSyncRunConnection(ctx context.Context, sel ast.SelectionSet, v *ent.SyncRunConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SyncRunConnection!")
+		return graphql.Null
+	}
+	return ec._SyncRunConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSyncRunKind2githubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋsyncrunᚐKind(ctx context.Context, v any) (syncrun.Kind, error) {
+	var res syncrun.Kind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSyncRunKind2githubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋsyncrunᚐKind(ctx context.Context, sel ast.SelectionSet, v syncrun.Kind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNSyncRunOrderField2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐSyncRunOrderField(ctx context.Context, v any) (*ent.SyncRunOrderField, error) {
+	var res = new(ent.SyncRunOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSyncRunOrderField2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐSyncRunOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.SyncRunOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SyncRunOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNSyncRunStatus2githubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋsyncrunᚐStatus(ctx context.Context, v any) (syncrun.Status, error) {
+	var res syncrun.Status
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSyncRunStatus2githubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋsyncrunᚐStatus(ctx context.Context, sel ast.SelectionSet, v syncrun.Status) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
@@ -5063,6 +14397,177 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 	return res
 }
 
+func (ec *executionContext) marshalOAppointment2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐAppointment(ctx context.Context, sel ast.SelectionSet, v *ent.Appointment) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Appointment(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOAppointmentEdge2ᚕᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐAppointmentEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.AppointmentEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOAppointmentEdge2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐAppointmentEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOAppointmentEdge2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐAppointmentEdge(ctx context.Context, sel ast.SelectionSet, v *ent.AppointmentEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AppointmentEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOAppointmentOrder2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐAppointmentOrder(ctx context.Context, v any) (*ent.AppointmentOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputAppointmentOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOAppointmentSource2ᚕgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋappointmentᚐSourceᚄ(ctx context.Context, v any) ([]appointment.Source, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]appointment.Source, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAppointmentSource2githubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋappointmentᚐSource(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOAppointmentSource2ᚕgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋappointmentᚐSourceᚄ(ctx context.Context, sel ast.SelectionSet, v []appointment.Source) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAppointmentSource2githubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋappointmentᚐSource(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOAppointmentSource2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋappointmentᚐSource(ctx context.Context, v any) (*appointment.Source, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(appointment.Source)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOAppointmentSource2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋappointmentᚐSource(ctx context.Context, sel ast.SelectionSet, v *appointment.Source) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOAppointmentStatus2ᚕgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋappointmentᚐStatusᚄ(ctx context.Context, v any) ([]appointment.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]appointment.Status, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAppointmentStatus2githubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋappointmentᚐStatus(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOAppointmentStatus2ᚕgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋappointmentᚐStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []appointment.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAppointmentStatus2githubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋappointmentᚐStatus(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOAppointmentStatus2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋappointmentᚐStatus(ctx context.Context, v any) (*appointment.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(appointment.Status)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOAppointmentStatus2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋappointmentᚐStatus(ctx context.Context, sel ast.SelectionSet, v *appointment.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalOAppointmentType2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐAppointmentType(ctx context.Context, sel ast.SelectionSet, v *ent.AppointmentType) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AppointmentType(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOAppointmentWhereInput2ᚕᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐAppointmentWhereInputᚄ(ctx context.Context, v any) ([]*ent.AppointmentWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.AppointmentWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAppointmentWhereInput2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐAppointmentWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOAppointmentWhereInput2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐAppointmentWhereInput(ctx context.Context, v any) (*ent.AppointmentWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputAppointmentWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -5109,6 +14614,59 @@ func (ec *executionContext) marshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCu
 	return v
 }
 
+func (ec *executionContext) unmarshalOID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNID2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOID2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNID2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOID2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalID(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOID2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalID(*v)
+	return res
+}
+
 func (ec *executionContext) unmarshalOInt2ᚖint(ctx context.Context, v any) (*int, error) {
 	if v == nil {
 		return nil, nil
@@ -5132,6 +14690,97 @@ func (ec *executionContext) marshalONode2githubᚗcomᚋfrontdeskᚋfrontdeskᚋ
 		return graphql.Null
 	}
 	return ec._Node(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOOperatory2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐOperatory(ctx context.Context, sel ast.SelectionSet, v *ent.Operatory) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Operatory(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOPMSConnection2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐPMSConnection(ctx context.Context, sel ast.SelectionSet, v *ent.PMSConnection) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PMSConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOPatient2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐPatient(ctx context.Context, sel ast.SelectionSet, v *ent.Patient) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Patient(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOPatientEdge2ᚕᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐPatientEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.PatientEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOPatientEdge2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐPatientEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOPatientEdge2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐPatientEdge(ctx context.Context, sel ast.SelectionSet, v *ent.PatientEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PatientEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOPatientOrder2ᚕᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐPatientOrderᚄ(ctx context.Context, v any) ([]*ent.PatientOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.PatientOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPatientOrder2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐPatientOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOPatientSearch2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋgraphᚋmodelᚐPatientSearch(ctx context.Context, v any) (*model.PatientSearch, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPatientSearch(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOPatientWhereInput2ᚕᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐPatientWhereInputᚄ(ctx context.Context, v any) ([]*ent.PatientWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.PatientWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPatientWhereInput2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐPatientWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOPatientWhereInput2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐPatientWhereInput(ctx context.Context, v any) (*ent.PatientWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPatientWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOPractice2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐPractice(ctx context.Context, sel ast.SelectionSet, v *ent.Practice) graphql.Marshaler {
@@ -5166,6 +14815,38 @@ func (ec *executionContext) unmarshalOPracticeOrder2ᚖgithubᚗcomᚋfrontdesk�
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputPracticeOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOProvider2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐProvider(ctx context.Context, sel ast.SelectionSet, v *ent.Provider) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Provider(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOProviderWhereInput2ᚕᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐProviderWhereInputᚄ(ctx context.Context, v any) ([]*ent.ProviderWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.ProviderWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNProviderWhereInput2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐProviderWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOProviderWhereInput2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐProviderWhereInput(ctx context.Context, v any) (*ent.ProviderWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputProviderWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -5232,6 +14913,68 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	_ = ctx
 	res := graphql.MarshalString(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOSyncRun2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐSyncRun(ctx context.Context, sel ast.SelectionSet, v *ent.SyncRun) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._SyncRun(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOSyncRunEdge2ᚕᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐSyncRunEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.SyncRunEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOSyncRunEdge2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐSyncRunEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOSyncRunEdge2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐSyncRunEdge(ctx context.Context, sel ast.SelectionSet, v *ent.SyncRunEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._SyncRunEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx context.Context, v any) ([]time.Time, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]time.Time, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNTime2timeᚐTime(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOTime2ᚕtimeᚐTimeᚄ(ctx context.Context, sel ast.SelectionSet, v []time.Time) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNTime2timeᚐTime(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOTime2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {

@@ -12,6 +12,16 @@ type Membership struct {
 	Role     member.Role   `json:"role"`
 }
 
+// A patient search: every given field must match.
+type PatientSearch struct {
+	// Any part of the first, last or preferred name, any case.
+	Name *string `json:"name,omitempty"`
+	// A phone number in any format; matches every phone the patient has.
+	Phone *string `json:"phone,omitempty"`
+	// YYYY-MM-DD
+	BirthDate *string `json:"birthDate,omitempty"`
+}
+
 type Viewer struct {
 	// The Cognito subject (sub) of the signed-in user.
 	Subject string  `json:"subject"`

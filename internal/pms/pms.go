@@ -141,6 +141,7 @@ type PracticeInfo struct {
 // PatientQuery narrows a patient search. Empty fields do not filter; an empty
 // query lists every patient.
 type PatientQuery struct {
+	ID        string // one patient by PMS id
 	Phone     string // E.164 or any format; matched against every phone field
 	FirstName string
 	LastName  string

@@ -3,10 +3,13 @@ package tenant_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/frontdesk/frontdesk/ent"
 	"github.com/frontdesk/frontdesk/ent/member"
 	"github.com/frontdesk/frontdesk/ent/migrate"
+	"github.com/frontdesk/frontdesk/ent/pmsconnection"
+	"github.com/frontdesk/frontdesk/ent/syncrun"
 	"github.com/frontdesk/frontdesk/internal/apperr"
 	"github.com/frontdesk/frontdesk/internal/database"
 	"github.com/frontdesk/frontdesk/internal/database/dbtest"
@@ -47,6 +50,172 @@ var tenantEntities = map[string]entityCase{
 		delete:  func(ctx context.Context, c *ent.Client, id string) error { return c.Member.DeleteOneID(id).Exec(ctx) },
 		deleteQ: func(ctx context.Context, c *ent.Client) (int, error) { return c.Member.Delete().Exec(ctx) },
 	},
+}
+
+func init() {
+	tenantEntities["pms_connections"] = entityCase{
+		create: func(ctx context.Context, c *ent.Client, p string) (string, error) {
+			m, err := c.PMSConnection.Create().SetPracticeID(p).SetProvider(pmsconnection.ProviderSANDBOX).Save(ctx)
+			if err != nil {
+				return "", err
+			}
+			return m.ID, nil
+		},
+		count: func(ctx context.Context, c *ent.Client) (int, error) { return c.PMSConnection.Query().Count(ctx) },
+		get: func(ctx context.Context, c *ent.Client, id string) error {
+			_, err := c.PMSConnection.Get(ctx, id)
+			return err
+		},
+		update: func(ctx context.Context, c *ent.Client, id string) error {
+			return c.PMSConnection.UpdateOneID(id).SetLastError("x").Exec(ctx)
+		},
+		updateQ: func(ctx context.Context, c *ent.Client) (int, error) {
+			return c.PMSConnection.Update().SetLastError("x").Save(ctx)
+		},
+		delete: func(ctx context.Context, c *ent.Client, id string) error {
+			return c.PMSConnection.DeleteOneID(id).Exec(ctx)
+		},
+		deleteQ: func(ctx context.Context, c *ent.Client) (int, error) { return c.PMSConnection.Delete().Exec(ctx) },
+	}
+	tenantEntities["sync_runs"] = entityCase{
+		create: func(ctx context.Context, c *ent.Client, p string) (string, error) {
+			m, err := c.SyncRun.Create().SetPracticeID(p).SetKind(syncrun.KindFULL).SetStartedAt(time.Now()).Save(ctx)
+			if err != nil {
+				return "", err
+			}
+			return m.ID, nil
+		},
+		count: func(ctx context.Context, c *ent.Client) (int, error) { return c.SyncRun.Query().Count(ctx) },
+		get: func(ctx context.Context, c *ent.Client, id string) error {
+			_, err := c.SyncRun.Get(ctx, id)
+			return err
+		},
+		update: func(ctx context.Context, c *ent.Client, id string) error {
+			return c.SyncRun.UpdateOneID(id).SetError("x").Exec(ctx)
+		},
+		updateQ: func(ctx context.Context, c *ent.Client) (int, error) {
+			return c.SyncRun.Update().SetError("x").Save(ctx)
+		},
+		delete:  func(ctx context.Context, c *ent.Client, id string) error { return c.SyncRun.DeleteOneID(id).Exec(ctx) },
+		deleteQ: func(ctx context.Context, c *ent.Client) (int, error) { return c.SyncRun.Delete().Exec(ctx) },
+	}
+	tenantEntities["providers"] = entityCase{
+		create: func(ctx context.Context, c *ent.Client, p string) (string, error) {
+			m, err := c.Provider.Create().SetPracticeID(p).SetLastName("Lee").Save(ctx)
+			if err != nil {
+				return "", err
+			}
+			return m.ID, nil
+		},
+		count: func(ctx context.Context, c *ent.Client) (int, error) { return c.Provider.Query().Count(ctx) },
+		get: func(ctx context.Context, c *ent.Client, id string) error {
+			_, err := c.Provider.Get(ctx, id)
+			return err
+		},
+		update: func(ctx context.Context, c *ent.Client, id string) error {
+			return c.Provider.UpdateOneID(id).SetActive(false).Exec(ctx)
+		},
+		updateQ: func(ctx context.Context, c *ent.Client) (int, error) {
+			return c.Provider.Update().SetActive(false).Save(ctx)
+		},
+		delete:  func(ctx context.Context, c *ent.Client, id string) error { return c.Provider.DeleteOneID(id).Exec(ctx) },
+		deleteQ: func(ctx context.Context, c *ent.Client) (int, error) { return c.Provider.Delete().Exec(ctx) },
+	}
+	tenantEntities["operatories"] = entityCase{
+		create: func(ctx context.Context, c *ent.Client, p string) (string, error) {
+			m, err := c.Operatory.Create().SetPracticeID(p).SetName("Op 1").Save(ctx)
+			if err != nil {
+				return "", err
+			}
+			return m.ID, nil
+		},
+		count: func(ctx context.Context, c *ent.Client) (int, error) { return c.Operatory.Query().Count(ctx) },
+		get: func(ctx context.Context, c *ent.Client, id string) error {
+			_, err := c.Operatory.Get(ctx, id)
+			return err
+		},
+		update: func(ctx context.Context, c *ent.Client, id string) error {
+			return c.Operatory.UpdateOneID(id).SetHidden(true).Exec(ctx)
+		},
+		updateQ: func(ctx context.Context, c *ent.Client) (int, error) {
+			return c.Operatory.Update().SetHidden(true).Save(ctx)
+		},
+		delete: func(ctx context.Context, c *ent.Client, id string) error {
+			return c.Operatory.DeleteOneID(id).Exec(ctx)
+		},
+		deleteQ: func(ctx context.Context, c *ent.Client) (int, error) { return c.Operatory.Delete().Exec(ctx) },
+	}
+	tenantEntities["appointment_types"] = entityCase{
+		create: func(ctx context.Context, c *ent.Client, p string) (string, error) {
+			m, err := c.AppointmentType.Create().SetPracticeID(p).SetName("Exam").Save(ctx)
+			if err != nil {
+				return "", err
+			}
+			return m.ID, nil
+		},
+		count: func(ctx context.Context, c *ent.Client) (int, error) { return c.AppointmentType.Query().Count(ctx) },
+		get: func(ctx context.Context, c *ent.Client, id string) error {
+			_, err := c.AppointmentType.Get(ctx, id)
+			return err
+		},
+		update: func(ctx context.Context, c *ent.Client, id string) error {
+			return c.AppointmentType.UpdateOneID(id).SetBookableByPhone(false).Exec(ctx)
+		},
+		updateQ: func(ctx context.Context, c *ent.Client) (int, error) {
+			return c.AppointmentType.Update().SetBookableByPhone(false).Save(ctx)
+		},
+		delete: func(ctx context.Context, c *ent.Client, id string) error {
+			return c.AppointmentType.DeleteOneID(id).Exec(ctx)
+		},
+		deleteQ: func(ctx context.Context, c *ent.Client) (int, error) { return c.AppointmentType.Delete().Exec(ctx) },
+	}
+	tenantEntities["patients"] = entityCase{
+		create: func(ctx context.Context, c *ent.Client, p string) (string, error) {
+			m, err := c.Patient.Create().SetPracticeID(p).SetFirstName("Ann").Save(ctx)
+			if err != nil {
+				return "", err
+			}
+			return m.ID, nil
+		},
+		count: func(ctx context.Context, c *ent.Client) (int, error) { return c.Patient.Query().Count(ctx) },
+		get: func(ctx context.Context, c *ent.Client, id string) error {
+			_, err := c.Patient.Get(ctx, id)
+			return err
+		},
+		update: func(ctx context.Context, c *ent.Client, id string) error {
+			return c.Patient.UpdateOneID(id).SetStatus("x").Exec(ctx)
+		},
+		updateQ: func(ctx context.Context, c *ent.Client) (int, error) {
+			return c.Patient.Update().SetStatus("x").Save(ctx)
+		},
+		delete:  func(ctx context.Context, c *ent.Client, id string) error { return c.Patient.DeleteOneID(id).Exec(ctx) },
+		deleteQ: func(ctx context.Context, c *ent.Client) (int, error) { return c.Patient.Delete().Exec(ctx) },
+	}
+	tenantEntities["appointments"] = entityCase{
+		create: func(ctx context.Context, c *ent.Client, p string) (string, error) {
+			now := time.Now()
+			m, err := c.Appointment.Create().SetPracticeID(p).SetStartAt(now).SetEndAt(now.Add(time.Hour)).Save(ctx)
+			if err != nil {
+				return "", err
+			}
+			return m.ID, nil
+		},
+		count: func(ctx context.Context, c *ent.Client) (int, error) { return c.Appointment.Query().Count(ctx) },
+		get: func(ctx context.Context, c *ent.Client, id string) error {
+			_, err := c.Appointment.Get(ctx, id)
+			return err
+		},
+		update: func(ctx context.Context, c *ent.Client, id string) error {
+			return c.Appointment.UpdateOneID(id).SetDescription("x").Exec(ctx)
+		},
+		updateQ: func(ctx context.Context, c *ent.Client) (int, error) {
+			return c.Appointment.Update().SetDescription("x").Save(ctx)
+		},
+		delete: func(ctx context.Context, c *ent.Client, id string) error {
+			return c.Appointment.DeleteOneID(id).Exec(ctx)
+		},
+		deleteQ: func(ctx context.Context, c *ent.Client) (int, error) { return c.Appointment.Delete().Exec(ctx) },
+	}
 }
 
 func TestEveryTenantEntityIsCovered(t *testing.T) {

@@ -11,7 +11,7 @@ import (
 	"github.com/frontdesk/frontdesk/internal/pms"
 )
 
-// Patients streams the patients matching q in id order: Phone against every
+// Patients streams the patients matching q in id order: ID exactly, Phone against every
 // stored phone once both are normalised (a phone that does not normalise
 // matches nobody), FirstName and LastName case-insensitively, BirthDate
 // exactly.
@@ -21,7 +21,8 @@ func (s *Sandbox) Patients(ctx context.Context, q pms.PatientQuery) iter.Seq2[pm
 		want, _ = phone.Normalize(q.Phone)
 	}
 	match := func(p *patient) bool {
-		return (q.Phone == "" || want != "" && slices.Contains(p.e164, want)) &&
+		return (q.ID == "" || p.ID == q.ID) &&
+			(q.Phone == "" || want != "" && slices.Contains(p.e164, want)) &&
 			(q.FirstName == "" || strings.EqualFold(p.FirstName, strings.TrimSpace(q.FirstName))) &&
 			(q.LastName == "" || strings.EqualFold(p.LastName, strings.TrimSpace(q.LastName))) &&
 			(q.BirthDate.IsZero() || p.BirthDate == q.BirthDate)

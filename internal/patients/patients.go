@@ -1,0 +1,49 @@
+// Package patients finds patients in the mirror the way people look for
+// them: by a name as typed, a phone number in any format, a birth date. The
+// dashboard's search and the phone agent's lookup share it.
+package patients
+
+import (
+	"strings"
+	"time"
+
+	"github.com/frontdesk/frontdesk/ent/patient"
+	"github.com/frontdesk/frontdesk/ent/predicate"
+	"github.com/frontdesk/frontdesk/internal/apperr"
+	"github.com/frontdesk/frontdesk/internal/phone"
+)
+
+// Search is what a person typed. Empty fields do not filter.
+type Search struct {
+	Name      string
+	Phone     string
+	BirthDate string // YYYY-MM-DD
+}
+
+// Predicate returns the filter for s. Every word of Name must appear in the
+// first, last or preferred name (any case); Phone matches any of the
+// patient's numbers once normalised.
+func Predicate(s Search) (predicate.Patient, error) {
+	var ps []predicate.Patient
+	for _, word := range strings.Fields(s.Name) {
+		ps = append(ps, patient.Or(
+			patient.FirstNameContainsFold(word),
+			patient.LastNameContainsFold(word),
+			patient.PreferredNameContainsFold(word),
+		))
+	}
+	if strings.TrimSpace(s.Phone) != "" {
+		n, err := phone.Normalize(s.Phone)
+		if err != nil {
+			return nil, apperr.New(apperr.Invalid, "phone is not a phone number")
+		}
+		ps = append(ps, patient.PhoneIndexContains(" "+n+" "))
+	}
+	if d := strings.TrimSpace(s.BirthDate); d != "" {
+		if _, err := time.Parse(time.DateOnly, d); err != nil {
+			return nil, apperr.New(apperr.Invalid, "birth date must be YYYY-MM-DD")
+		}
+		ps = append(ps, patient.BirthDate(d))
+	}
+	return patient.And(ps...), nil
+}

@@ -1,0 +1,204 @@
+package sikka
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/frontdesk/frontdesk/internal/phone"
+	"github.com/frontdesk/frontdesk/internal/pms"
+)
+
+type patientItem struct {
+	PatientID     str `json:"patient_id"`
+	FirstName     str `json:"firstname"`
+	LastName      str `json:"lastname"`
+	PreferredName str `json:"preferred_name"`
+	BirthDate     str `json:"birthdate"`
+	Status        str `json:"status"`
+	Cell          str `json:"cell"`
+	HomePhone     str `json:"homephone"`
+	WorkPhone     str `json:"workphone"`
+	OtherPhone    str `json:"other_phone"`
+	Email         str `json:"email"`
+	ProviderID    str `json:"provider_id"`
+}
+
+func (it patientItem) patient() pms.Patient {
+	p := pms.Patient{
+		ID:            string(it.PatientID),
+		FirstName:     string(it.FirstName),
+		LastName:      string(it.LastName),
+		PreferredName: string(it.PreferredName),
+		Email:         string(it.Email),
+		Status:        string(it.Status),
+		ProviderID:    string(it.ProviderID),
+	}
+	// An unreadable birth date stays zero: it cannot verify anyone.
+	p.BirthDate, _ = pms.ParseDate(string(it.BirthDate))
+	for _, ph := range []str{it.Cell, it.HomePhone, it.WorkPhone, it.OtherPhone} {
+		if ph != "" {
+			p.Phones = append(p.Phones, string(ph))
+		}
+	}
+	return p
+}
+
+// patientMatcher confirms on our side what the server-side filters
+// approximate.
+type patientMatcher struct {
+	id        string
+	phone     string // E.164
+	first     string
+	last      string
+	birthDate pms.Date
+}
+
+func newPatientMatcher(q pms.PatientQuery) (patientMatcher, error) {
+	m := patientMatcher{id: q.ID, first: strings.TrimSpace(q.FirstName), last: strings.TrimSpace(q.LastName), birthDate: q.BirthDate}
+	if q.Phone != "" {
+		e164, err := phone.Normalize(q.Phone)
+		if err != nil {
+			return m, fmt.Errorf("sikka: patient search by phone %s: %w: %w", phone.Mask(q.Phone), pms.ErrRejected, err)
+		}
+		m.phone = e164
+	}
+	return m, nil
+}
+
+func (m patientMatcher) match(p pms.Patient) bool {
+	if m.id != "" && m.id != p.ID {
+		return false
+	}
+	if m.first != "" && !strings.EqualFold(m.first, strings.TrimSpace(p.FirstName)) {
+		return false
+	}
+	if m.last != "" && !strings.EqualFold(m.last, strings.TrimSpace(p.LastName)) {
+		return false
+	}
+	if !m.birthDate.IsZero() && m.birthDate != p.BirthDate {
+		return false
+	}
+	if m.phone == "" {
+		return true
+	}
+	for _, ph := range p.Phones {
+		if n, err := phone.Normalize(ph); err == nil && n == m.phone {
+			return true
+		}
+	}
+	return false
+}
+
+type appointmentItem struct {
+	SrNo        str `json:"appointment_sr_no"`
+	PatientID   str `json:"patient_id"`
+	ProviderID  str `json:"provider_id"`
+	Operatory   str `json:"operatory"`
+	Date        str `json:"date"`
+	Time        str `json:"time"`
+	Length      str `json:"length"`
+	Status      str `json:"status"`
+	Type        str `json:"type"`
+	Description str `json:"description"`
+	LastChanged str `json:"last_changed_date"`
+	Cancelled   str `json:"cancelled"`
+}
+
+// appointment maps an item; date ("2020-09-29T00:00:00") and time ("10:30")
+// are wall clock in loc, and length is minutes.
+func (it appointmentItem) appointment(loc *time.Location) (pms.Appointment, error) {
+	d, err := pms.ParseDate(string(it.Date))
+	if err != nil {
+		return pms.Appointment{}, fmt.Errorf("date: %w", err)
+	}
+	mins, err := parseClock(string(it.Time))
+	if err != nil {
+		return pms.Appointment{}, fmt.Errorf("time: %w", err)
+	}
+	length, _ := strconv.Atoi(string(it.Length))
+	a := pms.Appointment{
+		ID:          string(it.SrNo),
+		PatientID:   string(it.PatientID),
+		ProviderID:  string(it.ProviderID),
+		OperatoryID: string(it.Operatory),
+		Type:        string(it.Type),
+		Start:       time.Date(d.Year, d.Month, d.Day, mins/60, mins%60, 0, 0, loc),
+		Length:      time.Duration(length) * time.Minute,
+		Status:      string(it.Status),
+		Description: string(it.Description),
+		Cancelled:   cancelledStatus(string(it.Status)) || it.Cancelled.truthy(),
+		LastChanged: parseWall(string(it.LastChanged), loc),
+	}
+	return a, nil
+}
+
+// parseWall reads a zone-less Sikka timestamp as wall clock in loc; zero when
+// empty or unreadable.
+func parseWall(s string, loc *time.Location) time.Time {
+	s = strings.TrimSpace(s)
+	for _, layout := range []string{"2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02T15:04:05.999999999", "2006-01-02"} {
+		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
+			return t
+		}
+	}
+	return time.Time{}
+}
+
+// parseClock reads a wall-clock time of day as minutes after midnight.
+// Sikka documents "HH:mm" for appointments and nothing for schedules, so it
+// takes "08:00", "8:00", "08:00:00", "8:00 AM", "8:00pm", "0800" and a
+// timestamp's time part ("1899-12-30T08:00:00"). "24:00" is the end of day.
+func parseClock(s string) (int, error) {
+	orig := s
+	s = strings.ToUpper(strings.TrimSpace(s))
+	if i := strings.IndexAny(s, "T "); i >= 0 && strings.Count(s, "-") >= 2 {
+		s = strings.TrimSpace(s[i+1:])
+	}
+	half := ""
+	for _, suf := range []string{"A.M.", "P.M.", "AM", "PM", "A", "P"} {
+		if strings.HasSuffix(s, suf) {
+			half = suf[:1]
+			s = strings.TrimSpace(strings.TrimSuffix(s, suf))
+			break
+		}
+	}
+	var h, m int
+	var err error
+	switch parts := strings.Split(s, ":"); {
+	case len(parts) == 2 || len(parts) == 3:
+		if h, err = strconv.Atoi(parts[0]); err == nil {
+			m, err = strconv.Atoi(parts[1])
+		}
+		if err == nil && len(parts) == 3 {
+			_, err = strconv.Atoi(parts[2])
+		}
+		if err == nil && len(parts[1]) != 2 {
+			err = fmt.Errorf("minutes %q", parts[1])
+		}
+	case len(s) == 3 || len(s) == 4:
+		var n int
+		if n, err = strconv.Atoi(s); err == nil {
+			h, m = n/100, n%100
+		}
+	default:
+		err = fmt.Errorf("no time of day")
+	}
+	if err != nil {
+		return 0, fmt.Errorf("parse time of day %q: %w", orig, err)
+	}
+	if half != "" {
+		if h < 1 || h > 12 {
+			return 0, fmt.Errorf("parse time of day %q: hour %d with %sM", orig, h, half)
+		}
+		h %= 12
+		if half == "P" {
+			h += 12
+		}
+	}
+	if m < 0 || m > 59 || h < 0 || h > 24 || (h == 24 && m != 0) {
+		return 0, fmt.Errorf("parse time of day %q: out of range", orig)
+	}
+	return h*60 + m, nil
+}

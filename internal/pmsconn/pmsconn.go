@@ -1,0 +1,257 @@
+// Package pmsconn connects practices to their practice-management systems:
+// it proves and stores (sealed) their credentials, and opens the pms.PMS a
+// sync, a booking or a writeback talks to.
+package pmsconn
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/frontdesk/frontdesk/ent"
+	"github.com/frontdesk/frontdesk/ent/pmsconnection"
+	"github.com/frontdesk/frontdesk/internal/apperr"
+	"github.com/frontdesk/frontdesk/internal/clock"
+	"github.com/frontdesk/frontdesk/internal/database"
+	"github.com/frontdesk/frontdesk/internal/jobs"
+	"github.com/frontdesk/frontdesk/internal/mirror"
+	"github.com/frontdesk/frontdesk/internal/pms"
+	"github.com/frontdesk/frontdesk/internal/pms/sandbox"
+	"github.com/frontdesk/frontdesk/internal/pms/sikka"
+	"github.com/frontdesk/frontdesk/internal/secrets"
+	"github.com/frontdesk/frontdesk/internal/tenant"
+)
+
+// Config is what the Service needs.
+type Config struct {
+	DB    *database.DB
+	Box   *secrets.Box
+	Clock clock.Clock
+	Queue *jobs.Queue
+	// Sikka is nil when SIKKA_APP_ID/SIKKA_APP_KEY are not configured.
+	Sikka *sikka.Client
+	// SandboxWritebackDelay is how long sandbox writes stay pending.
+	SandboxWritebackDelay time.Duration
+}
+
+// Service manages PMS connections.
+type Service struct {
+	Config
+	mu        sync.Mutex
+	sandboxes map[string]*sandbox.Sandbox
+}
+
+// New returns a Service.
+func New(c Config) *Service {
+	return &Service{Config: c, sandboxes: map[string]*sandbox.Sandbox{}}
+}
+
+var errNoPractice = apperr.New(apperr.Invalid, "choose a practice first (X-Practice-ID)")
+
+func acting(ctx context.Context) (string, error) {
+	v := tenant.FromContext(ctx)
+	if v == nil || v.PracticeID == "" {
+		return "", errNoPractice
+	}
+	return v.PracticeID, nil
+}
+
+// Get returns the acting practice's connection, or nil when it has none.
+func (s *Service) Get(ctx context.Context) (*ent.PMSConnection, error) {
+	c, err := s.DB.Client(ctx).PMSConnection.Query().Only(ctx)
+	if ent.IsNotFound(err) {
+		return nil, nil
+	}
+	return c, err
+}
+
+// ConnectSikka proves the credentials by getting a request key from Sikka,
+// then stores them (sealed) and enqueues the first full sync — all or
+// nothing: refused credentials leave nothing behind.
+func (s *Service) ConnectSikka(ctx context.Context, officeID, secretKey, pmsPracticeID string) (*ent.PMSConnection, error) {
+	practiceID, err := acting(ctx)
+	if err != nil {
+		return nil, err
+	}
+	officeID, secretKey = strings.TrimSpace(officeID), strings.TrimSpace(secretKey)
+	if pmsPracticeID = strings.TrimSpace(pmsPracticeID); pmsPracticeID == "" {
+		pmsPracticeID = "1"
+	}
+	switch {
+	case officeID == "" || secretKey == "":
+		return nil, apperr.New(apperr.Invalid, "officeId and secretKey are required: find them in the Sikka portal under authorized practices")
+	case s.Sikka == nil:
+		return nil, apperr.New(apperr.Unavailable, "Sikka is not configured on this server: set SIKKA_APP_ID and SIKKA_APP_KEY")
+	}
+	keys, err := s.Sikka.RequestKey(ctx, officeID, secretKey)
+	if err != nil {
+		return nil, describe(err, "Sikka did not accept these credentials")
+	}
+	var conn *ent.PMSConnection
+	err = s.DB.InTx(ctx, func(ctx context.Context) error {
+		c := s.DB.Client(ctx)
+		if _, err := c.PMSConnection.Delete().Exec(ctx); err != nil {
+			return err
+		}
+		create := c.PMSConnection.Create().
+			SetPracticeID(practiceID).
+			SetProvider(pmsconnection.ProviderSIKKA).
+			SetOfficeID(officeID).
+			SetPmsPracticeID(pmsPracticeID).
+			SetSecretKey(s.Box.Seal(secretKey, sealContext(practiceID, "secret_key"))).
+			SetStatus(pmsconnection.StatusCONNECTED)
+		setKeys(create.Mutation(), s.Box, practiceID, keys)
+		if conn, err = create.Save(ctx); err != nil {
+			return err
+		}
+		return s.Queue.Insert(ctx, mirror.SyncArgs{PracticeID: practiceID, Full: true}, nil)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return conn, nil
+}
+
+// ConnectSandbox connects the acting practice to a sandbox PMS with
+// deterministic demo data, and enqueues the first full sync.
+func (s *Service) ConnectSandbox(ctx context.Context) (*ent.PMSConnection, error) {
+	practiceID, err := acting(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var conn *ent.PMSConnection
+	err = s.DB.InTx(ctx, func(ctx context.Context) error {
+		c := s.DB.Client(ctx)
+		if _, err := c.PMSConnection.Delete().Exec(ctx); err != nil {
+			return err
+		}
+		if conn, err = c.PMSConnection.Create().
+			SetPracticeID(practiceID).
+			SetProvider(pmsconnection.ProviderSANDBOX).
+			SetStatus(pmsconnection.StatusCONNECTED).
+			SetSystem("frontdesk sandbox").
+			Save(ctx); err != nil {
+			return err
+		}
+		return s.Queue.Insert(ctx, mirror.SyncArgs{PracticeID: practiceID, Full: true}, nil)
+	})
+	return conn, err
+}
+
+// Disconnect stops syncing and forgets the keys. The mirror stays, so the
+// dashboard still shows what was last known.
+func (s *Service) Disconnect(ctx context.Context) (*ent.PMSConnection, error) {
+	if _, err := acting(ctx); err != nil {
+		return nil, err
+	}
+	c := s.DB.Client(ctx)
+	conn, err := c.PMSConnection.Query().Only(ctx)
+	if ent.IsNotFound(err) {
+		return nil, apperr.New(apperr.NotFound, "no PMS is connected")
+	}
+	if err != nil {
+		return nil, err
+	}
+	return c.PMSConnection.UpdateOne(conn).
+		SetStatus(pmsconnection.StatusDISCONNECTED).
+		ClearSecretKey().ClearRequestKey().ClearRefreshKey().ClearKeyExpiresAt().
+		Save(ctx)
+}
+
+// RequestSync enqueues a sync of the acting practice now.
+func (s *Service) RequestSync(ctx context.Context, full bool) (*ent.PMSConnection, error) {
+	practiceID, err := acting(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn, err := s.Get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if conn == nil || conn.Status == pmsconnection.StatusDISCONNECTED {
+		return nil, apperr.New(apperr.Invalid, "no PMS is connected: connect one first")
+	}
+	if err := s.Queue.Insert(ctx, mirror.SyncArgs{PracticeID: practiceID, Full: full}, nil); err != nil {
+		return nil, err
+	}
+	return conn, nil
+}
+
+// Open returns the PMS of a practice and the practice's zone. Callers act
+// as the system for that practice.
+func (s *Service) Open(ctx context.Context, practiceID string) (pms.PMS, *time.Location, error) {
+	ctx = tenant.System(ctx, practiceID)
+	c := s.DB.Client(ctx)
+	p, err := c.Practice.Get(ctx, practiceID)
+	if err != nil {
+		return nil, nil, fmt.Errorf("pmsconn: practice %s: %w", practiceID, err)
+	}
+	loc, err := time.LoadLocation(p.TimeZone)
+	if err != nil {
+		return nil, nil, fmt.Errorf("pmsconn: practice %s zone: %w", practiceID, err)
+	}
+	conn, err := c.PMSConnection.Query().Only(ctx)
+	if ent.IsNotFound(err) {
+		return nil, nil, apperr.New(apperr.Invalid, "practice %s has no PMS connected", practiceID)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	if conn.Status == pmsconnection.StatusDISCONNECTED {
+		return nil, nil, apperr.New(apperr.Invalid, "practice %s has disconnected its PMS", practiceID)
+	}
+	switch conn.Provider {
+	case pmsconnection.ProviderSANDBOX:
+		return s.sandbox(practiceID, loc), loc, nil
+	case pmsconnection.ProviderSIKKA:
+		if s.Sikka == nil {
+			return nil, nil, apperr.New(apperr.Unavailable, "Sikka is not configured on this server: set SIKKA_APP_ID and SIKKA_APP_KEY")
+		}
+		store := &keyStore{db: s.DB, box: s.Box, practiceID: practiceID}
+		return s.Sikka.Practice(conn.OfficeID, conn.PmsPracticeID, loc, store), loc, nil
+	default:
+		return nil, nil, fmt.Errorf("pmsconn: unknown provider %q", conn.Provider)
+	}
+}
+
+// sandbox returns the practice's one sandbox in this process: its writes
+// live in memory, so every caller must share it.
+func (s *Service) sandbox(practiceID string, loc *time.Location) *sandbox.Sandbox {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if sb, ok := s.sandboxes[practiceID]; ok {
+		return sb
+	}
+	h := fnv.New64a()
+	h.Write([]byte(practiceID))
+	sb := sandbox.New(sandbox.Config{
+		Seed:           int64(h.Sum64() >> 1),
+		Location:       loc,
+		Clock:          s.Clock,
+		WritebackDelay: s.SandboxWritebackDelay,
+	})
+	s.sandboxes[practiceID] = sb
+	return sb
+}
+
+// describe turns a PMS error into a coded error an owner can act on,
+// with Sikka's own explanation of its code.
+func describe(err error, what string) error {
+	var se *sikka.Error
+	detail := ""
+	if errors.As(err, &se) {
+		detail = fmt.Sprintf(" (%s: %s)", se.Code, sikka.Describe(se.Code))
+	}
+	switch {
+	case errors.Is(err, pms.ErrCredentials), errors.Is(err, pms.ErrRejected), errors.Is(err, pms.ErrNotFound):
+		return apperr.Wrap(apperr.Invalid, err, "%s%s", what, detail)
+	case errors.Is(err, pms.ErrUnavailable):
+		return apperr.Wrap(apperr.Unavailable, err, "Sikka is unavailable right now; try again shortly%s", detail)
+	default:
+		return apperr.Wrap(apperr.Unavailable, err, "Sikka could not be reached; try again shortly")
+	}
+}
