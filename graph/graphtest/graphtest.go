@@ -13,12 +13,19 @@ import (
 	"net/http/httptest"
 	"testing"
 
+	"github.com/riverqueue/river"
+
 	"github.com/frontdesk/frontdesk/graph"
 	"github.com/frontdesk/frontdesk/internal/auth"
 	"github.com/frontdesk/frontdesk/internal/auth/authtest"
 	"github.com/frontdesk/frontdesk/internal/clock"
 	"github.com/frontdesk/frontdesk/internal/database"
+	"github.com/frontdesk/frontdesk/internal/jobs"
+	"github.com/frontdesk/frontdesk/internal/mirror"
+	"github.com/frontdesk/frontdesk/internal/pms/sikka"
+	"github.com/frontdesk/frontdesk/internal/pmsconn"
 	"github.com/frontdesk/frontdesk/internal/practice"
+	"github.com/frontdesk/frontdesk/internal/secrets"
 )
 
 // AdminGroup is the admin group of the test server.
@@ -27,28 +34,56 @@ const AdminGroup = "admin"
 // Env is a running API.
 type Env struct {
 	DB       *database.DB
+	Box      *secrets.Box
 	Issuer   *authtest.Issuer
 	Server   *httptest.Server
 	Resolver *graph.Resolver
 }
 
-// New starts the API on db.
-func New(t testing.TB, db *database.DB) *Env {
+// Option changes the API under test.
+type Option func(*options)
+
+type options struct {
+	sikka *sikka.Client
+	clock clock.Clock
+}
+
+// WithSikka connects the API to a Sikka (fake) through client.
+func WithSikka(client *sikka.Client) Option { return func(o *options) { o.sikka = client } }
+
+// WithClock gives the services a clock.
+func WithClock(c clock.Clock) Option { return func(o *options) { o.clock = c } }
+
+// New starts the API on db. Jobs are enqueued but not worked.
+func New(t testing.TB, db *database.DB, opts ...Option) *Env {
 	t.Helper()
+	o := options{clock: clock.Real{}}
+	for _, opt := range opts {
+		opt(&o)
+	}
 	iss := authtest.New(t)
 	log := slog.New(slog.NewTextHandler(testWriter{t}, nil))
-	clk := clock.Real{}
+	clk := o.clock
 	practices := practice.New(db, clk)
+	key, _ := secrets.ParseKey(secrets.NewKey())
+	box, _ := secrets.New(key)
+	queue := &jobs.Queue{}
+	workers := river.NewWorkers()
+	river.AddWorker(workers, &mirror.Worker{})
+	if _, err := jobs.New(jobs.Config{DB: db, Logger: log, Workers: workers}, queue); err != nil {
+		t.Fatal(err)
+	}
+	pmsConns := pmsconn.New(pmsconn.Config{DB: db, Box: box, Clock: clk, Queue: queue, Sikka: o.sikka})
 	authn := &auth.Authenticator{
 		Verifier:   auth.NewVerifier(context.Background(), nil, auth.Issuer{URL: iss.URL, ClientID: authtest.ClientID}),
 		Viewers:    practices,
 		AdminGroup: AdminGroup,
 		Logger:     log,
 	}
-	r := &graph.Resolver{DB: db, Svc: graph.Services{Practice: practices}}
+	r := &graph.Resolver{DB: db, Svc: graph.Services{Practice: practices, PMS: pmsConns}}
 	srv := httptest.NewServer(authn.Middleware(graph.NewHandler(graph.Config{Resolver: r, Auth: authn, Logger: log})))
 	t.Cleanup(srv.Close)
-	return &Env{DB: db, Issuer: iss, Server: srv, Resolver: r}
+	return &Env{DB: db, Box: box, Issuer: iss, Server: srv, Resolver: r}
 }
 
 // User is someone who signs in.

@@ -121,6 +121,12 @@ func newDB(sqlDB *sql.DB, dialectName string) *DB {
 	}
 }
 
+// OnQuery calls fn with every statement ent runs outside a transaction,
+// from now on. Tests use it to count the queries a request costs.
+func (db *DB) OnQuery(fn func(ctx context.Context, args ...any)) {
+	db.ent = ent.NewClient(ent.Driver(dialect.DebugWithContext(entsql.OpenDB(db.Dialect, db.SQL), fn)))
+}
+
 // Close closes the database.
 func (db *DB) Close() error { return db.SQL.Close() }
 

@@ -42,7 +42,7 @@ func practiceWith(t *testing.T, db *database.DB) (string, context.Context) {
 }
 
 func newSyncer(db *database.DB, p pms.PMS, clk clock.Clock) *mirror.Syncer {
-	return &mirror.Syncer{DB: db, PMS: opener{p, newYork}, Clock: clk, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	return &mirror.Syncer{DB: db, PMS: opener{p, newYork}, Clock: clk, Log: discard}
 }
 
 func TestFullSyncOfTheSandbox(t *testing.T) {
@@ -189,3 +189,5 @@ func TestFailedSyncIsRecorded(t *testing.T) {
 		t.Fatalf("run %+v conn %+v", run, conn)
 	}
 }
+
+var discard = slog.New(slog.NewTextHandler(io.Discard, nil))
