@@ -54,6 +54,12 @@ type Appointment struct {
 	Description string `json:"description,omitempty"`
 	// PmsChangedAt holds the value of the "pms_changed_at" field.
 	PmsChangedAt *time.Time `json:"pms_changed_at,omitempty"`
+	// where frontdesk's changes to this appointment stand in the PMS; NONE for what came from it
+	WritebackState appointment.WritebackState `json:"writeback_state,omitempty"`
+	// the PMS's reason when the writeback failed
+	WritebackError string `json:"writeback_error,omitempty"`
+	// Notes holds the value of the "notes" field.
+	Notes string `json:"notes,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the AppointmentQuery when eager-loading is set.
 	Edges        AppointmentEdges `json:"edges"`
@@ -72,11 +78,15 @@ type AppointmentEdges struct {
 	Operatory *Operatory `json:"operatory,omitempty"`
 	// AppointmentType holds the value of the appointment_type edge.
 	AppointmentType *AppointmentType `json:"appointment_type,omitempty"`
+	// Writebacks holds the value of the writebacks edge.
+	Writebacks []*Writeback `json:"writebacks,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [5]bool
+	loadedTypes [6]bool
 	// totalCount holds the count of the edges above.
-	totalCount [5]map[string]int
+	totalCount [6]map[string]int
+
+	namedWritebacks map[string][]*Writeback
 }
 
 // PracticeOrErr returns the Practice value or an error if the edge
@@ -134,12 +144,21 @@ func (e AppointmentEdges) AppointmentTypeOrErr() (*AppointmentType, error) {
 	return nil, &NotLoadedError{edge: "appointment_type"}
 }
 
+// WritebacksOrErr returns the Writebacks value or an error if the edge
+// was not loaded in eager-loading.
+func (e AppointmentEdges) WritebacksOrErr() ([]*Writeback, error) {
+	if e.loadedTypes[5] {
+		return e.Writebacks, nil
+	}
+	return nil, &NotLoadedError{edge: "writebacks"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*Appointment) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case appointment.FieldID, appointment.FieldPracticeID, appointment.FieldPmsID, appointment.FieldPmsDigest, appointment.FieldPatientID, appointment.FieldProviderID, appointment.FieldOperatoryID, appointment.FieldAppointmentTypeID, appointment.FieldStatus, appointment.FieldPmsStatus, appointment.FieldSource, appointment.FieldDescription:
+		case appointment.FieldID, appointment.FieldPracticeID, appointment.FieldPmsID, appointment.FieldPmsDigest, appointment.FieldPatientID, appointment.FieldProviderID, appointment.FieldOperatoryID, appointment.FieldAppointmentTypeID, appointment.FieldStatus, appointment.FieldPmsStatus, appointment.FieldSource, appointment.FieldDescription, appointment.FieldWritebackState, appointment.FieldWritebackError, appointment.FieldNotes:
 			values[i] = new(sql.NullString)
 		case appointment.FieldCreatedAt, appointment.FieldUpdatedAt, appointment.FieldStartAt, appointment.FieldEndAt, appointment.FieldPmsChangedAt:
 			values[i] = new(sql.NullTime)
@@ -266,6 +285,24 @@ func (_m *Appointment) assignValues(columns []string, values []any) error {
 				_m.PmsChangedAt = new(time.Time)
 				*_m.PmsChangedAt = value.Time
 			}
+		case appointment.FieldWritebackState:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field writeback_state", values[i])
+			} else if value.Valid {
+				_m.WritebackState = appointment.WritebackState(value.String)
+			}
+		case appointment.FieldWritebackError:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field writeback_error", values[i])
+			} else if value.Valid {
+				_m.WritebackError = value.String
+			}
+		case appointment.FieldNotes:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field notes", values[i])
+			} else if value.Valid {
+				_m.Notes = value.String
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -302,6 +339,11 @@ func (_m *Appointment) QueryOperatory() *OperatoryQuery {
 // QueryAppointmentType queries the "appointment_type" edge of the Appointment entity.
 func (_m *Appointment) QueryAppointmentType() *AppointmentTypeQuery {
 	return NewAppointmentClient(_m.config).QueryAppointmentType(_m)
+}
+
+// QueryWritebacks queries the "writebacks" edge of the Appointment entity.
+func (_m *Appointment) QueryWritebacks() *WritebackQuery {
+	return NewAppointmentClient(_m.config).QueryWritebacks(_m)
 }
 
 // Update returns a builder for updating this Appointment.
@@ -386,8 +428,41 @@ func (_m *Appointment) String() string {
 		builder.WriteString("pms_changed_at=")
 		builder.WriteString(v.Format(time.ANSIC))
 	}
+	builder.WriteString(", ")
+	builder.WriteString("writeback_state=")
+	builder.WriteString(fmt.Sprintf("%v", _m.WritebackState))
+	builder.WriteString(", ")
+	builder.WriteString("writeback_error=")
+	builder.WriteString(_m.WritebackError)
+	builder.WriteString(", ")
+	builder.WriteString("notes=")
+	builder.WriteString(_m.Notes)
 	builder.WriteByte(')')
 	return builder.String()
+}
+
+// NamedWritebacks returns the Writebacks named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Appointment) NamedWritebacks(name string) ([]*Writeback, error) {
+	if _m.Edges.namedWritebacks == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedWritebacks[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Appointment) appendNamedWritebacks(name string, edges ...*Writeback) {
+	if _m.Edges.namedWritebacks == nil {
+		_m.Edges.namedWritebacks = make(map[string][]*Writeback)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedWritebacks[name] = []*Writeback{}
+	} else {
+		_m.Edges.namedWritebacks[name] = append(_m.Edges.namedWritebacks[name], edges...)
+	}
 }
 
 // Appointments is a parsable slice of Appointment.

@@ -18,6 +18,7 @@ import (
 	"github.com/frontdesk/frontdesk/ent/patient"
 	"github.com/frontdesk/frontdesk/ent/practice"
 	"github.com/frontdesk/frontdesk/ent/provider"
+	"github.com/frontdesk/frontdesk/ent/writeback"
 )
 
 // AppointmentCreate is the builder for creating a Appointment entity.
@@ -228,6 +229,48 @@ func (_c *AppointmentCreate) SetNillablePmsChangedAt(v *time.Time) *AppointmentC
 	return _c
 }
 
+// SetWritebackState sets the "writeback_state" field.
+func (_c *AppointmentCreate) SetWritebackState(v appointment.WritebackState) *AppointmentCreate {
+	_c.mutation.SetWritebackState(v)
+	return _c
+}
+
+// SetNillableWritebackState sets the "writeback_state" field if the given value is not nil.
+func (_c *AppointmentCreate) SetNillableWritebackState(v *appointment.WritebackState) *AppointmentCreate {
+	if v != nil {
+		_c.SetWritebackState(*v)
+	}
+	return _c
+}
+
+// SetWritebackError sets the "writeback_error" field.
+func (_c *AppointmentCreate) SetWritebackError(v string) *AppointmentCreate {
+	_c.mutation.SetWritebackError(v)
+	return _c
+}
+
+// SetNillableWritebackError sets the "writeback_error" field if the given value is not nil.
+func (_c *AppointmentCreate) SetNillableWritebackError(v *string) *AppointmentCreate {
+	if v != nil {
+		_c.SetWritebackError(*v)
+	}
+	return _c
+}
+
+// SetNotes sets the "notes" field.
+func (_c *AppointmentCreate) SetNotes(v string) *AppointmentCreate {
+	_c.mutation.SetNotes(v)
+	return _c
+}
+
+// SetNillableNotes sets the "notes" field if the given value is not nil.
+func (_c *AppointmentCreate) SetNillableNotes(v *string) *AppointmentCreate {
+	if v != nil {
+		_c.SetNotes(*v)
+	}
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *AppointmentCreate) SetID(v string) *AppointmentCreate {
 	_c.mutation.SetID(v)
@@ -265,6 +308,21 @@ func (_c *AppointmentCreate) SetOperatory(v *Operatory) *AppointmentCreate {
 // SetAppointmentType sets the "appointment_type" edge to the AppointmentType entity.
 func (_c *AppointmentCreate) SetAppointmentType(v *AppointmentType) *AppointmentCreate {
 	return _c.SetAppointmentTypeID(v.ID)
+}
+
+// AddWritebackIDs adds the "writebacks" edge to the Writeback entity by IDs.
+func (_c *AppointmentCreate) AddWritebackIDs(ids ...string) *AppointmentCreate {
+	_c.mutation.AddWritebackIDs(ids...)
+	return _c
+}
+
+// AddWritebacks adds the "writebacks" edges to the Writeback entity.
+func (_c *AppointmentCreate) AddWritebacks(v ...*Writeback) *AppointmentCreate {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddWritebackIDs(ids...)
 }
 
 // Mutation returns the AppointmentMutation object of the builder.
@@ -334,6 +392,18 @@ func (_c *AppointmentCreate) defaults() error {
 		v := appointment.DefaultDescription
 		_c.mutation.SetDescription(v)
 	}
+	if _, ok := _c.mutation.WritebackState(); !ok {
+		v := appointment.DefaultWritebackState
+		_c.mutation.SetWritebackState(v)
+	}
+	if _, ok := _c.mutation.WritebackError(); !ok {
+		v := appointment.DefaultWritebackError
+		_c.mutation.SetWritebackError(v)
+	}
+	if _, ok := _c.mutation.Notes(); !ok {
+		v := appointment.DefaultNotes
+		_c.mutation.SetNotes(v)
+	}
 	if _, ok := _c.mutation.ID(); !ok {
 		if appointment.DefaultID == nil {
 			return fmt.Errorf("ent: uninitialized appointment.DefaultID (forgotten import ent/runtime?)")
@@ -387,6 +457,20 @@ func (_c *AppointmentCreate) check() error {
 	}
 	if _, ok := _c.mutation.Description(); !ok {
 		return &ValidationError{Name: "description", err: errors.New(`ent: missing required field "Appointment.description"`)}
+	}
+	if _, ok := _c.mutation.WritebackState(); !ok {
+		return &ValidationError{Name: "writeback_state", err: errors.New(`ent: missing required field "Appointment.writeback_state"`)}
+	}
+	if v, ok := _c.mutation.WritebackState(); ok {
+		if err := appointment.WritebackStateValidator(v); err != nil {
+			return &ValidationError{Name: "writeback_state", err: fmt.Errorf(`ent: validator failed for field "Appointment.writeback_state": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.WritebackError(); !ok {
+		return &ValidationError{Name: "writeback_error", err: errors.New(`ent: missing required field "Appointment.writeback_error"`)}
+	}
+	if _, ok := _c.mutation.Notes(); !ok {
+		return &ValidationError{Name: "notes", err: errors.New(`ent: missing required field "Appointment.notes"`)}
 	}
 	if v, ok := _c.mutation.ID(); ok {
 		if err := appointment.IDValidator(v); err != nil {
@@ -476,6 +560,18 @@ func (_c *AppointmentCreate) createSpec() (*Appointment, *sqlgraph.CreateSpec) {
 		_spec.SetField(appointment.FieldPmsChangedAt, field.TypeTime, value)
 		_node.PmsChangedAt = &value
 	}
+	if value, ok := _c.mutation.WritebackState(); ok {
+		_spec.SetField(appointment.FieldWritebackState, field.TypeEnum, value)
+		_node.WritebackState = value
+	}
+	if value, ok := _c.mutation.WritebackError(); ok {
+		_spec.SetField(appointment.FieldWritebackError, field.TypeString, value)
+		_node.WritebackError = value
+	}
+	if value, ok := _c.mutation.Notes(); ok {
+		_spec.SetField(appointment.FieldNotes, field.TypeString, value)
+		_node.Notes = value
+	}
 	if nodes := _c.mutation.PracticeIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -559,6 +655,22 @@ func (_c *AppointmentCreate) createSpec() (*Appointment, *sqlgraph.CreateSpec) {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
 		_node.AppointmentTypeID = &nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.WritebacksIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   appointment.WritebacksTable,
+			Columns: []string{appointment.WritebacksColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(writeback.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	return _node, _spec
@@ -820,6 +932,42 @@ func (u *AppointmentUpsert) UpdatePmsChangedAt() *AppointmentUpsert {
 // ClearPmsChangedAt clears the value of the "pms_changed_at" field.
 func (u *AppointmentUpsert) ClearPmsChangedAt() *AppointmentUpsert {
 	u.SetNull(appointment.FieldPmsChangedAt)
+	return u
+}
+
+// SetWritebackState sets the "writeback_state" field.
+func (u *AppointmentUpsert) SetWritebackState(v appointment.WritebackState) *AppointmentUpsert {
+	u.Set(appointment.FieldWritebackState, v)
+	return u
+}
+
+// UpdateWritebackState sets the "writeback_state" field to the value that was provided on create.
+func (u *AppointmentUpsert) UpdateWritebackState() *AppointmentUpsert {
+	u.SetExcluded(appointment.FieldWritebackState)
+	return u
+}
+
+// SetWritebackError sets the "writeback_error" field.
+func (u *AppointmentUpsert) SetWritebackError(v string) *AppointmentUpsert {
+	u.Set(appointment.FieldWritebackError, v)
+	return u
+}
+
+// UpdateWritebackError sets the "writeback_error" field to the value that was provided on create.
+func (u *AppointmentUpsert) UpdateWritebackError() *AppointmentUpsert {
+	u.SetExcluded(appointment.FieldWritebackError)
+	return u
+}
+
+// SetNotes sets the "notes" field.
+func (u *AppointmentUpsert) SetNotes(v string) *AppointmentUpsert {
+	u.Set(appointment.FieldNotes, v)
+	return u
+}
+
+// UpdateNotes sets the "notes" field to the value that was provided on create.
+func (u *AppointmentUpsert) UpdateNotes() *AppointmentUpsert {
+	u.SetExcluded(appointment.FieldNotes)
 	return u
 }
 
@@ -1119,6 +1267,48 @@ func (u *AppointmentUpsertOne) UpdatePmsChangedAt() *AppointmentUpsertOne {
 func (u *AppointmentUpsertOne) ClearPmsChangedAt() *AppointmentUpsertOne {
 	return u.Update(func(s *AppointmentUpsert) {
 		s.ClearPmsChangedAt()
+	})
+}
+
+// SetWritebackState sets the "writeback_state" field.
+func (u *AppointmentUpsertOne) SetWritebackState(v appointment.WritebackState) *AppointmentUpsertOne {
+	return u.Update(func(s *AppointmentUpsert) {
+		s.SetWritebackState(v)
+	})
+}
+
+// UpdateWritebackState sets the "writeback_state" field to the value that was provided on create.
+func (u *AppointmentUpsertOne) UpdateWritebackState() *AppointmentUpsertOne {
+	return u.Update(func(s *AppointmentUpsert) {
+		s.UpdateWritebackState()
+	})
+}
+
+// SetWritebackError sets the "writeback_error" field.
+func (u *AppointmentUpsertOne) SetWritebackError(v string) *AppointmentUpsertOne {
+	return u.Update(func(s *AppointmentUpsert) {
+		s.SetWritebackError(v)
+	})
+}
+
+// UpdateWritebackError sets the "writeback_error" field to the value that was provided on create.
+func (u *AppointmentUpsertOne) UpdateWritebackError() *AppointmentUpsertOne {
+	return u.Update(func(s *AppointmentUpsert) {
+		s.UpdateWritebackError()
+	})
+}
+
+// SetNotes sets the "notes" field.
+func (u *AppointmentUpsertOne) SetNotes(v string) *AppointmentUpsertOne {
+	return u.Update(func(s *AppointmentUpsert) {
+		s.SetNotes(v)
+	})
+}
+
+// UpdateNotes sets the "notes" field to the value that was provided on create.
+func (u *AppointmentUpsertOne) UpdateNotes() *AppointmentUpsertOne {
+	return u.Update(func(s *AppointmentUpsert) {
+		s.UpdateNotes()
 	})
 }
 
@@ -1585,6 +1775,48 @@ func (u *AppointmentUpsertBulk) UpdatePmsChangedAt() *AppointmentUpsertBulk {
 func (u *AppointmentUpsertBulk) ClearPmsChangedAt() *AppointmentUpsertBulk {
 	return u.Update(func(s *AppointmentUpsert) {
 		s.ClearPmsChangedAt()
+	})
+}
+
+// SetWritebackState sets the "writeback_state" field.
+func (u *AppointmentUpsertBulk) SetWritebackState(v appointment.WritebackState) *AppointmentUpsertBulk {
+	return u.Update(func(s *AppointmentUpsert) {
+		s.SetWritebackState(v)
+	})
+}
+
+// UpdateWritebackState sets the "writeback_state" field to the value that was provided on create.
+func (u *AppointmentUpsertBulk) UpdateWritebackState() *AppointmentUpsertBulk {
+	return u.Update(func(s *AppointmentUpsert) {
+		s.UpdateWritebackState()
+	})
+}
+
+// SetWritebackError sets the "writeback_error" field.
+func (u *AppointmentUpsertBulk) SetWritebackError(v string) *AppointmentUpsertBulk {
+	return u.Update(func(s *AppointmentUpsert) {
+		s.SetWritebackError(v)
+	})
+}
+
+// UpdateWritebackError sets the "writeback_error" field to the value that was provided on create.
+func (u *AppointmentUpsertBulk) UpdateWritebackError() *AppointmentUpsertBulk {
+	return u.Update(func(s *AppointmentUpsert) {
+		s.UpdateWritebackError()
+	})
+}
+
+// SetNotes sets the "notes" field.
+func (u *AppointmentUpsertBulk) SetNotes(v string) *AppointmentUpsertBulk {
+	return u.Update(func(s *AppointmentUpsert) {
+		s.SetNotes(v)
+	})
+}
+
+// UpdateNotes sets the "notes" field to the value that was provided on create.
+func (u *AppointmentUpsertBulk) UpdateNotes() *AppointmentUpsertBulk {
+	return u.Update(func(s *AppointmentUpsert) {
+		s.UpdateNotes()
 	})
 }
 

@@ -4,6 +4,7 @@ package ent
 
 import (
 	"context"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"math"
@@ -20,6 +21,7 @@ import (
 	"github.com/frontdesk/frontdesk/ent/practice"
 	"github.com/frontdesk/frontdesk/ent/predicate"
 	"github.com/frontdesk/frontdesk/ent/provider"
+	"github.com/frontdesk/frontdesk/ent/writeback"
 )
 
 // AppointmentQuery is the builder for querying Appointment entities.
@@ -34,8 +36,10 @@ type AppointmentQuery struct {
 	withProvider        *ProviderQuery
 	withOperatory       *OperatoryQuery
 	withAppointmentType *AppointmentTypeQuery
+	withWritebacks      *WritebackQuery
 	loadTotal           []func(context.Context, []*Appointment) error
 	modifiers           []func(*sql.Selector)
+	withNamedWritebacks map[string]*WritebackQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -175,6 +179,28 @@ func (_q *AppointmentQuery) QueryAppointmentType() *AppointmentTypeQuery {
 			sqlgraph.From(appointment.Table, appointment.FieldID, selector),
 			sqlgraph.To(appointmenttype.Table, appointmenttype.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, appointment.AppointmentTypeTable, appointment.AppointmentTypeColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryWritebacks chains the current query on the "writebacks" edge.
+func (_q *AppointmentQuery) QueryWritebacks() *WritebackQuery {
+	query := (&WritebackClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(appointment.Table, appointment.FieldID, selector),
+			sqlgraph.To(writeback.Table, writeback.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, true, appointment.WritebacksTable, appointment.WritebacksColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -379,6 +405,7 @@ func (_q *AppointmentQuery) Clone() *AppointmentQuery {
 		withProvider:        _q.withProvider.Clone(),
 		withOperatory:       _q.withOperatory.Clone(),
 		withAppointmentType: _q.withAppointmentType.Clone(),
+		withWritebacks:      _q.withWritebacks.Clone(),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
 		path: _q.path,
@@ -437,6 +464,17 @@ func (_q *AppointmentQuery) WithAppointmentType(opts ...func(*AppointmentTypeQue
 		opt(query)
 	}
 	_q.withAppointmentType = query
+	return _q
+}
+
+// WithWritebacks tells the query-builder to eager-load the nodes that are connected to
+// the "writebacks" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *AppointmentQuery) WithWritebacks(opts ...func(*WritebackQuery)) *AppointmentQuery {
+	query := (&WritebackClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withWritebacks = query
 	return _q
 }
 
@@ -524,12 +562,13 @@ func (_q *AppointmentQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 	var (
 		nodes       = []*Appointment{}
 		_spec       = _q.querySpec()
-		loadedTypes = [5]bool{
+		loadedTypes = [6]bool{
 			_q.withPractice != nil,
 			_q.withPatient != nil,
 			_q.withProvider != nil,
 			_q.withOperatory != nil,
 			_q.withAppointmentType != nil,
+			_q.withWritebacks != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -580,6 +619,20 @@ func (_q *AppointmentQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 	if query := _q.withAppointmentType; query != nil {
 		if err := _q.loadAppointmentType(ctx, query, nodes, nil,
 			func(n *Appointment, e *AppointmentType) { n.Edges.AppointmentType = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withWritebacks; query != nil {
+		if err := _q.loadWritebacks(ctx, query, nodes,
+			func(n *Appointment) { n.Edges.Writebacks = []*Writeback{} },
+			func(n *Appointment, e *Writeback) { n.Edges.Writebacks = append(n.Edges.Writebacks, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedWritebacks {
+		if err := _q.loadWritebacks(ctx, query, nodes,
+			func(n *Appointment) { n.appendNamedWritebacks(name) },
+			func(n *Appointment, e *Writeback) { n.appendNamedWritebacks(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -748,6 +801,36 @@ func (_q *AppointmentQuery) loadAppointmentType(ctx context.Context, query *Appo
 	}
 	return nil
 }
+func (_q *AppointmentQuery) loadWritebacks(ctx context.Context, query *WritebackQuery, nodes []*Appointment, init func(*Appointment), assign func(*Appointment, *Writeback)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[string]*Appointment)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(writeback.FieldAppointmentID)
+	}
+	query.Where(predicate.Writeback(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(appointment.WritebacksColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.AppointmentID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "appointment_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
 
 func (_q *AppointmentQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -874,6 +957,20 @@ func (_q *AppointmentQuery) ForShare(opts ...sql.LockOption) *AppointmentQuery {
 	_q.modifiers = append(_q.modifiers, func(s *sql.Selector) {
 		s.ForShare(opts...)
 	})
+	return _q
+}
+
+// WithNamedWritebacks tells the query-builder to eager-load the nodes that are connected to the "writebacks"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *AppointmentQuery) WithNamedWritebacks(name string, opts ...func(*WritebackQuery)) *AppointmentQuery {
+	query := (&WritebackClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedWritebacks == nil {
+		_q.withNamedWritebacks = make(map[string]*WritebackQuery)
+	}
+	_q.withNamedWritebacks[name] = query
 	return _q
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/frontdesk/frontdesk/ent/patient"
 	"github.com/frontdesk/frontdesk/ent/predicate"
 	"github.com/frontdesk/frontdesk/ent/provider"
+	"github.com/frontdesk/frontdesk/ent/writeback"
 )
 
 // AppointmentUpdate is the builder for updating Appointment entities.
@@ -262,6 +263,48 @@ func (_u *AppointmentUpdate) ClearPmsChangedAt() *AppointmentUpdate {
 	return _u
 }
 
+// SetWritebackState sets the "writeback_state" field.
+func (_u *AppointmentUpdate) SetWritebackState(v appointment.WritebackState) *AppointmentUpdate {
+	_u.mutation.SetWritebackState(v)
+	return _u
+}
+
+// SetNillableWritebackState sets the "writeback_state" field if the given value is not nil.
+func (_u *AppointmentUpdate) SetNillableWritebackState(v *appointment.WritebackState) *AppointmentUpdate {
+	if v != nil {
+		_u.SetWritebackState(*v)
+	}
+	return _u
+}
+
+// SetWritebackError sets the "writeback_error" field.
+func (_u *AppointmentUpdate) SetWritebackError(v string) *AppointmentUpdate {
+	_u.mutation.SetWritebackError(v)
+	return _u
+}
+
+// SetNillableWritebackError sets the "writeback_error" field if the given value is not nil.
+func (_u *AppointmentUpdate) SetNillableWritebackError(v *string) *AppointmentUpdate {
+	if v != nil {
+		_u.SetWritebackError(*v)
+	}
+	return _u
+}
+
+// SetNotes sets the "notes" field.
+func (_u *AppointmentUpdate) SetNotes(v string) *AppointmentUpdate {
+	_u.mutation.SetNotes(v)
+	return _u
+}
+
+// SetNillableNotes sets the "notes" field if the given value is not nil.
+func (_u *AppointmentUpdate) SetNillableNotes(v *string) *AppointmentUpdate {
+	if v != nil {
+		_u.SetNotes(*v)
+	}
+	return _u
+}
+
 // SetPatient sets the "patient" edge to the Patient entity.
 func (_u *AppointmentUpdate) SetPatient(v *Patient) *AppointmentUpdate {
 	return _u.SetPatientID(v.ID)
@@ -280,6 +323,21 @@ func (_u *AppointmentUpdate) SetOperatory(v *Operatory) *AppointmentUpdate {
 // SetAppointmentType sets the "appointment_type" edge to the AppointmentType entity.
 func (_u *AppointmentUpdate) SetAppointmentType(v *AppointmentType) *AppointmentUpdate {
 	return _u.SetAppointmentTypeID(v.ID)
+}
+
+// AddWritebackIDs adds the "writebacks" edge to the Writeback entity by IDs.
+func (_u *AppointmentUpdate) AddWritebackIDs(ids ...string) *AppointmentUpdate {
+	_u.mutation.AddWritebackIDs(ids...)
+	return _u
+}
+
+// AddWritebacks adds the "writebacks" edges to the Writeback entity.
+func (_u *AppointmentUpdate) AddWritebacks(v ...*Writeback) *AppointmentUpdate {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddWritebackIDs(ids...)
 }
 
 // Mutation returns the AppointmentMutation object of the builder.
@@ -309,6 +367,27 @@ func (_u *AppointmentUpdate) ClearOperatory() *AppointmentUpdate {
 func (_u *AppointmentUpdate) ClearAppointmentType() *AppointmentUpdate {
 	_u.mutation.ClearAppointmentType()
 	return _u
+}
+
+// ClearWritebacks clears all "writebacks" edges to the Writeback entity.
+func (_u *AppointmentUpdate) ClearWritebacks() *AppointmentUpdate {
+	_u.mutation.ClearWritebacks()
+	return _u
+}
+
+// RemoveWritebackIDs removes the "writebacks" edge to Writeback entities by IDs.
+func (_u *AppointmentUpdate) RemoveWritebackIDs(ids ...string) *AppointmentUpdate {
+	_u.mutation.RemoveWritebackIDs(ids...)
+	return _u
+}
+
+// RemoveWritebacks removes "writebacks" edges to Writeback entities.
+func (_u *AppointmentUpdate) RemoveWritebacks(v ...*Writeback) *AppointmentUpdate {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveWritebackIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -363,6 +442,11 @@ func (_u *AppointmentUpdate) check() error {
 	if v, ok := _u.mutation.Source(); ok {
 		if err := appointment.SourceValidator(v); err != nil {
 			return &ValidationError{Name: "source", err: fmt.Errorf(`ent: validator failed for field "Appointment.source": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.WritebackState(); ok {
+		if err := appointment.WritebackStateValidator(v); err != nil {
+			return &ValidationError{Name: "writeback_state", err: fmt.Errorf(`ent: validator failed for field "Appointment.writeback_state": %w`, err)}
 		}
 	}
 	if _u.mutation.PracticeCleared() && len(_u.mutation.PracticeIDs()) > 0 {
@@ -421,6 +505,15 @@ func (_u *AppointmentUpdate) sqlSave(ctx context.Context) (_node int, err error)
 	}
 	if _u.mutation.PmsChangedAtCleared() {
 		_spec.ClearField(appointment.FieldPmsChangedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.WritebackState(); ok {
+		_spec.SetField(appointment.FieldWritebackState, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.WritebackError(); ok {
+		_spec.SetField(appointment.FieldWritebackError, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.Notes(); ok {
+		_spec.SetField(appointment.FieldNotes, field.TypeString, value)
 	}
 	if _u.mutation.PatientCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -531,6 +624,51 @@ func (_u *AppointmentUpdate) sqlSave(ctx context.Context) (_node int, err error)
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(appointmenttype.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.WritebacksCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   appointment.WritebacksTable,
+			Columns: []string{appointment.WritebacksColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(writeback.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedWritebacksIDs(); len(nodes) > 0 && !_u.mutation.WritebacksCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   appointment.WritebacksTable,
+			Columns: []string{appointment.WritebacksColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(writeback.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.WritebacksIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   appointment.WritebacksTable,
+			Columns: []string{appointment.WritebacksColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(writeback.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {
@@ -788,6 +926,48 @@ func (_u *AppointmentUpdateOne) ClearPmsChangedAt() *AppointmentUpdateOne {
 	return _u
 }
 
+// SetWritebackState sets the "writeback_state" field.
+func (_u *AppointmentUpdateOne) SetWritebackState(v appointment.WritebackState) *AppointmentUpdateOne {
+	_u.mutation.SetWritebackState(v)
+	return _u
+}
+
+// SetNillableWritebackState sets the "writeback_state" field if the given value is not nil.
+func (_u *AppointmentUpdateOne) SetNillableWritebackState(v *appointment.WritebackState) *AppointmentUpdateOne {
+	if v != nil {
+		_u.SetWritebackState(*v)
+	}
+	return _u
+}
+
+// SetWritebackError sets the "writeback_error" field.
+func (_u *AppointmentUpdateOne) SetWritebackError(v string) *AppointmentUpdateOne {
+	_u.mutation.SetWritebackError(v)
+	return _u
+}
+
+// SetNillableWritebackError sets the "writeback_error" field if the given value is not nil.
+func (_u *AppointmentUpdateOne) SetNillableWritebackError(v *string) *AppointmentUpdateOne {
+	if v != nil {
+		_u.SetWritebackError(*v)
+	}
+	return _u
+}
+
+// SetNotes sets the "notes" field.
+func (_u *AppointmentUpdateOne) SetNotes(v string) *AppointmentUpdateOne {
+	_u.mutation.SetNotes(v)
+	return _u
+}
+
+// SetNillableNotes sets the "notes" field if the given value is not nil.
+func (_u *AppointmentUpdateOne) SetNillableNotes(v *string) *AppointmentUpdateOne {
+	if v != nil {
+		_u.SetNotes(*v)
+	}
+	return _u
+}
+
 // SetPatient sets the "patient" edge to the Patient entity.
 func (_u *AppointmentUpdateOne) SetPatient(v *Patient) *AppointmentUpdateOne {
 	return _u.SetPatientID(v.ID)
@@ -806,6 +986,21 @@ func (_u *AppointmentUpdateOne) SetOperatory(v *Operatory) *AppointmentUpdateOne
 // SetAppointmentType sets the "appointment_type" edge to the AppointmentType entity.
 func (_u *AppointmentUpdateOne) SetAppointmentType(v *AppointmentType) *AppointmentUpdateOne {
 	return _u.SetAppointmentTypeID(v.ID)
+}
+
+// AddWritebackIDs adds the "writebacks" edge to the Writeback entity by IDs.
+func (_u *AppointmentUpdateOne) AddWritebackIDs(ids ...string) *AppointmentUpdateOne {
+	_u.mutation.AddWritebackIDs(ids...)
+	return _u
+}
+
+// AddWritebacks adds the "writebacks" edges to the Writeback entity.
+func (_u *AppointmentUpdateOne) AddWritebacks(v ...*Writeback) *AppointmentUpdateOne {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddWritebackIDs(ids...)
 }
 
 // Mutation returns the AppointmentMutation object of the builder.
@@ -835,6 +1030,27 @@ func (_u *AppointmentUpdateOne) ClearOperatory() *AppointmentUpdateOne {
 func (_u *AppointmentUpdateOne) ClearAppointmentType() *AppointmentUpdateOne {
 	_u.mutation.ClearAppointmentType()
 	return _u
+}
+
+// ClearWritebacks clears all "writebacks" edges to the Writeback entity.
+func (_u *AppointmentUpdateOne) ClearWritebacks() *AppointmentUpdateOne {
+	_u.mutation.ClearWritebacks()
+	return _u
+}
+
+// RemoveWritebackIDs removes the "writebacks" edge to Writeback entities by IDs.
+func (_u *AppointmentUpdateOne) RemoveWritebackIDs(ids ...string) *AppointmentUpdateOne {
+	_u.mutation.RemoveWritebackIDs(ids...)
+	return _u
+}
+
+// RemoveWritebacks removes "writebacks" edges to Writeback entities.
+func (_u *AppointmentUpdateOne) RemoveWritebacks(v ...*Writeback) *AppointmentUpdateOne {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveWritebackIDs(ids...)
 }
 
 // Where appends a list predicates to the AppointmentUpdate builder.
@@ -902,6 +1118,11 @@ func (_u *AppointmentUpdateOne) check() error {
 	if v, ok := _u.mutation.Source(); ok {
 		if err := appointment.SourceValidator(v); err != nil {
 			return &ValidationError{Name: "source", err: fmt.Errorf(`ent: validator failed for field "Appointment.source": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.WritebackState(); ok {
+		if err := appointment.WritebackStateValidator(v); err != nil {
+			return &ValidationError{Name: "writeback_state", err: fmt.Errorf(`ent: validator failed for field "Appointment.writeback_state": %w`, err)}
 		}
 	}
 	if _u.mutation.PracticeCleared() && len(_u.mutation.PracticeIDs()) > 0 {
@@ -977,6 +1198,15 @@ func (_u *AppointmentUpdateOne) sqlSave(ctx context.Context) (_node *Appointment
 	}
 	if _u.mutation.PmsChangedAtCleared() {
 		_spec.ClearField(appointment.FieldPmsChangedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.WritebackState(); ok {
+		_spec.SetField(appointment.FieldWritebackState, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.WritebackError(); ok {
+		_spec.SetField(appointment.FieldWritebackError, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.Notes(); ok {
+		_spec.SetField(appointment.FieldNotes, field.TypeString, value)
 	}
 	if _u.mutation.PatientCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -1087,6 +1317,51 @@ func (_u *AppointmentUpdateOne) sqlSave(ctx context.Context) (_node *Appointment
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(appointmenttype.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.WritebacksCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   appointment.WritebacksTable,
+			Columns: []string{appointment.WritebacksColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(writeback.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedWritebacksIDs(); len(nodes) > 0 && !_u.mutation.WritebacksCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   appointment.WritebacksTable,
+			Columns: []string{appointment.WritebacksColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(writeback.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.WritebacksIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   appointment.WritebacksTable,
+			Columns: []string{appointment.WritebacksColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(writeback.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {

@@ -15,6 +15,7 @@ import (
 	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"github.com/frontdesk/frontdesk/ent/actionitem"
 	"github.com/frontdesk/frontdesk/ent/appointment"
 	"github.com/frontdesk/frontdesk/ent/appointmenttype"
 	"github.com/frontdesk/frontdesk/ent/member"
@@ -24,6 +25,7 @@ import (
 	"github.com/frontdesk/frontdesk/ent/practice"
 	"github.com/frontdesk/frontdesk/ent/provider"
 	"github.com/frontdesk/frontdesk/ent/syncrun"
+	"github.com/frontdesk/frontdesk/ent/writeback"
 
 	stdsql "database/sql"
 )
@@ -33,6 +35,8 @@ type Client struct {
 	config
 	// Schema is the client for creating, migrating and dropping schema.
 	Schema *migrate.Schema
+	// ActionItem is the client for interacting with the ActionItem builders.
+	ActionItem *ActionItemClient
 	// Appointment is the client for interacting with the Appointment builders.
 	Appointment *AppointmentClient
 	// AppointmentType is the client for interacting with the AppointmentType builders.
@@ -51,6 +55,8 @@ type Client struct {
 	Provider *ProviderClient
 	// SyncRun is the client for interacting with the SyncRun builders.
 	SyncRun *SyncRunClient
+	// Writeback is the client for interacting with the Writeback builders.
+	Writeback *WritebackClient
 }
 
 // NewClient creates a new client configured with the given options.
@@ -62,6 +68,7 @@ func NewClient(opts ...Option) *Client {
 
 func (c *Client) init() {
 	c.Schema = migrate.NewSchema(c.driver)
+	c.ActionItem = NewActionItemClient(c.config)
 	c.Appointment = NewAppointmentClient(c.config)
 	c.AppointmentType = NewAppointmentTypeClient(c.config)
 	c.Member = NewMemberClient(c.config)
@@ -71,6 +78,7 @@ func (c *Client) init() {
 	c.Practice = NewPracticeClient(c.config)
 	c.Provider = NewProviderClient(c.config)
 	c.SyncRun = NewSyncRunClient(c.config)
+	c.Writeback = NewWritebackClient(c.config)
 }
 
 type (
@@ -163,6 +171,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 	return &Tx{
 		ctx:             ctx,
 		config:          cfg,
+		ActionItem:      NewActionItemClient(cfg),
 		Appointment:     NewAppointmentClient(cfg),
 		AppointmentType: NewAppointmentTypeClient(cfg),
 		Member:          NewMemberClient(cfg),
@@ -172,6 +181,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Practice:        NewPracticeClient(cfg),
 		Provider:        NewProviderClient(cfg),
 		SyncRun:         NewSyncRunClient(cfg),
+		Writeback:       NewWritebackClient(cfg),
 	}, nil
 }
 
@@ -191,6 +201,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 	return &Tx{
 		ctx:             ctx,
 		config:          cfg,
+		ActionItem:      NewActionItemClient(cfg),
 		Appointment:     NewAppointmentClient(cfg),
 		AppointmentType: NewAppointmentTypeClient(cfg),
 		Member:          NewMemberClient(cfg),
@@ -200,13 +211,14 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Practice:        NewPracticeClient(cfg),
 		Provider:        NewProviderClient(cfg),
 		SyncRun:         NewSyncRunClient(cfg),
+		Writeback:       NewWritebackClient(cfg),
 	}, nil
 }
 
 // Debug returns a new debug-client. It's used to get verbose logging on specific operations.
 //
 //	client.Debug().
-//		Appointment.
+//		ActionItem.
 //		Query().
 //		Count(ctx)
 func (c *Client) Debug() *Client {
@@ -229,8 +241,8 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.Appointment, c.AppointmentType, c.Member, c.Operatory, c.PMSConnection,
-		c.Patient, c.Practice, c.Provider, c.SyncRun,
+		c.ActionItem, c.Appointment, c.AppointmentType, c.Member, c.Operatory,
+		c.PMSConnection, c.Patient, c.Practice, c.Provider, c.SyncRun, c.Writeback,
 	} {
 		n.Use(hooks...)
 	}
@@ -240,8 +252,8 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.Appointment, c.AppointmentType, c.Member, c.Operatory, c.PMSConnection,
-		c.Patient, c.Practice, c.Provider, c.SyncRun,
+		c.ActionItem, c.Appointment, c.AppointmentType, c.Member, c.Operatory,
+		c.PMSConnection, c.Patient, c.Practice, c.Provider, c.SyncRun, c.Writeback,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -250,6 +262,8 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 // Mutate implements the ent.Mutator interface.
 func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 	switch m := m.(type) {
+	case *ActionItemMutation:
+		return c.ActionItem.mutate(ctx, m)
 	case *AppointmentMutation:
 		return c.Appointment.mutate(ctx, m)
 	case *AppointmentTypeMutation:
@@ -268,8 +282,192 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Provider.mutate(ctx, m)
 	case *SyncRunMutation:
 		return c.SyncRun.mutate(ctx, m)
+	case *WritebackMutation:
+		return c.Writeback.mutate(ctx, m)
 	default:
 		return nil, fmt.Errorf("ent: unknown mutation type %T", m)
+	}
+}
+
+// ActionItemClient is a client for the ActionItem schema.
+type ActionItemClient struct {
+	config
+}
+
+// NewActionItemClient returns a client for the ActionItem from the given config.
+func NewActionItemClient(c config) *ActionItemClient {
+	return &ActionItemClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `actionitem.Hooks(f(g(h())))`.
+func (c *ActionItemClient) Use(hooks ...Hook) {
+	c.hooks.ActionItem = append(c.hooks.ActionItem, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `actionitem.Intercept(f(g(h())))`.
+func (c *ActionItemClient) Intercept(interceptors ...Interceptor) {
+	c.inters.ActionItem = append(c.inters.ActionItem, interceptors...)
+}
+
+// Create returns a builder for creating a ActionItem entity.
+func (c *ActionItemClient) Create() *ActionItemCreate {
+	mutation := newActionItemMutation(c.config, OpCreate)
+	return &ActionItemCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of ActionItem entities.
+func (c *ActionItemClient) CreateBulk(builders ...*ActionItemCreate) *ActionItemCreateBulk {
+	return &ActionItemCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ActionItemClient) MapCreateBulk(slice any, setFunc func(*ActionItemCreate, int)) *ActionItemCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ActionItemCreateBulk{err: fmt.Errorf("calling to ActionItemClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ActionItemCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ActionItemCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for ActionItem.
+func (c *ActionItemClient) Update() *ActionItemUpdate {
+	mutation := newActionItemMutation(c.config, OpUpdate)
+	return &ActionItemUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ActionItemClient) UpdateOne(_m *ActionItem) *ActionItemUpdateOne {
+	mutation := newActionItemMutation(c.config, OpUpdateOne, withActionItem(_m))
+	return &ActionItemUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ActionItemClient) UpdateOneID(id string) *ActionItemUpdateOne {
+	mutation := newActionItemMutation(c.config, OpUpdateOne, withActionItemID(id))
+	return &ActionItemUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for ActionItem.
+func (c *ActionItemClient) Delete() *ActionItemDelete {
+	mutation := newActionItemMutation(c.config, OpDelete)
+	return &ActionItemDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ActionItemClient) DeleteOne(_m *ActionItem) *ActionItemDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ActionItemClient) DeleteOneID(id string) *ActionItemDeleteOne {
+	builder := c.Delete().Where(actionitem.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ActionItemDeleteOne{builder}
+}
+
+// Query returns a query builder for ActionItem.
+func (c *ActionItemClient) Query() *ActionItemQuery {
+	return &ActionItemQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeActionItem},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a ActionItem entity by its id.
+func (c *ActionItemClient) Get(ctx context.Context, id string) (*ActionItem, error) {
+	return c.Query().Where(actionitem.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ActionItemClient) GetX(ctx context.Context, id string) *ActionItem {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryPractice queries the practice edge of a ActionItem.
+func (c *ActionItemClient) QueryPractice(_m *ActionItem) *PracticeQuery {
+	query := (&PracticeClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(actionitem.Table, actionitem.FieldID, id),
+			sqlgraph.To(practice.Table, practice.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, actionitem.PracticeTable, actionitem.PracticeColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryAppointment queries the appointment edge of a ActionItem.
+func (c *ActionItemClient) QueryAppointment(_m *ActionItem) *AppointmentQuery {
+	query := (&AppointmentClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(actionitem.Table, actionitem.FieldID, id),
+			sqlgraph.To(appointment.Table, appointment.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, actionitem.AppointmentTable, actionitem.AppointmentColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryPatient queries the patient edge of a ActionItem.
+func (c *ActionItemClient) QueryPatient(_m *ActionItem) *PatientQuery {
+	query := (&PatientClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(actionitem.Table, actionitem.FieldID, id),
+			sqlgraph.To(patient.Table, patient.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, actionitem.PatientTable, actionitem.PatientColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *ActionItemClient) Hooks() []Hook {
+	hooks := c.hooks.ActionItem
+	return append(hooks[:len(hooks):len(hooks)], actionitem.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *ActionItemClient) Interceptors() []Interceptor {
+	return c.inters.ActionItem
+}
+
+func (c *ActionItemClient) mutate(ctx context.Context, m *ActionItemMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ActionItemCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ActionItemUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ActionItemUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ActionItemDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown ActionItem mutation op: %q", m.Op())
 	}
 }
 
@@ -454,6 +652,22 @@ func (c *AppointmentClient) QueryAppointmentType(_m *Appointment) *AppointmentTy
 			sqlgraph.From(appointment.Table, appointment.FieldID, id),
 			sqlgraph.To(appointmenttype.Table, appointmenttype.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, appointment.AppointmentTypeTable, appointment.AppointmentTypeColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryWritebacks queries the writebacks edge of a Appointment.
+func (c *AppointmentClient) QueryWritebacks(_m *Appointment) *WritebackQuery {
+	query := (&WritebackClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(appointment.Table, appointment.FieldID, id),
+			sqlgraph.To(writeback.Table, writeback.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, true, appointment.WritebacksTable, appointment.WritebacksColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -1687,15 +1901,197 @@ func (c *SyncRunClient) mutate(ctx context.Context, m *SyncRunMutation) (Value, 
 	}
 }
 
+// WritebackClient is a client for the Writeback schema.
+type WritebackClient struct {
+	config
+}
+
+// NewWritebackClient returns a client for the Writeback from the given config.
+func NewWritebackClient(c config) *WritebackClient {
+	return &WritebackClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `writeback.Hooks(f(g(h())))`.
+func (c *WritebackClient) Use(hooks ...Hook) {
+	c.hooks.Writeback = append(c.hooks.Writeback, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `writeback.Intercept(f(g(h())))`.
+func (c *WritebackClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Writeback = append(c.inters.Writeback, interceptors...)
+}
+
+// Create returns a builder for creating a Writeback entity.
+func (c *WritebackClient) Create() *WritebackCreate {
+	mutation := newWritebackMutation(c.config, OpCreate)
+	return &WritebackCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Writeback entities.
+func (c *WritebackClient) CreateBulk(builders ...*WritebackCreate) *WritebackCreateBulk {
+	return &WritebackCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *WritebackClient) MapCreateBulk(slice any, setFunc func(*WritebackCreate, int)) *WritebackCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &WritebackCreateBulk{err: fmt.Errorf("calling to WritebackClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*WritebackCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &WritebackCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Writeback.
+func (c *WritebackClient) Update() *WritebackUpdate {
+	mutation := newWritebackMutation(c.config, OpUpdate)
+	return &WritebackUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *WritebackClient) UpdateOne(_m *Writeback) *WritebackUpdateOne {
+	mutation := newWritebackMutation(c.config, OpUpdateOne, withWriteback(_m))
+	return &WritebackUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *WritebackClient) UpdateOneID(id string) *WritebackUpdateOne {
+	mutation := newWritebackMutation(c.config, OpUpdateOne, withWritebackID(id))
+	return &WritebackUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Writeback.
+func (c *WritebackClient) Delete() *WritebackDelete {
+	mutation := newWritebackMutation(c.config, OpDelete)
+	return &WritebackDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *WritebackClient) DeleteOne(_m *Writeback) *WritebackDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *WritebackClient) DeleteOneID(id string) *WritebackDeleteOne {
+	builder := c.Delete().Where(writeback.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &WritebackDeleteOne{builder}
+}
+
+// Query returns a query builder for Writeback.
+func (c *WritebackClient) Query() *WritebackQuery {
+	return &WritebackQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeWriteback},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Writeback entity by its id.
+func (c *WritebackClient) Get(ctx context.Context, id string) (*Writeback, error) {
+	return c.Query().Where(writeback.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *WritebackClient) GetX(ctx context.Context, id string) *Writeback {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryPractice queries the practice edge of a Writeback.
+func (c *WritebackClient) QueryPractice(_m *Writeback) *PracticeQuery {
+	query := (&PracticeClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(writeback.Table, writeback.FieldID, id),
+			sqlgraph.To(practice.Table, practice.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, writeback.PracticeTable, writeback.PracticeColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryAppointment queries the appointment edge of a Writeback.
+func (c *WritebackClient) QueryAppointment(_m *Writeback) *AppointmentQuery {
+	query := (&AppointmentClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(writeback.Table, writeback.FieldID, id),
+			sqlgraph.To(appointment.Table, appointment.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, writeback.AppointmentTable, writeback.AppointmentColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryPatient queries the patient edge of a Writeback.
+func (c *WritebackClient) QueryPatient(_m *Writeback) *PatientQuery {
+	query := (&PatientClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(writeback.Table, writeback.FieldID, id),
+			sqlgraph.To(patient.Table, patient.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, writeback.PatientTable, writeback.PatientColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *WritebackClient) Hooks() []Hook {
+	hooks := c.hooks.Writeback
+	return append(hooks[:len(hooks):len(hooks)], writeback.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *WritebackClient) Interceptors() []Interceptor {
+	return c.inters.Writeback
+}
+
+func (c *WritebackClient) mutate(ctx context.Context, m *WritebackMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&WritebackCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&WritebackUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&WritebackUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&WritebackDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Writeback mutation op: %q", m.Op())
+	}
+}
+
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		Appointment, AppointmentType, Member, Operatory, PMSConnection, Patient,
-		Practice, Provider, SyncRun []ent.Hook
+		ActionItem, Appointment, AppointmentType, Member, Operatory, PMSConnection,
+		Patient, Practice, Provider, SyncRun, Writeback []ent.Hook
 	}
 	inters struct {
-		Appointment, AppointmentType, Member, Operatory, PMSConnection, Patient,
-		Practice, Provider, SyncRun []ent.Interceptor
+		ActionItem, Appointment, AppointmentType, Member, Operatory, PMSConnection,
+		Patient, Practice, Provider, SyncRun, Writeback []ent.Interceptor
 	}
 )
 

@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"github.com/frontdesk/frontdesk/ent/actionitem"
 	"github.com/frontdesk/frontdesk/ent/appointment"
 	"github.com/frontdesk/frontdesk/ent/appointmenttype"
 	"github.com/frontdesk/frontdesk/ent/member"
@@ -21,6 +22,7 @@ import (
 	"github.com/frontdesk/frontdesk/ent/practice"
 	"github.com/frontdesk/frontdesk/ent/provider"
 	"github.com/frontdesk/frontdesk/ent/syncrun"
+	"github.com/frontdesk/frontdesk/ent/writeback"
 )
 
 // ent aliases to avoid import conflicts in user's code.
@@ -81,6 +83,7 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
+			actionitem.Table:      actionitem.ValidColumn,
 			appointment.Table:     appointment.ValidColumn,
 			appointmenttype.Table: appointmenttype.ValidColumn,
 			member.Table:          member.ValidColumn,
@@ -90,6 +93,7 @@ func checkColumn(t, c string) error {
 			practice.Table:        practice.ValidColumn,
 			provider.Table:        provider.ValidColumn,
 			syncrun.Table:         syncrun.ValidColumn,
+			writeback.Table:       writeback.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

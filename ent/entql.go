@@ -3,6 +3,7 @@
 package ent
 
 import (
+	"github.com/frontdesk/frontdesk/ent/actionitem"
 	"github.com/frontdesk/frontdesk/ent/appointment"
 	"github.com/frontdesk/frontdesk/ent/appointmenttype"
 	"github.com/frontdesk/frontdesk/ent/member"
@@ -13,6 +14,7 @@ import (
 	"github.com/frontdesk/frontdesk/ent/predicate"
 	"github.com/frontdesk/frontdesk/ent/provider"
 	"github.com/frontdesk/frontdesk/ent/syncrun"
+	"github.com/frontdesk/frontdesk/ent/writeback"
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
@@ -22,8 +24,35 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 9)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 11)}
 	graph.Nodes[0] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   actionitem.Table,
+			Columns: actionitem.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: actionitem.FieldID,
+			},
+		},
+		Type: "ActionItem",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			actionitem.FieldCreatedAt:      {Type: field.TypeTime, Column: actionitem.FieldCreatedAt},
+			actionitem.FieldUpdatedAt:      {Type: field.TypeTime, Column: actionitem.FieldUpdatedAt},
+			actionitem.FieldPracticeID:     {Type: field.TypeString, Column: actionitem.FieldPracticeID},
+			actionitem.FieldKind:           {Type: field.TypeEnum, Column: actionitem.FieldKind},
+			actionitem.FieldStatus:         {Type: field.TypeEnum, Column: actionitem.FieldStatus},
+			actionitem.FieldUrgency:        {Type: field.TypeEnum, Column: actionitem.FieldUrgency},
+			actionitem.FieldSummary:        {Type: field.TypeString, Column: actionitem.FieldSummary},
+			actionitem.FieldCallbackNumber: {Type: field.TypeString, Column: actionitem.FieldCallbackNumber},
+			actionitem.FieldAppointmentID:  {Type: field.TypeString, Column: actionitem.FieldAppointmentID},
+			actionitem.FieldPatientID:      {Type: field.TypeString, Column: actionitem.FieldPatientID},
+			actionitem.FieldCallID:         {Type: field.TypeString, Column: actionitem.FieldCallID},
+			actionitem.FieldResolvedAt:     {Type: field.TypeTime, Column: actionitem.FieldResolvedAt},
+			actionitem.FieldResolvedBy:     {Type: field.TypeString, Column: actionitem.FieldResolvedBy},
+			actionitem.FieldResolution:     {Type: field.TypeString, Column: actionitem.FieldResolution},
+		},
+	}
+	graph.Nodes[1] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   appointment.Table,
 			Columns: appointment.Columns,
@@ -50,9 +79,12 @@ var schemaGraph = func() *sqlgraph.Schema {
 			appointment.FieldSource:            {Type: field.TypeEnum, Column: appointment.FieldSource},
 			appointment.FieldDescription:       {Type: field.TypeString, Column: appointment.FieldDescription},
 			appointment.FieldPmsChangedAt:      {Type: field.TypeTime, Column: appointment.FieldPmsChangedAt},
+			appointment.FieldWritebackState:    {Type: field.TypeEnum, Column: appointment.FieldWritebackState},
+			appointment.FieldWritebackError:    {Type: field.TypeString, Column: appointment.FieldWritebackError},
+			appointment.FieldNotes:             {Type: field.TypeString, Column: appointment.FieldNotes},
 		},
 	}
-	graph.Nodes[1] = &sqlgraph.Node{
+	graph.Nodes[2] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   appointmenttype.Table,
 			Columns: appointmenttype.Columns,
@@ -74,7 +106,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			appointmenttype.FieldProviderIds:     {Type: field.TypeJSON, Column: appointmenttype.FieldProviderIds},
 		},
 	}
-	graph.Nodes[2] = &sqlgraph.Node{
+	graph.Nodes[3] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   member.Table,
 			Columns: member.Columns,
@@ -94,7 +126,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			member.FieldJoinedAt:   {Type: field.TypeTime, Column: member.FieldJoinedAt},
 		},
 	}
-	graph.Nodes[3] = &sqlgraph.Node{
+	graph.Nodes[4] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   operatory.Table,
 			Columns: operatory.Columns,
@@ -116,7 +148,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			operatory.FieldProviderPmsIds: {Type: field.TypeJSON, Column: operatory.FieldProviderPmsIds},
 		},
 	}
-	graph.Nodes[4] = &sqlgraph.Node{
+	graph.Nodes[5] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   pmsconnection.Table,
 			Columns: pmsconnection.Columns,
@@ -145,7 +177,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			pmsconnection.FieldLastError:                {Type: field.TypeString, Column: pmsconnection.FieldLastError},
 		},
 	}
-	graph.Nodes[5] = &sqlgraph.Node{
+	graph.Nodes[6] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   patient.Table,
 			Columns: patient.Columns,
@@ -171,7 +203,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			patient.FieldStatus:        {Type: field.TypeString, Column: patient.FieldStatus},
 		},
 	}
-	graph.Nodes[6] = &sqlgraph.Node{
+	graph.Nodes[7] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   practice.Table,
 			Columns: practice.Columns,
@@ -182,16 +214,22 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "Practice",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			practice.FieldCreatedAt:       {Type: field.TypeTime, Column: practice.FieldCreatedAt},
-			practice.FieldUpdatedAt:       {Type: field.TypeTime, Column: practice.FieldUpdatedAt},
-			practice.FieldName:            {Type: field.TypeString, Column: practice.FieldName},
-			practice.FieldTimeZone:        {Type: field.TypeString, Column: practice.FieldTimeZone},
-			practice.FieldFrontDeskNumber: {Type: field.TypeString, Column: practice.FieldFrontDeskNumber},
-			practice.FieldPmsHours:        {Type: field.TypeJSON, Column: practice.FieldPmsHours},
-			practice.FieldPmsClosures:     {Type: field.TypeJSON, Column: practice.FieldPmsClosures},
+			practice.FieldCreatedAt:                {Type: field.TypeTime, Column: practice.FieldCreatedAt},
+			practice.FieldUpdatedAt:                {Type: field.TypeTime, Column: practice.FieldUpdatedAt},
+			practice.FieldName:                     {Type: field.TypeString, Column: practice.FieldName},
+			practice.FieldTimeZone:                 {Type: field.TypeString, Column: practice.FieldTimeZone},
+			practice.FieldFrontDeskNumber:          {Type: field.TypeString, Column: practice.FieldFrontDeskNumber},
+			practice.FieldPmsHours:                 {Type: field.TypeJSON, Column: practice.FieldPmsHours},
+			practice.FieldHours:                    {Type: field.TypeJSON, Column: practice.FieldHours},
+			practice.FieldClosures:                 {Type: field.TypeJSON, Column: practice.FieldClosures},
+			practice.FieldLeadTimeMinutes:          {Type: field.TypeInt, Column: practice.FieldLeadTimeMinutes},
+			practice.FieldHorizonDays:              {Type: field.TypeInt, Column: practice.FieldHorizonDays},
+			practice.FieldSlotStepMinutes:          {Type: field.TypeInt, Column: practice.FieldSlotStepMinutes},
+			practice.FieldDefaultAppointmentTypeID: {Type: field.TypeString, Column: practice.FieldDefaultAppointmentTypeID},
+			practice.FieldPmsClosures:              {Type: field.TypeJSON, Column: practice.FieldPmsClosures},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   provider.Table,
 			Columns: provider.Columns,
@@ -215,7 +253,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			provider.FieldHours:      {Type: field.TypeJSON, Column: provider.FieldHours},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   syncrun.Table,
 			Columns: syncrun.Columns,
@@ -243,6 +281,71 @@ var schemaGraph = func() *sqlgraph.Schema {
 			syncrun.FieldError:            {Type: field.TypeString, Column: syncrun.FieldError},
 		},
 	}
+	graph.Nodes[10] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   writeback.Table,
+			Columns: writeback.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: writeback.FieldID,
+			},
+		},
+		Type: "Writeback",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			writeback.FieldCreatedAt:      {Type: field.TypeTime, Column: writeback.FieldCreatedAt},
+			writeback.FieldUpdatedAt:      {Type: field.TypeTime, Column: writeback.FieldUpdatedAt},
+			writeback.FieldPracticeID:     {Type: field.TypeString, Column: writeback.FieldPracticeID},
+			writeback.FieldAppointmentID:  {Type: field.TypeString, Column: writeback.FieldAppointmentID},
+			writeback.FieldPatientID:      {Type: field.TypeString, Column: writeback.FieldPatientID},
+			writeback.FieldKind:           {Type: field.TypeEnum, Column: writeback.FieldKind},
+			writeback.FieldState:          {Type: field.TypeEnum, Column: writeback.FieldState},
+			writeback.FieldPmsWritebackID: {Type: field.TypeString, Column: writeback.FieldPmsWritebackID},
+			writeback.FieldCreatedPmsID:   {Type: field.TypeString, Column: writeback.FieldCreatedPmsID},
+			writeback.FieldAttempts:       {Type: field.TypeInt, Column: writeback.FieldAttempts},
+			writeback.FieldPolls:          {Type: field.TypeInt, Column: writeback.FieldPolls},
+			writeback.FieldLastError:      {Type: field.TypeString, Column: writeback.FieldLastError},
+			writeback.FieldSubmittedAt:    {Type: field.TypeTime, Column: writeback.FieldSubmittedAt},
+			writeback.FieldCompletedAt:    {Type: field.TypeTime, Column: writeback.FieldCompletedAt},
+			writeback.FieldStartAt:        {Type: field.TypeTime, Column: writeback.FieldStartAt},
+			writeback.FieldReason:         {Type: field.TypeString, Column: writeback.FieldReason},
+		},
+	}
+	graph.MustAddE(
+		"practice",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   actionitem.PracticeTable,
+			Columns: []string{actionitem.PracticeColumn},
+			Bidi:    false,
+		},
+		"ActionItem",
+		"Practice",
+	)
+	graph.MustAddE(
+		"appointment",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   actionitem.AppointmentTable,
+			Columns: []string{actionitem.AppointmentColumn},
+			Bidi:    false,
+		},
+		"ActionItem",
+		"Appointment",
+	)
+	graph.MustAddE(
+		"patient",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   actionitem.PatientTable,
+			Columns: []string{actionitem.PatientColumn},
+			Bidi:    false,
+		},
+		"ActionItem",
+		"Patient",
+	)
 	graph.MustAddE(
 		"practice",
 		&sqlgraph.EdgeSpec{
@@ -302,6 +405,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Appointment",
 		"AppointmentType",
+	)
+	graph.MustAddE(
+		"writebacks",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   appointment.WritebacksTable,
+			Columns: []string{appointment.WritebacksColumn},
+			Bidi:    false,
+		},
+		"Appointment",
+		"Writeback",
 	)
 	graph.MustAddE(
 		"practice",
@@ -399,6 +514,42 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"SyncRun",
 		"Practice",
 	)
+	graph.MustAddE(
+		"practice",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   writeback.PracticeTable,
+			Columns: []string{writeback.PracticeColumn},
+			Bidi:    false,
+		},
+		"Writeback",
+		"Practice",
+	)
+	graph.MustAddE(
+		"appointment",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   writeback.AppointmentTable,
+			Columns: []string{writeback.AppointmentColumn},
+			Bidi:    false,
+		},
+		"Writeback",
+		"Appointment",
+	)
+	graph.MustAddE(
+		"patient",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   writeback.PatientTable,
+			Columns: []string{writeback.PatientColumn},
+			Bidi:    false,
+		},
+		"Writeback",
+		"Patient",
+	)
 	return graph
 }()
 
@@ -406,6 +557,158 @@ var schemaGraph = func() *sqlgraph.Schema {
 // All update, update-one and query builders implement this interface.
 type predicateAdder interface {
 	addPredicate(func(s *sql.Selector))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *ActionItemQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the ActionItemQuery builder.
+func (_q *ActionItemQuery) Filter() *ActionItemFilter {
+	return &ActionItemFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *ActionItemMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the ActionItemMutation builder.
+func (m *ActionItemMutation) Filter() *ActionItemFilter {
+	return &ActionItemFilter{config: m.config, predicateAdder: m}
+}
+
+// ActionItemFilter provides a generic filtering capability at runtime for ActionItemQuery.
+type ActionItemFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *ActionItemFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[0].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *ActionItemFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(actionitem.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *ActionItemFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(actionitem.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *ActionItemFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(actionitem.FieldUpdatedAt))
+}
+
+// WherePracticeID applies the entql string predicate on the practice_id field.
+func (f *ActionItemFilter) WherePracticeID(p entql.StringP) {
+	f.Where(p.Field(actionitem.FieldPracticeID))
+}
+
+// WhereKind applies the entql string predicate on the kind field.
+func (f *ActionItemFilter) WhereKind(p entql.StringP) {
+	f.Where(p.Field(actionitem.FieldKind))
+}
+
+// WhereStatus applies the entql string predicate on the status field.
+func (f *ActionItemFilter) WhereStatus(p entql.StringP) {
+	f.Where(p.Field(actionitem.FieldStatus))
+}
+
+// WhereUrgency applies the entql string predicate on the urgency field.
+func (f *ActionItemFilter) WhereUrgency(p entql.StringP) {
+	f.Where(p.Field(actionitem.FieldUrgency))
+}
+
+// WhereSummary applies the entql string predicate on the summary field.
+func (f *ActionItemFilter) WhereSummary(p entql.StringP) {
+	f.Where(p.Field(actionitem.FieldSummary))
+}
+
+// WhereCallbackNumber applies the entql string predicate on the callback_number field.
+func (f *ActionItemFilter) WhereCallbackNumber(p entql.StringP) {
+	f.Where(p.Field(actionitem.FieldCallbackNumber))
+}
+
+// WhereAppointmentID applies the entql string predicate on the appointment_id field.
+func (f *ActionItemFilter) WhereAppointmentID(p entql.StringP) {
+	f.Where(p.Field(actionitem.FieldAppointmentID))
+}
+
+// WherePatientID applies the entql string predicate on the patient_id field.
+func (f *ActionItemFilter) WherePatientID(p entql.StringP) {
+	f.Where(p.Field(actionitem.FieldPatientID))
+}
+
+// WhereCallID applies the entql string predicate on the call_id field.
+func (f *ActionItemFilter) WhereCallID(p entql.StringP) {
+	f.Where(p.Field(actionitem.FieldCallID))
+}
+
+// WhereResolvedAt applies the entql time.Time predicate on the resolved_at field.
+func (f *ActionItemFilter) WhereResolvedAt(p entql.TimeP) {
+	f.Where(p.Field(actionitem.FieldResolvedAt))
+}
+
+// WhereResolvedBy applies the entql string predicate on the resolved_by field.
+func (f *ActionItemFilter) WhereResolvedBy(p entql.StringP) {
+	f.Where(p.Field(actionitem.FieldResolvedBy))
+}
+
+// WhereResolution applies the entql string predicate on the resolution field.
+func (f *ActionItemFilter) WhereResolution(p entql.StringP) {
+	f.Where(p.Field(actionitem.FieldResolution))
+}
+
+// WhereHasPractice applies a predicate to check if query has an edge practice.
+func (f *ActionItemFilter) WhereHasPractice() {
+	f.Where(entql.HasEdge("practice"))
+}
+
+// WhereHasPracticeWith applies a predicate to check if query has an edge practice with a given conditions (other predicates).
+func (f *ActionItemFilter) WhereHasPracticeWith(preds ...predicate.Practice) {
+	f.Where(entql.HasEdgeWith("practice", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasAppointment applies a predicate to check if query has an edge appointment.
+func (f *ActionItemFilter) WhereHasAppointment() {
+	f.Where(entql.HasEdge("appointment"))
+}
+
+// WhereHasAppointmentWith applies a predicate to check if query has an edge appointment with a given conditions (other predicates).
+func (f *ActionItemFilter) WhereHasAppointmentWith(preds ...predicate.Appointment) {
+	f.Where(entql.HasEdgeWith("appointment", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasPatient applies a predicate to check if query has an edge patient.
+func (f *ActionItemFilter) WhereHasPatient() {
+	f.Where(entql.HasEdge("patient"))
+}
+
+// WhereHasPatientWith applies a predicate to check if query has an edge patient with a given conditions (other predicates).
+func (f *ActionItemFilter) WhereHasPatientWith(preds ...predicate.Patient) {
+	f.Where(entql.HasEdgeWith("patient", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
 }
 
 // addPredicate implements the predicateAdder interface.
@@ -437,7 +740,7 @@ type AppointmentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *AppointmentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[0].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[1].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -528,6 +831,21 @@ func (f *AppointmentFilter) WherePmsChangedAt(p entql.TimeP) {
 	f.Where(p.Field(appointment.FieldPmsChangedAt))
 }
 
+// WhereWritebackState applies the entql string predicate on the writeback_state field.
+func (f *AppointmentFilter) WhereWritebackState(p entql.StringP) {
+	f.Where(p.Field(appointment.FieldWritebackState))
+}
+
+// WhereWritebackError applies the entql string predicate on the writeback_error field.
+func (f *AppointmentFilter) WhereWritebackError(p entql.StringP) {
+	f.Where(p.Field(appointment.FieldWritebackError))
+}
+
+// WhereNotes applies the entql string predicate on the notes field.
+func (f *AppointmentFilter) WhereNotes(p entql.StringP) {
+	f.Where(p.Field(appointment.FieldNotes))
+}
+
 // WhereHasPractice applies a predicate to check if query has an edge practice.
 func (f *AppointmentFilter) WhereHasPractice() {
 	f.Where(entql.HasEdge("practice"))
@@ -598,6 +916,20 @@ func (f *AppointmentFilter) WhereHasAppointmentTypeWith(preds ...predicate.Appoi
 	})))
 }
 
+// WhereHasWritebacks applies a predicate to check if query has an edge writebacks.
+func (f *AppointmentFilter) WhereHasWritebacks() {
+	f.Where(entql.HasEdge("writebacks"))
+}
+
+// WhereHasWritebacksWith applies a predicate to check if query has an edge writebacks with a given conditions (other predicates).
+func (f *AppointmentFilter) WhereHasWritebacksWith(preds ...predicate.Writeback) {
+	f.Where(entql.HasEdgeWith("writebacks", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *AppointmentTypeQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -627,7 +959,7 @@ type AppointmentTypeFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *AppointmentTypeFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[1].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[2].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -726,7 +1058,7 @@ type MemberFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MemberFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[2].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -815,7 +1147,7 @@ type OperatoryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OperatoryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -914,7 +1246,7 @@ type PMSConnectionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PMSConnectionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1048,7 +1380,7 @@ type PatientFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PatientFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1181,7 +1513,7 @@ type PracticeFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PracticeFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1222,6 +1554,36 @@ func (f *PracticeFilter) WherePmsHours(p entql.BytesP) {
 	f.Where(p.Field(practice.FieldPmsHours))
 }
 
+// WhereHours applies the entql json.RawMessage predicate on the hours field.
+func (f *PracticeFilter) WhereHours(p entql.BytesP) {
+	f.Where(p.Field(practice.FieldHours))
+}
+
+// WhereClosures applies the entql json.RawMessage predicate on the closures field.
+func (f *PracticeFilter) WhereClosures(p entql.BytesP) {
+	f.Where(p.Field(practice.FieldClosures))
+}
+
+// WhereLeadTimeMinutes applies the entql int predicate on the lead_time_minutes field.
+func (f *PracticeFilter) WhereLeadTimeMinutes(p entql.IntP) {
+	f.Where(p.Field(practice.FieldLeadTimeMinutes))
+}
+
+// WhereHorizonDays applies the entql int predicate on the horizon_days field.
+func (f *PracticeFilter) WhereHorizonDays(p entql.IntP) {
+	f.Where(p.Field(practice.FieldHorizonDays))
+}
+
+// WhereSlotStepMinutes applies the entql int predicate on the slot_step_minutes field.
+func (f *PracticeFilter) WhereSlotStepMinutes(p entql.IntP) {
+	f.Where(p.Field(practice.FieldSlotStepMinutes))
+}
+
+// WhereDefaultAppointmentTypeID applies the entql string predicate on the default_appointment_type_id field.
+func (f *PracticeFilter) WhereDefaultAppointmentTypeID(p entql.StringP) {
+	f.Where(p.Field(practice.FieldDefaultAppointmentTypeID))
+}
+
 // WherePmsClosures applies the entql json.RawMessage predicate on the pms_closures field.
 func (f *PracticeFilter) WherePmsClosures(p entql.BytesP) {
 	f.Where(p.Field(practice.FieldPmsClosures))
@@ -1256,7 +1618,7 @@ type ProviderFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ProviderFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1365,7 +1727,7 @@ type SyncRunFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SyncRunFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1459,6 +1821,168 @@ func (f *SyncRunFilter) WhereHasPractice() {
 // WhereHasPracticeWith applies a predicate to check if query has an edge practice with a given conditions (other predicates).
 func (f *SyncRunFilter) WhereHasPracticeWith(preds ...predicate.Practice) {
 	f.Where(entql.HasEdgeWith("practice", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *WritebackQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the WritebackQuery builder.
+func (_q *WritebackQuery) Filter() *WritebackFilter {
+	return &WritebackFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *WritebackMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the WritebackMutation builder.
+func (m *WritebackMutation) Filter() *WritebackFilter {
+	return &WritebackFilter{config: m.config, predicateAdder: m}
+}
+
+// WritebackFilter provides a generic filtering capability at runtime for WritebackQuery.
+type WritebackFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *WritebackFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *WritebackFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(writeback.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *WritebackFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(writeback.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *WritebackFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(writeback.FieldUpdatedAt))
+}
+
+// WherePracticeID applies the entql string predicate on the practice_id field.
+func (f *WritebackFilter) WherePracticeID(p entql.StringP) {
+	f.Where(p.Field(writeback.FieldPracticeID))
+}
+
+// WhereAppointmentID applies the entql string predicate on the appointment_id field.
+func (f *WritebackFilter) WhereAppointmentID(p entql.StringP) {
+	f.Where(p.Field(writeback.FieldAppointmentID))
+}
+
+// WherePatientID applies the entql string predicate on the patient_id field.
+func (f *WritebackFilter) WherePatientID(p entql.StringP) {
+	f.Where(p.Field(writeback.FieldPatientID))
+}
+
+// WhereKind applies the entql string predicate on the kind field.
+func (f *WritebackFilter) WhereKind(p entql.StringP) {
+	f.Where(p.Field(writeback.FieldKind))
+}
+
+// WhereState applies the entql string predicate on the state field.
+func (f *WritebackFilter) WhereState(p entql.StringP) {
+	f.Where(p.Field(writeback.FieldState))
+}
+
+// WherePmsWritebackID applies the entql string predicate on the pms_writeback_id field.
+func (f *WritebackFilter) WherePmsWritebackID(p entql.StringP) {
+	f.Where(p.Field(writeback.FieldPmsWritebackID))
+}
+
+// WhereCreatedPmsID applies the entql string predicate on the created_pms_id field.
+func (f *WritebackFilter) WhereCreatedPmsID(p entql.StringP) {
+	f.Where(p.Field(writeback.FieldCreatedPmsID))
+}
+
+// WhereAttempts applies the entql int predicate on the attempts field.
+func (f *WritebackFilter) WhereAttempts(p entql.IntP) {
+	f.Where(p.Field(writeback.FieldAttempts))
+}
+
+// WherePolls applies the entql int predicate on the polls field.
+func (f *WritebackFilter) WherePolls(p entql.IntP) {
+	f.Where(p.Field(writeback.FieldPolls))
+}
+
+// WhereLastError applies the entql string predicate on the last_error field.
+func (f *WritebackFilter) WhereLastError(p entql.StringP) {
+	f.Where(p.Field(writeback.FieldLastError))
+}
+
+// WhereSubmittedAt applies the entql time.Time predicate on the submitted_at field.
+func (f *WritebackFilter) WhereSubmittedAt(p entql.TimeP) {
+	f.Where(p.Field(writeback.FieldSubmittedAt))
+}
+
+// WhereCompletedAt applies the entql time.Time predicate on the completed_at field.
+func (f *WritebackFilter) WhereCompletedAt(p entql.TimeP) {
+	f.Where(p.Field(writeback.FieldCompletedAt))
+}
+
+// WhereStartAt applies the entql time.Time predicate on the start_at field.
+func (f *WritebackFilter) WhereStartAt(p entql.TimeP) {
+	f.Where(p.Field(writeback.FieldStartAt))
+}
+
+// WhereReason applies the entql string predicate on the reason field.
+func (f *WritebackFilter) WhereReason(p entql.StringP) {
+	f.Where(p.Field(writeback.FieldReason))
+}
+
+// WhereHasPractice applies a predicate to check if query has an edge practice.
+func (f *WritebackFilter) WhereHasPractice() {
+	f.Where(entql.HasEdge("practice"))
+}
+
+// WhereHasPracticeWith applies a predicate to check if query has an edge practice with a given conditions (other predicates).
+func (f *WritebackFilter) WhereHasPracticeWith(preds ...predicate.Practice) {
+	f.Where(entql.HasEdgeWith("practice", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasAppointment applies a predicate to check if query has an edge appointment.
+func (f *WritebackFilter) WhereHasAppointment() {
+	f.Where(entql.HasEdge("appointment"))
+}
+
+// WhereHasAppointmentWith applies a predicate to check if query has an edge appointment with a given conditions (other predicates).
+func (f *WritebackFilter) WhereHasAppointmentWith(preds ...predicate.Appointment) {
+	f.Where(entql.HasEdgeWith("appointment", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasPatient applies a predicate to check if query has an edge patient.
+func (f *WritebackFilter) WhereHasPatient() {
+	f.Where(entql.HasEdge("patient"))
+}
+
+// WhereHasPatientWith applies a predicate to check if query has an edge patient with a given conditions (other predicates).
+func (f *WritebackFilter) WhereHasPatientWith(preds ...predicate.Patient) {
+	f.Where(entql.HasEdgeWith("patient", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}

@@ -10,6 +10,7 @@ import (
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent/dialect/sql"
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/frontdesk/frontdesk/ent/actionitem"
 	"github.com/frontdesk/frontdesk/ent/appointment"
 	"github.com/frontdesk/frontdesk/ent/appointmenttype"
 	"github.com/frontdesk/frontdesk/ent/member"
@@ -19,7 +20,192 @@ import (
 	"github.com/frontdesk/frontdesk/ent/practice"
 	"github.com/frontdesk/frontdesk/ent/provider"
 	"github.com/frontdesk/frontdesk/ent/syncrun"
+	"github.com/frontdesk/frontdesk/ent/writeback"
 )
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *ActionItemQuery) CollectFields(ctx context.Context, satisfies ...string) (*ActionItemQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *ActionItemQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(actionitem.Columns))
+		selectedFields = []string{actionitem.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "practice":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&PracticeClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, practiceImplementors)...); err != nil {
+				return err
+			}
+			_q.withPractice = query
+			if _, ok := fieldSeen[actionitem.FieldPracticeID]; !ok {
+				selectedFields = append(selectedFields, actionitem.FieldPracticeID)
+				fieldSeen[actionitem.FieldPracticeID] = struct{}{}
+			}
+
+		case "appointment":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&AppointmentClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, appointmentImplementors)...); err != nil {
+				return err
+			}
+			_q.withAppointment = query
+			if _, ok := fieldSeen[actionitem.FieldAppointmentID]; !ok {
+				selectedFields = append(selectedFields, actionitem.FieldAppointmentID)
+				fieldSeen[actionitem.FieldAppointmentID] = struct{}{}
+			}
+
+		case "patient":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&PatientClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, patientImplementors)...); err != nil {
+				return err
+			}
+			_q.withPatient = query
+			if _, ok := fieldSeen[actionitem.FieldPatientID]; !ok {
+				selectedFields = append(selectedFields, actionitem.FieldPatientID)
+				fieldSeen[actionitem.FieldPatientID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[actionitem.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, actionitem.FieldCreatedAt)
+				fieldSeen[actionitem.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[actionitem.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, actionitem.FieldUpdatedAt)
+				fieldSeen[actionitem.FieldUpdatedAt] = struct{}{}
+			}
+		case "kind":
+			if _, ok := fieldSeen[actionitem.FieldKind]; !ok {
+				selectedFields = append(selectedFields, actionitem.FieldKind)
+				fieldSeen[actionitem.FieldKind] = struct{}{}
+			}
+		case "status":
+			if _, ok := fieldSeen[actionitem.FieldStatus]; !ok {
+				selectedFields = append(selectedFields, actionitem.FieldStatus)
+				fieldSeen[actionitem.FieldStatus] = struct{}{}
+			}
+		case "urgency":
+			if _, ok := fieldSeen[actionitem.FieldUrgency]; !ok {
+				selectedFields = append(selectedFields, actionitem.FieldUrgency)
+				fieldSeen[actionitem.FieldUrgency] = struct{}{}
+			}
+		case "summary":
+			if _, ok := fieldSeen[actionitem.FieldSummary]; !ok {
+				selectedFields = append(selectedFields, actionitem.FieldSummary)
+				fieldSeen[actionitem.FieldSummary] = struct{}{}
+			}
+		case "callbackNumber":
+			if _, ok := fieldSeen[actionitem.FieldCallbackNumber]; !ok {
+				selectedFields = append(selectedFields, actionitem.FieldCallbackNumber)
+				fieldSeen[actionitem.FieldCallbackNumber] = struct{}{}
+			}
+		case "callID":
+			if _, ok := fieldSeen[actionitem.FieldCallID]; !ok {
+				selectedFields = append(selectedFields, actionitem.FieldCallID)
+				fieldSeen[actionitem.FieldCallID] = struct{}{}
+			}
+		case "resolvedAt":
+			if _, ok := fieldSeen[actionitem.FieldResolvedAt]; !ok {
+				selectedFields = append(selectedFields, actionitem.FieldResolvedAt)
+				fieldSeen[actionitem.FieldResolvedAt] = struct{}{}
+			}
+		case "resolvedBy":
+			if _, ok := fieldSeen[actionitem.FieldResolvedBy]; !ok {
+				selectedFields = append(selectedFields, actionitem.FieldResolvedBy)
+				fieldSeen[actionitem.FieldResolvedBy] = struct{}{}
+			}
+		case "resolution":
+			if _, ok := fieldSeen[actionitem.FieldResolution]; !ok {
+				selectedFields = append(selectedFields, actionitem.FieldResolution)
+				fieldSeen[actionitem.FieldResolution] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type actionitemPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []ActionItemPaginateOption
+}
+
+func newActionItemPaginateArgs(rv map[string]any) *actionitemPaginateArgs {
+	args := &actionitemPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &ActionItemOrder{Field: &ActionItemOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithActionItemOrder(order))
+			}
+		case *ActionItemOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithActionItemOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*ActionItemWhereInput); ok {
+		args.opts = append(args.opts, WithActionItemFilter(v.Filter))
+	}
+	return args
+}
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
 func (_q *AppointmentQuery) CollectFields(ctx context.Context, satisfies ...string) (*AppointmentQuery, error) {
@@ -117,6 +303,19 @@ func (_q *AppointmentQuery) collectField(ctx context.Context, oneNode bool, opCt
 				selectedFields = append(selectedFields, appointment.FieldAppointmentTypeID)
 				fieldSeen[appointment.FieldAppointmentTypeID] = struct{}{}
 			}
+
+		case "writebacks":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&WritebackClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, writebackImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedWritebacks(alias, func(wq *WritebackQuery) {
+				*wq = *query
+			})
 		case "createdAt":
 			if _, ok := fieldSeen[appointment.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, appointment.FieldCreatedAt)
@@ -161,6 +360,21 @@ func (_q *AppointmentQuery) collectField(ctx context.Context, oneNode bool, opCt
 			if _, ok := fieldSeen[appointment.FieldDescription]; !ok {
 				selectedFields = append(selectedFields, appointment.FieldDescription)
 				fieldSeen[appointment.FieldDescription] = struct{}{}
+			}
+		case "writebackState":
+			if _, ok := fieldSeen[appointment.FieldWritebackState]; !ok {
+				selectedFields = append(selectedFields, appointment.FieldWritebackState)
+				fieldSeen[appointment.FieldWritebackState] = struct{}{}
+			}
+		case "writebackError":
+			if _, ok := fieldSeen[appointment.FieldWritebackError]; !ok {
+				selectedFields = append(selectedFields, appointment.FieldWritebackError)
+				fieldSeen[appointment.FieldWritebackError] = struct{}{}
+			}
+		case "notes":
+			if _, ok := fieldSeen[appointment.FieldNotes]; !ok {
+				selectedFields = append(selectedFields, appointment.FieldNotes)
+				fieldSeen[appointment.FieldNotes] = struct{}{}
 			}
 		case "id":
 		case "__typename":
@@ -1039,6 +1253,26 @@ func (_q *PracticeQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				selectedFields = append(selectedFields, practice.FieldFrontDeskNumber)
 				fieldSeen[practice.FieldFrontDeskNumber] = struct{}{}
 			}
+		case "leadTimeMinutes":
+			if _, ok := fieldSeen[practice.FieldLeadTimeMinutes]; !ok {
+				selectedFields = append(selectedFields, practice.FieldLeadTimeMinutes)
+				fieldSeen[practice.FieldLeadTimeMinutes] = struct{}{}
+			}
+		case "horizonDays":
+			if _, ok := fieldSeen[practice.FieldHorizonDays]; !ok {
+				selectedFields = append(selectedFields, practice.FieldHorizonDays)
+				fieldSeen[practice.FieldHorizonDays] = struct{}{}
+			}
+		case "slotStepMinutes":
+			if _, ok := fieldSeen[practice.FieldSlotStepMinutes]; !ok {
+				selectedFields = append(selectedFields, practice.FieldSlotStepMinutes)
+				fieldSeen[practice.FieldSlotStepMinutes] = struct{}{}
+			}
+		case "defaultAppointmentTypeID":
+			if _, ok := fieldSeen[practice.FieldDefaultAppointmentTypeID]; !ok {
+				selectedFields = append(selectedFields, practice.FieldDefaultAppointmentTypeID)
+				fieldSeen[practice.FieldDefaultAppointmentTypeID] = struct{}{}
+			}
 		case "id":
 		case "__typename":
 		default:
@@ -1398,6 +1632,197 @@ func newSyncRunPaginateArgs(rv map[string]any) *syncrunPaginateArgs {
 		case *SyncRunOrder:
 			if v != nil {
 				args.opts = append(args.opts, WithSyncRunOrder(v))
+			}
+		}
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *WritebackQuery) CollectFields(ctx context.Context, satisfies ...string) (*WritebackQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *WritebackQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(writeback.Columns))
+		selectedFields = []string{writeback.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "practice":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&PracticeClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, practiceImplementors)...); err != nil {
+				return err
+			}
+			_q.withPractice = query
+			if _, ok := fieldSeen[writeback.FieldPracticeID]; !ok {
+				selectedFields = append(selectedFields, writeback.FieldPracticeID)
+				fieldSeen[writeback.FieldPracticeID] = struct{}{}
+			}
+
+		case "appointment":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&AppointmentClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, appointmentImplementors)...); err != nil {
+				return err
+			}
+			_q.withAppointment = query
+			if _, ok := fieldSeen[writeback.FieldAppointmentID]; !ok {
+				selectedFields = append(selectedFields, writeback.FieldAppointmentID)
+				fieldSeen[writeback.FieldAppointmentID] = struct{}{}
+			}
+
+		case "patient":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&PatientClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, patientImplementors)...); err != nil {
+				return err
+			}
+			_q.withPatient = query
+			if _, ok := fieldSeen[writeback.FieldPatientID]; !ok {
+				selectedFields = append(selectedFields, writeback.FieldPatientID)
+				fieldSeen[writeback.FieldPatientID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[writeback.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, writeback.FieldCreatedAt)
+				fieldSeen[writeback.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[writeback.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, writeback.FieldUpdatedAt)
+				fieldSeen[writeback.FieldUpdatedAt] = struct{}{}
+			}
+		case "kind":
+			if _, ok := fieldSeen[writeback.FieldKind]; !ok {
+				selectedFields = append(selectedFields, writeback.FieldKind)
+				fieldSeen[writeback.FieldKind] = struct{}{}
+			}
+		case "state":
+			if _, ok := fieldSeen[writeback.FieldState]; !ok {
+				selectedFields = append(selectedFields, writeback.FieldState)
+				fieldSeen[writeback.FieldState] = struct{}{}
+			}
+		case "pmsWritebackID":
+			if _, ok := fieldSeen[writeback.FieldPmsWritebackID]; !ok {
+				selectedFields = append(selectedFields, writeback.FieldPmsWritebackID)
+				fieldSeen[writeback.FieldPmsWritebackID] = struct{}{}
+			}
+		case "createdPmsID":
+			if _, ok := fieldSeen[writeback.FieldCreatedPmsID]; !ok {
+				selectedFields = append(selectedFields, writeback.FieldCreatedPmsID)
+				fieldSeen[writeback.FieldCreatedPmsID] = struct{}{}
+			}
+		case "attempts":
+			if _, ok := fieldSeen[writeback.FieldAttempts]; !ok {
+				selectedFields = append(selectedFields, writeback.FieldAttempts)
+				fieldSeen[writeback.FieldAttempts] = struct{}{}
+			}
+		case "polls":
+			if _, ok := fieldSeen[writeback.FieldPolls]; !ok {
+				selectedFields = append(selectedFields, writeback.FieldPolls)
+				fieldSeen[writeback.FieldPolls] = struct{}{}
+			}
+		case "lastError":
+			if _, ok := fieldSeen[writeback.FieldLastError]; !ok {
+				selectedFields = append(selectedFields, writeback.FieldLastError)
+				fieldSeen[writeback.FieldLastError] = struct{}{}
+			}
+		case "submittedAt":
+			if _, ok := fieldSeen[writeback.FieldSubmittedAt]; !ok {
+				selectedFields = append(selectedFields, writeback.FieldSubmittedAt)
+				fieldSeen[writeback.FieldSubmittedAt] = struct{}{}
+			}
+		case "completedAt":
+			if _, ok := fieldSeen[writeback.FieldCompletedAt]; !ok {
+				selectedFields = append(selectedFields, writeback.FieldCompletedAt)
+				fieldSeen[writeback.FieldCompletedAt] = struct{}{}
+			}
+		case "startAt":
+			if _, ok := fieldSeen[writeback.FieldStartAt]; !ok {
+				selectedFields = append(selectedFields, writeback.FieldStartAt)
+				fieldSeen[writeback.FieldStartAt] = struct{}{}
+			}
+		case "reason":
+			if _, ok := fieldSeen[writeback.FieldReason]; !ok {
+				selectedFields = append(selectedFields, writeback.FieldReason)
+				fieldSeen[writeback.FieldReason] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type writebackPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []WritebackPaginateOption
+}
+
+func newWritebackPaginateArgs(rv map[string]any) *writebackPaginateArgs {
+	args := &writebackPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &WritebackOrder{Field: &WritebackOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithWritebackOrder(order))
+			}
+		case *WritebackOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithWritebackOrder(v))
 			}
 		}
 	}

@@ -8,6 +8,30 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 )
 
+func (_m *ActionItem) Practice(ctx context.Context) (*Practice, error) {
+	result, err := _m.Edges.PracticeOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryPractice().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *ActionItem) Appointment(ctx context.Context) (*Appointment, error) {
+	result, err := _m.Edges.AppointmentOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryAppointment().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *ActionItem) Patient(ctx context.Context) (*Patient, error) {
+	result, err := _m.Edges.PatientOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryPatient().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
 func (_m *Appointment) Practice(ctx context.Context) (*Practice, error) {
 	result, err := _m.Edges.PracticeOrErr()
 	if IsNotLoaded(err) {
@@ -46,6 +70,18 @@ func (_m *Appointment) AppointmentType(ctx context.Context) (*AppointmentType, e
 		result, err = _m.QueryAppointmentType().Only(ctx)
 	}
 	return result, MaskNotFound(err)
+}
+
+func (_m *Appointment) Writebacks(ctx context.Context) (result []*Writeback, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedWritebacks(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.WritebacksOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryWritebacks().All(ctx)
+	}
+	return result, err
 }
 
 func (_m *AppointmentType) Practice(ctx context.Context) (*Practice, error) {
@@ -123,4 +159,28 @@ func (_m *SyncRun) Practice(ctx context.Context) (*Practice, error) {
 		result, err = _m.QueryPractice().Only(ctx)
 	}
 	return result, err
+}
+
+func (_m *Writeback) Practice(ctx context.Context) (*Practice, error) {
+	result, err := _m.Edges.PracticeOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryPractice().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *Writeback) Appointment(ctx context.Context) (*Appointment, error) {
+	result, err := _m.Edges.AppointmentOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryAppointment().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *Writeback) Patient(ctx context.Context) (*Patient, error) {
+	result, err := _m.Edges.PatientOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryPatient().Only(ctx)
+	}
+	return result, MaskNotFound(err)
 }

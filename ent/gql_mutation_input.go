@@ -4,9 +4,13 @@ package ent
 
 // CreatePracticeInput represents a mutation input for creating practices.
 type CreatePracticeInput struct {
-	Name            string
-	TimeZone        string
-	FrontDeskNumber *string
+	Name                     string
+	TimeZone                 string
+	FrontDeskNumber          *string
+	LeadTimeMinutes          *int
+	HorizonDays              *int
+	SlotStepMinutes          *int
+	DefaultAppointmentTypeID *string
 }
 
 // Mutate applies the CreatePracticeInput on the PracticeMutation builder.
@@ -16,46 +20,22 @@ func (i *CreatePracticeInput) Mutate(m *PracticeMutation) {
 	if v := i.FrontDeskNumber; v != nil {
 		m.SetFrontDeskNumber(*v)
 	}
+	if v := i.LeadTimeMinutes; v != nil {
+		m.SetLeadTimeMinutes(*v)
+	}
+	if v := i.HorizonDays; v != nil {
+		m.SetHorizonDays(*v)
+	}
+	if v := i.SlotStepMinutes; v != nil {
+		m.SetSlotStepMinutes(*v)
+	}
+	if v := i.DefaultAppointmentTypeID; v != nil {
+		m.SetDefaultAppointmentTypeID(*v)
+	}
 }
 
 // SetInput applies the change-set in the CreatePracticeInput on the PracticeCreate builder.
 func (c *PracticeCreate) SetInput(i CreatePracticeInput) *PracticeCreate {
-	i.Mutate(c.Mutation())
-	return c
-}
-
-// UpdatePracticeInput represents a mutation input for updating practices.
-type UpdatePracticeInput struct {
-	Name                 *string
-	TimeZone             *string
-	ClearFrontDeskNumber bool
-	FrontDeskNumber      *string
-}
-
-// Mutate applies the UpdatePracticeInput on the PracticeMutation builder.
-func (i *UpdatePracticeInput) Mutate(m *PracticeMutation) {
-	if v := i.Name; v != nil {
-		m.SetName(*v)
-	}
-	if v := i.TimeZone; v != nil {
-		m.SetTimeZone(*v)
-	}
-	if i.ClearFrontDeskNumber {
-		m.ClearFrontDeskNumber()
-	}
-	if v := i.FrontDeskNumber; v != nil {
-		m.SetFrontDeskNumber(*v)
-	}
-}
-
-// SetInput applies the change-set in the UpdatePracticeInput on the PracticeUpdate builder.
-func (c *PracticeUpdate) SetInput(i UpdatePracticeInput) *PracticeUpdate {
-	i.Mutate(c.Mutation())
-	return c
-}
-
-// SetInput applies the change-set in the UpdatePracticeInput on the PracticeUpdateOne builder.
-func (c *PracticeUpdateOne) SetInput(i UpdatePracticeInput) *PracticeUpdateOne {
 	i.Mutate(c.Mutation())
 	return c
 }

@@ -8,6 +8,7 @@ import (
 
 	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/frontdesk/frontdesk/ent/actionitem"
 	"github.com/frontdesk/frontdesk/ent/appointment"
 	"github.com/frontdesk/frontdesk/ent/appointmenttype"
 	"github.com/frontdesk/frontdesk/ent/member"
@@ -17,6 +18,7 @@ import (
 	"github.com/frontdesk/frontdesk/ent/practice"
 	"github.com/frontdesk/frontdesk/ent/provider"
 	"github.com/frontdesk/frontdesk/ent/syncrun"
+	"github.com/frontdesk/frontdesk/ent/writeback"
 	"github.com/hashicorp/go-multierror"
 )
 
@@ -24,6 +26,11 @@ import (
 type Noder interface {
 	IsNode()
 }
+
+var actionitemImplementors = []string{"ActionItem", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*ActionItem) IsNode() {}
 
 var appointmentImplementors = []string{"Appointment", "Node"}
 
@@ -69,6 +76,11 @@ var syncrunImplementors = []string{"SyncRun", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*SyncRun) IsNode() {}
+
+var writebackImplementors = []string{"Writeback", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Writeback) IsNode() {}
 
 var errNodeInvalidID = &NotFoundError{"node"}
 
@@ -128,6 +140,15 @@ func (c *Client) Noder(ctx context.Context, id string, opts ...NodeOption) (_ No
 
 func (c *Client) noder(ctx context.Context, table string, id string) (Noder, error) {
 	switch table {
+	case actionitem.Table:
+		query := c.ActionItem.Query().
+			Where(actionitem.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, actionitemImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
 	case appointment.Table:
 		query := c.Appointment.Query().
 			Where(appointment.ID(id))
@@ -209,6 +230,15 @@ func (c *Client) noder(ctx context.Context, table string, id string) (Noder, err
 			}
 		}
 		return query.Only(ctx)
+	case writeback.Table:
+		query := c.Writeback.Query().
+			Where(writeback.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, writebackImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
 	default:
 		return nil, fmt.Errorf("cannot resolve noder from table %q: %w", table, errNodeInvalidID)
 	}
@@ -282,6 +312,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []string) ([]Node
 		idmap[id] = append(idmap[id], &noders[i])
 	}
 	switch table {
+	case actionitem.Table:
+		query := c.ActionItem.Query().
+			Where(actionitem.IDIn(ids...))
+		query, err := query.CollectFields(ctx, actionitemImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
 	case appointment.Table:
 		query := c.Appointment.Query().
 			Where(appointment.IDIn(ids...))
@@ -414,6 +460,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []string) ([]Node
 		query := c.SyncRun.Query().
 			Where(syncrun.IDIn(ids...))
 		query, err := query.CollectFields(ctx, syncrunImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case writeback.Table:
+		query := c.Writeback.Query().
+			Where(writeback.IDIn(ids...))
+		query, err := query.CollectFields(ctx, writebackImplementors...)
 		if err != nil {
 			return nil, err
 		}

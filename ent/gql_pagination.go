@@ -14,6 +14,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
+	"github.com/frontdesk/frontdesk/ent/actionitem"
 	"github.com/frontdesk/frontdesk/ent/appointment"
 	"github.com/frontdesk/frontdesk/ent/appointmenttype"
 	"github.com/frontdesk/frontdesk/ent/member"
@@ -23,6 +24,7 @@ import (
 	"github.com/frontdesk/frontdesk/ent/practice"
 	"github.com/frontdesk/frontdesk/ent/provider"
 	"github.com/frontdesk/frontdesk/ent/syncrun"
+	"github.com/frontdesk/frontdesk/ent/writeback"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 )
 
@@ -104,6 +106,302 @@ func paginateLimit(first, last *int) int {
 		limit = *last + 1
 	}
 	return limit
+}
+
+// ActionItemEdge is the edge representation of ActionItem.
+type ActionItemEdge struct {
+	Node   *ActionItem `json:"node"`
+	Cursor Cursor      `json:"cursor"`
+}
+
+// ActionItemConnection is the connection containing edges to ActionItem.
+type ActionItemConnection struct {
+	Edges      []*ActionItemEdge `json:"edges"`
+	PageInfo   PageInfo          `json:"pageInfo"`
+	TotalCount int               `json:"totalCount"`
+}
+
+func (c *ActionItemConnection) build(nodes []*ActionItem, pager *actionitemPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *ActionItem
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *ActionItem {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *ActionItem {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*ActionItemEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &ActionItemEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// ActionItemPaginateOption enables pagination customization.
+type ActionItemPaginateOption func(*actionitemPager) error
+
+// WithActionItemOrder configures pagination ordering.
+func WithActionItemOrder(order *ActionItemOrder) ActionItemPaginateOption {
+	if order == nil {
+		order = DefaultActionItemOrder
+	}
+	o := *order
+	return func(pager *actionitemPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultActionItemOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithActionItemFilter configures pagination filter.
+func WithActionItemFilter(filter func(*ActionItemQuery) (*ActionItemQuery, error)) ActionItemPaginateOption {
+	return func(pager *actionitemPager) error {
+		if filter == nil {
+			return errors.New("ActionItemQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type actionitemPager struct {
+	reverse bool
+	order   *ActionItemOrder
+	filter  func(*ActionItemQuery) (*ActionItemQuery, error)
+}
+
+func newActionItemPager(opts []ActionItemPaginateOption, reverse bool) (*actionitemPager, error) {
+	pager := &actionitemPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultActionItemOrder
+	}
+	return pager, nil
+}
+
+func (p *actionitemPager) applyFilter(query *ActionItemQuery) (*ActionItemQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *actionitemPager) toCursor(_m *ActionItem) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *actionitemPager) applyCursors(query *ActionItemQuery, after, before *Cursor) (*ActionItemQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultActionItemOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *actionitemPager) applyOrder(query *ActionItemQuery) *ActionItemQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultActionItemOrder.Field {
+		query = query.Order(DefaultActionItemOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *actionitemPager) orderExpr(query *ActionItemQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultActionItemOrder.Field {
+			b.Comma().Ident(DefaultActionItemOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to ActionItem.
+func (_m *ActionItemQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...ActionItemPaginateOption,
+) (*ActionItemConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newActionItemPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &ActionItemConnection{Edges: []*ActionItemEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// ActionItemOrderFieldCreatedAt orders ActionItem by created_at.
+	ActionItemOrderFieldCreatedAt = &ActionItemOrderField{
+		Value: func(_m *ActionItem) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: actionitem.FieldCreatedAt,
+		toTerm: actionitem.ByCreatedAt,
+		toCursor: func(_m *ActionItem) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f ActionItemOrderField) String() string {
+	var str string
+	switch f.column {
+	case ActionItemOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f ActionItemOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *ActionItemOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("ActionItemOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *ActionItemOrderFieldCreatedAt
+	default:
+		return fmt.Errorf("%s is not a valid ActionItemOrderField", str)
+	}
+	return nil
+}
+
+// ActionItemOrderField defines the ordering field of ActionItem.
+type ActionItemOrderField struct {
+	// Value extracts the ordering value from the given ActionItem.
+	Value    func(*ActionItem) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) actionitem.OrderOption
+	toCursor func(*ActionItem) Cursor
+}
+
+// ActionItemOrder defines the ordering of ActionItem.
+type ActionItemOrder struct {
+	Direction OrderDirection        `json:"direction"`
+	Field     *ActionItemOrderField `json:"field"`
+}
+
+// DefaultActionItemOrder is the default ordering of ActionItem.
+var DefaultActionItemOrder = &ActionItemOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &ActionItemOrderField{
+		Value: func(_m *ActionItem) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: actionitem.FieldID,
+		toTerm: actionitem.ByID,
+		toCursor: func(_m *ActionItem) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts ActionItem into ActionItemEdge.
+func (_m *ActionItem) ToEdge(order *ActionItemOrder) *ActionItemEdge {
+	if order == nil {
+		order = DefaultActionItemOrder
+	}
+	return &ActionItemEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
 }
 
 // AppointmentEdge is the edge representation of Appointment.
@@ -2909,6 +3207,302 @@ func (_m *SyncRun) ToEdge(order *SyncRunOrder) *SyncRunEdge {
 		order = DefaultSyncRunOrder
 	}
 	return &SyncRunEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// WritebackEdge is the edge representation of Writeback.
+type WritebackEdge struct {
+	Node   *Writeback `json:"node"`
+	Cursor Cursor     `json:"cursor"`
+}
+
+// WritebackConnection is the connection containing edges to Writeback.
+type WritebackConnection struct {
+	Edges      []*WritebackEdge `json:"edges"`
+	PageInfo   PageInfo         `json:"pageInfo"`
+	TotalCount int              `json:"totalCount"`
+}
+
+func (c *WritebackConnection) build(nodes []*Writeback, pager *writebackPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Writeback
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Writeback {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Writeback {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*WritebackEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &WritebackEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// WritebackPaginateOption enables pagination customization.
+type WritebackPaginateOption func(*writebackPager) error
+
+// WithWritebackOrder configures pagination ordering.
+func WithWritebackOrder(order *WritebackOrder) WritebackPaginateOption {
+	if order == nil {
+		order = DefaultWritebackOrder
+	}
+	o := *order
+	return func(pager *writebackPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultWritebackOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithWritebackFilter configures pagination filter.
+func WithWritebackFilter(filter func(*WritebackQuery) (*WritebackQuery, error)) WritebackPaginateOption {
+	return func(pager *writebackPager) error {
+		if filter == nil {
+			return errors.New("WritebackQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type writebackPager struct {
+	reverse bool
+	order   *WritebackOrder
+	filter  func(*WritebackQuery) (*WritebackQuery, error)
+}
+
+func newWritebackPager(opts []WritebackPaginateOption, reverse bool) (*writebackPager, error) {
+	pager := &writebackPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultWritebackOrder
+	}
+	return pager, nil
+}
+
+func (p *writebackPager) applyFilter(query *WritebackQuery) (*WritebackQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *writebackPager) toCursor(_m *Writeback) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *writebackPager) applyCursors(query *WritebackQuery, after, before *Cursor) (*WritebackQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultWritebackOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *writebackPager) applyOrder(query *WritebackQuery) *WritebackQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultWritebackOrder.Field {
+		query = query.Order(DefaultWritebackOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *writebackPager) orderExpr(query *WritebackQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultWritebackOrder.Field {
+			b.Comma().Ident(DefaultWritebackOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Writeback.
+func (_m *WritebackQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...WritebackPaginateOption,
+) (*WritebackConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newWritebackPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &WritebackConnection{Edges: []*WritebackEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// WritebackOrderFieldCreatedAt orders Writeback by created_at.
+	WritebackOrderFieldCreatedAt = &WritebackOrderField{
+		Value: func(_m *Writeback) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: writeback.FieldCreatedAt,
+		toTerm: writeback.ByCreatedAt,
+		toCursor: func(_m *Writeback) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f WritebackOrderField) String() string {
+	var str string
+	switch f.column {
+	case WritebackOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f WritebackOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *WritebackOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("WritebackOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *WritebackOrderFieldCreatedAt
+	default:
+		return fmt.Errorf("%s is not a valid WritebackOrderField", str)
+	}
+	return nil
+}
+
+// WritebackOrderField defines the ordering field of Writeback.
+type WritebackOrderField struct {
+	// Value extracts the ordering value from the given Writeback.
+	Value    func(*Writeback) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) writeback.OrderOption
+	toCursor func(*Writeback) Cursor
+}
+
+// WritebackOrder defines the ordering of Writeback.
+type WritebackOrder struct {
+	Direction OrderDirection       `json:"direction"`
+	Field     *WritebackOrderField `json:"field"`
+}
+
+// DefaultWritebackOrder is the default ordering of Writeback.
+var DefaultWritebackOrder = &WritebackOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &WritebackOrderField{
+		Value: func(_m *Writeback) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: writeback.FieldID,
+		toTerm: writeback.ByID,
+		toCursor: func(_m *Writeback) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Writeback into WritebackEdge.
+func (_m *Writeback) ToEdge(order *WritebackOrder) *WritebackEdge {
+	if order == nil {
+		order = DefaultWritebackOrder
+	}
+	return &WritebackEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

@@ -7,11 +7,630 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/frontdesk/frontdesk/ent/actionitem"
 	"github.com/frontdesk/frontdesk/ent/appointment"
 	"github.com/frontdesk/frontdesk/ent/patient"
 	"github.com/frontdesk/frontdesk/ent/predicate"
 	"github.com/frontdesk/frontdesk/ent/provider"
 )
+
+// ActionItemWhereInput represents a where input for filtering ActionItem queries.
+type ActionItemWhereInput struct {
+	Predicates []predicate.ActionItem  `json:"-"`
+	Not        *ActionItemWhereInput   `json:"not,omitempty"`
+	Or         []*ActionItemWhereInput `json:"or,omitempty"`
+	And        []*ActionItemWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID             *string  `json:"id,omitempty"`
+	IDNEQ          *string  `json:"idNEQ,omitempty"`
+	IDIn           []string `json:"idIn,omitempty"`
+	IDNotIn        []string `json:"idNotIn,omitempty"`
+	IDGT           *string  `json:"idGT,omitempty"`
+	IDGTE          *string  `json:"idGTE,omitempty"`
+	IDLT           *string  `json:"idLT,omitempty"`
+	IDLTE          *string  `json:"idLTE,omitempty"`
+	IDEqualFold    *string  `json:"idEqualFold,omitempty"`
+	IDContainsFold *string  `json:"idContainsFold,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "kind" field predicates.
+	Kind      *actionitem.Kind  `json:"kind,omitempty"`
+	KindNEQ   *actionitem.Kind  `json:"kindNEQ,omitempty"`
+	KindIn    []actionitem.Kind `json:"kindIn,omitempty"`
+	KindNotIn []actionitem.Kind `json:"kindNotIn,omitempty"`
+
+	// "status" field predicates.
+	Status      *actionitem.Status  `json:"status,omitempty"`
+	StatusNEQ   *actionitem.Status  `json:"statusNEQ,omitempty"`
+	StatusIn    []actionitem.Status `json:"statusIn,omitempty"`
+	StatusNotIn []actionitem.Status `json:"statusNotIn,omitempty"`
+
+	// "urgency" field predicates.
+	Urgency      *actionitem.Urgency  `json:"urgency,omitempty"`
+	UrgencyNEQ   *actionitem.Urgency  `json:"urgencyNEQ,omitempty"`
+	UrgencyIn    []actionitem.Urgency `json:"urgencyIn,omitempty"`
+	UrgencyNotIn []actionitem.Urgency `json:"urgencyNotIn,omitempty"`
+
+	// "summary" field predicates.
+	Summary             *string  `json:"summary,omitempty"`
+	SummaryNEQ          *string  `json:"summaryNEQ,omitempty"`
+	SummaryIn           []string `json:"summaryIn,omitempty"`
+	SummaryNotIn        []string `json:"summaryNotIn,omitempty"`
+	SummaryGT           *string  `json:"summaryGT,omitempty"`
+	SummaryGTE          *string  `json:"summaryGTE,omitempty"`
+	SummaryLT           *string  `json:"summaryLT,omitempty"`
+	SummaryLTE          *string  `json:"summaryLTE,omitempty"`
+	SummaryContains     *string  `json:"summaryContains,omitempty"`
+	SummaryHasPrefix    *string  `json:"summaryHasPrefix,omitempty"`
+	SummaryHasSuffix    *string  `json:"summaryHasSuffix,omitempty"`
+	SummaryEqualFold    *string  `json:"summaryEqualFold,omitempty"`
+	SummaryContainsFold *string  `json:"summaryContainsFold,omitempty"`
+
+	// "callback_number" field predicates.
+	CallbackNumber             *string  `json:"callbackNumber,omitempty"`
+	CallbackNumberNEQ          *string  `json:"callbackNumberNEQ,omitempty"`
+	CallbackNumberIn           []string `json:"callbackNumberIn,omitempty"`
+	CallbackNumberNotIn        []string `json:"callbackNumberNotIn,omitempty"`
+	CallbackNumberGT           *string  `json:"callbackNumberGT,omitempty"`
+	CallbackNumberGTE          *string  `json:"callbackNumberGTE,omitempty"`
+	CallbackNumberLT           *string  `json:"callbackNumberLT,omitempty"`
+	CallbackNumberLTE          *string  `json:"callbackNumberLTE,omitempty"`
+	CallbackNumberContains     *string  `json:"callbackNumberContains,omitempty"`
+	CallbackNumberHasPrefix    *string  `json:"callbackNumberHasPrefix,omitempty"`
+	CallbackNumberHasSuffix    *string  `json:"callbackNumberHasSuffix,omitempty"`
+	CallbackNumberEqualFold    *string  `json:"callbackNumberEqualFold,omitempty"`
+	CallbackNumberContainsFold *string  `json:"callbackNumberContainsFold,omitempty"`
+
+	// "call_id" field predicates.
+	CallID             *string  `json:"callID,omitempty"`
+	CallIDNEQ          *string  `json:"callIDNEQ,omitempty"`
+	CallIDIn           []string `json:"callIDIn,omitempty"`
+	CallIDNotIn        []string `json:"callIDNotIn,omitempty"`
+	CallIDGT           *string  `json:"callIDGT,omitempty"`
+	CallIDGTE          *string  `json:"callIDGTE,omitempty"`
+	CallIDLT           *string  `json:"callIDLT,omitempty"`
+	CallIDLTE          *string  `json:"callIDLTE,omitempty"`
+	CallIDContains     *string  `json:"callIDContains,omitempty"`
+	CallIDHasPrefix    *string  `json:"callIDHasPrefix,omitempty"`
+	CallIDHasSuffix    *string  `json:"callIDHasSuffix,omitempty"`
+	CallIDIsNil        bool     `json:"callIDIsNil,omitempty"`
+	CallIDNotNil       bool     `json:"callIDNotNil,omitempty"`
+	CallIDEqualFold    *string  `json:"callIDEqualFold,omitempty"`
+	CallIDContainsFold *string  `json:"callIDContainsFold,omitempty"`
+
+	// "resolved_at" field predicates.
+	ResolvedAt       *time.Time  `json:"resolvedAt,omitempty"`
+	ResolvedAtNEQ    *time.Time  `json:"resolvedAtNEQ,omitempty"`
+	ResolvedAtIn     []time.Time `json:"resolvedAtIn,omitempty"`
+	ResolvedAtNotIn  []time.Time `json:"resolvedAtNotIn,omitempty"`
+	ResolvedAtGT     *time.Time  `json:"resolvedAtGT,omitempty"`
+	ResolvedAtGTE    *time.Time  `json:"resolvedAtGTE,omitempty"`
+	ResolvedAtLT     *time.Time  `json:"resolvedAtLT,omitempty"`
+	ResolvedAtLTE    *time.Time  `json:"resolvedAtLTE,omitempty"`
+	ResolvedAtIsNil  bool        `json:"resolvedAtIsNil,omitempty"`
+	ResolvedAtNotNil bool        `json:"resolvedAtNotNil,omitempty"`
+
+	// "resolved_by" field predicates.
+	ResolvedBy             *string  `json:"resolvedBy,omitempty"`
+	ResolvedByNEQ          *string  `json:"resolvedByNEQ,omitempty"`
+	ResolvedByIn           []string `json:"resolvedByIn,omitempty"`
+	ResolvedByNotIn        []string `json:"resolvedByNotIn,omitempty"`
+	ResolvedByGT           *string  `json:"resolvedByGT,omitempty"`
+	ResolvedByGTE          *string  `json:"resolvedByGTE,omitempty"`
+	ResolvedByLT           *string  `json:"resolvedByLT,omitempty"`
+	ResolvedByLTE          *string  `json:"resolvedByLTE,omitempty"`
+	ResolvedByContains     *string  `json:"resolvedByContains,omitempty"`
+	ResolvedByHasPrefix    *string  `json:"resolvedByHasPrefix,omitempty"`
+	ResolvedByHasSuffix    *string  `json:"resolvedByHasSuffix,omitempty"`
+	ResolvedByEqualFold    *string  `json:"resolvedByEqualFold,omitempty"`
+	ResolvedByContainsFold *string  `json:"resolvedByContainsFold,omitempty"`
+
+	// "resolution" field predicates.
+	Resolution             *string  `json:"resolution,omitempty"`
+	ResolutionNEQ          *string  `json:"resolutionNEQ,omitempty"`
+	ResolutionIn           []string `json:"resolutionIn,omitempty"`
+	ResolutionNotIn        []string `json:"resolutionNotIn,omitempty"`
+	ResolutionGT           *string  `json:"resolutionGT,omitempty"`
+	ResolutionGTE          *string  `json:"resolutionGTE,omitempty"`
+	ResolutionLT           *string  `json:"resolutionLT,omitempty"`
+	ResolutionLTE          *string  `json:"resolutionLTE,omitempty"`
+	ResolutionContains     *string  `json:"resolutionContains,omitempty"`
+	ResolutionHasPrefix    *string  `json:"resolutionHasPrefix,omitempty"`
+	ResolutionHasSuffix    *string  `json:"resolutionHasSuffix,omitempty"`
+	ResolutionEqualFold    *string  `json:"resolutionEqualFold,omitempty"`
+	ResolutionContainsFold *string  `json:"resolutionContainsFold,omitempty"`
+
+	// "appointment" edge predicates.
+	HasAppointment     *bool                    `json:"hasAppointment,omitempty"`
+	HasAppointmentWith []*AppointmentWhereInput `json:"hasAppointmentWith,omitempty"`
+
+	// "patient" edge predicates.
+	HasPatient     *bool                `json:"hasPatient,omitempty"`
+	HasPatientWith []*PatientWhereInput `json:"hasPatientWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *ActionItemWhereInput) AddPredicates(predicates ...predicate.ActionItem) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the ActionItemWhereInput filter on the ActionItemQuery builder.
+func (i *ActionItemWhereInput) Filter(q *ActionItemQuery) (*ActionItemQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyActionItemWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyActionItemWhereInput is returned in case the ActionItemWhereInput is empty.
+var ErrEmptyActionItemWhereInput = errors.New("ent: empty predicate ActionItemWhereInput")
+
+// P returns a predicate for filtering actionitems.
+// An error is returned if the input is empty or invalid.
+func (i *ActionItemWhereInput) P() (predicate.ActionItem, error) {
+	var predicates []predicate.ActionItem
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, actionitem.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.ActionItem, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, actionitem.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.ActionItem, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, actionitem.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, actionitem.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, actionitem.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, actionitem.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, actionitem.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, actionitem.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, actionitem.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, actionitem.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, actionitem.IDLTE(*i.IDLTE))
+	}
+	if i.IDEqualFold != nil {
+		predicates = append(predicates, actionitem.IDEqualFold(*i.IDEqualFold))
+	}
+	if i.IDContainsFold != nil {
+		predicates = append(predicates, actionitem.IDContainsFold(*i.IDContainsFold))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, actionitem.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, actionitem.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, actionitem.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, actionitem.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, actionitem.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, actionitem.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, actionitem.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, actionitem.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, actionitem.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, actionitem.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, actionitem.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, actionitem.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, actionitem.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, actionitem.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, actionitem.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, actionitem.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Kind != nil {
+		predicates = append(predicates, actionitem.KindEQ(*i.Kind))
+	}
+	if i.KindNEQ != nil {
+		predicates = append(predicates, actionitem.KindNEQ(*i.KindNEQ))
+	}
+	if len(i.KindIn) > 0 {
+		predicates = append(predicates, actionitem.KindIn(i.KindIn...))
+	}
+	if len(i.KindNotIn) > 0 {
+		predicates = append(predicates, actionitem.KindNotIn(i.KindNotIn...))
+	}
+	if i.Status != nil {
+		predicates = append(predicates, actionitem.StatusEQ(*i.Status))
+	}
+	if i.StatusNEQ != nil {
+		predicates = append(predicates, actionitem.StatusNEQ(*i.StatusNEQ))
+	}
+	if len(i.StatusIn) > 0 {
+		predicates = append(predicates, actionitem.StatusIn(i.StatusIn...))
+	}
+	if len(i.StatusNotIn) > 0 {
+		predicates = append(predicates, actionitem.StatusNotIn(i.StatusNotIn...))
+	}
+	if i.Urgency != nil {
+		predicates = append(predicates, actionitem.UrgencyEQ(*i.Urgency))
+	}
+	if i.UrgencyNEQ != nil {
+		predicates = append(predicates, actionitem.UrgencyNEQ(*i.UrgencyNEQ))
+	}
+	if len(i.UrgencyIn) > 0 {
+		predicates = append(predicates, actionitem.UrgencyIn(i.UrgencyIn...))
+	}
+	if len(i.UrgencyNotIn) > 0 {
+		predicates = append(predicates, actionitem.UrgencyNotIn(i.UrgencyNotIn...))
+	}
+	if i.Summary != nil {
+		predicates = append(predicates, actionitem.SummaryEQ(*i.Summary))
+	}
+	if i.SummaryNEQ != nil {
+		predicates = append(predicates, actionitem.SummaryNEQ(*i.SummaryNEQ))
+	}
+	if len(i.SummaryIn) > 0 {
+		predicates = append(predicates, actionitem.SummaryIn(i.SummaryIn...))
+	}
+	if len(i.SummaryNotIn) > 0 {
+		predicates = append(predicates, actionitem.SummaryNotIn(i.SummaryNotIn...))
+	}
+	if i.SummaryGT != nil {
+		predicates = append(predicates, actionitem.SummaryGT(*i.SummaryGT))
+	}
+	if i.SummaryGTE != nil {
+		predicates = append(predicates, actionitem.SummaryGTE(*i.SummaryGTE))
+	}
+	if i.SummaryLT != nil {
+		predicates = append(predicates, actionitem.SummaryLT(*i.SummaryLT))
+	}
+	if i.SummaryLTE != nil {
+		predicates = append(predicates, actionitem.SummaryLTE(*i.SummaryLTE))
+	}
+	if i.SummaryContains != nil {
+		predicates = append(predicates, actionitem.SummaryContains(*i.SummaryContains))
+	}
+	if i.SummaryHasPrefix != nil {
+		predicates = append(predicates, actionitem.SummaryHasPrefix(*i.SummaryHasPrefix))
+	}
+	if i.SummaryHasSuffix != nil {
+		predicates = append(predicates, actionitem.SummaryHasSuffix(*i.SummaryHasSuffix))
+	}
+	if i.SummaryEqualFold != nil {
+		predicates = append(predicates, actionitem.SummaryEqualFold(*i.SummaryEqualFold))
+	}
+	if i.SummaryContainsFold != nil {
+		predicates = append(predicates, actionitem.SummaryContainsFold(*i.SummaryContainsFold))
+	}
+	if i.CallbackNumber != nil {
+		predicates = append(predicates, actionitem.CallbackNumberEQ(*i.CallbackNumber))
+	}
+	if i.CallbackNumberNEQ != nil {
+		predicates = append(predicates, actionitem.CallbackNumberNEQ(*i.CallbackNumberNEQ))
+	}
+	if len(i.CallbackNumberIn) > 0 {
+		predicates = append(predicates, actionitem.CallbackNumberIn(i.CallbackNumberIn...))
+	}
+	if len(i.CallbackNumberNotIn) > 0 {
+		predicates = append(predicates, actionitem.CallbackNumberNotIn(i.CallbackNumberNotIn...))
+	}
+	if i.CallbackNumberGT != nil {
+		predicates = append(predicates, actionitem.CallbackNumberGT(*i.CallbackNumberGT))
+	}
+	if i.CallbackNumberGTE != nil {
+		predicates = append(predicates, actionitem.CallbackNumberGTE(*i.CallbackNumberGTE))
+	}
+	if i.CallbackNumberLT != nil {
+		predicates = append(predicates, actionitem.CallbackNumberLT(*i.CallbackNumberLT))
+	}
+	if i.CallbackNumberLTE != nil {
+		predicates = append(predicates, actionitem.CallbackNumberLTE(*i.CallbackNumberLTE))
+	}
+	if i.CallbackNumberContains != nil {
+		predicates = append(predicates, actionitem.CallbackNumberContains(*i.CallbackNumberContains))
+	}
+	if i.CallbackNumberHasPrefix != nil {
+		predicates = append(predicates, actionitem.CallbackNumberHasPrefix(*i.CallbackNumberHasPrefix))
+	}
+	if i.CallbackNumberHasSuffix != nil {
+		predicates = append(predicates, actionitem.CallbackNumberHasSuffix(*i.CallbackNumberHasSuffix))
+	}
+	if i.CallbackNumberEqualFold != nil {
+		predicates = append(predicates, actionitem.CallbackNumberEqualFold(*i.CallbackNumberEqualFold))
+	}
+	if i.CallbackNumberContainsFold != nil {
+		predicates = append(predicates, actionitem.CallbackNumberContainsFold(*i.CallbackNumberContainsFold))
+	}
+	if i.CallID != nil {
+		predicates = append(predicates, actionitem.CallIDEQ(*i.CallID))
+	}
+	if i.CallIDNEQ != nil {
+		predicates = append(predicates, actionitem.CallIDNEQ(*i.CallIDNEQ))
+	}
+	if len(i.CallIDIn) > 0 {
+		predicates = append(predicates, actionitem.CallIDIn(i.CallIDIn...))
+	}
+	if len(i.CallIDNotIn) > 0 {
+		predicates = append(predicates, actionitem.CallIDNotIn(i.CallIDNotIn...))
+	}
+	if i.CallIDGT != nil {
+		predicates = append(predicates, actionitem.CallIDGT(*i.CallIDGT))
+	}
+	if i.CallIDGTE != nil {
+		predicates = append(predicates, actionitem.CallIDGTE(*i.CallIDGTE))
+	}
+	if i.CallIDLT != nil {
+		predicates = append(predicates, actionitem.CallIDLT(*i.CallIDLT))
+	}
+	if i.CallIDLTE != nil {
+		predicates = append(predicates, actionitem.CallIDLTE(*i.CallIDLTE))
+	}
+	if i.CallIDContains != nil {
+		predicates = append(predicates, actionitem.CallIDContains(*i.CallIDContains))
+	}
+	if i.CallIDHasPrefix != nil {
+		predicates = append(predicates, actionitem.CallIDHasPrefix(*i.CallIDHasPrefix))
+	}
+	if i.CallIDHasSuffix != nil {
+		predicates = append(predicates, actionitem.CallIDHasSuffix(*i.CallIDHasSuffix))
+	}
+	if i.CallIDIsNil {
+		predicates = append(predicates, actionitem.CallIDIsNil())
+	}
+	if i.CallIDNotNil {
+		predicates = append(predicates, actionitem.CallIDNotNil())
+	}
+	if i.CallIDEqualFold != nil {
+		predicates = append(predicates, actionitem.CallIDEqualFold(*i.CallIDEqualFold))
+	}
+	if i.CallIDContainsFold != nil {
+		predicates = append(predicates, actionitem.CallIDContainsFold(*i.CallIDContainsFold))
+	}
+	if i.ResolvedAt != nil {
+		predicates = append(predicates, actionitem.ResolvedAtEQ(*i.ResolvedAt))
+	}
+	if i.ResolvedAtNEQ != nil {
+		predicates = append(predicates, actionitem.ResolvedAtNEQ(*i.ResolvedAtNEQ))
+	}
+	if len(i.ResolvedAtIn) > 0 {
+		predicates = append(predicates, actionitem.ResolvedAtIn(i.ResolvedAtIn...))
+	}
+	if len(i.ResolvedAtNotIn) > 0 {
+		predicates = append(predicates, actionitem.ResolvedAtNotIn(i.ResolvedAtNotIn...))
+	}
+	if i.ResolvedAtGT != nil {
+		predicates = append(predicates, actionitem.ResolvedAtGT(*i.ResolvedAtGT))
+	}
+	if i.ResolvedAtGTE != nil {
+		predicates = append(predicates, actionitem.ResolvedAtGTE(*i.ResolvedAtGTE))
+	}
+	if i.ResolvedAtLT != nil {
+		predicates = append(predicates, actionitem.ResolvedAtLT(*i.ResolvedAtLT))
+	}
+	if i.ResolvedAtLTE != nil {
+		predicates = append(predicates, actionitem.ResolvedAtLTE(*i.ResolvedAtLTE))
+	}
+	if i.ResolvedAtIsNil {
+		predicates = append(predicates, actionitem.ResolvedAtIsNil())
+	}
+	if i.ResolvedAtNotNil {
+		predicates = append(predicates, actionitem.ResolvedAtNotNil())
+	}
+	if i.ResolvedBy != nil {
+		predicates = append(predicates, actionitem.ResolvedByEQ(*i.ResolvedBy))
+	}
+	if i.ResolvedByNEQ != nil {
+		predicates = append(predicates, actionitem.ResolvedByNEQ(*i.ResolvedByNEQ))
+	}
+	if len(i.ResolvedByIn) > 0 {
+		predicates = append(predicates, actionitem.ResolvedByIn(i.ResolvedByIn...))
+	}
+	if len(i.ResolvedByNotIn) > 0 {
+		predicates = append(predicates, actionitem.ResolvedByNotIn(i.ResolvedByNotIn...))
+	}
+	if i.ResolvedByGT != nil {
+		predicates = append(predicates, actionitem.ResolvedByGT(*i.ResolvedByGT))
+	}
+	if i.ResolvedByGTE != nil {
+		predicates = append(predicates, actionitem.ResolvedByGTE(*i.ResolvedByGTE))
+	}
+	if i.ResolvedByLT != nil {
+		predicates = append(predicates, actionitem.ResolvedByLT(*i.ResolvedByLT))
+	}
+	if i.ResolvedByLTE != nil {
+		predicates = append(predicates, actionitem.ResolvedByLTE(*i.ResolvedByLTE))
+	}
+	if i.ResolvedByContains != nil {
+		predicates = append(predicates, actionitem.ResolvedByContains(*i.ResolvedByContains))
+	}
+	if i.ResolvedByHasPrefix != nil {
+		predicates = append(predicates, actionitem.ResolvedByHasPrefix(*i.ResolvedByHasPrefix))
+	}
+	if i.ResolvedByHasSuffix != nil {
+		predicates = append(predicates, actionitem.ResolvedByHasSuffix(*i.ResolvedByHasSuffix))
+	}
+	if i.ResolvedByEqualFold != nil {
+		predicates = append(predicates, actionitem.ResolvedByEqualFold(*i.ResolvedByEqualFold))
+	}
+	if i.ResolvedByContainsFold != nil {
+		predicates = append(predicates, actionitem.ResolvedByContainsFold(*i.ResolvedByContainsFold))
+	}
+	if i.Resolution != nil {
+		predicates = append(predicates, actionitem.ResolutionEQ(*i.Resolution))
+	}
+	if i.ResolutionNEQ != nil {
+		predicates = append(predicates, actionitem.ResolutionNEQ(*i.ResolutionNEQ))
+	}
+	if len(i.ResolutionIn) > 0 {
+		predicates = append(predicates, actionitem.ResolutionIn(i.ResolutionIn...))
+	}
+	if len(i.ResolutionNotIn) > 0 {
+		predicates = append(predicates, actionitem.ResolutionNotIn(i.ResolutionNotIn...))
+	}
+	if i.ResolutionGT != nil {
+		predicates = append(predicates, actionitem.ResolutionGT(*i.ResolutionGT))
+	}
+	if i.ResolutionGTE != nil {
+		predicates = append(predicates, actionitem.ResolutionGTE(*i.ResolutionGTE))
+	}
+	if i.ResolutionLT != nil {
+		predicates = append(predicates, actionitem.ResolutionLT(*i.ResolutionLT))
+	}
+	if i.ResolutionLTE != nil {
+		predicates = append(predicates, actionitem.ResolutionLTE(*i.ResolutionLTE))
+	}
+	if i.ResolutionContains != nil {
+		predicates = append(predicates, actionitem.ResolutionContains(*i.ResolutionContains))
+	}
+	if i.ResolutionHasPrefix != nil {
+		predicates = append(predicates, actionitem.ResolutionHasPrefix(*i.ResolutionHasPrefix))
+	}
+	if i.ResolutionHasSuffix != nil {
+		predicates = append(predicates, actionitem.ResolutionHasSuffix(*i.ResolutionHasSuffix))
+	}
+	if i.ResolutionEqualFold != nil {
+		predicates = append(predicates, actionitem.ResolutionEqualFold(*i.ResolutionEqualFold))
+	}
+	if i.ResolutionContainsFold != nil {
+		predicates = append(predicates, actionitem.ResolutionContainsFold(*i.ResolutionContainsFold))
+	}
+
+	if i.HasAppointment != nil {
+		p := actionitem.HasAppointment()
+		if !*i.HasAppointment {
+			p = actionitem.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasAppointmentWith) > 0 {
+		with := make([]predicate.Appointment, 0, len(i.HasAppointmentWith))
+		for _, w := range i.HasAppointmentWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasAppointmentWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, actionitem.HasAppointmentWith(with...))
+	}
+	if i.HasPatient != nil {
+		p := actionitem.HasPatient()
+		if !*i.HasPatient {
+			p = actionitem.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasPatientWith) > 0 {
+		with := make([]predicate.Patient, 0, len(i.HasPatientWith))
+		for _, w := range i.HasPatientWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasPatientWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, actionitem.HasPatientWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyActionItemWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return actionitem.And(predicates...), nil
+	}
+}
 
 // AppointmentWhereInput represents a where input for filtering Appointment queries.
 type AppointmentWhereInput struct {
@@ -130,6 +749,42 @@ type AppointmentWhereInput struct {
 	DescriptionHasSuffix    *string  `json:"descriptionHasSuffix,omitempty"`
 	DescriptionEqualFold    *string  `json:"descriptionEqualFold,omitempty"`
 	DescriptionContainsFold *string  `json:"descriptionContainsFold,omitempty"`
+
+	// "writeback_state" field predicates.
+	WritebackState      *appointment.WritebackState  `json:"writebackState,omitempty"`
+	WritebackStateNEQ   *appointment.WritebackState  `json:"writebackStateNEQ,omitempty"`
+	WritebackStateIn    []appointment.WritebackState `json:"writebackStateIn,omitempty"`
+	WritebackStateNotIn []appointment.WritebackState `json:"writebackStateNotIn,omitempty"`
+
+	// "writeback_error" field predicates.
+	WritebackError             *string  `json:"writebackError,omitempty"`
+	WritebackErrorNEQ          *string  `json:"writebackErrorNEQ,omitempty"`
+	WritebackErrorIn           []string `json:"writebackErrorIn,omitempty"`
+	WritebackErrorNotIn        []string `json:"writebackErrorNotIn,omitempty"`
+	WritebackErrorGT           *string  `json:"writebackErrorGT,omitempty"`
+	WritebackErrorGTE          *string  `json:"writebackErrorGTE,omitempty"`
+	WritebackErrorLT           *string  `json:"writebackErrorLT,omitempty"`
+	WritebackErrorLTE          *string  `json:"writebackErrorLTE,omitempty"`
+	WritebackErrorContains     *string  `json:"writebackErrorContains,omitempty"`
+	WritebackErrorHasPrefix    *string  `json:"writebackErrorHasPrefix,omitempty"`
+	WritebackErrorHasSuffix    *string  `json:"writebackErrorHasSuffix,omitempty"`
+	WritebackErrorEqualFold    *string  `json:"writebackErrorEqualFold,omitempty"`
+	WritebackErrorContainsFold *string  `json:"writebackErrorContainsFold,omitempty"`
+
+	// "notes" field predicates.
+	Notes             *string  `json:"notes,omitempty"`
+	NotesNEQ          *string  `json:"notesNEQ,omitempty"`
+	NotesIn           []string `json:"notesIn,omitempty"`
+	NotesNotIn        []string `json:"notesNotIn,omitempty"`
+	NotesGT           *string  `json:"notesGT,omitempty"`
+	NotesGTE          *string  `json:"notesGTE,omitempty"`
+	NotesLT           *string  `json:"notesLT,omitempty"`
+	NotesLTE          *string  `json:"notesLTE,omitempty"`
+	NotesContains     *string  `json:"notesContains,omitempty"`
+	NotesHasPrefix    *string  `json:"notesHasPrefix,omitempty"`
+	NotesHasSuffix    *string  `json:"notesHasSuffix,omitempty"`
+	NotesEqualFold    *string  `json:"notesEqualFold,omitempty"`
+	NotesContainsFold *string  `json:"notesContainsFold,omitempty"`
 
 	// "patient" edge predicates.
 	HasPatient     *bool                `json:"hasPatient,omitempty"`
@@ -483,6 +1138,96 @@ func (i *AppointmentWhereInput) P() (predicate.Appointment, error) {
 	}
 	if i.DescriptionContainsFold != nil {
 		predicates = append(predicates, appointment.DescriptionContainsFold(*i.DescriptionContainsFold))
+	}
+	if i.WritebackState != nil {
+		predicates = append(predicates, appointment.WritebackStateEQ(*i.WritebackState))
+	}
+	if i.WritebackStateNEQ != nil {
+		predicates = append(predicates, appointment.WritebackStateNEQ(*i.WritebackStateNEQ))
+	}
+	if len(i.WritebackStateIn) > 0 {
+		predicates = append(predicates, appointment.WritebackStateIn(i.WritebackStateIn...))
+	}
+	if len(i.WritebackStateNotIn) > 0 {
+		predicates = append(predicates, appointment.WritebackStateNotIn(i.WritebackStateNotIn...))
+	}
+	if i.WritebackError != nil {
+		predicates = append(predicates, appointment.WritebackErrorEQ(*i.WritebackError))
+	}
+	if i.WritebackErrorNEQ != nil {
+		predicates = append(predicates, appointment.WritebackErrorNEQ(*i.WritebackErrorNEQ))
+	}
+	if len(i.WritebackErrorIn) > 0 {
+		predicates = append(predicates, appointment.WritebackErrorIn(i.WritebackErrorIn...))
+	}
+	if len(i.WritebackErrorNotIn) > 0 {
+		predicates = append(predicates, appointment.WritebackErrorNotIn(i.WritebackErrorNotIn...))
+	}
+	if i.WritebackErrorGT != nil {
+		predicates = append(predicates, appointment.WritebackErrorGT(*i.WritebackErrorGT))
+	}
+	if i.WritebackErrorGTE != nil {
+		predicates = append(predicates, appointment.WritebackErrorGTE(*i.WritebackErrorGTE))
+	}
+	if i.WritebackErrorLT != nil {
+		predicates = append(predicates, appointment.WritebackErrorLT(*i.WritebackErrorLT))
+	}
+	if i.WritebackErrorLTE != nil {
+		predicates = append(predicates, appointment.WritebackErrorLTE(*i.WritebackErrorLTE))
+	}
+	if i.WritebackErrorContains != nil {
+		predicates = append(predicates, appointment.WritebackErrorContains(*i.WritebackErrorContains))
+	}
+	if i.WritebackErrorHasPrefix != nil {
+		predicates = append(predicates, appointment.WritebackErrorHasPrefix(*i.WritebackErrorHasPrefix))
+	}
+	if i.WritebackErrorHasSuffix != nil {
+		predicates = append(predicates, appointment.WritebackErrorHasSuffix(*i.WritebackErrorHasSuffix))
+	}
+	if i.WritebackErrorEqualFold != nil {
+		predicates = append(predicates, appointment.WritebackErrorEqualFold(*i.WritebackErrorEqualFold))
+	}
+	if i.WritebackErrorContainsFold != nil {
+		predicates = append(predicates, appointment.WritebackErrorContainsFold(*i.WritebackErrorContainsFold))
+	}
+	if i.Notes != nil {
+		predicates = append(predicates, appointment.NotesEQ(*i.Notes))
+	}
+	if i.NotesNEQ != nil {
+		predicates = append(predicates, appointment.NotesNEQ(*i.NotesNEQ))
+	}
+	if len(i.NotesIn) > 0 {
+		predicates = append(predicates, appointment.NotesIn(i.NotesIn...))
+	}
+	if len(i.NotesNotIn) > 0 {
+		predicates = append(predicates, appointment.NotesNotIn(i.NotesNotIn...))
+	}
+	if i.NotesGT != nil {
+		predicates = append(predicates, appointment.NotesGT(*i.NotesGT))
+	}
+	if i.NotesGTE != nil {
+		predicates = append(predicates, appointment.NotesGTE(*i.NotesGTE))
+	}
+	if i.NotesLT != nil {
+		predicates = append(predicates, appointment.NotesLT(*i.NotesLT))
+	}
+	if i.NotesLTE != nil {
+		predicates = append(predicates, appointment.NotesLTE(*i.NotesLTE))
+	}
+	if i.NotesContains != nil {
+		predicates = append(predicates, appointment.NotesContains(*i.NotesContains))
+	}
+	if i.NotesHasPrefix != nil {
+		predicates = append(predicates, appointment.NotesHasPrefix(*i.NotesHasPrefix))
+	}
+	if i.NotesHasSuffix != nil {
+		predicates = append(predicates, appointment.NotesHasSuffix(*i.NotesHasSuffix))
+	}
+	if i.NotesEqualFold != nil {
+		predicates = append(predicates, appointment.NotesEqualFold(*i.NotesEqualFold))
+	}
+	if i.NotesContainsFold != nil {
+		predicates = append(predicates, appointment.NotesContainsFold(*i.NotesContainsFold))
 	}
 
 	if i.HasPatient != nil {

@@ -11,6 +11,7 @@ import (
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
+	"github.com/frontdesk/frontdesk/ent/actionitem"
 	"github.com/frontdesk/frontdesk/ent/appointment"
 	"github.com/frontdesk/frontdesk/ent/appointmenttype"
 	"github.com/frontdesk/frontdesk/ent/member"
@@ -21,6 +22,7 @@ import (
 	"github.com/frontdesk/frontdesk/ent/predicate"
 	"github.com/frontdesk/frontdesk/ent/provider"
 	"github.com/frontdesk/frontdesk/ent/syncrun"
+	"github.com/frontdesk/frontdesk/ent/writeback"
 	"github.com/frontdesk/frontdesk/internal/pms"
 )
 
@@ -33,6 +35,7 @@ const (
 	OpUpdateOne = ent.OpUpdateOne
 
 	// Node types.
+	TypeActionItem      = "ActionItem"
 	TypeAppointment     = "Appointment"
 	TypeAppointmentType = "AppointmentType"
 	TypeMember          = "Member"
@@ -42,7 +45,1267 @@ const (
 	TypePractice        = "Practice"
 	TypeProvider        = "Provider"
 	TypeSyncRun         = "SyncRun"
+	TypeWriteback       = "Writeback"
 )
+
+// ActionItemMutation represents an operation that mutates the ActionItem nodes in the graph.
+type ActionItemMutation struct {
+	config
+	op                 Op
+	typ                string
+	id                 *string
+	created_at         *time.Time
+	updated_at         *time.Time
+	kind               *actionitem.Kind
+	status             *actionitem.Status
+	urgency            *actionitem.Urgency
+	summary            *string
+	callback_number    *string
+	call_id            *string
+	resolved_at        *time.Time
+	resolved_by        *string
+	resolution         *string
+	clearedFields      map[string]struct{}
+	practice           *string
+	clearedpractice    bool
+	appointment        *string
+	clearedappointment bool
+	patient            *string
+	clearedpatient     bool
+	done               bool
+	oldValue           func(context.Context) (*ActionItem, error)
+	predicates         []predicate.ActionItem
+}
+
+var _ ent.Mutation = (*ActionItemMutation)(nil)
+
+// actionitemOption allows management of the mutation configuration using functional options.
+type actionitemOption func(*ActionItemMutation)
+
+// newActionItemMutation creates new mutation for the ActionItem entity.
+func newActionItemMutation(c config, op Op, opts ...actionitemOption) *ActionItemMutation {
+	m := &ActionItemMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeActionItem,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withActionItemID sets the ID field of the mutation.
+func withActionItemID(id string) actionitemOption {
+	return func(m *ActionItemMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *ActionItem
+		)
+		m.oldValue = func(ctx context.Context) (*ActionItem, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().ActionItem.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withActionItem sets the old ActionItem of the mutation.
+func withActionItem(node *ActionItem) actionitemOption {
+	return func(m *ActionItemMutation) {
+		m.oldValue = func(context.Context) (*ActionItem, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ActionItemMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ActionItemMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of ActionItem entities.
+func (m *ActionItemMutation) SetID(id string) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ActionItemMutation) ID() (id string, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ActionItemMutation) IDs(ctx context.Context) ([]string, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []string{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().ActionItem.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *ActionItemMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *ActionItemMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the ActionItem entity.
+// If the ActionItem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ActionItemMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *ActionItemMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *ActionItemMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *ActionItemMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the ActionItem entity.
+// If the ActionItem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ActionItemMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *ActionItemMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetPracticeID sets the "practice_id" field.
+func (m *ActionItemMutation) SetPracticeID(s string) {
+	m.practice = &s
+}
+
+// PracticeID returns the value of the "practice_id" field in the mutation.
+func (m *ActionItemMutation) PracticeID() (r string, exists bool) {
+	v := m.practice
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPracticeID returns the old "practice_id" field's value of the ActionItem entity.
+// If the ActionItem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ActionItemMutation) OldPracticeID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPracticeID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPracticeID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPracticeID: %w", err)
+	}
+	return oldValue.PracticeID, nil
+}
+
+// ResetPracticeID resets all changes to the "practice_id" field.
+func (m *ActionItemMutation) ResetPracticeID() {
+	m.practice = nil
+}
+
+// SetKind sets the "kind" field.
+func (m *ActionItemMutation) SetKind(a actionitem.Kind) {
+	m.kind = &a
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *ActionItemMutation) Kind() (r actionitem.Kind, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the ActionItem entity.
+// If the ActionItem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ActionItemMutation) OldKind(ctx context.Context) (v actionitem.Kind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *ActionItemMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetStatus sets the "status" field.
+func (m *ActionItemMutation) SetStatus(a actionitem.Status) {
+	m.status = &a
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *ActionItemMutation) Status() (r actionitem.Status, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the ActionItem entity.
+// If the ActionItem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ActionItemMutation) OldStatus(ctx context.Context) (v actionitem.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *ActionItemMutation) ResetStatus() {
+	m.status = nil
+}
+
+// SetUrgency sets the "urgency" field.
+func (m *ActionItemMutation) SetUrgency(a actionitem.Urgency) {
+	m.urgency = &a
+}
+
+// Urgency returns the value of the "urgency" field in the mutation.
+func (m *ActionItemMutation) Urgency() (r actionitem.Urgency, exists bool) {
+	v := m.urgency
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUrgency returns the old "urgency" field's value of the ActionItem entity.
+// If the ActionItem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ActionItemMutation) OldUrgency(ctx context.Context) (v actionitem.Urgency, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUrgency is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUrgency requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUrgency: %w", err)
+	}
+	return oldValue.Urgency, nil
+}
+
+// ResetUrgency resets all changes to the "urgency" field.
+func (m *ActionItemMutation) ResetUrgency() {
+	m.urgency = nil
+}
+
+// SetSummary sets the "summary" field.
+func (m *ActionItemMutation) SetSummary(s string) {
+	m.summary = &s
+}
+
+// Summary returns the value of the "summary" field in the mutation.
+func (m *ActionItemMutation) Summary() (r string, exists bool) {
+	v := m.summary
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSummary returns the old "summary" field's value of the ActionItem entity.
+// If the ActionItem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ActionItemMutation) OldSummary(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSummary is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSummary requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSummary: %w", err)
+	}
+	return oldValue.Summary, nil
+}
+
+// ResetSummary resets all changes to the "summary" field.
+func (m *ActionItemMutation) ResetSummary() {
+	m.summary = nil
+}
+
+// SetCallbackNumber sets the "callback_number" field.
+func (m *ActionItemMutation) SetCallbackNumber(s string) {
+	m.callback_number = &s
+}
+
+// CallbackNumber returns the value of the "callback_number" field in the mutation.
+func (m *ActionItemMutation) CallbackNumber() (r string, exists bool) {
+	v := m.callback_number
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCallbackNumber returns the old "callback_number" field's value of the ActionItem entity.
+// If the ActionItem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ActionItemMutation) OldCallbackNumber(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCallbackNumber is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCallbackNumber requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCallbackNumber: %w", err)
+	}
+	return oldValue.CallbackNumber, nil
+}
+
+// ResetCallbackNumber resets all changes to the "callback_number" field.
+func (m *ActionItemMutation) ResetCallbackNumber() {
+	m.callback_number = nil
+}
+
+// SetAppointmentID sets the "appointment_id" field.
+func (m *ActionItemMutation) SetAppointmentID(s string) {
+	m.appointment = &s
+}
+
+// AppointmentID returns the value of the "appointment_id" field in the mutation.
+func (m *ActionItemMutation) AppointmentID() (r string, exists bool) {
+	v := m.appointment
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAppointmentID returns the old "appointment_id" field's value of the ActionItem entity.
+// If the ActionItem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ActionItemMutation) OldAppointmentID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAppointmentID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAppointmentID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAppointmentID: %w", err)
+	}
+	return oldValue.AppointmentID, nil
+}
+
+// ClearAppointmentID clears the value of the "appointment_id" field.
+func (m *ActionItemMutation) ClearAppointmentID() {
+	m.appointment = nil
+	m.clearedFields[actionitem.FieldAppointmentID] = struct{}{}
+}
+
+// AppointmentIDCleared returns if the "appointment_id" field was cleared in this mutation.
+func (m *ActionItemMutation) AppointmentIDCleared() bool {
+	_, ok := m.clearedFields[actionitem.FieldAppointmentID]
+	return ok
+}
+
+// ResetAppointmentID resets all changes to the "appointment_id" field.
+func (m *ActionItemMutation) ResetAppointmentID() {
+	m.appointment = nil
+	delete(m.clearedFields, actionitem.FieldAppointmentID)
+}
+
+// SetPatientID sets the "patient_id" field.
+func (m *ActionItemMutation) SetPatientID(s string) {
+	m.patient = &s
+}
+
+// PatientID returns the value of the "patient_id" field in the mutation.
+func (m *ActionItemMutation) PatientID() (r string, exists bool) {
+	v := m.patient
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPatientID returns the old "patient_id" field's value of the ActionItem entity.
+// If the ActionItem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ActionItemMutation) OldPatientID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPatientID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPatientID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPatientID: %w", err)
+	}
+	return oldValue.PatientID, nil
+}
+
+// ClearPatientID clears the value of the "patient_id" field.
+func (m *ActionItemMutation) ClearPatientID() {
+	m.patient = nil
+	m.clearedFields[actionitem.FieldPatientID] = struct{}{}
+}
+
+// PatientIDCleared returns if the "patient_id" field was cleared in this mutation.
+func (m *ActionItemMutation) PatientIDCleared() bool {
+	_, ok := m.clearedFields[actionitem.FieldPatientID]
+	return ok
+}
+
+// ResetPatientID resets all changes to the "patient_id" field.
+func (m *ActionItemMutation) ResetPatientID() {
+	m.patient = nil
+	delete(m.clearedFields, actionitem.FieldPatientID)
+}
+
+// SetCallID sets the "call_id" field.
+func (m *ActionItemMutation) SetCallID(s string) {
+	m.call_id = &s
+}
+
+// CallID returns the value of the "call_id" field in the mutation.
+func (m *ActionItemMutation) CallID() (r string, exists bool) {
+	v := m.call_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCallID returns the old "call_id" field's value of the ActionItem entity.
+// If the ActionItem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ActionItemMutation) OldCallID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCallID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCallID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCallID: %w", err)
+	}
+	return oldValue.CallID, nil
+}
+
+// ClearCallID clears the value of the "call_id" field.
+func (m *ActionItemMutation) ClearCallID() {
+	m.call_id = nil
+	m.clearedFields[actionitem.FieldCallID] = struct{}{}
+}
+
+// CallIDCleared returns if the "call_id" field was cleared in this mutation.
+func (m *ActionItemMutation) CallIDCleared() bool {
+	_, ok := m.clearedFields[actionitem.FieldCallID]
+	return ok
+}
+
+// ResetCallID resets all changes to the "call_id" field.
+func (m *ActionItemMutation) ResetCallID() {
+	m.call_id = nil
+	delete(m.clearedFields, actionitem.FieldCallID)
+}
+
+// SetResolvedAt sets the "resolved_at" field.
+func (m *ActionItemMutation) SetResolvedAt(t time.Time) {
+	m.resolved_at = &t
+}
+
+// ResolvedAt returns the value of the "resolved_at" field in the mutation.
+func (m *ActionItemMutation) ResolvedAt() (r time.Time, exists bool) {
+	v := m.resolved_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldResolvedAt returns the old "resolved_at" field's value of the ActionItem entity.
+// If the ActionItem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ActionItemMutation) OldResolvedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldResolvedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldResolvedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldResolvedAt: %w", err)
+	}
+	return oldValue.ResolvedAt, nil
+}
+
+// ClearResolvedAt clears the value of the "resolved_at" field.
+func (m *ActionItemMutation) ClearResolvedAt() {
+	m.resolved_at = nil
+	m.clearedFields[actionitem.FieldResolvedAt] = struct{}{}
+}
+
+// ResolvedAtCleared returns if the "resolved_at" field was cleared in this mutation.
+func (m *ActionItemMutation) ResolvedAtCleared() bool {
+	_, ok := m.clearedFields[actionitem.FieldResolvedAt]
+	return ok
+}
+
+// ResetResolvedAt resets all changes to the "resolved_at" field.
+func (m *ActionItemMutation) ResetResolvedAt() {
+	m.resolved_at = nil
+	delete(m.clearedFields, actionitem.FieldResolvedAt)
+}
+
+// SetResolvedBy sets the "resolved_by" field.
+func (m *ActionItemMutation) SetResolvedBy(s string) {
+	m.resolved_by = &s
+}
+
+// ResolvedBy returns the value of the "resolved_by" field in the mutation.
+func (m *ActionItemMutation) ResolvedBy() (r string, exists bool) {
+	v := m.resolved_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldResolvedBy returns the old "resolved_by" field's value of the ActionItem entity.
+// If the ActionItem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ActionItemMutation) OldResolvedBy(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldResolvedBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldResolvedBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldResolvedBy: %w", err)
+	}
+	return oldValue.ResolvedBy, nil
+}
+
+// ResetResolvedBy resets all changes to the "resolved_by" field.
+func (m *ActionItemMutation) ResetResolvedBy() {
+	m.resolved_by = nil
+}
+
+// SetResolution sets the "resolution" field.
+func (m *ActionItemMutation) SetResolution(s string) {
+	m.resolution = &s
+}
+
+// Resolution returns the value of the "resolution" field in the mutation.
+func (m *ActionItemMutation) Resolution() (r string, exists bool) {
+	v := m.resolution
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldResolution returns the old "resolution" field's value of the ActionItem entity.
+// If the ActionItem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ActionItemMutation) OldResolution(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldResolution is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldResolution requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldResolution: %w", err)
+	}
+	return oldValue.Resolution, nil
+}
+
+// ResetResolution resets all changes to the "resolution" field.
+func (m *ActionItemMutation) ResetResolution() {
+	m.resolution = nil
+}
+
+// ClearPractice clears the "practice" edge to the Practice entity.
+func (m *ActionItemMutation) ClearPractice() {
+	m.clearedpractice = true
+	m.clearedFields[actionitem.FieldPracticeID] = struct{}{}
+}
+
+// PracticeCleared reports if the "practice" edge to the Practice entity was cleared.
+func (m *ActionItemMutation) PracticeCleared() bool {
+	return m.clearedpractice
+}
+
+// PracticeIDs returns the "practice" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// PracticeID instead. It exists only for internal usage by the builders.
+func (m *ActionItemMutation) PracticeIDs() (ids []string) {
+	if id := m.practice; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetPractice resets all changes to the "practice" edge.
+func (m *ActionItemMutation) ResetPractice() {
+	m.practice = nil
+	m.clearedpractice = false
+}
+
+// ClearAppointment clears the "appointment" edge to the Appointment entity.
+func (m *ActionItemMutation) ClearAppointment() {
+	m.clearedappointment = true
+	m.clearedFields[actionitem.FieldAppointmentID] = struct{}{}
+}
+
+// AppointmentCleared reports if the "appointment" edge to the Appointment entity was cleared.
+func (m *ActionItemMutation) AppointmentCleared() bool {
+	return m.AppointmentIDCleared() || m.clearedappointment
+}
+
+// AppointmentIDs returns the "appointment" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// AppointmentID instead. It exists only for internal usage by the builders.
+func (m *ActionItemMutation) AppointmentIDs() (ids []string) {
+	if id := m.appointment; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetAppointment resets all changes to the "appointment" edge.
+func (m *ActionItemMutation) ResetAppointment() {
+	m.appointment = nil
+	m.clearedappointment = false
+}
+
+// ClearPatient clears the "patient" edge to the Patient entity.
+func (m *ActionItemMutation) ClearPatient() {
+	m.clearedpatient = true
+	m.clearedFields[actionitem.FieldPatientID] = struct{}{}
+}
+
+// PatientCleared reports if the "patient" edge to the Patient entity was cleared.
+func (m *ActionItemMutation) PatientCleared() bool {
+	return m.PatientIDCleared() || m.clearedpatient
+}
+
+// PatientIDs returns the "patient" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// PatientID instead. It exists only for internal usage by the builders.
+func (m *ActionItemMutation) PatientIDs() (ids []string) {
+	if id := m.patient; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetPatient resets all changes to the "patient" edge.
+func (m *ActionItemMutation) ResetPatient() {
+	m.patient = nil
+	m.clearedpatient = false
+}
+
+// Where appends a list predicates to the ActionItemMutation builder.
+func (m *ActionItemMutation) Where(ps ...predicate.ActionItem) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ActionItemMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ActionItemMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.ActionItem, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ActionItemMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ActionItemMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (ActionItem).
+func (m *ActionItemMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ActionItemMutation) Fields() []string {
+	fields := make([]string, 0, 14)
+	if m.created_at != nil {
+		fields = append(fields, actionitem.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, actionitem.FieldUpdatedAt)
+	}
+	if m.practice != nil {
+		fields = append(fields, actionitem.FieldPracticeID)
+	}
+	if m.kind != nil {
+		fields = append(fields, actionitem.FieldKind)
+	}
+	if m.status != nil {
+		fields = append(fields, actionitem.FieldStatus)
+	}
+	if m.urgency != nil {
+		fields = append(fields, actionitem.FieldUrgency)
+	}
+	if m.summary != nil {
+		fields = append(fields, actionitem.FieldSummary)
+	}
+	if m.callback_number != nil {
+		fields = append(fields, actionitem.FieldCallbackNumber)
+	}
+	if m.appointment != nil {
+		fields = append(fields, actionitem.FieldAppointmentID)
+	}
+	if m.patient != nil {
+		fields = append(fields, actionitem.FieldPatientID)
+	}
+	if m.call_id != nil {
+		fields = append(fields, actionitem.FieldCallID)
+	}
+	if m.resolved_at != nil {
+		fields = append(fields, actionitem.FieldResolvedAt)
+	}
+	if m.resolved_by != nil {
+		fields = append(fields, actionitem.FieldResolvedBy)
+	}
+	if m.resolution != nil {
+		fields = append(fields, actionitem.FieldResolution)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ActionItemMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case actionitem.FieldCreatedAt:
+		return m.CreatedAt()
+	case actionitem.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case actionitem.FieldPracticeID:
+		return m.PracticeID()
+	case actionitem.FieldKind:
+		return m.Kind()
+	case actionitem.FieldStatus:
+		return m.Status()
+	case actionitem.FieldUrgency:
+		return m.Urgency()
+	case actionitem.FieldSummary:
+		return m.Summary()
+	case actionitem.FieldCallbackNumber:
+		return m.CallbackNumber()
+	case actionitem.FieldAppointmentID:
+		return m.AppointmentID()
+	case actionitem.FieldPatientID:
+		return m.PatientID()
+	case actionitem.FieldCallID:
+		return m.CallID()
+	case actionitem.FieldResolvedAt:
+		return m.ResolvedAt()
+	case actionitem.FieldResolvedBy:
+		return m.ResolvedBy()
+	case actionitem.FieldResolution:
+		return m.Resolution()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ActionItemMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case actionitem.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case actionitem.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case actionitem.FieldPracticeID:
+		return m.OldPracticeID(ctx)
+	case actionitem.FieldKind:
+		return m.OldKind(ctx)
+	case actionitem.FieldStatus:
+		return m.OldStatus(ctx)
+	case actionitem.FieldUrgency:
+		return m.OldUrgency(ctx)
+	case actionitem.FieldSummary:
+		return m.OldSummary(ctx)
+	case actionitem.FieldCallbackNumber:
+		return m.OldCallbackNumber(ctx)
+	case actionitem.FieldAppointmentID:
+		return m.OldAppointmentID(ctx)
+	case actionitem.FieldPatientID:
+		return m.OldPatientID(ctx)
+	case actionitem.FieldCallID:
+		return m.OldCallID(ctx)
+	case actionitem.FieldResolvedAt:
+		return m.OldResolvedAt(ctx)
+	case actionitem.FieldResolvedBy:
+		return m.OldResolvedBy(ctx)
+	case actionitem.FieldResolution:
+		return m.OldResolution(ctx)
+	}
+	return nil, fmt.Errorf("unknown ActionItem field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ActionItemMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case actionitem.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case actionitem.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case actionitem.FieldPracticeID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPracticeID(v)
+		return nil
+	case actionitem.FieldKind:
+		v, ok := value.(actionitem.Kind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case actionitem.FieldStatus:
+		v, ok := value.(actionitem.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case actionitem.FieldUrgency:
+		v, ok := value.(actionitem.Urgency)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUrgency(v)
+		return nil
+	case actionitem.FieldSummary:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSummary(v)
+		return nil
+	case actionitem.FieldCallbackNumber:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCallbackNumber(v)
+		return nil
+	case actionitem.FieldAppointmentID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAppointmentID(v)
+		return nil
+	case actionitem.FieldPatientID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPatientID(v)
+		return nil
+	case actionitem.FieldCallID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCallID(v)
+		return nil
+	case actionitem.FieldResolvedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetResolvedAt(v)
+		return nil
+	case actionitem.FieldResolvedBy:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetResolvedBy(v)
+		return nil
+	case actionitem.FieldResolution:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetResolution(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ActionItem field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ActionItemMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ActionItemMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ActionItemMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown ActionItem numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ActionItemMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(actionitem.FieldAppointmentID) {
+		fields = append(fields, actionitem.FieldAppointmentID)
+	}
+	if m.FieldCleared(actionitem.FieldPatientID) {
+		fields = append(fields, actionitem.FieldPatientID)
+	}
+	if m.FieldCleared(actionitem.FieldCallID) {
+		fields = append(fields, actionitem.FieldCallID)
+	}
+	if m.FieldCleared(actionitem.FieldResolvedAt) {
+		fields = append(fields, actionitem.FieldResolvedAt)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ActionItemMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ActionItemMutation) ClearField(name string) error {
+	switch name {
+	case actionitem.FieldAppointmentID:
+		m.ClearAppointmentID()
+		return nil
+	case actionitem.FieldPatientID:
+		m.ClearPatientID()
+		return nil
+	case actionitem.FieldCallID:
+		m.ClearCallID()
+		return nil
+	case actionitem.FieldResolvedAt:
+		m.ClearResolvedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown ActionItem nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ActionItemMutation) ResetField(name string) error {
+	switch name {
+	case actionitem.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case actionitem.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case actionitem.FieldPracticeID:
+		m.ResetPracticeID()
+		return nil
+	case actionitem.FieldKind:
+		m.ResetKind()
+		return nil
+	case actionitem.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case actionitem.FieldUrgency:
+		m.ResetUrgency()
+		return nil
+	case actionitem.FieldSummary:
+		m.ResetSummary()
+		return nil
+	case actionitem.FieldCallbackNumber:
+		m.ResetCallbackNumber()
+		return nil
+	case actionitem.FieldAppointmentID:
+		m.ResetAppointmentID()
+		return nil
+	case actionitem.FieldPatientID:
+		m.ResetPatientID()
+		return nil
+	case actionitem.FieldCallID:
+		m.ResetCallID()
+		return nil
+	case actionitem.FieldResolvedAt:
+		m.ResetResolvedAt()
+		return nil
+	case actionitem.FieldResolvedBy:
+		m.ResetResolvedBy()
+		return nil
+	case actionitem.FieldResolution:
+		m.ResetResolution()
+		return nil
+	}
+	return fmt.Errorf("unknown ActionItem field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ActionItemMutation) AddedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.practice != nil {
+		edges = append(edges, actionitem.EdgePractice)
+	}
+	if m.appointment != nil {
+		edges = append(edges, actionitem.EdgeAppointment)
+	}
+	if m.patient != nil {
+		edges = append(edges, actionitem.EdgePatient)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ActionItemMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case actionitem.EdgePractice:
+		if id := m.practice; id != nil {
+			return []ent.Value{*id}
+		}
+	case actionitem.EdgeAppointment:
+		if id := m.appointment; id != nil {
+			return []ent.Value{*id}
+		}
+	case actionitem.EdgePatient:
+		if id := m.patient; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ActionItemMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 3)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ActionItemMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ActionItemMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.clearedpractice {
+		edges = append(edges, actionitem.EdgePractice)
+	}
+	if m.clearedappointment {
+		edges = append(edges, actionitem.EdgeAppointment)
+	}
+	if m.clearedpatient {
+		edges = append(edges, actionitem.EdgePatient)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ActionItemMutation) EdgeCleared(name string) bool {
+	switch name {
+	case actionitem.EdgePractice:
+		return m.clearedpractice
+	case actionitem.EdgeAppointment:
+		return m.clearedappointment
+	case actionitem.EdgePatient:
+		return m.clearedpatient
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ActionItemMutation) ClearEdge(name string) error {
+	switch name {
+	case actionitem.EdgePractice:
+		m.ClearPractice()
+		return nil
+	case actionitem.EdgeAppointment:
+		m.ClearAppointment()
+		return nil
+	case actionitem.EdgePatient:
+		m.ClearPatient()
+		return nil
+	}
+	return fmt.Errorf("unknown ActionItem unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ActionItemMutation) ResetEdge(name string) error {
+	switch name {
+	case actionitem.EdgePractice:
+		m.ResetPractice()
+		return nil
+	case actionitem.EdgeAppointment:
+		m.ResetAppointment()
+		return nil
+	case actionitem.EdgePatient:
+		m.ResetPatient()
+		return nil
+	}
+	return fmt.Errorf("unknown ActionItem edge %s", name)
+}
 
 // AppointmentMutation represents an operation that mutates the Appointment nodes in the graph.
 type AppointmentMutation struct {
@@ -61,6 +1324,9 @@ type AppointmentMutation struct {
 	source                  *appointment.Source
 	description             *string
 	pms_changed_at          *time.Time
+	writeback_state         *appointment.WritebackState
+	writeback_error         *string
+	notes                   *string
 	clearedFields           map[string]struct{}
 	practice                *string
 	clearedpractice         bool
@@ -72,6 +1338,9 @@ type AppointmentMutation struct {
 	clearedoperatory        bool
 	appointment_type        *string
 	clearedappointment_type bool
+	writebacks              map[string]struct{}
+	removedwritebacks       map[string]struct{}
+	clearedwritebacks       bool
 	done                    bool
 	oldValue                func(context.Context) (*Appointment, error)
 	predicates              []predicate.Appointment
@@ -848,6 +2117,114 @@ func (m *AppointmentMutation) ResetPmsChangedAt() {
 	delete(m.clearedFields, appointment.FieldPmsChangedAt)
 }
 
+// SetWritebackState sets the "writeback_state" field.
+func (m *AppointmentMutation) SetWritebackState(as appointment.WritebackState) {
+	m.writeback_state = &as
+}
+
+// WritebackState returns the value of the "writeback_state" field in the mutation.
+func (m *AppointmentMutation) WritebackState() (r appointment.WritebackState, exists bool) {
+	v := m.writeback_state
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWritebackState returns the old "writeback_state" field's value of the Appointment entity.
+// If the Appointment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AppointmentMutation) OldWritebackState(ctx context.Context) (v appointment.WritebackState, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWritebackState is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWritebackState requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWritebackState: %w", err)
+	}
+	return oldValue.WritebackState, nil
+}
+
+// ResetWritebackState resets all changes to the "writeback_state" field.
+func (m *AppointmentMutation) ResetWritebackState() {
+	m.writeback_state = nil
+}
+
+// SetWritebackError sets the "writeback_error" field.
+func (m *AppointmentMutation) SetWritebackError(s string) {
+	m.writeback_error = &s
+}
+
+// WritebackError returns the value of the "writeback_error" field in the mutation.
+func (m *AppointmentMutation) WritebackError() (r string, exists bool) {
+	v := m.writeback_error
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWritebackError returns the old "writeback_error" field's value of the Appointment entity.
+// If the Appointment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AppointmentMutation) OldWritebackError(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWritebackError is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWritebackError requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWritebackError: %w", err)
+	}
+	return oldValue.WritebackError, nil
+}
+
+// ResetWritebackError resets all changes to the "writeback_error" field.
+func (m *AppointmentMutation) ResetWritebackError() {
+	m.writeback_error = nil
+}
+
+// SetNotes sets the "notes" field.
+func (m *AppointmentMutation) SetNotes(s string) {
+	m.notes = &s
+}
+
+// Notes returns the value of the "notes" field in the mutation.
+func (m *AppointmentMutation) Notes() (r string, exists bool) {
+	v := m.notes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNotes returns the old "notes" field's value of the Appointment entity.
+// If the Appointment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AppointmentMutation) OldNotes(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNotes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNotes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNotes: %w", err)
+	}
+	return oldValue.Notes, nil
+}
+
+// ResetNotes resets all changes to the "notes" field.
+func (m *AppointmentMutation) ResetNotes() {
+	m.notes = nil
+}
+
 // ClearPractice clears the "practice" edge to the Practice entity.
 func (m *AppointmentMutation) ClearPractice() {
 	m.clearedpractice = true
@@ -983,6 +2360,60 @@ func (m *AppointmentMutation) ResetAppointmentType() {
 	m.clearedappointment_type = false
 }
 
+// AddWritebackIDs adds the "writebacks" edge to the Writeback entity by ids.
+func (m *AppointmentMutation) AddWritebackIDs(ids ...string) {
+	if m.writebacks == nil {
+		m.writebacks = make(map[string]struct{})
+	}
+	for i := range ids {
+		m.writebacks[ids[i]] = struct{}{}
+	}
+}
+
+// ClearWritebacks clears the "writebacks" edge to the Writeback entity.
+func (m *AppointmentMutation) ClearWritebacks() {
+	m.clearedwritebacks = true
+}
+
+// WritebacksCleared reports if the "writebacks" edge to the Writeback entity was cleared.
+func (m *AppointmentMutation) WritebacksCleared() bool {
+	return m.clearedwritebacks
+}
+
+// RemoveWritebackIDs removes the "writebacks" edge to the Writeback entity by IDs.
+func (m *AppointmentMutation) RemoveWritebackIDs(ids ...string) {
+	if m.removedwritebacks == nil {
+		m.removedwritebacks = make(map[string]struct{})
+	}
+	for i := range ids {
+		delete(m.writebacks, ids[i])
+		m.removedwritebacks[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedWritebacks returns the removed IDs of the "writebacks" edge to the Writeback entity.
+func (m *AppointmentMutation) RemovedWritebacksIDs() (ids []string) {
+	for id := range m.removedwritebacks {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// WritebacksIDs returns the "writebacks" edge IDs in the mutation.
+func (m *AppointmentMutation) WritebacksIDs() (ids []string) {
+	for id := range m.writebacks {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetWritebacks resets all changes to the "writebacks" edge.
+func (m *AppointmentMutation) ResetWritebacks() {
+	m.writebacks = nil
+	m.clearedwritebacks = false
+	m.removedwritebacks = nil
+}
+
 // Where appends a list predicates to the AppointmentMutation builder.
 func (m *AppointmentMutation) Where(ps ...predicate.Appointment) {
 	m.predicates = append(m.predicates, ps...)
@@ -1017,7 +2448,7 @@ func (m *AppointmentMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *AppointmentMutation) Fields() []string {
-	fields := make([]string, 0, 16)
+	fields := make([]string, 0, 19)
 	if m.created_at != nil {
 		fields = append(fields, appointment.FieldCreatedAt)
 	}
@@ -1066,6 +2497,15 @@ func (m *AppointmentMutation) Fields() []string {
 	if m.pms_changed_at != nil {
 		fields = append(fields, appointment.FieldPmsChangedAt)
 	}
+	if m.writeback_state != nil {
+		fields = append(fields, appointment.FieldWritebackState)
+	}
+	if m.writeback_error != nil {
+		fields = append(fields, appointment.FieldWritebackError)
+	}
+	if m.notes != nil {
+		fields = append(fields, appointment.FieldNotes)
+	}
 	return fields
 }
 
@@ -1106,6 +2546,12 @@ func (m *AppointmentMutation) Field(name string) (ent.Value, bool) {
 		return m.Description()
 	case appointment.FieldPmsChangedAt:
 		return m.PmsChangedAt()
+	case appointment.FieldWritebackState:
+		return m.WritebackState()
+	case appointment.FieldWritebackError:
+		return m.WritebackError()
+	case appointment.FieldNotes:
+		return m.Notes()
 	}
 	return nil, false
 }
@@ -1147,6 +2593,12 @@ func (m *AppointmentMutation) OldField(ctx context.Context, name string) (ent.Va
 		return m.OldDescription(ctx)
 	case appointment.FieldPmsChangedAt:
 		return m.OldPmsChangedAt(ctx)
+	case appointment.FieldWritebackState:
+		return m.OldWritebackState(ctx)
+	case appointment.FieldWritebackError:
+		return m.OldWritebackError(ctx)
+	case appointment.FieldNotes:
+		return m.OldNotes(ctx)
 	}
 	return nil, fmt.Errorf("unknown Appointment field %s", name)
 }
@@ -1267,6 +2719,27 @@ func (m *AppointmentMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetPmsChangedAt(v)
+		return nil
+	case appointment.FieldWritebackState:
+		v, ok := value.(appointment.WritebackState)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWritebackState(v)
+		return nil
+	case appointment.FieldWritebackError:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWritebackError(v)
+		return nil
+	case appointment.FieldNotes:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNotes(v)
 		return nil
 	}
 	return fmt.Errorf("unknown Appointment field %s", name)
@@ -1410,13 +2883,22 @@ func (m *AppointmentMutation) ResetField(name string) error {
 	case appointment.FieldPmsChangedAt:
 		m.ResetPmsChangedAt()
 		return nil
+	case appointment.FieldWritebackState:
+		m.ResetWritebackState()
+		return nil
+	case appointment.FieldWritebackError:
+		m.ResetWritebackError()
+		return nil
+	case appointment.FieldNotes:
+		m.ResetNotes()
+		return nil
 	}
 	return fmt.Errorf("unknown Appointment field %s", name)
 }
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *AppointmentMutation) AddedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
 	if m.practice != nil {
 		edges = append(edges, appointment.EdgePractice)
 	}
@@ -1431,6 +2913,9 @@ func (m *AppointmentMutation) AddedEdges() []string {
 	}
 	if m.appointment_type != nil {
 		edges = append(edges, appointment.EdgeAppointmentType)
+	}
+	if m.writebacks != nil {
+		edges = append(edges, appointment.EdgeWritebacks)
 	}
 	return edges
 }
@@ -1459,25 +2944,42 @@ func (m *AppointmentMutation) AddedIDs(name string) []ent.Value {
 		if id := m.appointment_type; id != nil {
 			return []ent.Value{*id}
 		}
+	case appointment.EdgeWritebacks:
+		ids := make([]ent.Value, 0, len(m.writebacks))
+		for id := range m.writebacks {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *AppointmentMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
+	if m.removedwritebacks != nil {
+		edges = append(edges, appointment.EdgeWritebacks)
+	}
 	return edges
 }
 
 // RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
 // the given name in this mutation.
 func (m *AppointmentMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case appointment.EdgeWritebacks:
+		ids := make([]ent.Value, 0, len(m.removedwritebacks))
+		for id := range m.removedwritebacks {
+			ids = append(ids, id)
+		}
+		return ids
+	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *AppointmentMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
 	if m.clearedpractice {
 		edges = append(edges, appointment.EdgePractice)
 	}
@@ -1492,6 +2994,9 @@ func (m *AppointmentMutation) ClearedEdges() []string {
 	}
 	if m.clearedappointment_type {
 		edges = append(edges, appointment.EdgeAppointmentType)
+	}
+	if m.clearedwritebacks {
+		edges = append(edges, appointment.EdgeWritebacks)
 	}
 	return edges
 }
@@ -1510,6 +3015,8 @@ func (m *AppointmentMutation) EdgeCleared(name string) bool {
 		return m.clearedoperatory
 	case appointment.EdgeAppointmentType:
 		return m.clearedappointment_type
+	case appointment.EdgeWritebacks:
+		return m.clearedwritebacks
 	}
 	return false
 }
@@ -1555,6 +3062,9 @@ func (m *AppointmentMutation) ResetEdge(name string) error {
 		return nil
 	case appointment.EdgeAppointmentType:
 		m.ResetAppointmentType()
+		return nil
+	case appointment.EdgeWritebacks:
+		m.ResetWritebacks()
 		return nil
 	}
 	return fmt.Errorf("unknown Appointment edge %s", name)
@@ -6744,21 +8254,31 @@ func (m *PatientMutation) ResetEdge(name string) error {
 // PracticeMutation represents an operation that mutates the Practice nodes in the graph.
 type PracticeMutation struct {
 	config
-	op                 Op
-	typ                string
-	id                 *string
-	created_at         *time.Time
-	updated_at         *time.Time
-	name               *string
-	time_zone          *string
-	front_desk_number  *string
-	pms_hours          *pms.WeeklyHours
-	pms_closures       *[]string
-	appendpms_closures []string
-	clearedFields      map[string]struct{}
-	done               bool
-	oldValue           func(context.Context) (*Practice, error)
-	predicates         []predicate.Practice
+	op                          Op
+	typ                         string
+	id                          *string
+	created_at                  *time.Time
+	updated_at                  *time.Time
+	name                        *string
+	time_zone                   *string
+	front_desk_number           *string
+	pms_hours                   *pms.WeeklyHours
+	hours                       *pms.WeeklyHours
+	closures                    *[]string
+	appendclosures              []string
+	lead_time_minutes           *int
+	addlead_time_minutes        *int
+	horizon_days                *int
+	addhorizon_days             *int
+	slot_step_minutes           *int
+	addslot_step_minutes        *int
+	default_appointment_type_id *string
+	pms_closures                *[]string
+	appendpms_closures          []string
+	clearedFields               map[string]struct{}
+	done                        bool
+	oldValue                    func(context.Context) (*Practice, error)
+	predicates                  []predicate.Practice
 }
 
 var _ ent.Mutation = (*PracticeMutation)(nil)
@@ -7107,6 +8627,337 @@ func (m *PracticeMutation) ResetPmsHours() {
 	delete(m.clearedFields, practice.FieldPmsHours)
 }
 
+// SetHours sets the "hours" field.
+func (m *PracticeMutation) SetHours(ph pms.WeeklyHours) {
+	m.hours = &ph
+}
+
+// Hours returns the value of the "hours" field in the mutation.
+func (m *PracticeMutation) Hours() (r pms.WeeklyHours, exists bool) {
+	v := m.hours
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHours returns the old "hours" field's value of the Practice entity.
+// If the Practice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PracticeMutation) OldHours(ctx context.Context) (v pms.WeeklyHours, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHours is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHours requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHours: %w", err)
+	}
+	return oldValue.Hours, nil
+}
+
+// ClearHours clears the value of the "hours" field.
+func (m *PracticeMutation) ClearHours() {
+	m.hours = nil
+	m.clearedFields[practice.FieldHours] = struct{}{}
+}
+
+// HoursCleared returns if the "hours" field was cleared in this mutation.
+func (m *PracticeMutation) HoursCleared() bool {
+	_, ok := m.clearedFields[practice.FieldHours]
+	return ok
+}
+
+// ResetHours resets all changes to the "hours" field.
+func (m *PracticeMutation) ResetHours() {
+	m.hours = nil
+	delete(m.clearedFields, practice.FieldHours)
+}
+
+// SetClosures sets the "closures" field.
+func (m *PracticeMutation) SetClosures(s []string) {
+	m.closures = &s
+	m.appendclosures = nil
+}
+
+// Closures returns the value of the "closures" field in the mutation.
+func (m *PracticeMutation) Closures() (r []string, exists bool) {
+	v := m.closures
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClosures returns the old "closures" field's value of the Practice entity.
+// If the Practice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PracticeMutation) OldClosures(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClosures is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClosures requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClosures: %w", err)
+	}
+	return oldValue.Closures, nil
+}
+
+// AppendClosures adds s to the "closures" field.
+func (m *PracticeMutation) AppendClosures(s []string) {
+	m.appendclosures = append(m.appendclosures, s...)
+}
+
+// AppendedClosures returns the list of values that were appended to the "closures" field in this mutation.
+func (m *PracticeMutation) AppendedClosures() ([]string, bool) {
+	if len(m.appendclosures) == 0 {
+		return nil, false
+	}
+	return m.appendclosures, true
+}
+
+// ClearClosures clears the value of the "closures" field.
+func (m *PracticeMutation) ClearClosures() {
+	m.closures = nil
+	m.appendclosures = nil
+	m.clearedFields[practice.FieldClosures] = struct{}{}
+}
+
+// ClosuresCleared returns if the "closures" field was cleared in this mutation.
+func (m *PracticeMutation) ClosuresCleared() bool {
+	_, ok := m.clearedFields[practice.FieldClosures]
+	return ok
+}
+
+// ResetClosures resets all changes to the "closures" field.
+func (m *PracticeMutation) ResetClosures() {
+	m.closures = nil
+	m.appendclosures = nil
+	delete(m.clearedFields, practice.FieldClosures)
+}
+
+// SetLeadTimeMinutes sets the "lead_time_minutes" field.
+func (m *PracticeMutation) SetLeadTimeMinutes(i int) {
+	m.lead_time_minutes = &i
+	m.addlead_time_minutes = nil
+}
+
+// LeadTimeMinutes returns the value of the "lead_time_minutes" field in the mutation.
+func (m *PracticeMutation) LeadTimeMinutes() (r int, exists bool) {
+	v := m.lead_time_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLeadTimeMinutes returns the old "lead_time_minutes" field's value of the Practice entity.
+// If the Practice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PracticeMutation) OldLeadTimeMinutes(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLeadTimeMinutes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLeadTimeMinutes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLeadTimeMinutes: %w", err)
+	}
+	return oldValue.LeadTimeMinutes, nil
+}
+
+// AddLeadTimeMinutes adds i to the "lead_time_minutes" field.
+func (m *PracticeMutation) AddLeadTimeMinutes(i int) {
+	if m.addlead_time_minutes != nil {
+		*m.addlead_time_minutes += i
+	} else {
+		m.addlead_time_minutes = &i
+	}
+}
+
+// AddedLeadTimeMinutes returns the value that was added to the "lead_time_minutes" field in this mutation.
+func (m *PracticeMutation) AddedLeadTimeMinutes() (r int, exists bool) {
+	v := m.addlead_time_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetLeadTimeMinutes resets all changes to the "lead_time_minutes" field.
+func (m *PracticeMutation) ResetLeadTimeMinutes() {
+	m.lead_time_minutes = nil
+	m.addlead_time_minutes = nil
+}
+
+// SetHorizonDays sets the "horizon_days" field.
+func (m *PracticeMutation) SetHorizonDays(i int) {
+	m.horizon_days = &i
+	m.addhorizon_days = nil
+}
+
+// HorizonDays returns the value of the "horizon_days" field in the mutation.
+func (m *PracticeMutation) HorizonDays() (r int, exists bool) {
+	v := m.horizon_days
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHorizonDays returns the old "horizon_days" field's value of the Practice entity.
+// If the Practice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PracticeMutation) OldHorizonDays(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHorizonDays is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHorizonDays requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHorizonDays: %w", err)
+	}
+	return oldValue.HorizonDays, nil
+}
+
+// AddHorizonDays adds i to the "horizon_days" field.
+func (m *PracticeMutation) AddHorizonDays(i int) {
+	if m.addhorizon_days != nil {
+		*m.addhorizon_days += i
+	} else {
+		m.addhorizon_days = &i
+	}
+}
+
+// AddedHorizonDays returns the value that was added to the "horizon_days" field in this mutation.
+func (m *PracticeMutation) AddedHorizonDays() (r int, exists bool) {
+	v := m.addhorizon_days
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetHorizonDays resets all changes to the "horizon_days" field.
+func (m *PracticeMutation) ResetHorizonDays() {
+	m.horizon_days = nil
+	m.addhorizon_days = nil
+}
+
+// SetSlotStepMinutes sets the "slot_step_minutes" field.
+func (m *PracticeMutation) SetSlotStepMinutes(i int) {
+	m.slot_step_minutes = &i
+	m.addslot_step_minutes = nil
+}
+
+// SlotStepMinutes returns the value of the "slot_step_minutes" field in the mutation.
+func (m *PracticeMutation) SlotStepMinutes() (r int, exists bool) {
+	v := m.slot_step_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSlotStepMinutes returns the old "slot_step_minutes" field's value of the Practice entity.
+// If the Practice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PracticeMutation) OldSlotStepMinutes(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSlotStepMinutes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSlotStepMinutes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSlotStepMinutes: %w", err)
+	}
+	return oldValue.SlotStepMinutes, nil
+}
+
+// AddSlotStepMinutes adds i to the "slot_step_minutes" field.
+func (m *PracticeMutation) AddSlotStepMinutes(i int) {
+	if m.addslot_step_minutes != nil {
+		*m.addslot_step_minutes += i
+	} else {
+		m.addslot_step_minutes = &i
+	}
+}
+
+// AddedSlotStepMinutes returns the value that was added to the "slot_step_minutes" field in this mutation.
+func (m *PracticeMutation) AddedSlotStepMinutes() (r int, exists bool) {
+	v := m.addslot_step_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetSlotStepMinutes resets all changes to the "slot_step_minutes" field.
+func (m *PracticeMutation) ResetSlotStepMinutes() {
+	m.slot_step_minutes = nil
+	m.addslot_step_minutes = nil
+}
+
+// SetDefaultAppointmentTypeID sets the "default_appointment_type_id" field.
+func (m *PracticeMutation) SetDefaultAppointmentTypeID(s string) {
+	m.default_appointment_type_id = &s
+}
+
+// DefaultAppointmentTypeID returns the value of the "default_appointment_type_id" field in the mutation.
+func (m *PracticeMutation) DefaultAppointmentTypeID() (r string, exists bool) {
+	v := m.default_appointment_type_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDefaultAppointmentTypeID returns the old "default_appointment_type_id" field's value of the Practice entity.
+// If the Practice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PracticeMutation) OldDefaultAppointmentTypeID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDefaultAppointmentTypeID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDefaultAppointmentTypeID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDefaultAppointmentTypeID: %w", err)
+	}
+	return oldValue.DefaultAppointmentTypeID, nil
+}
+
+// ClearDefaultAppointmentTypeID clears the value of the "default_appointment_type_id" field.
+func (m *PracticeMutation) ClearDefaultAppointmentTypeID() {
+	m.default_appointment_type_id = nil
+	m.clearedFields[practice.FieldDefaultAppointmentTypeID] = struct{}{}
+}
+
+// DefaultAppointmentTypeIDCleared returns if the "default_appointment_type_id" field was cleared in this mutation.
+func (m *PracticeMutation) DefaultAppointmentTypeIDCleared() bool {
+	_, ok := m.clearedFields[practice.FieldDefaultAppointmentTypeID]
+	return ok
+}
+
+// ResetDefaultAppointmentTypeID resets all changes to the "default_appointment_type_id" field.
+func (m *PracticeMutation) ResetDefaultAppointmentTypeID() {
+	m.default_appointment_type_id = nil
+	delete(m.clearedFields, practice.FieldDefaultAppointmentTypeID)
+}
+
 // SetPmsClosures sets the "pms_closures" field.
 func (m *PracticeMutation) SetPmsClosures(s []string) {
 	m.pms_closures = &s
@@ -7206,7 +9057,7 @@ func (m *PracticeMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *PracticeMutation) Fields() []string {
-	fields := make([]string, 0, 7)
+	fields := make([]string, 0, 13)
 	if m.created_at != nil {
 		fields = append(fields, practice.FieldCreatedAt)
 	}
@@ -7224,6 +9075,24 @@ func (m *PracticeMutation) Fields() []string {
 	}
 	if m.pms_hours != nil {
 		fields = append(fields, practice.FieldPmsHours)
+	}
+	if m.hours != nil {
+		fields = append(fields, practice.FieldHours)
+	}
+	if m.closures != nil {
+		fields = append(fields, practice.FieldClosures)
+	}
+	if m.lead_time_minutes != nil {
+		fields = append(fields, practice.FieldLeadTimeMinutes)
+	}
+	if m.horizon_days != nil {
+		fields = append(fields, practice.FieldHorizonDays)
+	}
+	if m.slot_step_minutes != nil {
+		fields = append(fields, practice.FieldSlotStepMinutes)
+	}
+	if m.default_appointment_type_id != nil {
+		fields = append(fields, practice.FieldDefaultAppointmentTypeID)
 	}
 	if m.pms_closures != nil {
 		fields = append(fields, practice.FieldPmsClosures)
@@ -7248,6 +9117,18 @@ func (m *PracticeMutation) Field(name string) (ent.Value, bool) {
 		return m.FrontDeskNumber()
 	case practice.FieldPmsHours:
 		return m.PmsHours()
+	case practice.FieldHours:
+		return m.Hours()
+	case practice.FieldClosures:
+		return m.Closures()
+	case practice.FieldLeadTimeMinutes:
+		return m.LeadTimeMinutes()
+	case practice.FieldHorizonDays:
+		return m.HorizonDays()
+	case practice.FieldSlotStepMinutes:
+		return m.SlotStepMinutes()
+	case practice.FieldDefaultAppointmentTypeID:
+		return m.DefaultAppointmentTypeID()
 	case practice.FieldPmsClosures:
 		return m.PmsClosures()
 	}
@@ -7271,6 +9152,18 @@ func (m *PracticeMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldFrontDeskNumber(ctx)
 	case practice.FieldPmsHours:
 		return m.OldPmsHours(ctx)
+	case practice.FieldHours:
+		return m.OldHours(ctx)
+	case practice.FieldClosures:
+		return m.OldClosures(ctx)
+	case practice.FieldLeadTimeMinutes:
+		return m.OldLeadTimeMinutes(ctx)
+	case practice.FieldHorizonDays:
+		return m.OldHorizonDays(ctx)
+	case practice.FieldSlotStepMinutes:
+		return m.OldSlotStepMinutes(ctx)
+	case practice.FieldDefaultAppointmentTypeID:
+		return m.OldDefaultAppointmentTypeID(ctx)
 	case practice.FieldPmsClosures:
 		return m.OldPmsClosures(ctx)
 	}
@@ -7324,6 +9217,48 @@ func (m *PracticeMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetPmsHours(v)
 		return nil
+	case practice.FieldHours:
+		v, ok := value.(pms.WeeklyHours)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHours(v)
+		return nil
+	case practice.FieldClosures:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClosures(v)
+		return nil
+	case practice.FieldLeadTimeMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLeadTimeMinutes(v)
+		return nil
+	case practice.FieldHorizonDays:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHorizonDays(v)
+		return nil
+	case practice.FieldSlotStepMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSlotStepMinutes(v)
+		return nil
+	case practice.FieldDefaultAppointmentTypeID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDefaultAppointmentTypeID(v)
+		return nil
 	case practice.FieldPmsClosures:
 		v, ok := value.([]string)
 		if !ok {
@@ -7338,13 +9273,31 @@ func (m *PracticeMutation) SetField(name string, value ent.Value) error {
 // AddedFields returns all numeric fields that were incremented/decremented during
 // this mutation.
 func (m *PracticeMutation) AddedFields() []string {
-	return nil
+	var fields []string
+	if m.addlead_time_minutes != nil {
+		fields = append(fields, practice.FieldLeadTimeMinutes)
+	}
+	if m.addhorizon_days != nil {
+		fields = append(fields, practice.FieldHorizonDays)
+	}
+	if m.addslot_step_minutes != nil {
+		fields = append(fields, practice.FieldSlotStepMinutes)
+	}
+	return fields
 }
 
 // AddedField returns the numeric value that was incremented/decremented on a field
 // with the given name. The second boolean return value indicates that this field
 // was not set, or was not defined in the schema.
 func (m *PracticeMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case practice.FieldLeadTimeMinutes:
+		return m.AddedLeadTimeMinutes()
+	case practice.FieldHorizonDays:
+		return m.AddedHorizonDays()
+	case practice.FieldSlotStepMinutes:
+		return m.AddedSlotStepMinutes()
+	}
 	return nil, false
 }
 
@@ -7353,6 +9306,27 @@ func (m *PracticeMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *PracticeMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case practice.FieldLeadTimeMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddLeadTimeMinutes(v)
+		return nil
+	case practice.FieldHorizonDays:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddHorizonDays(v)
+		return nil
+	case practice.FieldSlotStepMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddSlotStepMinutes(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Practice numeric field %s", name)
 }
@@ -7366,6 +9340,15 @@ func (m *PracticeMutation) ClearedFields() []string {
 	}
 	if m.FieldCleared(practice.FieldPmsHours) {
 		fields = append(fields, practice.FieldPmsHours)
+	}
+	if m.FieldCleared(practice.FieldHours) {
+		fields = append(fields, practice.FieldHours)
+	}
+	if m.FieldCleared(practice.FieldClosures) {
+		fields = append(fields, practice.FieldClosures)
+	}
+	if m.FieldCleared(practice.FieldDefaultAppointmentTypeID) {
+		fields = append(fields, practice.FieldDefaultAppointmentTypeID)
 	}
 	if m.FieldCleared(practice.FieldPmsClosures) {
 		fields = append(fields, practice.FieldPmsClosures)
@@ -7389,6 +9372,15 @@ func (m *PracticeMutation) ClearField(name string) error {
 		return nil
 	case practice.FieldPmsHours:
 		m.ClearPmsHours()
+		return nil
+	case practice.FieldHours:
+		m.ClearHours()
+		return nil
+	case practice.FieldClosures:
+		m.ClearClosures()
+		return nil
+	case practice.FieldDefaultAppointmentTypeID:
+		m.ClearDefaultAppointmentTypeID()
 		return nil
 	case practice.FieldPmsClosures:
 		m.ClearPmsClosures()
@@ -7418,6 +9410,24 @@ func (m *PracticeMutation) ResetField(name string) error {
 		return nil
 	case practice.FieldPmsHours:
 		m.ResetPmsHours()
+		return nil
+	case practice.FieldHours:
+		m.ResetHours()
+		return nil
+	case practice.FieldClosures:
+		m.ResetClosures()
+		return nil
+	case practice.FieldLeadTimeMinutes:
+		m.ResetLeadTimeMinutes()
+		return nil
+	case practice.FieldHorizonDays:
+		m.ResetHorizonDays()
+		return nil
+	case practice.FieldSlotStepMinutes:
+		m.ResetSlotStepMinutes()
+		return nil
+	case practice.FieldDefaultAppointmentTypeID:
+		m.ResetDefaultAppointmentTypeID()
 		return nil
 	case practice.FieldPmsClosures:
 		m.ResetPmsClosures()
@@ -9941,4 +11951,1478 @@ func (m *SyncRunMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown SyncRun edge %s", name)
+}
+
+// WritebackMutation represents an operation that mutates the Writeback nodes in the graph.
+type WritebackMutation struct {
+	config
+	op                 Op
+	typ                string
+	id                 *string
+	created_at         *time.Time
+	updated_at         *time.Time
+	kind               *writeback.Kind
+	state              *writeback.State
+	pms_writeback_id   *string
+	created_pms_id     *string
+	attempts           *int
+	addattempts        *int
+	polls              *int
+	addpolls           *int
+	last_error         *string
+	submitted_at       *time.Time
+	completed_at       *time.Time
+	start_at           *time.Time
+	reason             *string
+	clearedFields      map[string]struct{}
+	practice           *string
+	clearedpractice    bool
+	appointment        *string
+	clearedappointment bool
+	patient            *string
+	clearedpatient     bool
+	done               bool
+	oldValue           func(context.Context) (*Writeback, error)
+	predicates         []predicate.Writeback
+}
+
+var _ ent.Mutation = (*WritebackMutation)(nil)
+
+// writebackOption allows management of the mutation configuration using functional options.
+type writebackOption func(*WritebackMutation)
+
+// newWritebackMutation creates new mutation for the Writeback entity.
+func newWritebackMutation(c config, op Op, opts ...writebackOption) *WritebackMutation {
+	m := &WritebackMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeWriteback,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withWritebackID sets the ID field of the mutation.
+func withWritebackID(id string) writebackOption {
+	return func(m *WritebackMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Writeback
+		)
+		m.oldValue = func(ctx context.Context) (*Writeback, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Writeback.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withWriteback sets the old Writeback of the mutation.
+func withWriteback(node *Writeback) writebackOption {
+	return func(m *WritebackMutation) {
+		m.oldValue = func(context.Context) (*Writeback, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m WritebackMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m WritebackMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of Writeback entities.
+func (m *WritebackMutation) SetID(id string) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *WritebackMutation) ID() (id string, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *WritebackMutation) IDs(ctx context.Context) ([]string, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []string{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Writeback.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *WritebackMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *WritebackMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Writeback entity.
+// If the Writeback object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WritebackMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *WritebackMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *WritebackMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *WritebackMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Writeback entity.
+// If the Writeback object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WritebackMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *WritebackMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetPracticeID sets the "practice_id" field.
+func (m *WritebackMutation) SetPracticeID(s string) {
+	m.practice = &s
+}
+
+// PracticeID returns the value of the "practice_id" field in the mutation.
+func (m *WritebackMutation) PracticeID() (r string, exists bool) {
+	v := m.practice
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPracticeID returns the old "practice_id" field's value of the Writeback entity.
+// If the Writeback object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WritebackMutation) OldPracticeID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPracticeID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPracticeID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPracticeID: %w", err)
+	}
+	return oldValue.PracticeID, nil
+}
+
+// ResetPracticeID resets all changes to the "practice_id" field.
+func (m *WritebackMutation) ResetPracticeID() {
+	m.practice = nil
+}
+
+// SetAppointmentID sets the "appointment_id" field.
+func (m *WritebackMutation) SetAppointmentID(s string) {
+	m.appointment = &s
+}
+
+// AppointmentID returns the value of the "appointment_id" field in the mutation.
+func (m *WritebackMutation) AppointmentID() (r string, exists bool) {
+	v := m.appointment
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAppointmentID returns the old "appointment_id" field's value of the Writeback entity.
+// If the Writeback object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WritebackMutation) OldAppointmentID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAppointmentID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAppointmentID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAppointmentID: %w", err)
+	}
+	return oldValue.AppointmentID, nil
+}
+
+// ResetAppointmentID resets all changes to the "appointment_id" field.
+func (m *WritebackMutation) ResetAppointmentID() {
+	m.appointment = nil
+}
+
+// SetPatientID sets the "patient_id" field.
+func (m *WritebackMutation) SetPatientID(s string) {
+	m.patient = &s
+}
+
+// PatientID returns the value of the "patient_id" field in the mutation.
+func (m *WritebackMutation) PatientID() (r string, exists bool) {
+	v := m.patient
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPatientID returns the old "patient_id" field's value of the Writeback entity.
+// If the Writeback object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WritebackMutation) OldPatientID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPatientID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPatientID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPatientID: %w", err)
+	}
+	return oldValue.PatientID, nil
+}
+
+// ClearPatientID clears the value of the "patient_id" field.
+func (m *WritebackMutation) ClearPatientID() {
+	m.patient = nil
+	m.clearedFields[writeback.FieldPatientID] = struct{}{}
+}
+
+// PatientIDCleared returns if the "patient_id" field was cleared in this mutation.
+func (m *WritebackMutation) PatientIDCleared() bool {
+	_, ok := m.clearedFields[writeback.FieldPatientID]
+	return ok
+}
+
+// ResetPatientID resets all changes to the "patient_id" field.
+func (m *WritebackMutation) ResetPatientID() {
+	m.patient = nil
+	delete(m.clearedFields, writeback.FieldPatientID)
+}
+
+// SetKind sets the "kind" field.
+func (m *WritebackMutation) SetKind(w writeback.Kind) {
+	m.kind = &w
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *WritebackMutation) Kind() (r writeback.Kind, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the Writeback entity.
+// If the Writeback object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WritebackMutation) OldKind(ctx context.Context) (v writeback.Kind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *WritebackMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetState sets the "state" field.
+func (m *WritebackMutation) SetState(w writeback.State) {
+	m.state = &w
+}
+
+// State returns the value of the "state" field in the mutation.
+func (m *WritebackMutation) State() (r writeback.State, exists bool) {
+	v := m.state
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldState returns the old "state" field's value of the Writeback entity.
+// If the Writeback object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WritebackMutation) OldState(ctx context.Context) (v writeback.State, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldState is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldState requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldState: %w", err)
+	}
+	return oldValue.State, nil
+}
+
+// ResetState resets all changes to the "state" field.
+func (m *WritebackMutation) ResetState() {
+	m.state = nil
+}
+
+// SetPmsWritebackID sets the "pms_writeback_id" field.
+func (m *WritebackMutation) SetPmsWritebackID(s string) {
+	m.pms_writeback_id = &s
+}
+
+// PmsWritebackID returns the value of the "pms_writeback_id" field in the mutation.
+func (m *WritebackMutation) PmsWritebackID() (r string, exists bool) {
+	v := m.pms_writeback_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPmsWritebackID returns the old "pms_writeback_id" field's value of the Writeback entity.
+// If the Writeback object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WritebackMutation) OldPmsWritebackID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPmsWritebackID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPmsWritebackID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPmsWritebackID: %w", err)
+	}
+	return oldValue.PmsWritebackID, nil
+}
+
+// ClearPmsWritebackID clears the value of the "pms_writeback_id" field.
+func (m *WritebackMutation) ClearPmsWritebackID() {
+	m.pms_writeback_id = nil
+	m.clearedFields[writeback.FieldPmsWritebackID] = struct{}{}
+}
+
+// PmsWritebackIDCleared returns if the "pms_writeback_id" field was cleared in this mutation.
+func (m *WritebackMutation) PmsWritebackIDCleared() bool {
+	_, ok := m.clearedFields[writeback.FieldPmsWritebackID]
+	return ok
+}
+
+// ResetPmsWritebackID resets all changes to the "pms_writeback_id" field.
+func (m *WritebackMutation) ResetPmsWritebackID() {
+	m.pms_writeback_id = nil
+	delete(m.clearedFields, writeback.FieldPmsWritebackID)
+}
+
+// SetCreatedPmsID sets the "created_pms_id" field.
+func (m *WritebackMutation) SetCreatedPmsID(s string) {
+	m.created_pms_id = &s
+}
+
+// CreatedPmsID returns the value of the "created_pms_id" field in the mutation.
+func (m *WritebackMutation) CreatedPmsID() (r string, exists bool) {
+	v := m.created_pms_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedPmsID returns the old "created_pms_id" field's value of the Writeback entity.
+// If the Writeback object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WritebackMutation) OldCreatedPmsID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedPmsID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedPmsID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedPmsID: %w", err)
+	}
+	return oldValue.CreatedPmsID, nil
+}
+
+// ClearCreatedPmsID clears the value of the "created_pms_id" field.
+func (m *WritebackMutation) ClearCreatedPmsID() {
+	m.created_pms_id = nil
+	m.clearedFields[writeback.FieldCreatedPmsID] = struct{}{}
+}
+
+// CreatedPmsIDCleared returns if the "created_pms_id" field was cleared in this mutation.
+func (m *WritebackMutation) CreatedPmsIDCleared() bool {
+	_, ok := m.clearedFields[writeback.FieldCreatedPmsID]
+	return ok
+}
+
+// ResetCreatedPmsID resets all changes to the "created_pms_id" field.
+func (m *WritebackMutation) ResetCreatedPmsID() {
+	m.created_pms_id = nil
+	delete(m.clearedFields, writeback.FieldCreatedPmsID)
+}
+
+// SetAttempts sets the "attempts" field.
+func (m *WritebackMutation) SetAttempts(i int) {
+	m.attempts = &i
+	m.addattempts = nil
+}
+
+// Attempts returns the value of the "attempts" field in the mutation.
+func (m *WritebackMutation) Attempts() (r int, exists bool) {
+	v := m.attempts
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAttempts returns the old "attempts" field's value of the Writeback entity.
+// If the Writeback object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WritebackMutation) OldAttempts(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAttempts is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAttempts requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAttempts: %w", err)
+	}
+	return oldValue.Attempts, nil
+}
+
+// AddAttempts adds i to the "attempts" field.
+func (m *WritebackMutation) AddAttempts(i int) {
+	if m.addattempts != nil {
+		*m.addattempts += i
+	} else {
+		m.addattempts = &i
+	}
+}
+
+// AddedAttempts returns the value that was added to the "attempts" field in this mutation.
+func (m *WritebackMutation) AddedAttempts() (r int, exists bool) {
+	v := m.addattempts
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetAttempts resets all changes to the "attempts" field.
+func (m *WritebackMutation) ResetAttempts() {
+	m.attempts = nil
+	m.addattempts = nil
+}
+
+// SetPolls sets the "polls" field.
+func (m *WritebackMutation) SetPolls(i int) {
+	m.polls = &i
+	m.addpolls = nil
+}
+
+// Polls returns the value of the "polls" field in the mutation.
+func (m *WritebackMutation) Polls() (r int, exists bool) {
+	v := m.polls
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPolls returns the old "polls" field's value of the Writeback entity.
+// If the Writeback object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WritebackMutation) OldPolls(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPolls is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPolls requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPolls: %w", err)
+	}
+	return oldValue.Polls, nil
+}
+
+// AddPolls adds i to the "polls" field.
+func (m *WritebackMutation) AddPolls(i int) {
+	if m.addpolls != nil {
+		*m.addpolls += i
+	} else {
+		m.addpolls = &i
+	}
+}
+
+// AddedPolls returns the value that was added to the "polls" field in this mutation.
+func (m *WritebackMutation) AddedPolls() (r int, exists bool) {
+	v := m.addpolls
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetPolls resets all changes to the "polls" field.
+func (m *WritebackMutation) ResetPolls() {
+	m.polls = nil
+	m.addpolls = nil
+}
+
+// SetLastError sets the "last_error" field.
+func (m *WritebackMutation) SetLastError(s string) {
+	m.last_error = &s
+}
+
+// LastError returns the value of the "last_error" field in the mutation.
+func (m *WritebackMutation) LastError() (r string, exists bool) {
+	v := m.last_error
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLastError returns the old "last_error" field's value of the Writeback entity.
+// If the Writeback object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WritebackMutation) OldLastError(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLastError is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLastError requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLastError: %w", err)
+	}
+	return oldValue.LastError, nil
+}
+
+// ResetLastError resets all changes to the "last_error" field.
+func (m *WritebackMutation) ResetLastError() {
+	m.last_error = nil
+}
+
+// SetSubmittedAt sets the "submitted_at" field.
+func (m *WritebackMutation) SetSubmittedAt(t time.Time) {
+	m.submitted_at = &t
+}
+
+// SubmittedAt returns the value of the "submitted_at" field in the mutation.
+func (m *WritebackMutation) SubmittedAt() (r time.Time, exists bool) {
+	v := m.submitted_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSubmittedAt returns the old "submitted_at" field's value of the Writeback entity.
+// If the Writeback object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WritebackMutation) OldSubmittedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSubmittedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSubmittedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSubmittedAt: %w", err)
+	}
+	return oldValue.SubmittedAt, nil
+}
+
+// ClearSubmittedAt clears the value of the "submitted_at" field.
+func (m *WritebackMutation) ClearSubmittedAt() {
+	m.submitted_at = nil
+	m.clearedFields[writeback.FieldSubmittedAt] = struct{}{}
+}
+
+// SubmittedAtCleared returns if the "submitted_at" field was cleared in this mutation.
+func (m *WritebackMutation) SubmittedAtCleared() bool {
+	_, ok := m.clearedFields[writeback.FieldSubmittedAt]
+	return ok
+}
+
+// ResetSubmittedAt resets all changes to the "submitted_at" field.
+func (m *WritebackMutation) ResetSubmittedAt() {
+	m.submitted_at = nil
+	delete(m.clearedFields, writeback.FieldSubmittedAt)
+}
+
+// SetCompletedAt sets the "completed_at" field.
+func (m *WritebackMutation) SetCompletedAt(t time.Time) {
+	m.completed_at = &t
+}
+
+// CompletedAt returns the value of the "completed_at" field in the mutation.
+func (m *WritebackMutation) CompletedAt() (r time.Time, exists bool) {
+	v := m.completed_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCompletedAt returns the old "completed_at" field's value of the Writeback entity.
+// If the Writeback object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WritebackMutation) OldCompletedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCompletedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCompletedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCompletedAt: %w", err)
+	}
+	return oldValue.CompletedAt, nil
+}
+
+// ClearCompletedAt clears the value of the "completed_at" field.
+func (m *WritebackMutation) ClearCompletedAt() {
+	m.completed_at = nil
+	m.clearedFields[writeback.FieldCompletedAt] = struct{}{}
+}
+
+// CompletedAtCleared returns if the "completed_at" field was cleared in this mutation.
+func (m *WritebackMutation) CompletedAtCleared() bool {
+	_, ok := m.clearedFields[writeback.FieldCompletedAt]
+	return ok
+}
+
+// ResetCompletedAt resets all changes to the "completed_at" field.
+func (m *WritebackMutation) ResetCompletedAt() {
+	m.completed_at = nil
+	delete(m.clearedFields, writeback.FieldCompletedAt)
+}
+
+// SetStartAt sets the "start_at" field.
+func (m *WritebackMutation) SetStartAt(t time.Time) {
+	m.start_at = &t
+}
+
+// StartAt returns the value of the "start_at" field in the mutation.
+func (m *WritebackMutation) StartAt() (r time.Time, exists bool) {
+	v := m.start_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStartAt returns the old "start_at" field's value of the Writeback entity.
+// If the Writeback object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WritebackMutation) OldStartAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStartAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStartAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStartAt: %w", err)
+	}
+	return oldValue.StartAt, nil
+}
+
+// ClearStartAt clears the value of the "start_at" field.
+func (m *WritebackMutation) ClearStartAt() {
+	m.start_at = nil
+	m.clearedFields[writeback.FieldStartAt] = struct{}{}
+}
+
+// StartAtCleared returns if the "start_at" field was cleared in this mutation.
+func (m *WritebackMutation) StartAtCleared() bool {
+	_, ok := m.clearedFields[writeback.FieldStartAt]
+	return ok
+}
+
+// ResetStartAt resets all changes to the "start_at" field.
+func (m *WritebackMutation) ResetStartAt() {
+	m.start_at = nil
+	delete(m.clearedFields, writeback.FieldStartAt)
+}
+
+// SetReason sets the "reason" field.
+func (m *WritebackMutation) SetReason(s string) {
+	m.reason = &s
+}
+
+// Reason returns the value of the "reason" field in the mutation.
+func (m *WritebackMutation) Reason() (r string, exists bool) {
+	v := m.reason
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReason returns the old "reason" field's value of the Writeback entity.
+// If the Writeback object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WritebackMutation) OldReason(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReason is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReason requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReason: %w", err)
+	}
+	return oldValue.Reason, nil
+}
+
+// ResetReason resets all changes to the "reason" field.
+func (m *WritebackMutation) ResetReason() {
+	m.reason = nil
+}
+
+// ClearPractice clears the "practice" edge to the Practice entity.
+func (m *WritebackMutation) ClearPractice() {
+	m.clearedpractice = true
+	m.clearedFields[writeback.FieldPracticeID] = struct{}{}
+}
+
+// PracticeCleared reports if the "practice" edge to the Practice entity was cleared.
+func (m *WritebackMutation) PracticeCleared() bool {
+	return m.clearedpractice
+}
+
+// PracticeIDs returns the "practice" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// PracticeID instead. It exists only for internal usage by the builders.
+func (m *WritebackMutation) PracticeIDs() (ids []string) {
+	if id := m.practice; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetPractice resets all changes to the "practice" edge.
+func (m *WritebackMutation) ResetPractice() {
+	m.practice = nil
+	m.clearedpractice = false
+}
+
+// ClearAppointment clears the "appointment" edge to the Appointment entity.
+func (m *WritebackMutation) ClearAppointment() {
+	m.clearedappointment = true
+	m.clearedFields[writeback.FieldAppointmentID] = struct{}{}
+}
+
+// AppointmentCleared reports if the "appointment" edge to the Appointment entity was cleared.
+func (m *WritebackMutation) AppointmentCleared() bool {
+	return m.clearedappointment
+}
+
+// AppointmentIDs returns the "appointment" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// AppointmentID instead. It exists only for internal usage by the builders.
+func (m *WritebackMutation) AppointmentIDs() (ids []string) {
+	if id := m.appointment; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetAppointment resets all changes to the "appointment" edge.
+func (m *WritebackMutation) ResetAppointment() {
+	m.appointment = nil
+	m.clearedappointment = false
+}
+
+// ClearPatient clears the "patient" edge to the Patient entity.
+func (m *WritebackMutation) ClearPatient() {
+	m.clearedpatient = true
+	m.clearedFields[writeback.FieldPatientID] = struct{}{}
+}
+
+// PatientCleared reports if the "patient" edge to the Patient entity was cleared.
+func (m *WritebackMutation) PatientCleared() bool {
+	return m.PatientIDCleared() || m.clearedpatient
+}
+
+// PatientIDs returns the "patient" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// PatientID instead. It exists only for internal usage by the builders.
+func (m *WritebackMutation) PatientIDs() (ids []string) {
+	if id := m.patient; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetPatient resets all changes to the "patient" edge.
+func (m *WritebackMutation) ResetPatient() {
+	m.patient = nil
+	m.clearedpatient = false
+}
+
+// Where appends a list predicates to the WritebackMutation builder.
+func (m *WritebackMutation) Where(ps ...predicate.Writeback) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the WritebackMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *WritebackMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Writeback, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *WritebackMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *WritebackMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Writeback).
+func (m *WritebackMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *WritebackMutation) Fields() []string {
+	fields := make([]string, 0, 16)
+	if m.created_at != nil {
+		fields = append(fields, writeback.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, writeback.FieldUpdatedAt)
+	}
+	if m.practice != nil {
+		fields = append(fields, writeback.FieldPracticeID)
+	}
+	if m.appointment != nil {
+		fields = append(fields, writeback.FieldAppointmentID)
+	}
+	if m.patient != nil {
+		fields = append(fields, writeback.FieldPatientID)
+	}
+	if m.kind != nil {
+		fields = append(fields, writeback.FieldKind)
+	}
+	if m.state != nil {
+		fields = append(fields, writeback.FieldState)
+	}
+	if m.pms_writeback_id != nil {
+		fields = append(fields, writeback.FieldPmsWritebackID)
+	}
+	if m.created_pms_id != nil {
+		fields = append(fields, writeback.FieldCreatedPmsID)
+	}
+	if m.attempts != nil {
+		fields = append(fields, writeback.FieldAttempts)
+	}
+	if m.polls != nil {
+		fields = append(fields, writeback.FieldPolls)
+	}
+	if m.last_error != nil {
+		fields = append(fields, writeback.FieldLastError)
+	}
+	if m.submitted_at != nil {
+		fields = append(fields, writeback.FieldSubmittedAt)
+	}
+	if m.completed_at != nil {
+		fields = append(fields, writeback.FieldCompletedAt)
+	}
+	if m.start_at != nil {
+		fields = append(fields, writeback.FieldStartAt)
+	}
+	if m.reason != nil {
+		fields = append(fields, writeback.FieldReason)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *WritebackMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case writeback.FieldCreatedAt:
+		return m.CreatedAt()
+	case writeback.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case writeback.FieldPracticeID:
+		return m.PracticeID()
+	case writeback.FieldAppointmentID:
+		return m.AppointmentID()
+	case writeback.FieldPatientID:
+		return m.PatientID()
+	case writeback.FieldKind:
+		return m.Kind()
+	case writeback.FieldState:
+		return m.State()
+	case writeback.FieldPmsWritebackID:
+		return m.PmsWritebackID()
+	case writeback.FieldCreatedPmsID:
+		return m.CreatedPmsID()
+	case writeback.FieldAttempts:
+		return m.Attempts()
+	case writeback.FieldPolls:
+		return m.Polls()
+	case writeback.FieldLastError:
+		return m.LastError()
+	case writeback.FieldSubmittedAt:
+		return m.SubmittedAt()
+	case writeback.FieldCompletedAt:
+		return m.CompletedAt()
+	case writeback.FieldStartAt:
+		return m.StartAt()
+	case writeback.FieldReason:
+		return m.Reason()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *WritebackMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case writeback.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case writeback.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case writeback.FieldPracticeID:
+		return m.OldPracticeID(ctx)
+	case writeback.FieldAppointmentID:
+		return m.OldAppointmentID(ctx)
+	case writeback.FieldPatientID:
+		return m.OldPatientID(ctx)
+	case writeback.FieldKind:
+		return m.OldKind(ctx)
+	case writeback.FieldState:
+		return m.OldState(ctx)
+	case writeback.FieldPmsWritebackID:
+		return m.OldPmsWritebackID(ctx)
+	case writeback.FieldCreatedPmsID:
+		return m.OldCreatedPmsID(ctx)
+	case writeback.FieldAttempts:
+		return m.OldAttempts(ctx)
+	case writeback.FieldPolls:
+		return m.OldPolls(ctx)
+	case writeback.FieldLastError:
+		return m.OldLastError(ctx)
+	case writeback.FieldSubmittedAt:
+		return m.OldSubmittedAt(ctx)
+	case writeback.FieldCompletedAt:
+		return m.OldCompletedAt(ctx)
+	case writeback.FieldStartAt:
+		return m.OldStartAt(ctx)
+	case writeback.FieldReason:
+		return m.OldReason(ctx)
+	}
+	return nil, fmt.Errorf("unknown Writeback field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *WritebackMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case writeback.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case writeback.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case writeback.FieldPracticeID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPracticeID(v)
+		return nil
+	case writeback.FieldAppointmentID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAppointmentID(v)
+		return nil
+	case writeback.FieldPatientID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPatientID(v)
+		return nil
+	case writeback.FieldKind:
+		v, ok := value.(writeback.Kind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case writeback.FieldState:
+		v, ok := value.(writeback.State)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetState(v)
+		return nil
+	case writeback.FieldPmsWritebackID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPmsWritebackID(v)
+		return nil
+	case writeback.FieldCreatedPmsID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedPmsID(v)
+		return nil
+	case writeback.FieldAttempts:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAttempts(v)
+		return nil
+	case writeback.FieldPolls:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPolls(v)
+		return nil
+	case writeback.FieldLastError:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLastError(v)
+		return nil
+	case writeback.FieldSubmittedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSubmittedAt(v)
+		return nil
+	case writeback.FieldCompletedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCompletedAt(v)
+		return nil
+	case writeback.FieldStartAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStartAt(v)
+		return nil
+	case writeback.FieldReason:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReason(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Writeback field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *WritebackMutation) AddedFields() []string {
+	var fields []string
+	if m.addattempts != nil {
+		fields = append(fields, writeback.FieldAttempts)
+	}
+	if m.addpolls != nil {
+		fields = append(fields, writeback.FieldPolls)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *WritebackMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case writeback.FieldAttempts:
+		return m.AddedAttempts()
+	case writeback.FieldPolls:
+		return m.AddedPolls()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *WritebackMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case writeback.FieldAttempts:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddAttempts(v)
+		return nil
+	case writeback.FieldPolls:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPolls(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Writeback numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *WritebackMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(writeback.FieldPatientID) {
+		fields = append(fields, writeback.FieldPatientID)
+	}
+	if m.FieldCleared(writeback.FieldPmsWritebackID) {
+		fields = append(fields, writeback.FieldPmsWritebackID)
+	}
+	if m.FieldCleared(writeback.FieldCreatedPmsID) {
+		fields = append(fields, writeback.FieldCreatedPmsID)
+	}
+	if m.FieldCleared(writeback.FieldSubmittedAt) {
+		fields = append(fields, writeback.FieldSubmittedAt)
+	}
+	if m.FieldCleared(writeback.FieldCompletedAt) {
+		fields = append(fields, writeback.FieldCompletedAt)
+	}
+	if m.FieldCleared(writeback.FieldStartAt) {
+		fields = append(fields, writeback.FieldStartAt)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *WritebackMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *WritebackMutation) ClearField(name string) error {
+	switch name {
+	case writeback.FieldPatientID:
+		m.ClearPatientID()
+		return nil
+	case writeback.FieldPmsWritebackID:
+		m.ClearPmsWritebackID()
+		return nil
+	case writeback.FieldCreatedPmsID:
+		m.ClearCreatedPmsID()
+		return nil
+	case writeback.FieldSubmittedAt:
+		m.ClearSubmittedAt()
+		return nil
+	case writeback.FieldCompletedAt:
+		m.ClearCompletedAt()
+		return nil
+	case writeback.FieldStartAt:
+		m.ClearStartAt()
+		return nil
+	}
+	return fmt.Errorf("unknown Writeback nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *WritebackMutation) ResetField(name string) error {
+	switch name {
+	case writeback.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case writeback.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case writeback.FieldPracticeID:
+		m.ResetPracticeID()
+		return nil
+	case writeback.FieldAppointmentID:
+		m.ResetAppointmentID()
+		return nil
+	case writeback.FieldPatientID:
+		m.ResetPatientID()
+		return nil
+	case writeback.FieldKind:
+		m.ResetKind()
+		return nil
+	case writeback.FieldState:
+		m.ResetState()
+		return nil
+	case writeback.FieldPmsWritebackID:
+		m.ResetPmsWritebackID()
+		return nil
+	case writeback.FieldCreatedPmsID:
+		m.ResetCreatedPmsID()
+		return nil
+	case writeback.FieldAttempts:
+		m.ResetAttempts()
+		return nil
+	case writeback.FieldPolls:
+		m.ResetPolls()
+		return nil
+	case writeback.FieldLastError:
+		m.ResetLastError()
+		return nil
+	case writeback.FieldSubmittedAt:
+		m.ResetSubmittedAt()
+		return nil
+	case writeback.FieldCompletedAt:
+		m.ResetCompletedAt()
+		return nil
+	case writeback.FieldStartAt:
+		m.ResetStartAt()
+		return nil
+	case writeback.FieldReason:
+		m.ResetReason()
+		return nil
+	}
+	return fmt.Errorf("unknown Writeback field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *WritebackMutation) AddedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.practice != nil {
+		edges = append(edges, writeback.EdgePractice)
+	}
+	if m.appointment != nil {
+		edges = append(edges, writeback.EdgeAppointment)
+	}
+	if m.patient != nil {
+		edges = append(edges, writeback.EdgePatient)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *WritebackMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case writeback.EdgePractice:
+		if id := m.practice; id != nil {
+			return []ent.Value{*id}
+		}
+	case writeback.EdgeAppointment:
+		if id := m.appointment; id != nil {
+			return []ent.Value{*id}
+		}
+	case writeback.EdgePatient:
+		if id := m.patient; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *WritebackMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 3)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *WritebackMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *WritebackMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.clearedpractice {
+		edges = append(edges, writeback.EdgePractice)
+	}
+	if m.clearedappointment {
+		edges = append(edges, writeback.EdgeAppointment)
+	}
+	if m.clearedpatient {
+		edges = append(edges, writeback.EdgePatient)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *WritebackMutation) EdgeCleared(name string) bool {
+	switch name {
+	case writeback.EdgePractice:
+		return m.clearedpractice
+	case writeback.EdgeAppointment:
+		return m.clearedappointment
+	case writeback.EdgePatient:
+		return m.clearedpatient
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *WritebackMutation) ClearEdge(name string) error {
+	switch name {
+	case writeback.EdgePractice:
+		m.ClearPractice()
+		return nil
+	case writeback.EdgeAppointment:
+		m.ClearAppointment()
+		return nil
+	case writeback.EdgePatient:
+		m.ClearPatient()
+		return nil
+	}
+	return fmt.Errorf("unknown Writeback unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *WritebackMutation) ResetEdge(name string) error {
+	switch name {
+	case writeback.EdgePractice:
+		m.ResetPractice()
+		return nil
+	case writeback.EdgeAppointment:
+		m.ResetAppointment()
+		return nil
+	case writeback.EdgePatient:
+		m.ResetPatient()
+		return nil
+	}
+	return fmt.Errorf("unknown Writeback edge %s", name)
 }

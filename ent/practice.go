@@ -31,6 +31,18 @@ type Practice struct {
 	FrontDeskNumber string `json:"front_desk_number,omitempty"`
 	// opening hours as the PMS reports them
 	PmsHours pms.WeeklyHours `json:"pms_hours,omitempty"`
+	// opening hours set in frontdesk; when set, they replace the PMS's
+	Hours pms.WeeklyHours `json:"hours,omitempty"`
+	// dates ("2006-01-02") set in frontdesk when the practice is closed, beside the PMS's
+	Closures []string `json:"closures,omitempty"`
+	// how soon a caller may book: no slot starts earlier than now plus this
+	LeadTimeMinutes int `json:"lead_time_minutes,omitempty"`
+	// how far ahead callers may book
+	HorizonDays int `json:"horizon_days,omitempty"`
+	// the grid slots start on
+	SlotStepMinutes int `json:"slot_step_minutes,omitempty"`
+	// the type a caller gets when they name none
+	DefaultAppointmentTypeID string `json:"default_appointment_type_id,omitempty"`
 	// dates ("2006-01-02") the PMS marks closed
 	PmsClosures  []string `json:"pms_closures,omitempty"`
 	selectValues sql.SelectValues
@@ -41,9 +53,11 @@ func (*Practice) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case practice.FieldPmsHours, practice.FieldPmsClosures:
+		case practice.FieldPmsHours, practice.FieldHours, practice.FieldClosures, practice.FieldPmsClosures:
 			values[i] = new([]byte)
-		case practice.FieldID, practice.FieldName, practice.FieldTimeZone, practice.FieldFrontDeskNumber:
+		case practice.FieldLeadTimeMinutes, practice.FieldHorizonDays, practice.FieldSlotStepMinutes:
+			values[i] = new(sql.NullInt64)
+		case practice.FieldID, practice.FieldName, practice.FieldTimeZone, practice.FieldFrontDeskNumber, practice.FieldDefaultAppointmentTypeID:
 			values[i] = new(sql.NullString)
 		case practice.FieldCreatedAt, practice.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
@@ -106,6 +120,46 @@ func (_m *Practice) assignValues(columns []string, values []any) error {
 					return fmt.Errorf("unmarshal field pms_hours: %w", err)
 				}
 			}
+		case practice.FieldHours:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field hours", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.Hours); err != nil {
+					return fmt.Errorf("unmarshal field hours: %w", err)
+				}
+			}
+		case practice.FieldClosures:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field closures", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.Closures); err != nil {
+					return fmt.Errorf("unmarshal field closures: %w", err)
+				}
+			}
+		case practice.FieldLeadTimeMinutes:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field lead_time_minutes", values[i])
+			} else if value.Valid {
+				_m.LeadTimeMinutes = int(value.Int64)
+			}
+		case practice.FieldHorizonDays:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field horizon_days", values[i])
+			} else if value.Valid {
+				_m.HorizonDays = int(value.Int64)
+			}
+		case practice.FieldSlotStepMinutes:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field slot_step_minutes", values[i])
+			} else if value.Valid {
+				_m.SlotStepMinutes = int(value.Int64)
+			}
+		case practice.FieldDefaultAppointmentTypeID:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field default_appointment_type_id", values[i])
+			} else if value.Valid {
+				_m.DefaultAppointmentTypeID = value.String
+			}
 		case practice.FieldPmsClosures:
 			if value, ok := values[i].(*[]byte); !ok {
 				return fmt.Errorf("unexpected type %T for field pms_closures", values[i])
@@ -167,6 +221,24 @@ func (_m *Practice) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("pms_hours=")
 	builder.WriteString(fmt.Sprintf("%v", _m.PmsHours))
+	builder.WriteString(", ")
+	builder.WriteString("hours=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Hours))
+	builder.WriteString(", ")
+	builder.WriteString("closures=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Closures))
+	builder.WriteString(", ")
+	builder.WriteString("lead_time_minutes=")
+	builder.WriteString(fmt.Sprintf("%v", _m.LeadTimeMinutes))
+	builder.WriteString(", ")
+	builder.WriteString("horizon_days=")
+	builder.WriteString(fmt.Sprintf("%v", _m.HorizonDays))
+	builder.WriteString(", ")
+	builder.WriteString("slot_step_minutes=")
+	builder.WriteString(fmt.Sprintf("%v", _m.SlotStepMinutes))
+	builder.WriteString(", ")
+	builder.WriteString("default_appointment_type_id=")
+	builder.WriteString(_m.DefaultAppointmentTypeID)
 	builder.WriteString(", ")
 	builder.WriteString("pms_closures=")
 	builder.WriteString(fmt.Sprintf("%v", _m.PmsClosures))

@@ -84,6 +84,74 @@ func (_c *PracticeCreate) SetPmsHours(v pms.WeeklyHours) *PracticeCreate {
 	return _c
 }
 
+// SetHours sets the "hours" field.
+func (_c *PracticeCreate) SetHours(v pms.WeeklyHours) *PracticeCreate {
+	_c.mutation.SetHours(v)
+	return _c
+}
+
+// SetClosures sets the "closures" field.
+func (_c *PracticeCreate) SetClosures(v []string) *PracticeCreate {
+	_c.mutation.SetClosures(v)
+	return _c
+}
+
+// SetLeadTimeMinutes sets the "lead_time_minutes" field.
+func (_c *PracticeCreate) SetLeadTimeMinutes(v int) *PracticeCreate {
+	_c.mutation.SetLeadTimeMinutes(v)
+	return _c
+}
+
+// SetNillableLeadTimeMinutes sets the "lead_time_minutes" field if the given value is not nil.
+func (_c *PracticeCreate) SetNillableLeadTimeMinutes(v *int) *PracticeCreate {
+	if v != nil {
+		_c.SetLeadTimeMinutes(*v)
+	}
+	return _c
+}
+
+// SetHorizonDays sets the "horizon_days" field.
+func (_c *PracticeCreate) SetHorizonDays(v int) *PracticeCreate {
+	_c.mutation.SetHorizonDays(v)
+	return _c
+}
+
+// SetNillableHorizonDays sets the "horizon_days" field if the given value is not nil.
+func (_c *PracticeCreate) SetNillableHorizonDays(v *int) *PracticeCreate {
+	if v != nil {
+		_c.SetHorizonDays(*v)
+	}
+	return _c
+}
+
+// SetSlotStepMinutes sets the "slot_step_minutes" field.
+func (_c *PracticeCreate) SetSlotStepMinutes(v int) *PracticeCreate {
+	_c.mutation.SetSlotStepMinutes(v)
+	return _c
+}
+
+// SetNillableSlotStepMinutes sets the "slot_step_minutes" field if the given value is not nil.
+func (_c *PracticeCreate) SetNillableSlotStepMinutes(v *int) *PracticeCreate {
+	if v != nil {
+		_c.SetSlotStepMinutes(*v)
+	}
+	return _c
+}
+
+// SetDefaultAppointmentTypeID sets the "default_appointment_type_id" field.
+func (_c *PracticeCreate) SetDefaultAppointmentTypeID(v string) *PracticeCreate {
+	_c.mutation.SetDefaultAppointmentTypeID(v)
+	return _c
+}
+
+// SetNillableDefaultAppointmentTypeID sets the "default_appointment_type_id" field if the given value is not nil.
+func (_c *PracticeCreate) SetNillableDefaultAppointmentTypeID(v *string) *PracticeCreate {
+	if v != nil {
+		_c.SetDefaultAppointmentTypeID(*v)
+	}
+	return _c
+}
+
 // SetPmsClosures sets the "pms_closures" field.
 func (_c *PracticeCreate) SetPmsClosures(v []string) *PracticeCreate {
 	_c.mutation.SetPmsClosures(v)
@@ -155,6 +223,18 @@ func (_c *PracticeCreate) defaults() error {
 		v := practice.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	if _, ok := _c.mutation.LeadTimeMinutes(); !ok {
+		v := practice.DefaultLeadTimeMinutes
+		_c.mutation.SetLeadTimeMinutes(v)
+	}
+	if _, ok := _c.mutation.HorizonDays(); !ok {
+		v := practice.DefaultHorizonDays
+		_c.mutation.SetHorizonDays(v)
+	}
+	if _, ok := _c.mutation.SlotStepMinutes(); !ok {
+		v := practice.DefaultSlotStepMinutes
+		_c.mutation.SetSlotStepMinutes(v)
+	}
 	if _, ok := _c.mutation.ID(); !ok {
 		if practice.DefaultID == nil {
 			return fmt.Errorf("ent: uninitialized practice.DefaultID (forgotten import ent/runtime?)")
@@ -192,6 +272,30 @@ func (_c *PracticeCreate) check() error {
 	if v, ok := _c.mutation.FrontDeskNumber(); ok {
 		if err := practice.FrontDeskNumberValidator(v); err != nil {
 			return &ValidationError{Name: "front_desk_number", err: fmt.Errorf(`ent: validator failed for field "Practice.front_desk_number": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.LeadTimeMinutes(); !ok {
+		return &ValidationError{Name: "lead_time_minutes", err: errors.New(`ent: missing required field "Practice.lead_time_minutes"`)}
+	}
+	if v, ok := _c.mutation.LeadTimeMinutes(); ok {
+		if err := practice.LeadTimeMinutesValidator(v); err != nil {
+			return &ValidationError{Name: "lead_time_minutes", err: fmt.Errorf(`ent: validator failed for field "Practice.lead_time_minutes": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.HorizonDays(); !ok {
+		return &ValidationError{Name: "horizon_days", err: errors.New(`ent: missing required field "Practice.horizon_days"`)}
+	}
+	if v, ok := _c.mutation.HorizonDays(); ok {
+		if err := practice.HorizonDaysValidator(v); err != nil {
+			return &ValidationError{Name: "horizon_days", err: fmt.Errorf(`ent: validator failed for field "Practice.horizon_days": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.SlotStepMinutes(); !ok {
+		return &ValidationError{Name: "slot_step_minutes", err: errors.New(`ent: missing required field "Practice.slot_step_minutes"`)}
+	}
+	if v, ok := _c.mutation.SlotStepMinutes(); ok {
+		if err := practice.SlotStepMinutesValidator(v); err != nil {
+			return &ValidationError{Name: "slot_step_minutes", err: fmt.Errorf(`ent: validator failed for field "Practice.slot_step_minutes": %w`, err)}
 		}
 	}
 	if v, ok := _c.mutation.ID(); ok {
@@ -258,6 +362,30 @@ func (_c *PracticeCreate) createSpec() (*Practice, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.PmsHours(); ok {
 		_spec.SetField(practice.FieldPmsHours, field.TypeJSON, value)
 		_node.PmsHours = value
+	}
+	if value, ok := _c.mutation.Hours(); ok {
+		_spec.SetField(practice.FieldHours, field.TypeJSON, value)
+		_node.Hours = value
+	}
+	if value, ok := _c.mutation.Closures(); ok {
+		_spec.SetField(practice.FieldClosures, field.TypeJSON, value)
+		_node.Closures = value
+	}
+	if value, ok := _c.mutation.LeadTimeMinutes(); ok {
+		_spec.SetField(practice.FieldLeadTimeMinutes, field.TypeInt, value)
+		_node.LeadTimeMinutes = value
+	}
+	if value, ok := _c.mutation.HorizonDays(); ok {
+		_spec.SetField(practice.FieldHorizonDays, field.TypeInt, value)
+		_node.HorizonDays = value
+	}
+	if value, ok := _c.mutation.SlotStepMinutes(); ok {
+		_spec.SetField(practice.FieldSlotStepMinutes, field.TypeInt, value)
+		_node.SlotStepMinutes = value
+	}
+	if value, ok := _c.mutation.DefaultAppointmentTypeID(); ok {
+		_spec.SetField(practice.FieldDefaultAppointmentTypeID, field.TypeString, value)
+		_node.DefaultAppointmentTypeID = value
 	}
 	if value, ok := _c.mutation.PmsClosures(); ok {
 		_spec.SetField(practice.FieldPmsClosures, field.TypeJSON, value)
@@ -384,6 +512,114 @@ func (u *PracticeUpsert) UpdatePmsHours() *PracticeUpsert {
 // ClearPmsHours clears the value of the "pms_hours" field.
 func (u *PracticeUpsert) ClearPmsHours() *PracticeUpsert {
 	u.SetNull(practice.FieldPmsHours)
+	return u
+}
+
+// SetHours sets the "hours" field.
+func (u *PracticeUpsert) SetHours(v pms.WeeklyHours) *PracticeUpsert {
+	u.Set(practice.FieldHours, v)
+	return u
+}
+
+// UpdateHours sets the "hours" field to the value that was provided on create.
+func (u *PracticeUpsert) UpdateHours() *PracticeUpsert {
+	u.SetExcluded(practice.FieldHours)
+	return u
+}
+
+// ClearHours clears the value of the "hours" field.
+func (u *PracticeUpsert) ClearHours() *PracticeUpsert {
+	u.SetNull(practice.FieldHours)
+	return u
+}
+
+// SetClosures sets the "closures" field.
+func (u *PracticeUpsert) SetClosures(v []string) *PracticeUpsert {
+	u.Set(practice.FieldClosures, v)
+	return u
+}
+
+// UpdateClosures sets the "closures" field to the value that was provided on create.
+func (u *PracticeUpsert) UpdateClosures() *PracticeUpsert {
+	u.SetExcluded(practice.FieldClosures)
+	return u
+}
+
+// ClearClosures clears the value of the "closures" field.
+func (u *PracticeUpsert) ClearClosures() *PracticeUpsert {
+	u.SetNull(practice.FieldClosures)
+	return u
+}
+
+// SetLeadTimeMinutes sets the "lead_time_minutes" field.
+func (u *PracticeUpsert) SetLeadTimeMinutes(v int) *PracticeUpsert {
+	u.Set(practice.FieldLeadTimeMinutes, v)
+	return u
+}
+
+// UpdateLeadTimeMinutes sets the "lead_time_minutes" field to the value that was provided on create.
+func (u *PracticeUpsert) UpdateLeadTimeMinutes() *PracticeUpsert {
+	u.SetExcluded(practice.FieldLeadTimeMinutes)
+	return u
+}
+
+// AddLeadTimeMinutes adds v to the "lead_time_minutes" field.
+func (u *PracticeUpsert) AddLeadTimeMinutes(v int) *PracticeUpsert {
+	u.Add(practice.FieldLeadTimeMinutes, v)
+	return u
+}
+
+// SetHorizonDays sets the "horizon_days" field.
+func (u *PracticeUpsert) SetHorizonDays(v int) *PracticeUpsert {
+	u.Set(practice.FieldHorizonDays, v)
+	return u
+}
+
+// UpdateHorizonDays sets the "horizon_days" field to the value that was provided on create.
+func (u *PracticeUpsert) UpdateHorizonDays() *PracticeUpsert {
+	u.SetExcluded(practice.FieldHorizonDays)
+	return u
+}
+
+// AddHorizonDays adds v to the "horizon_days" field.
+func (u *PracticeUpsert) AddHorizonDays(v int) *PracticeUpsert {
+	u.Add(practice.FieldHorizonDays, v)
+	return u
+}
+
+// SetSlotStepMinutes sets the "slot_step_minutes" field.
+func (u *PracticeUpsert) SetSlotStepMinutes(v int) *PracticeUpsert {
+	u.Set(practice.FieldSlotStepMinutes, v)
+	return u
+}
+
+// UpdateSlotStepMinutes sets the "slot_step_minutes" field to the value that was provided on create.
+func (u *PracticeUpsert) UpdateSlotStepMinutes() *PracticeUpsert {
+	u.SetExcluded(practice.FieldSlotStepMinutes)
+	return u
+}
+
+// AddSlotStepMinutes adds v to the "slot_step_minutes" field.
+func (u *PracticeUpsert) AddSlotStepMinutes(v int) *PracticeUpsert {
+	u.Add(practice.FieldSlotStepMinutes, v)
+	return u
+}
+
+// SetDefaultAppointmentTypeID sets the "default_appointment_type_id" field.
+func (u *PracticeUpsert) SetDefaultAppointmentTypeID(v string) *PracticeUpsert {
+	u.Set(practice.FieldDefaultAppointmentTypeID, v)
+	return u
+}
+
+// UpdateDefaultAppointmentTypeID sets the "default_appointment_type_id" field to the value that was provided on create.
+func (u *PracticeUpsert) UpdateDefaultAppointmentTypeID() *PracticeUpsert {
+	u.SetExcluded(practice.FieldDefaultAppointmentTypeID)
+	return u
+}
+
+// ClearDefaultAppointmentTypeID clears the value of the "default_appointment_type_id" field.
+func (u *PracticeUpsert) ClearDefaultAppointmentTypeID() *PracticeUpsert {
+	u.SetNull(practice.FieldDefaultAppointmentTypeID)
 	return u
 }
 
@@ -537,6 +773,132 @@ func (u *PracticeUpsertOne) UpdatePmsHours() *PracticeUpsertOne {
 func (u *PracticeUpsertOne) ClearPmsHours() *PracticeUpsertOne {
 	return u.Update(func(s *PracticeUpsert) {
 		s.ClearPmsHours()
+	})
+}
+
+// SetHours sets the "hours" field.
+func (u *PracticeUpsertOne) SetHours(v pms.WeeklyHours) *PracticeUpsertOne {
+	return u.Update(func(s *PracticeUpsert) {
+		s.SetHours(v)
+	})
+}
+
+// UpdateHours sets the "hours" field to the value that was provided on create.
+func (u *PracticeUpsertOne) UpdateHours() *PracticeUpsertOne {
+	return u.Update(func(s *PracticeUpsert) {
+		s.UpdateHours()
+	})
+}
+
+// ClearHours clears the value of the "hours" field.
+func (u *PracticeUpsertOne) ClearHours() *PracticeUpsertOne {
+	return u.Update(func(s *PracticeUpsert) {
+		s.ClearHours()
+	})
+}
+
+// SetClosures sets the "closures" field.
+func (u *PracticeUpsertOne) SetClosures(v []string) *PracticeUpsertOne {
+	return u.Update(func(s *PracticeUpsert) {
+		s.SetClosures(v)
+	})
+}
+
+// UpdateClosures sets the "closures" field to the value that was provided on create.
+func (u *PracticeUpsertOne) UpdateClosures() *PracticeUpsertOne {
+	return u.Update(func(s *PracticeUpsert) {
+		s.UpdateClosures()
+	})
+}
+
+// ClearClosures clears the value of the "closures" field.
+func (u *PracticeUpsertOne) ClearClosures() *PracticeUpsertOne {
+	return u.Update(func(s *PracticeUpsert) {
+		s.ClearClosures()
+	})
+}
+
+// SetLeadTimeMinutes sets the "lead_time_minutes" field.
+func (u *PracticeUpsertOne) SetLeadTimeMinutes(v int) *PracticeUpsertOne {
+	return u.Update(func(s *PracticeUpsert) {
+		s.SetLeadTimeMinutes(v)
+	})
+}
+
+// AddLeadTimeMinutes adds v to the "lead_time_minutes" field.
+func (u *PracticeUpsertOne) AddLeadTimeMinutes(v int) *PracticeUpsertOne {
+	return u.Update(func(s *PracticeUpsert) {
+		s.AddLeadTimeMinutes(v)
+	})
+}
+
+// UpdateLeadTimeMinutes sets the "lead_time_minutes" field to the value that was provided on create.
+func (u *PracticeUpsertOne) UpdateLeadTimeMinutes() *PracticeUpsertOne {
+	return u.Update(func(s *PracticeUpsert) {
+		s.UpdateLeadTimeMinutes()
+	})
+}
+
+// SetHorizonDays sets the "horizon_days" field.
+func (u *PracticeUpsertOne) SetHorizonDays(v int) *PracticeUpsertOne {
+	return u.Update(func(s *PracticeUpsert) {
+		s.SetHorizonDays(v)
+	})
+}
+
+// AddHorizonDays adds v to the "horizon_days" field.
+func (u *PracticeUpsertOne) AddHorizonDays(v int) *PracticeUpsertOne {
+	return u.Update(func(s *PracticeUpsert) {
+		s.AddHorizonDays(v)
+	})
+}
+
+// UpdateHorizonDays sets the "horizon_days" field to the value that was provided on create.
+func (u *PracticeUpsertOne) UpdateHorizonDays() *PracticeUpsertOne {
+	return u.Update(func(s *PracticeUpsert) {
+		s.UpdateHorizonDays()
+	})
+}
+
+// SetSlotStepMinutes sets the "slot_step_minutes" field.
+func (u *PracticeUpsertOne) SetSlotStepMinutes(v int) *PracticeUpsertOne {
+	return u.Update(func(s *PracticeUpsert) {
+		s.SetSlotStepMinutes(v)
+	})
+}
+
+// AddSlotStepMinutes adds v to the "slot_step_minutes" field.
+func (u *PracticeUpsertOne) AddSlotStepMinutes(v int) *PracticeUpsertOne {
+	return u.Update(func(s *PracticeUpsert) {
+		s.AddSlotStepMinutes(v)
+	})
+}
+
+// UpdateSlotStepMinutes sets the "slot_step_minutes" field to the value that was provided on create.
+func (u *PracticeUpsertOne) UpdateSlotStepMinutes() *PracticeUpsertOne {
+	return u.Update(func(s *PracticeUpsert) {
+		s.UpdateSlotStepMinutes()
+	})
+}
+
+// SetDefaultAppointmentTypeID sets the "default_appointment_type_id" field.
+func (u *PracticeUpsertOne) SetDefaultAppointmentTypeID(v string) *PracticeUpsertOne {
+	return u.Update(func(s *PracticeUpsert) {
+		s.SetDefaultAppointmentTypeID(v)
+	})
+}
+
+// UpdateDefaultAppointmentTypeID sets the "default_appointment_type_id" field to the value that was provided on create.
+func (u *PracticeUpsertOne) UpdateDefaultAppointmentTypeID() *PracticeUpsertOne {
+	return u.Update(func(s *PracticeUpsert) {
+		s.UpdateDefaultAppointmentTypeID()
+	})
+}
+
+// ClearDefaultAppointmentTypeID clears the value of the "default_appointment_type_id" field.
+func (u *PracticeUpsertOne) ClearDefaultAppointmentTypeID() *PracticeUpsertOne {
+	return u.Update(func(s *PracticeUpsert) {
+		s.ClearDefaultAppointmentTypeID()
 	})
 }
 
@@ -860,6 +1222,132 @@ func (u *PracticeUpsertBulk) UpdatePmsHours() *PracticeUpsertBulk {
 func (u *PracticeUpsertBulk) ClearPmsHours() *PracticeUpsertBulk {
 	return u.Update(func(s *PracticeUpsert) {
 		s.ClearPmsHours()
+	})
+}
+
+// SetHours sets the "hours" field.
+func (u *PracticeUpsertBulk) SetHours(v pms.WeeklyHours) *PracticeUpsertBulk {
+	return u.Update(func(s *PracticeUpsert) {
+		s.SetHours(v)
+	})
+}
+
+// UpdateHours sets the "hours" field to the value that was provided on create.
+func (u *PracticeUpsertBulk) UpdateHours() *PracticeUpsertBulk {
+	return u.Update(func(s *PracticeUpsert) {
+		s.UpdateHours()
+	})
+}
+
+// ClearHours clears the value of the "hours" field.
+func (u *PracticeUpsertBulk) ClearHours() *PracticeUpsertBulk {
+	return u.Update(func(s *PracticeUpsert) {
+		s.ClearHours()
+	})
+}
+
+// SetClosures sets the "closures" field.
+func (u *PracticeUpsertBulk) SetClosures(v []string) *PracticeUpsertBulk {
+	return u.Update(func(s *PracticeUpsert) {
+		s.SetClosures(v)
+	})
+}
+
+// UpdateClosures sets the "closures" field to the value that was provided on create.
+func (u *PracticeUpsertBulk) UpdateClosures() *PracticeUpsertBulk {
+	return u.Update(func(s *PracticeUpsert) {
+		s.UpdateClosures()
+	})
+}
+
+// ClearClosures clears the value of the "closures" field.
+func (u *PracticeUpsertBulk) ClearClosures() *PracticeUpsertBulk {
+	return u.Update(func(s *PracticeUpsert) {
+		s.ClearClosures()
+	})
+}
+
+// SetLeadTimeMinutes sets the "lead_time_minutes" field.
+func (u *PracticeUpsertBulk) SetLeadTimeMinutes(v int) *PracticeUpsertBulk {
+	return u.Update(func(s *PracticeUpsert) {
+		s.SetLeadTimeMinutes(v)
+	})
+}
+
+// AddLeadTimeMinutes adds v to the "lead_time_minutes" field.
+func (u *PracticeUpsertBulk) AddLeadTimeMinutes(v int) *PracticeUpsertBulk {
+	return u.Update(func(s *PracticeUpsert) {
+		s.AddLeadTimeMinutes(v)
+	})
+}
+
+// UpdateLeadTimeMinutes sets the "lead_time_minutes" field to the value that was provided on create.
+func (u *PracticeUpsertBulk) UpdateLeadTimeMinutes() *PracticeUpsertBulk {
+	return u.Update(func(s *PracticeUpsert) {
+		s.UpdateLeadTimeMinutes()
+	})
+}
+
+// SetHorizonDays sets the "horizon_days" field.
+func (u *PracticeUpsertBulk) SetHorizonDays(v int) *PracticeUpsertBulk {
+	return u.Update(func(s *PracticeUpsert) {
+		s.SetHorizonDays(v)
+	})
+}
+
+// AddHorizonDays adds v to the "horizon_days" field.
+func (u *PracticeUpsertBulk) AddHorizonDays(v int) *PracticeUpsertBulk {
+	return u.Update(func(s *PracticeUpsert) {
+		s.AddHorizonDays(v)
+	})
+}
+
+// UpdateHorizonDays sets the "horizon_days" field to the value that was provided on create.
+func (u *PracticeUpsertBulk) UpdateHorizonDays() *PracticeUpsertBulk {
+	return u.Update(func(s *PracticeUpsert) {
+		s.UpdateHorizonDays()
+	})
+}
+
+// SetSlotStepMinutes sets the "slot_step_minutes" field.
+func (u *PracticeUpsertBulk) SetSlotStepMinutes(v int) *PracticeUpsertBulk {
+	return u.Update(func(s *PracticeUpsert) {
+		s.SetSlotStepMinutes(v)
+	})
+}
+
+// AddSlotStepMinutes adds v to the "slot_step_minutes" field.
+func (u *PracticeUpsertBulk) AddSlotStepMinutes(v int) *PracticeUpsertBulk {
+	return u.Update(func(s *PracticeUpsert) {
+		s.AddSlotStepMinutes(v)
+	})
+}
+
+// UpdateSlotStepMinutes sets the "slot_step_minutes" field to the value that was provided on create.
+func (u *PracticeUpsertBulk) UpdateSlotStepMinutes() *PracticeUpsertBulk {
+	return u.Update(func(s *PracticeUpsert) {
+		s.UpdateSlotStepMinutes()
+	})
+}
+
+// SetDefaultAppointmentTypeID sets the "default_appointment_type_id" field.
+func (u *PracticeUpsertBulk) SetDefaultAppointmentTypeID(v string) *PracticeUpsertBulk {
+	return u.Update(func(s *PracticeUpsert) {
+		s.SetDefaultAppointmentTypeID(v)
+	})
+}
+
+// UpdateDefaultAppointmentTypeID sets the "default_appointment_type_id" field to the value that was provided on create.
+func (u *PracticeUpsertBulk) UpdateDefaultAppointmentTypeID() *PracticeUpsertBulk {
+	return u.Update(func(s *PracticeUpsert) {
+		s.UpdateDefaultAppointmentTypeID()
+	})
+}
+
+// ClearDefaultAppointmentTypeID clears the value of the "default_appointment_type_id" field.
+func (u *PracticeUpsertBulk) ClearDefaultAppointmentTypeID() *PracticeUpsertBulk {
+	return u.Update(func(s *PracticeUpsert) {
+		s.ClearDefaultAppointmentTypeID()
 	})
 }
 

@@ -96,6 +96,119 @@ func (_u *PracticeUpdate) ClearPmsHours() *PracticeUpdate {
 	return _u
 }
 
+// SetHours sets the "hours" field.
+func (_u *PracticeUpdate) SetHours(v pms.WeeklyHours) *PracticeUpdate {
+	_u.mutation.SetHours(v)
+	return _u
+}
+
+// ClearHours clears the value of the "hours" field.
+func (_u *PracticeUpdate) ClearHours() *PracticeUpdate {
+	_u.mutation.ClearHours()
+	return _u
+}
+
+// SetClosures sets the "closures" field.
+func (_u *PracticeUpdate) SetClosures(v []string) *PracticeUpdate {
+	_u.mutation.SetClosures(v)
+	return _u
+}
+
+// AppendClosures appends value to the "closures" field.
+func (_u *PracticeUpdate) AppendClosures(v []string) *PracticeUpdate {
+	_u.mutation.AppendClosures(v)
+	return _u
+}
+
+// ClearClosures clears the value of the "closures" field.
+func (_u *PracticeUpdate) ClearClosures() *PracticeUpdate {
+	_u.mutation.ClearClosures()
+	return _u
+}
+
+// SetLeadTimeMinutes sets the "lead_time_minutes" field.
+func (_u *PracticeUpdate) SetLeadTimeMinutes(v int) *PracticeUpdate {
+	_u.mutation.ResetLeadTimeMinutes()
+	_u.mutation.SetLeadTimeMinutes(v)
+	return _u
+}
+
+// SetNillableLeadTimeMinutes sets the "lead_time_minutes" field if the given value is not nil.
+func (_u *PracticeUpdate) SetNillableLeadTimeMinutes(v *int) *PracticeUpdate {
+	if v != nil {
+		_u.SetLeadTimeMinutes(*v)
+	}
+	return _u
+}
+
+// AddLeadTimeMinutes adds value to the "lead_time_minutes" field.
+func (_u *PracticeUpdate) AddLeadTimeMinutes(v int) *PracticeUpdate {
+	_u.mutation.AddLeadTimeMinutes(v)
+	return _u
+}
+
+// SetHorizonDays sets the "horizon_days" field.
+func (_u *PracticeUpdate) SetHorizonDays(v int) *PracticeUpdate {
+	_u.mutation.ResetHorizonDays()
+	_u.mutation.SetHorizonDays(v)
+	return _u
+}
+
+// SetNillableHorizonDays sets the "horizon_days" field if the given value is not nil.
+func (_u *PracticeUpdate) SetNillableHorizonDays(v *int) *PracticeUpdate {
+	if v != nil {
+		_u.SetHorizonDays(*v)
+	}
+	return _u
+}
+
+// AddHorizonDays adds value to the "horizon_days" field.
+func (_u *PracticeUpdate) AddHorizonDays(v int) *PracticeUpdate {
+	_u.mutation.AddHorizonDays(v)
+	return _u
+}
+
+// SetSlotStepMinutes sets the "slot_step_minutes" field.
+func (_u *PracticeUpdate) SetSlotStepMinutes(v int) *PracticeUpdate {
+	_u.mutation.ResetSlotStepMinutes()
+	_u.mutation.SetSlotStepMinutes(v)
+	return _u
+}
+
+// SetNillableSlotStepMinutes sets the "slot_step_minutes" field if the given value is not nil.
+func (_u *PracticeUpdate) SetNillableSlotStepMinutes(v *int) *PracticeUpdate {
+	if v != nil {
+		_u.SetSlotStepMinutes(*v)
+	}
+	return _u
+}
+
+// AddSlotStepMinutes adds value to the "slot_step_minutes" field.
+func (_u *PracticeUpdate) AddSlotStepMinutes(v int) *PracticeUpdate {
+	_u.mutation.AddSlotStepMinutes(v)
+	return _u
+}
+
+// SetDefaultAppointmentTypeID sets the "default_appointment_type_id" field.
+func (_u *PracticeUpdate) SetDefaultAppointmentTypeID(v string) *PracticeUpdate {
+	_u.mutation.SetDefaultAppointmentTypeID(v)
+	return _u
+}
+
+// SetNillableDefaultAppointmentTypeID sets the "default_appointment_type_id" field if the given value is not nil.
+func (_u *PracticeUpdate) SetNillableDefaultAppointmentTypeID(v *string) *PracticeUpdate {
+	if v != nil {
+		_u.SetDefaultAppointmentTypeID(*v)
+	}
+	return _u
+}
+
+// ClearDefaultAppointmentTypeID clears the value of the "default_appointment_type_id" field.
+func (_u *PracticeUpdate) ClearDefaultAppointmentTypeID() *PracticeUpdate {
+	_u.mutation.ClearDefaultAppointmentTypeID()
+	return _u
+}
+
 // SetPmsClosures sets the "pms_closures" field.
 func (_u *PracticeUpdate) SetPmsClosures(v []string) *PracticeUpdate {
 	_u.mutation.SetPmsClosures(v)
@@ -178,6 +291,21 @@ func (_u *PracticeUpdate) check() error {
 			return &ValidationError{Name: "front_desk_number", err: fmt.Errorf(`ent: validator failed for field "Practice.front_desk_number": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.LeadTimeMinutes(); ok {
+		if err := practice.LeadTimeMinutesValidator(v); err != nil {
+			return &ValidationError{Name: "lead_time_minutes", err: fmt.Errorf(`ent: validator failed for field "Practice.lead_time_minutes": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.HorizonDays(); ok {
+		if err := practice.HorizonDaysValidator(v); err != nil {
+			return &ValidationError{Name: "horizon_days", err: fmt.Errorf(`ent: validator failed for field "Practice.horizon_days": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.SlotStepMinutes(); ok {
+		if err := practice.SlotStepMinutesValidator(v); err != nil {
+			return &ValidationError{Name: "slot_step_minutes", err: fmt.Errorf(`ent: validator failed for field "Practice.slot_step_minutes": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -213,6 +341,47 @@ func (_u *PracticeUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.PmsHoursCleared() {
 		_spec.ClearField(practice.FieldPmsHours, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.Hours(); ok {
+		_spec.SetField(practice.FieldHours, field.TypeJSON, value)
+	}
+	if _u.mutation.HoursCleared() {
+		_spec.ClearField(practice.FieldHours, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.Closures(); ok {
+		_spec.SetField(practice.FieldClosures, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedClosures(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, practice.FieldClosures, value)
+		})
+	}
+	if _u.mutation.ClosuresCleared() {
+		_spec.ClearField(practice.FieldClosures, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.LeadTimeMinutes(); ok {
+		_spec.SetField(practice.FieldLeadTimeMinutes, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedLeadTimeMinutes(); ok {
+		_spec.AddField(practice.FieldLeadTimeMinutes, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.HorizonDays(); ok {
+		_spec.SetField(practice.FieldHorizonDays, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedHorizonDays(); ok {
+		_spec.AddField(practice.FieldHorizonDays, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.SlotStepMinutes(); ok {
+		_spec.SetField(practice.FieldSlotStepMinutes, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedSlotStepMinutes(); ok {
+		_spec.AddField(practice.FieldSlotStepMinutes, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.DefaultAppointmentTypeID(); ok {
+		_spec.SetField(practice.FieldDefaultAppointmentTypeID, field.TypeString, value)
+	}
+	if _u.mutation.DefaultAppointmentTypeIDCleared() {
+		_spec.ClearField(practice.FieldDefaultAppointmentTypeID, field.TypeString)
 	}
 	if value, ok := _u.mutation.PmsClosures(); ok {
 		_spec.SetField(practice.FieldPmsClosures, field.TypeJSON, value)
@@ -311,6 +480,119 @@ func (_u *PracticeUpdateOne) ClearPmsHours() *PracticeUpdateOne {
 	return _u
 }
 
+// SetHours sets the "hours" field.
+func (_u *PracticeUpdateOne) SetHours(v pms.WeeklyHours) *PracticeUpdateOne {
+	_u.mutation.SetHours(v)
+	return _u
+}
+
+// ClearHours clears the value of the "hours" field.
+func (_u *PracticeUpdateOne) ClearHours() *PracticeUpdateOne {
+	_u.mutation.ClearHours()
+	return _u
+}
+
+// SetClosures sets the "closures" field.
+func (_u *PracticeUpdateOne) SetClosures(v []string) *PracticeUpdateOne {
+	_u.mutation.SetClosures(v)
+	return _u
+}
+
+// AppendClosures appends value to the "closures" field.
+func (_u *PracticeUpdateOne) AppendClosures(v []string) *PracticeUpdateOne {
+	_u.mutation.AppendClosures(v)
+	return _u
+}
+
+// ClearClosures clears the value of the "closures" field.
+func (_u *PracticeUpdateOne) ClearClosures() *PracticeUpdateOne {
+	_u.mutation.ClearClosures()
+	return _u
+}
+
+// SetLeadTimeMinutes sets the "lead_time_minutes" field.
+func (_u *PracticeUpdateOne) SetLeadTimeMinutes(v int) *PracticeUpdateOne {
+	_u.mutation.ResetLeadTimeMinutes()
+	_u.mutation.SetLeadTimeMinutes(v)
+	return _u
+}
+
+// SetNillableLeadTimeMinutes sets the "lead_time_minutes" field if the given value is not nil.
+func (_u *PracticeUpdateOne) SetNillableLeadTimeMinutes(v *int) *PracticeUpdateOne {
+	if v != nil {
+		_u.SetLeadTimeMinutes(*v)
+	}
+	return _u
+}
+
+// AddLeadTimeMinutes adds value to the "lead_time_minutes" field.
+func (_u *PracticeUpdateOne) AddLeadTimeMinutes(v int) *PracticeUpdateOne {
+	_u.mutation.AddLeadTimeMinutes(v)
+	return _u
+}
+
+// SetHorizonDays sets the "horizon_days" field.
+func (_u *PracticeUpdateOne) SetHorizonDays(v int) *PracticeUpdateOne {
+	_u.mutation.ResetHorizonDays()
+	_u.mutation.SetHorizonDays(v)
+	return _u
+}
+
+// SetNillableHorizonDays sets the "horizon_days" field if the given value is not nil.
+func (_u *PracticeUpdateOne) SetNillableHorizonDays(v *int) *PracticeUpdateOne {
+	if v != nil {
+		_u.SetHorizonDays(*v)
+	}
+	return _u
+}
+
+// AddHorizonDays adds value to the "horizon_days" field.
+func (_u *PracticeUpdateOne) AddHorizonDays(v int) *PracticeUpdateOne {
+	_u.mutation.AddHorizonDays(v)
+	return _u
+}
+
+// SetSlotStepMinutes sets the "slot_step_minutes" field.
+func (_u *PracticeUpdateOne) SetSlotStepMinutes(v int) *PracticeUpdateOne {
+	_u.mutation.ResetSlotStepMinutes()
+	_u.mutation.SetSlotStepMinutes(v)
+	return _u
+}
+
+// SetNillableSlotStepMinutes sets the "slot_step_minutes" field if the given value is not nil.
+func (_u *PracticeUpdateOne) SetNillableSlotStepMinutes(v *int) *PracticeUpdateOne {
+	if v != nil {
+		_u.SetSlotStepMinutes(*v)
+	}
+	return _u
+}
+
+// AddSlotStepMinutes adds value to the "slot_step_minutes" field.
+func (_u *PracticeUpdateOne) AddSlotStepMinutes(v int) *PracticeUpdateOne {
+	_u.mutation.AddSlotStepMinutes(v)
+	return _u
+}
+
+// SetDefaultAppointmentTypeID sets the "default_appointment_type_id" field.
+func (_u *PracticeUpdateOne) SetDefaultAppointmentTypeID(v string) *PracticeUpdateOne {
+	_u.mutation.SetDefaultAppointmentTypeID(v)
+	return _u
+}
+
+// SetNillableDefaultAppointmentTypeID sets the "default_appointment_type_id" field if the given value is not nil.
+func (_u *PracticeUpdateOne) SetNillableDefaultAppointmentTypeID(v *string) *PracticeUpdateOne {
+	if v != nil {
+		_u.SetDefaultAppointmentTypeID(*v)
+	}
+	return _u
+}
+
+// ClearDefaultAppointmentTypeID clears the value of the "default_appointment_type_id" field.
+func (_u *PracticeUpdateOne) ClearDefaultAppointmentTypeID() *PracticeUpdateOne {
+	_u.mutation.ClearDefaultAppointmentTypeID()
+	return _u
+}
+
 // SetPmsClosures sets the "pms_closures" field.
 func (_u *PracticeUpdateOne) SetPmsClosures(v []string) *PracticeUpdateOne {
 	_u.mutation.SetPmsClosures(v)
@@ -406,6 +688,21 @@ func (_u *PracticeUpdateOne) check() error {
 			return &ValidationError{Name: "front_desk_number", err: fmt.Errorf(`ent: validator failed for field "Practice.front_desk_number": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.LeadTimeMinutes(); ok {
+		if err := practice.LeadTimeMinutesValidator(v); err != nil {
+			return &ValidationError{Name: "lead_time_minutes", err: fmt.Errorf(`ent: validator failed for field "Practice.lead_time_minutes": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.HorizonDays(); ok {
+		if err := practice.HorizonDaysValidator(v); err != nil {
+			return &ValidationError{Name: "horizon_days", err: fmt.Errorf(`ent: validator failed for field "Practice.horizon_days": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.SlotStepMinutes(); ok {
+		if err := practice.SlotStepMinutesValidator(v); err != nil {
+			return &ValidationError{Name: "slot_step_minutes", err: fmt.Errorf(`ent: validator failed for field "Practice.slot_step_minutes": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -458,6 +755,47 @@ func (_u *PracticeUpdateOne) sqlSave(ctx context.Context) (_node *Practice, err 
 	}
 	if _u.mutation.PmsHoursCleared() {
 		_spec.ClearField(practice.FieldPmsHours, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.Hours(); ok {
+		_spec.SetField(practice.FieldHours, field.TypeJSON, value)
+	}
+	if _u.mutation.HoursCleared() {
+		_spec.ClearField(practice.FieldHours, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.Closures(); ok {
+		_spec.SetField(practice.FieldClosures, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedClosures(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, practice.FieldClosures, value)
+		})
+	}
+	if _u.mutation.ClosuresCleared() {
+		_spec.ClearField(practice.FieldClosures, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.LeadTimeMinutes(); ok {
+		_spec.SetField(practice.FieldLeadTimeMinutes, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedLeadTimeMinutes(); ok {
+		_spec.AddField(practice.FieldLeadTimeMinutes, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.HorizonDays(); ok {
+		_spec.SetField(practice.FieldHorizonDays, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedHorizonDays(); ok {
+		_spec.AddField(practice.FieldHorizonDays, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.SlotStepMinutes(); ok {
+		_spec.SetField(practice.FieldSlotStepMinutes, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedSlotStepMinutes(); ok {
+		_spec.AddField(practice.FieldSlotStepMinutes, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.DefaultAppointmentTypeID(); ok {
+		_spec.SetField(practice.FieldDefaultAppointmentTypeID, field.TypeString, value)
+	}
+	if _u.mutation.DefaultAppointmentTypeIDCleared() {
+		_spec.ClearField(practice.FieldDefaultAppointmentTypeID, field.TypeString)
 	}
 	if value, ok := _u.mutation.PmsClosures(); ok {
 		_spec.SetField(practice.FieldPmsClosures, field.TypeJSON, value)

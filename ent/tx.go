@@ -14,6 +14,8 @@ import (
 // Tx is a transactional client that is created by calling Client.Tx().
 type Tx struct {
 	config
+	// ActionItem is the client for interacting with the ActionItem builders.
+	ActionItem *ActionItemClient
 	// Appointment is the client for interacting with the Appointment builders.
 	Appointment *AppointmentClient
 	// AppointmentType is the client for interacting with the AppointmentType builders.
@@ -32,6 +34,8 @@ type Tx struct {
 	Provider *ProviderClient
 	// SyncRun is the client for interacting with the SyncRun builders.
 	SyncRun *SyncRunClient
+	// Writeback is the client for interacting with the Writeback builders.
+	Writeback *WritebackClient
 
 	// lazily loaded.
 	client     *Client
@@ -163,6 +167,7 @@ func (tx *Tx) Client() *Client {
 }
 
 func (tx *Tx) init() {
+	tx.ActionItem = NewActionItemClient(tx.config)
 	tx.Appointment = NewAppointmentClient(tx.config)
 	tx.AppointmentType = NewAppointmentTypeClient(tx.config)
 	tx.Member = NewMemberClient(tx.config)
@@ -172,6 +177,7 @@ func (tx *Tx) init() {
 	tx.Practice = NewPracticeClient(tx.config)
 	tx.Provider = NewProviderClient(tx.config)
 	tx.SyncRun = NewSyncRunClient(tx.config)
+	tx.Writeback = NewWritebackClient(tx.config)
 }
 
 // txDriver wraps the given dialect.Tx with a nop dialect.Driver implementation.
@@ -181,7 +187,7 @@ func (tx *Tx) init() {
 // of them in order to commit or rollback the transaction.
 //
 // If a closed transaction is embedded in one of the generated entities, and the entity
-// applies a query, for example: Appointment.QueryXXX(), the query will be executed
+// applies a query, for example: ActionItem.QueryXXX(), the query will be executed
 // through the driver which created this transaction.
 //
 // Note that txDriver is not goroutine safe.

@@ -32,7 +32,17 @@ func (r *queryResolver) Practices(ctx context.Context, after *entgql.Cursor[stri
 	return r.DB.Client(ctx).Practice.Query().Paginate(ctx, after, first, before, last, ent.WithPracticeOrder(orderBy))
 }
 
+// Appointment returns generated.AppointmentResolver implementation.
+func (r *Resolver) Appointment() generated.AppointmentResolver { return &appointmentResolver{r} }
+
+// Practice returns generated.PracticeResolver implementation.
+func (r *Resolver) Practice() generated.PracticeResolver { return &practiceResolver{r} }
+
 // Query returns generated.QueryResolver implementation.
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 
-type queryResolver struct{ *Resolver }
+type (
+	appointmentResolver struct{ *Resolver }
+	practiceResolver    struct{ *Resolver }
+	queryResolver       struct{ *Resolver }
+)

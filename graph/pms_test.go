@@ -92,7 +92,9 @@ type fixedPMS struct {
 	loc *time.Location
 }
 
-func (f fixedPMS) Open(context.Context, string) (pms.PMS, *time.Location, error) { return f.p, f.loc, nil }
+func (f fixedPMS) Open(context.Context, string) (pms.PMS, *time.Location, error) {
+	return f.p, f.loc, nil
+}
 
 func TestMirrorQueries(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
@@ -230,7 +232,9 @@ func TestListingAppointmentsCostsBoundedQueries(t *testing.T) {
 	cost := func(first int) int64 {
 		n.Store(0)
 		var out struct {
-			Appointments struct{ Edges []struct{ Node struct{ ID string } } }
+			Appointments struct {
+				Edges []struct{ Node struct{ ID string } }
+			}
 		}
 		env.MustDo(t, ann, fmt.Sprintf(`{ appointments(first: %d) { totalCount edges { node { id startAt
 			patient { firstName lastName } provider { lastName } operatory { name } appointmentType { name } } } } }`, first), nil, &out)

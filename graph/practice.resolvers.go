@@ -23,8 +23,12 @@ func (r *mutationResolver) CreatePractice(ctx context.Context, input ent.CreateP
 }
 
 // UpdatePractice is the resolver for the updatePractice field.
-func (r *mutationResolver) UpdatePractice(ctx context.Context, input ent.UpdatePracticeInput) (*ent.Practice, error) {
-	return r.Svc.Practice.Update(ctx, input)
+func (r *mutationResolver) UpdatePractice(ctx context.Context, input model.PracticeSettingsInput) (*ent.Practice, error) {
+	settings, err := practiceSettings(input)
+	if err != nil {
+		return nil, err
+	}
+	return r.Svc.Practice.Update(ctx, settings)
 }
 
 // InviteMember is the resolver for the inviteMember field.

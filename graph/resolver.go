@@ -6,6 +6,8 @@ import (
 	"context"
 
 	"github.com/frontdesk/frontdesk/ent/schema"
+	"github.com/frontdesk/frontdesk/internal/actions"
+	"github.com/frontdesk/frontdesk/internal/booking"
 	"github.com/frontdesk/frontdesk/internal/database"
 	"github.com/frontdesk/frontdesk/internal/pmsconn"
 	"github.com/frontdesk/frontdesk/internal/practice"
@@ -21,6 +23,8 @@ type Resolver struct {
 type Services struct {
 	Practice *practice.Service
 	PMS      *pmsconn.Service
+	Booking  *booking.Service
+	Actions  *actions.Service
 }
 
 func deref[T any](p *T) T {

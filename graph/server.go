@@ -15,6 +15,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/frontdesk/frontdesk/ent"
+	"github.com/frontdesk/frontdesk/ent/actionitem"
 	"github.com/frontdesk/frontdesk/graph/generated"
 	"github.com/frontdesk/frontdesk/graph/model"
 	"github.com/frontdesk/frontdesk/internal/auth"
@@ -61,6 +62,7 @@ func NewHandler(c Config) http.Handler {
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
 	srv.Use(extension.FixedComplexityLimit(ComplexityLimit))
 	srv.Use(entgql.Transactioner{TxOpener: entgql.TxOpenerFunc(c.Resolver.DB.OpenTx)})
+	srv.AroundOperations(withZones)
 	srv.SetErrorPresenter(errorPresenter(c.Logger))
 	srv.SetRecoverFunc(recoverFunc(c.Logger))
 	return srv
@@ -80,6 +82,9 @@ func schemaConfig(r *Resolver) generated.Config {
 		return pageCost(child, first, last)
 	}
 	c.Complexity.Query.Appointments = func(child int, _ cursor, first *int, _ cursor, last *int, _ *ent.AppointmentOrder, _ *ent.AppointmentWhereInput) int {
+		return pageCost(child, first, last)
+	}
+	c.Complexity.Query.ActionItems = func(child int, _ cursor, first *int, _ cursor, last *int, _ *actionitem.Status) int {
 		return pageCost(child, first, last)
 	}
 	c.Complexity.Patient.Appointments = func(child int, _ cursor, first *int, _ cursor, last *int, _ *ent.AppointmentOrder, _ *ent.AppointmentWhereInput) int {

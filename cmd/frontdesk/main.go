@@ -20,6 +20,8 @@ Usage:
   frontdesk migrate            apply database migrations and exit
   frontdesk dev-token [--email E] [--admin]
                                mint a dev sign-in token (dev mode's issuer)
+  frontdesk pms check --office-id ID --secret-key KEY [--practice-id 1] [--timezone ZONE]
+                               check a practice's Sikka credentials and what they reach
   frontdesk version            print the version
 
 Configuration comes from the environment (see README.md); every variable is also a flag of serve.
@@ -48,6 +50,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return migrate(ctx, rest, getenv, stdout, stderr)
 	case "dev-token":
 		return devToken(rest, getenv, stdout, stderr)
+	case "pms":
+		return pmsCommand(ctx, rest, getenv, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "frontdesk", version())
 		return nil

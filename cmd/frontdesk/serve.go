@@ -16,7 +16,9 @@ import (
 
 	"github.com/frontdesk/frontdesk/graph"
 	"github.com/frontdesk/frontdesk/graph/graphiql"
+	"github.com/frontdesk/frontdesk/internal/actions"
 	"github.com/frontdesk/frontdesk/internal/auth"
+	"github.com/frontdesk/frontdesk/internal/booking"
 	"github.com/frontdesk/frontdesk/internal/clock"
 	"github.com/frontdesk/frontdesk/internal/config"
 	"github.com/frontdesk/frontdesk/internal/database"
@@ -29,6 +31,7 @@ import (
 	"github.com/frontdesk/frontdesk/internal/practice"
 	"github.com/frontdesk/frontdesk/internal/secrets"
 	"github.com/frontdesk/frontdesk/internal/server"
+	"github.com/frontdesk/frontdesk/internal/writeback"
 )
 
 func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -61,9 +64,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	pmsConns := pmsconn.New(pmsconn.Config{DB: db, Box: box, Clock: clk, Queue: queue, Sikka: sikkaClient, SandboxWritebackDelay: 5 * time.Second})
 	syncer := &mirror.Syncer{DB: db, PMS: pmsConns, Clock: clk, Log: log}
+	actionItems := &actions.Service{DB: db, Clock: clk}
+	bookings := &booking.Service{DB: db, Clock: clk, Queue: queue}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &mirror.Worker{Syncer: syncer})
 	river.AddWorker(workers, &mirror.Scheduler{DB: db, Queue: queue, Clock: clk})
+	river.AddWorker(workers, &writeback.Worker{DB: db, PMS: pmsConns, Clock: clk, Actions: actionItems, Policy: writeback.DefaultPolicy, Log: log})
 	runner, err := jobs.New(jobs.Config{
 		DB: db, Logger: log, Workers: workers,
 		Periodic: []*river.PeriodicJob{mirror.Periodic(5 * time.Minute)},
@@ -93,7 +99,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		Logger:     log,
 	}
 
-	resolver := &graph.Resolver{DB: db, Svc: graph.Services{Practice: practices, PMS: pmsConns}}
+	resolver := &graph.Resolver{DB: db, Svc: graph.Services{Practice: practices, PMS: pmsConns, Booking: bookings, Actions: actionItems}}
 	gql := authn.Middleware(graph.NewHandler(graph.Config{Resolver: resolver, Auth: authn, Logger: log}))
 
 	var ready atomic.Bool

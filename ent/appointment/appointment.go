@@ -50,6 +50,12 @@ const (
 	FieldDescription = "description"
 	// FieldPmsChangedAt holds the string denoting the pms_changed_at field in the database.
 	FieldPmsChangedAt = "pms_changed_at"
+	// FieldWritebackState holds the string denoting the writeback_state field in the database.
+	FieldWritebackState = "writeback_state"
+	// FieldWritebackError holds the string denoting the writeback_error field in the database.
+	FieldWritebackError = "writeback_error"
+	// FieldNotes holds the string denoting the notes field in the database.
+	FieldNotes = "notes"
 	// EdgePractice holds the string denoting the practice edge name in mutations.
 	EdgePractice = "practice"
 	// EdgePatient holds the string denoting the patient edge name in mutations.
@@ -60,6 +66,8 @@ const (
 	EdgeOperatory = "operatory"
 	// EdgeAppointmentType holds the string denoting the appointment_type edge name in mutations.
 	EdgeAppointmentType = "appointment_type"
+	// EdgeWritebacks holds the string denoting the writebacks edge name in mutations.
+	EdgeWritebacks = "writebacks"
 	// Table holds the table name of the appointment in the database.
 	Table = "appointments"
 	// PracticeTable is the table that holds the practice relation/edge.
@@ -97,6 +105,13 @@ const (
 	AppointmentTypeInverseTable = "appointment_types"
 	// AppointmentTypeColumn is the table column denoting the appointment_type relation/edge.
 	AppointmentTypeColumn = "appointment_type_id"
+	// WritebacksTable is the table that holds the writebacks relation/edge.
+	WritebacksTable = "writebacks"
+	// WritebacksInverseTable is the table name for the Writeback entity.
+	// It exists in this package in order to avoid circular dependency with the "writeback" package.
+	WritebacksInverseTable = "writebacks"
+	// WritebacksColumn is the table column denoting the writebacks relation/edge.
+	WritebacksColumn = "appointment_id"
 )
 
 // Columns holds all SQL columns for appointment fields.
@@ -118,6 +133,9 @@ var Columns = []string{
 	FieldSource,
 	FieldDescription,
 	FieldPmsChangedAt,
+	FieldWritebackState,
+	FieldWritebackError,
+	FieldNotes,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -150,6 +168,10 @@ var (
 	DefaultPmsStatus string
 	// DefaultDescription holds the default value on creation for the "description" field.
 	DefaultDescription string
+	// DefaultWritebackError holds the default value on creation for the "writeback_error" field.
+	DefaultWritebackError string
+	// DefaultNotes holds the default value on creation for the "notes" field.
+	DefaultNotes string
 	// DefaultID holds the default value on creation for the "id" field.
 	DefaultID func() string
 	// IDValidator is a validator for the "id" field. It is called by the builders before save.
@@ -206,6 +228,34 @@ func SourceValidator(s Source) error {
 		return nil
 	default:
 		return fmt.Errorf("appointment: invalid enum value for source field: %q", s)
+	}
+}
+
+// WritebackState defines the type for the "writeback_state" enum field.
+type WritebackState string
+
+// WritebackStateNONE is the default value of the WritebackState enum.
+const DefaultWritebackState = WritebackStateNONE
+
+// WritebackState values.
+const (
+	WritebackStateNONE      WritebackState = "NONE"
+	WritebackStatePENDING   WritebackState = "PENDING"
+	WritebackStateCONFIRMED WritebackState = "CONFIRMED"
+	WritebackStateFAILED    WritebackState = "FAILED"
+)
+
+func (ws WritebackState) String() string {
+	return string(ws)
+}
+
+// WritebackStateValidator is a validator for the "writeback_state" field enum values. It is called by the builders before save.
+func WritebackStateValidator(ws WritebackState) error {
+	switch ws {
+	case WritebackStateNONE, WritebackStatePENDING, WritebackStateCONFIRMED, WritebackStateFAILED:
+		return nil
+	default:
+		return fmt.Errorf("appointment: invalid enum value for writeback_state field: %q", ws)
 	}
 }
 
@@ -297,6 +347,21 @@ func ByPmsChangedAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldPmsChangedAt, opts...).ToFunc()
 }
 
+// ByWritebackState orders the results by the writeback_state field.
+func ByWritebackState(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldWritebackState, opts...).ToFunc()
+}
+
+// ByWritebackError orders the results by the writeback_error field.
+func ByWritebackError(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldWritebackError, opts...).ToFunc()
+}
+
+// ByNotes orders the results by the notes field.
+func ByNotes(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldNotes, opts...).ToFunc()
+}
+
 // ByPracticeField orders the results by practice field.
 func ByPracticeField(field string, opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -329,6 +394,20 @@ func ByOperatoryField(field string, opts ...sql.OrderTermOption) OrderOption {
 func ByAppointmentTypeField(field string, opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
 		sqlgraph.OrderByNeighborTerms(s, newAppointmentTypeStep(), sql.OrderByField(field, opts...))
+	}
+}
+
+// ByWritebacksCount orders the results by writebacks count.
+func ByWritebacksCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newWritebacksStep(), opts...)
+	}
+}
+
+// ByWritebacks orders the results by writebacks terms.
+func ByWritebacks(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newWritebacksStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
 func newPracticeStep() *sqlgraph.Step {
@@ -366,6 +445,13 @@ func newAppointmentTypeStep() *sqlgraph.Step {
 		sqlgraph.Edge(sqlgraph.M2O, false, AppointmentTypeTable, AppointmentTypeColumn),
 	)
 }
+func newWritebacksStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(WritebacksInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, true, WritebacksTable, WritebacksColumn),
+	)
+}
 
 // MarshalGQL implements graphql.Marshaler interface.
 func (e Status) MarshalGQL(w io.Writer) {
@@ -399,6 +485,24 @@ func (e *Source) UnmarshalGQL(val interface{}) error {
 	*e = Source(str)
 	if err := SourceValidator(*e); err != nil {
 		return fmt.Errorf("%s is not a valid Source", str)
+	}
+	return nil
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (e WritebackState) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(e.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (e *WritebackState) UnmarshalGQL(val interface{}) error {
+	str, ok := val.(string)
+	if !ok {
+		return fmt.Errorf("enum %T must be a string", val)
+	}
+	*e = WritebackState(str)
+	if err := WritebackStateValidator(*e); err != nil {
+		return fmt.Errorf("%s is not a valid WritebackState", str)
 	}
 	return nil
 }

@@ -135,6 +135,16 @@ func PmsChangedAt(v time.Time) predicate.Appointment {
 	return predicate.Appointment(sql.FieldEQ(FieldPmsChangedAt, v))
 }
 
+// WritebackError applies equality check predicate on the "writeback_error" field. It's identical to WritebackErrorEQ.
+func WritebackError(v string) predicate.Appointment {
+	return predicate.Appointment(sql.FieldEQ(FieldWritebackError, v))
+}
+
+// Notes applies equality check predicate on the "notes" field. It's identical to NotesEQ.
+func Notes(v string) predicate.Appointment {
+	return predicate.Appointment(sql.FieldEQ(FieldNotes, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Appointment {
 	return predicate.Appointment(sql.FieldEQ(FieldCreatedAt, v))
@@ -1030,6 +1040,156 @@ func PmsChangedAtNotNil() predicate.Appointment {
 	return predicate.Appointment(sql.FieldNotNull(FieldPmsChangedAt))
 }
 
+// WritebackStateEQ applies the EQ predicate on the "writeback_state" field.
+func WritebackStateEQ(v WritebackState) predicate.Appointment {
+	return predicate.Appointment(sql.FieldEQ(FieldWritebackState, v))
+}
+
+// WritebackStateNEQ applies the NEQ predicate on the "writeback_state" field.
+func WritebackStateNEQ(v WritebackState) predicate.Appointment {
+	return predicate.Appointment(sql.FieldNEQ(FieldWritebackState, v))
+}
+
+// WritebackStateIn applies the In predicate on the "writeback_state" field.
+func WritebackStateIn(vs ...WritebackState) predicate.Appointment {
+	return predicate.Appointment(sql.FieldIn(FieldWritebackState, vs...))
+}
+
+// WritebackStateNotIn applies the NotIn predicate on the "writeback_state" field.
+func WritebackStateNotIn(vs ...WritebackState) predicate.Appointment {
+	return predicate.Appointment(sql.FieldNotIn(FieldWritebackState, vs...))
+}
+
+// WritebackErrorEQ applies the EQ predicate on the "writeback_error" field.
+func WritebackErrorEQ(v string) predicate.Appointment {
+	return predicate.Appointment(sql.FieldEQ(FieldWritebackError, v))
+}
+
+// WritebackErrorNEQ applies the NEQ predicate on the "writeback_error" field.
+func WritebackErrorNEQ(v string) predicate.Appointment {
+	return predicate.Appointment(sql.FieldNEQ(FieldWritebackError, v))
+}
+
+// WritebackErrorIn applies the In predicate on the "writeback_error" field.
+func WritebackErrorIn(vs ...string) predicate.Appointment {
+	return predicate.Appointment(sql.FieldIn(FieldWritebackError, vs...))
+}
+
+// WritebackErrorNotIn applies the NotIn predicate on the "writeback_error" field.
+func WritebackErrorNotIn(vs ...string) predicate.Appointment {
+	return predicate.Appointment(sql.FieldNotIn(FieldWritebackError, vs...))
+}
+
+// WritebackErrorGT applies the GT predicate on the "writeback_error" field.
+func WritebackErrorGT(v string) predicate.Appointment {
+	return predicate.Appointment(sql.FieldGT(FieldWritebackError, v))
+}
+
+// WritebackErrorGTE applies the GTE predicate on the "writeback_error" field.
+func WritebackErrorGTE(v string) predicate.Appointment {
+	return predicate.Appointment(sql.FieldGTE(FieldWritebackError, v))
+}
+
+// WritebackErrorLT applies the LT predicate on the "writeback_error" field.
+func WritebackErrorLT(v string) predicate.Appointment {
+	return predicate.Appointment(sql.FieldLT(FieldWritebackError, v))
+}
+
+// WritebackErrorLTE applies the LTE predicate on the "writeback_error" field.
+func WritebackErrorLTE(v string) predicate.Appointment {
+	return predicate.Appointment(sql.FieldLTE(FieldWritebackError, v))
+}
+
+// WritebackErrorContains applies the Contains predicate on the "writeback_error" field.
+func WritebackErrorContains(v string) predicate.Appointment {
+	return predicate.Appointment(sql.FieldContains(FieldWritebackError, v))
+}
+
+// WritebackErrorHasPrefix applies the HasPrefix predicate on the "writeback_error" field.
+func WritebackErrorHasPrefix(v string) predicate.Appointment {
+	return predicate.Appointment(sql.FieldHasPrefix(FieldWritebackError, v))
+}
+
+// WritebackErrorHasSuffix applies the HasSuffix predicate on the "writeback_error" field.
+func WritebackErrorHasSuffix(v string) predicate.Appointment {
+	return predicate.Appointment(sql.FieldHasSuffix(FieldWritebackError, v))
+}
+
+// WritebackErrorEqualFold applies the EqualFold predicate on the "writeback_error" field.
+func WritebackErrorEqualFold(v string) predicate.Appointment {
+	return predicate.Appointment(sql.FieldEqualFold(FieldWritebackError, v))
+}
+
+// WritebackErrorContainsFold applies the ContainsFold predicate on the "writeback_error" field.
+func WritebackErrorContainsFold(v string) predicate.Appointment {
+	return predicate.Appointment(sql.FieldContainsFold(FieldWritebackError, v))
+}
+
+// NotesEQ applies the EQ predicate on the "notes" field.
+func NotesEQ(v string) predicate.Appointment {
+	return predicate.Appointment(sql.FieldEQ(FieldNotes, v))
+}
+
+// NotesNEQ applies the NEQ predicate on the "notes" field.
+func NotesNEQ(v string) predicate.Appointment {
+	return predicate.Appointment(sql.FieldNEQ(FieldNotes, v))
+}
+
+// NotesIn applies the In predicate on the "notes" field.
+func NotesIn(vs ...string) predicate.Appointment {
+	return predicate.Appointment(sql.FieldIn(FieldNotes, vs...))
+}
+
+// NotesNotIn applies the NotIn predicate on the "notes" field.
+func NotesNotIn(vs ...string) predicate.Appointment {
+	return predicate.Appointment(sql.FieldNotIn(FieldNotes, vs...))
+}
+
+// NotesGT applies the GT predicate on the "notes" field.
+func NotesGT(v string) predicate.Appointment {
+	return predicate.Appointment(sql.FieldGT(FieldNotes, v))
+}
+
+// NotesGTE applies the GTE predicate on the "notes" field.
+func NotesGTE(v string) predicate.Appointment {
+	return predicate.Appointment(sql.FieldGTE(FieldNotes, v))
+}
+
+// NotesLT applies the LT predicate on the "notes" field.
+func NotesLT(v string) predicate.Appointment {
+	return predicate.Appointment(sql.FieldLT(FieldNotes, v))
+}
+
+// NotesLTE applies the LTE predicate on the "notes" field.
+func NotesLTE(v string) predicate.Appointment {
+	return predicate.Appointment(sql.FieldLTE(FieldNotes, v))
+}
+
+// NotesContains applies the Contains predicate on the "notes" field.
+func NotesContains(v string) predicate.Appointment {
+	return predicate.Appointment(sql.FieldContains(FieldNotes, v))
+}
+
+// NotesHasPrefix applies the HasPrefix predicate on the "notes" field.
+func NotesHasPrefix(v string) predicate.Appointment {
+	return predicate.Appointment(sql.FieldHasPrefix(FieldNotes, v))
+}
+
+// NotesHasSuffix applies the HasSuffix predicate on the "notes" field.
+func NotesHasSuffix(v string) predicate.Appointment {
+	return predicate.Appointment(sql.FieldHasSuffix(FieldNotes, v))
+}
+
+// NotesEqualFold applies the EqualFold predicate on the "notes" field.
+func NotesEqualFold(v string) predicate.Appointment {
+	return predicate.Appointment(sql.FieldEqualFold(FieldNotes, v))
+}
+
+// NotesContainsFold applies the ContainsFold predicate on the "notes" field.
+func NotesContainsFold(v string) predicate.Appointment {
+	return predicate.Appointment(sql.FieldContainsFold(FieldNotes, v))
+}
+
 // HasPractice applies the HasEdge predicate on the "practice" edge.
 func HasPractice() predicate.Appointment {
 	return predicate.Appointment(func(s *sql.Selector) {
@@ -1137,6 +1297,29 @@ func HasAppointmentType() predicate.Appointment {
 func HasAppointmentTypeWith(preds ...predicate.AppointmentType) predicate.Appointment {
 	return predicate.Appointment(func(s *sql.Selector) {
 		step := newAppointmentTypeStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasWritebacks applies the HasEdge predicate on the "writebacks" edge.
+func HasWritebacks() predicate.Appointment {
+	return predicate.Appointment(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, true, WritebacksTable, WritebacksColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasWritebacksWith applies the HasEdge predicate on the "writebacks" edge with a given conditions (other predicates).
+func HasWritebacksWith(preds ...predicate.Writeback) predicate.Appointment {
+	return predicate.Appointment(func(s *sql.Selector) {
+		step := newWritebacksStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -9,6 +9,18 @@ import (
 	"github.com/frontdesk/frontdesk/ent"
 )
 
+// The ActionItemFunc type is an adapter to allow the use of ordinary
+// function as ActionItem mutator.
+type ActionItemFunc func(context.Context, *ent.ActionItemMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f ActionItemFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.ActionItemMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ActionItemMutation", m)
+}
+
 // The AppointmentFunc type is an adapter to allow the use of ordinary
 // function as Appointment mutator.
 type AppointmentFunc func(context.Context, *ent.AppointmentMutation) (ent.Value, error)
@@ -115,6 +127,18 @@ func (f SyncRunFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, err
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.SyncRunMutation", m)
+}
+
+// The WritebackFunc type is an adapter to allow the use of ordinary
+// function as Writeback mutator.
+type WritebackFunc func(context.Context, *ent.WritebackMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f WritebackFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.WritebackMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.WritebackMutation", m)
 }
 
 // Condition is a hook condition function.

@@ -8,6 +8,62 @@ import (
 )
 
 var (
+	// ActionItemsColumns holds the columns for the "action_items" table.
+	ActionItemsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"MESSAGE", "TRANSFER_FAILED", "WRITEBACK_FAILED", "NO_RESOLUTION"}},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"OPEN", "RESOLVED"}, Default: "OPEN"},
+		{Name: "urgency", Type: field.TypeEnum, Enums: []string{"ROUTINE", "URGENT"}, Default: "ROUTINE"},
+		{Name: "summary", Type: field.TypeString},
+		{Name: "callback_number", Type: field.TypeString, Default: ""},
+		{Name: "call_id", Type: field.TypeString, Nullable: true},
+		{Name: "resolved_at", Type: field.TypeTime, Nullable: true},
+		{Name: "resolved_by", Type: field.TypeString, Default: ""},
+		{Name: "resolution", Type: field.TypeString, Default: ""},
+		{Name: "practice_id", Type: field.TypeString},
+		{Name: "appointment_id", Type: field.TypeString, Nullable: true},
+		{Name: "patient_id", Type: field.TypeString, Nullable: true},
+	}
+	// ActionItemsTable holds the schema information for the "action_items" table.
+	ActionItemsTable = &schema.Table{
+		Name:       "action_items",
+		Columns:    ActionItemsColumns,
+		PrimaryKey: []*schema.Column{ActionItemsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "action_items_practices_practice",
+				Columns:    []*schema.Column{ActionItemsColumns[12]},
+				RefColumns: []*schema.Column{PracticesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "action_items_appointments_appointment",
+				Columns:    []*schema.Column{ActionItemsColumns[13]},
+				RefColumns: []*schema.Column{AppointmentsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "action_items_patients_patient",
+				Columns:    []*schema.Column{ActionItemsColumns[14]},
+				RefColumns: []*schema.Column{PatientsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "actionitem_practice_id",
+				Unique:  false,
+				Columns: []*schema.Column{ActionItemsColumns[12]},
+			},
+			{
+				Name:    "actionitem_practice_id_status_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{ActionItemsColumns[12], ActionItemsColumns[4], ActionItemsColumns[1]},
+			},
+		},
+	}
 	// AppointmentsColumns holds the columns for the "appointments" table.
 	AppointmentsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString},
@@ -22,6 +78,9 @@ var (
 		{Name: "source", Type: field.TypeEnum, Enums: []string{"PMS", "PHONE", "DASHBOARD"}, Default: "PMS"},
 		{Name: "description", Type: field.TypeString, Default: ""},
 		{Name: "pms_changed_at", Type: field.TypeTime, Nullable: true},
+		{Name: "writeback_state", Type: field.TypeEnum, Enums: []string{"NONE", "PENDING", "CONFIRMED", "FAILED"}, Default: "NONE"},
+		{Name: "writeback_error", Type: field.TypeString, Default: ""},
+		{Name: "notes", Type: field.TypeString, Default: ""},
 		{Name: "practice_id", Type: field.TypeString},
 		{Name: "patient_id", Type: field.TypeString, Nullable: true},
 		{Name: "provider_id", Type: field.TypeString, Nullable: true},
@@ -36,31 +95,31 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "appointments_practices_practice",
-				Columns:    []*schema.Column{AppointmentsColumns[12]},
+				Columns:    []*schema.Column{AppointmentsColumns[15]},
 				RefColumns: []*schema.Column{PracticesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "appointments_patients_patient",
-				Columns:    []*schema.Column{AppointmentsColumns[13]},
+				Columns:    []*schema.Column{AppointmentsColumns[16]},
 				RefColumns: []*schema.Column{PatientsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "appointments_providers_provider",
-				Columns:    []*schema.Column{AppointmentsColumns[14]},
+				Columns:    []*schema.Column{AppointmentsColumns[17]},
 				RefColumns: []*schema.Column{ProvidersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "appointments_operatories_operatory",
-				Columns:    []*schema.Column{AppointmentsColumns[15]},
+				Columns:    []*schema.Column{AppointmentsColumns[18]},
 				RefColumns: []*schema.Column{OperatoriesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "appointments_appointment_types_appointment_type",
-				Columns:    []*schema.Column{AppointmentsColumns[16]},
+				Columns:    []*schema.Column{AppointmentsColumns[19]},
 				RefColumns: []*schema.Column{AppointmentTypesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -69,27 +128,27 @@ var (
 			{
 				Name:    "appointment_practice_id",
 				Unique:  false,
-				Columns: []*schema.Column{AppointmentsColumns[12]},
+				Columns: []*schema.Column{AppointmentsColumns[15]},
 			},
 			{
 				Name:    "appointment_practice_id_pms_id",
 				Unique:  true,
-				Columns: []*schema.Column{AppointmentsColumns[12], AppointmentsColumns[3]},
+				Columns: []*schema.Column{AppointmentsColumns[15], AppointmentsColumns[3]},
 			},
 			{
 				Name:    "appointment_practice_id_start_at",
 				Unique:  false,
-				Columns: []*schema.Column{AppointmentsColumns[12], AppointmentsColumns[5]},
+				Columns: []*schema.Column{AppointmentsColumns[15], AppointmentsColumns[5]},
 			},
 			{
 				Name:    "appointment_practice_id_provider_id_start_at",
 				Unique:  false,
-				Columns: []*schema.Column{AppointmentsColumns[12], AppointmentsColumns[14], AppointmentsColumns[5]},
+				Columns: []*schema.Column{AppointmentsColumns[15], AppointmentsColumns[17], AppointmentsColumns[5]},
 			},
 			{
 				Name:    "appointment_practice_id_patient_id",
 				Unique:  false,
-				Columns: []*schema.Column{AppointmentsColumns[12], AppointmentsColumns[13]},
+				Columns: []*schema.Column{AppointmentsColumns[15], AppointmentsColumns[16]},
 			},
 		},
 	}
@@ -331,6 +390,12 @@ var (
 		{Name: "time_zone", Type: field.TypeString},
 		{Name: "front_desk_number", Type: field.TypeString, Nullable: true},
 		{Name: "pms_hours", Type: field.TypeJSON, Nullable: true},
+		{Name: "hours", Type: field.TypeJSON, Nullable: true},
+		{Name: "closures", Type: field.TypeJSON, Nullable: true},
+		{Name: "lead_time_minutes", Type: field.TypeInt, Default: 120},
+		{Name: "horizon_days", Type: field.TypeInt, Default: 90},
+		{Name: "slot_step_minutes", Type: field.TypeInt, Default: 15},
+		{Name: "default_appointment_type_id", Type: field.TypeString, Nullable: true},
 		{Name: "pms_closures", Type: field.TypeJSON, Nullable: true},
 	}
 	// PracticesTable holds the schema information for the "practices" table.
@@ -425,8 +490,67 @@ var (
 			},
 		},
 	}
+	// WritebacksColumns holds the columns for the "writebacks" table.
+	WritebacksColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"CREATE_PATIENT", "CREATE_APPOINTMENT", "CANCEL_APPOINTMENT", "RESCHEDULE_APPOINTMENT"}},
+		{Name: "state", Type: field.TypeEnum, Enums: []string{"QUEUED", "SUBMITTING", "SUBMITTED", "COMPLETED", "FAILED", "SKIPPED"}, Default: "QUEUED"},
+		{Name: "pms_writeback_id", Type: field.TypeString, Nullable: true},
+		{Name: "created_pms_id", Type: field.TypeString, Nullable: true},
+		{Name: "attempts", Type: field.TypeInt, Default: 0},
+		{Name: "polls", Type: field.TypeInt, Default: 0},
+		{Name: "last_error", Type: field.TypeString, Default: ""},
+		{Name: "submitted_at", Type: field.TypeTime, Nullable: true},
+		{Name: "completed_at", Type: field.TypeTime, Nullable: true},
+		{Name: "start_at", Type: field.TypeTime, Nullable: true},
+		{Name: "reason", Type: field.TypeString, Default: ""},
+		{Name: "practice_id", Type: field.TypeString},
+		{Name: "appointment_id", Type: field.TypeString},
+		{Name: "patient_id", Type: field.TypeString, Nullable: true},
+	}
+	// WritebacksTable holds the schema information for the "writebacks" table.
+	WritebacksTable = &schema.Table{
+		Name:       "writebacks",
+		Columns:    WritebacksColumns,
+		PrimaryKey: []*schema.Column{WritebacksColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "writebacks_practices_practice",
+				Columns:    []*schema.Column{WritebacksColumns[14]},
+				RefColumns: []*schema.Column{PracticesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "writebacks_appointments_appointment",
+				Columns:    []*schema.Column{WritebacksColumns[15]},
+				RefColumns: []*schema.Column{AppointmentsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "writebacks_patients_patient",
+				Columns:    []*schema.Column{WritebacksColumns[16]},
+				RefColumns: []*schema.Column{PatientsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "writeback_practice_id",
+				Unique:  false,
+				Columns: []*schema.Column{WritebacksColumns[14]},
+			},
+			{
+				Name:    "writeback_appointment_id_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{WritebacksColumns[15], WritebacksColumns[1]},
+			},
+		},
+	}
 	// Tables holds all the tables in the schema.
 	Tables = []*schema.Table{
+		ActionItemsTable,
 		AppointmentsTable,
 		AppointmentTypesTable,
 		MembersTable,
@@ -436,10 +560,14 @@ var (
 		PracticesTable,
 		ProvidersTable,
 		SyncRunsTable,
+		WritebacksTable,
 	}
 )
 
 func init() {
+	ActionItemsTable.ForeignKeys[0].RefTable = PracticesTable
+	ActionItemsTable.ForeignKeys[1].RefTable = AppointmentsTable
+	ActionItemsTable.ForeignKeys[2].RefTable = PatientsTable
 	AppointmentsTable.ForeignKeys[0].RefTable = PracticesTable
 	AppointmentsTable.ForeignKeys[1].RefTable = PatientsTable
 	AppointmentsTable.ForeignKeys[2].RefTable = ProvidersTable
@@ -452,4 +580,7 @@ func init() {
 	PatientsTable.ForeignKeys[0].RefTable = PracticesTable
 	ProvidersTable.ForeignKeys[0].RefTable = PracticesTable
 	SyncRunsTable.ForeignKeys[0].RefTable = PracticesTable
+	WritebacksTable.ForeignKeys[0].RefTable = PracticesTable
+	WritebacksTable.ForeignKeys[1].RefTable = AppointmentsTable
+	WritebacksTable.ForeignKeys[2].RefTable = PatientsTable
 }

@@ -26,6 +26,18 @@ const (
 	FieldFrontDeskNumber = "front_desk_number"
 	// FieldPmsHours holds the string denoting the pms_hours field in the database.
 	FieldPmsHours = "pms_hours"
+	// FieldHours holds the string denoting the hours field in the database.
+	FieldHours = "hours"
+	// FieldClosures holds the string denoting the closures field in the database.
+	FieldClosures = "closures"
+	// FieldLeadTimeMinutes holds the string denoting the lead_time_minutes field in the database.
+	FieldLeadTimeMinutes = "lead_time_minutes"
+	// FieldHorizonDays holds the string denoting the horizon_days field in the database.
+	FieldHorizonDays = "horizon_days"
+	// FieldSlotStepMinutes holds the string denoting the slot_step_minutes field in the database.
+	FieldSlotStepMinutes = "slot_step_minutes"
+	// FieldDefaultAppointmentTypeID holds the string denoting the default_appointment_type_id field in the database.
+	FieldDefaultAppointmentTypeID = "default_appointment_type_id"
 	// FieldPmsClosures holds the string denoting the pms_closures field in the database.
 	FieldPmsClosures = "pms_closures"
 	// Table holds the table name of the practice in the database.
@@ -41,6 +53,12 @@ var Columns = []string{
 	FieldTimeZone,
 	FieldFrontDeskNumber,
 	FieldPmsHours,
+	FieldHours,
+	FieldClosures,
+	FieldLeadTimeMinutes,
+	FieldHorizonDays,
+	FieldSlotStepMinutes,
+	FieldDefaultAppointmentTypeID,
 	FieldPmsClosures,
 }
 
@@ -74,6 +92,18 @@ var (
 	TimeZoneValidator func(string) error
 	// FrontDeskNumberValidator is a validator for the "front_desk_number" field. It is called by the builders before save.
 	FrontDeskNumberValidator func(string) error
+	// DefaultLeadTimeMinutes holds the default value on creation for the "lead_time_minutes" field.
+	DefaultLeadTimeMinutes int
+	// LeadTimeMinutesValidator is a validator for the "lead_time_minutes" field. It is called by the builders before save.
+	LeadTimeMinutesValidator func(int) error
+	// DefaultHorizonDays holds the default value on creation for the "horizon_days" field.
+	DefaultHorizonDays int
+	// HorizonDaysValidator is a validator for the "horizon_days" field. It is called by the builders before save.
+	HorizonDaysValidator func(int) error
+	// DefaultSlotStepMinutes holds the default value on creation for the "slot_step_minutes" field.
+	DefaultSlotStepMinutes int
+	// SlotStepMinutesValidator is a validator for the "slot_step_minutes" field. It is called by the builders before save.
+	SlotStepMinutesValidator func(int) error
 	// DefaultID holds the default value on creation for the "id" field.
 	DefaultID func() string
 	// IDValidator is a validator for the "id" field. It is called by the builders before save.
@@ -111,4 +141,24 @@ func ByTimeZone(opts ...sql.OrderTermOption) OrderOption {
 // ByFrontDeskNumber orders the results by the front_desk_number field.
 func ByFrontDeskNumber(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldFrontDeskNumber, opts...).ToFunc()
+}
+
+// ByLeadTimeMinutes orders the results by the lead_time_minutes field.
+func ByLeadTimeMinutes(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldLeadTimeMinutes, opts...).ToFunc()
+}
+
+// ByHorizonDays orders the results by the horizon_days field.
+func ByHorizonDays(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldHorizonDays, opts...).ToFunc()
+}
+
+// BySlotStepMinutes orders the results by the slot_step_minutes field.
+func BySlotStepMinutes(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSlotStepMinutes, opts...).ToFunc()
+}
+
+// ByDefaultAppointmentTypeID orders the results by the default_appointment_type_id field.
+func ByDefaultAppointmentTypeID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldDefaultAppointmentTypeID, opts...).ToFunc()
 }

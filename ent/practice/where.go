@@ -89,6 +89,26 @@ func FrontDeskNumber(v string) predicate.Practice {
 	return predicate.Practice(sql.FieldEQ(FieldFrontDeskNumber, v))
 }
 
+// LeadTimeMinutes applies equality check predicate on the "lead_time_minutes" field. It's identical to LeadTimeMinutesEQ.
+func LeadTimeMinutes(v int) predicate.Practice {
+	return predicate.Practice(sql.FieldEQ(FieldLeadTimeMinutes, v))
+}
+
+// HorizonDays applies equality check predicate on the "horizon_days" field. It's identical to HorizonDaysEQ.
+func HorizonDays(v int) predicate.Practice {
+	return predicate.Practice(sql.FieldEQ(FieldHorizonDays, v))
+}
+
+// SlotStepMinutes applies equality check predicate on the "slot_step_minutes" field. It's identical to SlotStepMinutesEQ.
+func SlotStepMinutes(v int) predicate.Practice {
+	return predicate.Practice(sql.FieldEQ(FieldSlotStepMinutes, v))
+}
+
+// DefaultAppointmentTypeID applies equality check predicate on the "default_appointment_type_id" field. It's identical to DefaultAppointmentTypeIDEQ.
+func DefaultAppointmentTypeID(v string) predicate.Practice {
+	return predicate.Practice(sql.FieldEQ(FieldDefaultAppointmentTypeID, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Practice {
 	return predicate.Practice(sql.FieldEQ(FieldCreatedAt, v))
@@ -382,6 +402,221 @@ func PmsHoursIsNil() predicate.Practice {
 // PmsHoursNotNil applies the NotNil predicate on the "pms_hours" field.
 func PmsHoursNotNil() predicate.Practice {
 	return predicate.Practice(sql.FieldNotNull(FieldPmsHours))
+}
+
+// HoursIsNil applies the IsNil predicate on the "hours" field.
+func HoursIsNil() predicate.Practice {
+	return predicate.Practice(sql.FieldIsNull(FieldHours))
+}
+
+// HoursNotNil applies the NotNil predicate on the "hours" field.
+func HoursNotNil() predicate.Practice {
+	return predicate.Practice(sql.FieldNotNull(FieldHours))
+}
+
+// ClosuresIsNil applies the IsNil predicate on the "closures" field.
+func ClosuresIsNil() predicate.Practice {
+	return predicate.Practice(sql.FieldIsNull(FieldClosures))
+}
+
+// ClosuresNotNil applies the NotNil predicate on the "closures" field.
+func ClosuresNotNil() predicate.Practice {
+	return predicate.Practice(sql.FieldNotNull(FieldClosures))
+}
+
+// LeadTimeMinutesEQ applies the EQ predicate on the "lead_time_minutes" field.
+func LeadTimeMinutesEQ(v int) predicate.Practice {
+	return predicate.Practice(sql.FieldEQ(FieldLeadTimeMinutes, v))
+}
+
+// LeadTimeMinutesNEQ applies the NEQ predicate on the "lead_time_minutes" field.
+func LeadTimeMinutesNEQ(v int) predicate.Practice {
+	return predicate.Practice(sql.FieldNEQ(FieldLeadTimeMinutes, v))
+}
+
+// LeadTimeMinutesIn applies the In predicate on the "lead_time_minutes" field.
+func LeadTimeMinutesIn(vs ...int) predicate.Practice {
+	return predicate.Practice(sql.FieldIn(FieldLeadTimeMinutes, vs...))
+}
+
+// LeadTimeMinutesNotIn applies the NotIn predicate on the "lead_time_minutes" field.
+func LeadTimeMinutesNotIn(vs ...int) predicate.Practice {
+	return predicate.Practice(sql.FieldNotIn(FieldLeadTimeMinutes, vs...))
+}
+
+// LeadTimeMinutesGT applies the GT predicate on the "lead_time_minutes" field.
+func LeadTimeMinutesGT(v int) predicate.Practice {
+	return predicate.Practice(sql.FieldGT(FieldLeadTimeMinutes, v))
+}
+
+// LeadTimeMinutesGTE applies the GTE predicate on the "lead_time_minutes" field.
+func LeadTimeMinutesGTE(v int) predicate.Practice {
+	return predicate.Practice(sql.FieldGTE(FieldLeadTimeMinutes, v))
+}
+
+// LeadTimeMinutesLT applies the LT predicate on the "lead_time_minutes" field.
+func LeadTimeMinutesLT(v int) predicate.Practice {
+	return predicate.Practice(sql.FieldLT(FieldLeadTimeMinutes, v))
+}
+
+// LeadTimeMinutesLTE applies the LTE predicate on the "lead_time_minutes" field.
+func LeadTimeMinutesLTE(v int) predicate.Practice {
+	return predicate.Practice(sql.FieldLTE(FieldLeadTimeMinutes, v))
+}
+
+// HorizonDaysEQ applies the EQ predicate on the "horizon_days" field.
+func HorizonDaysEQ(v int) predicate.Practice {
+	return predicate.Practice(sql.FieldEQ(FieldHorizonDays, v))
+}
+
+// HorizonDaysNEQ applies the NEQ predicate on the "horizon_days" field.
+func HorizonDaysNEQ(v int) predicate.Practice {
+	return predicate.Practice(sql.FieldNEQ(FieldHorizonDays, v))
+}
+
+// HorizonDaysIn applies the In predicate on the "horizon_days" field.
+func HorizonDaysIn(vs ...int) predicate.Practice {
+	return predicate.Practice(sql.FieldIn(FieldHorizonDays, vs...))
+}
+
+// HorizonDaysNotIn applies the NotIn predicate on the "horizon_days" field.
+func HorizonDaysNotIn(vs ...int) predicate.Practice {
+	return predicate.Practice(sql.FieldNotIn(FieldHorizonDays, vs...))
+}
+
+// HorizonDaysGT applies the GT predicate on the "horizon_days" field.
+func HorizonDaysGT(v int) predicate.Practice {
+	return predicate.Practice(sql.FieldGT(FieldHorizonDays, v))
+}
+
+// HorizonDaysGTE applies the GTE predicate on the "horizon_days" field.
+func HorizonDaysGTE(v int) predicate.Practice {
+	return predicate.Practice(sql.FieldGTE(FieldHorizonDays, v))
+}
+
+// HorizonDaysLT applies the LT predicate on the "horizon_days" field.
+func HorizonDaysLT(v int) predicate.Practice {
+	return predicate.Practice(sql.FieldLT(FieldHorizonDays, v))
+}
+
+// HorizonDaysLTE applies the LTE predicate on the "horizon_days" field.
+func HorizonDaysLTE(v int) predicate.Practice {
+	return predicate.Practice(sql.FieldLTE(FieldHorizonDays, v))
+}
+
+// SlotStepMinutesEQ applies the EQ predicate on the "slot_step_minutes" field.
+func SlotStepMinutesEQ(v int) predicate.Practice {
+	return predicate.Practice(sql.FieldEQ(FieldSlotStepMinutes, v))
+}
+
+// SlotStepMinutesNEQ applies the NEQ predicate on the "slot_step_minutes" field.
+func SlotStepMinutesNEQ(v int) predicate.Practice {
+	return predicate.Practice(sql.FieldNEQ(FieldSlotStepMinutes, v))
+}
+
+// SlotStepMinutesIn applies the In predicate on the "slot_step_minutes" field.
+func SlotStepMinutesIn(vs ...int) predicate.Practice {
+	return predicate.Practice(sql.FieldIn(FieldSlotStepMinutes, vs...))
+}
+
+// SlotStepMinutesNotIn applies the NotIn predicate on the "slot_step_minutes" field.
+func SlotStepMinutesNotIn(vs ...int) predicate.Practice {
+	return predicate.Practice(sql.FieldNotIn(FieldSlotStepMinutes, vs...))
+}
+
+// SlotStepMinutesGT applies the GT predicate on the "slot_step_minutes" field.
+func SlotStepMinutesGT(v int) predicate.Practice {
+	return predicate.Practice(sql.FieldGT(FieldSlotStepMinutes, v))
+}
+
+// SlotStepMinutesGTE applies the GTE predicate on the "slot_step_minutes" field.
+func SlotStepMinutesGTE(v int) predicate.Practice {
+	return predicate.Practice(sql.FieldGTE(FieldSlotStepMinutes, v))
+}
+
+// SlotStepMinutesLT applies the LT predicate on the "slot_step_minutes" field.
+func SlotStepMinutesLT(v int) predicate.Practice {
+	return predicate.Practice(sql.FieldLT(FieldSlotStepMinutes, v))
+}
+
+// SlotStepMinutesLTE applies the LTE predicate on the "slot_step_minutes" field.
+func SlotStepMinutesLTE(v int) predicate.Practice {
+	return predicate.Practice(sql.FieldLTE(FieldSlotStepMinutes, v))
+}
+
+// DefaultAppointmentTypeIDEQ applies the EQ predicate on the "default_appointment_type_id" field.
+func DefaultAppointmentTypeIDEQ(v string) predicate.Practice {
+	return predicate.Practice(sql.FieldEQ(FieldDefaultAppointmentTypeID, v))
+}
+
+// DefaultAppointmentTypeIDNEQ applies the NEQ predicate on the "default_appointment_type_id" field.
+func DefaultAppointmentTypeIDNEQ(v string) predicate.Practice {
+	return predicate.Practice(sql.FieldNEQ(FieldDefaultAppointmentTypeID, v))
+}
+
+// DefaultAppointmentTypeIDIn applies the In predicate on the "default_appointment_type_id" field.
+func DefaultAppointmentTypeIDIn(vs ...string) predicate.Practice {
+	return predicate.Practice(sql.FieldIn(FieldDefaultAppointmentTypeID, vs...))
+}
+
+// DefaultAppointmentTypeIDNotIn applies the NotIn predicate on the "default_appointment_type_id" field.
+func DefaultAppointmentTypeIDNotIn(vs ...string) predicate.Practice {
+	return predicate.Practice(sql.FieldNotIn(FieldDefaultAppointmentTypeID, vs...))
+}
+
+// DefaultAppointmentTypeIDGT applies the GT predicate on the "default_appointment_type_id" field.
+func DefaultAppointmentTypeIDGT(v string) predicate.Practice {
+	return predicate.Practice(sql.FieldGT(FieldDefaultAppointmentTypeID, v))
+}
+
+// DefaultAppointmentTypeIDGTE applies the GTE predicate on the "default_appointment_type_id" field.
+func DefaultAppointmentTypeIDGTE(v string) predicate.Practice {
+	return predicate.Practice(sql.FieldGTE(FieldDefaultAppointmentTypeID, v))
+}
+
+// DefaultAppointmentTypeIDLT applies the LT predicate on the "default_appointment_type_id" field.
+func DefaultAppointmentTypeIDLT(v string) predicate.Practice {
+	return predicate.Practice(sql.FieldLT(FieldDefaultAppointmentTypeID, v))
+}
+
+// DefaultAppointmentTypeIDLTE applies the LTE predicate on the "default_appointment_type_id" field.
+func DefaultAppointmentTypeIDLTE(v string) predicate.Practice {
+	return predicate.Practice(sql.FieldLTE(FieldDefaultAppointmentTypeID, v))
+}
+
+// DefaultAppointmentTypeIDContains applies the Contains predicate on the "default_appointment_type_id" field.
+func DefaultAppointmentTypeIDContains(v string) predicate.Practice {
+	return predicate.Practice(sql.FieldContains(FieldDefaultAppointmentTypeID, v))
+}
+
+// DefaultAppointmentTypeIDHasPrefix applies the HasPrefix predicate on the "default_appointment_type_id" field.
+func DefaultAppointmentTypeIDHasPrefix(v string) predicate.Practice {
+	return predicate.Practice(sql.FieldHasPrefix(FieldDefaultAppointmentTypeID, v))
+}
+
+// DefaultAppointmentTypeIDHasSuffix applies the HasSuffix predicate on the "default_appointment_type_id" field.
+func DefaultAppointmentTypeIDHasSuffix(v string) predicate.Practice {
+	return predicate.Practice(sql.FieldHasSuffix(FieldDefaultAppointmentTypeID, v))
+}
+
+// DefaultAppointmentTypeIDIsNil applies the IsNil predicate on the "default_appointment_type_id" field.
+func DefaultAppointmentTypeIDIsNil() predicate.Practice {
+	return predicate.Practice(sql.FieldIsNull(FieldDefaultAppointmentTypeID))
+}
+
+// DefaultAppointmentTypeIDNotNil applies the NotNil predicate on the "default_appointment_type_id" field.
+func DefaultAppointmentTypeIDNotNil() predicate.Practice {
+	return predicate.Practice(sql.FieldNotNull(FieldDefaultAppointmentTypeID))
+}
+
+// DefaultAppointmentTypeIDEqualFold applies the EqualFold predicate on the "default_appointment_type_id" field.
+func DefaultAppointmentTypeIDEqualFold(v string) predicate.Practice {
+	return predicate.Practice(sql.FieldEqualFold(FieldDefaultAppointmentTypeID, v))
+}
+
+// DefaultAppointmentTypeIDContainsFold applies the ContainsFold predicate on the "default_appointment_type_id" field.
+func DefaultAppointmentTypeIDContainsFold(v string) predicate.Practice {
+	return predicate.Practice(sql.FieldContainsFold(FieldDefaultAppointmentTypeID, v))
 }
 
 // PmsClosuresIsNil applies the IsNil predicate on the "pms_closures" field.

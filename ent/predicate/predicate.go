@@ -6,6 +6,9 @@ import (
 	"entgo.io/ent/dialect/sql"
 )
 
+// ActionItem is the predicate function for actionitem builders.
+type ActionItem func(*sql.Selector)
+
 // Appointment is the predicate function for appointment builders.
 type Appointment func(*sql.Selector)
 
@@ -32,3 +35,6 @@ type Provider func(*sql.Selector)
 
 // SyncRun is the predicate function for syncrun builders.
 type SyncRun func(*sql.Selector)
+
+// Writeback is the predicate function for writeback builders.
+type Writeback func(*sql.Selector)

@@ -111,6 +111,30 @@ func DenyMutationOperationRule(op ent.Op) MutationRule {
 	return OnMutationOperation(rule, op)
 }
 
+// The ActionItemQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type ActionItemQueryRuleFunc func(context.Context, *ent.ActionItemQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f ActionItemQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ActionItemQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ActionItemQuery", q)
+}
+
+// The ActionItemMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type ActionItemMutationRuleFunc func(context.Context, *ent.ActionItemMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f ActionItemMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ActionItemMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ActionItemMutation", m)
+}
+
 // The AppointmentQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type AppointmentQueryRuleFunc func(context.Context, *ent.AppointmentQuery) error
@@ -327,6 +351,30 @@ func (f SyncRunMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutatio
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.SyncRunMutation", m)
 }
 
+// The WritebackQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type WritebackQueryRuleFunc func(context.Context, *ent.WritebackQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f WritebackQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.WritebackQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.WritebackQuery", q)
+}
+
+// The WritebackMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type WritebackMutationRuleFunc func(context.Context, *ent.WritebackMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f WritebackMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.WritebackMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.WritebackMutation", m)
+}
+
 type (
 	// Filter is the interface that wraps the Where function
 	// for filtering nodes in queries and mutations.
@@ -362,6 +410,8 @@ var _ QueryMutationRule = FilterFunc(nil)
 
 func queryFilter(q ent.Query) (Filter, error) {
 	switch q := q.(type) {
+	case *ent.ActionItemQuery:
+		return q.Filter(), nil
 	case *ent.AppointmentQuery:
 		return q.Filter(), nil
 	case *ent.AppointmentTypeQuery:
@@ -380,6 +430,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.SyncRunQuery:
 		return q.Filter(), nil
+	case *ent.WritebackQuery:
+		return q.Filter(), nil
 	default:
 		return nil, Denyf("ent/privacy: unexpected query type %T for query filter", q)
 	}
@@ -387,6 +439,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 
 func mutationFilter(m ent.Mutation) (Filter, error) {
 	switch m := m.(type) {
+	case *ent.ActionItemMutation:
+		return m.Filter(), nil
 	case *ent.AppointmentMutation:
 		return m.Filter(), nil
 	case *ent.AppointmentTypeMutation:
@@ -404,6 +458,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.ProviderMutation:
 		return m.Filter(), nil
 	case *ent.SyncRunMutation:
+		return m.Filter(), nil
+	case *ent.WritebackMutation:
 		return m.Filter(), nil
 	default:
 		return nil, Denyf("ent/privacy: unexpected mutation type %T for mutation filter", m)

@@ -6,6 +6,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/frontdesk/frontdesk/ent/actionitem"
 	"github.com/frontdesk/frontdesk/ent/appointment"
 	"github.com/frontdesk/frontdesk/ent/appointmenttype"
 	"github.com/frontdesk/frontdesk/ent/member"
@@ -16,6 +17,7 @@ import (
 	"github.com/frontdesk/frontdesk/ent/provider"
 	"github.com/frontdesk/frontdesk/ent/schema"
 	"github.com/frontdesk/frontdesk/ent/syncrun"
+	"github.com/frontdesk/frontdesk/ent/writeback"
 
 	"entgo.io/ent"
 	"entgo.io/ent/privacy"
@@ -25,6 +27,56 @@ import (
 // (default values, validators, hooks and policies) and stitches it
 // to their package variables.
 func init() {
+	actionitemMixin := schema.ActionItem{}.Mixin()
+	actionitem.Policy = privacy.NewPolicies(actionitemMixin[2], schema.ActionItem{})
+	actionitem.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := actionitem.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	actionitemMixinFields0 := actionitemMixin[0].Fields()
+	_ = actionitemMixinFields0
+	actionitemMixinFields1 := actionitemMixin[1].Fields()
+	_ = actionitemMixinFields1
+	actionitemMixinFields2 := actionitemMixin[2].Fields()
+	_ = actionitemMixinFields2
+	actionitemFields := schema.ActionItem{}.Fields()
+	_ = actionitemFields
+	// actionitemDescCreatedAt is the schema descriptor for created_at field.
+	actionitemDescCreatedAt := actionitemMixinFields1[0].Descriptor()
+	// actionitem.DefaultCreatedAt holds the default value on creation for the created_at field.
+	actionitem.DefaultCreatedAt = actionitemDescCreatedAt.Default.(func() time.Time)
+	// actionitemDescUpdatedAt is the schema descriptor for updated_at field.
+	actionitemDescUpdatedAt := actionitemMixinFields1[1].Descriptor()
+	// actionitem.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	actionitem.DefaultUpdatedAt = actionitemDescUpdatedAt.Default.(func() time.Time)
+	// actionitem.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	actionitem.UpdateDefaultUpdatedAt = actionitemDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// actionitemDescPracticeID is the schema descriptor for practice_id field.
+	actionitemDescPracticeID := actionitemMixinFields2[0].Descriptor()
+	// actionitem.PracticeIDValidator is a validator for the "practice_id" field. It is called by the builders before save.
+	actionitem.PracticeIDValidator = actionitemDescPracticeID.Validators[0].(func(string) error)
+	// actionitemDescCallbackNumber is the schema descriptor for callback_number field.
+	actionitemDescCallbackNumber := actionitemFields[4].Descriptor()
+	// actionitem.DefaultCallbackNumber holds the default value on creation for the callback_number field.
+	actionitem.DefaultCallbackNumber = actionitemDescCallbackNumber.Default.(string)
+	// actionitemDescResolvedBy is the schema descriptor for resolved_by field.
+	actionitemDescResolvedBy := actionitemFields[9].Descriptor()
+	// actionitem.DefaultResolvedBy holds the default value on creation for the resolved_by field.
+	actionitem.DefaultResolvedBy = actionitemDescResolvedBy.Default.(string)
+	// actionitemDescResolution is the schema descriptor for resolution field.
+	actionitemDescResolution := actionitemFields[10].Descriptor()
+	// actionitem.DefaultResolution holds the default value on creation for the resolution field.
+	actionitem.DefaultResolution = actionitemDescResolution.Default.(string)
+	// actionitemDescID is the schema descriptor for id field.
+	actionitemDescID := actionitemMixinFields0[0].Descriptor()
+	// actionitem.DefaultID holds the default value on creation for the id field.
+	actionitem.DefaultID = actionitemDescID.Default.(func() string)
+	// actionitem.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	actionitem.IDValidator = actionitemDescID.Validators[0].(func(string) error)
 	appointmentMixin := schema.Appointment{}.Mixin()
 	appointment.Policy = privacy.NewPolicies(appointmentMixin[2], schema.Appointment{})
 	appointment.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -65,6 +117,14 @@ func init() {
 	appointmentDescDescription := appointmentFields[9].Descriptor()
 	// appointment.DefaultDescription holds the default value on creation for the description field.
 	appointment.DefaultDescription = appointmentDescDescription.Default.(string)
+	// appointmentDescWritebackError is the schema descriptor for writeback_error field.
+	appointmentDescWritebackError := appointmentFields[12].Descriptor()
+	// appointment.DefaultWritebackError holds the default value on creation for the writeback_error field.
+	appointment.DefaultWritebackError = appointmentDescWritebackError.Default.(string)
+	// appointmentDescNotes is the schema descriptor for notes field.
+	appointmentDescNotes := appointmentFields[13].Descriptor()
+	// appointment.DefaultNotes holds the default value on creation for the notes field.
+	appointment.DefaultNotes = appointmentDescNotes.Default.(string)
 	// appointmentDescID is the schema descriptor for id field.
 	appointmentDescID := appointmentMixinFields0[0].Descriptor()
 	// appointment.DefaultID holds the default value on creation for the id field.
@@ -387,6 +447,24 @@ func init() {
 	practiceDescFrontDeskNumber := practiceFields[2].Descriptor()
 	// practice.FrontDeskNumberValidator is a validator for the "front_desk_number" field. It is called by the builders before save.
 	practice.FrontDeskNumberValidator = practiceDescFrontDeskNumber.Validators[0].(func(string) error)
+	// practiceDescLeadTimeMinutes is the schema descriptor for lead_time_minutes field.
+	practiceDescLeadTimeMinutes := practiceFields[6].Descriptor()
+	// practice.DefaultLeadTimeMinutes holds the default value on creation for the lead_time_minutes field.
+	practice.DefaultLeadTimeMinutes = practiceDescLeadTimeMinutes.Default.(int)
+	// practice.LeadTimeMinutesValidator is a validator for the "lead_time_minutes" field. It is called by the builders before save.
+	practice.LeadTimeMinutesValidator = practiceDescLeadTimeMinutes.Validators[0].(func(int) error)
+	// practiceDescHorizonDays is the schema descriptor for horizon_days field.
+	practiceDescHorizonDays := practiceFields[7].Descriptor()
+	// practice.DefaultHorizonDays holds the default value on creation for the horizon_days field.
+	practice.DefaultHorizonDays = practiceDescHorizonDays.Default.(int)
+	// practice.HorizonDaysValidator is a validator for the "horizon_days" field. It is called by the builders before save.
+	practice.HorizonDaysValidator = practiceDescHorizonDays.Validators[0].(func(int) error)
+	// practiceDescSlotStepMinutes is the schema descriptor for slot_step_minutes field.
+	practiceDescSlotStepMinutes := practiceFields[8].Descriptor()
+	// practice.DefaultSlotStepMinutes holds the default value on creation for the slot_step_minutes field.
+	practice.DefaultSlotStepMinutes = practiceDescSlotStepMinutes.Default.(int)
+	// practice.SlotStepMinutesValidator is a validator for the "slot_step_minutes" field. It is called by the builders before save.
+	practice.SlotStepMinutesValidator = practiceDescSlotStepMinutes.Validators[0].(func(int) error)
 	// practiceDescID is the schema descriptor for id field.
 	practiceDescID := practiceMixinFields0[0].Descriptor()
 	// practice.DefaultID holds the default value on creation for the id field.
@@ -513,6 +591,60 @@ func init() {
 	syncrun.DefaultID = syncrunDescID.Default.(func() string)
 	// syncrun.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	syncrun.IDValidator = syncrunDescID.Validators[0].(func(string) error)
+	writebackMixin := schema.Writeback{}.Mixin()
+	writeback.Policy = privacy.NewPolicies(writebackMixin[2], schema.Writeback{})
+	writeback.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := writeback.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	writebackMixinFields0 := writebackMixin[0].Fields()
+	_ = writebackMixinFields0
+	writebackMixinFields1 := writebackMixin[1].Fields()
+	_ = writebackMixinFields1
+	writebackMixinFields2 := writebackMixin[2].Fields()
+	_ = writebackMixinFields2
+	writebackFields := schema.Writeback{}.Fields()
+	_ = writebackFields
+	// writebackDescCreatedAt is the schema descriptor for created_at field.
+	writebackDescCreatedAt := writebackMixinFields1[0].Descriptor()
+	// writeback.DefaultCreatedAt holds the default value on creation for the created_at field.
+	writeback.DefaultCreatedAt = writebackDescCreatedAt.Default.(func() time.Time)
+	// writebackDescUpdatedAt is the schema descriptor for updated_at field.
+	writebackDescUpdatedAt := writebackMixinFields1[1].Descriptor()
+	// writeback.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	writeback.DefaultUpdatedAt = writebackDescUpdatedAt.Default.(func() time.Time)
+	// writeback.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	writeback.UpdateDefaultUpdatedAt = writebackDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// writebackDescPracticeID is the schema descriptor for practice_id field.
+	writebackDescPracticeID := writebackMixinFields2[0].Descriptor()
+	// writeback.PracticeIDValidator is a validator for the "practice_id" field. It is called by the builders before save.
+	writeback.PracticeIDValidator = writebackDescPracticeID.Validators[0].(func(string) error)
+	// writebackDescAttempts is the schema descriptor for attempts field.
+	writebackDescAttempts := writebackFields[6].Descriptor()
+	// writeback.DefaultAttempts holds the default value on creation for the attempts field.
+	writeback.DefaultAttempts = writebackDescAttempts.Default.(int)
+	// writebackDescPolls is the schema descriptor for polls field.
+	writebackDescPolls := writebackFields[7].Descriptor()
+	// writeback.DefaultPolls holds the default value on creation for the polls field.
+	writeback.DefaultPolls = writebackDescPolls.Default.(int)
+	// writebackDescLastError is the schema descriptor for last_error field.
+	writebackDescLastError := writebackFields[8].Descriptor()
+	// writeback.DefaultLastError holds the default value on creation for the last_error field.
+	writeback.DefaultLastError = writebackDescLastError.Default.(string)
+	// writebackDescReason is the schema descriptor for reason field.
+	writebackDescReason := writebackFields[12].Descriptor()
+	// writeback.DefaultReason holds the default value on creation for the reason field.
+	writeback.DefaultReason = writebackDescReason.Default.(string)
+	// writebackDescID is the schema descriptor for id field.
+	writebackDescID := writebackMixinFields0[0].Descriptor()
+	// writeback.DefaultID holds the default value on creation for the id field.
+	writeback.DefaultID = writebackDescID.Default.(func() string)
+	// writeback.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	writeback.IDValidator = writebackDescID.Validators[0].(func(string) error)
 }
 
 const (

@@ -33,6 +33,10 @@ func (Appointment) Fields() []ent.Field {
 		field.Enum("source").Values("PMS", "PHONE", "DASHBOARD").Default("PMS"),
 		field.String("description").Default(""),
 		field.Time("pms_changed_at").Optional().Nillable().Annotations(entgql.Skip(entgql.SkipAll)),
+		field.Enum("writeback_state").Values("NONE", "PENDING", "CONFIRMED", "FAILED").Default("NONE").
+			Comment("where frontdesk's changes to this appointment stand in the PMS; NONE for what came from it"),
+		field.String("writeback_error").Default("").Comment("the PMS's reason when the writeback failed"),
+		field.String("notes").Default(""),
 	}
 }
 
@@ -43,6 +47,8 @@ func (Appointment) Edges() []ent.Edge {
 		edge.To("provider", Provider.Type).Field("provider_id").Unique(),
 		edge.To("operatory", Operatory.Type).Field("operatory_id").Unique(),
 		edge.To("appointment_type", AppointmentType.Type).Field("appointment_type_id").Unique(),
+		edge.From("writebacks", Writeback.Type).Ref("appointment").
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 	}
 }
 

@@ -26,6 +26,8 @@ var tables = map[string]string{
 	"atype": "appointment_types",
 	"pat":   "patients",
 	"appt":  "appointments",
+	"wb":    "writebacks",
+	"act":   "action_items",
 }
 
 // NodeType returns the table an id belongs to.

@@ -34,6 +34,16 @@ func (Practice) Fields() []ent.Field {
 			Comment("E.164 number calls are transferred to when a person is needed").
 			Validate(validE164),
 		hoursField("pms_hours", "opening hours as the PMS reports them"),
+		hoursField("hours", "opening hours set in frontdesk; when set, they replace the PMS's"),
+		field.Strings("closures").Optional().
+			Comment(`dates ("2006-01-02") set in frontdesk when the practice is closed, beside the PMS's`).
+			Annotations(entgql.Skip(entgql.SkipAll)),
+		field.Int("lead_time_minutes").Default(120).NonNegative().
+			Comment("how soon a caller may book: no slot starts earlier than now plus this"),
+		field.Int("horizon_days").Default(90).Positive().Comment("how far ahead callers may book"),
+		field.Int("slot_step_minutes").Default(15).Range(5, 120).Comment("the grid slots start on"),
+		field.String("default_appointment_type_id").Optional().
+			Comment("the type a caller gets when they name none"),
 		field.Strings("pms_closures").Optional().
 			Comment(`dates ("2006-01-02") the PMS marks closed`).
 			Annotations(entgql.Skip(entgql.SkipAll)),
@@ -46,7 +56,7 @@ func (Practice) Annotations() []schema.Annotation {
 		entgql.QueryField(),
 		entgql.RelayConnection(),
 		entgql.Skip(entgql.SkipWhereInput),
-		entgql.Mutations(entgql.MutationCreate(), entgql.MutationUpdate()),
+		entgql.Mutations(entgql.MutationCreate()),
 	}
 }
 

@@ -16,11 +16,14 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/introspection"
 	"github.com/frontdesk/frontdesk/ent"
+	"github.com/frontdesk/frontdesk/ent/actionitem"
 	"github.com/frontdesk/frontdesk/ent/appointment"
 	"github.com/frontdesk/frontdesk/ent/member"
 	"github.com/frontdesk/frontdesk/ent/pmsconnection"
 	"github.com/frontdesk/frontdesk/ent/syncrun"
+	"github.com/frontdesk/frontdesk/ent/writeback"
 	"github.com/frontdesk/frontdesk/graph/model"
+	"github.com/frontdesk/frontdesk/internal/booking"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -35,20 +38,54 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Appointment() AppointmentResolver
 	Mutation() MutationResolver
+	Practice() PracticeResolver
 	Query() QueryResolver
+	Slot() SlotResolver
 }
 
 type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	ActionItem struct {
+		Appointment    func(childComplexity int) int
+		CallID         func(childComplexity int) int
+		CallbackNumber func(childComplexity int) int
+		CreatedAt      func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Kind           func(childComplexity int) int
+		Patient        func(childComplexity int) int
+		Practice       func(childComplexity int) int
+		Resolution     func(childComplexity int) int
+		ResolvedAt     func(childComplexity int) int
+		ResolvedBy     func(childComplexity int) int
+		Status         func(childComplexity int) int
+		Summary        func(childComplexity int) int
+		UpdatedAt      func(childComplexity int) int
+		Urgency        func(childComplexity int) int
+	}
+
+	ActionItemConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ActionItemEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	Appointment struct {
 		AppointmentType func(childComplexity int) int
 		CreatedAt       func(childComplexity int) int
 		Description     func(childComplexity int) int
 		EndAt           func(childComplexity int) int
 		ID              func(childComplexity int) int
+		LocalStart      func(childComplexity int) int
+		Notes           func(childComplexity int) int
 		Operatory       func(childComplexity int) int
 		Patient         func(childComplexity int) int
 		PmsID           func(childComplexity int) int
@@ -59,6 +96,9 @@ type ComplexityRoot struct {
 		StartAt         func(childComplexity int) int
 		Status          func(childComplexity int) int
 		UpdatedAt       func(childComplexity int) int
+		WritebackError  func(childComplexity int) int
+		WritebackState  func(childComplexity int) int
+		Writebacks      func(childComplexity int) int
 	}
 
 	AppointmentConnection struct {
@@ -84,6 +124,11 @@ type ComplexityRoot struct {
 		UpdatedAt       func(childComplexity int) int
 	}
 
+	Availability struct {
+		NextAvailable func(childComplexity int) int
+		Slots         func(childComplexity int) int
+	}
+
 	Member struct {
 		CreatedAt func(childComplexity int) int
 		Email     func(childComplexity int) int
@@ -101,14 +146,26 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		ConnectSandbox func(childComplexity int) int
-		ConnectSikka   func(childComplexity int, officeID string, secretKey string, pmsPracticeID *string) int
-		CreatePractice func(childComplexity int, input ent.CreatePracticeInput) int
-		DisconnectPms  func(childComplexity int) int
-		InviteMember   func(childComplexity int, email string, role member.Role) int
-		RemoveMember   func(childComplexity int, id string) int
-		SyncPms        func(childComplexity int, full *bool) int
-		UpdatePractice func(childComplexity int, input ent.UpdatePracticeInput) int
+		BookAppointment       func(childComplexity int, input model.BookAppointmentInput) int
+		CancelAppointment     func(childComplexity int, id string, reason *string) int
+		ConnectSandbox        func(childComplexity int) int
+		ConnectSikka          func(childComplexity int, officeID string, secretKey string, pmsPracticeID *string) int
+		CreatePractice        func(childComplexity int, input ent.CreatePracticeInput) int
+		DisconnectPms         func(childComplexity int) int
+		InviteMember          func(childComplexity int, email string, role member.Role) int
+		RemoveMember          func(childComplexity int, id string) int
+		RescheduleAppointment func(childComplexity int, id string, slotID *string, start *string) int
+		ResolveActionItem     func(childComplexity int, id string, note *string) int
+		RetryWriteback        func(childComplexity int, appointmentID string) int
+		SyncPms               func(childComplexity int, full *bool) int
+		UpdateAppointmentType func(childComplexity int, id string, bookableByPhone *bool, providerIDs []string) int
+		UpdatePractice        func(childComplexity int, input model.PracticeSettingsInput) int
+	}
+
+	OpeningHours struct {
+		Close func(childComplexity int) int
+		Day   func(childComplexity int) int
+		Open  func(childComplexity int) int
 	}
 
 	Operatory struct {
@@ -171,12 +228,19 @@ type ComplexityRoot struct {
 	}
 
 	Practice struct {
-		CreatedAt       func(childComplexity int) int
-		FrontDeskNumber func(childComplexity int) int
-		ID              func(childComplexity int) int
-		Name            func(childComplexity int) int
-		TimeZone        func(childComplexity int) int
-		UpdatedAt       func(childComplexity int) int
+		ClosedDates              func(childComplexity int) int
+		CreatedAt                func(childComplexity int) int
+		DefaultAppointmentTypeID func(childComplexity int) int
+		FrontDeskNumber          func(childComplexity int) int
+		HorizonDays              func(childComplexity int) int
+		HoursSetInFrontdesk      func(childComplexity int) int
+		ID                       func(childComplexity int) int
+		LeadTimeMinutes          func(childComplexity int) int
+		Name                     func(childComplexity int) int
+		OpeningHours             func(childComplexity int) int
+		SlotStepMinutes          func(childComplexity int) int
+		TimeZone                 func(childComplexity int) int
+		UpdatedAt                func(childComplexity int) int
 	}
 
 	PracticeConnection struct {
@@ -204,8 +268,10 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
+		ActionItems      func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, status *actionitem.Status) int
 		AppointmentTypes func(childComplexity int) int
 		Appointments     func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.AppointmentOrder, where *ent.AppointmentWhereInput) int
+		Availability     func(childComplexity int, input model.AvailabilityInput) int
 		Members          func(childComplexity int) int
 		Node             func(childComplexity int, id string) int
 		Nodes            func(childComplexity int, ids []string) int
@@ -218,6 +284,16 @@ type ComplexityRoot struct {
 		Providers        func(childComplexity int, includeInactive *bool) int
 		SyncRuns         func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int) int
 		Viewer           func(childComplexity int) int
+	}
+
+	Slot struct {
+		End        func(childComplexity int) int
+		ID         func(childComplexity int) int
+		LocalStart func(childComplexity int) int
+		Provider   func(childComplexity int) int
+		Spoken     func(childComplexity int) int
+		Start      func(childComplexity int) int
+		Type       func(childComplexity int) int
 	}
 
 	SyncRun struct {
@@ -257,26 +333,62 @@ type ComplexityRoot struct {
 		Practice    func(childComplexity int) int
 		Subject     func(childComplexity int) int
 	}
+
+	Writeback struct {
+		Appointment    func(childComplexity int) int
+		Attempts       func(childComplexity int) int
+		CompletedAt    func(childComplexity int) int
+		CreatedAt      func(childComplexity int) int
+		CreatedPmsID   func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Kind           func(childComplexity int) int
+		LastError      func(childComplexity int) int
+		Patient        func(childComplexity int) int
+		PmsWritebackID func(childComplexity int) int
+		Polls          func(childComplexity int) int
+		Practice       func(childComplexity int) int
+		Reason         func(childComplexity int) int
+		StartAt        func(childComplexity int) int
+		State          func(childComplexity int) int
+		SubmittedAt    func(childComplexity int) int
+		UpdatedAt      func(childComplexity int) int
+	}
 }
 
 // endregion ***************************** api!.gotpl *****************************
 
 // region    ************************** generated!.gotpl **************************
 
+type AppointmentResolver interface {
+	LocalStart(ctx context.Context, obj *ent.Appointment) (string, error)
+}
 type MutationResolver interface {
 	CreatePractice(ctx context.Context, input ent.CreatePracticeInput) (*ent.Practice, error)
-	UpdatePractice(ctx context.Context, input ent.UpdatePracticeInput) (*ent.Practice, error)
+	UpdatePractice(ctx context.Context, input model.PracticeSettingsInput) (*ent.Practice, error)
 	InviteMember(ctx context.Context, email string, role member.Role) (*ent.Member, error)
 	RemoveMember(ctx context.Context, id string) (string, error)
+	BookAppointment(ctx context.Context, input model.BookAppointmentInput) (*ent.Appointment, error)
+	CancelAppointment(ctx context.Context, id string, reason *string) (*ent.Appointment, error)
+	RescheduleAppointment(ctx context.Context, id string, slotID *string, start *string) (*ent.Appointment, error)
+	RetryWriteback(ctx context.Context, appointmentID string) (*ent.Appointment, error)
+	ResolveActionItem(ctx context.Context, id string, note *string) (*ent.ActionItem, error)
+	UpdateAppointmentType(ctx context.Context, id string, bookableByPhone *bool, providerIDs []string) (*ent.AppointmentType, error)
 	ConnectSikka(ctx context.Context, officeID string, secretKey string, pmsPracticeID *string) (*ent.PMSConnection, error)
 	ConnectSandbox(ctx context.Context) (*ent.PMSConnection, error)
 	DisconnectPms(ctx context.Context) (*ent.PMSConnection, error)
 	SyncPms(ctx context.Context, full *bool) (*ent.PMSConnection, error)
 }
+type PracticeResolver interface {
+	OpeningHours(ctx context.Context, obj *ent.Practice) ([]*model.OpeningHours, error)
+	HoursSetInFrontdesk(ctx context.Context, obj *ent.Practice) (bool, error)
+	ClosedDates(ctx context.Context, obj *ent.Practice) ([]string, error)
+}
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (ent.Noder, error)
 	Nodes(ctx context.Context, ids []string) ([]ent.Noder, error)
 	Practices(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.PracticeOrder) (*ent.PracticeConnection, error)
+	Availability(ctx context.Context, input model.AvailabilityInput) (*booking.Availability, error)
+	ActionItems(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, status *actionitem.Status) (*ent.ActionItemConnection, error)
 	PmsConnection(ctx context.Context) (*ent.PMSConnection, error)
 	SyncRuns(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int) (*ent.SyncRunConnection, error)
 	Patients(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.PatientOrder, where *ent.PatientWhereInput, search *model.PatientSearch) (*ent.PatientConnection, error)
@@ -288,6 +400,9 @@ type QueryResolver interface {
 	Viewer(ctx context.Context) (*model.Viewer, error)
 	Practice(ctx context.Context) (*ent.Practice, error)
 	Members(ctx context.Context) ([]*ent.Member, error)
+}
+type SlotResolver interface {
+	LocalStart(ctx context.Context, obj *booking.Slot) (string, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -307,6 +422,129 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "ActionItem.appointment":
+		if e.ComplexityRoot.ActionItem.Appointment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActionItem.Appointment(childComplexity), true
+	case "ActionItem.callID":
+		if e.ComplexityRoot.ActionItem.CallID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActionItem.CallID(childComplexity), true
+	case "ActionItem.callbackNumber":
+		if e.ComplexityRoot.ActionItem.CallbackNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActionItem.CallbackNumber(childComplexity), true
+	case "ActionItem.createdAt":
+		if e.ComplexityRoot.ActionItem.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActionItem.CreatedAt(childComplexity), true
+	case "ActionItem.id":
+		if e.ComplexityRoot.ActionItem.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActionItem.ID(childComplexity), true
+	case "ActionItem.kind":
+		if e.ComplexityRoot.ActionItem.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActionItem.Kind(childComplexity), true
+	case "ActionItem.patient":
+		if e.ComplexityRoot.ActionItem.Patient == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActionItem.Patient(childComplexity), true
+	case "ActionItem.practice":
+		if e.ComplexityRoot.ActionItem.Practice == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActionItem.Practice(childComplexity), true
+	case "ActionItem.resolution":
+		if e.ComplexityRoot.ActionItem.Resolution == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActionItem.Resolution(childComplexity), true
+	case "ActionItem.resolvedAt":
+		if e.ComplexityRoot.ActionItem.ResolvedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActionItem.ResolvedAt(childComplexity), true
+	case "ActionItem.resolvedBy":
+		if e.ComplexityRoot.ActionItem.ResolvedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActionItem.ResolvedBy(childComplexity), true
+	case "ActionItem.status":
+		if e.ComplexityRoot.ActionItem.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActionItem.Status(childComplexity), true
+	case "ActionItem.summary":
+		if e.ComplexityRoot.ActionItem.Summary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActionItem.Summary(childComplexity), true
+	case "ActionItem.updatedAt":
+		if e.ComplexityRoot.ActionItem.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActionItem.UpdatedAt(childComplexity), true
+	case "ActionItem.urgency":
+		if e.ComplexityRoot.ActionItem.Urgency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActionItem.Urgency(childComplexity), true
+
+	case "ActionItemConnection.edges":
+		if e.ComplexityRoot.ActionItemConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActionItemConnection.Edges(childComplexity), true
+	case "ActionItemConnection.pageInfo":
+		if e.ComplexityRoot.ActionItemConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActionItemConnection.PageInfo(childComplexity), true
+	case "ActionItemConnection.totalCount":
+		if e.ComplexityRoot.ActionItemConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActionItemConnection.TotalCount(childComplexity), true
+
+	case "ActionItemEdge.cursor":
+		if e.ComplexityRoot.ActionItemEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActionItemEdge.Cursor(childComplexity), true
+	case "ActionItemEdge.node":
+		if e.ComplexityRoot.ActionItemEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActionItemEdge.Node(childComplexity), true
 
 	case "Appointment.appointmentType":
 		if e.ComplexityRoot.Appointment.AppointmentType == nil {
@@ -338,6 +576,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Appointment.ID(childComplexity), true
+	case "Appointment.localStart":
+		if e.ComplexityRoot.Appointment.LocalStart == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Appointment.LocalStart(childComplexity), true
+	case "Appointment.notes":
+		if e.ComplexityRoot.Appointment.Notes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Appointment.Notes(childComplexity), true
 	case "Appointment.operatory":
 		if e.ComplexityRoot.Appointment.Operatory == nil {
 			break
@@ -398,6 +648,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Appointment.UpdatedAt(childComplexity), true
+	case "Appointment.writebackError":
+		if e.ComplexityRoot.Appointment.WritebackError == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Appointment.WritebackError(childComplexity), true
+	case "Appointment.writebackState":
+		if e.ComplexityRoot.Appointment.WritebackState == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Appointment.WritebackState(childComplexity), true
+	case "Appointment.writebacks":
+		if e.ComplexityRoot.Appointment.Writebacks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Appointment.Writebacks(childComplexity), true
 
 	case "AppointmentConnection.edges":
 		if e.ComplexityRoot.AppointmentConnection.Edges == nil {
@@ -486,6 +754,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AppointmentType.UpdatedAt(childComplexity), true
 
+	case "Availability.nextAvailable":
+		if e.ComplexityRoot.Availability.NextAvailable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Availability.NextAvailable(childComplexity), true
+	case "Availability.slots":
+		if e.ComplexityRoot.Availability.Slots == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Availability.Slots(childComplexity), true
+
 	case "Member.createdAt":
 		if e.ComplexityRoot.Member.CreatedAt == nil {
 			break
@@ -548,6 +829,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Membership.Role(childComplexity), true
 
+	case "Mutation.bookAppointment":
+		if e.ComplexityRoot.Mutation.BookAppointment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_bookAppointment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.BookAppointment(childComplexity, args["input"].(model.BookAppointmentInput)), true
+	case "Mutation.cancelAppointment":
+		if e.ComplexityRoot.Mutation.CancelAppointment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cancelAppointment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CancelAppointment(childComplexity, args["id"].(string), args["reason"].(*string)), true
 	case "Mutation.connectSandbox":
 		if e.ComplexityRoot.Mutation.ConnectSandbox == nil {
 			break
@@ -604,6 +907,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RemoveMember(childComplexity, args["id"].(string)), true
+	case "Mutation.rescheduleAppointment":
+		if e.ComplexityRoot.Mutation.RescheduleAppointment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_rescheduleAppointment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RescheduleAppointment(childComplexity, args["id"].(string), args["slotID"].(*string), args["start"].(*string)), true
+	case "Mutation.resolveActionItem":
+		if e.ComplexityRoot.Mutation.ResolveActionItem == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_resolveActionItem_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ResolveActionItem(childComplexity, args["id"].(string), args["note"].(*string)), true
+	case "Mutation.retryWriteback":
+		if e.ComplexityRoot.Mutation.RetryWriteback == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_retryWriteback_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RetryWriteback(childComplexity, args["appointmentID"].(string)), true
 	case "Mutation.syncPMS":
 		if e.ComplexityRoot.Mutation.SyncPms == nil {
 			break
@@ -615,6 +951,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SyncPms(childComplexity, args["full"].(*bool)), true
+	case "Mutation.updateAppointmentType":
+		if e.ComplexityRoot.Mutation.UpdateAppointmentType == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateAppointmentType_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateAppointmentType(childComplexity, args["id"].(string), args["bookableByPhone"].(*bool), args["providerIDs"].([]string)), true
 	case "Mutation.updatePractice":
 		if e.ComplexityRoot.Mutation.UpdatePractice == nil {
 			break
@@ -625,7 +972,26 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.UpdatePractice(childComplexity, args["input"].(ent.UpdatePracticeInput)), true
+		return e.ComplexityRoot.Mutation.UpdatePractice(childComplexity, args["input"].(model.PracticeSettingsInput)), true
+
+	case "OpeningHours.close":
+		if e.ComplexityRoot.OpeningHours.Close == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpeningHours.Close(childComplexity), true
+	case "OpeningHours.day":
+		if e.ComplexityRoot.OpeningHours.Day == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpeningHours.Day(childComplexity), true
+	case "OpeningHours.open":
+		if e.ComplexityRoot.OpeningHours.Open == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpeningHours.Open(childComplexity), true
 
 	case "Operatory.abbreviation":
 		if e.ComplexityRoot.Operatory.Abbreviation == nil {
@@ -884,30 +1250,72 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PatientEdge.Node(childComplexity), true
 
+	case "Practice.closedDates":
+		if e.ComplexityRoot.Practice.ClosedDates == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Practice.ClosedDates(childComplexity), true
 	case "Practice.createdAt":
 		if e.ComplexityRoot.Practice.CreatedAt == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Practice.CreatedAt(childComplexity), true
+	case "Practice.defaultAppointmentTypeID":
+		if e.ComplexityRoot.Practice.DefaultAppointmentTypeID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Practice.DefaultAppointmentTypeID(childComplexity), true
 	case "Practice.frontDeskNumber":
 		if e.ComplexityRoot.Practice.FrontDeskNumber == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Practice.FrontDeskNumber(childComplexity), true
+	case "Practice.horizonDays":
+		if e.ComplexityRoot.Practice.HorizonDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Practice.HorizonDays(childComplexity), true
+	case "Practice.hoursSetInFrontdesk":
+		if e.ComplexityRoot.Practice.HoursSetInFrontdesk == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Practice.HoursSetInFrontdesk(childComplexity), true
 	case "Practice.id":
 		if e.ComplexityRoot.Practice.ID == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Practice.ID(childComplexity), true
+	case "Practice.leadTimeMinutes":
+		if e.ComplexityRoot.Practice.LeadTimeMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Practice.LeadTimeMinutes(childComplexity), true
 	case "Practice.name":
 		if e.ComplexityRoot.Practice.Name == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Practice.Name(childComplexity), true
+	case "Practice.openingHours":
+		if e.ComplexityRoot.Practice.OpeningHours == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Practice.OpeningHours(childComplexity), true
+	case "Practice.slotStepMinutes":
+		if e.ComplexityRoot.Practice.SlotStepMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Practice.SlotStepMinutes(childComplexity), true
 	case "Practice.timeZone":
 		if e.ComplexityRoot.Practice.TimeZone == nil {
 			break
@@ -1014,6 +1422,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Provider.UpdatedAt(childComplexity), true
 
+	case "Query.actionItems":
+		if e.ComplexityRoot.Query.ActionItems == nil {
+			break
+		}
+
+		args, err := ec.field_Query_actionItems_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ActionItems(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(*int), args["before"].(*entgql.Cursor[string]), args["last"].(*int), args["status"].(*actionitem.Status)), true
 	case "Query.appointmentTypes":
 		if e.ComplexityRoot.Query.AppointmentTypes == nil {
 			break
@@ -1031,6 +1450,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Appointments(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(*int), args["before"].(*entgql.Cursor[string]), args["last"].(*int), args["orderBy"].(*ent.AppointmentOrder), args["where"].(*ent.AppointmentWhereInput)), true
+	case "Query.availability":
+		if e.ComplexityRoot.Query.Availability == nil {
+			break
+		}
+
+		args, err := ec.field_Query_availability_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Availability(childComplexity, args["input"].(model.AvailabilityInput)), true
 
 	case "Query.members":
 		if e.ComplexityRoot.Query.Members == nil {
@@ -1144,6 +1574,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Viewer(childComplexity), true
+
+	case "Slot.end":
+		if e.ComplexityRoot.Slot.End == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Slot.End(childComplexity), true
+	case "Slot.id":
+		if e.ComplexityRoot.Slot.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Slot.ID(childComplexity), true
+	case "Slot.localStart":
+		if e.ComplexityRoot.Slot.LocalStart == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Slot.LocalStart(childComplexity), true
+	case "Slot.provider":
+		if e.ComplexityRoot.Slot.Provider == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Slot.Provider(childComplexity), true
+	case "Slot.spoken":
+		if e.ComplexityRoot.Slot.Spoken == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Slot.Spoken(childComplexity), true
+	case "Slot.start":
+		if e.ComplexityRoot.Slot.Start == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Slot.Start(childComplexity), true
+	case "Slot.appointmentType":
+		if e.ComplexityRoot.Slot.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Slot.Type(childComplexity), true
 
 	case "SyncRun.appointmentTypes":
 		if e.ComplexityRoot.SyncRun.AppointmentTypes == nil {
@@ -1305,6 +1778,109 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Viewer.Subject(childComplexity), true
 
+	case "Writeback.appointment":
+		if e.ComplexityRoot.Writeback.Appointment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Writeback.Appointment(childComplexity), true
+	case "Writeback.attempts":
+		if e.ComplexityRoot.Writeback.Attempts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Writeback.Attempts(childComplexity), true
+	case "Writeback.completedAt":
+		if e.ComplexityRoot.Writeback.CompletedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Writeback.CompletedAt(childComplexity), true
+	case "Writeback.createdAt":
+		if e.ComplexityRoot.Writeback.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Writeback.CreatedAt(childComplexity), true
+	case "Writeback.createdPmsID":
+		if e.ComplexityRoot.Writeback.CreatedPmsID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Writeback.CreatedPmsID(childComplexity), true
+	case "Writeback.id":
+		if e.ComplexityRoot.Writeback.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Writeback.ID(childComplexity), true
+	case "Writeback.kind":
+		if e.ComplexityRoot.Writeback.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Writeback.Kind(childComplexity), true
+	case "Writeback.lastError":
+		if e.ComplexityRoot.Writeback.LastError == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Writeback.LastError(childComplexity), true
+	case "Writeback.patient":
+		if e.ComplexityRoot.Writeback.Patient == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Writeback.Patient(childComplexity), true
+	case "Writeback.pmsWritebackID":
+		if e.ComplexityRoot.Writeback.PmsWritebackID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Writeback.PmsWritebackID(childComplexity), true
+	case "Writeback.polls":
+		if e.ComplexityRoot.Writeback.Polls == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Writeback.Polls(childComplexity), true
+	case "Writeback.practice":
+		if e.ComplexityRoot.Writeback.Practice == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Writeback.Practice(childComplexity), true
+	case "Writeback.reason":
+		if e.ComplexityRoot.Writeback.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Writeback.Reason(childComplexity), true
+	case "Writeback.startAt":
+		if e.ComplexityRoot.Writeback.StartAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Writeback.StartAt(childComplexity), true
+	case "Writeback.state":
+		if e.ComplexityRoot.Writeback.State == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Writeback.State(childComplexity), true
+	case "Writeback.submittedAt":
+		if e.ComplexityRoot.Writeback.SubmittedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Writeback.SubmittedAt(childComplexity), true
+	case "Writeback.updatedAt":
+		if e.ComplexityRoot.Writeback.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Writeback.UpdatedAt(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -1314,21 +1890,28 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("ActionItemOrder", ec.unmarshalInputActionItemOrder),
+			graphql.NewInputUnmarshaler("ActionItemWhereInput", ec.unmarshalInputActionItemWhereInput),
 			graphql.NewInputUnmarshaler("AppointmentOrder", ec.unmarshalInputAppointmentOrder),
 			graphql.NewInputUnmarshaler("AppointmentTypeOrder", ec.unmarshalInputAppointmentTypeOrder),
 			graphql.NewInputUnmarshaler("AppointmentWhereInput", ec.unmarshalInputAppointmentWhereInput),
+			graphql.NewInputUnmarshaler("AvailabilityInput", ec.unmarshalInputAvailabilityInput),
+			graphql.NewInputUnmarshaler("BookAppointmentInput", ec.unmarshalInputBookAppointmentInput),
 			graphql.NewInputUnmarshaler("CreatePracticeInput", ec.unmarshalInputCreatePracticeInput),
 			graphql.NewInputUnmarshaler("MemberOrder", ec.unmarshalInputMemberOrder),
+			graphql.NewInputUnmarshaler("NewPatientInput", ec.unmarshalInputNewPatientInput),
+			graphql.NewInputUnmarshaler("OpeningHoursInput", ec.unmarshalInputOpeningHoursInput),
 			graphql.NewInputUnmarshaler("OperatoryOrder", ec.unmarshalInputOperatoryOrder),
 			graphql.NewInputUnmarshaler("PMSConnectionOrder", ec.unmarshalInputPMSConnectionOrder),
 			graphql.NewInputUnmarshaler("PatientOrder", ec.unmarshalInputPatientOrder),
 			graphql.NewInputUnmarshaler("PatientSearch", ec.unmarshalInputPatientSearch),
 			graphql.NewInputUnmarshaler("PatientWhereInput", ec.unmarshalInputPatientWhereInput),
 			graphql.NewInputUnmarshaler("PracticeOrder", ec.unmarshalInputPracticeOrder),
+			graphql.NewInputUnmarshaler("PracticeSettingsInput", ec.unmarshalInputPracticeSettingsInput),
 			graphql.NewInputUnmarshaler("ProviderOrder", ec.unmarshalInputProviderOrder),
 			graphql.NewInputUnmarshaler("ProviderWhereInput", ec.unmarshalInputProviderWhereInput),
 			graphql.NewInputUnmarshaler("SyncRunOrder", ec.unmarshalInputSyncRunOrder),
-			graphql.NewInputUnmarshaler("UpdatePracticeInput", ec.unmarshalInputUpdatePracticeInput),
+			graphql.NewInputUnmarshaler("WritebackOrder", ec.unmarshalInputWritebackOrder),
 		)
 	}
 	first := true
@@ -1405,8 +1988,406 @@ func newExecutionContext(
 }
 
 var sources = []*ast.Source{
+	{Name: "../../schema/booking.graphql", Input: `# Availability, booking, and what staff must follow up.
+
+extend type Query {
+  "Open times for a visit, in the practice's zone."
+  availability(input: AvailabilityInput!): Availability!
+  "What staff must follow up, newest first."
+  actionItems(after: Cursor, first: Int, before: Cursor, last: Int, status: ActionItemStatus = OPEN): ActionItemConnection!
+}
+
+input AvailabilityInput {
+  "An appointment type id or name; the practice's default when omitted."
+  appointmentType: String
+  "Practice-local dates (YYYY-MM-DD), inclusive; today and the next two weeks when omitted."
+  from: String
+  to: String
+  timeOfDay: TimeOfDay = ANY
+  "A provider id or name; anyone allowed for the type when omitted."
+  provider: String
+  maxResults: Int = 20
+}
+
+enum TimeOfDay {
+  ANY
+  MORNING
+  AFTERNOON
+  EVENING
+}
+
+type Availability {
+  slots: [Slot!]!
+  "The first open time after the range, when the range has none."
+  nextAvailable: Slot
+}
+
+type Slot {
+  "Pass to bookAppointment or rescheduleAppointment."
+  id: ID!
+  start: Time!
+  end: Time!
+  "The start as practice-local wall clock, e.g. 2026-12-01T09:00."
+  localStart: String!
+  provider: Provider!
+  appointmentType: AppointmentType!
+  "How the receptionist says it: Tuesday, December 1st at 9 AM with Dr. Lee."
+  spoken: String!
+}
+
+input BookAppointmentInput {
+  "A slot id from availability; or start (practice-local, e.g. 2026-12-01T09:00) with appointmentType."
+  slotID: ID
+  start: String
+  appointmentType: String
+  provider: String
+  "A known patient; or newPatient."
+  patientID: ID
+  newPatient: NewPatientInput
+  notes: String
+}
+
+input NewPatientInput {
+  firstName: String!
+  lastName: String!
+  "YYYY-MM-DD"
+  birthDate: String!
+  phone: String
+}
+
+input PracticeSettingsInput {
+  name: String
+  "IANA zone, e.g. America/New_York."
+  timeZone: String
+  "E.164; where transfers go."
+  frontDeskNumber: String
+  "Opening hours; replace the PMS's when given. An empty list goes back to the PMS's."
+  hours: [OpeningHoursInput!]
+  "Dates (YYYY-MM-DD) the practice is closed, beside the PMS's holidays."
+  closures: [String!]
+  leadTimeMinutes: Int
+  horizonDays: Int
+  slotStepMinutes: Int
+  "An appointment type id; what a caller gets when they name none."
+  defaultAppointmentTypeID: ID
+}
+
+input OpeningHoursInput {
+  day: Weekday!
+  "HH:MM, practice-local."
+  open: String!
+  close: String!
+}
+
+enum Weekday {
+  SUNDAY
+  MONDAY
+  TUESDAY
+  WEDNESDAY
+  THURSDAY
+  FRIDAY
+  SATURDAY
+}
+
+type OpeningHours {
+  day: Weekday!
+  open: String!
+  close: String!
+}
+
+extend type Practice {
+  "The hours availability uses: the practice's own, else the PMS's."
+  openingHours: [OpeningHours!]!
+  "Whether openingHours are the practice's own (true) or the PMS's."
+  hoursSetInFrontdesk: Boolean!
+  "Closed dates availability uses: the practice's and the PMS's."
+  closedDates: [String!]!
+}
+
+extend type Appointment {
+  "The start as practice-local wall clock."
+  localStart: String!
+}
+
+extend type Mutation {
+  "Book an appointment; the slot is re-checked and the PMS written behind it. A taken slot is a CONFLICT naming alternatives."
+  bookAppointment(input: BookAppointmentInput!): Appointment!
+  cancelAppointment(id: ID!, reason: String): Appointment!
+  "Move an appointment to a slot id or a practice-local start."
+  rescheduleAppointment(id: ID!, slotID: ID, start: String): Appointment!
+  "Send an appointment's failed writeback to the PMS again."
+  retryWriteback(appointmentID: ID!): Appointment!
+  resolveActionItem(id: ID!, note: String): ActionItem!
+  updateAppointmentType(id: ID!, bookableByPhone: Boolean, providerIDs: [ID!]): AppointmentType!
+}
+`, BuiltIn: false},
 	{Name: "../../schema/ent.graphql", Input: `directive @goField(forceResolver: Boolean, name: String, omittable: Boolean) on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
 directive @goModel(model: String, models: [String!], forceGenerate: Boolean) on OBJECT | INPUT_OBJECT | SCALAR | ENUM | INTERFACE | UNION
+type ActionItem implements Node {
+  id: ID!
+  createdAt: Time!
+  updatedAt: Time!
+  kind: ActionItemKind!
+  status: ActionItemStatus!
+  urgency: ActionItemUrgency!
+  """
+  what happened and what to do, for staff
+  """
+  summary: String!
+  callbackNumber: String!
+  """
+  the Vapi call it came from
+  """
+  callID: String
+  resolvedAt: Time
+  resolvedBy: String!
+  resolution: String!
+  practice: Practice!
+  appointment: Appointment
+  patient: Patient
+}
+"""
+A connection to a list of items.
+"""
+type ActionItemConnection {
+  """
+  A list of edges.
+  """
+  edges: [ActionItemEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type ActionItemEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: ActionItem
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+ActionItemKind is enum for the field kind
+"""
+enum ActionItemKind @goModel(model: "github.com/frontdesk/frontdesk/ent/actionitem.Kind") {
+  MESSAGE
+  TRANSFER_FAILED
+  WRITEBACK_FAILED
+  NO_RESOLUTION
+}
+"""
+Ordering options for ActionItem connections
+"""
+input ActionItemOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order ActionItems.
+  """
+  field: ActionItemOrderField!
+}
+"""
+Properties by which ActionItem connections can be ordered.
+"""
+enum ActionItemOrderField {
+  CREATED_AT
+}
+"""
+ActionItemStatus is enum for the field status
+"""
+enum ActionItemStatus @goModel(model: "github.com/frontdesk/frontdesk/ent/actionitem.Status") {
+  OPEN
+  RESOLVED
+}
+"""
+ActionItemUrgency is enum for the field urgency
+"""
+enum ActionItemUrgency @goModel(model: "github.com/frontdesk/frontdesk/ent/actionitem.Urgency") {
+  ROUTINE
+  URGENT
+}
+"""
+ActionItemWhereInput is used for filtering ActionItem objects.
+Input was generated by ent.
+"""
+input ActionItemWhereInput {
+  not: ActionItemWhereInput
+  and: [ActionItemWhereInput!]
+  or: [ActionItemWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  idEqualFold: ID
+  idContainsFold: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  updatedAtNEQ: Time
+  updatedAtIn: [Time!]
+  updatedAtNotIn: [Time!]
+  updatedAtGT: Time
+  updatedAtGTE: Time
+  updatedAtLT: Time
+  updatedAtLTE: Time
+  """
+  kind field predicates
+  """
+  kind: ActionItemKind
+  kindNEQ: ActionItemKind
+  kindIn: [ActionItemKind!]
+  kindNotIn: [ActionItemKind!]
+  """
+  status field predicates
+  """
+  status: ActionItemStatus
+  statusNEQ: ActionItemStatus
+  statusIn: [ActionItemStatus!]
+  statusNotIn: [ActionItemStatus!]
+  """
+  urgency field predicates
+  """
+  urgency: ActionItemUrgency
+  urgencyNEQ: ActionItemUrgency
+  urgencyIn: [ActionItemUrgency!]
+  urgencyNotIn: [ActionItemUrgency!]
+  """
+  summary field predicates
+  """
+  summary: String
+  summaryNEQ: String
+  summaryIn: [String!]
+  summaryNotIn: [String!]
+  summaryGT: String
+  summaryGTE: String
+  summaryLT: String
+  summaryLTE: String
+  summaryContains: String
+  summaryHasPrefix: String
+  summaryHasSuffix: String
+  summaryEqualFold: String
+  summaryContainsFold: String
+  """
+  callback_number field predicates
+  """
+  callbackNumber: String
+  callbackNumberNEQ: String
+  callbackNumberIn: [String!]
+  callbackNumberNotIn: [String!]
+  callbackNumberGT: String
+  callbackNumberGTE: String
+  callbackNumberLT: String
+  callbackNumberLTE: String
+  callbackNumberContains: String
+  callbackNumberHasPrefix: String
+  callbackNumberHasSuffix: String
+  callbackNumberEqualFold: String
+  callbackNumberContainsFold: String
+  """
+  call_id field predicates
+  """
+  callID: String
+  callIDNEQ: String
+  callIDIn: [String!]
+  callIDNotIn: [String!]
+  callIDGT: String
+  callIDGTE: String
+  callIDLT: String
+  callIDLTE: String
+  callIDContains: String
+  callIDHasPrefix: String
+  callIDHasSuffix: String
+  callIDIsNil: Boolean
+  callIDNotNil: Boolean
+  callIDEqualFold: String
+  callIDContainsFold: String
+  """
+  resolved_at field predicates
+  """
+  resolvedAt: Time
+  resolvedAtNEQ: Time
+  resolvedAtIn: [Time!]
+  resolvedAtNotIn: [Time!]
+  resolvedAtGT: Time
+  resolvedAtGTE: Time
+  resolvedAtLT: Time
+  resolvedAtLTE: Time
+  resolvedAtIsNil: Boolean
+  resolvedAtNotNil: Boolean
+  """
+  resolved_by field predicates
+  """
+  resolvedBy: String
+  resolvedByNEQ: String
+  resolvedByIn: [String!]
+  resolvedByNotIn: [String!]
+  resolvedByGT: String
+  resolvedByGTE: String
+  resolvedByLT: String
+  resolvedByLTE: String
+  resolvedByContains: String
+  resolvedByHasPrefix: String
+  resolvedByHasSuffix: String
+  resolvedByEqualFold: String
+  resolvedByContainsFold: String
+  """
+  resolution field predicates
+  """
+  resolution: String
+  resolutionNEQ: String
+  resolutionIn: [String!]
+  resolutionNotIn: [String!]
+  resolutionGT: String
+  resolutionGTE: String
+  resolutionLT: String
+  resolutionLTE: String
+  resolutionContains: String
+  resolutionHasPrefix: String
+  resolutionHasSuffix: String
+  resolutionEqualFold: String
+  resolutionContainsFold: String
+  """
+  appointment edge predicates
+  """
+  hasAppointment: Boolean
+  hasAppointmentWith: [AppointmentWhereInput!]
+  """
+  patient edge predicates
+  """
+  hasPatient: Boolean
+  hasPatientWith: [PatientWhereInput!]
+}
 type Appointment implements Node {
   id: ID!
   createdAt: Time!
@@ -1424,11 +2405,21 @@ type Appointment implements Node {
   pmsStatus: String!
   source: AppointmentSource!
   description: String!
+  """
+  where frontdesk's changes to this appointment stand in the PMS; NONE for what came from it
+  """
+  writebackState: AppointmentWritebackState!
+  """
+  the PMS's reason when the writeback failed
+  """
+  writebackError: String!
+  notes: String!
   practice: Practice!
   patient: Patient
   provider: Provider
   operatory: Operatory
   appointmentType: AppointmentType
+  writebacks: [Writeback!]
 }
 """
 A connection to a list of items.
@@ -1664,6 +2655,45 @@ input AppointmentWhereInput {
   descriptionEqualFold: String
   descriptionContainsFold: String
   """
+  writeback_state field predicates
+  """
+  writebackState: AppointmentWritebackState
+  writebackStateNEQ: AppointmentWritebackState
+  writebackStateIn: [AppointmentWritebackState!]
+  writebackStateNotIn: [AppointmentWritebackState!]
+  """
+  writeback_error field predicates
+  """
+  writebackError: String
+  writebackErrorNEQ: String
+  writebackErrorIn: [String!]
+  writebackErrorNotIn: [String!]
+  writebackErrorGT: String
+  writebackErrorGTE: String
+  writebackErrorLT: String
+  writebackErrorLTE: String
+  writebackErrorContains: String
+  writebackErrorHasPrefix: String
+  writebackErrorHasSuffix: String
+  writebackErrorEqualFold: String
+  writebackErrorContainsFold: String
+  """
+  notes field predicates
+  """
+  notes: String
+  notesNEQ: String
+  notesIn: [String!]
+  notesNotIn: [String!]
+  notesGT: String
+  notesGTE: String
+  notesLT: String
+  notesLTE: String
+  notesContains: String
+  notesHasPrefix: String
+  notesHasSuffix: String
+  notesEqualFold: String
+  notesContainsFold: String
+  """
   patient edge predicates
   """
   hasPatient: Boolean
@@ -1673,6 +2703,15 @@ input AppointmentWhereInput {
   """
   hasProvider: Boolean
   hasProviderWith: [ProviderWhereInput!]
+}
+"""
+AppointmentWritebackState is enum for the field writeback_state
+"""
+enum AppointmentWritebackState @goModel(model: "github.com/frontdesk/frontdesk/ent/appointment.WritebackState") {
+  NONE
+  PENDING
+  CONFIRMED
+  FAILED
 }
 """
 CreatePracticeInput is used for create Practice object.
@@ -1688,6 +2727,22 @@ input CreatePracticeInput {
   E.164 number calls are transferred to when a person is needed
   """
   frontDeskNumber: String
+  """
+  how soon a caller may book: no slot starts earlier than now plus this
+  """
+  leadTimeMinutes: Int
+  """
+  how far ahead callers may book
+  """
+  horizonDays: Int
+  """
+  the grid slots start on
+  """
+  slotStepMinutes: Int
+  """
+  the type a caller gets when they name none
+  """
+  defaultAppointmentTypeID: String
 }
 """
 Define a Relay Cursor type:
@@ -2151,6 +3206,22 @@ type Practice implements Node {
   E.164 number calls are transferred to when a person is needed
   """
   frontDeskNumber: String
+  """
+  how soon a caller may book: no slot starts earlier than now plus this
+  """
+  leadTimeMinutes: Int!
+  """
+  how far ahead callers may book
+  """
+  horizonDays: Int!
+  """
+  the grid slots start on
+  """
+  slotStepMinutes: Int!
+  """
+  the type a caller gets when they name none
+  """
+  defaultAppointmentTypeID: String
 }
 """
 A connection to a list of items.
@@ -2515,21 +3586,78 @@ enum SyncRunStatus @goModel(model: "github.com/frontdesk/frontdesk/ent/syncrun.S
 The builtin Time type
 """
 scalar Time
+type Writeback implements Node {
+  id: ID!
+  createdAt: Time!
+  updatedAt: Time!
+  kind: WritebackKind!
+  """
+  SUBMITTING: the write may have reached the PMS, its id not yet recorded
+  """
+  state: WritebackState!
+  """
+  the PMS's id of the queued write
+  """
+  pmsWritebackID: String
+  """
+  the id of what the write created
+  """
+  createdPmsID: String
+  attempts: Int!
+  polls: Int!
+  lastError: String!
+  submittedAt: Time
+  completedAt: Time
+  """
+  for a reschedule: where to
+  """
+  startAt: Time
+  """
+  for a cancellation: why
+  """
+  reason: String!
+  practice: Practice!
+  appointment: Appointment!
+  patient: Patient
+}
 """
-UpdatePracticeInput is used for update Practice object.
-Input was generated by ent.
+WritebackKind is enum for the field kind
 """
-input UpdatePracticeInput {
-  name: String
+enum WritebackKind @goModel(model: "github.com/frontdesk/frontdesk/ent/writeback.Kind") {
+  CREATE_PATIENT
+  CREATE_APPOINTMENT
+  CANCEL_APPOINTMENT
+  RESCHEDULE_APPOINTMENT
+}
+"""
+Ordering options for Writeback connections
+"""
+input WritebackOrder {
   """
-  IANA zone: every wall-clock question about the practice is answered in it
+  The ordering direction.
   """
-  timeZone: String
+  direction: OrderDirection! = ASC
   """
-  E.164 number calls are transferred to when a person is needed
+  The field by which to order Writebacks.
   """
-  frontDeskNumber: String
-  clearFrontDeskNumber: Boolean
+  field: WritebackOrderField!
+}
+"""
+Properties by which Writeback connections can be ordered.
+"""
+enum WritebackOrderField {
+  CREATED_AT
+}
+"""
+WritebackState is enum for the field state
+"""
+enum WritebackState @goModel(model: "github.com/frontdesk/frontdesk/ent/writeback.State") {
+  QUEUED
+  SUBMITTING
+  SUBMITTED
+  COMPLETED
+  FAILED
+  SKIPPED
 }
 `, BuiltIn: false},
 	{Name: "../../schema/pms.graphql", Input: `# The practice-management system: connecting it, and the mirror of its data.
@@ -2618,8 +3746,8 @@ type Membership {
 type Mutation {
   "Create a practice; the caller becomes its OWNER."
   createPractice(input: CreatePracticeInput!): Practice!
-  "Change the practice this request acts on. Owners only."
-  updatePractice(input: UpdatePracticeInput!): Practice!
+  "Change the settings of the practice this request acts on. Owners only."
+  updatePractice(input: PracticeSettingsInput!): Practice!
   "Invite someone by email; they join with this role when they first sign in with that (verified) email. Owners only."
   inviteMember(email: String!, role: MemberRole!): Member!
   "Remove a member (or withdraw an invitation). The last owner cannot be removed. Owners only."
@@ -2632,6 +3760,64 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // childFields_* functions provide shared child field context lookups.
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
+
+func (ec *executionContext) childFields_ActionItem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ActionItem_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_ActionItem_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_ActionItem_updatedAt(ctx, field)
+	case "kind":
+		return ec.fieldContext_ActionItem_kind(ctx, field)
+	case "status":
+		return ec.fieldContext_ActionItem_status(ctx, field)
+	case "urgency":
+		return ec.fieldContext_ActionItem_urgency(ctx, field)
+	case "summary":
+		return ec.fieldContext_ActionItem_summary(ctx, field)
+	case "callbackNumber":
+		return ec.fieldContext_ActionItem_callbackNumber(ctx, field)
+	case "callID":
+		return ec.fieldContext_ActionItem_callID(ctx, field)
+	case "resolvedAt":
+		return ec.fieldContext_ActionItem_resolvedAt(ctx, field)
+	case "resolvedBy":
+		return ec.fieldContext_ActionItem_resolvedBy(ctx, field)
+	case "resolution":
+		return ec.fieldContext_ActionItem_resolution(ctx, field)
+	case "practice":
+		return ec.fieldContext_ActionItem_practice(ctx, field)
+	case "appointment":
+		return ec.fieldContext_ActionItem_appointment(ctx, field)
+	case "patient":
+		return ec.fieldContext_ActionItem_patient(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ActionItem", field.Name)
+}
+
+func (ec *executionContext) childFields_ActionItemConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ActionItemConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ActionItemConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ActionItemConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ActionItemConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ActionItemEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_ActionItemEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_ActionItemEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ActionItemEdge", field.Name)
+}
 
 func (ec *executionContext) childFields_Appointment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
@@ -2655,6 +3841,12 @@ func (ec *executionContext) childFields_Appointment(ctx context.Context, field g
 		return ec.fieldContext_Appointment_source(ctx, field)
 	case "description":
 		return ec.fieldContext_Appointment_description(ctx, field)
+	case "writebackState":
+		return ec.fieldContext_Appointment_writebackState(ctx, field)
+	case "writebackError":
+		return ec.fieldContext_Appointment_writebackError(ctx, field)
+	case "notes":
+		return ec.fieldContext_Appointment_notes(ctx, field)
 	case "practice":
 		return ec.fieldContext_Appointment_practice(ctx, field)
 	case "patient":
@@ -2665,6 +3857,10 @@ func (ec *executionContext) childFields_Appointment(ctx context.Context, field g
 		return ec.fieldContext_Appointment_operatory(ctx, field)
 	case "appointmentType":
 		return ec.fieldContext_Appointment_appointmentType(ctx, field)
+	case "writebacks":
+		return ec.fieldContext_Appointment_writebacks(ctx, field)
+	case "localStart":
+		return ec.fieldContext_Appointment_localStart(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Appointment", field.Name)
 }
@@ -2715,6 +3911,16 @@ func (ec *executionContext) childFields_AppointmentType(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type AppointmentType", field.Name)
 }
 
+func (ec *executionContext) childFields_Availability(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "slots":
+		return ec.fieldContext_Availability_slots(ctx, field)
+	case "nextAvailable":
+		return ec.fieldContext_Availability_nextAvailable(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Availability", field.Name)
+}
+
 func (ec *executionContext) childFields_Member(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -2745,6 +3951,18 @@ func (ec *executionContext) childFields_Membership(ctx context.Context, field gr
 		return ec.fieldContext_Membership_role(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Membership", field.Name)
+}
+
+func (ec *executionContext) childFields_OpeningHours(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "day":
+		return ec.fieldContext_OpeningHours_day(ctx, field)
+	case "open":
+		return ec.fieldContext_OpeningHours_open(ctx, field)
+	case "close":
+		return ec.fieldContext_OpeningHours_close(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OpeningHours", field.Name)
 }
 
 func (ec *executionContext) childFields_Operatory(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2879,6 +4097,20 @@ func (ec *executionContext) childFields_Practice(ctx context.Context, field grap
 		return ec.fieldContext_Practice_timeZone(ctx, field)
 	case "frontDeskNumber":
 		return ec.fieldContext_Practice_frontDeskNumber(ctx, field)
+	case "leadTimeMinutes":
+		return ec.fieldContext_Practice_leadTimeMinutes(ctx, field)
+	case "horizonDays":
+		return ec.fieldContext_Practice_horizonDays(ctx, field)
+	case "slotStepMinutes":
+		return ec.fieldContext_Practice_slotStepMinutes(ctx, field)
+	case "defaultAppointmentTypeID":
+		return ec.fieldContext_Practice_defaultAppointmentTypeID(ctx, field)
+	case "openingHours":
+		return ec.fieldContext_Practice_openingHours(ctx, field)
+	case "hoursSetInFrontdesk":
+		return ec.fieldContext_Practice_hoursSetInFrontdesk(ctx, field)
+	case "closedDates":
+		return ec.fieldContext_Practice_closedDates(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Practice", field.Name)
 }
@@ -2929,6 +4161,26 @@ func (ec *executionContext) childFields_Provider(ctx context.Context, field grap
 		return ec.fieldContext_Provider_practice(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Provider", field.Name)
+}
+
+func (ec *executionContext) childFields_Slot(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Slot_id(ctx, field)
+	case "start":
+		return ec.fieldContext_Slot_start(ctx, field)
+	case "end":
+		return ec.fieldContext_Slot_end(ctx, field)
+	case "localStart":
+		return ec.fieldContext_Slot_localStart(ctx, field)
+	case "provider":
+		return ec.fieldContext_Slot_provider(ctx, field)
+	case "appointmentType":
+		return ec.fieldContext_Slot_appointmentType(ctx, field)
+	case "spoken":
+		return ec.fieldContext_Slot_spoken(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Slot", field.Name)
 }
 
 func (ec *executionContext) childFields_SyncRun(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3005,6 +4257,46 @@ func (ec *executionContext) childFields_Viewer(ctx context.Context, field graphq
 		return ec.fieldContext_Viewer_practice(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Viewer", field.Name)
+}
+
+func (ec *executionContext) childFields_Writeback(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Writeback_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Writeback_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Writeback_updatedAt(ctx, field)
+	case "kind":
+		return ec.fieldContext_Writeback_kind(ctx, field)
+	case "state":
+		return ec.fieldContext_Writeback_state(ctx, field)
+	case "pmsWritebackID":
+		return ec.fieldContext_Writeback_pmsWritebackID(ctx, field)
+	case "createdPmsID":
+		return ec.fieldContext_Writeback_createdPmsID(ctx, field)
+	case "attempts":
+		return ec.fieldContext_Writeback_attempts(ctx, field)
+	case "polls":
+		return ec.fieldContext_Writeback_polls(ctx, field)
+	case "lastError":
+		return ec.fieldContext_Writeback_lastError(ctx, field)
+	case "submittedAt":
+		return ec.fieldContext_Writeback_submittedAt(ctx, field)
+	case "completedAt":
+		return ec.fieldContext_Writeback_completedAt(ctx, field)
+	case "startAt":
+		return ec.fieldContext_Writeback_startAt(ctx, field)
+	case "reason":
+		return ec.fieldContext_Writeback_reason(ctx, field)
+	case "practice":
+		return ec.fieldContext_Writeback_practice(ctx, field)
+	case "appointment":
+		return ec.fieldContext_Writeback_appointment(ctx, field)
+	case "patient":
+		return ec.fieldContext_Writeback_patient(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Writeback", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3123,6 +4415,42 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 
 // region    ***************************** args.gotpl *****************************
 
+func (ec *executionContext) field_Mutation_bookAppointment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.BookAppointmentInput, error) {
+			return ec.unmarshalNBookAppointmentInput2githubᚗcomᚋfrontdeskᚋfrontdeskᚋgraphᚋmodelᚐBookAppointmentInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_cancelAppointment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_connectSikka_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3203,6 +4531,72 @@ func (ec *executionContext) field_Mutation_removeMember_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_rescheduleAppointment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "slotID",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["slotID"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "start",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["start"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_resolveActionItem_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "note",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["note"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_retryWriteback_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "appointmentID",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["appointmentID"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_syncPMS_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3217,12 +4611,42 @@ func (ec *executionContext) field_Mutation_syncPMS_args(ctx context.Context, raw
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_updateAppointmentType_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "bookableByPhone",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["bookableByPhone"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "providerIDs",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["providerIDs"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_updatePractice_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (ent.UpdatePracticeInput, error) {
-			return ec.unmarshalNUpdatePracticeInput2githubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐUpdatePracticeInput(ctx, v)
+		func(ctx context.Context, v any) (model.PracticeSettingsInput, error) {
+			return ec.unmarshalNPracticeSettingsInput2githubᚗcomᚋfrontdeskᚋfrontdeskᚋgraphᚋmodelᚐPracticeSettingsInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3299,6 +4723,52 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_actionItems_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "status",
+		func(ctx context.Context, v any) (*actionitem.Status, error) {
+			return ec.unmarshalOActionItemStatus2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋactionitemᚐStatus(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["status"] = arg4
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_appointments_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3350,6 +4820,20 @@ func (ec *executionContext) field_Query_appointments_args(ctx context.Context, r
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_availability_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.AvailabilityInput, error) {
+			return ec.unmarshalNAvailabilityInput2githubᚗcomᚋfrontdeskᚋfrontdeskᚋgraphᚋmodelᚐAvailabilityInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -3643,6 +5127,520 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 
 // region    **************************** field.gotpl *****************************
 
+func (ec *executionContext) _ActionItem_id(ctx context.Context, field graphql.CollectedField, obj *ent.ActionItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActionItem_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActionItem_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActionItem", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ActionItem_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.ActionItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActionItem_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActionItem_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActionItem", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ActionItem_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.ActionItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActionItem_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActionItem_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActionItem", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ActionItem_kind(ctx context.Context, field graphql.CollectedField, obj *ent.ActionItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActionItem_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v actionitem.Kind) graphql.Marshaler {
+			return ec.marshalNActionItemKind2githubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋactionitemᚐKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActionItem_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActionItem", field, false, false, "ActionItemKind")
+}
+
+func (ec *executionContext) _ActionItem_status(ctx context.Context, field graphql.CollectedField, obj *ent.ActionItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActionItem_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v actionitem.Status) graphql.Marshaler {
+			return ec.marshalNActionItemStatus2githubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋactionitemᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActionItem_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActionItem", field, false, false, "ActionItemStatus")
+}
+
+func (ec *executionContext) _ActionItem_urgency(ctx context.Context, field graphql.CollectedField, obj *ent.ActionItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActionItem_urgency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Urgency, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v actionitem.Urgency) graphql.Marshaler {
+			return ec.marshalNActionItemUrgency2githubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋactionitemᚐUrgency(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActionItem_urgency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActionItem", field, false, false, "ActionItemUrgency")
+}
+
+func (ec *executionContext) _ActionItem_summary(ctx context.Context, field graphql.CollectedField, obj *ent.ActionItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActionItem_summary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Summary, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActionItem_summary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActionItem", field, false, false, "String")
+}
+
+func (ec *executionContext) _ActionItem_callbackNumber(ctx context.Context, field graphql.CollectedField, obj *ent.ActionItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActionItem_callbackNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CallbackNumber, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActionItem_callbackNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActionItem", field, false, false, "String")
+}
+
+func (ec *executionContext) _ActionItem_callID(ctx context.Context, field graphql.CollectedField, obj *ent.ActionItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActionItem_callID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CallID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ActionItem_callID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActionItem", field, false, false, "String")
+}
+
+func (ec *executionContext) _ActionItem_resolvedAt(ctx context.Context, field graphql.CollectedField, obj *ent.ActionItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActionItem_resolvedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ResolvedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ActionItem_resolvedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActionItem", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ActionItem_resolvedBy(ctx context.Context, field graphql.CollectedField, obj *ent.ActionItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActionItem_resolvedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ResolvedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActionItem_resolvedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActionItem", field, false, false, "String")
+}
+
+func (ec *executionContext) _ActionItem_resolution(ctx context.Context, field graphql.CollectedField, obj *ent.ActionItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActionItem_resolution(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Resolution, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActionItem_resolution(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActionItem", field, false, false, "String")
+}
+
+func (ec *executionContext) _ActionItem_practice(ctx context.Context, field graphql.CollectedField, obj *ent.ActionItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActionItem_practice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Practice(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Practice) graphql.Marshaler {
+			return ec.marshalNPractice2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐPractice(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActionItem_practice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ActionItem",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Practice(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ActionItem_appointment(ctx context.Context, field graphql.CollectedField, obj *ent.ActionItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActionItem_appointment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Appointment(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Appointment) graphql.Marshaler {
+			return ec.marshalOAppointment2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐAppointment(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ActionItem_appointment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ActionItem",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Appointment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ActionItem_patient(ctx context.Context, field graphql.CollectedField, obj *ent.ActionItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActionItem_patient(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Patient(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Patient) graphql.Marshaler {
+			return ec.marshalOPatient2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐPatient(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ActionItem_patient(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ActionItem",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Patient(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ActionItemConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ActionItemConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActionItemConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ActionItemEdge) graphql.Marshaler {
+			return ec.marshalOActionItemEdge2ᚕᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐActionItemEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ActionItemConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ActionItemConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ActionItemEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ActionItemConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.ActionItemConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActionItemConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[string]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActionItemConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ActionItemConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ActionItemConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.ActionItemConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActionItemConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActionItemConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActionItemConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ActionItemEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ActionItemEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActionItemEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ActionItem) graphql.Marshaler {
+			return ec.marshalOActionItem2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐActionItem(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ActionItemEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ActionItemEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ActionItem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ActionItemEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.ActionItemEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActionItemEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[string]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActionItemEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActionItemEdge", field, false, false, "Cursor")
+}
+
 func (ec *executionContext) _Appointment_id(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3873,6 +5871,75 @@ func (ec *executionContext) fieldContext_Appointment_description(_ context.Conte
 	return graphql.NewScalarFieldContext("Appointment", field, false, false, "String")
 }
 
+func (ec *executionContext) _Appointment_writebackState(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Appointment_writebackState(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WritebackState, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v appointment.WritebackState) graphql.Marshaler {
+			return ec.marshalNAppointmentWritebackState2githubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋappointmentᚐWritebackState(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Appointment_writebackState(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Appointment", field, false, false, "AppointmentWritebackState")
+}
+
+func (ec *executionContext) _Appointment_writebackError(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Appointment_writebackError(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WritebackError, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Appointment_writebackError(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Appointment", field, false, false, "String")
+}
+
+func (ec *executionContext) _Appointment_notes(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Appointment_notes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Notes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Appointment_notes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Appointment", field, false, false, "String")
+}
+
 func (ec *executionContext) _Appointment_practice(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4031,6 +6098,61 @@ func (ec *executionContext) fieldContext_Appointment_appointmentType(_ context.C
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Appointment_writebacks(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Appointment_writebacks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Writebacks(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Writeback) graphql.Marshaler {
+			return ec.marshalOWriteback2ᚕᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐWritebackᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Appointment_writebacks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Appointment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Writeback(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Appointment_localStart(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Appointment_localStart(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Appointment().LocalStart(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Appointment_localStart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Appointment", field, true, true, "String")
 }
 
 func (ec *executionContext) _AppointmentConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.AppointmentConnection) (ret graphql.Marshaler) {
@@ -4391,6 +6513,70 @@ func (ec *executionContext) fieldContext_AppointmentType_practice(_ context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Availability_slots(ctx context.Context, field graphql.CollectedField, obj *booking.Availability) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Availability_slots(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Slots, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []booking.Slot) graphql.Marshaler {
+			return ec.marshalNSlot2ᚕgithubᚗcomᚋfrontdeskᚋfrontdeskᚋinternalᚋbookingᚐSlotᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Availability_slots(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Availability",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Slot(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Availability_nextAvailable(ctx context.Context, field graphql.CollectedField, obj *booking.Availability) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Availability_nextAvailable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NextAvailable, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *booking.Slot) graphql.Marshaler {
+			return ec.marshalOSlot2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋinternalᚋbookingᚐSlot(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Availability_nextAvailable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Availability",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Slot(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Member_id(ctx context.Context, field graphql.CollectedField, obj *ent.Member) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4693,7 +6879,7 @@ func (ec *executionContext) _Mutation_updatePractice(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpdatePractice(ctx, fc.Args["input"].(ent.UpdatePracticeInput))
+			return ec.Resolvers.Mutation().UpdatePractice(ctx, fc.Args["input"].(model.PracticeSettingsInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.Practice) graphql.Marshaler {
@@ -4809,6 +6995,270 @@ func (ec *executionContext) fieldContext_Mutation_removeMember(ctx context.Conte
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_removeMember_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_bookAppointment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_bookAppointment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().BookAppointment(ctx, fc.Args["input"].(model.BookAppointmentInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Appointment) graphql.Marshaler {
+			return ec.marshalNAppointment2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐAppointment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_bookAppointment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Appointment(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_bookAppointment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_cancelAppointment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_cancelAppointment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CancelAppointment(ctx, fc.Args["id"].(string), fc.Args["reason"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Appointment) graphql.Marshaler {
+			return ec.marshalNAppointment2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐAppointment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_cancelAppointment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Appointment(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_cancelAppointment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_rescheduleAppointment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_rescheduleAppointment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RescheduleAppointment(ctx, fc.Args["id"].(string), fc.Args["slotID"].(*string), fc.Args["start"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Appointment) graphql.Marshaler {
+			return ec.marshalNAppointment2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐAppointment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_rescheduleAppointment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Appointment(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_rescheduleAppointment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_retryWriteback(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_retryWriteback(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RetryWriteback(ctx, fc.Args["appointmentID"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Appointment) graphql.Marshaler {
+			return ec.marshalNAppointment2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐAppointment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_retryWriteback(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Appointment(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_retryWriteback_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_resolveActionItem(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_resolveActionItem(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ResolveActionItem(ctx, fc.Args["id"].(string), fc.Args["note"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ActionItem) graphql.Marshaler {
+			return ec.marshalNActionItem2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐActionItem(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_resolveActionItem(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ActionItem(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_resolveActionItem_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateAppointmentType(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateAppointmentType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateAppointmentType(ctx, fc.Args["id"].(string), fc.Args["bookableByPhone"].(*bool), fc.Args["providerIDs"].([]string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.AppointmentType) graphql.Marshaler {
+			return ec.marshalNAppointmentType2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐAppointmentType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateAppointmentType(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AppointmentType(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateAppointmentType_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -4965,6 +7415,75 @@ func (ec *executionContext) fieldContext_Mutation_syncPMS(ctx context.Context, f
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _OpeningHours_day(ctx context.Context, field graphql.CollectedField, obj *model.OpeningHours) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OpeningHours_day(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Day, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Weekday) graphql.Marshaler {
+			return ec.marshalNWeekday2githubᚗcomᚋfrontdeskᚋfrontdeskᚋgraphᚋmodelᚐWeekday(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OpeningHours_day(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OpeningHours", field, false, false, "Weekday")
+}
+
+func (ec *executionContext) _OpeningHours_open(ctx context.Context, field graphql.CollectedField, obj *model.OpeningHours) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OpeningHours_open(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Open, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OpeningHours_open(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OpeningHours", field, false, false, "String")
+}
+
+func (ec *executionContext) _OpeningHours_close(ctx context.Context, field graphql.CollectedField, obj *model.OpeningHours) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OpeningHours_close(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Close, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OpeningHours_close(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OpeningHours", field, false, false, "String")
 }
 
 func (ec *executionContext) _Operatory_id(ctx context.Context, field graphql.CollectedField, obj *ent.Operatory) (ret graphql.Marshaler) {
@@ -6123,6 +8642,176 @@ func (ec *executionContext) fieldContext_Practice_frontDeskNumber(_ context.Cont
 	return graphql.NewScalarFieldContext("Practice", field, false, false, "String")
 }
 
+func (ec *executionContext) _Practice_leadTimeMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Practice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Practice_leadTimeMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LeadTimeMinutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Practice_leadTimeMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Practice", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Practice_horizonDays(ctx context.Context, field graphql.CollectedField, obj *ent.Practice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Practice_horizonDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HorizonDays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Practice_horizonDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Practice", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Practice_slotStepMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Practice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Practice_slotStepMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SlotStepMinutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Practice_slotStepMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Practice", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Practice_defaultAppointmentTypeID(ctx context.Context, field graphql.CollectedField, obj *ent.Practice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Practice_defaultAppointmentTypeID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DefaultAppointmentTypeID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Practice_defaultAppointmentTypeID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Practice", field, false, false, "String")
+}
+
+func (ec *executionContext) _Practice_openingHours(ctx context.Context, field graphql.CollectedField, obj *ent.Practice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Practice_openingHours(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Practice().OpeningHours(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.OpeningHours) graphql.Marshaler {
+			return ec.marshalNOpeningHours2ᚕᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋgraphᚋmodelᚐOpeningHoursᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Practice_openingHours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Practice",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OpeningHours(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Practice_hoursSetInFrontdesk(ctx context.Context, field graphql.CollectedField, obj *ent.Practice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Practice_hoursSetInFrontdesk(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Practice().HoursSetInFrontdesk(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Practice_hoursSetInFrontdesk(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Practice", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _Practice_closedDates(ctx context.Context, field graphql.CollectedField, obj *ent.Practice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Practice_closedDates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Practice().ClosedDates(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Practice_closedDates(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Practice", field, true, true, "String")
+}
+
 func (ec *executionContext) _PracticeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.PracticeConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6636,6 +9325,94 @@ func (ec *executionContext) fieldContext_Query_practices(ctx context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_availability(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_availability(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Availability(ctx, fc.Args["input"].(model.AvailabilityInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *booking.Availability) graphql.Marshaler {
+			return ec.marshalNAvailability2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋinternalᚋbookingᚐAvailability(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_availability(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Availability(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_availability_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_actionItems(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_actionItems(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ActionItems(ctx, fc.Args["after"].(*entgql.Cursor[string]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[string]), fc.Args["last"].(*int), fc.Args["status"].(*actionitem.Status))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ActionItemConnection) graphql.Marshaler {
+			return ec.marshalNActionItemConnection2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐActionItemConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_actionItems(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ActionItemConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_actionItems_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_pmsConnection(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7134,6 +9911,185 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Slot_id(ctx context.Context, field graphql.CollectedField, obj *booking.Slot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Slot_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Slot_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Slot", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Slot_start(ctx context.Context, field graphql.CollectedField, obj *booking.Slot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Slot_start(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Start, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Slot_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Slot", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Slot_end(ctx context.Context, field graphql.CollectedField, obj *booking.Slot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Slot_end(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.End, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Slot_end(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Slot", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Slot_localStart(ctx context.Context, field graphql.CollectedField, obj *booking.Slot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Slot_localStart(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Slot().LocalStart(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Slot_localStart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Slot", field, true, true, "String")
+}
+
+func (ec *executionContext) _Slot_provider(ctx context.Context, field graphql.CollectedField, obj *booking.Slot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Slot_provider(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Provider, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Provider) graphql.Marshaler {
+			return ec.marshalNProvider2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐProvider(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Slot_provider(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Slot",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Provider(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Slot_appointmentType(ctx context.Context, field graphql.CollectedField, obj *booking.Slot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Slot_appointmentType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.AppointmentType) graphql.Marshaler {
+			return ec.marshalNAppointmentType2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐAppointmentType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Slot_appointmentType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Slot",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AppointmentType(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Slot_spoken(ctx context.Context, field graphql.CollectedField, obj *booking.Slot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Slot_spoken(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Spoken, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Slot_spoken(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Slot", field, false, false, "String")
 }
 
 func (ec *executionContext) _SyncRun_id(ctx context.Context, field graphql.CollectedField, obj *ent.SyncRun) (ret graphql.Marshaler) {
@@ -7783,6 +10739,424 @@ func (ec *executionContext) fieldContext_Viewer_practice(_ context.Context, fiel
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Practice(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Writeback_id(ctx context.Context, field graphql.CollectedField, obj *ent.Writeback) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Writeback_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Writeback_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Writeback", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Writeback_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Writeback) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Writeback_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Writeback_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Writeback", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Writeback_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Writeback) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Writeback_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Writeback_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Writeback", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Writeback_kind(ctx context.Context, field graphql.CollectedField, obj *ent.Writeback) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Writeback_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v writeback.Kind) graphql.Marshaler {
+			return ec.marshalNWritebackKind2githubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋwritebackᚐKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Writeback_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Writeback", field, false, false, "WritebackKind")
+}
+
+func (ec *executionContext) _Writeback_state(ctx context.Context, field graphql.CollectedField, obj *ent.Writeback) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Writeback_state(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.State, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v writeback.State) graphql.Marshaler {
+			return ec.marshalNWritebackState2githubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋwritebackᚐState(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Writeback_state(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Writeback", field, false, false, "WritebackState")
+}
+
+func (ec *executionContext) _Writeback_pmsWritebackID(ctx context.Context, field graphql.CollectedField, obj *ent.Writeback) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Writeback_pmsWritebackID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PmsWritebackID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Writeback_pmsWritebackID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Writeback", field, false, false, "String")
+}
+
+func (ec *executionContext) _Writeback_createdPmsID(ctx context.Context, field graphql.CollectedField, obj *ent.Writeback) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Writeback_createdPmsID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedPmsID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Writeback_createdPmsID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Writeback", field, false, false, "String")
+}
+
+func (ec *executionContext) _Writeback_attempts(ctx context.Context, field graphql.CollectedField, obj *ent.Writeback) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Writeback_attempts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Attempts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Writeback_attempts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Writeback", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Writeback_polls(ctx context.Context, field graphql.CollectedField, obj *ent.Writeback) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Writeback_polls(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Polls, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Writeback_polls(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Writeback", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Writeback_lastError(ctx context.Context, field graphql.CollectedField, obj *ent.Writeback) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Writeback_lastError(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastError, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Writeback_lastError(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Writeback", field, false, false, "String")
+}
+
+func (ec *executionContext) _Writeback_submittedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Writeback) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Writeback_submittedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SubmittedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Writeback_submittedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Writeback", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Writeback_completedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Writeback) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Writeback_completedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CompletedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Writeback_completedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Writeback", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Writeback_startAt(ctx context.Context, field graphql.CollectedField, obj *ent.Writeback) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Writeback_startAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Writeback_startAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Writeback", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Writeback_reason(ctx context.Context, field graphql.CollectedField, obj *ent.Writeback) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Writeback_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Writeback_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Writeback", field, false, false, "String")
+}
+
+func (ec *executionContext) _Writeback_practice(ctx context.Context, field graphql.CollectedField, obj *ent.Writeback) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Writeback_practice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Practice(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Practice) graphql.Marshaler {
+			return ec.marshalNPractice2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐPractice(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Writeback_practice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Writeback",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Practice(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Writeback_appointment(ctx context.Context, field graphql.CollectedField, obj *ent.Writeback) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Writeback_appointment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Appointment(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Appointment) graphql.Marshaler {
+			return ec.marshalNAppointment2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐAppointment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Writeback_appointment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Writeback",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Appointment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Writeback_patient(ctx context.Context, field graphql.CollectedField, obj *ent.Writeback) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Writeback_patient(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Patient(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Patient) graphql.Marshaler {
+			return ec.marshalOPatient2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐPatient(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Writeback_patient(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Writeback",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Patient(ctx, field)
 		},
 	}
 	return fc, nil
@@ -8861,6 +12235,948 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputActionItemOrder(ctx context.Context, obj any) (ent.ActionItemOrder, error) {
+	var it ent.ActionItemOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNActionItemOrderField2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐActionItemOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalActionItemOrder unmarshals raw into the ActionItemOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalActionItemOrder(ctx context.Context, raw any) (ent.ActionItemOrder, error) {
+	var out ent.ActionItemOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ActionItemOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputActionItemWhereInput(ctx context.Context, obj any) (ent.ActionItemWhereInput, error) {
+	var it ent.ActionItemWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "kind", "kindNEQ", "kindIn", "kindNotIn", "status", "statusNEQ", "statusIn", "statusNotIn", "urgency", "urgencyNEQ", "urgencyIn", "urgencyNotIn", "summary", "summaryNEQ", "summaryIn", "summaryNotIn", "summaryGT", "summaryGTE", "summaryLT", "summaryLTE", "summaryContains", "summaryHasPrefix", "summaryHasSuffix", "summaryEqualFold", "summaryContainsFold", "callbackNumber", "callbackNumberNEQ", "callbackNumberIn", "callbackNumberNotIn", "callbackNumberGT", "callbackNumberGTE", "callbackNumberLT", "callbackNumberLTE", "callbackNumberContains", "callbackNumberHasPrefix", "callbackNumberHasSuffix", "callbackNumberEqualFold", "callbackNumberContainsFold", "callID", "callIDNEQ", "callIDIn", "callIDNotIn", "callIDGT", "callIDGTE", "callIDLT", "callIDLTE", "callIDContains", "callIDHasPrefix", "callIDHasSuffix", "callIDIsNil", "callIDNotNil", "callIDEqualFold", "callIDContainsFold", "resolvedAt", "resolvedAtNEQ", "resolvedAtIn", "resolvedAtNotIn", "resolvedAtGT", "resolvedAtGTE", "resolvedAtLT", "resolvedAtLTE", "resolvedAtIsNil", "resolvedAtNotNil", "resolvedBy", "resolvedByNEQ", "resolvedByIn", "resolvedByNotIn", "resolvedByGT", "resolvedByGTE", "resolvedByLT", "resolvedByLTE", "resolvedByContains", "resolvedByHasPrefix", "resolvedByHasSuffix", "resolvedByEqualFold", "resolvedByContainsFold", "resolution", "resolutionNEQ", "resolutionIn", "resolutionNotIn", "resolutionGT", "resolutionGTE", "resolutionLT", "resolutionLTE", "resolutionContains", "resolutionHasPrefix", "resolutionHasSuffix", "resolutionEqualFold", "resolutionContainsFold", "hasAppointment", "hasAppointmentWith", "hasPatient", "hasPatientWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOActionItemWhereInput2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐActionItemWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOActionItemWhereInput2ᚕᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐActionItemWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOActionItemWhereInput2ᚕᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐActionItemWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "idEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idEqualFold"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDEqualFold = data
+		case "idContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idContainsFold"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDContainsFold = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOActionItemKind2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋactionitemᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "kindNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindNEQ"))
+			data, err := ec.unmarshalOActionItemKind2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋactionitemᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindNEQ = data
+		case "kindIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindIn"))
+			data, err := ec.unmarshalOActionItemKind2ᚕgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋactionitemᚐKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindIn = data
+		case "kindNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindNotIn"))
+			data, err := ec.unmarshalOActionItemKind2ᚕgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋactionitemᚐKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindNotIn = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOActionItemStatus2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋactionitemᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "statusNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusNEQ"))
+			data, err := ec.unmarshalOActionItemStatus2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋactionitemᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusNEQ = data
+		case "statusIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusIn"))
+			data, err := ec.unmarshalOActionItemStatus2ᚕgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋactionitemᚐStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusIn = data
+		case "statusNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusNotIn"))
+			data, err := ec.unmarshalOActionItemStatus2ᚕgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋactionitemᚐStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusNotIn = data
+		case "urgency":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("urgency"))
+			data, err := ec.unmarshalOActionItemUrgency2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋactionitemᚐUrgency(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Urgency = data
+		case "urgencyNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("urgencyNEQ"))
+			data, err := ec.unmarshalOActionItemUrgency2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋactionitemᚐUrgency(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UrgencyNEQ = data
+		case "urgencyIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("urgencyIn"))
+			data, err := ec.unmarshalOActionItemUrgency2ᚕgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋactionitemᚐUrgencyᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UrgencyIn = data
+		case "urgencyNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("urgencyNotIn"))
+			data, err := ec.unmarshalOActionItemUrgency2ᚕgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋactionitemᚐUrgencyᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UrgencyNotIn = data
+		case "summary":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summary"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Summary = data
+		case "summaryNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summaryNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SummaryNEQ = data
+		case "summaryIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summaryIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SummaryIn = data
+		case "summaryNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summaryNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SummaryNotIn = data
+		case "summaryGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summaryGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SummaryGT = data
+		case "summaryGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summaryGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SummaryGTE = data
+		case "summaryLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summaryLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SummaryLT = data
+		case "summaryLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summaryLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SummaryLTE = data
+		case "summaryContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summaryContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SummaryContains = data
+		case "summaryHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summaryHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SummaryHasPrefix = data
+		case "summaryHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summaryHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SummaryHasSuffix = data
+		case "summaryEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summaryEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SummaryEqualFold = data
+		case "summaryContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summaryContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SummaryContainsFold = data
+		case "callbackNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("callbackNumber"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CallbackNumber = data
+		case "callbackNumberNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("callbackNumberNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CallbackNumberNEQ = data
+		case "callbackNumberIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("callbackNumberIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CallbackNumberIn = data
+		case "callbackNumberNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("callbackNumberNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CallbackNumberNotIn = data
+		case "callbackNumberGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("callbackNumberGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CallbackNumberGT = data
+		case "callbackNumberGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("callbackNumberGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CallbackNumberGTE = data
+		case "callbackNumberLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("callbackNumberLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CallbackNumberLT = data
+		case "callbackNumberLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("callbackNumberLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CallbackNumberLTE = data
+		case "callbackNumberContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("callbackNumberContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CallbackNumberContains = data
+		case "callbackNumberHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("callbackNumberHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CallbackNumberHasPrefix = data
+		case "callbackNumberHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("callbackNumberHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CallbackNumberHasSuffix = data
+		case "callbackNumberEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("callbackNumberEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CallbackNumberEqualFold = data
+		case "callbackNumberContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("callbackNumberContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CallbackNumberContainsFold = data
+		case "callID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("callID"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CallID = data
+		case "callIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("callIDNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CallIDNEQ = data
+		case "callIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("callIDIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CallIDIn = data
+		case "callIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("callIDNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CallIDNotIn = data
+		case "callIDGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("callIDGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CallIDGT = data
+		case "callIDGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("callIDGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CallIDGTE = data
+		case "callIDLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("callIDLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CallIDLT = data
+		case "callIDLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("callIDLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CallIDLTE = data
+		case "callIDContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("callIDContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CallIDContains = data
+		case "callIDHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("callIDHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CallIDHasPrefix = data
+		case "callIDHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("callIDHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CallIDHasSuffix = data
+		case "callIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("callIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CallIDIsNil = data
+		case "callIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("callIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CallIDNotNil = data
+		case "callIDEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("callIDEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CallIDEqualFold = data
+		case "callIDContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("callIDContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CallIDContainsFold = data
+		case "resolvedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolvedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolvedAt = data
+		case "resolvedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolvedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolvedAtNEQ = data
+		case "resolvedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolvedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolvedAtIn = data
+		case "resolvedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolvedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolvedAtNotIn = data
+		case "resolvedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolvedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolvedAtGT = data
+		case "resolvedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolvedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolvedAtGTE = data
+		case "resolvedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolvedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolvedAtLT = data
+		case "resolvedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolvedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolvedAtLTE = data
+		case "resolvedAtIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolvedAtIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolvedAtIsNil = data
+		case "resolvedAtNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolvedAtNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolvedAtNotNil = data
+		case "resolvedBy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolvedBy"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolvedBy = data
+		case "resolvedByNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolvedByNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolvedByNEQ = data
+		case "resolvedByIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolvedByIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolvedByIn = data
+		case "resolvedByNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolvedByNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolvedByNotIn = data
+		case "resolvedByGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolvedByGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolvedByGT = data
+		case "resolvedByGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolvedByGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolvedByGTE = data
+		case "resolvedByLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolvedByLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolvedByLT = data
+		case "resolvedByLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolvedByLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolvedByLTE = data
+		case "resolvedByContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolvedByContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolvedByContains = data
+		case "resolvedByHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolvedByHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolvedByHasPrefix = data
+		case "resolvedByHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolvedByHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolvedByHasSuffix = data
+		case "resolvedByEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolvedByEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolvedByEqualFold = data
+		case "resolvedByContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolvedByContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolvedByContainsFold = data
+		case "resolution":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolution"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Resolution = data
+		case "resolutionNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolutionNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolutionNEQ = data
+		case "resolutionIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolutionIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolutionIn = data
+		case "resolutionNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolutionNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolutionNotIn = data
+		case "resolutionGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolutionGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolutionGT = data
+		case "resolutionGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolutionGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolutionGTE = data
+		case "resolutionLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolutionLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolutionLT = data
+		case "resolutionLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolutionLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolutionLTE = data
+		case "resolutionContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolutionContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolutionContains = data
+		case "resolutionHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolutionHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolutionHasPrefix = data
+		case "resolutionHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolutionHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolutionHasSuffix = data
+		case "resolutionEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolutionEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolutionEqualFold = data
+		case "resolutionContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolutionContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolutionContainsFold = data
+		case "hasAppointment":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasAppointment"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasAppointment = data
+		case "hasAppointmentWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasAppointmentWith"))
+			data, err := ec.unmarshalOAppointmentWhereInput2ᚕᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐAppointmentWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasAppointmentWith = data
+		case "hasPatient":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPatient"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasPatient = data
+		case "hasPatientWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPatientWith"))
+			data, err := ec.unmarshalOPatientWhereInput2ᚕᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐPatientWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasPatientWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalActionItemWhereInput unmarshals raw into the ActionItemWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalActionItemWhereInput(ctx context.Context, raw any) (ent.ActionItemWhereInput, error) {
+	var out ent.ActionItemWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ActionItemWhereInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputAppointmentOrder(ctx context.Context, obj any) (ent.AppointmentOrder, error) {
 	var it ent.AppointmentOrder
 	if obj == nil {
@@ -8978,7 +13294,7 @@ func (ec *executionContext) unmarshalInputAppointmentWhereInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "pmsID", "pmsIDNEQ", "pmsIDIn", "pmsIDNotIn", "pmsIDGT", "pmsIDGTE", "pmsIDLT", "pmsIDLTE", "pmsIDContains", "pmsIDHasPrefix", "pmsIDHasSuffix", "pmsIDIsNil", "pmsIDNotNil", "pmsIDEqualFold", "pmsIDContainsFold", "startAt", "startAtNEQ", "startAtIn", "startAtNotIn", "startAtGT", "startAtGTE", "startAtLT", "startAtLTE", "endAt", "endAtNEQ", "endAtIn", "endAtNotIn", "endAtGT", "endAtGTE", "endAtLT", "endAtLTE", "status", "statusNEQ", "statusIn", "statusNotIn", "pmsStatus", "pmsStatusNEQ", "pmsStatusIn", "pmsStatusNotIn", "pmsStatusGT", "pmsStatusGTE", "pmsStatusLT", "pmsStatusLTE", "pmsStatusContains", "pmsStatusHasPrefix", "pmsStatusHasSuffix", "pmsStatusEqualFold", "pmsStatusContainsFold", "source", "sourceNEQ", "sourceIn", "sourceNotIn", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionEqualFold", "descriptionContainsFold", "hasPatient", "hasPatientWith", "hasProvider", "hasProviderWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "pmsID", "pmsIDNEQ", "pmsIDIn", "pmsIDNotIn", "pmsIDGT", "pmsIDGTE", "pmsIDLT", "pmsIDLTE", "pmsIDContains", "pmsIDHasPrefix", "pmsIDHasSuffix", "pmsIDIsNil", "pmsIDNotNil", "pmsIDEqualFold", "pmsIDContainsFold", "startAt", "startAtNEQ", "startAtIn", "startAtNotIn", "startAtGT", "startAtGTE", "startAtLT", "startAtLTE", "endAt", "endAtNEQ", "endAtIn", "endAtNotIn", "endAtGT", "endAtGTE", "endAtLT", "endAtLTE", "status", "statusNEQ", "statusIn", "statusNotIn", "pmsStatus", "pmsStatusNEQ", "pmsStatusIn", "pmsStatusNotIn", "pmsStatusGT", "pmsStatusGTE", "pmsStatusLT", "pmsStatusLTE", "pmsStatusContains", "pmsStatusHasPrefix", "pmsStatusHasSuffix", "pmsStatusEqualFold", "pmsStatusContainsFold", "source", "sourceNEQ", "sourceIn", "sourceNotIn", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionEqualFold", "descriptionContainsFold", "writebackState", "writebackStateNEQ", "writebackStateIn", "writebackStateNotIn", "writebackError", "writebackErrorNEQ", "writebackErrorIn", "writebackErrorNotIn", "writebackErrorGT", "writebackErrorGTE", "writebackErrorLT", "writebackErrorLTE", "writebackErrorContains", "writebackErrorHasPrefix", "writebackErrorHasSuffix", "writebackErrorEqualFold", "writebackErrorContainsFold", "notes", "notesNEQ", "notesIn", "notesNotIn", "notesGT", "notesGTE", "notesLT", "notesLTE", "notesContains", "notesHasPrefix", "notesHasSuffix", "notesEqualFold", "notesContainsFold", "hasPatient", "hasPatientWith", "hasProvider", "hasProviderWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -9643,6 +13959,216 @@ func (ec *executionContext) unmarshalInputAppointmentWhereInput(ctx context.Cont
 				return it, err
 			}
 			it.DescriptionContainsFold = data
+		case "writebackState":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("writebackState"))
+			data, err := ec.unmarshalOAppointmentWritebackState2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋappointmentᚐWritebackState(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WritebackState = data
+		case "writebackStateNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("writebackStateNEQ"))
+			data, err := ec.unmarshalOAppointmentWritebackState2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋappointmentᚐWritebackState(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WritebackStateNEQ = data
+		case "writebackStateIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("writebackStateIn"))
+			data, err := ec.unmarshalOAppointmentWritebackState2ᚕgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋappointmentᚐWritebackStateᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WritebackStateIn = data
+		case "writebackStateNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("writebackStateNotIn"))
+			data, err := ec.unmarshalOAppointmentWritebackState2ᚕgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋappointmentᚐWritebackStateᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WritebackStateNotIn = data
+		case "writebackError":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("writebackError"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WritebackError = data
+		case "writebackErrorNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("writebackErrorNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WritebackErrorNEQ = data
+		case "writebackErrorIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("writebackErrorIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WritebackErrorIn = data
+		case "writebackErrorNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("writebackErrorNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WritebackErrorNotIn = data
+		case "writebackErrorGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("writebackErrorGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WritebackErrorGT = data
+		case "writebackErrorGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("writebackErrorGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WritebackErrorGTE = data
+		case "writebackErrorLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("writebackErrorLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WritebackErrorLT = data
+		case "writebackErrorLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("writebackErrorLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WritebackErrorLTE = data
+		case "writebackErrorContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("writebackErrorContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WritebackErrorContains = data
+		case "writebackErrorHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("writebackErrorHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WritebackErrorHasPrefix = data
+		case "writebackErrorHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("writebackErrorHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WritebackErrorHasSuffix = data
+		case "writebackErrorEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("writebackErrorEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WritebackErrorEqualFold = data
+		case "writebackErrorContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("writebackErrorContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WritebackErrorContainsFold = data
+		case "notes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notes"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Notes = data
+		case "notesNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notesNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NotesNEQ = data
+		case "notesIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notesIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NotesIn = data
+		case "notesNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notesNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NotesNotIn = data
+		case "notesGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notesGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NotesGT = data
+		case "notesGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notesGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NotesGTE = data
+		case "notesLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notesLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NotesLT = data
+		case "notesLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notesLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NotesLTE = data
+		case "notesContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notesContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NotesContains = data
+		case "notesHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notesHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NotesHasPrefix = data
+		case "notesHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notesHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NotesHasSuffix = data
+		case "notesEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notesEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NotesEqualFold = data
+		case "notesContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notesContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NotesContainsFold = data
 		case "hasPatient":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPatient"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -9688,6 +14214,174 @@ func UnmarshalAppointmentWhereInput(ctx context.Context, raw any) (ent.Appointme
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputAvailabilityInput(ctx context.Context, obj any) (model.AvailabilityInput, error) {
+	var it model.AvailabilityInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["timeOfDay"]; !present {
+		asMap["timeOfDay"] = "ANY"
+	}
+	if _, present := asMap["maxResults"]; !present {
+		asMap["maxResults"] = 20
+	}
+
+	fieldsInOrder := [...]string{"appointmentType", "from", "to", "timeOfDay", "provider", "maxResults"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "appointmentType":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("appointmentType"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AppointmentType = data
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
+		case "timeOfDay":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeOfDay"))
+			data, err := ec.unmarshalOTimeOfDay2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋgraphᚋmodelᚐTimeOfDay(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeOfDay = data
+		case "provider":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("provider"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Provider = data
+		case "maxResults":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxResults"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxResults = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAvailabilityInput unmarshals raw into the AvailabilityInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAvailabilityInput(ctx context.Context, raw any) (model.AvailabilityInput, error) {
+	var out model.AvailabilityInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AvailabilityInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputBookAppointmentInput(ctx context.Context, obj any) (model.BookAppointmentInput, error) {
+	var it model.BookAppointmentInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"slotID", "start", "appointmentType", "provider", "patientID", "newPatient", "notes"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "slotID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slotID"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SlotID = data
+		case "start":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("start"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Start = data
+		case "appointmentType":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("appointmentType"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AppointmentType = data
+		case "provider":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("provider"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Provider = data
+		case "patientID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("patientID"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PatientID = data
+		case "newPatient":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("newPatient"))
+			data, err := ec.unmarshalONewPatientInput2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋgraphᚋmodelᚐNewPatientInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NewPatient = data
+		case "notes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notes"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Notes = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalBookAppointmentInput unmarshals raw into the BookAppointmentInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalBookAppointmentInput(ctx context.Context, raw any) (model.BookAppointmentInput, error) {
+	var out model.BookAppointmentInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "BookAppointmentInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCreatePracticeInput(ctx context.Context, obj any) (ent.CreatePracticeInput, error) {
 	var it ent.CreatePracticeInput
 	if obj == nil {
@@ -9699,7 +14393,7 @@ func (ec *executionContext) unmarshalInputCreatePracticeInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "timeZone", "frontDeskNumber"}
+	fieldsInOrder := [...]string{"name", "timeZone", "frontDeskNumber", "leadTimeMinutes", "horizonDays", "slotStepMinutes", "defaultAppointmentTypeID"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -9727,6 +14421,34 @@ func (ec *executionContext) unmarshalInputCreatePracticeInput(ctx context.Contex
 				return it, err
 			}
 			it.FrontDeskNumber = data
+		case "leadTimeMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leadTimeMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeadTimeMinutes = data
+		case "horizonDays":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("horizonDays"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HorizonDays = data
+		case "slotStepMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slotStepMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SlotStepMinutes = data
+		case "defaultAppointmentTypeID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("defaultAppointmentTypeID"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefaultAppointmentTypeID = data
 		}
 	}
 	return it, nil
@@ -9794,6 +14516,125 @@ func (ec *executionContext) unmarshalInputMemberOrder(ctx context.Context, obj a
 func UnmarshalMemberOrder(ctx context.Context, raw any) (ent.MemberOrder, error) {
 	var out ent.MemberOrder
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "MemberOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputNewPatientInput(ctx context.Context, obj any) (model.NewPatientInput, error) {
+	var it model.NewPatientInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"firstName", "lastName", "birthDate", "phone"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "firstName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstName"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstName = data
+		case "lastName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastName"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastName = data
+		case "birthDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthDate"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BirthDate = data
+		case "phone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Phone = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalNewPatientInput unmarshals raw into the NewPatientInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalNewPatientInput(ctx context.Context, raw any) (model.NewPatientInput, error) {
+	var out model.NewPatientInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "NewPatientInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputOpeningHoursInput(ctx context.Context, obj any) (model.OpeningHoursInput, error) {
+	var it model.OpeningHoursInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"day", "open", "close"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "day":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("day"))
+			data, err := ec.unmarshalNWeekday2githubᚗcomᚋfrontdeskᚋfrontdeskᚋgraphᚋmodelᚐWeekday(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Day = data
+		case "open":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("open"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Open = data
+		case "close":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("close"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Close = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalOpeningHoursInput unmarshals raw into the OpeningHoursInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalOpeningHoursInput(ctx context.Context, raw any) (model.OpeningHoursInput, error) {
+	var out model.OpeningHoursInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "OpeningHoursInput", raw, &out)
 	return out, err
 }
 
@@ -10968,6 +15809,104 @@ func UnmarshalPracticeOrder(ctx context.Context, raw any) (ent.PracticeOrder, er
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputPracticeSettingsInput(ctx context.Context, obj any) (model.PracticeSettingsInput, error) {
+	var it model.PracticeSettingsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "timeZone", "frontDeskNumber", "hours", "closures", "leadTimeMinutes", "horizonDays", "slotStepMinutes", "defaultAppointmentTypeID"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "timeZone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeZone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeZone = data
+		case "frontDeskNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("frontDeskNumber"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FrontDeskNumber = data
+		case "hours":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hours"))
+			data, err := ec.unmarshalOOpeningHoursInput2ᚕᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋgraphᚋmodelᚐOpeningHoursInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Hours = data
+		case "closures":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("closures"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Closures = data
+		case "leadTimeMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leadTimeMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeadTimeMinutes = data
+		case "horizonDays":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("horizonDays"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HorizonDays = data
+		case "slotStepMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slotStepMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SlotStepMinutes = data
+		case "defaultAppointmentTypeID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("defaultAppointmentTypeID"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefaultAppointmentTypeID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPracticeSettingsInput unmarshals raw into the PracticeSettingsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPracticeSettingsInput(ctx context.Context, raw any) (model.PracticeSettingsInput, error) {
+	var out model.PracticeSettingsInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PracticeSettingsInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputProviderOrder(ctx context.Context, obj any) (ent.ProviderOrder, error) {
 	var it ent.ProviderOrder
 	if obj == nil {
@@ -11795,8 +16734,8 @@ func UnmarshalSyncRunOrder(ctx context.Context, raw any) (ent.SyncRunOrder, erro
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputUpdatePracticeInput(ctx context.Context, obj any) (ent.UpdatePracticeInput, error) {
-	var it ent.UpdatePracticeInput
+func (ec *executionContext) unmarshalInputWritebackOrder(ctx context.Context, obj any) (ent.WritebackOrder, error) {
+	var it ent.WritebackOrder
 	if obj == nil {
 		return it, nil
 	}
@@ -11806,55 +16745,45 @@ func (ec *executionContext) unmarshalInputUpdatePracticeInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "timeZone", "frontDeskNumber", "clearFrontDeskNumber"}
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
 			continue
 		}
 		switch k {
-		case "name":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Name = data
-		case "timeZone":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeZone"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNWritebackOrderField2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐWritebackOrderField(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.TimeZone = data
-		case "frontDeskNumber":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("frontDeskNumber"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.FrontDeskNumber = data
-		case "clearFrontDeskNumber":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearFrontDeskNumber"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ClearFrontDeskNumber = data
+			it.Field = data
 		}
 	}
 	return it, nil
 }
 
-// UnmarshalUpdatePracticeInput unmarshals raw into the UpdatePracticeInput input type, using the
+// UnmarshalWritebackOrder unmarshals raw into the WritebackOrder input type, using the
 // unmarshaler bound to ctx's request. Call it from a resolver to decode an input
 // object that was not passed as a field argument.
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalUpdatePracticeInput(ctx context.Context, raw any) (ent.UpdatePracticeInput, error) {
-	var out ent.UpdatePracticeInput
-	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdatePracticeInput", raw, &out)
+func UnmarshalWritebackOrder(ctx context.Context, raw any) (ent.WritebackOrder, error) {
+	var out ent.WritebackOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "WritebackOrder", raw, &out)
 	return out, err
 }
 
@@ -11866,6 +16795,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
+	case *ent.Writeback:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Writeback(ctx, sel, obj)
 	case *ent.SyncRun:
 		if obj == nil {
 			return graphql.Null
@@ -11911,6 +16845,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Appointment(ctx, sel, obj)
+	case *ent.ActionItem:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ActionItem(ctx, sel, obj)
 	default:
 		if typedObj, ok := obj.(graphql.Marshaler); ok {
 			return typedObj
@@ -11923,6 +16862,193 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 // endregion ************************** interface.gotpl ***************************
 
 // region    **************************** object.gotpl ****************************
+
+var actionItemImplementors = []string{"ActionItem", "Node"}
+
+func (ec *executionContext) _ActionItem(ctx context.Context, sel ast.SelectionSet, obj *ent.ActionItem) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, actionItemImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ActionItem")
+		case "id":
+			out.Values[i] = ec._ActionItem_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._ActionItem_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._ActionItem_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._ActionItem_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._ActionItem_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "urgency":
+			out.Values[i] = ec._ActionItem_urgency(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "summary":
+			out.Values[i] = ec._ActionItem_summary(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "callbackNumber":
+			out.Values[i] = ec._ActionItem_callbackNumber(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "callID":
+			out.Values[i] = ec._ActionItem_callID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "resolvedAt":
+			out.Values[i] = ec._ActionItem_resolvedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "resolvedBy":
+			out.Values[i] = ec._ActionItem_resolvedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "resolution":
+			out.Values[i] = ec._ActionItem_resolution(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "practice":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ActionItem_practice(ctx, field, obj)
+				})
+		case "appointment":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ActionItem_appointment(ctx, field, obj)
+				})
+		case "patient":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ActionItem_patient(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var actionItemConnectionImplementors = []string{"ActionItemConnection"}
+
+func (ec *executionContext) _ActionItemConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ActionItemConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, actionItemConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ActionItemConnection")
+		case "edges":
+			out.Values[i] = ec._ActionItemConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ActionItemConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._ActionItemConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var actionItemEdgeImplementors = []string{"ActionItemEdge"}
+
+func (ec *executionContext) _ActionItemEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ActionItemEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, actionItemEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ActionItemEdge")
+		case "node":
+			out.Values[i] = ec._ActionItemEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._ActionItemEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
 
 var appointmentImplementors = []string{"Appointment", "Node"}
 
@@ -11985,6 +17111,21 @@ func (ec *executionContext) _Appointment(ctx context.Context, sel ast.SelectionS
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "writebackState":
+			out.Values[i] = ec._Appointment_writebackState(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "writebackError":
+			out.Values[i] = ec._Appointment_writebackError(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "notes":
+			out.Values[i] = ec._Appointment_notes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "practice":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -12014,6 +17155,18 @@ func (ec *executionContext) _Appointment(ctx context.Context, sel ast.SelectionS
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Appointment_appointmentType(ctx, field, obj)
+				})
+		case "writebacks":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Appointment_writebacks(ctx, field, obj)
+				})
+		case "localStart":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Appointment_localStart(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -12187,6 +17340,44 @@ func (ec *executionContext) _AppointmentType(ctx context.Context, sel ast.Select
 	return out
 }
 
+var availabilityImplementors = []string{"Availability"}
+
+func (ec *executionContext) _Availability(ctx context.Context, sel ast.SelectionSet, obj *booking.Availability) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, availabilityImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Availability")
+		case "slots":
+			out.Values[i] = ec._Availability_slots(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nextAvailable":
+			out.Values[i] = ec._Availability_nextAvailable(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var memberImplementors = []string{"Member", "Node"}
 
 func (ec *executionContext) _Member(ctx context.Context, sel ast.SelectionSet, obj *ent.Member) graphql.Marshaler {
@@ -12341,6 +17532,48 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "bookAppointment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_bookAppointment(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cancelAppointment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_cancelAppointment(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rescheduleAppointment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_rescheduleAppointment(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "retryWriteback":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_retryWriteback(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "resolveActionItem":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_resolveActionItem(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateAppointmentType":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateAppointmentType(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "connectSikka":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_connectSikka(ctx, field)
@@ -12366,6 +17599,49 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_syncPMS(ctx, field)
 			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var openingHoursImplementors = []string{"OpeningHours"}
+
+func (ec *executionContext) _OpeningHours(ctx context.Context, sel ast.SelectionSet, obj *model.OpeningHours) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, openingHoursImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OpeningHours")
+		case "day":
+			out.Values[i] = ec._OpeningHours_day(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "open":
+			out.Values[i] = ec._OpeningHours_open(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "close":
+			out.Values[i] = ec._OpeningHours_close(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -12777,33 +18053,71 @@ func (ec *executionContext) _Practice(ctx context.Context, sel ast.SelectionSet,
 		case "id":
 			out.Values[i] = ec._Practice_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "createdAt":
 			out.Values[i] = ec._Practice_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "updatedAt":
 			out.Values[i] = ec._Practice_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "name":
 			out.Values[i] = ec._Practice_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "timeZone":
 			out.Values[i] = ec._Practice_timeZone(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "frontDeskNumber":
 			out.Values[i] = ec._Practice_frontDeskNumber(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "leadTimeMinutes":
+			out.Values[i] = ec._Practice_leadTimeMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "horizonDays":
+			out.Values[i] = ec._Practice_horizonDays(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "slotStepMinutes":
+			out.Values[i] = ec._Practice_slotStepMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "defaultAppointmentTypeID":
+			out.Values[i] = ec._Practice_defaultAppointmentTypeID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "openingHours":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Practice_openingHours(ctx, field, obj)
+				})
+		case "hoursSetInFrontdesk":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Practice_hoursSetInFrontdesk(ctx, field, obj)
+				})
+		case "closedDates":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Practice_closedDates(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -13018,6 +18332,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_practices(ctx, field)
 				})
+		case "availability":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_availability(ctx, field)
+				})
+		case "actionItems":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_actionItems(ctx, field)
+				})
 		case "pmsConnection":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, false,
@@ -13095,6 +18421,70 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___schema(ctx, field)
 			})
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var slotImplementors = []string{"Slot"}
+
+func (ec *executionContext) _Slot(ctx context.Context, sel ast.SelectionSet, obj *booking.Slot) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, slotImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Slot")
+		case "id":
+			out.Values[i] = ec._Slot_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "start":
+			out.Values[i] = ec._Slot_start(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "end":
+			out.Values[i] = ec._Slot_end(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "localStart":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Slot_localStart(ctx, field, obj)
+				})
+		case "provider":
+			out.Values[i] = ec._Slot_provider(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "appointmentType":
+			out.Values[i] = ec._Slot_appointmentType(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "spoken":
+			out.Values[i] = ec._Slot_spoken(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -13341,6 +18731,122 @@ func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var writebackImplementors = []string{"Writeback", "Node"}
+
+func (ec *executionContext) _Writeback(ctx context.Context, sel ast.SelectionSet, obj *ent.Writeback) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, writebackImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Writeback")
+		case "id":
+			out.Values[i] = ec._Writeback_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._Writeback_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Writeback_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._Writeback_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "state":
+			out.Values[i] = ec._Writeback_state(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pmsWritebackID":
+			out.Values[i] = ec._Writeback_pmsWritebackID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdPmsID":
+			out.Values[i] = ec._Writeback_createdPmsID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "attempts":
+			out.Values[i] = ec._Writeback_attempts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "polls":
+			out.Values[i] = ec._Writeback_polls(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lastError":
+			out.Values[i] = ec._Writeback_lastError(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "submittedAt":
+			out.Values[i] = ec._Writeback_submittedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "completedAt":
+			out.Values[i] = ec._Writeback_completedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "startAt":
+			out.Values[i] = ec._Writeback_startAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reason":
+			out.Values[i] = ec._Writeback_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "practice":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Writeback_practice(ctx, field, obj)
+				})
+		case "appointment":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Writeback_appointment(ctx, field, obj)
+				})
+		case "patient":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Writeback_patient(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -13720,6 +19226,79 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) marshalNActionItem2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐActionItem(ctx context.Context, sel ast.SelectionSet, v *ent.ActionItem) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ActionItem!")
+		return graphql.Null
+	}
+	return ec._ActionItem(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNActionItemConnection2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐActionItemConnection(ctx context.Context, sel ast.SelectionSet, v *ent.ActionItemConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ActionItemConnection!")
+		return graphql.Null
+	}
+	return ec._ActionItemConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNActionItemKind2githubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋactionitemᚐKind(ctx context.Context, v any) (actionitem.Kind, error) {
+	var res actionitem.Kind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNActionItemKind2githubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋactionitemᚐKind(ctx context.Context, sel ast.SelectionSet, v actionitem.Kind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNActionItemOrderField2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐActionItemOrderField(ctx context.Context, v any) (*ent.ActionItemOrderField, error) {
+	var res = new(ent.ActionItemOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNActionItemOrderField2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐActionItemOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.ActionItemOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ActionItemOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNActionItemStatus2githubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋactionitemᚐStatus(ctx context.Context, v any) (actionitem.Status, error) {
+	var res actionitem.Status
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNActionItemStatus2githubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋactionitemᚐStatus(ctx context.Context, sel ast.SelectionSet, v actionitem.Status) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNActionItemUrgency2githubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋactionitemᚐUrgency(ctx context.Context, v any) (actionitem.Urgency, error) {
+	var res actionitem.Urgency
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNActionItemUrgency2githubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋactionitemᚐUrgency(ctx context.Context, sel ast.SelectionSet, v actionitem.Urgency) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNActionItemWhereInput2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐActionItemWhereInput(ctx context.Context, v any) (*ent.ActionItemWhereInput, error) {
+	res, err := ec.unmarshalInputActionItemWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAppointment2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐAppointment(ctx context.Context, sel ast.SelectionSet, v *ent.Appointment) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Appointment!")
+		return graphql.Null
+	}
+	return ec._Appointment(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNAppointmentConnection2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐAppointmentConnection(ctx context.Context, sel ast.SelectionSet, v *ent.AppointmentConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "AppointmentConnection!")
@@ -13803,6 +19382,34 @@ func (ec *executionContext) marshalNAppointmentTypeOrderField2ᚖgithubᚗcomᚋ
 func (ec *executionContext) unmarshalNAppointmentWhereInput2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐAppointmentWhereInput(ctx context.Context, v any) (*ent.AppointmentWhereInput, error) {
 	res, err := ec.unmarshalInputAppointmentWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNAppointmentWritebackState2githubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋappointmentᚐWritebackState(ctx context.Context, v any) (appointment.WritebackState, error) {
+	var res appointment.WritebackState
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAppointmentWritebackState2githubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋappointmentᚐWritebackState(ctx context.Context, sel ast.SelectionSet, v appointment.WritebackState) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNAvailability2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋinternalᚋbookingᚐAvailability(ctx context.Context, sel ast.SelectionSet, v *booking.Availability) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Availability!")
+		return graphql.Null
+	}
+	return ec._Availability(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNAvailabilityInput2githubᚗcomᚋfrontdeskᚋfrontdeskᚋgraphᚋmodelᚐAvailabilityInput(ctx context.Context, v any) (model.AvailabilityInput, error) {
+	res, err := ec.unmarshalInputAvailabilityInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNBookAppointmentInput2githubᚗcomᚋfrontdeskᚋfrontdeskᚋgraphᚋmodelᚐBookAppointmentInput(ctx context.Context, v any) (model.BookAppointmentInput, error) {
+	res, err := ec.unmarshalInputBookAppointmentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
@@ -13973,6 +19580,35 @@ func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋfrontdeskᚋfrontdesk
 	return ret
 }
 
+func (ec *executionContext) marshalNOpeningHours2ᚕᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋgraphᚋmodelᚐOpeningHoursᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.OpeningHours) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOpeningHours2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋgraphᚋmodelᚐOpeningHours(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNOpeningHours2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋgraphᚋmodelᚐOpeningHours(ctx context.Context, sel ast.SelectionSet, v *model.OpeningHours) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OpeningHours!")
+		return graphql.Null
+	}
+	return ec._OpeningHours(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNOpeningHoursInput2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋgraphᚋmodelᚐOpeningHoursInput(ctx context.Context, v any) (*model.OpeningHoursInput, error) {
+	res, err := ec.unmarshalInputOpeningHoursInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNOperatory2ᚕᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐOperatoryᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Operatory) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -14129,6 +19765,11 @@ func (ec *executionContext) marshalNPracticeOrderField2ᚖgithubᚗcomᚋfrontde
 	return v
 }
 
+func (ec *executionContext) unmarshalNPracticeSettingsInput2githubᚗcomᚋfrontdeskᚋfrontdeskᚋgraphᚋmodelᚐPracticeSettingsInput(ctx context.Context, v any) (model.PracticeSettingsInput, error) {
+	res, err := ec.unmarshalInputPracticeSettingsInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNProvider2ᚕᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐProviderᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Provider) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -14172,6 +19813,26 @@ func (ec *executionContext) unmarshalNProviderWhereInput2ᚖgithubᚗcomᚋfront
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNSlot2githubᚗcomᚋfrontdeskᚋfrontdeskᚋinternalᚋbookingᚐSlot(ctx context.Context, sel ast.SelectionSet, v booking.Slot) graphql.Marshaler {
+	return ec._Slot(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSlot2ᚕgithubᚗcomᚋfrontdeskᚋfrontdeskᚋinternalᚋbookingᚐSlotᚄ(ctx context.Context, sel ast.SelectionSet, v []booking.Slot) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSlot2githubᚗcomᚋfrontdeskᚋfrontdeskᚋinternalᚋbookingᚐSlot(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -14184,6 +19845,35 @@ func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.S
 		graphql.AddInvalidNullFromMarshaler(ctx, "String!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNString2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNSyncRunConnection2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐSyncRunConnection(ctx context.Context, sel ast.SelectionSet, v *ent.SyncRunConnection) graphql.Marshaler {
@@ -14242,17 +19932,64 @@ func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel as
 	return res
 }
 
-func (ec *executionContext) unmarshalNUpdatePracticeInput2githubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐUpdatePracticeInput(ctx context.Context, v any) (ent.UpdatePracticeInput, error) {
-	res, err := ec.unmarshalInputUpdatePracticeInput(ctx, v)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
 func (ec *executionContext) marshalNViewer2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋgraphᚋmodelᚐViewer(ctx context.Context, sel ast.SelectionSet, v *model.Viewer) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Viewer!")
 		return graphql.Null
 	}
 	return ec._Viewer(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNWeekday2githubᚗcomᚋfrontdeskᚋfrontdeskᚋgraphᚋmodelᚐWeekday(ctx context.Context, v any) (model.Weekday, error) {
+	var res model.Weekday
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNWeekday2githubᚗcomᚋfrontdeskᚋfrontdeskᚋgraphᚋmodelᚐWeekday(ctx context.Context, sel ast.SelectionSet, v model.Weekday) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNWriteback2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐWriteback(ctx context.Context, sel ast.SelectionSet, v *ent.Writeback) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Writeback!")
+		return graphql.Null
+	}
+	return ec._Writeback(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNWritebackKind2githubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋwritebackᚐKind(ctx context.Context, v any) (writeback.Kind, error) {
+	var res writeback.Kind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNWritebackKind2githubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋwritebackᚐKind(ctx context.Context, sel ast.SelectionSet, v writeback.Kind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNWritebackOrderField2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐWritebackOrderField(ctx context.Context, v any) (*ent.WritebackOrderField, error) {
+	var res = new(ent.WritebackOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNWritebackOrderField2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐWritebackOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.WritebackOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "WritebackOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNWritebackState2githubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋwritebackᚐState(ctx context.Context, v any) (writeback.State, error) {
+	var res writeback.State
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNWritebackState2githubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋwritebackᚐState(ctx context.Context, sel ast.SelectionSet, v writeback.State) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
@@ -14395,6 +20132,214 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 		graphql.AddInvalidNullFromMarshaler(ctx, "__TypeKind!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalOActionItem2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐActionItem(ctx context.Context, sel ast.SelectionSet, v *ent.ActionItem) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ActionItem(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOActionItemEdge2ᚕᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐActionItemEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.ActionItemEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOActionItemEdge2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐActionItemEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOActionItemEdge2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐActionItemEdge(ctx context.Context, sel ast.SelectionSet, v *ent.ActionItemEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ActionItemEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOActionItemKind2ᚕgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋactionitemᚐKindᚄ(ctx context.Context, v any) ([]actionitem.Kind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]actionitem.Kind, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNActionItemKind2githubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋactionitemᚐKind(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOActionItemKind2ᚕgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋactionitemᚐKindᚄ(ctx context.Context, sel ast.SelectionSet, v []actionitem.Kind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNActionItemKind2githubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋactionitemᚐKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOActionItemKind2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋactionitemᚐKind(ctx context.Context, v any) (*actionitem.Kind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(actionitem.Kind)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOActionItemKind2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋactionitemᚐKind(ctx context.Context, sel ast.SelectionSet, v *actionitem.Kind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOActionItemStatus2ᚕgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋactionitemᚐStatusᚄ(ctx context.Context, v any) ([]actionitem.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]actionitem.Status, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNActionItemStatus2githubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋactionitemᚐStatus(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOActionItemStatus2ᚕgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋactionitemᚐStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []actionitem.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNActionItemStatus2githubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋactionitemᚐStatus(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOActionItemStatus2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋactionitemᚐStatus(ctx context.Context, v any) (*actionitem.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(actionitem.Status)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOActionItemStatus2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋactionitemᚐStatus(ctx context.Context, sel ast.SelectionSet, v *actionitem.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOActionItemUrgency2ᚕgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋactionitemᚐUrgencyᚄ(ctx context.Context, v any) ([]actionitem.Urgency, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]actionitem.Urgency, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNActionItemUrgency2githubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋactionitemᚐUrgency(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOActionItemUrgency2ᚕgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋactionitemᚐUrgencyᚄ(ctx context.Context, sel ast.SelectionSet, v []actionitem.Urgency) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNActionItemUrgency2githubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋactionitemᚐUrgency(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOActionItemUrgency2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋactionitemᚐUrgency(ctx context.Context, v any) (*actionitem.Urgency, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(actionitem.Urgency)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOActionItemUrgency2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋactionitemᚐUrgency(ctx context.Context, sel ast.SelectionSet, v *actionitem.Urgency) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOActionItemWhereInput2ᚕᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐActionItemWhereInputᚄ(ctx context.Context, v any) ([]*ent.ActionItemWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.ActionItemWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNActionItemWhereInput2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐActionItemWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOActionItemWhereInput2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐActionItemWhereInput(ctx context.Context, v any) (*ent.ActionItemWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputActionItemWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOAppointment2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐAppointment(ctx context.Context, sel ast.SelectionSet, v *ent.Appointment) graphql.Marshaler {
@@ -14568,6 +20513,58 @@ func (ec *executionContext) unmarshalOAppointmentWhereInput2ᚖgithubᚗcomᚋfr
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOAppointmentWritebackState2ᚕgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋappointmentᚐWritebackStateᚄ(ctx context.Context, v any) ([]appointment.WritebackState, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]appointment.WritebackState, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAppointmentWritebackState2githubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋappointmentᚐWritebackState(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOAppointmentWritebackState2ᚕgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋappointmentᚐWritebackStateᚄ(ctx context.Context, sel ast.SelectionSet, v []appointment.WritebackState) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAppointmentWritebackState2githubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋappointmentᚐWritebackState(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOAppointmentWritebackState2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋappointmentᚐWritebackState(ctx context.Context, v any) (*appointment.WritebackState, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(appointment.WritebackState)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOAppointmentWritebackState2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋappointmentᚐWritebackState(ctx context.Context, sel ast.SelectionSet, v *appointment.WritebackState) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -14685,11 +20682,36 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	return res
 }
 
+func (ec *executionContext) unmarshalONewPatientInput2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋgraphᚋmodelᚐNewPatientInput(ctx context.Context, v any) (*model.NewPatientInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputNewPatientInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalONode2githubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v ent.Noder) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Node(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOOpeningHoursInput2ᚕᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋgraphᚋmodelᚐOpeningHoursInputᚄ(ctx context.Context, v any) ([]*model.OpeningHoursInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.OpeningHoursInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNOpeningHoursInput2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋgraphᚋmodelᚐOpeningHoursInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) marshalOOperatory2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐOperatory(ctx context.Context, sel ast.SelectionSet, v *ent.Operatory) graphql.Marshaler {
@@ -14850,6 +20872,13 @@ func (ec *executionContext) unmarshalOProviderWhereInput2ᚖgithubᚗcomᚋfront
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalOSlot2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋinternalᚋbookingᚐSlot(ctx context.Context, sel ast.SelectionSet, v *booking.Slot) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Slot(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOString2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -14993,6 +21022,41 @@ func (ec *executionContext) marshalOTime2ᚖtimeᚐTime(ctx context.Context, sel
 	_ = ctx
 	res := graphql.MarshalTime(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOTimeOfDay2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋgraphᚋmodelᚐTimeOfDay(ctx context.Context, v any) (*model.TimeOfDay, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.TimeOfDay)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOTimeOfDay2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋgraphᚋmodelᚐTimeOfDay(ctx context.Context, sel ast.SelectionSet, v *model.TimeOfDay) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalOWriteback2ᚕᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐWritebackᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Writeback) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNWriteback2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐWriteback(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.EnumValue) graphql.Marshaler {

@@ -16,8 +16,10 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/frontdesk/frontdesk/graph"
+	"github.com/frontdesk/frontdesk/internal/actions"
 	"github.com/frontdesk/frontdesk/internal/auth"
 	"github.com/frontdesk/frontdesk/internal/auth/authtest"
+	"github.com/frontdesk/frontdesk/internal/booking"
 	"github.com/frontdesk/frontdesk/internal/clock"
 	"github.com/frontdesk/frontdesk/internal/database"
 	"github.com/frontdesk/frontdesk/internal/jobs"
@@ -26,6 +28,7 @@ import (
 	"github.com/frontdesk/frontdesk/internal/pmsconn"
 	"github.com/frontdesk/frontdesk/internal/practice"
 	"github.com/frontdesk/frontdesk/internal/secrets"
+	"github.com/frontdesk/frontdesk/internal/writeback"
 )
 
 // AdminGroup is the admin group of the test server.
@@ -70,6 +73,7 @@ func New(t testing.TB, db *database.DB, opts ...Option) *Env {
 	queue := &jobs.Queue{}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &mirror.Worker{})
+	river.AddWorker(workers, &writeback.Worker{})
 	if _, err := jobs.New(jobs.Config{DB: db, Logger: log, Workers: workers}, queue); err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +84,12 @@ func New(t testing.TB, db *database.DB, opts ...Option) *Env {
 		AdminGroup: AdminGroup,
 		Logger:     log,
 	}
-	r := &graph.Resolver{DB: db, Svc: graph.Services{Practice: practices, PMS: pmsConns}}
+	r := &graph.Resolver{DB: db, Svc: graph.Services{
+		Practice: practices,
+		PMS:      pmsConns,
+		Booking:  &booking.Service{DB: db, Clock: clk, Queue: queue},
+		Actions:  &actions.Service{DB: db, Clock: clk},
+	}}
 	srv := httptest.NewServer(authn.Middleware(graph.NewHandler(graph.Config{Resolver: r, Auth: authn, Logger: log})))
 	t.Cleanup(srv.Close)
 	return &Env{DB: db, Box: box, Issuer: iss, Server: srv, Resolver: r}

@@ -3,13 +3,63 @@
 package model
 
 import (
+	"bytes"
+	"fmt"
+	"io"
+	"strconv"
+
 	"github.com/frontdesk/frontdesk/ent"
 	"github.com/frontdesk/frontdesk/ent/member"
 )
 
+type AvailabilityInput struct {
+	// An appointment type id or name; the practice's default when omitted.
+	AppointmentType *string `json:"appointmentType,omitempty"`
+	// Practice-local dates (YYYY-MM-DD), inclusive; today and the next two weeks when omitted.
+	From      *string    `json:"from,omitempty"`
+	To        *string    `json:"to,omitempty"`
+	TimeOfDay *TimeOfDay `json:"timeOfDay,omitempty"`
+	// A provider id or name; anyone allowed for the type when omitted.
+	Provider   *string `json:"provider,omitempty"`
+	MaxResults *int    `json:"maxResults,omitempty"`
+}
+
+type BookAppointmentInput struct {
+	// A slot id from availability; or start (practice-local, e.g. 2026-12-01T09:00) with appointmentType.
+	SlotID          *string `json:"slotID,omitempty"`
+	Start           *string `json:"start,omitempty"`
+	AppointmentType *string `json:"appointmentType,omitempty"`
+	Provider        *string `json:"provider,omitempty"`
+	// A known patient; or newPatient.
+	PatientID  *string          `json:"patientID,omitempty"`
+	NewPatient *NewPatientInput `json:"newPatient,omitempty"`
+	Notes      *string          `json:"notes,omitempty"`
+}
+
 type Membership struct {
 	Practice *ent.Practice `json:"practice"`
 	Role     member.Role   `json:"role"`
+}
+
+type NewPatientInput struct {
+	FirstName string `json:"firstName"`
+	LastName  string `json:"lastName"`
+	// YYYY-MM-DD
+	BirthDate string  `json:"birthDate"`
+	Phone     *string `json:"phone,omitempty"`
+}
+
+type OpeningHours struct {
+	Day   Weekday `json:"day"`
+	Open  string  `json:"open"`
+	Close string  `json:"close"`
+}
+
+type OpeningHoursInput struct {
+	Day Weekday `json:"day"`
+	// HH:MM, practice-local.
+	Open  string `json:"open"`
+	Close string `json:"close"`
 }
 
 // A patient search: every given field must match.
@@ -22,6 +72,23 @@ type PatientSearch struct {
 	BirthDate *string `json:"birthDate,omitempty"`
 }
 
+type PracticeSettingsInput struct {
+	Name *string `json:"name,omitempty"`
+	// IANA zone, e.g. America/New_York.
+	TimeZone *string `json:"timeZone,omitempty"`
+	// E.164; where transfers go.
+	FrontDeskNumber *string `json:"frontDeskNumber,omitempty"`
+	// Opening hours; replace the PMS's when given. An empty list goes back to the PMS's.
+	Hours []*OpeningHoursInput `json:"hours,omitempty"`
+	// Dates (YYYY-MM-DD) the practice is closed, beside the PMS's holidays.
+	Closures        []string `json:"closures,omitempty"`
+	LeadTimeMinutes *int     `json:"leadTimeMinutes,omitempty"`
+	HorizonDays     *int     `json:"horizonDays,omitempty"`
+	SlotStepMinutes *int     `json:"slotStepMinutes,omitempty"`
+	// An appointment type id; what a caller gets when they name none.
+	DefaultAppointmentTypeID *string `json:"defaultAppointmentTypeID,omitempty"`
+}
+
 type Viewer struct {
 	// The Cognito subject (sub) of the signed-in user.
 	Subject string  `json:"subject"`
@@ -31,4 +98,128 @@ type Viewer struct {
 	Memberships []*Membership `json:"memberships"`
 	// The practice this request acts on, when there is one.
 	Practice *ent.Practice `json:"practice,omitempty"`
+}
+
+type TimeOfDay string
+
+const (
+	TimeOfDayAny       TimeOfDay = "ANY"
+	TimeOfDayMorning   TimeOfDay = "MORNING"
+	TimeOfDayAfternoon TimeOfDay = "AFTERNOON"
+	TimeOfDayEvening   TimeOfDay = "EVENING"
+)
+
+var AllTimeOfDay = []TimeOfDay{
+	TimeOfDayAny,
+	TimeOfDayMorning,
+	TimeOfDayAfternoon,
+	TimeOfDayEvening,
+}
+
+func (e TimeOfDay) IsValid() bool {
+	switch e {
+	case TimeOfDayAny, TimeOfDayMorning, TimeOfDayAfternoon, TimeOfDayEvening:
+		return true
+	}
+	return false
+}
+
+func (e TimeOfDay) String() string {
+	return string(e)
+}
+
+func (e *TimeOfDay) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = TimeOfDay(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid TimeOfDay", str)
+	}
+	return nil
+}
+
+func (e TimeOfDay) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *TimeOfDay) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e TimeOfDay) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type Weekday string
+
+const (
+	WeekdaySunday    Weekday = "SUNDAY"
+	WeekdayMonday    Weekday = "MONDAY"
+	WeekdayTuesday   Weekday = "TUESDAY"
+	WeekdayWednesday Weekday = "WEDNESDAY"
+	WeekdayThursday  Weekday = "THURSDAY"
+	WeekdayFriday    Weekday = "FRIDAY"
+	WeekdaySaturday  Weekday = "SATURDAY"
+)
+
+var AllWeekday = []Weekday{
+	WeekdaySunday,
+	WeekdayMonday,
+	WeekdayTuesday,
+	WeekdayWednesday,
+	WeekdayThursday,
+	WeekdayFriday,
+	WeekdaySaturday,
+}
+
+func (e Weekday) IsValid() bool {
+	switch e {
+	case WeekdaySunday, WeekdayMonday, WeekdayTuesday, WeekdayWednesday, WeekdayThursday, WeekdayFriday, WeekdaySaturday:
+		return true
+	}
+	return false
+}
+
+func (e Weekday) String() string {
+	return string(e)
+}
+
+func (e *Weekday) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Weekday(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Weekday", str)
+	}
+	return nil
+}
+
+func (e Weekday) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Weekday) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Weekday) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }

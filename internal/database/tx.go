@@ -105,3 +105,21 @@ func (d txDriver) Tx(context.Context) (dialect.Tx, error) { return dialect.NopTx
 
 // Close leaves the transaction to its owner.
 func (txDriver) Close() error { return nil }
+
+// LockPractice serialises, until the transaction in ctx ends, every
+// transaction that takes the same practice's lock — across processes. On
+// PostgreSQL it is a transaction-scoped advisory lock; SQLite's
+// BEGIN IMMEDIATE already gives the one writer the whole database.
+func (db *DB) LockPractice(ctx context.Context, practiceID string) error {
+	tx := txFromContext(ctx)
+	if tx == nil {
+		return errors.New("database: LockPractice outside a transaction")
+	}
+	if db.Dialect != dialect.Postgres {
+		return nil
+	}
+	if _, err := tx.sql.ExecContext(ctx, "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", "practice:"+practiceID); err != nil {
+		return fmt.Errorf("database: lock practice: %w", err)
+	}
+	return nil
+}

@@ -254,3 +254,29 @@ var (
 	// ErrRejected: the PMS refused the request as invalid.
 	ErrRejected = errors.New("pms: request rejected")
 )
+
+// QueuedWrite is a write the PMS has queued, as it reports it back.
+type QueuedWrite struct {
+	ID string
+	// Kind is what the write does: "create_patient", "create_appointment",
+	// "cancel_appointment" or "reschedule_appointment".
+	Kind string
+	// Body holds the fields as they were sent (Sikka's api_request_body).
+	Body map[string]string
+	// Pending is true until the PMS has run the write.
+	Pending   bool
+	Submitted time.Time
+}
+
+// WriteLister is implemented by a PMS that can list the writes queued since
+// a time. After a crash between sending a write and recording its id, the
+// writeback job asks it whether the write arrived, rather than sending it
+// twice.
+type WriteLister interface {
+	QueuedWrites(ctx context.Context, since time.Time) ([]QueuedWrite, error)
+}
+
+// MarkerPrefix starts the marker frontdesk puts in an appointment's note,
+// "frontdesk:<appointment id>", so its write can be recognised in a
+// QueuedWrites listing.
+const MarkerPrefix = "frontdesk:"

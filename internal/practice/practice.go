@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/mail"
 	"strings"
+	"time"
 
 	"github.com/frontdesk/frontdesk/ent"
 	"github.com/frontdesk/frontdesk/ent/member"
@@ -15,6 +16,8 @@ import (
 	"github.com/frontdesk/frontdesk/internal/auth"
 	"github.com/frontdesk/frontdesk/internal/clock"
 	"github.com/frontdesk/frontdesk/internal/database"
+	"github.com/frontdesk/frontdesk/internal/phone"
+	"github.com/frontdesk/frontdesk/internal/pms"
 	"github.com/frontdesk/frontdesk/internal/tenant"
 )
 
@@ -133,14 +136,72 @@ func (s *Service) Current(ctx context.Context) (*ent.Practice, error) {
 	return s.db.Client(ctx).Practice.Get(ctx, v.PracticeID)
 }
 
-// Update changes the practice the request acts on (owners only, by the
+// Settings change a practice; nil fields stay as they are.
+type Settings struct {
+	Name, TimeZone, FrontDeskNumber *string
+	// Hours replace the PMS's hours; an empty non-nil map goes back to them.
+	Hours                                         *pms.WeeklyHours
+	Closures                                      *[]string
+	LeadTimeMinutes, HorizonDays, SlotStepMinutes *int
+	DefaultAppointmentTypeID                      *string
+}
+
+// Update changes the practice this request acts on (owners only, by the
 // practice's privacy policy).
-func (s *Service) Update(ctx context.Context, in ent.UpdatePracticeInput) (*ent.Practice, error) {
+func (s *Service) Update(ctx context.Context, in Settings) (*ent.Practice, error) {
 	id, err := actingPractice(ctx)
 	if err != nil {
 		return nil, err
 	}
-	p, err := s.db.Client(ctx).Practice.UpdateOneID(id).SetInput(in).Save(ctx)
+	c := s.db.Client(ctx)
+	u := c.Practice.UpdateOneID(id).
+		SetNillableName(in.Name).
+		SetNillableTimeZone(in.TimeZone).
+		SetNillableLeadTimeMinutes(in.LeadTimeMinutes).
+		SetNillableHorizonDays(in.HorizonDays).
+		SetNillableSlotStepMinutes(in.SlotStepMinutes)
+	if in.FrontDeskNumber != nil {
+		if *in.FrontDeskNumber == "" {
+			u.ClearFrontDeskNumber()
+		} else {
+			n, err := phone.Normalize(*in.FrontDeskNumber)
+			if err != nil {
+				return nil, apperr.New(apperr.Invalid, "the front-desk number is not a phone number")
+			}
+			u.SetFrontDeskNumber(n)
+		}
+	}
+	if in.Hours != nil {
+		for day, ranges := range *in.Hours {
+			for _, r := range ranges {
+				if r.Start < 0 || r.End > 24*60 || r.Start >= r.End {
+					return nil, apperr.New(apperr.Invalid, "opening hours on %s must open before they close", day)
+				}
+			}
+		}
+		if len(*in.Hours) == 0 {
+			u.ClearHours()
+		} else {
+			u.SetHours(*in.Hours)
+		}
+	}
+	if in.Closures != nil {
+		for _, d := range *in.Closures {
+			if _, err := time.Parse(time.DateOnly, d); err != nil {
+				return nil, apperr.New(apperr.Invalid, "closures must be dates like 2026-12-25")
+			}
+		}
+		u.SetClosures(*in.Closures)
+	}
+	if in.DefaultAppointmentTypeID != nil {
+		if *in.DefaultAppointmentTypeID != "" {
+			if _, err := c.AppointmentType.Get(ctx, *in.DefaultAppointmentTypeID); err != nil {
+				return nil, apperr.New(apperr.Invalid, "no such appointment type")
+			}
+		}
+		u.SetDefaultAppointmentTypeID(*in.DefaultAppointmentTypeID)
+	}
+	p, err := u.Save(ctx)
 	if ent.IsNotFound(err) {
 		return nil, apperr.New(apperr.Forbidden, "only an owner of the practice may change it")
 	}

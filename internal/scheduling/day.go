@@ -151,3 +151,18 @@ func onGrid(ranges []pms.TimeRange, w, step int64) bool {
 	}
 	return false
 }
+
+// WallClock returns the first instant whose wall clock in loc is minute
+// minutes after midnight on date d — the instant a practice means by "9:00
+// on December 1st" — and false when that wall clock does not exist there
+// (skipped by a spring-forward).
+func WallClock(d pms.Date, minutes int, loc *time.Location) (time.Time, bool) {
+	n := civil(d)
+	var dy day
+	dy.load(n, dayStart(n, loc), dayStart(n+1, loc), loc)
+	t, ok := dy.instant(int64(minutes) * minute)
+	if !ok {
+		return time.Time{}, false
+	}
+	return time.Unix(t, 0).In(loc), true
+}

@@ -632,3 +632,24 @@ func TestCheck(t *testing.T) {
 		})
 	}
 }
+
+func TestWallClock(t *testing.T) {
+	ny, _ := time.LoadLocation("America/New_York")
+	tests := []struct {
+		d       pms.Date
+		minutes int
+		want    string
+		ok      bool
+	}{
+		{pms.Date{Year: 2026, Month: 12, Day: 1}, 9 * 60, "2026-12-01T09:00:00-05:00", true},
+		{pms.Date{Year: 2026, Month: 3, Day: 8}, 2*60 + 30, "", false},                        // skipped
+		{pms.Date{Year: 2026, Month: 11, Day: 1}, 60 + 30, "2026-11-01T01:30:00-04:00", true}, // first of two
+		{pms.Date{Year: 2026, Month: 7, Day: 4}, 0, "2026-07-04T00:00:00-04:00", true},
+	}
+	for _, tt := range tests {
+		got, ok := WallClock(tt.d, tt.minutes, ny)
+		if ok != tt.ok || (ok && got.Format(time.RFC3339) != tt.want) {
+			t.Errorf("WallClock(%v, %d) = %v, %v; want %s, %v", tt.d, tt.minutes, got, ok, tt.want, tt.ok)
+		}
+	}
+}

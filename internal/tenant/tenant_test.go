@@ -6,10 +6,12 @@ import (
 	"time"
 
 	"github.com/frontdesk/frontdesk/ent"
+	"github.com/frontdesk/frontdesk/ent/actionitem"
 	"github.com/frontdesk/frontdesk/ent/member"
 	"github.com/frontdesk/frontdesk/ent/migrate"
 	"github.com/frontdesk/frontdesk/ent/pmsconnection"
 	"github.com/frontdesk/frontdesk/ent/syncrun"
+	"github.com/frontdesk/frontdesk/ent/writeback"
 	"github.com/frontdesk/frontdesk/internal/apperr"
 	"github.com/frontdesk/frontdesk/internal/database"
 	"github.com/frontdesk/frontdesk/internal/database/dbtest"
@@ -218,6 +220,63 @@ func init() {
 	}
 }
 
+func init() {
+	tenantEntities["action_items"] = entityCase{
+		create: func(ctx context.Context, c *ent.Client, p string) (string, error) {
+			m, err := c.ActionItem.Create().SetPracticeID(p).SetKind(actionitem.KindMESSAGE).SetSummary("call back").Save(ctx)
+			if err != nil {
+				return "", err
+			}
+			return m.ID, nil
+		},
+		count: func(ctx context.Context, c *ent.Client) (int, error) { return c.ActionItem.Query().Count(ctx) },
+		get: func(ctx context.Context, c *ent.Client, id string) error {
+			_, err := c.ActionItem.Get(ctx, id)
+			return err
+		},
+		update: func(ctx context.Context, c *ent.Client, id string) error {
+			return c.ActionItem.UpdateOneID(id).SetResolution("x").Exec(ctx)
+		},
+		updateQ: func(ctx context.Context, c *ent.Client) (int, error) {
+			return c.ActionItem.Update().SetResolution("x").Save(ctx)
+		},
+		delete: func(ctx context.Context, c *ent.Client, id string) error {
+			return c.ActionItem.DeleteOneID(id).Exec(ctx)
+		},
+		deleteQ: func(ctx context.Context, c *ent.Client) (int, error) { return c.ActionItem.Delete().Exec(ctx) },
+	}
+	tenantEntities["writebacks"] = entityCase{
+		create: func(ctx context.Context, c *ent.Client, p string) (string, error) {
+			now := time.Now()
+			sys := tenant.Unscoped(ctx)
+			a, err := c.Appointment.Create().SetPracticeID(p).SetStartAt(now).SetEndAt(now.Add(time.Hour)).Save(sys)
+			if err != nil {
+				return "", err
+			}
+			m, err := c.Writeback.Create().SetPracticeID(p).SetAppointmentID(a.ID).SetKind(writeback.KindCREATE_APPOINTMENT).Save(ctx)
+			if err != nil {
+				return "", err
+			}
+			return m.ID, nil
+		},
+		count: func(ctx context.Context, c *ent.Client) (int, error) { return c.Writeback.Query().Count(ctx) },
+		get: func(ctx context.Context, c *ent.Client, id string) error {
+			_, err := c.Writeback.Get(ctx, id)
+			return err
+		},
+		update: func(ctx context.Context, c *ent.Client, id string) error {
+			return c.Writeback.UpdateOneID(id).SetLastError("x").Exec(ctx)
+		},
+		updateQ: func(ctx context.Context, c *ent.Client) (int, error) {
+			return c.Writeback.Update().SetLastError("x").Save(ctx)
+		},
+		delete: func(ctx context.Context, c *ent.Client, id string) error {
+			return c.Writeback.DeleteOneID(id).Exec(ctx)
+		},
+		deleteQ: func(ctx context.Context, c *ent.Client) (int, error) { return c.Writeback.Delete().Exec(ctx) },
+	}
+}
+
 func TestEveryTenantEntityIsCovered(t *testing.T) {
 	for _, table := range migrate.Tables {
 		for _, col := range table.Columns {
@@ -244,6 +303,14 @@ func TestPracticeBCannotTouchPracticeA(t *testing.T) {
 		})
 		for name, ec := range tenantEntities {
 			t.Run(name, func(t *testing.T) {
+				// A pair of practices of its own, so entities that make rows of
+				// others (a writeback its appointment) do not disturb counts.
+				a := c.Practice.Create().SetName("A").SetTimeZone("UTC").SaveX(sys)
+				b := c.Practice.Create().SetName("B").SetTimeZone("UTC").SaveX(sys)
+				ownerOfB := tenant.NewContext(context.Background(), &tenant.Viewer{
+					Subject: "b-owner", PracticeID: b.ID,
+					Memberships: []tenant.Membership{{PracticeID: b.ID, Role: tenant.Owner}},
+				})
 				idA, err := ec.create(sys, c, a.ID)
 				if err != nil {
 					t.Fatal(err)

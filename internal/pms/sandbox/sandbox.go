@@ -13,12 +13,16 @@
 // Writes behave as Sikka's do: each queues a writeback, and the data changes
 // only when the writeback completes, once the Clock has moved
 // Config.WritebackDelay past the request. Everything lives in memory: a new
-// Sandbox knows nothing of an earlier one's writes and numbers its writebacks
-// and new records from the start again.
+// Sandbox knows nothing of an earlier one's writes and numbers its new
+// records from the start again. Its writeback ids, "SBX-<6 random base32
+// characters>-000001" and on, are its own: an id another Sandbox issued (one
+// of a process that has since restarted) is unknown to it, never a write of
+// its own.
 package sandbox
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
 	"slices"
 	"sync"
@@ -88,8 +92,12 @@ type Sandbox struct {
 	appts      []pms.Appointment
 	byAppt     map[string]int
 	writebacks map[string]*writeback
+	queued     []*writeback // every write, in the order queued
 	pending    []*writeback
-	lastWB     int
+	// instance sets this Sandbox's writeback ids apart from those of any
+	// other, an earlier process's included, which it must not mistake for
+	// its own.
+	instance string
 }
 
 // patient is a stored patient with its phones normalised once, at creation.
@@ -98,7 +106,10 @@ type patient struct {
 	e164 []string
 }
 
-var _ pms.PMS = (*Sandbox)(nil)
+var (
+	_ pms.PMS         = (*Sandbox)(nil)
+	_ pms.WriteLister = (*Sandbox)(nil)
+)
 
 // New builds the sandbox practice. It panics when Location is nil and the
 // system has no zone data for America/New_York (import time/tzdata then).
@@ -155,6 +166,7 @@ func New(cfg Config) *Sandbox {
 		to:            addDays(from, 7*weeks-1),
 		seededAt:      time.Date(from.Year, from.Month, from.Day-1, 18, 0, 0, 0, loc),
 		writebacks:    map[string]*writeback{},
+		instance:      rand.Text()[:6],
 	}
 	if !s.holidayInWindow() {
 		s.trainingDay = addDays(week, 11)

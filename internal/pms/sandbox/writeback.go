@@ -3,7 +3,9 @@ package sandbox
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -31,10 +33,15 @@ const (
 // writeback is a queued write. Like Sikka's, it is judged and applied when it
 // completes, against the data as it is then.
 type writeback struct {
-	due    time.Time
-	fail   string // from Config.FailWritebacks
-	apply  func(at time.Time) (createdID, reason string)
-	status pms.WritebackStatus
+	id        string
+	kind      string
+	body      map[string]string // as QueuedWrites shows it
+	submitted time.Time
+	due       time.Time
+	fail      string // from Config.FailWritebacks
+	apply     func(at time.Time) (createdID, reason string)
+	status    pms.WritebackStatus
+	withdrawn bool // by CancelWriteback
 }
 
 // settle completes the writebacks due by now, earliest first. s.mu is held.
@@ -65,23 +72,62 @@ func (s *Sandbox) settle(now time.Time) {
 	}
 }
 
-// queue records a write that completes WritebackDelay from now.
-func (s *Sandbox) queue(kind string, apply func(at time.Time) (string, string)) string {
-	w := &writeback{apply: apply, status: pms.WritebackStatus{State: pms.WritebackPending}}
+// queue records a write that completes WritebackDelay from now. body is the
+// write's fields under the names Sikka's API gives them, for QueuedWrites.
+func (s *Sandbox) queue(kind string, body map[string]string, apply func(at time.Time) (string, string)) string {
+	body["practice_id"] = s.practice.ID
+	w := &writeback{kind: kind, body: body, apply: apply, status: pms.WritebackStatus{State: pms.WritebackPending}}
 	if s.fail != nil {
 		w.fail = s.fail(kind)
 	}
 	now := s.clock.Now()
-	w.due = now.Add(s.delay)
+	w.submitted, w.due = now, now.Add(s.delay)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.settle(now)
-	s.lastWB++
-	id := fmt.Sprintf("SBX-%06d", s.lastWB)
-	s.writebacks[id] = w
+	w.id = fmt.Sprintf("SBX-%s-%06d", s.instance, len(s.queued)+1)
+	s.writebacks[w.id] = w
+	s.queued = append(s.queued, w)
 	s.pending = append(s.pending, w)
-	return id
+	return w.id
 }
+
+// QueuedWrites lists the writes queued since since (all of them when since
+// is zero), oldest first, with the fields Sikka's api_request_body would
+// show: firstname, lastname, birthdate, cell (the phone as given), email,
+// provider_id for a patient; patient_id, provider_id, operatory, date, time
+// (wall clock in the practice's zone), length (minutes), description, type,
+// note for an appointment; appointment_sr_no and value (the new status) or
+// the changed fields for a cancel or a reschedule; practice_id for all. A
+// write withdrawn by CancelWriteback is not listed, as Sikka lists a deleted
+// one no more. Only this Sandbox's writes exist: a new one knows none of an
+// earlier one's.
+func (s *Sandbox) QueuedWrites(ctx context.Context, since time.Time) ([]pms.QueuedWrite, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("sandbox: queued writes: %w", err)
+	}
+	s.lockSettled()
+	defer s.mu.Unlock()
+	var out []pms.QueuedWrite
+	for _, w := range s.queued {
+		if w.withdrawn || w.submitted.Before(since) {
+			continue
+		}
+		out = append(out, pms.QueuedWrite{
+			ID: w.id, Kind: w.kind, Body: maps.Clone(w.body),
+			Pending: w.status.State == pms.WritebackPending, Submitted: w.submitted,
+		})
+	}
+	return out, nil
+}
+
+// wallFields sets a start's date and time as a PMS takes them.
+func wallFields(body map[string]string, start time.Time) {
+	body["date"] = start.Format(time.DateOnly)
+	body["time"] = start.Format("15:04")
+}
+
+func minutesField(d time.Duration) string { return strconv.Itoa(int(d / time.Minute)) }
 
 // rejected is the error for a request the PMS API refuses before queueing it.
 func rejected(op, why string) error {
@@ -110,7 +156,16 @@ func (s *Sandbox) CreatePatient(ctx context.Context, p pms.NewPatient) (string, 
 		}
 		phones = []string{p.Phone}
 	}
-	return s.queue(KindCreatePatient, func(at time.Time) (string, string) {
+	body := map[string]string{"firstname": p.FirstName, "lastname": p.LastName}
+	for k, v := range map[string]string{"cell": p.Phone, "email": p.Email, "provider_id": p.ProviderID} {
+		if v != "" {
+			body[k] = v
+		}
+	}
+	if !p.BirthDate.IsZero() {
+		body["birthdate"] = p.BirthDate.String()
+	}
+	return s.queue(KindCreatePatient, body, func(at time.Time) (string, string) {
 		if p.ProviderID != "" && !s.hasProvider(p.ProviderID) {
 			return "", "Provider not found"
 		}
@@ -144,7 +199,14 @@ func (s *Sandbox) CreateAppointment(ctx context.Context, a pms.NewAppointment) (
 		return "", rejected(op, "start and length must be whole minutes")
 	}
 	start := a.Start.In(s.loc)
-	return s.queue(KindCreateAppointment, func(at time.Time) (string, string) {
+	body := map[string]string{"patient_id": a.PatientID, "provider_id": a.ProviderID, "operatory": a.OperatoryID, "length": minutesField(a.Length)}
+	wallFields(body, start)
+	for k, v := range map[string]string{"description": a.Description, "type": a.TypeID, "note": a.Note} {
+		if v != "" {
+			body[k] = v
+		}
+	}
+	return s.queue(KindCreateAppointment, body, func(at time.Time) (string, string) {
 		if _, ok := s.byPatient[a.PatientID]; !ok {
 			return "", "Patient not found"
 		}
@@ -183,7 +245,11 @@ func (s *Sandbox) CancelAppointment(ctx context.Context, appointmentID, reason s
 	if appointmentID == "" {
 		return "", rejected(op, "appointment id is required")
 	}
-	return s.queue(KindCancelAppointment, func(at time.Time) (string, string) {
+	body := map[string]string{"appointment_sr_no": appointmentID, "value": statusCancelled}
+	if reason != "" {
+		body["cancellation_note"] = reason
+	}
+	return s.queue(KindCancelAppointment, body, func(at time.Time) (string, string) {
 		i, ok := s.byAppt[appointmentID]
 		if !ok {
 			return "", "Appointment not found"
@@ -210,7 +276,20 @@ func (s *Sandbox) RescheduleAppointment(ctx context.Context, appointmentID strin
 	case r.Length < 0 || !wholeMinutes(r.Start, r.Length):
 		return "", rejected(op, "start and length must be whole minutes")
 	}
-	return s.queue(KindRescheduleAppointment, func(at time.Time) (string, string) {
+	body := map[string]string{"appointment_sr_no": appointmentID}
+	if !r.Start.IsZero() {
+		wallFields(body, r.Start.In(s.loc))
+	}
+	if r.Length != 0 {
+		body["length"] = minutesField(r.Length)
+	}
+	if r.ProviderID != "" {
+		body["provider_id"] = r.ProviderID
+	}
+	if r.OperatoryID != "" {
+		body["operatory"] = r.OperatoryID
+	}
+	return s.queue(KindRescheduleAppointment, body, func(at time.Time) (string, string) {
 		i, ok := s.byAppt[appointmentID]
 		if !ok {
 			return "", "Appointment not found"
@@ -272,6 +351,7 @@ func (s *Sandbox) CancelWriteback(ctx context.Context, writebackID string) error
 	}
 	s.pending = slices.DeleteFunc(s.pending, func(p *writeback) bool { return p == w })
 	w.status = pms.WritebackStatus{State: pms.WritebackFailed, Reason: "Cancelled before it ran"}
+	w.withdrawn = true
 	return nil
 }
 

@@ -3,6 +3,7 @@ package sandbox
 import (
 	"context"
 	"errors"
+	"regexp"
 	"slices"
 	"testing"
 	"time"
@@ -87,7 +88,7 @@ func TestCreateAppointmentLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if wb != "SBX-000001" {
+	if !regexp.MustCompile(`^SBX-[A-Z2-7]{6}-000001$`).MatchString(wb) {
 		t.Errorf("writeback id %q", wb)
 	}
 	clk.Advance(5*time.Second - time.Millisecond)

@@ -102,18 +102,21 @@ type Writeback struct {
 	APIName  string // e.g. "appointment"
 	// Result is "pending" while the SPU has not run it, then the PMS's text.
 	Result string
-	// RequestBody is api_request_body as Sikka sends it (a form-like
-	// "request_key=…&op=replace&…" string); the writeback job matches it
-	// against what it sent.
+	// RequestBody is api_request_body as Sikka sends it: in its one captured
+	// example a form-like, unescaped string, "request_key=6ae9dabf68***…&op=
+	// replace&…&apiname=PATCH appointments&id=374" (see requestFields).
 	RequestBody string
-	// CommandTime is when Sikka queued the write, read as UTC (Sikka sends no
-	// zone).
+	// CommandTime is when Sikka queued the write, read as UTC: Sikka sends
+	// no zone and documents none (see QueuedWrites).
 	CommandTime   time.Time
 	CompletedTime time.Time
 }
 
-// Pending reports whether the write has not run yet.
-func (w Writeback) Pending() bool { return strings.EqualFold(w.Result, "pending") }
+// Pending reports whether the write has not run yet: result "pending", or
+// neither a result nor a completion time.
+func (w Writeback) Pending() bool {
+	return strings.EqualFold(w.Result, "pending") || (w.Result == "" && w.CompletedTime.IsZero())
+}
 
 type writebackItem struct {
 	ID            str `json:"id"`
@@ -129,11 +132,13 @@ type writebackItem struct {
 // writebacksSpan is the longest range GET /writebacks accepts.
 const writebacksSpan = 7 * 24 * time.Hour
 
-// Writebacks lists the application's writebacks queued between from and to
-// (dates in UTC, inclusive). Sikka takes at most 7 days per request; longer
-// ranges are asked for in 7-day pieces.
+// Writebacks lists the application's writebacks, of every office, queued
+// on the UTC days from from's to to's, inclusive. Sikka takes at most 7 days
+// per request; longer ranges are asked for in 7-day pieces.
 func (c *Client) Writebacks(ctx context.Context, from, to time.Time) ([]Writeback, error) {
-	from, to = from.UTC(), to.UTC()
+	// Whole days: stepping from a time of day later than to's would stop
+	// before to's day.
+	from, to = utcDay(from), utcDay(to)
 	if to.Before(from) {
 		return nil, nil
 	}
@@ -167,4 +172,10 @@ func (c *Client) Writebacks(ctx context.Context, from, to time.Time) ([]Writebac
 		}
 	}
 	return out, nil
+}
+
+// utcDay is midnight UTC of t's UTC day.
+func utcDay(t time.Time) time.Time {
+	y, m, d := t.UTC().Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }

@@ -175,7 +175,7 @@ type call struct {
 	// idempotent calls are retried on network errors and every 5xx. Other
 	// calls (creating writes) only when Sikka says it refused them (429,
 	// 503): a lost answer to a POST may mean the write was queued, and the
-	// writeback job reconciles through Writebacks instead.
+	// writeback job reconciles through QueuedWrites instead.
 	idempotent bool
 }
 

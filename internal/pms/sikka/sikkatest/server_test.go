@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -535,6 +536,72 @@ func TestWritebackListAndDelete(t *testing.T) {
 		t.Fatalf("deleted writeback status: %d", a.status)
 	}
 	wantCode(t, w.call("DELETE", "/writebacks", url.Values{"id": {first}}, w.app(), nil), 404, "API2009")
+}
+
+func TestWritebackListBodyAndRange(t *testing.T) {
+	w, key := writebackSetup(t, sikkatest.Options{KeyTTL: 30 * 24 * time.Hour})
+	hdr := map[string]string{"Request-Key": key}
+	// Fields out of alphabetical order, a number, and a value holding & and =.
+	body := json.RawMessage(`{"practice_id":"1","patient_id":50,"date":"2026-03-09","time":"10:30","length":30,` +
+		`"description":"Cleaning","provider_id":"DR1","operatory":"OP1","note":" frontdesk:7 & a=b "}`)
+	first := strings.TrimPrefix(w.call("POST", "/appointment", nil, hdr, body).object(t)["long_message"].(string), "Id:")
+	w.clk.Advance(3 * 24 * time.Hour) // 2026-03-05
+	patch := json.RawMessage(`{"op":"replace","path":"/appointment_status","value":"Cancelled","practice_id":"1"}`)
+	second := strings.TrimPrefix(w.call("PATCH", "/appointments/374", nil, hdr, patch).object(t)["long_message"].(string), "Id:")
+
+	items := func(from, to string) []map[string]any {
+		t.Helper()
+		a := w.call("GET", "/writebacks", url.Values{"startdate": {from}, "enddate": {to}}, w.app(), nil)
+		if a.status == http.StatusNoContent {
+			return nil
+		}
+		var out []map[string]any
+		for _, it := range a.object(t)["items"].([]any) {
+			out = append(out, it.(map[string]any))
+		}
+		return out
+	}
+	all := items("2026-03-02", "2026-03-09")
+	if len(all) != 2 || all[0]["id"] != first || all[1]["id"] != second {
+		t.Fatalf("listed %v", all)
+	}
+	masked := key[:10] + strings.Repeat("*", len(key)-16) + key[len(key)-6:]
+	wantFirst := "request_key=" + masked + "&practice_id=1&patient_id=50&date=2026-03-09&time=10:30&length=30&description=Cleaning" +
+		"&provider_id=DR1&operatory=OP1&note= frontdesk:7 & a=b &apiname=POST appointments"
+	if got := all[0]["api_request_body"]; got != wantFirst {
+		t.Errorf("api_request_body\n got %q\nwant %q", got, wantFirst)
+	}
+	wantSecond := "request_key=" + masked + "&op=replace&path=/appointment_status&value=Cancelled&practice_id=1&apiname=PATCH appointments&id=374"
+	if got := all[1]["api_request_body"]; got != wantSecond {
+		t.Errorf("api_request_body\n got %q\nwant %q", got, wantSecond)
+	}
+	if all[0]["command_time"] != "2026-03-02T15:00:00" || all[1]["command_time"] != "2026-03-05T15:00:00" {
+		t.Errorf("command times %v, %v", all[0]["command_time"], all[1]["command_time"])
+	}
+
+	for _, tt := range []struct {
+		from, to string
+		want     []string
+	}{
+		{"2026-03-02", "2026-03-02", []string{first}},
+		{"2026-03-03", "2026-03-05", []string{second}},
+		{"2026-03-03", "2026-03-04", nil},
+		{"2026-02-23", "2026-03-01", nil},
+	} {
+		var got []string
+		for _, it := range items(tt.from, tt.to) {
+			got = append(got, it["id"].(string))
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("%s..%s listed %v, want %v", tt.from, tt.to, got, tt.want)
+		}
+	}
+	// Seven days apart is the most one request may span.
+	if a := w.call("GET", "/writebacks", url.Values{"startdate": {"2026-03-01"}, "enddate": {"2026-03-08"}}, w.app(), nil); a.status != 200 {
+		t.Errorf("7 days: %d %s", a.status, a.body)
+	}
+	wantCode(t, w.call("GET", "/writebacks", url.Values{"startdate": {"2026-03-01"}, "enddate": {"2026-03-09"}}, w.app(), nil), 400, "API1026")
+	wantCode(t, w.call("GET", "/writebacks", url.Values{"startdate": {"2026-03-05"}, "enddate": {"2026-03-01"}}, w.app(), nil), 400, "API1026")
 }
 
 func TestRateLimitAndFaults(t *testing.T) {

@@ -2,7 +2,9 @@ package sikkatest
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"net/http"
 	"slices"
@@ -29,6 +31,7 @@ type writeback struct {
 	apiName    string // GET /writebacks "api_name": "appointment" or "patient"
 	srNo       string // the appointment a PATCH or PUT changes
 	body       map[string]string
+	sent       []field // the body as sent, for api_request_body
 	requestKey string
 	queued     time.Time
 	polls      int
@@ -210,28 +213,63 @@ func (s *Server) settle(wb *writeback) {
 	}
 }
 
-// writeBody decodes a writeback's JSON body; values may be strings or
-// numbers, and are kept as strings.
-func writeBody(w http.ResponseWriter, r *http.Request) (map[string]string, bool) {
-	var raw map[string]any
-	if err := json.NewDecoder(r.Body).Decode(&raw); err != nil {
+// field is one field of a writeback body, its value as sent.
+type field struct{ name, value string }
+
+// writeBody decodes a writeback's JSON object; values may be strings or
+// numbers. It returns the fields trimmed, as the PMS stores them, and in the
+// order and text they were sent (a number as written), as api_request_body
+// echoes them.
+func writeBody(w http.ResponseWriter, r *http.Request) (map[string]string, []field, bool) {
+	sent, err := decodeFields(r.Body)
+	if err != nil {
 		invalid(w, "body")
-		return nil, false
+		return nil, nil, false
 	}
 	out := map[string]string{}
-	for k, v := range raw {
-		if v != nil {
-			out[k] = strings.TrimSpace(fmt.Sprint(v))
+	for _, f := range sent {
+		out[f.name] = strings.TrimSpace(f.value)
+	}
+	return out, sent, true
+}
+
+func decodeFields(r io.Reader) ([]field, error) {
+	dec := json.NewDecoder(r)
+	dec.UseNumber()
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return nil, errors.New("not a JSON object")
+	}
+	var out []field
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return nil, err
+		}
+		var v any
+		if err := dec.Decode(&v); err != nil {
+			return nil, err
+		}
+		switch v := v.(type) {
+		case nil:
+		case string:
+			out = append(out, field{t.(string), v})
+		case json.Number:
+			out = append(out, field{t.(string), v.String()})
+		default:
+			out = append(out, field{t.(string), fmt.Sprint(v)})
 		}
 	}
-	return out, true
+	if _, err := dec.Token(); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // queue validates and queues a writeback: required fields (400 API1020),
 // the practice (401 API2007), check_spu against an offline SPU (412
 // API2017).
 func (s *Server) queue(w http.ResponseWriter, r *http.Request, rc *reqCtx, api, apiName, srNo string, required ...string) *writeback {
-	b, ok := writeBody(w, r)
+	b, sent, ok := writeBody(w, r)
 	if !ok {
 		return nil
 	}
@@ -272,7 +310,7 @@ func (s *Server) queue(w http.ResponseWriter, r *http.Request, rc *reqCtx, api, 
 	}
 	wb := &writeback{
 		id: s.newID(), office: rc.office, practiceID: b["practice_id"], method: r.Method, api: api, apiName: apiName,
-		srNo: srNo, body: b, requestKey: rc.key.key, queued: s.clock.Now(), state: statePending,
+		srNo: srNo, body: b, sent: sent, requestKey: rc.key.key, queued: s.clock.Now(), state: statePending,
 	}
 	s.writebacks = append(s.writebacks, wb)
 	return wb
@@ -419,16 +457,17 @@ func (s *Server) listWritebacks(w http.ResponseWriter, r *http.Request, _ *reqCt
 	s.page(w, r, "writebacks", rows, nil, s.opts.WrapEnvelopes)
 }
 
-// requestBody renders api_request_body as Sikka does: form-like, unescaped,
-// the request key masked.
+// requestBody renders api_request_body as Sikka's example does: form-like,
+// unescaped, the request key masked, the fields in the order and with the
+// text they were sent in, then apiname and the path's id.
 func requestBody(wb *writeback) string {
-	key := wb.requestKey
-	if len(key) > 10 {
-		key = key[:10] + strings.Repeat("*", len(key)-16) + key[len(key)-6:]
+	key := strings.Repeat("*", len(wb.requestKey))
+	if k := wb.requestKey; len(k) > 16 {
+		key = k[:10] + key[16:] + k[len(k)-6:]
 	}
 	parts := []string{"request_key=" + key}
-	for _, k := range slices.Sorted(maps.Keys(wb.body)) {
-		parts = append(parts, k+"="+wb.body[k])
+	for _, f := range wb.sent {
+		parts = append(parts, f.name+"="+f.value)
 	}
 	parts = append(parts, "apiname="+wb.method+" "+wb.api)
 	if wb.srNo != "" {

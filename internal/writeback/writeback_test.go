@@ -1,0 +1,340 @@
+package writeback_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
+
+	"github.com/frontdesk/frontdesk/ent"
+	"github.com/frontdesk/frontdesk/ent/actionitem"
+	"github.com/frontdesk/frontdesk/ent/appointment"
+	"github.com/frontdesk/frontdesk/ent/patient"
+	"github.com/frontdesk/frontdesk/ent/pmsconnection"
+	ewb "github.com/frontdesk/frontdesk/ent/writeback"
+	"github.com/frontdesk/frontdesk/internal/actions"
+	"github.com/frontdesk/frontdesk/internal/booking"
+	"github.com/frontdesk/frontdesk/internal/clock"
+	"github.com/frontdesk/frontdesk/internal/database"
+	"github.com/frontdesk/frontdesk/internal/database/dbtest"
+	"github.com/frontdesk/frontdesk/internal/jobs"
+	"github.com/frontdesk/frontdesk/internal/mirror"
+	"github.com/frontdesk/frontdesk/internal/pms"
+	"github.com/frontdesk/frontdesk/internal/pms/sandbox"
+	"github.com/frontdesk/frontdesk/internal/tenant"
+	"github.com/frontdesk/frontdesk/internal/writeback"
+)
+
+var (
+	discard = slog.New(slog.NewTextHandler(io.Discard, nil))
+	newYork = func() *time.Location { l, _ := time.LoadLocation("America/New_York"); return l }()
+	now     = time.Date(2026, 12, 1, 15, 0, 0, 0, time.UTC)
+)
+
+type opener struct{ p pms.PMS }
+
+func (o opener) Open(context.Context, string) (pms.PMS, *time.Location, error) { return o.p, newYork, nil }
+
+type env struct {
+	db     *database.DB
+	clk    *clock.Fake
+	sb     *sandbox.Sandbox
+	book   *booking.Service
+	worker *writeback.Worker
+	ctx    context.Context
+	id     string
+}
+
+func newEnv(t *testing.T, db *database.DB, wrap func(pms.PMS) pms.PMS) *env {
+	t.Helper()
+	clk := clock.NewFake(now)
+	sb := sandbox.New(sandbox.Config{Seed: 5, Location: newYork, Clock: clk, WritebackDelay: 30 * time.Second})
+	var p pms.PMS = sb
+	if wrap != nil {
+		p = wrap(sb)
+	}
+	sys := tenant.Unscoped(context.Background())
+	pr := db.Client(sys).Practice.Create().SetName("Writeback Dental").SetTimeZone("America/New_York").SetLeadTimeMinutes(60).SaveX(sys)
+	db.Client(sys).PMSConnection.Create().SetPracticeID(pr.ID).SetProvider(pmsconnection.ProviderSANDBOX).SaveX(sys)
+	if _, err := (&mirror.Syncer{DB: db, PMS: opener{sb}, Clock: clk, Log: discard}).Sync(context.Background(), pr.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	q := &jobs.Queue{}
+	w := &writeback.Worker{DB: db, PMS: opener{p}, Clock: clk, Actions: &actions.Service{DB: db, Clock: clk}, Log: discard,
+		Policy: writeback.Policy{PollBase: 2 * time.Second, PollMax: 30 * time.Second, Budget: 10 * time.Minute, MaxSubmits: 3}}
+	workers := river.NewWorkers()
+	river.AddWorker(workers, w)
+	if _, err := jobs.New(jobs.Config{DB: db, Logger: discard, Workers: workers}, q); err != nil {
+		t.Fatal(err)
+	}
+	owner := tenant.NewContext(context.Background(), &tenant.Viewer{
+		Subject: "owner", PracticeID: pr.ID, Memberships: []tenant.Membership{{PracticeID: pr.ID, Role: tenant.Owner}},
+	})
+	return &env{db: db, clk: clk, sb: sb, book: &booking.Service{DB: db, Clock: clk, Queue: q}, worker: w, ctx: owner, id: pr.ID}
+}
+
+// drive works the appointment's job as river would, following snoozes on
+// the fake clock, until it ends; it returns the last error and how many
+// times the job ran.
+func (e *env) drive(t *testing.T, appointmentID string, maxRuns int) (error, int) {
+	t.Helper()
+	job := &river.Job[writeback.Args]{JobRow: &rivertype.JobRow{Attempt: 1, MaxAttempts: 25}, Args: writeback.Args{PracticeID: e.id, AppointmentID: appointmentID}}
+	for run := 1; run <= maxRuns; run++ {
+		err := e.worker.Work(context.Background(), job)
+		var snooze *river.JobSnoozeError
+		if errors.As(err, &snooze) {
+			e.clk.Advance(snooze.Duration)
+			continue
+		}
+		return err, run
+	}
+	return errors.New("still snoozing"), maxRuns
+}
+
+func (e *env) appointment(t *testing.T, id string) *ent.Appointment {
+	t.Helper()
+	return e.db.Client(e.ctx).Appointment.GetX(e.ctx, id)
+}
+
+func (e *env) sandboxAppointments(t *testing.T, patientPMSID string) []pms.Appointment {
+	t.Helper()
+	var out []pms.Appointment
+	for a, err := range e.sb.Appointments(context.Background(), pms.AppointmentQuery{PatientID: patientPMSID}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+func newCaller() *booking.NewPatient {
+	return &booking.NewPatient{FirstName: "Jordan", LastName: "Whitaker", BirthDate: "1994-11-05", Phone: "555-010-0188"}
+}
+
+func TestNewPatientAndAppointmentReachThePMS(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		e := newEnv(t, db, nil)
+		appt, err := e.book.Book(e.ctx, booking.BookRequest{Start: "2026-12-08T09:00", AppointmentType: "Exam", NewPatient: newCaller(), Notes: "sensitive tooth"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err, _ := e.drive(t, appt.ID, 50); err != nil {
+			t.Fatal(err)
+		}
+		got := e.appointment(t, appt.ID)
+		if got.WritebackState != appointment.WritebackStateCONFIRMED || got.PmsID == nil {
+			t.Fatalf("appointment %+v", got)
+		}
+		pat := e.db.Client(e.ctx).Patient.GetX(e.ctx, *got.PatientID)
+		if pat.PmsID == nil {
+			t.Fatal("the patient got no PMS id")
+		}
+		inPMS := e.sandboxAppointments(t, *pat.PmsID)
+		if len(inPMS) != 1 || inPMS[0].ID != *got.PmsID || !inPMS[0].Start.Equal(got.StartAt) {
+			t.Fatalf("the PMS holds %+v", inPMS)
+		}
+		states := e.db.Client(e.ctx).Writeback.Query().Where(ewb.AppointmentID(appt.ID)).Select(ewb.FieldState).StringsX(e.ctx)
+		for _, s := range states {
+			if s != string(ewb.StateCOMPLETED) {
+				t.Fatalf("writebacks %v", states)
+			}
+		}
+
+		// Cancel and move go through the same path.
+		if _, err := e.book.Cancel(e.ctx, appt.ID, "schedule conflict"); err != nil {
+			t.Fatal(err)
+		}
+		if err, _ := e.drive(t, appt.ID, 50); err != nil {
+			t.Fatal(err)
+		}
+		inPMS = e.sandboxAppointments(t, *pat.PmsID)
+		if !inPMS[0].Cancelled {
+			t.Fatalf("cancelled here, not in the PMS: %+v", inPMS[0])
+		}
+	})
+}
+
+func TestRescheduleReachesThePMS(t *testing.T) {
+	e := newEnv(t, dbtest.Open(t), nil)
+	pat := e.db.Client(e.ctx).Patient.Query().Where(patient.PmsIDNotNil()).Order(patient.ByID()).FirstX(e.ctx)
+	appt, err := e.book.Book(e.ctx, booking.BookRequest{Start: "2026-12-08T09:00", AppointmentType: "Exam", PatientID: pat.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err, _ := e.drive(t, appt.ID, 50); err != nil {
+		t.Fatal(err)
+	}
+	a, err := e.book.Availability(e.ctx, booking.AvailabilityQuery{AppointmentType: "Exam", Provider: *appt.ProviderID, From: pms.Date{Year: 2026, Month: 12, Day: 10}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	moved, err := e.book.Reschedule(e.ctx, appt.ID, a.Slots[0].ID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err, _ := e.drive(t, appt.ID, 50); err != nil {
+		t.Fatal(err)
+	}
+	for _, x := range e.sandboxAppointments(t, *pat.PmsID) {
+		if x.ID == *e.appointment(t, appt.ID).PmsID && !x.Start.Equal(moved.StartAt) {
+			t.Fatalf("the PMS still has %s, we moved to %s", x.Start, moved.StartAt)
+		}
+	}
+	if s := e.appointment(t, appt.ID).WritebackState; s != appointment.WritebackStateCONFIRMED {
+		t.Fatalf("state %s", s)
+	}
+}
+
+func TestARefusedWritebackIsReportedAndCanBeRetried(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		refuse := true
+		e := newEnv(t, db, nil)
+		e.sb = sandbox.New(sandbox.Config{Seed: 5, Location: newYork, Clock: e.clk, WritebackDelay: 30 * time.Second,
+			FailWritebacks: func(kind string) string {
+				if refuse && kind == sandbox.KindCreateAppointment {
+					return "Operatory is blocked"
+				}
+				return ""
+			}})
+		e.worker.PMS = opener{e.sb}
+		pat := e.db.Client(e.ctx).Patient.Query().Where(patient.PmsIDNotNil()).Order(patient.ByID()).FirstX(e.ctx)
+		appt, err := e.book.Book(e.ctx, booking.BookRequest{Start: "2026-12-08T09:00", AppointmentType: "Exam", PatientID: pat.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err, _ := e.drive(t, appt.ID, 50); err != nil {
+			t.Fatal(err)
+		}
+		got := e.appointment(t, appt.ID)
+		if got.WritebackState != appointment.WritebackStateFAILED || !strings.Contains(got.WritebackError, "Operatory is blocked") {
+			t.Fatalf("appointment %+v", got)
+		}
+		// Still visible, still holding its slot, and staff are told.
+		if got.Status != appointment.StatusSCHEDULED {
+			t.Fatalf("status %s", got.Status)
+		}
+		items := e.db.Client(e.ctx).ActionItem.Query().Where(actionitem.AppointmentID(appt.ID)).AllX(e.ctx)
+		if len(items) != 1 || items[0].Kind != actionitem.KindWRITEBACK_FAILED || items[0].Status != actionitem.StatusOPEN ||
+			!strings.Contains(items[0].Summary, "Operatory is blocked") {
+			t.Fatalf("action items %+v", items)
+		}
+
+		refuse = false
+		if _, err := e.book.RetryWriteback(e.ctx, appt.ID); err != nil {
+			t.Fatal(err)
+		}
+		if err, _ := e.drive(t, appt.ID, 50); err != nil {
+			t.Fatal(err)
+		}
+		if s := e.appointment(t, appt.ID).WritebackState; s != appointment.WritebackStateCONFIRMED {
+			t.Fatalf("after retry: %s", s)
+		}
+		if it := e.db.Client(e.ctx).ActionItem.GetX(e.ctx, items[0].ID); it.Status != actionitem.StatusRESOLVED {
+			t.Fatalf("the action item stayed %s", it.Status)
+		}
+		if _, err := e.book.RetryWriteback(e.ctx, appt.ID); err == nil {
+			t.Fatal("retrying a confirmed writeback succeeded")
+		}
+	})
+}
+
+// stalled is a PMS whose writes never run.
+type stalled struct {
+	pms.PMS
+	withdrawn []string
+}
+
+func (s *stalled) WritebackStatus(context.Context, string) (pms.WritebackStatus, error) {
+	return pms.WritebackStatus{State: pms.WritebackPending}, nil
+}
+
+func (s *stalled) CancelWriteback(_ context.Context, id string) error {
+	s.withdrawn = append(s.withdrawn, id)
+	return nil
+}
+
+func TestAWriteThatNeverRunsIsWithdrawnAfterTheBudget(t *testing.T) {
+	var st *stalled
+	e := newEnv(t, dbtest.Open(t), func(p pms.PMS) pms.PMS { st = &stalled{PMS: p}; return st })
+	pat := e.db.Client(e.ctx).Patient.Query().Where(patient.PmsIDNotNil()).Order(patient.ByID()).FirstX(e.ctx)
+	appt, err := e.book.Book(e.ctx, booking.BookRequest{Start: "2026-12-08T09:00", AppointmentType: "Exam", PatientID: pat.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := e.clk.Now()
+	err, runs := e.drive(t, appt.ID, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waited := e.clk.Now().Sub(start)
+	if waited < 10*time.Minute || waited > 12*time.Minute || runs > 30 {
+		t.Fatalf("gave up after %s and %d polls", waited, runs)
+	}
+	got := e.appointment(t, appt.ID)
+	if got.WritebackState != appointment.WritebackStateFAILED || len(st.withdrawn) != 1 {
+		t.Fatalf("state %s, withdrawn %v", got.WritebackState, st.withdrawn)
+	}
+}
+
+// lostAnswer sends the create but loses the PMS's answer, as a crash (or a
+// timeout) right after the send would.
+type lostAnswer struct {
+	pms.PMS
+	lose  bool
+	sends int
+}
+
+func (l *lostAnswer) CreateAppointment(ctx context.Context, a pms.NewAppointment) (string, error) {
+	l.sends++
+	id, err := l.PMS.CreateAppointment(ctx, a)
+	if err == nil && l.lose {
+		l.lose = false
+		return "", errors.New("connection reset by peer")
+	}
+	return id, err
+}
+
+func (l *lostAnswer) QueuedWrites(ctx context.Context, since time.Time) ([]pms.QueuedWrite, error) {
+	return l.PMS.(pms.WriteLister).QueuedWrites(ctx, since)
+}
+
+func TestALostAnswerIsFoundNotSentAgain(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		var la *lostAnswer
+		e := newEnv(t, db, func(p pms.PMS) pms.PMS { la = &lostAnswer{PMS: p, lose: true}; return la })
+		pat := e.db.Client(e.ctx).Patient.Query().Where(patient.PmsIDNotNil()).Order(patient.ByID()).FirstX(e.ctx)
+		before := len(e.sandboxAppointments(t, *pat.PmsID))
+		appt, err := e.book.Book(e.ctx, booking.BookRequest{Start: "2026-12-08T09:00", AppointmentType: "Exam", PatientID: pat.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The first run sends, loses the answer and fails, as river sees it.
+		err, _ = e.drive(t, appt.ID, 5)
+		if err == nil || !strings.Contains(err.Error(), "connection reset") {
+			t.Fatalf("first run: %v", err)
+		}
+		if s := e.db.Client(e.ctx).Writeback.Query().Where(ewb.AppointmentID(appt.ID)).OnlyX(e.ctx).State; s != ewb.StateSUBMITTING {
+			t.Fatalf("state %s", s)
+		}
+		// River retries; the job asks the PMS before sending again.
+		if err, _ := e.drive(t, appt.ID, 50); err != nil {
+			t.Fatal(err)
+		}
+		if la.sends != 1 {
+			t.Fatalf("sent %d times", la.sends)
+		}
+		if n := len(e.sandboxAppointments(t, *pat.PmsID)); n != before+1 {
+			t.Fatalf("the PMS has %d new appointments", n-before)
+		}
+		if s := e.appointment(t, appt.ID).WritebackState; s != appointment.WritebackStateCONFIRMED {
+			t.Fatalf("state %s", s)
+		}
+	})
+}
