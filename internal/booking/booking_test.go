@@ -48,7 +48,9 @@ func mustLoad(name string) *time.Location {
 
 type opener struct{ p pms.PMS }
 
-func (o opener) Open(context.Context, string) (pms.PMS, *time.Location, error) { return o.p, newYork, nil }
+func (o opener) Open(context.Context, string) (pms.PMS, *time.Location, error) {
+	return o.p, newYork, nil
+}
 
 type env struct {
 	db      *database.DB
@@ -416,7 +418,7 @@ func TestCancelAndReschedule(t *testing.T) {
 func jobCount(t testing.TB, db *database.DB, kind string) int {
 	t.Helper()
 	var n int
-	if err := db.SQL.QueryRow(`SELECT COUNT(*) FROM river_job WHERE kind = '`+kind+`'`).Scan(&n); err != nil {
+	if err := db.SQL.QueryRow(`SELECT COUNT(*) FROM river_job WHERE kind = '` + kind + `'`).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	return n
