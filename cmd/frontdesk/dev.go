@@ -34,6 +34,10 @@ const (
 func seedDemo(ctx context.Context, db *database.DB, clk clock.Clock, queue *jobs.Queue) error {
 	ctx = tenant.Unscoped(ctx)
 	return db.InTx(ctx, func(ctx context.Context) error {
+		// Several processes may start at once on one database.
+		if err := db.LockPractice(ctx, demoPracticeID); err != nil {
+			return err
+		}
 		c := db.Client(ctx)
 		if err := queue.Insert(ctx, mirror.SyncArgs{PracticeID: demoPracticeID, Full: true}, nil); err != nil {
 			return err

@@ -71,7 +71,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	river.AddWorker(workers, &mirror.Scheduler{DB: db, Queue: queue, Clock: clk})
 	river.AddWorker(workers, &writeback.Worker{DB: db, PMS: pmsConns, Clock: clk, Actions: actionItems, Policy: writeback.DefaultPolicy, Log: log})
 	runner, err := jobs.New(jobs.Config{
-		DB: db, Logger: log, Workers: workers,
+		DB: db, Logger: log, Workers: workers, RescueAfter: cfg.JobRescueAfter,
 		Periodic: []*river.PeriodicJob{mirror.Periodic(5 * time.Minute)},
 	}, queue)
 	if err != nil {

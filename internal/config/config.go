@@ -49,6 +49,7 @@ type Config struct {
 	TwilioBaseURL    string
 
 	ShutdownTimeout time.Duration
+	JobRescueAfter  time.Duration
 }
 
 type setting struct {
@@ -83,6 +84,7 @@ func (c *Config) settings(raw map[string]*string) []setting {
 		s("TWILIO_AUTH_TOKEN", "twilio-auth-token", "", "Twilio auth token (REST and webhook signatures)"),
 		s("TWILIO_BASE_URL", "twilio-base-url", "https://api.twilio.com", "Twilio API base URL"),
 		s("FRONTDESK_SHUTDOWN_TIMEOUT", "shutdown-timeout", "30s", "how long in-flight requests and jobs get to finish on SIGTERM"),
+		s("FRONTDESK_JOB_RESCUE_AFTER", "job-rescue-after", "5m", "how long a job may run before it is taken for a dead process's and run again"),
 	}
 }
 
@@ -134,6 +136,9 @@ func Load(args []string, getenv func(string) string, stderr io.Writer) (*Config,
 		return nil, errors.New("FRONTDESK_SHUTDOWN_TIMEOUT must be a duration such as 30s")
 	}
 	c.ShutdownTimeout = d
+	if c.JobRescueAfter, err = time.ParseDuration(get("FRONTDESK_JOB_RESCUE_AFTER")); err != nil || c.JobRescueAfter < 2*time.Second {
+		return nil, errors.New("FRONTDESK_JOB_RESCUE_AFTER must be a duration of 2s or more, such as 5m")
+	}
 
 	for env, v := range map[string]string{
 		"FRONTDESK_PUBLIC_URL": c.PublicURL, "SIKKA_BASE_URL": c.SikkaBaseURL,

@@ -71,6 +71,11 @@ type Config struct {
 	Queues map[string]int
 	// PollInterval is how often a process looks for new jobs (default 1s).
 	PollInterval time.Duration
+	// RescueAfter is how long a job may stay running before it is taken to
+	// belong to a process that died, and run again (default 5m). Every job
+	// step is short (its PMS calls carry deadlines) and jobs are written to
+	// be run again safely.
+	RescueAfter time.Duration
 }
 
 // Runner works jobs.
@@ -92,6 +97,10 @@ func New(c Config, q *Queue) (*Runner, error) {
 	if poll == 0 {
 		poll = time.Second
 	}
+	rescue := c.RescueAfter
+	if rescue <= 0 {
+		rescue = 5 * time.Minute
+	}
 	client, err := river.NewClient(c.DB.River(), &river.Config{
 		Logger:       c.Logger.With("component", "river"),
 		Queues:       queues,
@@ -100,8 +109,9 @@ func New(c Config, q *Queue) (*Runner, error) {
 		// Polling, not LISTEN/NOTIFY: it works on SQLite and on PostgreSQL
 		// through database/sql alike.
 		FetchPollInterval: poll,
-		FetchCooldown:     min(poll, 100*time.Millisecond),
-		JobTimeout:        10 * time.Minute,
+		FetchCooldown:        min(poll, 100*time.Millisecond),
+		JobTimeout:           jobTimeout(rescue),
+		RescueStuckJobsAfter: rescue,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("jobs: %w", err)
@@ -125,3 +135,9 @@ func (r *Runner) Stop(ctx context.Context) error {
 
 // Client exposes the river client, for tests that wait on job events.
 func (r *Runner) Client() *river.Client[*sql.Tx] { return r.client }
+
+// jobTimeout cancels a job well before it would be rescued, so a live
+// process never races its own rescued job.
+func jobTimeout(rescue time.Duration) time.Duration {
+	return max(rescue/2, time.Second)
+}
