@@ -66,8 +66,8 @@ func (r *mutationResolver) ResolveActionItem(ctx context.Context, id string, not
 }
 
 // UpdateAppointmentType is the resolver for the updateAppointmentType field.
-func (r *mutationResolver) UpdateAppointmentType(ctx context.Context, id string, bookableByPhone *bool, providerIDs []string) (*ent.AppointmentType, error) {
-	return r.Svc.Booking.UpdateAppointmentType(ctx, id, bookableByPhone, providerIDs)
+func (r *mutationResolver) UpdateAppointmentType(ctx context.Context, id string, bookableByPhone *bool, providerIds []string) (*ent.AppointmentType, error) {
+	return r.Svc.Booking.UpdateAppointmentType(ctx, id, bookableByPhone, providerIds)
 }
 
 // OpeningHours is the resolver for the openingHours field.

@@ -158,7 +158,7 @@ type ComplexityRoot struct {
 		ResolveActionItem     func(childComplexity int, id string, note *string) int
 		RetryWriteback        func(childComplexity int, appointmentID string) int
 		SyncPms               func(childComplexity int, full *bool) int
-		UpdateAppointmentType func(childComplexity int, id string, bookableByPhone *bool, providerIDs []string) int
+		UpdateAppointmentType func(childComplexity int, id string, bookableByPhone *bool, providerIds []string) int
 		UpdatePractice        func(childComplexity int, input model.PracticeSettingsInput) int
 	}
 
@@ -372,7 +372,7 @@ type MutationResolver interface {
 	RescheduleAppointment(ctx context.Context, id string, slotID *string, start *string) (*ent.Appointment, error)
 	RetryWriteback(ctx context.Context, appointmentID string) (*ent.Appointment, error)
 	ResolveActionItem(ctx context.Context, id string, note *string) (*ent.ActionItem, error)
-	UpdateAppointmentType(ctx context.Context, id string, bookableByPhone *bool, providerIDs []string) (*ent.AppointmentType, error)
+	UpdateAppointmentType(ctx context.Context, id string, bookableByPhone *bool, providerIds []string) (*ent.AppointmentType, error)
 	ConnectSikka(ctx context.Context, officeID string, secretKey string, pmsPracticeID *string) (*ent.PMSConnection, error)
 	ConnectSandbox(ctx context.Context) (*ent.PMSConnection, error)
 	DisconnectPms(ctx context.Context) (*ent.PMSConnection, error)
@@ -961,7 +961,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.UpdateAppointmentType(childComplexity, args["id"].(string), args["bookableByPhone"].(*bool), args["providerIDs"].([]string)), true
+		return e.ComplexityRoot.Mutation.UpdateAppointmentType(childComplexity, args["id"].(string), args["bookableByPhone"].(*bool), args["providerIds"].([]string)), true
 	case "Mutation.updatePractice":
 		if e.ComplexityRoot.Mutation.UpdatePractice == nil {
 			break
@@ -2118,7 +2118,7 @@ extend type Mutation {
   "Send an appointment's failed writeback to the PMS again."
   retryWriteback(appointmentID: ID!): Appointment!
   resolveActionItem(id: ID!, note: String): ActionItem!
-  updateAppointmentType(id: ID!, bookableByPhone: Boolean, providerIDs: [ID!]): AppointmentType!
+  updateAppointmentType(id: ID!, bookableByPhone: Boolean, providerIds: [ID!]): AppointmentType!
 }
 `, BuiltIn: false},
 	{Name: "../../schema/ent.graphql", Input: `directive @goField(forceResolver: Boolean, name: String, omittable: Boolean) on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
@@ -4630,14 +4630,14 @@ func (ec *executionContext) field_Mutation_updateAppointmentType_args(ctx contex
 		return nil, err
 	}
 	args["bookableByPhone"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "providerIDs",
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "providerIds",
 		func(ctx context.Context, v any) ([]string, error) {
 			return ec.unmarshalOID2ᚕstringᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["providerIDs"] = arg2
+	args["providerIds"] = arg2
 	return args, nil
 }
 
@@ -7231,7 +7231,7 @@ func (ec *executionContext) _Mutation_updateAppointmentType(ctx context.Context,
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpdateAppointmentType(ctx, fc.Args["id"].(string), fc.Args["bookableByPhone"].(*bool), fc.Args["providerIDs"].([]string))
+			return ec.Resolvers.Mutation().UpdateAppointmentType(ctx, fc.Args["id"].(string), fc.Args["bookableByPhone"].(*bool), fc.Args["providerIds"].([]string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.AppointmentType) graphql.Marshaler {

@@ -234,7 +234,8 @@ func (s *Service) input(ctx context.Context, v *practiceView, from, to time.Time
 	for _, p := range v.providers {
 		sp := scheduling.Provider{ID: p.ID}
 		if len(p.Hours) > 0 {
-			sp.Hours = p.Hours
+			// A provider works when they do and the practice is open.
+			sp.Hours = intersect(p.Hours, in.Hours)
 		}
 		// Where the PMS links operatories to providers, a provider works in
 		// theirs only.
@@ -298,4 +299,19 @@ func (s *Service) UpdateAppointmentType(ctx context.Context, id string, bookable
 		u.SetProviderIds(providerIDs)
 	}
 	return u.Save(ctx)
+}
+
+// intersect returns the times inside both a and b, day by day.
+func intersect(a, b pms.WeeklyHours) pms.WeeklyHours {
+	out := pms.WeeklyHours{}
+	for day, ra := range a {
+		for _, x := range ra {
+			for _, y := range b[day] {
+				if s, e := max(x.Start, y.Start), min(x.End, y.End); s < e {
+					out[day] = append(out[day], pms.TimeRange{Start: s, End: e})
+				}
+			}
+		}
+	}
+	return out
 }
