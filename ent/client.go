@@ -16,15 +16,19 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/frontdesk/frontdesk/ent/actionitem"
+	"github.com/frontdesk/frontdesk/ent/agent"
 	"github.com/frontdesk/frontdesk/ent/appointment"
 	"github.com/frontdesk/frontdesk/ent/appointmenttype"
+	"github.com/frontdesk/frontdesk/ent/call"
 	"github.com/frontdesk/frontdesk/ent/member"
 	"github.com/frontdesk/frontdesk/ent/operatory"
 	"github.com/frontdesk/frontdesk/ent/patient"
+	"github.com/frontdesk/frontdesk/ent/phonenumber"
 	"github.com/frontdesk/frontdesk/ent/pmsconnection"
 	"github.com/frontdesk/frontdesk/ent/practice"
 	"github.com/frontdesk/frontdesk/ent/provider"
 	"github.com/frontdesk/frontdesk/ent/syncrun"
+	"github.com/frontdesk/frontdesk/ent/toolinvocation"
 	"github.com/frontdesk/frontdesk/ent/writeback"
 
 	stdsql "database/sql"
@@ -37,10 +41,14 @@ type Client struct {
 	Schema *migrate.Schema
 	// ActionItem is the client for interacting with the ActionItem builders.
 	ActionItem *ActionItemClient
+	// Agent is the client for interacting with the Agent builders.
+	Agent *AgentClient
 	// Appointment is the client for interacting with the Appointment builders.
 	Appointment *AppointmentClient
 	// AppointmentType is the client for interacting with the AppointmentType builders.
 	AppointmentType *AppointmentTypeClient
+	// Call is the client for interacting with the Call builders.
+	Call *CallClient
 	// Member is the client for interacting with the Member builders.
 	Member *MemberClient
 	// Operatory is the client for interacting with the Operatory builders.
@@ -49,12 +57,16 @@ type Client struct {
 	PMSConnection *PMSConnectionClient
 	// Patient is the client for interacting with the Patient builders.
 	Patient *PatientClient
+	// PhoneNumber is the client for interacting with the PhoneNumber builders.
+	PhoneNumber *PhoneNumberClient
 	// Practice is the client for interacting with the Practice builders.
 	Practice *PracticeClient
 	// Provider is the client for interacting with the Provider builders.
 	Provider *ProviderClient
 	// SyncRun is the client for interacting with the SyncRun builders.
 	SyncRun *SyncRunClient
+	// ToolInvocation is the client for interacting with the ToolInvocation builders.
+	ToolInvocation *ToolInvocationClient
 	// Writeback is the client for interacting with the Writeback builders.
 	Writeback *WritebackClient
 }
@@ -69,15 +81,19 @@ func NewClient(opts ...Option) *Client {
 func (c *Client) init() {
 	c.Schema = migrate.NewSchema(c.driver)
 	c.ActionItem = NewActionItemClient(c.config)
+	c.Agent = NewAgentClient(c.config)
 	c.Appointment = NewAppointmentClient(c.config)
 	c.AppointmentType = NewAppointmentTypeClient(c.config)
+	c.Call = NewCallClient(c.config)
 	c.Member = NewMemberClient(c.config)
 	c.Operatory = NewOperatoryClient(c.config)
 	c.PMSConnection = NewPMSConnectionClient(c.config)
 	c.Patient = NewPatientClient(c.config)
+	c.PhoneNumber = NewPhoneNumberClient(c.config)
 	c.Practice = NewPracticeClient(c.config)
 	c.Provider = NewProviderClient(c.config)
 	c.SyncRun = NewSyncRunClient(c.config)
+	c.ToolInvocation = NewToolInvocationClient(c.config)
 	c.Writeback = NewWritebackClient(c.config)
 }
 
@@ -172,15 +188,19 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		ctx:             ctx,
 		config:          cfg,
 		ActionItem:      NewActionItemClient(cfg),
+		Agent:           NewAgentClient(cfg),
 		Appointment:     NewAppointmentClient(cfg),
 		AppointmentType: NewAppointmentTypeClient(cfg),
+		Call:            NewCallClient(cfg),
 		Member:          NewMemberClient(cfg),
 		Operatory:       NewOperatoryClient(cfg),
 		PMSConnection:   NewPMSConnectionClient(cfg),
 		Patient:         NewPatientClient(cfg),
+		PhoneNumber:     NewPhoneNumberClient(cfg),
 		Practice:        NewPracticeClient(cfg),
 		Provider:        NewProviderClient(cfg),
 		SyncRun:         NewSyncRunClient(cfg),
+		ToolInvocation:  NewToolInvocationClient(cfg),
 		Writeback:       NewWritebackClient(cfg),
 	}, nil
 }
@@ -202,15 +222,19 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		ctx:             ctx,
 		config:          cfg,
 		ActionItem:      NewActionItemClient(cfg),
+		Agent:           NewAgentClient(cfg),
 		Appointment:     NewAppointmentClient(cfg),
 		AppointmentType: NewAppointmentTypeClient(cfg),
+		Call:            NewCallClient(cfg),
 		Member:          NewMemberClient(cfg),
 		Operatory:       NewOperatoryClient(cfg),
 		PMSConnection:   NewPMSConnectionClient(cfg),
 		Patient:         NewPatientClient(cfg),
+		PhoneNumber:     NewPhoneNumberClient(cfg),
 		Practice:        NewPracticeClient(cfg),
 		Provider:        NewProviderClient(cfg),
 		SyncRun:         NewSyncRunClient(cfg),
+		ToolInvocation:  NewToolInvocationClient(cfg),
 		Writeback:       NewWritebackClient(cfg),
 	}, nil
 }
@@ -241,8 +265,9 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.ActionItem, c.Appointment, c.AppointmentType, c.Member, c.Operatory,
-		c.PMSConnection, c.Patient, c.Practice, c.Provider, c.SyncRun, c.Writeback,
+		c.ActionItem, c.Agent, c.Appointment, c.AppointmentType, c.Call, c.Member,
+		c.Operatory, c.PMSConnection, c.Patient, c.PhoneNumber, c.Practice, c.Provider,
+		c.SyncRun, c.ToolInvocation, c.Writeback,
 	} {
 		n.Use(hooks...)
 	}
@@ -252,8 +277,9 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.ActionItem, c.Appointment, c.AppointmentType, c.Member, c.Operatory,
-		c.PMSConnection, c.Patient, c.Practice, c.Provider, c.SyncRun, c.Writeback,
+		c.ActionItem, c.Agent, c.Appointment, c.AppointmentType, c.Call, c.Member,
+		c.Operatory, c.PMSConnection, c.Patient, c.PhoneNumber, c.Practice, c.Provider,
+		c.SyncRun, c.ToolInvocation, c.Writeback,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -264,10 +290,14 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 	switch m := m.(type) {
 	case *ActionItemMutation:
 		return c.ActionItem.mutate(ctx, m)
+	case *AgentMutation:
+		return c.Agent.mutate(ctx, m)
 	case *AppointmentMutation:
 		return c.Appointment.mutate(ctx, m)
 	case *AppointmentTypeMutation:
 		return c.AppointmentType.mutate(ctx, m)
+	case *CallMutation:
+		return c.Call.mutate(ctx, m)
 	case *MemberMutation:
 		return c.Member.mutate(ctx, m)
 	case *OperatoryMutation:
@@ -276,12 +306,16 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.PMSConnection.mutate(ctx, m)
 	case *PatientMutation:
 		return c.Patient.mutate(ctx, m)
+	case *PhoneNumberMutation:
+		return c.PhoneNumber.mutate(ctx, m)
 	case *PracticeMutation:
 		return c.Practice.mutate(ctx, m)
 	case *ProviderMutation:
 		return c.Provider.mutate(ctx, m)
 	case *SyncRunMutation:
 		return c.SyncRun.mutate(ctx, m)
+	case *ToolInvocationMutation:
+		return c.ToolInvocation.mutate(ctx, m)
 	case *WritebackMutation:
 		return c.Writeback.mutate(ctx, m)
 	default:
@@ -468,6 +502,156 @@ func (c *ActionItemClient) mutate(ctx context.Context, m *ActionItemMutation) (V
 		return (&ActionItemDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown ActionItem mutation op: %q", m.Op())
+	}
+}
+
+// AgentClient is a client for the Agent schema.
+type AgentClient struct {
+	config
+}
+
+// NewAgentClient returns a client for the Agent from the given config.
+func NewAgentClient(c config) *AgentClient {
+	return &AgentClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `agent.Hooks(f(g(h())))`.
+func (c *AgentClient) Use(hooks ...Hook) {
+	c.hooks.Agent = append(c.hooks.Agent, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `agent.Intercept(f(g(h())))`.
+func (c *AgentClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Agent = append(c.inters.Agent, interceptors...)
+}
+
+// Create returns a builder for creating a Agent entity.
+func (c *AgentClient) Create() *AgentCreate {
+	mutation := newAgentMutation(c.config, OpCreate)
+	return &AgentCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Agent entities.
+func (c *AgentClient) CreateBulk(builders ...*AgentCreate) *AgentCreateBulk {
+	return &AgentCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *AgentClient) MapCreateBulk(slice any, setFunc func(*AgentCreate, int)) *AgentCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &AgentCreateBulk{err: fmt.Errorf("calling to AgentClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*AgentCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &AgentCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Agent.
+func (c *AgentClient) Update() *AgentUpdate {
+	mutation := newAgentMutation(c.config, OpUpdate)
+	return &AgentUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *AgentClient) UpdateOne(_m *Agent) *AgentUpdateOne {
+	mutation := newAgentMutation(c.config, OpUpdateOne, withAgent(_m))
+	return &AgentUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *AgentClient) UpdateOneID(id string) *AgentUpdateOne {
+	mutation := newAgentMutation(c.config, OpUpdateOne, withAgentID(id))
+	return &AgentUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Agent.
+func (c *AgentClient) Delete() *AgentDelete {
+	mutation := newAgentMutation(c.config, OpDelete)
+	return &AgentDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *AgentClient) DeleteOne(_m *Agent) *AgentDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *AgentClient) DeleteOneID(id string) *AgentDeleteOne {
+	builder := c.Delete().Where(agent.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &AgentDeleteOne{builder}
+}
+
+// Query returns a query builder for Agent.
+func (c *AgentClient) Query() *AgentQuery {
+	return &AgentQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeAgent},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Agent entity by its id.
+func (c *AgentClient) Get(ctx context.Context, id string) (*Agent, error) {
+	return c.Query().Where(agent.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *AgentClient) GetX(ctx context.Context, id string) *Agent {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryPractice queries the practice edge of a Agent.
+func (c *AgentClient) QueryPractice(_m *Agent) *PracticeQuery {
+	query := (&PracticeClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(agent.Table, agent.FieldID, id),
+			sqlgraph.To(practice.Table, practice.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, agent.PracticeTable, agent.PracticeColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *AgentClient) Hooks() []Hook {
+	hooks := c.hooks.Agent
+	return append(hooks[:len(hooks):len(hooks)], agent.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *AgentClient) Interceptors() []Interceptor {
+	return c.inters.Agent
+}
+
+func (c *AgentClient) mutate(ctx context.Context, m *AgentMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&AgentCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&AgentUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&AgentUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&AgentDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Agent mutation op: %q", m.Op())
 	}
 }
 
@@ -848,6 +1032,188 @@ func (c *AppointmentTypeClient) mutate(ctx context.Context, m *AppointmentTypeMu
 		return (&AppointmentTypeDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown AppointmentType mutation op: %q", m.Op())
+	}
+}
+
+// CallClient is a client for the Call schema.
+type CallClient struct {
+	config
+}
+
+// NewCallClient returns a client for the Call from the given config.
+func NewCallClient(c config) *CallClient {
+	return &CallClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `call.Hooks(f(g(h())))`.
+func (c *CallClient) Use(hooks ...Hook) {
+	c.hooks.Call = append(c.hooks.Call, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `call.Intercept(f(g(h())))`.
+func (c *CallClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Call = append(c.inters.Call, interceptors...)
+}
+
+// Create returns a builder for creating a Call entity.
+func (c *CallClient) Create() *CallCreate {
+	mutation := newCallMutation(c.config, OpCreate)
+	return &CallCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Call entities.
+func (c *CallClient) CreateBulk(builders ...*CallCreate) *CallCreateBulk {
+	return &CallCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *CallClient) MapCreateBulk(slice any, setFunc func(*CallCreate, int)) *CallCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &CallCreateBulk{err: fmt.Errorf("calling to CallClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*CallCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &CallCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Call.
+func (c *CallClient) Update() *CallUpdate {
+	mutation := newCallMutation(c.config, OpUpdate)
+	return &CallUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *CallClient) UpdateOne(_m *Call) *CallUpdateOne {
+	mutation := newCallMutation(c.config, OpUpdateOne, withCall(_m))
+	return &CallUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *CallClient) UpdateOneID(id string) *CallUpdateOne {
+	mutation := newCallMutation(c.config, OpUpdateOne, withCallID(id))
+	return &CallUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Call.
+func (c *CallClient) Delete() *CallDelete {
+	mutation := newCallMutation(c.config, OpDelete)
+	return &CallDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *CallClient) DeleteOne(_m *Call) *CallDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *CallClient) DeleteOneID(id string) *CallDeleteOne {
+	builder := c.Delete().Where(call.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &CallDeleteOne{builder}
+}
+
+// Query returns a query builder for Call.
+func (c *CallClient) Query() *CallQuery {
+	return &CallQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeCall},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Call entity by its id.
+func (c *CallClient) Get(ctx context.Context, id string) (*Call, error) {
+	return c.Query().Where(call.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *CallClient) GetX(ctx context.Context, id string) *Call {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryPractice queries the practice edge of a Call.
+func (c *CallClient) QueryPractice(_m *Call) *PracticeQuery {
+	query := (&PracticeClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(call.Table, call.FieldID, id),
+			sqlgraph.To(practice.Table, practice.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, call.PracticeTable, call.PracticeColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryVerifiedPatient queries the verified_patient edge of a Call.
+func (c *CallClient) QueryVerifiedPatient(_m *Call) *PatientQuery {
+	query := (&PatientClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(call.Table, call.FieldID, id),
+			sqlgraph.To(patient.Table, patient.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, call.VerifiedPatientTable, call.VerifiedPatientColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryToolInvocations queries the tool_invocations edge of a Call.
+func (c *CallClient) QueryToolInvocations(_m *Call) *ToolInvocationQuery {
+	query := (&ToolInvocationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(call.Table, call.FieldID, id),
+			sqlgraph.To(toolinvocation.Table, toolinvocation.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, true, call.ToolInvocationsTable, call.ToolInvocationsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *CallClient) Hooks() []Hook {
+	hooks := c.hooks.Call
+	return append(hooks[:len(hooks):len(hooks)], call.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *CallClient) Interceptors() []Interceptor {
+	return c.inters.Call
+}
+
+func (c *CallClient) mutate(ctx context.Context, m *CallMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&CallCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&CallUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&CallUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&CallDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Call mutation op: %q", m.Op())
 	}
 }
 
@@ -1467,6 +1833,156 @@ func (c *PatientClient) mutate(ctx context.Context, m *PatientMutation) (Value, 
 	}
 }
 
+// PhoneNumberClient is a client for the PhoneNumber schema.
+type PhoneNumberClient struct {
+	config
+}
+
+// NewPhoneNumberClient returns a client for the PhoneNumber from the given config.
+func NewPhoneNumberClient(c config) *PhoneNumberClient {
+	return &PhoneNumberClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `phonenumber.Hooks(f(g(h())))`.
+func (c *PhoneNumberClient) Use(hooks ...Hook) {
+	c.hooks.PhoneNumber = append(c.hooks.PhoneNumber, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `phonenumber.Intercept(f(g(h())))`.
+func (c *PhoneNumberClient) Intercept(interceptors ...Interceptor) {
+	c.inters.PhoneNumber = append(c.inters.PhoneNumber, interceptors...)
+}
+
+// Create returns a builder for creating a PhoneNumber entity.
+func (c *PhoneNumberClient) Create() *PhoneNumberCreate {
+	mutation := newPhoneNumberMutation(c.config, OpCreate)
+	return &PhoneNumberCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of PhoneNumber entities.
+func (c *PhoneNumberClient) CreateBulk(builders ...*PhoneNumberCreate) *PhoneNumberCreateBulk {
+	return &PhoneNumberCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *PhoneNumberClient) MapCreateBulk(slice any, setFunc func(*PhoneNumberCreate, int)) *PhoneNumberCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &PhoneNumberCreateBulk{err: fmt.Errorf("calling to PhoneNumberClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*PhoneNumberCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &PhoneNumberCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for PhoneNumber.
+func (c *PhoneNumberClient) Update() *PhoneNumberUpdate {
+	mutation := newPhoneNumberMutation(c.config, OpUpdate)
+	return &PhoneNumberUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *PhoneNumberClient) UpdateOne(_m *PhoneNumber) *PhoneNumberUpdateOne {
+	mutation := newPhoneNumberMutation(c.config, OpUpdateOne, withPhoneNumber(_m))
+	return &PhoneNumberUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *PhoneNumberClient) UpdateOneID(id string) *PhoneNumberUpdateOne {
+	mutation := newPhoneNumberMutation(c.config, OpUpdateOne, withPhoneNumberID(id))
+	return &PhoneNumberUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for PhoneNumber.
+func (c *PhoneNumberClient) Delete() *PhoneNumberDelete {
+	mutation := newPhoneNumberMutation(c.config, OpDelete)
+	return &PhoneNumberDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *PhoneNumberClient) DeleteOne(_m *PhoneNumber) *PhoneNumberDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *PhoneNumberClient) DeleteOneID(id string) *PhoneNumberDeleteOne {
+	builder := c.Delete().Where(phonenumber.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &PhoneNumberDeleteOne{builder}
+}
+
+// Query returns a query builder for PhoneNumber.
+func (c *PhoneNumberClient) Query() *PhoneNumberQuery {
+	return &PhoneNumberQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypePhoneNumber},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a PhoneNumber entity by its id.
+func (c *PhoneNumberClient) Get(ctx context.Context, id string) (*PhoneNumber, error) {
+	return c.Query().Where(phonenumber.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *PhoneNumberClient) GetX(ctx context.Context, id string) *PhoneNumber {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryPractice queries the practice edge of a PhoneNumber.
+func (c *PhoneNumberClient) QueryPractice(_m *PhoneNumber) *PracticeQuery {
+	query := (&PracticeClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(phonenumber.Table, phonenumber.FieldID, id),
+			sqlgraph.To(practice.Table, practice.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, phonenumber.PracticeTable, phonenumber.PracticeColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *PhoneNumberClient) Hooks() []Hook {
+	hooks := c.hooks.PhoneNumber
+	return append(hooks[:len(hooks):len(hooks)], phonenumber.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *PhoneNumberClient) Interceptors() []Interceptor {
+	return c.inters.PhoneNumber
+}
+
+func (c *PhoneNumberClient) mutate(ctx context.Context, m *PhoneNumberMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&PhoneNumberCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&PhoneNumberUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&PhoneNumberUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&PhoneNumberDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown PhoneNumber mutation op: %q", m.Op())
+	}
+}
+
 // PracticeClient is a client for the Practice schema.
 type PracticeClient struct {
 	config
@@ -1901,6 +2417,172 @@ func (c *SyncRunClient) mutate(ctx context.Context, m *SyncRunMutation) (Value, 
 	}
 }
 
+// ToolInvocationClient is a client for the ToolInvocation schema.
+type ToolInvocationClient struct {
+	config
+}
+
+// NewToolInvocationClient returns a client for the ToolInvocation from the given config.
+func NewToolInvocationClient(c config) *ToolInvocationClient {
+	return &ToolInvocationClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `toolinvocation.Hooks(f(g(h())))`.
+func (c *ToolInvocationClient) Use(hooks ...Hook) {
+	c.hooks.ToolInvocation = append(c.hooks.ToolInvocation, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `toolinvocation.Intercept(f(g(h())))`.
+func (c *ToolInvocationClient) Intercept(interceptors ...Interceptor) {
+	c.inters.ToolInvocation = append(c.inters.ToolInvocation, interceptors...)
+}
+
+// Create returns a builder for creating a ToolInvocation entity.
+func (c *ToolInvocationClient) Create() *ToolInvocationCreate {
+	mutation := newToolInvocationMutation(c.config, OpCreate)
+	return &ToolInvocationCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of ToolInvocation entities.
+func (c *ToolInvocationClient) CreateBulk(builders ...*ToolInvocationCreate) *ToolInvocationCreateBulk {
+	return &ToolInvocationCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ToolInvocationClient) MapCreateBulk(slice any, setFunc func(*ToolInvocationCreate, int)) *ToolInvocationCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ToolInvocationCreateBulk{err: fmt.Errorf("calling to ToolInvocationClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ToolInvocationCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ToolInvocationCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for ToolInvocation.
+func (c *ToolInvocationClient) Update() *ToolInvocationUpdate {
+	mutation := newToolInvocationMutation(c.config, OpUpdate)
+	return &ToolInvocationUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ToolInvocationClient) UpdateOne(_m *ToolInvocation) *ToolInvocationUpdateOne {
+	mutation := newToolInvocationMutation(c.config, OpUpdateOne, withToolInvocation(_m))
+	return &ToolInvocationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ToolInvocationClient) UpdateOneID(id string) *ToolInvocationUpdateOne {
+	mutation := newToolInvocationMutation(c.config, OpUpdateOne, withToolInvocationID(id))
+	return &ToolInvocationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for ToolInvocation.
+func (c *ToolInvocationClient) Delete() *ToolInvocationDelete {
+	mutation := newToolInvocationMutation(c.config, OpDelete)
+	return &ToolInvocationDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ToolInvocationClient) DeleteOne(_m *ToolInvocation) *ToolInvocationDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ToolInvocationClient) DeleteOneID(id string) *ToolInvocationDeleteOne {
+	builder := c.Delete().Where(toolinvocation.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ToolInvocationDeleteOne{builder}
+}
+
+// Query returns a query builder for ToolInvocation.
+func (c *ToolInvocationClient) Query() *ToolInvocationQuery {
+	return &ToolInvocationQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeToolInvocation},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a ToolInvocation entity by its id.
+func (c *ToolInvocationClient) Get(ctx context.Context, id string) (*ToolInvocation, error) {
+	return c.Query().Where(toolinvocation.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ToolInvocationClient) GetX(ctx context.Context, id string) *ToolInvocation {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryPractice queries the practice edge of a ToolInvocation.
+func (c *ToolInvocationClient) QueryPractice(_m *ToolInvocation) *PracticeQuery {
+	query := (&PracticeClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(toolinvocation.Table, toolinvocation.FieldID, id),
+			sqlgraph.To(practice.Table, practice.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, toolinvocation.PracticeTable, toolinvocation.PracticeColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryCall queries the call edge of a ToolInvocation.
+func (c *ToolInvocationClient) QueryCall(_m *ToolInvocation) *CallQuery {
+	query := (&CallClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(toolinvocation.Table, toolinvocation.FieldID, id),
+			sqlgraph.To(call.Table, call.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, toolinvocation.CallTable, toolinvocation.CallColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *ToolInvocationClient) Hooks() []Hook {
+	hooks := c.hooks.ToolInvocation
+	return append(hooks[:len(hooks):len(hooks)], toolinvocation.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *ToolInvocationClient) Interceptors() []Interceptor {
+	return c.inters.ToolInvocation
+}
+
+func (c *ToolInvocationClient) mutate(ctx context.Context, m *ToolInvocationMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ToolInvocationCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ToolInvocationUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ToolInvocationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ToolInvocationDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown ToolInvocation mutation op: %q", m.Op())
+	}
+}
+
 // WritebackClient is a client for the Writeback schema.
 type WritebackClient struct {
 	config
@@ -2086,12 +2768,14 @@ func (c *WritebackClient) mutate(ctx context.Context, m *WritebackMutation) (Val
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		ActionItem, Appointment, AppointmentType, Member, Operatory, PMSConnection,
-		Patient, Practice, Provider, SyncRun, Writeback []ent.Hook
+		ActionItem, Agent, Appointment, AppointmentType, Call, Member, Operatory,
+		PMSConnection, Patient, PhoneNumber, Practice, Provider, SyncRun,
+		ToolInvocation, Writeback []ent.Hook
 	}
 	inters struct {
-		ActionItem, Appointment, AppointmentType, Member, Operatory, PMSConnection,
-		Patient, Practice, Provider, SyncRun, Writeback []ent.Interceptor
+		ActionItem, Agent, Appointment, AppointmentType, Call, Member, Operatory,
+		PMSConnection, Patient, PhoneNumber, Practice, Provider, SyncRun,
+		ToolInvocation, Writeback []ent.Interceptor
 	}
 )
 

@@ -13,15 +13,19 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/frontdesk/frontdesk/ent/actionitem"
+	"github.com/frontdesk/frontdesk/ent/agent"
 	"github.com/frontdesk/frontdesk/ent/appointment"
 	"github.com/frontdesk/frontdesk/ent/appointmenttype"
+	"github.com/frontdesk/frontdesk/ent/call"
 	"github.com/frontdesk/frontdesk/ent/member"
 	"github.com/frontdesk/frontdesk/ent/operatory"
 	"github.com/frontdesk/frontdesk/ent/patient"
+	"github.com/frontdesk/frontdesk/ent/phonenumber"
 	"github.com/frontdesk/frontdesk/ent/pmsconnection"
 	"github.com/frontdesk/frontdesk/ent/practice"
 	"github.com/frontdesk/frontdesk/ent/provider"
 	"github.com/frontdesk/frontdesk/ent/syncrun"
+	"github.com/frontdesk/frontdesk/ent/toolinvocation"
 	"github.com/frontdesk/frontdesk/ent/writeback"
 )
 
@@ -84,15 +88,19 @@ func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
 			actionitem.Table:      actionitem.ValidColumn,
+			agent.Table:           agent.ValidColumn,
 			appointment.Table:     appointment.ValidColumn,
 			appointmenttype.Table: appointmenttype.ValidColumn,
+			call.Table:            call.ValidColumn,
 			member.Table:          member.ValidColumn,
 			operatory.Table:       operatory.ValidColumn,
 			pmsconnection.Table:   pmsconnection.ValidColumn,
 			patient.Table:         patient.ValidColumn,
+			phonenumber.Table:     phonenumber.ValidColumn,
 			practice.Table:        practice.ValidColumn,
 			provider.Table:        provider.ValidColumn,
 			syncrun.Table:         syncrun.ValidColumn,
+			toolinvocation.Table:  toolinvocation.ValidColumn,
 			writeback.Table:       writeback.ValidColumn,
 		})
 	})

@@ -4,16 +4,20 @@ package ent
 
 import (
 	"github.com/frontdesk/frontdesk/ent/actionitem"
+	"github.com/frontdesk/frontdesk/ent/agent"
 	"github.com/frontdesk/frontdesk/ent/appointment"
 	"github.com/frontdesk/frontdesk/ent/appointmenttype"
+	"github.com/frontdesk/frontdesk/ent/call"
 	"github.com/frontdesk/frontdesk/ent/member"
 	"github.com/frontdesk/frontdesk/ent/operatory"
 	"github.com/frontdesk/frontdesk/ent/patient"
+	"github.com/frontdesk/frontdesk/ent/phonenumber"
 	"github.com/frontdesk/frontdesk/ent/pmsconnection"
 	"github.com/frontdesk/frontdesk/ent/practice"
 	"github.com/frontdesk/frontdesk/ent/predicate"
 	"github.com/frontdesk/frontdesk/ent/provider"
 	"github.com/frontdesk/frontdesk/ent/syncrun"
+	"github.com/frontdesk/frontdesk/ent/toolinvocation"
 	"github.com/frontdesk/frontdesk/ent/writeback"
 
 	"entgo.io/ent/dialect/sql"
@@ -24,7 +28,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 11)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 15)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   actionitem.Table,
@@ -53,6 +57,33 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 	}
 	graph.Nodes[1] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   agent.Table,
+			Columns: agent.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: agent.FieldID,
+			},
+		},
+		Type: "Agent",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			agent.FieldCreatedAt:         {Type: field.TypeTime, Column: agent.FieldCreatedAt},
+			agent.FieldUpdatedAt:         {Type: field.TypeTime, Column: agent.FieldUpdatedAt},
+			agent.FieldPracticeID:        {Type: field.TypeString, Column: agent.FieldPracticeID},
+			agent.FieldName:              {Type: field.TypeString, Column: agent.FieldName},
+			agent.FieldGreeting:          {Type: field.TypeString, Column: agent.FieldGreeting},
+			agent.FieldVoiceProvider:     {Type: field.TypeString, Column: agent.FieldVoiceProvider},
+			agent.FieldVoiceID:           {Type: field.TypeString, Column: agent.FieldVoiceID},
+			agent.FieldTransferNumber:    {Type: field.TypeString, Column: agent.FieldTransferNumber},
+			agent.FieldExtraInstructions: {Type: field.TypeString, Column: agent.FieldExtraInstructions},
+			agent.FieldEnabled:           {Type: field.TypeBool, Column: agent.FieldEnabled},
+			agent.FieldVapiAssistantID:   {Type: field.TypeString, Column: agent.FieldVapiAssistantID},
+			agent.FieldVapiToolIds:       {Type: field.TypeJSON, Column: agent.FieldVapiToolIds},
+			agent.FieldProvisionedAt:     {Type: field.TypeTime, Column: agent.FieldProvisionedAt},
+			agent.FieldProvisionError:    {Type: field.TypeString, Column: agent.FieldProvisionError},
+		},
+	}
+	graph.Nodes[2] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   appointment.Table,
 			Columns: appointment.Columns,
@@ -84,7 +115,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			appointment.FieldNotes:             {Type: field.TypeString, Column: appointment.FieldNotes},
 		},
 	}
-	graph.Nodes[2] = &sqlgraph.Node{
+	graph.Nodes[3] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   appointmenttype.Table,
 			Columns: appointmenttype.Columns,
@@ -106,7 +137,37 @@ var schemaGraph = func() *sqlgraph.Schema {
 			appointmenttype.FieldProviderIds:     {Type: field.TypeJSON, Column: appointmenttype.FieldProviderIds},
 		},
 	}
-	graph.Nodes[3] = &sqlgraph.Node{
+	graph.Nodes[4] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   call.Table,
+			Columns: call.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: call.FieldID,
+			},
+		},
+		Type: "Call",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			call.FieldCreatedAt:         {Type: field.TypeTime, Column: call.FieldCreatedAt},
+			call.FieldUpdatedAt:         {Type: field.TypeTime, Column: call.FieldUpdatedAt},
+			call.FieldPracticeID:        {Type: field.TypeString, Column: call.FieldPracticeID},
+			call.FieldVapiCallID:        {Type: field.TypeString, Column: call.FieldVapiCallID},
+			call.FieldTwilioCallSid:     {Type: field.TypeString, Column: call.FieldTwilioCallSid},
+			call.FieldCallerNumber:      {Type: field.TypeString, Column: call.FieldCallerNumber},
+			call.FieldStatus:            {Type: field.TypeString, Column: call.FieldStatus},
+			call.FieldStartedAt:         {Type: field.TypeTime, Column: call.FieldStartedAt},
+			call.FieldEndedAt:           {Type: field.TypeTime, Column: call.FieldEndedAt},
+			call.FieldDurationSeconds:   {Type: field.TypeInt, Column: call.FieldDurationSeconds},
+			call.FieldEndedReason:       {Type: field.TypeString, Column: call.FieldEndedReason},
+			call.FieldOutcome:           {Type: field.TypeEnum, Column: call.FieldOutcome},
+			call.FieldSummary:           {Type: field.TypeString, Column: call.FieldSummary},
+			call.FieldTranscript:        {Type: field.TypeString, Column: call.FieldTranscript},
+			call.FieldRecordingURL:      {Type: field.TypeString, Column: call.FieldRecordingURL},
+			call.FieldCost:              {Type: field.TypeFloat64, Column: call.FieldCost},
+			call.FieldVerifiedPatientID: {Type: field.TypeString, Column: call.FieldVerifiedPatientID},
+		},
+	}
+	graph.Nodes[5] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   member.Table,
 			Columns: member.Columns,
@@ -126,7 +187,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			member.FieldJoinedAt:   {Type: field.TypeTime, Column: member.FieldJoinedAt},
 		},
 	}
-	graph.Nodes[4] = &sqlgraph.Node{
+	graph.Nodes[6] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   operatory.Table,
 			Columns: operatory.Columns,
@@ -148,7 +209,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			operatory.FieldProviderPmsIds: {Type: field.TypeJSON, Column: operatory.FieldProviderPmsIds},
 		},
 	}
-	graph.Nodes[5] = &sqlgraph.Node{
+	graph.Nodes[7] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   pmsconnection.Table,
 			Columns: pmsconnection.Columns,
@@ -177,7 +238,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			pmsconnection.FieldLastError:                {Type: field.TypeString, Column: pmsconnection.FieldLastError},
 		},
 	}
-	graph.Nodes[6] = &sqlgraph.Node{
+	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   patient.Table,
 			Columns: patient.Columns,
@@ -203,7 +264,27 @@ var schemaGraph = func() *sqlgraph.Schema {
 			patient.FieldStatus:        {Type: field.TypeString, Column: patient.FieldStatus},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   phonenumber.Table,
+			Columns: phonenumber.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: phonenumber.FieldID,
+			},
+		},
+		Type: "PhoneNumber",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			phonenumber.FieldCreatedAt:         {Type: field.TypeTime, Column: phonenumber.FieldCreatedAt},
+			phonenumber.FieldUpdatedAt:         {Type: field.TypeTime, Column: phonenumber.FieldUpdatedAt},
+			phonenumber.FieldPracticeID:        {Type: field.TypeString, Column: phonenumber.FieldPracticeID},
+			phonenumber.FieldNumber:            {Type: field.TypeString, Column: phonenumber.FieldNumber},
+			phonenumber.FieldTwilioSid:         {Type: field.TypeString, Column: phonenumber.FieldTwilioSid},
+			phonenumber.FieldVapiPhoneNumberID: {Type: field.TypeString, Column: phonenumber.FieldVapiPhoneNumberID},
+			phonenumber.FieldRouting:           {Type: field.TypeEnum, Column: phonenumber.FieldRouting},
+		},
+	}
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   practice.Table,
 			Columns: practice.Columns,
@@ -226,10 +307,11 @@ var schemaGraph = func() *sqlgraph.Schema {
 			practice.FieldHorizonDays:              {Type: field.TypeInt, Column: practice.FieldHorizonDays},
 			practice.FieldSlotStepMinutes:          {Type: field.TypeInt, Column: practice.FieldSlotStepMinutes},
 			practice.FieldDefaultAppointmentTypeID: {Type: field.TypeString, Column: practice.FieldDefaultAppointmentTypeID},
+			practice.FieldScheduleVersion:          {Type: field.TypeInt64, Column: practice.FieldScheduleVersion},
 			practice.FieldPmsClosures:              {Type: field.TypeJSON, Column: practice.FieldPmsClosures},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   provider.Table,
 			Columns: provider.Columns,
@@ -253,7 +335,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			provider.FieldHours:      {Type: field.TypeJSON, Column: provider.FieldHours},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   syncrun.Table,
 			Columns: syncrun.Columns,
@@ -281,7 +363,29 @@ var schemaGraph = func() *sqlgraph.Schema {
 			syncrun.FieldError:            {Type: field.TypeString, Column: syncrun.FieldError},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   toolinvocation.Table,
+			Columns: toolinvocation.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: toolinvocation.FieldID,
+			},
+		},
+		Type: "ToolInvocation",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			toolinvocation.FieldCreatedAt:  {Type: field.TypeTime, Column: toolinvocation.FieldCreatedAt},
+			toolinvocation.FieldUpdatedAt:  {Type: field.TypeTime, Column: toolinvocation.FieldUpdatedAt},
+			toolinvocation.FieldPracticeID: {Type: field.TypeString, Column: toolinvocation.FieldPracticeID},
+			toolinvocation.FieldCallID:     {Type: field.TypeString, Column: toolinvocation.FieldCallID},
+			toolinvocation.FieldToolCallID: {Type: field.TypeString, Column: toolinvocation.FieldToolCallID},
+			toolinvocation.FieldTool:       {Type: field.TypeString, Column: toolinvocation.FieldTool},
+			toolinvocation.FieldOutcome:    {Type: field.TypeEnum, Column: toolinvocation.FieldOutcome},
+			toolinvocation.FieldResult:     {Type: field.TypeString, Column: toolinvocation.FieldResult},
+			toolinvocation.FieldLatencyMs:  {Type: field.TypeInt, Column: toolinvocation.FieldLatencyMs},
+		},
+	}
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   writeback.Table,
 			Columns: writeback.Columns,
@@ -345,6 +449,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"ActionItem",
 		"Patient",
+	)
+	graph.MustAddE(
+		"practice",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   agent.PracticeTable,
+			Columns: []string{agent.PracticeColumn},
+			Bidi:    false,
+		},
+		"Agent",
+		"Practice",
 	)
 	graph.MustAddE(
 		"practice",
@@ -435,6 +551,42 @@ var schemaGraph = func() *sqlgraph.Schema {
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
 			Inverse: false,
+			Table:   call.PracticeTable,
+			Columns: []string{call.PracticeColumn},
+			Bidi:    false,
+		},
+		"Call",
+		"Practice",
+	)
+	graph.MustAddE(
+		"verified_patient",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   call.VerifiedPatientTable,
+			Columns: []string{call.VerifiedPatientColumn},
+			Bidi:    false,
+		},
+		"Call",
+		"Patient",
+	)
+	graph.MustAddE(
+		"tool_invocations",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   call.ToolInvocationsTable,
+			Columns: []string{call.ToolInvocationsColumn},
+			Bidi:    false,
+		},
+		"Call",
+		"ToolInvocation",
+	)
+	graph.MustAddE(
+		"practice",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
 			Table:   member.PracticeTable,
 			Columns: []string{member.PracticeColumn},
 			Bidi:    false,
@@ -495,6 +647,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
 			Inverse: false,
+			Table:   phonenumber.PracticeTable,
+			Columns: []string{phonenumber.PracticeColumn},
+			Bidi:    false,
+		},
+		"PhoneNumber",
+		"Practice",
+	)
+	graph.MustAddE(
+		"practice",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
 			Table:   provider.PracticeTable,
 			Columns: []string{provider.PracticeColumn},
 			Bidi:    false,
@@ -513,6 +677,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"SyncRun",
 		"Practice",
+	)
+	graph.MustAddE(
+		"practice",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   toolinvocation.PracticeTable,
+			Columns: []string{toolinvocation.PracticeColumn},
+			Bidi:    false,
+		},
+		"ToolInvocation",
+		"Practice",
+	)
+	graph.MustAddE(
+		"call",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   toolinvocation.CallTable,
+			Columns: []string{toolinvocation.CallColumn},
+			Bidi:    false,
+		},
+		"ToolInvocation",
+		"Call",
 	)
 	graph.MustAddE(
 		"practice",
@@ -712,6 +900,130 @@ func (f *ActionItemFilter) WhereHasPatientWith(preds ...predicate.Patient) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *AgentQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the AgentQuery builder.
+func (_q *AgentQuery) Filter() *AgentFilter {
+	return &AgentFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *AgentMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the AgentMutation builder.
+func (m *AgentMutation) Filter() *AgentFilter {
+	return &AgentFilter{config: m.config, predicateAdder: m}
+}
+
+// AgentFilter provides a generic filtering capability at runtime for AgentQuery.
+type AgentFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *AgentFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[1].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *AgentFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(agent.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *AgentFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(agent.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *AgentFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(agent.FieldUpdatedAt))
+}
+
+// WherePracticeID applies the entql string predicate on the practice_id field.
+func (f *AgentFilter) WherePracticeID(p entql.StringP) {
+	f.Where(p.Field(agent.FieldPracticeID))
+}
+
+// WhereName applies the entql string predicate on the name field.
+func (f *AgentFilter) WhereName(p entql.StringP) {
+	f.Where(p.Field(agent.FieldName))
+}
+
+// WhereGreeting applies the entql string predicate on the greeting field.
+func (f *AgentFilter) WhereGreeting(p entql.StringP) {
+	f.Where(p.Field(agent.FieldGreeting))
+}
+
+// WhereVoiceProvider applies the entql string predicate on the voice_provider field.
+func (f *AgentFilter) WhereVoiceProvider(p entql.StringP) {
+	f.Where(p.Field(agent.FieldVoiceProvider))
+}
+
+// WhereVoiceID applies the entql string predicate on the voice_id field.
+func (f *AgentFilter) WhereVoiceID(p entql.StringP) {
+	f.Where(p.Field(agent.FieldVoiceID))
+}
+
+// WhereTransferNumber applies the entql string predicate on the transfer_number field.
+func (f *AgentFilter) WhereTransferNumber(p entql.StringP) {
+	f.Where(p.Field(agent.FieldTransferNumber))
+}
+
+// WhereExtraInstructions applies the entql string predicate on the extra_instructions field.
+func (f *AgentFilter) WhereExtraInstructions(p entql.StringP) {
+	f.Where(p.Field(agent.FieldExtraInstructions))
+}
+
+// WhereEnabled applies the entql bool predicate on the enabled field.
+func (f *AgentFilter) WhereEnabled(p entql.BoolP) {
+	f.Where(p.Field(agent.FieldEnabled))
+}
+
+// WhereVapiAssistantID applies the entql string predicate on the vapi_assistant_id field.
+func (f *AgentFilter) WhereVapiAssistantID(p entql.StringP) {
+	f.Where(p.Field(agent.FieldVapiAssistantID))
+}
+
+// WhereVapiToolIds applies the entql json.RawMessage predicate on the vapi_tool_ids field.
+func (f *AgentFilter) WhereVapiToolIds(p entql.BytesP) {
+	f.Where(p.Field(agent.FieldVapiToolIds))
+}
+
+// WhereProvisionedAt applies the entql time.Time predicate on the provisioned_at field.
+func (f *AgentFilter) WhereProvisionedAt(p entql.TimeP) {
+	f.Where(p.Field(agent.FieldProvisionedAt))
+}
+
+// WhereProvisionError applies the entql string predicate on the provision_error field.
+func (f *AgentFilter) WhereProvisionError(p entql.StringP) {
+	f.Where(p.Field(agent.FieldProvisionError))
+}
+
+// WhereHasPractice applies a predicate to check if query has an edge practice.
+func (f *AgentFilter) WhereHasPractice() {
+	f.Where(entql.HasEdge("practice"))
+}
+
+// WhereHasPracticeWith applies a predicate to check if query has an edge practice with a given conditions (other predicates).
+func (f *AgentFilter) WhereHasPracticeWith(preds ...predicate.Practice) {
+	f.Where(entql.HasEdgeWith("practice", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *AppointmentQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -740,7 +1052,7 @@ type AppointmentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *AppointmentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[1].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[2].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -959,7 +1271,7 @@ type AppointmentTypeFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *AppointmentTypeFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[2].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1030,6 +1342,173 @@ func (f *AppointmentTypeFilter) WhereHasPracticeWith(preds ...predicate.Practice
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *CallQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the CallQuery builder.
+func (_q *CallQuery) Filter() *CallFilter {
+	return &CallFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *CallMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the CallMutation builder.
+func (m *CallMutation) Filter() *CallFilter {
+	return &CallFilter{config: m.config, predicateAdder: m}
+}
+
+// CallFilter provides a generic filtering capability at runtime for CallQuery.
+type CallFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *CallFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *CallFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(call.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *CallFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(call.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *CallFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(call.FieldUpdatedAt))
+}
+
+// WherePracticeID applies the entql string predicate on the practice_id field.
+func (f *CallFilter) WherePracticeID(p entql.StringP) {
+	f.Where(p.Field(call.FieldPracticeID))
+}
+
+// WhereVapiCallID applies the entql string predicate on the vapi_call_id field.
+func (f *CallFilter) WhereVapiCallID(p entql.StringP) {
+	f.Where(p.Field(call.FieldVapiCallID))
+}
+
+// WhereTwilioCallSid applies the entql string predicate on the twilio_call_sid field.
+func (f *CallFilter) WhereTwilioCallSid(p entql.StringP) {
+	f.Where(p.Field(call.FieldTwilioCallSid))
+}
+
+// WhereCallerNumber applies the entql string predicate on the caller_number field.
+func (f *CallFilter) WhereCallerNumber(p entql.StringP) {
+	f.Where(p.Field(call.FieldCallerNumber))
+}
+
+// WhereStatus applies the entql string predicate on the status field.
+func (f *CallFilter) WhereStatus(p entql.StringP) {
+	f.Where(p.Field(call.FieldStatus))
+}
+
+// WhereStartedAt applies the entql time.Time predicate on the started_at field.
+func (f *CallFilter) WhereStartedAt(p entql.TimeP) {
+	f.Where(p.Field(call.FieldStartedAt))
+}
+
+// WhereEndedAt applies the entql time.Time predicate on the ended_at field.
+func (f *CallFilter) WhereEndedAt(p entql.TimeP) {
+	f.Where(p.Field(call.FieldEndedAt))
+}
+
+// WhereDurationSeconds applies the entql int predicate on the duration_seconds field.
+func (f *CallFilter) WhereDurationSeconds(p entql.IntP) {
+	f.Where(p.Field(call.FieldDurationSeconds))
+}
+
+// WhereEndedReason applies the entql string predicate on the ended_reason field.
+func (f *CallFilter) WhereEndedReason(p entql.StringP) {
+	f.Where(p.Field(call.FieldEndedReason))
+}
+
+// WhereOutcome applies the entql string predicate on the outcome field.
+func (f *CallFilter) WhereOutcome(p entql.StringP) {
+	f.Where(p.Field(call.FieldOutcome))
+}
+
+// WhereSummary applies the entql string predicate on the summary field.
+func (f *CallFilter) WhereSummary(p entql.StringP) {
+	f.Where(p.Field(call.FieldSummary))
+}
+
+// WhereTranscript applies the entql string predicate on the transcript field.
+func (f *CallFilter) WhereTranscript(p entql.StringP) {
+	f.Where(p.Field(call.FieldTranscript))
+}
+
+// WhereRecordingURL applies the entql string predicate on the recording_url field.
+func (f *CallFilter) WhereRecordingURL(p entql.StringP) {
+	f.Where(p.Field(call.FieldRecordingURL))
+}
+
+// WhereCost applies the entql float64 predicate on the cost field.
+func (f *CallFilter) WhereCost(p entql.Float64P) {
+	f.Where(p.Field(call.FieldCost))
+}
+
+// WhereVerifiedPatientID applies the entql string predicate on the verified_patient_id field.
+func (f *CallFilter) WhereVerifiedPatientID(p entql.StringP) {
+	f.Where(p.Field(call.FieldVerifiedPatientID))
+}
+
+// WhereHasPractice applies a predicate to check if query has an edge practice.
+func (f *CallFilter) WhereHasPractice() {
+	f.Where(entql.HasEdge("practice"))
+}
+
+// WhereHasPracticeWith applies a predicate to check if query has an edge practice with a given conditions (other predicates).
+func (f *CallFilter) WhereHasPracticeWith(preds ...predicate.Practice) {
+	f.Where(entql.HasEdgeWith("practice", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasVerifiedPatient applies a predicate to check if query has an edge verified_patient.
+func (f *CallFilter) WhereHasVerifiedPatient() {
+	f.Where(entql.HasEdge("verified_patient"))
+}
+
+// WhereHasVerifiedPatientWith applies a predicate to check if query has an edge verified_patient with a given conditions (other predicates).
+func (f *CallFilter) WhereHasVerifiedPatientWith(preds ...predicate.Patient) {
+	f.Where(entql.HasEdgeWith("verified_patient", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasToolInvocations applies a predicate to check if query has an edge tool_invocations.
+func (f *CallFilter) WhereHasToolInvocations() {
+	f.Where(entql.HasEdge("tool_invocations"))
+}
+
+// WhereHasToolInvocationsWith applies a predicate to check if query has an edge tool_invocations with a given conditions (other predicates).
+func (f *CallFilter) WhereHasToolInvocationsWith(preds ...predicate.ToolInvocation) {
+	f.Where(entql.HasEdgeWith("tool_invocations", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *MemberQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -1058,7 +1537,7 @@ type MemberFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MemberFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1147,7 +1626,7 @@ type OperatoryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OperatoryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1246,7 +1725,7 @@ type PMSConnectionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PMSConnectionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1380,7 +1859,7 @@ type PatientFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PatientFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1485,6 +1964,95 @@ func (f *PatientFilter) WhereHasAppointmentsWith(preds ...predicate.Appointment)
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *PhoneNumberQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the PhoneNumberQuery builder.
+func (_q *PhoneNumberQuery) Filter() *PhoneNumberFilter {
+	return &PhoneNumberFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *PhoneNumberMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the PhoneNumberMutation builder.
+func (m *PhoneNumberMutation) Filter() *PhoneNumberFilter {
+	return &PhoneNumberFilter{config: m.config, predicateAdder: m}
+}
+
+// PhoneNumberFilter provides a generic filtering capability at runtime for PhoneNumberQuery.
+type PhoneNumberFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *PhoneNumberFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *PhoneNumberFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(phonenumber.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *PhoneNumberFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(phonenumber.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *PhoneNumberFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(phonenumber.FieldUpdatedAt))
+}
+
+// WherePracticeID applies the entql string predicate on the practice_id field.
+func (f *PhoneNumberFilter) WherePracticeID(p entql.StringP) {
+	f.Where(p.Field(phonenumber.FieldPracticeID))
+}
+
+// WhereNumber applies the entql string predicate on the number field.
+func (f *PhoneNumberFilter) WhereNumber(p entql.StringP) {
+	f.Where(p.Field(phonenumber.FieldNumber))
+}
+
+// WhereTwilioSid applies the entql string predicate on the twilio_sid field.
+func (f *PhoneNumberFilter) WhereTwilioSid(p entql.StringP) {
+	f.Where(p.Field(phonenumber.FieldTwilioSid))
+}
+
+// WhereVapiPhoneNumberID applies the entql string predicate on the vapi_phone_number_id field.
+func (f *PhoneNumberFilter) WhereVapiPhoneNumberID(p entql.StringP) {
+	f.Where(p.Field(phonenumber.FieldVapiPhoneNumberID))
+}
+
+// WhereRouting applies the entql string predicate on the routing field.
+func (f *PhoneNumberFilter) WhereRouting(p entql.StringP) {
+	f.Where(p.Field(phonenumber.FieldRouting))
+}
+
+// WhereHasPractice applies a predicate to check if query has an edge practice.
+func (f *PhoneNumberFilter) WhereHasPractice() {
+	f.Where(entql.HasEdge("practice"))
+}
+
+// WhereHasPracticeWith applies a predicate to check if query has an edge practice with a given conditions (other predicates).
+func (f *PhoneNumberFilter) WhereHasPracticeWith(preds ...predicate.Practice) {
+	f.Where(entql.HasEdgeWith("practice", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *PracticeQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -1513,7 +2081,7 @@ type PracticeFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PracticeFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1584,6 +2152,11 @@ func (f *PracticeFilter) WhereDefaultAppointmentTypeID(p entql.StringP) {
 	f.Where(p.Field(practice.FieldDefaultAppointmentTypeID))
 }
 
+// WhereScheduleVersion applies the entql int64 predicate on the schedule_version field.
+func (f *PracticeFilter) WhereScheduleVersion(p entql.Int64P) {
+	f.Where(p.Field(practice.FieldScheduleVersion))
+}
+
 // WherePmsClosures applies the entql json.RawMessage predicate on the pms_closures field.
 func (f *PracticeFilter) WherePmsClosures(p entql.BytesP) {
 	f.Where(p.Field(practice.FieldPmsClosures))
@@ -1618,7 +2191,7 @@ type ProviderFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ProviderFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1727,7 +2300,7 @@ type SyncRunFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SyncRunFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1828,6 +2401,119 @@ func (f *SyncRunFilter) WhereHasPracticeWith(preds ...predicate.Practice) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *ToolInvocationQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the ToolInvocationQuery builder.
+func (_q *ToolInvocationQuery) Filter() *ToolInvocationFilter {
+	return &ToolInvocationFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *ToolInvocationMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the ToolInvocationMutation builder.
+func (m *ToolInvocationMutation) Filter() *ToolInvocationFilter {
+	return &ToolInvocationFilter{config: m.config, predicateAdder: m}
+}
+
+// ToolInvocationFilter provides a generic filtering capability at runtime for ToolInvocationQuery.
+type ToolInvocationFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *ToolInvocationFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *ToolInvocationFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(toolinvocation.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *ToolInvocationFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(toolinvocation.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *ToolInvocationFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(toolinvocation.FieldUpdatedAt))
+}
+
+// WherePracticeID applies the entql string predicate on the practice_id field.
+func (f *ToolInvocationFilter) WherePracticeID(p entql.StringP) {
+	f.Where(p.Field(toolinvocation.FieldPracticeID))
+}
+
+// WhereCallID applies the entql string predicate on the call_id field.
+func (f *ToolInvocationFilter) WhereCallID(p entql.StringP) {
+	f.Where(p.Field(toolinvocation.FieldCallID))
+}
+
+// WhereToolCallID applies the entql string predicate on the tool_call_id field.
+func (f *ToolInvocationFilter) WhereToolCallID(p entql.StringP) {
+	f.Where(p.Field(toolinvocation.FieldToolCallID))
+}
+
+// WhereTool applies the entql string predicate on the tool field.
+func (f *ToolInvocationFilter) WhereTool(p entql.StringP) {
+	f.Where(p.Field(toolinvocation.FieldTool))
+}
+
+// WhereOutcome applies the entql string predicate on the outcome field.
+func (f *ToolInvocationFilter) WhereOutcome(p entql.StringP) {
+	f.Where(p.Field(toolinvocation.FieldOutcome))
+}
+
+// WhereResult applies the entql string predicate on the result field.
+func (f *ToolInvocationFilter) WhereResult(p entql.StringP) {
+	f.Where(p.Field(toolinvocation.FieldResult))
+}
+
+// WhereLatencyMs applies the entql int predicate on the latency_ms field.
+func (f *ToolInvocationFilter) WhereLatencyMs(p entql.IntP) {
+	f.Where(p.Field(toolinvocation.FieldLatencyMs))
+}
+
+// WhereHasPractice applies a predicate to check if query has an edge practice.
+func (f *ToolInvocationFilter) WhereHasPractice() {
+	f.Where(entql.HasEdge("practice"))
+}
+
+// WhereHasPracticeWith applies a predicate to check if query has an edge practice with a given conditions (other predicates).
+func (f *ToolInvocationFilter) WhereHasPracticeWith(preds ...predicate.Practice) {
+	f.Where(entql.HasEdgeWith("practice", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasCall applies a predicate to check if query has an edge call.
+func (f *ToolInvocationFilter) WhereHasCall() {
+	f.Where(entql.HasEdge("call"))
+}
+
+// WhereHasCallWith applies a predicate to check if query has an edge call with a given conditions (other predicates).
+func (f *ToolInvocationFilter) WhereHasCallWith(preds ...predicate.Call) {
+	f.Where(entql.HasEdgeWith("call", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *WritebackQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -1856,7 +2542,7 @@ type WritebackFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WritebackFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -11,15 +11,19 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/frontdesk/frontdesk/ent/actionitem"
+	"github.com/frontdesk/frontdesk/ent/agent"
 	"github.com/frontdesk/frontdesk/ent/appointment"
 	"github.com/frontdesk/frontdesk/ent/appointmenttype"
+	"github.com/frontdesk/frontdesk/ent/call"
 	"github.com/frontdesk/frontdesk/ent/member"
 	"github.com/frontdesk/frontdesk/ent/operatory"
 	"github.com/frontdesk/frontdesk/ent/patient"
+	"github.com/frontdesk/frontdesk/ent/phonenumber"
 	"github.com/frontdesk/frontdesk/ent/pmsconnection"
 	"github.com/frontdesk/frontdesk/ent/practice"
 	"github.com/frontdesk/frontdesk/ent/provider"
 	"github.com/frontdesk/frontdesk/ent/syncrun"
+	"github.com/frontdesk/frontdesk/ent/toolinvocation"
 	"github.com/frontdesk/frontdesk/ent/writeback"
 )
 
@@ -203,6 +207,162 @@ func newActionItemPaginateArgs(rv map[string]any) *actionitemPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*ActionItemWhereInput); ok {
 		args.opts = append(args.opts, WithActionItemFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *AgentQuery) CollectFields(ctx context.Context, satisfies ...string) (*AgentQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *AgentQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(agent.Columns))
+		selectedFields = []string{agent.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "practice":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&PracticeClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, practiceImplementors)...); err != nil {
+				return err
+			}
+			_q.withPractice = query
+			if _, ok := fieldSeen[agent.FieldPracticeID]; !ok {
+				selectedFields = append(selectedFields, agent.FieldPracticeID)
+				fieldSeen[agent.FieldPracticeID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[agent.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, agent.FieldCreatedAt)
+				fieldSeen[agent.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[agent.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, agent.FieldUpdatedAt)
+				fieldSeen[agent.FieldUpdatedAt] = struct{}{}
+			}
+		case "name":
+			if _, ok := fieldSeen[agent.FieldName]; !ok {
+				selectedFields = append(selectedFields, agent.FieldName)
+				fieldSeen[agent.FieldName] = struct{}{}
+			}
+		case "greeting":
+			if _, ok := fieldSeen[agent.FieldGreeting]; !ok {
+				selectedFields = append(selectedFields, agent.FieldGreeting)
+				fieldSeen[agent.FieldGreeting] = struct{}{}
+			}
+		case "voiceProvider":
+			if _, ok := fieldSeen[agent.FieldVoiceProvider]; !ok {
+				selectedFields = append(selectedFields, agent.FieldVoiceProvider)
+				fieldSeen[agent.FieldVoiceProvider] = struct{}{}
+			}
+		case "voiceID":
+			if _, ok := fieldSeen[agent.FieldVoiceID]; !ok {
+				selectedFields = append(selectedFields, agent.FieldVoiceID)
+				fieldSeen[agent.FieldVoiceID] = struct{}{}
+			}
+		case "transferNumber":
+			if _, ok := fieldSeen[agent.FieldTransferNumber]; !ok {
+				selectedFields = append(selectedFields, agent.FieldTransferNumber)
+				fieldSeen[agent.FieldTransferNumber] = struct{}{}
+			}
+		case "extraInstructions":
+			if _, ok := fieldSeen[agent.FieldExtraInstructions]; !ok {
+				selectedFields = append(selectedFields, agent.FieldExtraInstructions)
+				fieldSeen[agent.FieldExtraInstructions] = struct{}{}
+			}
+		case "enabled":
+			if _, ok := fieldSeen[agent.FieldEnabled]; !ok {
+				selectedFields = append(selectedFields, agent.FieldEnabled)
+				fieldSeen[agent.FieldEnabled] = struct{}{}
+			}
+		case "vapiAssistantID":
+			if _, ok := fieldSeen[agent.FieldVapiAssistantID]; !ok {
+				selectedFields = append(selectedFields, agent.FieldVapiAssistantID)
+				fieldSeen[agent.FieldVapiAssistantID] = struct{}{}
+			}
+		case "provisionedAt":
+			if _, ok := fieldSeen[agent.FieldProvisionedAt]; !ok {
+				selectedFields = append(selectedFields, agent.FieldProvisionedAt)
+				fieldSeen[agent.FieldProvisionedAt] = struct{}{}
+			}
+		case "provisionError":
+			if _, ok := fieldSeen[agent.FieldProvisionError]; !ok {
+				selectedFields = append(selectedFields, agent.FieldProvisionError)
+				fieldSeen[agent.FieldProvisionError] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type agentPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []AgentPaginateOption
+}
+
+func newAgentPaginateArgs(rv map[string]any) *agentPaginateArgs {
+	args := &agentPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &AgentOrder{Field: &AgentOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithAgentOrder(order))
+			}
+		case *AgentOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithAgentOrder(v))
+			}
+		}
 	}
 	return args
 }
@@ -566,6 +726,208 @@ func newAppointmentTypePaginateArgs(rv map[string]any) *appointmenttypePaginateA
 				args.opts = append(args.opts, WithAppointmentTypeOrder(v))
 			}
 		}
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *CallQuery) CollectFields(ctx context.Context, satisfies ...string) (*CallQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *CallQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(call.Columns))
+		selectedFields = []string{call.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "practice":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&PracticeClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, practiceImplementors)...); err != nil {
+				return err
+			}
+			_q.withPractice = query
+			if _, ok := fieldSeen[call.FieldPracticeID]; !ok {
+				selectedFields = append(selectedFields, call.FieldPracticeID)
+				fieldSeen[call.FieldPracticeID] = struct{}{}
+			}
+
+		case "verifiedPatient":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&PatientClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, patientImplementors)...); err != nil {
+				return err
+			}
+			_q.withVerifiedPatient = query
+			if _, ok := fieldSeen[call.FieldVerifiedPatientID]; !ok {
+				selectedFields = append(selectedFields, call.FieldVerifiedPatientID)
+				fieldSeen[call.FieldVerifiedPatientID] = struct{}{}
+			}
+
+		case "toolInvocations":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ToolInvocationClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, toolinvocationImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedToolInvocations(alias, func(wq *ToolInvocationQuery) {
+				*wq = *query
+			})
+		case "createdAt":
+			if _, ok := fieldSeen[call.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, call.FieldCreatedAt)
+				fieldSeen[call.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[call.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, call.FieldUpdatedAt)
+				fieldSeen[call.FieldUpdatedAt] = struct{}{}
+			}
+		case "vapiCallID":
+			if _, ok := fieldSeen[call.FieldVapiCallID]; !ok {
+				selectedFields = append(selectedFields, call.FieldVapiCallID)
+				fieldSeen[call.FieldVapiCallID] = struct{}{}
+			}
+		case "twilioCallSid":
+			if _, ok := fieldSeen[call.FieldTwilioCallSid]; !ok {
+				selectedFields = append(selectedFields, call.FieldTwilioCallSid)
+				fieldSeen[call.FieldTwilioCallSid] = struct{}{}
+			}
+		case "callerNumber":
+			if _, ok := fieldSeen[call.FieldCallerNumber]; !ok {
+				selectedFields = append(selectedFields, call.FieldCallerNumber)
+				fieldSeen[call.FieldCallerNumber] = struct{}{}
+			}
+		case "status":
+			if _, ok := fieldSeen[call.FieldStatus]; !ok {
+				selectedFields = append(selectedFields, call.FieldStatus)
+				fieldSeen[call.FieldStatus] = struct{}{}
+			}
+		case "startedAt":
+			if _, ok := fieldSeen[call.FieldStartedAt]; !ok {
+				selectedFields = append(selectedFields, call.FieldStartedAt)
+				fieldSeen[call.FieldStartedAt] = struct{}{}
+			}
+		case "endedAt":
+			if _, ok := fieldSeen[call.FieldEndedAt]; !ok {
+				selectedFields = append(selectedFields, call.FieldEndedAt)
+				fieldSeen[call.FieldEndedAt] = struct{}{}
+			}
+		case "durationSeconds":
+			if _, ok := fieldSeen[call.FieldDurationSeconds]; !ok {
+				selectedFields = append(selectedFields, call.FieldDurationSeconds)
+				fieldSeen[call.FieldDurationSeconds] = struct{}{}
+			}
+		case "endedReason":
+			if _, ok := fieldSeen[call.FieldEndedReason]; !ok {
+				selectedFields = append(selectedFields, call.FieldEndedReason)
+				fieldSeen[call.FieldEndedReason] = struct{}{}
+			}
+		case "outcome":
+			if _, ok := fieldSeen[call.FieldOutcome]; !ok {
+				selectedFields = append(selectedFields, call.FieldOutcome)
+				fieldSeen[call.FieldOutcome] = struct{}{}
+			}
+		case "summary":
+			if _, ok := fieldSeen[call.FieldSummary]; !ok {
+				selectedFields = append(selectedFields, call.FieldSummary)
+				fieldSeen[call.FieldSummary] = struct{}{}
+			}
+		case "transcript":
+			if _, ok := fieldSeen[call.FieldTranscript]; !ok {
+				selectedFields = append(selectedFields, call.FieldTranscript)
+				fieldSeen[call.FieldTranscript] = struct{}{}
+			}
+		case "recordingURL":
+			if _, ok := fieldSeen[call.FieldRecordingURL]; !ok {
+				selectedFields = append(selectedFields, call.FieldRecordingURL)
+				fieldSeen[call.FieldRecordingURL] = struct{}{}
+			}
+		case "cost":
+			if _, ok := fieldSeen[call.FieldCost]; !ok {
+				selectedFields = append(selectedFields, call.FieldCost)
+				fieldSeen[call.FieldCost] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type callPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []CallPaginateOption
+}
+
+func newCallPaginateArgs(rv map[string]any) *callPaginateArgs {
+	args := &callPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &CallOrder{Field: &CallOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithCallOrder(order))
+			}
+		case *CallOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithCallOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*CallWhereInput); ok {
+		args.opts = append(args.opts, WithCallFilter(v.Filter))
 	}
 	return args
 }
@@ -1208,6 +1570,132 @@ func newPatientPaginateArgs(rv map[string]any) *patientPaginateArgs {
 }
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *PhoneNumberQuery) CollectFields(ctx context.Context, satisfies ...string) (*PhoneNumberQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *PhoneNumberQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(phonenumber.Columns))
+		selectedFields = []string{phonenumber.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "practice":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&PracticeClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, practiceImplementors)...); err != nil {
+				return err
+			}
+			_q.withPractice = query
+			if _, ok := fieldSeen[phonenumber.FieldPracticeID]; !ok {
+				selectedFields = append(selectedFields, phonenumber.FieldPracticeID)
+				fieldSeen[phonenumber.FieldPracticeID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[phonenumber.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, phonenumber.FieldCreatedAt)
+				fieldSeen[phonenumber.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[phonenumber.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, phonenumber.FieldUpdatedAt)
+				fieldSeen[phonenumber.FieldUpdatedAt] = struct{}{}
+			}
+		case "number":
+			if _, ok := fieldSeen[phonenumber.FieldNumber]; !ok {
+				selectedFields = append(selectedFields, phonenumber.FieldNumber)
+				fieldSeen[phonenumber.FieldNumber] = struct{}{}
+			}
+		case "twilioSid":
+			if _, ok := fieldSeen[phonenumber.FieldTwilioSid]; !ok {
+				selectedFields = append(selectedFields, phonenumber.FieldTwilioSid)
+				fieldSeen[phonenumber.FieldTwilioSid] = struct{}{}
+			}
+		case "vapiPhoneNumberID":
+			if _, ok := fieldSeen[phonenumber.FieldVapiPhoneNumberID]; !ok {
+				selectedFields = append(selectedFields, phonenumber.FieldVapiPhoneNumberID)
+				fieldSeen[phonenumber.FieldVapiPhoneNumberID] = struct{}{}
+			}
+		case "routing":
+			if _, ok := fieldSeen[phonenumber.FieldRouting]; !ok {
+				selectedFields = append(selectedFields, phonenumber.FieldRouting)
+				fieldSeen[phonenumber.FieldRouting] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type phonenumberPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []PhoneNumberPaginateOption
+}
+
+func newPhoneNumberPaginateArgs(rv map[string]any) *phonenumberPaginateArgs {
+	args := &phonenumberPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &PhoneNumberOrder{Field: &PhoneNumberOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithPhoneNumberOrder(order))
+			}
+		case *PhoneNumberOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithPhoneNumberOrder(v))
+			}
+		}
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
 func (_q *PracticeQuery) CollectFields(ctx context.Context, satisfies ...string) (*PracticeQuery, error) {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil {
@@ -1632,6 +2120,147 @@ func newSyncRunPaginateArgs(rv map[string]any) *syncrunPaginateArgs {
 		case *SyncRunOrder:
 			if v != nil {
 				args.opts = append(args.opts, WithSyncRunOrder(v))
+			}
+		}
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *ToolInvocationQuery) CollectFields(ctx context.Context, satisfies ...string) (*ToolInvocationQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *ToolInvocationQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(toolinvocation.Columns))
+		selectedFields = []string{toolinvocation.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "practice":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&PracticeClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, practiceImplementors)...); err != nil {
+				return err
+			}
+			_q.withPractice = query
+			if _, ok := fieldSeen[toolinvocation.FieldPracticeID]; !ok {
+				selectedFields = append(selectedFields, toolinvocation.FieldPracticeID)
+				fieldSeen[toolinvocation.FieldPracticeID] = struct{}{}
+			}
+
+		case "call":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&CallClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, callImplementors)...); err != nil {
+				return err
+			}
+			_q.withCall = query
+			if _, ok := fieldSeen[toolinvocation.FieldCallID]; !ok {
+				selectedFields = append(selectedFields, toolinvocation.FieldCallID)
+				fieldSeen[toolinvocation.FieldCallID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[toolinvocation.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, toolinvocation.FieldCreatedAt)
+				fieldSeen[toolinvocation.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[toolinvocation.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, toolinvocation.FieldUpdatedAt)
+				fieldSeen[toolinvocation.FieldUpdatedAt] = struct{}{}
+			}
+		case "toolCallID":
+			if _, ok := fieldSeen[toolinvocation.FieldToolCallID]; !ok {
+				selectedFields = append(selectedFields, toolinvocation.FieldToolCallID)
+				fieldSeen[toolinvocation.FieldToolCallID] = struct{}{}
+			}
+		case "tool":
+			if _, ok := fieldSeen[toolinvocation.FieldTool]; !ok {
+				selectedFields = append(selectedFields, toolinvocation.FieldTool)
+				fieldSeen[toolinvocation.FieldTool] = struct{}{}
+			}
+		case "outcome":
+			if _, ok := fieldSeen[toolinvocation.FieldOutcome]; !ok {
+				selectedFields = append(selectedFields, toolinvocation.FieldOutcome)
+				fieldSeen[toolinvocation.FieldOutcome] = struct{}{}
+			}
+		case "latencyMs":
+			if _, ok := fieldSeen[toolinvocation.FieldLatencyMs]; !ok {
+				selectedFields = append(selectedFields, toolinvocation.FieldLatencyMs)
+				fieldSeen[toolinvocation.FieldLatencyMs] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type toolinvocationPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []ToolInvocationPaginateOption
+}
+
+func newToolInvocationPaginateArgs(rv map[string]any) *toolinvocationPaginateArgs {
+	args := &toolinvocationPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &ToolInvocationOrder{Field: &ToolInvocationOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithToolInvocationOrder(order))
+			}
+		case *ToolInvocationOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithToolInvocationOrder(v))
 			}
 		}
 	}

@@ -32,6 +32,14 @@ func (_m *ActionItem) Patient(ctx context.Context) (*Patient, error) {
 	return result, MaskNotFound(err)
 }
 
+func (_m *Agent) Practice(ctx context.Context) (*Practice, error) {
+	result, err := _m.Edges.PracticeOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryPractice().Only(ctx)
+	}
+	return result, err
+}
+
 func (_m *Appointment) Practice(ctx context.Context) (*Practice, error) {
 	result, err := _m.Edges.PracticeOrErr()
 	if IsNotLoaded(err) {
@@ -92,6 +100,34 @@ func (_m *AppointmentType) Practice(ctx context.Context) (*Practice, error) {
 	return result, err
 }
 
+func (_m *Call) Practice(ctx context.Context) (*Practice, error) {
+	result, err := _m.Edges.PracticeOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryPractice().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *Call) VerifiedPatient(ctx context.Context) (*Patient, error) {
+	result, err := _m.Edges.VerifiedPatientOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryVerifiedPatient().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Call) ToolInvocations(ctx context.Context) (result []*ToolInvocation, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedToolInvocations(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.ToolInvocationsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryToolInvocations().All(ctx)
+	}
+	return result, err
+}
+
 func (_m *Member) Practice(ctx context.Context) (*Practice, error) {
 	result, err := _m.Edges.PracticeOrErr()
 	if IsNotLoaded(err) {
@@ -145,6 +181,14 @@ func (_m *Patient) Appointments(
 	return _m.QueryAppointments().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *PhoneNumber) Practice(ctx context.Context) (*Practice, error) {
+	result, err := _m.Edges.PracticeOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryPractice().Only(ctx)
+	}
+	return result, err
+}
+
 func (_m *Provider) Practice(ctx context.Context) (*Practice, error) {
 	result, err := _m.Edges.PracticeOrErr()
 	if IsNotLoaded(err) {
@@ -157,6 +201,22 @@ func (_m *SyncRun) Practice(ctx context.Context) (*Practice, error) {
 	result, err := _m.Edges.PracticeOrErr()
 	if IsNotLoaded(err) {
 		result, err = _m.QueryPractice().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *ToolInvocation) Practice(ctx context.Context) (*Practice, error) {
+	result, err := _m.Edges.PracticeOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryPractice().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *ToolInvocation) Call(ctx context.Context) (*Call, error) {
+	result, err := _m.Edges.CallOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryCall().Only(ctx)
 	}
 	return result, err
 }

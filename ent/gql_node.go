@@ -9,15 +9,19 @@ import (
 	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/frontdesk/frontdesk/ent/actionitem"
+	"github.com/frontdesk/frontdesk/ent/agent"
 	"github.com/frontdesk/frontdesk/ent/appointment"
 	"github.com/frontdesk/frontdesk/ent/appointmenttype"
+	"github.com/frontdesk/frontdesk/ent/call"
 	"github.com/frontdesk/frontdesk/ent/member"
 	"github.com/frontdesk/frontdesk/ent/operatory"
 	"github.com/frontdesk/frontdesk/ent/patient"
+	"github.com/frontdesk/frontdesk/ent/phonenumber"
 	"github.com/frontdesk/frontdesk/ent/pmsconnection"
 	"github.com/frontdesk/frontdesk/ent/practice"
 	"github.com/frontdesk/frontdesk/ent/provider"
 	"github.com/frontdesk/frontdesk/ent/syncrun"
+	"github.com/frontdesk/frontdesk/ent/toolinvocation"
 	"github.com/frontdesk/frontdesk/ent/writeback"
 	"github.com/hashicorp/go-multierror"
 )
@@ -32,6 +36,11 @@ var actionitemImplementors = []string{"ActionItem", "Node"}
 // IsNode implements the Node interface check for GQLGen.
 func (*ActionItem) IsNode() {}
 
+var agentImplementors = []string{"Agent", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Agent) IsNode() {}
+
 var appointmentImplementors = []string{"Appointment", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
@@ -41,6 +50,11 @@ var appointmenttypeImplementors = []string{"AppointmentType", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*AppointmentType) IsNode() {}
+
+var callImplementors = []string{"Call", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Call) IsNode() {}
 
 var memberImplementors = []string{"Member", "Node"}
 
@@ -62,6 +76,11 @@ var patientImplementors = []string{"Patient", "Node"}
 // IsNode implements the Node interface check for GQLGen.
 func (*Patient) IsNode() {}
 
+var phonenumberImplementors = []string{"PhoneNumber", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*PhoneNumber) IsNode() {}
+
 var practiceImplementors = []string{"Practice", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
@@ -76,6 +95,11 @@ var syncrunImplementors = []string{"SyncRun", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*SyncRun) IsNode() {}
+
+var toolinvocationImplementors = []string{"ToolInvocation", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*ToolInvocation) IsNode() {}
 
 var writebackImplementors = []string{"Writeback", "Node"}
 
@@ -149,6 +173,15 @@ func (c *Client) noder(ctx context.Context, table string, id string) (Noder, err
 			}
 		}
 		return query.Only(ctx)
+	case agent.Table:
+		query := c.Agent.Query().
+			Where(agent.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, agentImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
 	case appointment.Table:
 		query := c.Appointment.Query().
 			Where(appointment.ID(id))
@@ -163,6 +196,15 @@ func (c *Client) noder(ctx context.Context, table string, id string) (Noder, err
 			Where(appointmenttype.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, appointmenttypeImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case call.Table:
+		query := c.Call.Query().
+			Where(call.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, callImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -203,6 +245,15 @@ func (c *Client) noder(ctx context.Context, table string, id string) (Noder, err
 			}
 		}
 		return query.Only(ctx)
+	case phonenumber.Table:
+		query := c.PhoneNumber.Query().
+			Where(phonenumber.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, phonenumberImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
 	case practice.Table:
 		query := c.Practice.Query().
 			Where(practice.ID(id))
@@ -226,6 +277,15 @@ func (c *Client) noder(ctx context.Context, table string, id string) (Noder, err
 			Where(syncrun.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, syncrunImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case toolinvocation.Table:
+		query := c.ToolInvocation.Query().
+			Where(toolinvocation.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, toolinvocationImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -328,6 +388,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []string) ([]Node
 				*noder = node
 			}
 		}
+	case agent.Table:
+		query := c.Agent.Query().
+			Where(agent.IDIn(ids...))
+		query, err := query.CollectFields(ctx, agentImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
 	case appointment.Table:
 		query := c.Appointment.Query().
 			Where(appointment.IDIn(ids...))
@@ -348,6 +424,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []string) ([]Node
 		query := c.AppointmentType.Query().
 			Where(appointmenttype.IDIn(ids...))
 		query, err := query.CollectFields(ctx, appointmenttypeImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case call.Table:
+		query := c.Call.Query().
+			Where(call.IDIn(ids...))
+		query, err := query.CollectFields(ctx, callImplementors...)
 		if err != nil {
 			return nil, err
 		}
@@ -424,6 +516,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []string) ([]Node
 				*noder = node
 			}
 		}
+	case phonenumber.Table:
+		query := c.PhoneNumber.Query().
+			Where(phonenumber.IDIn(ids...))
+		query, err := query.CollectFields(ctx, phonenumberImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
 	case practice.Table:
 		query := c.Practice.Query().
 			Where(practice.IDIn(ids...))
@@ -460,6 +568,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []string) ([]Node
 		query := c.SyncRun.Query().
 			Where(syncrun.IDIn(ids...))
 		query, err := query.CollectFields(ctx, syncrunImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case toolinvocation.Table:
+		query := c.ToolInvocation.Query().
+			Where(toolinvocation.IDIn(ids...))
+		query, err := query.CollectFields(ctx, toolinvocationImplementors...)
 		if err != nil {
 			return nil, err
 		}

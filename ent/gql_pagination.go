@@ -15,15 +15,19 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/frontdesk/frontdesk/ent/actionitem"
+	"github.com/frontdesk/frontdesk/ent/agent"
 	"github.com/frontdesk/frontdesk/ent/appointment"
 	"github.com/frontdesk/frontdesk/ent/appointmenttype"
+	"github.com/frontdesk/frontdesk/ent/call"
 	"github.com/frontdesk/frontdesk/ent/member"
 	"github.com/frontdesk/frontdesk/ent/operatory"
 	"github.com/frontdesk/frontdesk/ent/patient"
+	"github.com/frontdesk/frontdesk/ent/phonenumber"
 	"github.com/frontdesk/frontdesk/ent/pmsconnection"
 	"github.com/frontdesk/frontdesk/ent/practice"
 	"github.com/frontdesk/frontdesk/ent/provider"
 	"github.com/frontdesk/frontdesk/ent/syncrun"
+	"github.com/frontdesk/frontdesk/ent/toolinvocation"
 	"github.com/frontdesk/frontdesk/ent/writeback"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 )
@@ -399,6 +403,302 @@ func (_m *ActionItem) ToEdge(order *ActionItemOrder) *ActionItemEdge {
 		order = DefaultActionItemOrder
 	}
 	return &ActionItemEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// AgentEdge is the edge representation of Agent.
+type AgentEdge struct {
+	Node   *Agent `json:"node"`
+	Cursor Cursor `json:"cursor"`
+}
+
+// AgentConnection is the connection containing edges to Agent.
+type AgentConnection struct {
+	Edges      []*AgentEdge `json:"edges"`
+	PageInfo   PageInfo     `json:"pageInfo"`
+	TotalCount int          `json:"totalCount"`
+}
+
+func (c *AgentConnection) build(nodes []*Agent, pager *agentPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Agent
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Agent {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Agent {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*AgentEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &AgentEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// AgentPaginateOption enables pagination customization.
+type AgentPaginateOption func(*agentPager) error
+
+// WithAgentOrder configures pagination ordering.
+func WithAgentOrder(order *AgentOrder) AgentPaginateOption {
+	if order == nil {
+		order = DefaultAgentOrder
+	}
+	o := *order
+	return func(pager *agentPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultAgentOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithAgentFilter configures pagination filter.
+func WithAgentFilter(filter func(*AgentQuery) (*AgentQuery, error)) AgentPaginateOption {
+	return func(pager *agentPager) error {
+		if filter == nil {
+			return errors.New("AgentQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type agentPager struct {
+	reverse bool
+	order   *AgentOrder
+	filter  func(*AgentQuery) (*AgentQuery, error)
+}
+
+func newAgentPager(opts []AgentPaginateOption, reverse bool) (*agentPager, error) {
+	pager := &agentPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultAgentOrder
+	}
+	return pager, nil
+}
+
+func (p *agentPager) applyFilter(query *AgentQuery) (*AgentQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *agentPager) toCursor(_m *Agent) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *agentPager) applyCursors(query *AgentQuery, after, before *Cursor) (*AgentQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultAgentOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *agentPager) applyOrder(query *AgentQuery) *AgentQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultAgentOrder.Field {
+		query = query.Order(DefaultAgentOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *agentPager) orderExpr(query *AgentQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultAgentOrder.Field {
+			b.Comma().Ident(DefaultAgentOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Agent.
+func (_m *AgentQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...AgentPaginateOption,
+) (*AgentConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newAgentPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &AgentConnection{Edges: []*AgentEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// AgentOrderFieldCreatedAt orders Agent by created_at.
+	AgentOrderFieldCreatedAt = &AgentOrderField{
+		Value: func(_m *Agent) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: agent.FieldCreatedAt,
+		toTerm: agent.ByCreatedAt,
+		toCursor: func(_m *Agent) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f AgentOrderField) String() string {
+	var str string
+	switch f.column {
+	case AgentOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f AgentOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *AgentOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("AgentOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *AgentOrderFieldCreatedAt
+	default:
+		return fmt.Errorf("%s is not a valid AgentOrderField", str)
+	}
+	return nil
+}
+
+// AgentOrderField defines the ordering field of Agent.
+type AgentOrderField struct {
+	// Value extracts the ordering value from the given Agent.
+	Value    func(*Agent) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) agent.OrderOption
+	toCursor func(*Agent) Cursor
+}
+
+// AgentOrder defines the ordering of Agent.
+type AgentOrder struct {
+	Direction OrderDirection   `json:"direction"`
+	Field     *AgentOrderField `json:"field"`
+}
+
+// DefaultAgentOrder is the default ordering of Agent.
+var DefaultAgentOrder = &AgentOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &AgentOrderField{
+		Value: func(_m *Agent) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: agent.FieldID,
+		toTerm: agent.ByID,
+		toCursor: func(_m *Agent) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Agent into AgentEdge.
+func (_m *Agent) ToEdge(order *AgentOrder) *AgentEdge {
+	if order == nil {
+		order = DefaultAgentOrder
+	}
+	return &AgentEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}
@@ -1009,6 +1309,320 @@ func (_m *AppointmentType) ToEdge(order *AppointmentTypeOrder) *AppointmentTypeE
 		order = DefaultAppointmentTypeOrder
 	}
 	return &AppointmentTypeEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// CallEdge is the edge representation of Call.
+type CallEdge struct {
+	Node   *Call  `json:"node"`
+	Cursor Cursor `json:"cursor"`
+}
+
+// CallConnection is the connection containing edges to Call.
+type CallConnection struct {
+	Edges      []*CallEdge `json:"edges"`
+	PageInfo   PageInfo    `json:"pageInfo"`
+	TotalCount int         `json:"totalCount"`
+}
+
+func (c *CallConnection) build(nodes []*Call, pager *callPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Call
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Call {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Call {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*CallEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &CallEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// CallPaginateOption enables pagination customization.
+type CallPaginateOption func(*callPager) error
+
+// WithCallOrder configures pagination ordering.
+func WithCallOrder(order *CallOrder) CallPaginateOption {
+	if order == nil {
+		order = DefaultCallOrder
+	}
+	o := *order
+	return func(pager *callPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultCallOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithCallFilter configures pagination filter.
+func WithCallFilter(filter func(*CallQuery) (*CallQuery, error)) CallPaginateOption {
+	return func(pager *callPager) error {
+		if filter == nil {
+			return errors.New("CallQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type callPager struct {
+	reverse bool
+	order   *CallOrder
+	filter  func(*CallQuery) (*CallQuery, error)
+}
+
+func newCallPager(opts []CallPaginateOption, reverse bool) (*callPager, error) {
+	pager := &callPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultCallOrder
+	}
+	return pager, nil
+}
+
+func (p *callPager) applyFilter(query *CallQuery) (*CallQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *callPager) toCursor(_m *Call) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *callPager) applyCursors(query *CallQuery, after, before *Cursor) (*CallQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultCallOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *callPager) applyOrder(query *CallQuery) *CallQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultCallOrder.Field {
+		query = query.Order(DefaultCallOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *callPager) orderExpr(query *CallQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultCallOrder.Field {
+			b.Comma().Ident(DefaultCallOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Call.
+func (_m *CallQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...CallPaginateOption,
+) (*CallConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newCallPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &CallConnection{Edges: []*CallEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// CallOrderFieldCreatedAt orders Call by created_at.
+	CallOrderFieldCreatedAt = &CallOrderField{
+		Value: func(_m *Call) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: call.FieldCreatedAt,
+		toTerm: call.ByCreatedAt,
+		toCursor: func(_m *Call) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// CallOrderFieldStartedAt orders Call by started_at.
+	CallOrderFieldStartedAt = &CallOrderField{
+		Value: func(_m *Call) (ent.Value, error) {
+			return _m.StartedAt, nil
+		},
+		column: call.FieldStartedAt,
+		toTerm: call.ByStartedAt,
+		toCursor: func(_m *Call) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.StartedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f CallOrderField) String() string {
+	var str string
+	switch f.column {
+	case CallOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case CallOrderFieldStartedAt.column:
+		str = "STARTED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f CallOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *CallOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("CallOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *CallOrderFieldCreatedAt
+	case "STARTED_AT":
+		*f = *CallOrderFieldStartedAt
+	default:
+		return fmt.Errorf("%s is not a valid CallOrderField", str)
+	}
+	return nil
+}
+
+// CallOrderField defines the ordering field of Call.
+type CallOrderField struct {
+	// Value extracts the ordering value from the given Call.
+	Value    func(*Call) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) call.OrderOption
+	toCursor func(*Call) Cursor
+}
+
+// CallOrder defines the ordering of Call.
+type CallOrder struct {
+	Direction OrderDirection  `json:"direction"`
+	Field     *CallOrderField `json:"field"`
+}
+
+// DefaultCallOrder is the default ordering of Call.
+var DefaultCallOrder = &CallOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &CallOrderField{
+		Value: func(_m *Call) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: call.FieldID,
+		toTerm: call.ByID,
+		toCursor: func(_m *Call) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Call into CallEdge.
+func (_m *Call) ToEdge(order *CallOrder) *CallEdge {
+	if order == nil {
+		order = DefaultCallOrder
+	}
+	return &CallEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}
@@ -2288,6 +2902,302 @@ func (_m *Patient) ToEdge(order *PatientOrder) *PatientEdge {
 	}
 }
 
+// PhoneNumberEdge is the edge representation of PhoneNumber.
+type PhoneNumberEdge struct {
+	Node   *PhoneNumber `json:"node"`
+	Cursor Cursor       `json:"cursor"`
+}
+
+// PhoneNumberConnection is the connection containing edges to PhoneNumber.
+type PhoneNumberConnection struct {
+	Edges      []*PhoneNumberEdge `json:"edges"`
+	PageInfo   PageInfo           `json:"pageInfo"`
+	TotalCount int                `json:"totalCount"`
+}
+
+func (c *PhoneNumberConnection) build(nodes []*PhoneNumber, pager *phonenumberPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *PhoneNumber
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *PhoneNumber {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *PhoneNumber {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*PhoneNumberEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &PhoneNumberEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// PhoneNumberPaginateOption enables pagination customization.
+type PhoneNumberPaginateOption func(*phonenumberPager) error
+
+// WithPhoneNumberOrder configures pagination ordering.
+func WithPhoneNumberOrder(order *PhoneNumberOrder) PhoneNumberPaginateOption {
+	if order == nil {
+		order = DefaultPhoneNumberOrder
+	}
+	o := *order
+	return func(pager *phonenumberPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultPhoneNumberOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithPhoneNumberFilter configures pagination filter.
+func WithPhoneNumberFilter(filter func(*PhoneNumberQuery) (*PhoneNumberQuery, error)) PhoneNumberPaginateOption {
+	return func(pager *phonenumberPager) error {
+		if filter == nil {
+			return errors.New("PhoneNumberQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type phonenumberPager struct {
+	reverse bool
+	order   *PhoneNumberOrder
+	filter  func(*PhoneNumberQuery) (*PhoneNumberQuery, error)
+}
+
+func newPhoneNumberPager(opts []PhoneNumberPaginateOption, reverse bool) (*phonenumberPager, error) {
+	pager := &phonenumberPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultPhoneNumberOrder
+	}
+	return pager, nil
+}
+
+func (p *phonenumberPager) applyFilter(query *PhoneNumberQuery) (*PhoneNumberQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *phonenumberPager) toCursor(_m *PhoneNumber) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *phonenumberPager) applyCursors(query *PhoneNumberQuery, after, before *Cursor) (*PhoneNumberQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultPhoneNumberOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *phonenumberPager) applyOrder(query *PhoneNumberQuery) *PhoneNumberQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultPhoneNumberOrder.Field {
+		query = query.Order(DefaultPhoneNumberOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *phonenumberPager) orderExpr(query *PhoneNumberQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultPhoneNumberOrder.Field {
+			b.Comma().Ident(DefaultPhoneNumberOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to PhoneNumber.
+func (_m *PhoneNumberQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...PhoneNumberPaginateOption,
+) (*PhoneNumberConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newPhoneNumberPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &PhoneNumberConnection{Edges: []*PhoneNumberEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// PhoneNumberOrderFieldCreatedAt orders PhoneNumber by created_at.
+	PhoneNumberOrderFieldCreatedAt = &PhoneNumberOrderField{
+		Value: func(_m *PhoneNumber) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: phonenumber.FieldCreatedAt,
+		toTerm: phonenumber.ByCreatedAt,
+		toCursor: func(_m *PhoneNumber) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f PhoneNumberOrderField) String() string {
+	var str string
+	switch f.column {
+	case PhoneNumberOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f PhoneNumberOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *PhoneNumberOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("PhoneNumberOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *PhoneNumberOrderFieldCreatedAt
+	default:
+		return fmt.Errorf("%s is not a valid PhoneNumberOrderField", str)
+	}
+	return nil
+}
+
+// PhoneNumberOrderField defines the ordering field of PhoneNumber.
+type PhoneNumberOrderField struct {
+	// Value extracts the ordering value from the given PhoneNumber.
+	Value    func(*PhoneNumber) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) phonenumber.OrderOption
+	toCursor func(*PhoneNumber) Cursor
+}
+
+// PhoneNumberOrder defines the ordering of PhoneNumber.
+type PhoneNumberOrder struct {
+	Direction OrderDirection         `json:"direction"`
+	Field     *PhoneNumberOrderField `json:"field"`
+}
+
+// DefaultPhoneNumberOrder is the default ordering of PhoneNumber.
+var DefaultPhoneNumberOrder = &PhoneNumberOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &PhoneNumberOrderField{
+		Value: func(_m *PhoneNumber) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: phonenumber.FieldID,
+		toTerm: phonenumber.ByID,
+		toCursor: func(_m *PhoneNumber) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts PhoneNumber into PhoneNumberEdge.
+func (_m *PhoneNumber) ToEdge(order *PhoneNumberOrder) *PhoneNumberEdge {
+	if order == nil {
+		order = DefaultPhoneNumberOrder
+	}
+	return &PhoneNumberEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
 // PracticeEdge is the edge representation of Practice.
 type PracticeEdge struct {
 	Node   *Practice `json:"node"`
@@ -3207,6 +4117,302 @@ func (_m *SyncRun) ToEdge(order *SyncRunOrder) *SyncRunEdge {
 		order = DefaultSyncRunOrder
 	}
 	return &SyncRunEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// ToolInvocationEdge is the edge representation of ToolInvocation.
+type ToolInvocationEdge struct {
+	Node   *ToolInvocation `json:"node"`
+	Cursor Cursor          `json:"cursor"`
+}
+
+// ToolInvocationConnection is the connection containing edges to ToolInvocation.
+type ToolInvocationConnection struct {
+	Edges      []*ToolInvocationEdge `json:"edges"`
+	PageInfo   PageInfo              `json:"pageInfo"`
+	TotalCount int                   `json:"totalCount"`
+}
+
+func (c *ToolInvocationConnection) build(nodes []*ToolInvocation, pager *toolinvocationPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *ToolInvocation
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *ToolInvocation {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *ToolInvocation {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*ToolInvocationEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &ToolInvocationEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// ToolInvocationPaginateOption enables pagination customization.
+type ToolInvocationPaginateOption func(*toolinvocationPager) error
+
+// WithToolInvocationOrder configures pagination ordering.
+func WithToolInvocationOrder(order *ToolInvocationOrder) ToolInvocationPaginateOption {
+	if order == nil {
+		order = DefaultToolInvocationOrder
+	}
+	o := *order
+	return func(pager *toolinvocationPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultToolInvocationOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithToolInvocationFilter configures pagination filter.
+func WithToolInvocationFilter(filter func(*ToolInvocationQuery) (*ToolInvocationQuery, error)) ToolInvocationPaginateOption {
+	return func(pager *toolinvocationPager) error {
+		if filter == nil {
+			return errors.New("ToolInvocationQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type toolinvocationPager struct {
+	reverse bool
+	order   *ToolInvocationOrder
+	filter  func(*ToolInvocationQuery) (*ToolInvocationQuery, error)
+}
+
+func newToolInvocationPager(opts []ToolInvocationPaginateOption, reverse bool) (*toolinvocationPager, error) {
+	pager := &toolinvocationPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultToolInvocationOrder
+	}
+	return pager, nil
+}
+
+func (p *toolinvocationPager) applyFilter(query *ToolInvocationQuery) (*ToolInvocationQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *toolinvocationPager) toCursor(_m *ToolInvocation) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *toolinvocationPager) applyCursors(query *ToolInvocationQuery, after, before *Cursor) (*ToolInvocationQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultToolInvocationOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *toolinvocationPager) applyOrder(query *ToolInvocationQuery) *ToolInvocationQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultToolInvocationOrder.Field {
+		query = query.Order(DefaultToolInvocationOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *toolinvocationPager) orderExpr(query *ToolInvocationQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultToolInvocationOrder.Field {
+			b.Comma().Ident(DefaultToolInvocationOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to ToolInvocation.
+func (_m *ToolInvocationQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...ToolInvocationPaginateOption,
+) (*ToolInvocationConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newToolInvocationPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &ToolInvocationConnection{Edges: []*ToolInvocationEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// ToolInvocationOrderFieldCreatedAt orders ToolInvocation by created_at.
+	ToolInvocationOrderFieldCreatedAt = &ToolInvocationOrderField{
+		Value: func(_m *ToolInvocation) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: toolinvocation.FieldCreatedAt,
+		toTerm: toolinvocation.ByCreatedAt,
+		toCursor: func(_m *ToolInvocation) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f ToolInvocationOrderField) String() string {
+	var str string
+	switch f.column {
+	case ToolInvocationOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f ToolInvocationOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *ToolInvocationOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("ToolInvocationOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *ToolInvocationOrderFieldCreatedAt
+	default:
+		return fmt.Errorf("%s is not a valid ToolInvocationOrderField", str)
+	}
+	return nil
+}
+
+// ToolInvocationOrderField defines the ordering field of ToolInvocation.
+type ToolInvocationOrderField struct {
+	// Value extracts the ordering value from the given ToolInvocation.
+	Value    func(*ToolInvocation) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) toolinvocation.OrderOption
+	toCursor func(*ToolInvocation) Cursor
+}
+
+// ToolInvocationOrder defines the ordering of ToolInvocation.
+type ToolInvocationOrder struct {
+	Direction OrderDirection            `json:"direction"`
+	Field     *ToolInvocationOrderField `json:"field"`
+}
+
+// DefaultToolInvocationOrder is the default ordering of ToolInvocation.
+var DefaultToolInvocationOrder = &ToolInvocationOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &ToolInvocationOrderField{
+		Value: func(_m *ToolInvocation) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: toolinvocation.FieldID,
+		toTerm: toolinvocation.ByID,
+		toCursor: func(_m *ToolInvocation) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts ToolInvocation into ToolInvocationEdge.
+func (_m *ToolInvocation) ToEdge(order *ToolInvocationOrder) *ToolInvocationEdge {
+	if order == nil {
+		order = DefaultToolInvocationOrder
+	}
+	return &ToolInvocationEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

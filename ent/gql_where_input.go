@@ -9,6 +9,7 @@ import (
 
 	"github.com/frontdesk/frontdesk/ent/actionitem"
 	"github.com/frontdesk/frontdesk/ent/appointment"
+	"github.com/frontdesk/frontdesk/ent/call"
 	"github.com/frontdesk/frontdesk/ent/patient"
 	"github.com/frontdesk/frontdesk/ent/predicate"
 	"github.com/frontdesk/frontdesk/ent/provider"
@@ -1273,6 +1274,838 @@ func (i *AppointmentWhereInput) P() (predicate.Appointment, error) {
 		return predicates[0], nil
 	default:
 		return appointment.And(predicates...), nil
+	}
+}
+
+// CallWhereInput represents a where input for filtering Call queries.
+type CallWhereInput struct {
+	Predicates []predicate.Call  `json:"-"`
+	Not        *CallWhereInput   `json:"not,omitempty"`
+	Or         []*CallWhereInput `json:"or,omitempty"`
+	And        []*CallWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID             *string  `json:"id,omitempty"`
+	IDNEQ          *string  `json:"idNEQ,omitempty"`
+	IDIn           []string `json:"idIn,omitempty"`
+	IDNotIn        []string `json:"idNotIn,omitempty"`
+	IDGT           *string  `json:"idGT,omitempty"`
+	IDGTE          *string  `json:"idGTE,omitempty"`
+	IDLT           *string  `json:"idLT,omitempty"`
+	IDLTE          *string  `json:"idLTE,omitempty"`
+	IDEqualFold    *string  `json:"idEqualFold,omitempty"`
+	IDContainsFold *string  `json:"idContainsFold,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "vapi_call_id" field predicates.
+	VapiCallID             *string  `json:"vapiCallID,omitempty"`
+	VapiCallIDNEQ          *string  `json:"vapiCallIDNEQ,omitempty"`
+	VapiCallIDIn           []string `json:"vapiCallIDIn,omitempty"`
+	VapiCallIDNotIn        []string `json:"vapiCallIDNotIn,omitempty"`
+	VapiCallIDGT           *string  `json:"vapiCallIDGT,omitempty"`
+	VapiCallIDGTE          *string  `json:"vapiCallIDGTE,omitempty"`
+	VapiCallIDLT           *string  `json:"vapiCallIDLT,omitempty"`
+	VapiCallIDLTE          *string  `json:"vapiCallIDLTE,omitempty"`
+	VapiCallIDContains     *string  `json:"vapiCallIDContains,omitempty"`
+	VapiCallIDHasPrefix    *string  `json:"vapiCallIDHasPrefix,omitempty"`
+	VapiCallIDHasSuffix    *string  `json:"vapiCallIDHasSuffix,omitempty"`
+	VapiCallIDEqualFold    *string  `json:"vapiCallIDEqualFold,omitempty"`
+	VapiCallIDContainsFold *string  `json:"vapiCallIDContainsFold,omitempty"`
+
+	// "twilio_call_sid" field predicates.
+	TwilioCallSid             *string  `json:"twilioCallSid,omitempty"`
+	TwilioCallSidNEQ          *string  `json:"twilioCallSidNEQ,omitempty"`
+	TwilioCallSidIn           []string `json:"twilioCallSidIn,omitempty"`
+	TwilioCallSidNotIn        []string `json:"twilioCallSidNotIn,omitempty"`
+	TwilioCallSidGT           *string  `json:"twilioCallSidGT,omitempty"`
+	TwilioCallSidGTE          *string  `json:"twilioCallSidGTE,omitempty"`
+	TwilioCallSidLT           *string  `json:"twilioCallSidLT,omitempty"`
+	TwilioCallSidLTE          *string  `json:"twilioCallSidLTE,omitempty"`
+	TwilioCallSidContains     *string  `json:"twilioCallSidContains,omitempty"`
+	TwilioCallSidHasPrefix    *string  `json:"twilioCallSidHasPrefix,omitempty"`
+	TwilioCallSidHasSuffix    *string  `json:"twilioCallSidHasSuffix,omitempty"`
+	TwilioCallSidEqualFold    *string  `json:"twilioCallSidEqualFold,omitempty"`
+	TwilioCallSidContainsFold *string  `json:"twilioCallSidContainsFold,omitempty"`
+
+	// "caller_number" field predicates.
+	CallerNumber             *string  `json:"callerNumber,omitempty"`
+	CallerNumberNEQ          *string  `json:"callerNumberNEQ,omitempty"`
+	CallerNumberIn           []string `json:"callerNumberIn,omitempty"`
+	CallerNumberNotIn        []string `json:"callerNumberNotIn,omitempty"`
+	CallerNumberGT           *string  `json:"callerNumberGT,omitempty"`
+	CallerNumberGTE          *string  `json:"callerNumberGTE,omitempty"`
+	CallerNumberLT           *string  `json:"callerNumberLT,omitempty"`
+	CallerNumberLTE          *string  `json:"callerNumberLTE,omitempty"`
+	CallerNumberContains     *string  `json:"callerNumberContains,omitempty"`
+	CallerNumberHasPrefix    *string  `json:"callerNumberHasPrefix,omitempty"`
+	CallerNumberHasSuffix    *string  `json:"callerNumberHasSuffix,omitempty"`
+	CallerNumberEqualFold    *string  `json:"callerNumberEqualFold,omitempty"`
+	CallerNumberContainsFold *string  `json:"callerNumberContainsFold,omitempty"`
+
+	// "status" field predicates.
+	Status             *string  `json:"status,omitempty"`
+	StatusNEQ          *string  `json:"statusNEQ,omitempty"`
+	StatusIn           []string `json:"statusIn,omitempty"`
+	StatusNotIn        []string `json:"statusNotIn,omitempty"`
+	StatusGT           *string  `json:"statusGT,omitempty"`
+	StatusGTE          *string  `json:"statusGTE,omitempty"`
+	StatusLT           *string  `json:"statusLT,omitempty"`
+	StatusLTE          *string  `json:"statusLTE,omitempty"`
+	StatusContains     *string  `json:"statusContains,omitempty"`
+	StatusHasPrefix    *string  `json:"statusHasPrefix,omitempty"`
+	StatusHasSuffix    *string  `json:"statusHasSuffix,omitempty"`
+	StatusEqualFold    *string  `json:"statusEqualFold,omitempty"`
+	StatusContainsFold *string  `json:"statusContainsFold,omitempty"`
+
+	// "started_at" field predicates.
+	StartedAt       *time.Time  `json:"startedAt,omitempty"`
+	StartedAtNEQ    *time.Time  `json:"startedAtNEQ,omitempty"`
+	StartedAtIn     []time.Time `json:"startedAtIn,omitempty"`
+	StartedAtNotIn  []time.Time `json:"startedAtNotIn,omitempty"`
+	StartedAtGT     *time.Time  `json:"startedAtGT,omitempty"`
+	StartedAtGTE    *time.Time  `json:"startedAtGTE,omitempty"`
+	StartedAtLT     *time.Time  `json:"startedAtLT,omitempty"`
+	StartedAtLTE    *time.Time  `json:"startedAtLTE,omitempty"`
+	StartedAtIsNil  bool        `json:"startedAtIsNil,omitempty"`
+	StartedAtNotNil bool        `json:"startedAtNotNil,omitempty"`
+
+	// "ended_at" field predicates.
+	EndedAt       *time.Time  `json:"endedAt,omitempty"`
+	EndedAtNEQ    *time.Time  `json:"endedAtNEQ,omitempty"`
+	EndedAtIn     []time.Time `json:"endedAtIn,omitempty"`
+	EndedAtNotIn  []time.Time `json:"endedAtNotIn,omitempty"`
+	EndedAtGT     *time.Time  `json:"endedAtGT,omitempty"`
+	EndedAtGTE    *time.Time  `json:"endedAtGTE,omitempty"`
+	EndedAtLT     *time.Time  `json:"endedAtLT,omitempty"`
+	EndedAtLTE    *time.Time  `json:"endedAtLTE,omitempty"`
+	EndedAtIsNil  bool        `json:"endedAtIsNil,omitempty"`
+	EndedAtNotNil bool        `json:"endedAtNotNil,omitempty"`
+
+	// "duration_seconds" field predicates.
+	DurationSeconds      *int  `json:"durationSeconds,omitempty"`
+	DurationSecondsNEQ   *int  `json:"durationSecondsNEQ,omitempty"`
+	DurationSecondsIn    []int `json:"durationSecondsIn,omitempty"`
+	DurationSecondsNotIn []int `json:"durationSecondsNotIn,omitempty"`
+	DurationSecondsGT    *int  `json:"durationSecondsGT,omitempty"`
+	DurationSecondsGTE   *int  `json:"durationSecondsGTE,omitempty"`
+	DurationSecondsLT    *int  `json:"durationSecondsLT,omitempty"`
+	DurationSecondsLTE   *int  `json:"durationSecondsLTE,omitempty"`
+
+	// "ended_reason" field predicates.
+	EndedReason             *string  `json:"endedReason,omitempty"`
+	EndedReasonNEQ          *string  `json:"endedReasonNEQ,omitempty"`
+	EndedReasonIn           []string `json:"endedReasonIn,omitempty"`
+	EndedReasonNotIn        []string `json:"endedReasonNotIn,omitempty"`
+	EndedReasonGT           *string  `json:"endedReasonGT,omitempty"`
+	EndedReasonGTE          *string  `json:"endedReasonGTE,omitempty"`
+	EndedReasonLT           *string  `json:"endedReasonLT,omitempty"`
+	EndedReasonLTE          *string  `json:"endedReasonLTE,omitempty"`
+	EndedReasonContains     *string  `json:"endedReasonContains,omitempty"`
+	EndedReasonHasPrefix    *string  `json:"endedReasonHasPrefix,omitempty"`
+	EndedReasonHasSuffix    *string  `json:"endedReasonHasSuffix,omitempty"`
+	EndedReasonEqualFold    *string  `json:"endedReasonEqualFold,omitempty"`
+	EndedReasonContainsFold *string  `json:"endedReasonContainsFold,omitempty"`
+
+	// "outcome" field predicates.
+	Outcome       *call.Outcome  `json:"outcome,omitempty"`
+	OutcomeNEQ    *call.Outcome  `json:"outcomeNEQ,omitempty"`
+	OutcomeIn     []call.Outcome `json:"outcomeIn,omitempty"`
+	OutcomeNotIn  []call.Outcome `json:"outcomeNotIn,omitempty"`
+	OutcomeIsNil  bool           `json:"outcomeIsNil,omitempty"`
+	OutcomeNotNil bool           `json:"outcomeNotNil,omitempty"`
+
+	// "summary" field predicates.
+	Summary             *string  `json:"summary,omitempty"`
+	SummaryNEQ          *string  `json:"summaryNEQ,omitempty"`
+	SummaryIn           []string `json:"summaryIn,omitempty"`
+	SummaryNotIn        []string `json:"summaryNotIn,omitempty"`
+	SummaryGT           *string  `json:"summaryGT,omitempty"`
+	SummaryGTE          *string  `json:"summaryGTE,omitempty"`
+	SummaryLT           *string  `json:"summaryLT,omitempty"`
+	SummaryLTE          *string  `json:"summaryLTE,omitempty"`
+	SummaryContains     *string  `json:"summaryContains,omitempty"`
+	SummaryHasPrefix    *string  `json:"summaryHasPrefix,omitempty"`
+	SummaryHasSuffix    *string  `json:"summaryHasSuffix,omitempty"`
+	SummaryEqualFold    *string  `json:"summaryEqualFold,omitempty"`
+	SummaryContainsFold *string  `json:"summaryContainsFold,omitempty"`
+
+	// "transcript" field predicates.
+	Transcript             *string  `json:"transcript,omitempty"`
+	TranscriptNEQ          *string  `json:"transcriptNEQ,omitempty"`
+	TranscriptIn           []string `json:"transcriptIn,omitempty"`
+	TranscriptNotIn        []string `json:"transcriptNotIn,omitempty"`
+	TranscriptGT           *string  `json:"transcriptGT,omitempty"`
+	TranscriptGTE          *string  `json:"transcriptGTE,omitempty"`
+	TranscriptLT           *string  `json:"transcriptLT,omitempty"`
+	TranscriptLTE          *string  `json:"transcriptLTE,omitempty"`
+	TranscriptContains     *string  `json:"transcriptContains,omitempty"`
+	TranscriptHasPrefix    *string  `json:"transcriptHasPrefix,omitempty"`
+	TranscriptHasSuffix    *string  `json:"transcriptHasSuffix,omitempty"`
+	TranscriptEqualFold    *string  `json:"transcriptEqualFold,omitempty"`
+	TranscriptContainsFold *string  `json:"transcriptContainsFold,omitempty"`
+
+	// "recording_url" field predicates.
+	RecordingURL             *string  `json:"recordingURL,omitempty"`
+	RecordingURLNEQ          *string  `json:"recordingURLNEQ,omitempty"`
+	RecordingURLIn           []string `json:"recordingURLIn,omitempty"`
+	RecordingURLNotIn        []string `json:"recordingURLNotIn,omitempty"`
+	RecordingURLGT           *string  `json:"recordingURLGT,omitempty"`
+	RecordingURLGTE          *string  `json:"recordingURLGTE,omitempty"`
+	RecordingURLLT           *string  `json:"recordingURLLT,omitempty"`
+	RecordingURLLTE          *string  `json:"recordingURLLTE,omitempty"`
+	RecordingURLContains     *string  `json:"recordingURLContains,omitempty"`
+	RecordingURLHasPrefix    *string  `json:"recordingURLHasPrefix,omitempty"`
+	RecordingURLHasSuffix    *string  `json:"recordingURLHasSuffix,omitempty"`
+	RecordingURLEqualFold    *string  `json:"recordingURLEqualFold,omitempty"`
+	RecordingURLContainsFold *string  `json:"recordingURLContainsFold,omitempty"`
+
+	// "cost" field predicates.
+	Cost      *float64  `json:"cost,omitempty"`
+	CostNEQ   *float64  `json:"costNEQ,omitempty"`
+	CostIn    []float64 `json:"costIn,omitempty"`
+	CostNotIn []float64 `json:"costNotIn,omitempty"`
+	CostGT    *float64  `json:"costGT,omitempty"`
+	CostGTE   *float64  `json:"costGTE,omitempty"`
+	CostLT    *float64  `json:"costLT,omitempty"`
+	CostLTE   *float64  `json:"costLTE,omitempty"`
+
+	// "verified_patient" edge predicates.
+	HasVerifiedPatient     *bool                `json:"hasVerifiedPatient,omitempty"`
+	HasVerifiedPatientWith []*PatientWhereInput `json:"hasVerifiedPatientWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *CallWhereInput) AddPredicates(predicates ...predicate.Call) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the CallWhereInput filter on the CallQuery builder.
+func (i *CallWhereInput) Filter(q *CallQuery) (*CallQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyCallWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyCallWhereInput is returned in case the CallWhereInput is empty.
+var ErrEmptyCallWhereInput = errors.New("ent: empty predicate CallWhereInput")
+
+// P returns a predicate for filtering calls.
+// An error is returned if the input is empty or invalid.
+func (i *CallWhereInput) P() (predicate.Call, error) {
+	var predicates []predicate.Call
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, call.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.Call, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, call.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.Call, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, call.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, call.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, call.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, call.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, call.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, call.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, call.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, call.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, call.IDLTE(*i.IDLTE))
+	}
+	if i.IDEqualFold != nil {
+		predicates = append(predicates, call.IDEqualFold(*i.IDEqualFold))
+	}
+	if i.IDContainsFold != nil {
+		predicates = append(predicates, call.IDContainsFold(*i.IDContainsFold))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, call.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, call.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, call.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, call.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, call.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, call.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, call.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, call.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, call.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, call.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, call.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, call.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, call.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, call.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, call.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, call.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.VapiCallID != nil {
+		predicates = append(predicates, call.VapiCallIDEQ(*i.VapiCallID))
+	}
+	if i.VapiCallIDNEQ != nil {
+		predicates = append(predicates, call.VapiCallIDNEQ(*i.VapiCallIDNEQ))
+	}
+	if len(i.VapiCallIDIn) > 0 {
+		predicates = append(predicates, call.VapiCallIDIn(i.VapiCallIDIn...))
+	}
+	if len(i.VapiCallIDNotIn) > 0 {
+		predicates = append(predicates, call.VapiCallIDNotIn(i.VapiCallIDNotIn...))
+	}
+	if i.VapiCallIDGT != nil {
+		predicates = append(predicates, call.VapiCallIDGT(*i.VapiCallIDGT))
+	}
+	if i.VapiCallIDGTE != nil {
+		predicates = append(predicates, call.VapiCallIDGTE(*i.VapiCallIDGTE))
+	}
+	if i.VapiCallIDLT != nil {
+		predicates = append(predicates, call.VapiCallIDLT(*i.VapiCallIDLT))
+	}
+	if i.VapiCallIDLTE != nil {
+		predicates = append(predicates, call.VapiCallIDLTE(*i.VapiCallIDLTE))
+	}
+	if i.VapiCallIDContains != nil {
+		predicates = append(predicates, call.VapiCallIDContains(*i.VapiCallIDContains))
+	}
+	if i.VapiCallIDHasPrefix != nil {
+		predicates = append(predicates, call.VapiCallIDHasPrefix(*i.VapiCallIDHasPrefix))
+	}
+	if i.VapiCallIDHasSuffix != nil {
+		predicates = append(predicates, call.VapiCallIDHasSuffix(*i.VapiCallIDHasSuffix))
+	}
+	if i.VapiCallIDEqualFold != nil {
+		predicates = append(predicates, call.VapiCallIDEqualFold(*i.VapiCallIDEqualFold))
+	}
+	if i.VapiCallIDContainsFold != nil {
+		predicates = append(predicates, call.VapiCallIDContainsFold(*i.VapiCallIDContainsFold))
+	}
+	if i.TwilioCallSid != nil {
+		predicates = append(predicates, call.TwilioCallSidEQ(*i.TwilioCallSid))
+	}
+	if i.TwilioCallSidNEQ != nil {
+		predicates = append(predicates, call.TwilioCallSidNEQ(*i.TwilioCallSidNEQ))
+	}
+	if len(i.TwilioCallSidIn) > 0 {
+		predicates = append(predicates, call.TwilioCallSidIn(i.TwilioCallSidIn...))
+	}
+	if len(i.TwilioCallSidNotIn) > 0 {
+		predicates = append(predicates, call.TwilioCallSidNotIn(i.TwilioCallSidNotIn...))
+	}
+	if i.TwilioCallSidGT != nil {
+		predicates = append(predicates, call.TwilioCallSidGT(*i.TwilioCallSidGT))
+	}
+	if i.TwilioCallSidGTE != nil {
+		predicates = append(predicates, call.TwilioCallSidGTE(*i.TwilioCallSidGTE))
+	}
+	if i.TwilioCallSidLT != nil {
+		predicates = append(predicates, call.TwilioCallSidLT(*i.TwilioCallSidLT))
+	}
+	if i.TwilioCallSidLTE != nil {
+		predicates = append(predicates, call.TwilioCallSidLTE(*i.TwilioCallSidLTE))
+	}
+	if i.TwilioCallSidContains != nil {
+		predicates = append(predicates, call.TwilioCallSidContains(*i.TwilioCallSidContains))
+	}
+	if i.TwilioCallSidHasPrefix != nil {
+		predicates = append(predicates, call.TwilioCallSidHasPrefix(*i.TwilioCallSidHasPrefix))
+	}
+	if i.TwilioCallSidHasSuffix != nil {
+		predicates = append(predicates, call.TwilioCallSidHasSuffix(*i.TwilioCallSidHasSuffix))
+	}
+	if i.TwilioCallSidEqualFold != nil {
+		predicates = append(predicates, call.TwilioCallSidEqualFold(*i.TwilioCallSidEqualFold))
+	}
+	if i.TwilioCallSidContainsFold != nil {
+		predicates = append(predicates, call.TwilioCallSidContainsFold(*i.TwilioCallSidContainsFold))
+	}
+	if i.CallerNumber != nil {
+		predicates = append(predicates, call.CallerNumberEQ(*i.CallerNumber))
+	}
+	if i.CallerNumberNEQ != nil {
+		predicates = append(predicates, call.CallerNumberNEQ(*i.CallerNumberNEQ))
+	}
+	if len(i.CallerNumberIn) > 0 {
+		predicates = append(predicates, call.CallerNumberIn(i.CallerNumberIn...))
+	}
+	if len(i.CallerNumberNotIn) > 0 {
+		predicates = append(predicates, call.CallerNumberNotIn(i.CallerNumberNotIn...))
+	}
+	if i.CallerNumberGT != nil {
+		predicates = append(predicates, call.CallerNumberGT(*i.CallerNumberGT))
+	}
+	if i.CallerNumberGTE != nil {
+		predicates = append(predicates, call.CallerNumberGTE(*i.CallerNumberGTE))
+	}
+	if i.CallerNumberLT != nil {
+		predicates = append(predicates, call.CallerNumberLT(*i.CallerNumberLT))
+	}
+	if i.CallerNumberLTE != nil {
+		predicates = append(predicates, call.CallerNumberLTE(*i.CallerNumberLTE))
+	}
+	if i.CallerNumberContains != nil {
+		predicates = append(predicates, call.CallerNumberContains(*i.CallerNumberContains))
+	}
+	if i.CallerNumberHasPrefix != nil {
+		predicates = append(predicates, call.CallerNumberHasPrefix(*i.CallerNumberHasPrefix))
+	}
+	if i.CallerNumberHasSuffix != nil {
+		predicates = append(predicates, call.CallerNumberHasSuffix(*i.CallerNumberHasSuffix))
+	}
+	if i.CallerNumberEqualFold != nil {
+		predicates = append(predicates, call.CallerNumberEqualFold(*i.CallerNumberEqualFold))
+	}
+	if i.CallerNumberContainsFold != nil {
+		predicates = append(predicates, call.CallerNumberContainsFold(*i.CallerNumberContainsFold))
+	}
+	if i.Status != nil {
+		predicates = append(predicates, call.StatusEQ(*i.Status))
+	}
+	if i.StatusNEQ != nil {
+		predicates = append(predicates, call.StatusNEQ(*i.StatusNEQ))
+	}
+	if len(i.StatusIn) > 0 {
+		predicates = append(predicates, call.StatusIn(i.StatusIn...))
+	}
+	if len(i.StatusNotIn) > 0 {
+		predicates = append(predicates, call.StatusNotIn(i.StatusNotIn...))
+	}
+	if i.StatusGT != nil {
+		predicates = append(predicates, call.StatusGT(*i.StatusGT))
+	}
+	if i.StatusGTE != nil {
+		predicates = append(predicates, call.StatusGTE(*i.StatusGTE))
+	}
+	if i.StatusLT != nil {
+		predicates = append(predicates, call.StatusLT(*i.StatusLT))
+	}
+	if i.StatusLTE != nil {
+		predicates = append(predicates, call.StatusLTE(*i.StatusLTE))
+	}
+	if i.StatusContains != nil {
+		predicates = append(predicates, call.StatusContains(*i.StatusContains))
+	}
+	if i.StatusHasPrefix != nil {
+		predicates = append(predicates, call.StatusHasPrefix(*i.StatusHasPrefix))
+	}
+	if i.StatusHasSuffix != nil {
+		predicates = append(predicates, call.StatusHasSuffix(*i.StatusHasSuffix))
+	}
+	if i.StatusEqualFold != nil {
+		predicates = append(predicates, call.StatusEqualFold(*i.StatusEqualFold))
+	}
+	if i.StatusContainsFold != nil {
+		predicates = append(predicates, call.StatusContainsFold(*i.StatusContainsFold))
+	}
+	if i.StartedAt != nil {
+		predicates = append(predicates, call.StartedAtEQ(*i.StartedAt))
+	}
+	if i.StartedAtNEQ != nil {
+		predicates = append(predicates, call.StartedAtNEQ(*i.StartedAtNEQ))
+	}
+	if len(i.StartedAtIn) > 0 {
+		predicates = append(predicates, call.StartedAtIn(i.StartedAtIn...))
+	}
+	if len(i.StartedAtNotIn) > 0 {
+		predicates = append(predicates, call.StartedAtNotIn(i.StartedAtNotIn...))
+	}
+	if i.StartedAtGT != nil {
+		predicates = append(predicates, call.StartedAtGT(*i.StartedAtGT))
+	}
+	if i.StartedAtGTE != nil {
+		predicates = append(predicates, call.StartedAtGTE(*i.StartedAtGTE))
+	}
+	if i.StartedAtLT != nil {
+		predicates = append(predicates, call.StartedAtLT(*i.StartedAtLT))
+	}
+	if i.StartedAtLTE != nil {
+		predicates = append(predicates, call.StartedAtLTE(*i.StartedAtLTE))
+	}
+	if i.StartedAtIsNil {
+		predicates = append(predicates, call.StartedAtIsNil())
+	}
+	if i.StartedAtNotNil {
+		predicates = append(predicates, call.StartedAtNotNil())
+	}
+	if i.EndedAt != nil {
+		predicates = append(predicates, call.EndedAtEQ(*i.EndedAt))
+	}
+	if i.EndedAtNEQ != nil {
+		predicates = append(predicates, call.EndedAtNEQ(*i.EndedAtNEQ))
+	}
+	if len(i.EndedAtIn) > 0 {
+		predicates = append(predicates, call.EndedAtIn(i.EndedAtIn...))
+	}
+	if len(i.EndedAtNotIn) > 0 {
+		predicates = append(predicates, call.EndedAtNotIn(i.EndedAtNotIn...))
+	}
+	if i.EndedAtGT != nil {
+		predicates = append(predicates, call.EndedAtGT(*i.EndedAtGT))
+	}
+	if i.EndedAtGTE != nil {
+		predicates = append(predicates, call.EndedAtGTE(*i.EndedAtGTE))
+	}
+	if i.EndedAtLT != nil {
+		predicates = append(predicates, call.EndedAtLT(*i.EndedAtLT))
+	}
+	if i.EndedAtLTE != nil {
+		predicates = append(predicates, call.EndedAtLTE(*i.EndedAtLTE))
+	}
+	if i.EndedAtIsNil {
+		predicates = append(predicates, call.EndedAtIsNil())
+	}
+	if i.EndedAtNotNil {
+		predicates = append(predicates, call.EndedAtNotNil())
+	}
+	if i.DurationSeconds != nil {
+		predicates = append(predicates, call.DurationSecondsEQ(*i.DurationSeconds))
+	}
+	if i.DurationSecondsNEQ != nil {
+		predicates = append(predicates, call.DurationSecondsNEQ(*i.DurationSecondsNEQ))
+	}
+	if len(i.DurationSecondsIn) > 0 {
+		predicates = append(predicates, call.DurationSecondsIn(i.DurationSecondsIn...))
+	}
+	if len(i.DurationSecondsNotIn) > 0 {
+		predicates = append(predicates, call.DurationSecondsNotIn(i.DurationSecondsNotIn...))
+	}
+	if i.DurationSecondsGT != nil {
+		predicates = append(predicates, call.DurationSecondsGT(*i.DurationSecondsGT))
+	}
+	if i.DurationSecondsGTE != nil {
+		predicates = append(predicates, call.DurationSecondsGTE(*i.DurationSecondsGTE))
+	}
+	if i.DurationSecondsLT != nil {
+		predicates = append(predicates, call.DurationSecondsLT(*i.DurationSecondsLT))
+	}
+	if i.DurationSecondsLTE != nil {
+		predicates = append(predicates, call.DurationSecondsLTE(*i.DurationSecondsLTE))
+	}
+	if i.EndedReason != nil {
+		predicates = append(predicates, call.EndedReasonEQ(*i.EndedReason))
+	}
+	if i.EndedReasonNEQ != nil {
+		predicates = append(predicates, call.EndedReasonNEQ(*i.EndedReasonNEQ))
+	}
+	if len(i.EndedReasonIn) > 0 {
+		predicates = append(predicates, call.EndedReasonIn(i.EndedReasonIn...))
+	}
+	if len(i.EndedReasonNotIn) > 0 {
+		predicates = append(predicates, call.EndedReasonNotIn(i.EndedReasonNotIn...))
+	}
+	if i.EndedReasonGT != nil {
+		predicates = append(predicates, call.EndedReasonGT(*i.EndedReasonGT))
+	}
+	if i.EndedReasonGTE != nil {
+		predicates = append(predicates, call.EndedReasonGTE(*i.EndedReasonGTE))
+	}
+	if i.EndedReasonLT != nil {
+		predicates = append(predicates, call.EndedReasonLT(*i.EndedReasonLT))
+	}
+	if i.EndedReasonLTE != nil {
+		predicates = append(predicates, call.EndedReasonLTE(*i.EndedReasonLTE))
+	}
+	if i.EndedReasonContains != nil {
+		predicates = append(predicates, call.EndedReasonContains(*i.EndedReasonContains))
+	}
+	if i.EndedReasonHasPrefix != nil {
+		predicates = append(predicates, call.EndedReasonHasPrefix(*i.EndedReasonHasPrefix))
+	}
+	if i.EndedReasonHasSuffix != nil {
+		predicates = append(predicates, call.EndedReasonHasSuffix(*i.EndedReasonHasSuffix))
+	}
+	if i.EndedReasonEqualFold != nil {
+		predicates = append(predicates, call.EndedReasonEqualFold(*i.EndedReasonEqualFold))
+	}
+	if i.EndedReasonContainsFold != nil {
+		predicates = append(predicates, call.EndedReasonContainsFold(*i.EndedReasonContainsFold))
+	}
+	if i.Outcome != nil {
+		predicates = append(predicates, call.OutcomeEQ(*i.Outcome))
+	}
+	if i.OutcomeNEQ != nil {
+		predicates = append(predicates, call.OutcomeNEQ(*i.OutcomeNEQ))
+	}
+	if len(i.OutcomeIn) > 0 {
+		predicates = append(predicates, call.OutcomeIn(i.OutcomeIn...))
+	}
+	if len(i.OutcomeNotIn) > 0 {
+		predicates = append(predicates, call.OutcomeNotIn(i.OutcomeNotIn...))
+	}
+	if i.OutcomeIsNil {
+		predicates = append(predicates, call.OutcomeIsNil())
+	}
+	if i.OutcomeNotNil {
+		predicates = append(predicates, call.OutcomeNotNil())
+	}
+	if i.Summary != nil {
+		predicates = append(predicates, call.SummaryEQ(*i.Summary))
+	}
+	if i.SummaryNEQ != nil {
+		predicates = append(predicates, call.SummaryNEQ(*i.SummaryNEQ))
+	}
+	if len(i.SummaryIn) > 0 {
+		predicates = append(predicates, call.SummaryIn(i.SummaryIn...))
+	}
+	if len(i.SummaryNotIn) > 0 {
+		predicates = append(predicates, call.SummaryNotIn(i.SummaryNotIn...))
+	}
+	if i.SummaryGT != nil {
+		predicates = append(predicates, call.SummaryGT(*i.SummaryGT))
+	}
+	if i.SummaryGTE != nil {
+		predicates = append(predicates, call.SummaryGTE(*i.SummaryGTE))
+	}
+	if i.SummaryLT != nil {
+		predicates = append(predicates, call.SummaryLT(*i.SummaryLT))
+	}
+	if i.SummaryLTE != nil {
+		predicates = append(predicates, call.SummaryLTE(*i.SummaryLTE))
+	}
+	if i.SummaryContains != nil {
+		predicates = append(predicates, call.SummaryContains(*i.SummaryContains))
+	}
+	if i.SummaryHasPrefix != nil {
+		predicates = append(predicates, call.SummaryHasPrefix(*i.SummaryHasPrefix))
+	}
+	if i.SummaryHasSuffix != nil {
+		predicates = append(predicates, call.SummaryHasSuffix(*i.SummaryHasSuffix))
+	}
+	if i.SummaryEqualFold != nil {
+		predicates = append(predicates, call.SummaryEqualFold(*i.SummaryEqualFold))
+	}
+	if i.SummaryContainsFold != nil {
+		predicates = append(predicates, call.SummaryContainsFold(*i.SummaryContainsFold))
+	}
+	if i.Transcript != nil {
+		predicates = append(predicates, call.TranscriptEQ(*i.Transcript))
+	}
+	if i.TranscriptNEQ != nil {
+		predicates = append(predicates, call.TranscriptNEQ(*i.TranscriptNEQ))
+	}
+	if len(i.TranscriptIn) > 0 {
+		predicates = append(predicates, call.TranscriptIn(i.TranscriptIn...))
+	}
+	if len(i.TranscriptNotIn) > 0 {
+		predicates = append(predicates, call.TranscriptNotIn(i.TranscriptNotIn...))
+	}
+	if i.TranscriptGT != nil {
+		predicates = append(predicates, call.TranscriptGT(*i.TranscriptGT))
+	}
+	if i.TranscriptGTE != nil {
+		predicates = append(predicates, call.TranscriptGTE(*i.TranscriptGTE))
+	}
+	if i.TranscriptLT != nil {
+		predicates = append(predicates, call.TranscriptLT(*i.TranscriptLT))
+	}
+	if i.TranscriptLTE != nil {
+		predicates = append(predicates, call.TranscriptLTE(*i.TranscriptLTE))
+	}
+	if i.TranscriptContains != nil {
+		predicates = append(predicates, call.TranscriptContains(*i.TranscriptContains))
+	}
+	if i.TranscriptHasPrefix != nil {
+		predicates = append(predicates, call.TranscriptHasPrefix(*i.TranscriptHasPrefix))
+	}
+	if i.TranscriptHasSuffix != nil {
+		predicates = append(predicates, call.TranscriptHasSuffix(*i.TranscriptHasSuffix))
+	}
+	if i.TranscriptEqualFold != nil {
+		predicates = append(predicates, call.TranscriptEqualFold(*i.TranscriptEqualFold))
+	}
+	if i.TranscriptContainsFold != nil {
+		predicates = append(predicates, call.TranscriptContainsFold(*i.TranscriptContainsFold))
+	}
+	if i.RecordingURL != nil {
+		predicates = append(predicates, call.RecordingURLEQ(*i.RecordingURL))
+	}
+	if i.RecordingURLNEQ != nil {
+		predicates = append(predicates, call.RecordingURLNEQ(*i.RecordingURLNEQ))
+	}
+	if len(i.RecordingURLIn) > 0 {
+		predicates = append(predicates, call.RecordingURLIn(i.RecordingURLIn...))
+	}
+	if len(i.RecordingURLNotIn) > 0 {
+		predicates = append(predicates, call.RecordingURLNotIn(i.RecordingURLNotIn...))
+	}
+	if i.RecordingURLGT != nil {
+		predicates = append(predicates, call.RecordingURLGT(*i.RecordingURLGT))
+	}
+	if i.RecordingURLGTE != nil {
+		predicates = append(predicates, call.RecordingURLGTE(*i.RecordingURLGTE))
+	}
+	if i.RecordingURLLT != nil {
+		predicates = append(predicates, call.RecordingURLLT(*i.RecordingURLLT))
+	}
+	if i.RecordingURLLTE != nil {
+		predicates = append(predicates, call.RecordingURLLTE(*i.RecordingURLLTE))
+	}
+	if i.RecordingURLContains != nil {
+		predicates = append(predicates, call.RecordingURLContains(*i.RecordingURLContains))
+	}
+	if i.RecordingURLHasPrefix != nil {
+		predicates = append(predicates, call.RecordingURLHasPrefix(*i.RecordingURLHasPrefix))
+	}
+	if i.RecordingURLHasSuffix != nil {
+		predicates = append(predicates, call.RecordingURLHasSuffix(*i.RecordingURLHasSuffix))
+	}
+	if i.RecordingURLEqualFold != nil {
+		predicates = append(predicates, call.RecordingURLEqualFold(*i.RecordingURLEqualFold))
+	}
+	if i.RecordingURLContainsFold != nil {
+		predicates = append(predicates, call.RecordingURLContainsFold(*i.RecordingURLContainsFold))
+	}
+	if i.Cost != nil {
+		predicates = append(predicates, call.CostEQ(*i.Cost))
+	}
+	if i.CostNEQ != nil {
+		predicates = append(predicates, call.CostNEQ(*i.CostNEQ))
+	}
+	if len(i.CostIn) > 0 {
+		predicates = append(predicates, call.CostIn(i.CostIn...))
+	}
+	if len(i.CostNotIn) > 0 {
+		predicates = append(predicates, call.CostNotIn(i.CostNotIn...))
+	}
+	if i.CostGT != nil {
+		predicates = append(predicates, call.CostGT(*i.CostGT))
+	}
+	if i.CostGTE != nil {
+		predicates = append(predicates, call.CostGTE(*i.CostGTE))
+	}
+	if i.CostLT != nil {
+		predicates = append(predicates, call.CostLT(*i.CostLT))
+	}
+	if i.CostLTE != nil {
+		predicates = append(predicates, call.CostLTE(*i.CostLTE))
+	}
+
+	if i.HasVerifiedPatient != nil {
+		p := call.HasVerifiedPatient()
+		if !*i.HasVerifiedPatient {
+			p = call.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasVerifiedPatientWith) > 0 {
+		with := make([]predicate.Patient, 0, len(i.HasVerifiedPatientWith))
+		for _, w := range i.HasVerifiedPatientWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasVerifiedPatientWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, call.HasVerifiedPatientWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyCallWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return call.And(predicates...), nil
 	}
 }
 

@@ -12,16 +12,20 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"github.com/frontdesk/frontdesk/ent/actionitem"
+	"github.com/frontdesk/frontdesk/ent/agent"
 	"github.com/frontdesk/frontdesk/ent/appointment"
 	"github.com/frontdesk/frontdesk/ent/appointmenttype"
+	"github.com/frontdesk/frontdesk/ent/call"
 	"github.com/frontdesk/frontdesk/ent/member"
 	"github.com/frontdesk/frontdesk/ent/operatory"
 	"github.com/frontdesk/frontdesk/ent/patient"
+	"github.com/frontdesk/frontdesk/ent/phonenumber"
 	"github.com/frontdesk/frontdesk/ent/pmsconnection"
 	"github.com/frontdesk/frontdesk/ent/practice"
 	"github.com/frontdesk/frontdesk/ent/predicate"
 	"github.com/frontdesk/frontdesk/ent/provider"
 	"github.com/frontdesk/frontdesk/ent/syncrun"
+	"github.com/frontdesk/frontdesk/ent/toolinvocation"
 	"github.com/frontdesk/frontdesk/ent/writeback"
 	"github.com/frontdesk/frontdesk/internal/pms"
 )
@@ -36,15 +40,19 @@ const (
 
 	// Node types.
 	TypeActionItem      = "ActionItem"
+	TypeAgent           = "Agent"
 	TypeAppointment     = "Appointment"
 	TypeAppointmentType = "AppointmentType"
+	TypeCall            = "Call"
 	TypeMember          = "Member"
 	TypeOperatory       = "Operatory"
 	TypePMSConnection   = "PMSConnection"
 	TypePatient         = "Patient"
+	TypePhoneNumber     = "PhoneNumber"
 	TypePractice        = "Practice"
 	TypeProvider        = "Provider"
 	TypeSyncRun         = "SyncRun"
+	TypeToolInvocation  = "ToolInvocation"
 	TypeWriteback       = "Writeback"
 )
 
@@ -1305,6 +1313,1135 @@ func (m *ActionItemMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown ActionItem edge %s", name)
+}
+
+// AgentMutation represents an operation that mutates the Agent nodes in the graph.
+type AgentMutation struct {
+	config
+	op                 Op
+	typ                string
+	id                 *string
+	created_at         *time.Time
+	updated_at         *time.Time
+	name               *string
+	greeting           *string
+	voice_provider     *string
+	voice_id           *string
+	transfer_number    *string
+	extra_instructions *string
+	enabled            *bool
+	vapi_assistant_id  *string
+	vapi_tool_ids      *map[string]string
+	provisioned_at     *time.Time
+	provision_error    *string
+	clearedFields      map[string]struct{}
+	practice           *string
+	clearedpractice    bool
+	done               bool
+	oldValue           func(context.Context) (*Agent, error)
+	predicates         []predicate.Agent
+}
+
+var _ ent.Mutation = (*AgentMutation)(nil)
+
+// agentOption allows management of the mutation configuration using functional options.
+type agentOption func(*AgentMutation)
+
+// newAgentMutation creates new mutation for the Agent entity.
+func newAgentMutation(c config, op Op, opts ...agentOption) *AgentMutation {
+	m := &AgentMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeAgent,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withAgentID sets the ID field of the mutation.
+func withAgentID(id string) agentOption {
+	return func(m *AgentMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Agent
+		)
+		m.oldValue = func(ctx context.Context) (*Agent, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Agent.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withAgent sets the old Agent of the mutation.
+func withAgent(node *Agent) agentOption {
+	return func(m *AgentMutation) {
+		m.oldValue = func(context.Context) (*Agent, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m AgentMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m AgentMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of Agent entities.
+func (m *AgentMutation) SetID(id string) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *AgentMutation) ID() (id string, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *AgentMutation) IDs(ctx context.Context) ([]string, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []string{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Agent.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *AgentMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *AgentMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Agent entity.
+// If the Agent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AgentMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *AgentMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *AgentMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *AgentMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Agent entity.
+// If the Agent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AgentMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *AgentMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetPracticeID sets the "practice_id" field.
+func (m *AgentMutation) SetPracticeID(s string) {
+	m.practice = &s
+}
+
+// PracticeID returns the value of the "practice_id" field in the mutation.
+func (m *AgentMutation) PracticeID() (r string, exists bool) {
+	v := m.practice
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPracticeID returns the old "practice_id" field's value of the Agent entity.
+// If the Agent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AgentMutation) OldPracticeID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPracticeID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPracticeID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPracticeID: %w", err)
+	}
+	return oldValue.PracticeID, nil
+}
+
+// ResetPracticeID resets all changes to the "practice_id" field.
+func (m *AgentMutation) ResetPracticeID() {
+	m.practice = nil
+}
+
+// SetName sets the "name" field.
+func (m *AgentMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *AgentMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the Agent entity.
+// If the Agent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AgentMutation) OldName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *AgentMutation) ResetName() {
+	m.name = nil
+}
+
+// SetGreeting sets the "greeting" field.
+func (m *AgentMutation) SetGreeting(s string) {
+	m.greeting = &s
+}
+
+// Greeting returns the value of the "greeting" field in the mutation.
+func (m *AgentMutation) Greeting() (r string, exists bool) {
+	v := m.greeting
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldGreeting returns the old "greeting" field's value of the Agent entity.
+// If the Agent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AgentMutation) OldGreeting(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldGreeting is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldGreeting requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldGreeting: %w", err)
+	}
+	return oldValue.Greeting, nil
+}
+
+// ResetGreeting resets all changes to the "greeting" field.
+func (m *AgentMutation) ResetGreeting() {
+	m.greeting = nil
+}
+
+// SetVoiceProvider sets the "voice_provider" field.
+func (m *AgentMutation) SetVoiceProvider(s string) {
+	m.voice_provider = &s
+}
+
+// VoiceProvider returns the value of the "voice_provider" field in the mutation.
+func (m *AgentMutation) VoiceProvider() (r string, exists bool) {
+	v := m.voice_provider
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVoiceProvider returns the old "voice_provider" field's value of the Agent entity.
+// If the Agent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AgentMutation) OldVoiceProvider(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVoiceProvider is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVoiceProvider requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVoiceProvider: %w", err)
+	}
+	return oldValue.VoiceProvider, nil
+}
+
+// ResetVoiceProvider resets all changes to the "voice_provider" field.
+func (m *AgentMutation) ResetVoiceProvider() {
+	m.voice_provider = nil
+}
+
+// SetVoiceID sets the "voice_id" field.
+func (m *AgentMutation) SetVoiceID(s string) {
+	m.voice_id = &s
+}
+
+// VoiceID returns the value of the "voice_id" field in the mutation.
+func (m *AgentMutation) VoiceID() (r string, exists bool) {
+	v := m.voice_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVoiceID returns the old "voice_id" field's value of the Agent entity.
+// If the Agent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AgentMutation) OldVoiceID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVoiceID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVoiceID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVoiceID: %w", err)
+	}
+	return oldValue.VoiceID, nil
+}
+
+// ResetVoiceID resets all changes to the "voice_id" field.
+func (m *AgentMutation) ResetVoiceID() {
+	m.voice_id = nil
+}
+
+// SetTransferNumber sets the "transfer_number" field.
+func (m *AgentMutation) SetTransferNumber(s string) {
+	m.transfer_number = &s
+}
+
+// TransferNumber returns the value of the "transfer_number" field in the mutation.
+func (m *AgentMutation) TransferNumber() (r string, exists bool) {
+	v := m.transfer_number
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTransferNumber returns the old "transfer_number" field's value of the Agent entity.
+// If the Agent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AgentMutation) OldTransferNumber(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTransferNumber is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTransferNumber requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTransferNumber: %w", err)
+	}
+	return oldValue.TransferNumber, nil
+}
+
+// ResetTransferNumber resets all changes to the "transfer_number" field.
+func (m *AgentMutation) ResetTransferNumber() {
+	m.transfer_number = nil
+}
+
+// SetExtraInstructions sets the "extra_instructions" field.
+func (m *AgentMutation) SetExtraInstructions(s string) {
+	m.extra_instructions = &s
+}
+
+// ExtraInstructions returns the value of the "extra_instructions" field in the mutation.
+func (m *AgentMutation) ExtraInstructions() (r string, exists bool) {
+	v := m.extra_instructions
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExtraInstructions returns the old "extra_instructions" field's value of the Agent entity.
+// If the Agent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AgentMutation) OldExtraInstructions(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExtraInstructions is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExtraInstructions requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExtraInstructions: %w", err)
+	}
+	return oldValue.ExtraInstructions, nil
+}
+
+// ResetExtraInstructions resets all changes to the "extra_instructions" field.
+func (m *AgentMutation) ResetExtraInstructions() {
+	m.extra_instructions = nil
+}
+
+// SetEnabled sets the "enabled" field.
+func (m *AgentMutation) SetEnabled(b bool) {
+	m.enabled = &b
+}
+
+// Enabled returns the value of the "enabled" field in the mutation.
+func (m *AgentMutation) Enabled() (r bool, exists bool) {
+	v := m.enabled
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEnabled returns the old "enabled" field's value of the Agent entity.
+// If the Agent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AgentMutation) OldEnabled(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEnabled is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEnabled requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEnabled: %w", err)
+	}
+	return oldValue.Enabled, nil
+}
+
+// ResetEnabled resets all changes to the "enabled" field.
+func (m *AgentMutation) ResetEnabled() {
+	m.enabled = nil
+}
+
+// SetVapiAssistantID sets the "vapi_assistant_id" field.
+func (m *AgentMutation) SetVapiAssistantID(s string) {
+	m.vapi_assistant_id = &s
+}
+
+// VapiAssistantID returns the value of the "vapi_assistant_id" field in the mutation.
+func (m *AgentMutation) VapiAssistantID() (r string, exists bool) {
+	v := m.vapi_assistant_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVapiAssistantID returns the old "vapi_assistant_id" field's value of the Agent entity.
+// If the Agent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AgentMutation) OldVapiAssistantID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVapiAssistantID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVapiAssistantID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVapiAssistantID: %w", err)
+	}
+	return oldValue.VapiAssistantID, nil
+}
+
+// ResetVapiAssistantID resets all changes to the "vapi_assistant_id" field.
+func (m *AgentMutation) ResetVapiAssistantID() {
+	m.vapi_assistant_id = nil
+}
+
+// SetVapiToolIds sets the "vapi_tool_ids" field.
+func (m *AgentMutation) SetVapiToolIds(value map[string]string) {
+	m.vapi_tool_ids = &value
+}
+
+// VapiToolIds returns the value of the "vapi_tool_ids" field in the mutation.
+func (m *AgentMutation) VapiToolIds() (r map[string]string, exists bool) {
+	v := m.vapi_tool_ids
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVapiToolIds returns the old "vapi_tool_ids" field's value of the Agent entity.
+// If the Agent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AgentMutation) OldVapiToolIds(ctx context.Context) (v map[string]string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVapiToolIds is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVapiToolIds requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVapiToolIds: %w", err)
+	}
+	return oldValue.VapiToolIds, nil
+}
+
+// ClearVapiToolIds clears the value of the "vapi_tool_ids" field.
+func (m *AgentMutation) ClearVapiToolIds() {
+	m.vapi_tool_ids = nil
+	m.clearedFields[agent.FieldVapiToolIds] = struct{}{}
+}
+
+// VapiToolIdsCleared returns if the "vapi_tool_ids" field was cleared in this mutation.
+func (m *AgentMutation) VapiToolIdsCleared() bool {
+	_, ok := m.clearedFields[agent.FieldVapiToolIds]
+	return ok
+}
+
+// ResetVapiToolIds resets all changes to the "vapi_tool_ids" field.
+func (m *AgentMutation) ResetVapiToolIds() {
+	m.vapi_tool_ids = nil
+	delete(m.clearedFields, agent.FieldVapiToolIds)
+}
+
+// SetProvisionedAt sets the "provisioned_at" field.
+func (m *AgentMutation) SetProvisionedAt(t time.Time) {
+	m.provisioned_at = &t
+}
+
+// ProvisionedAt returns the value of the "provisioned_at" field in the mutation.
+func (m *AgentMutation) ProvisionedAt() (r time.Time, exists bool) {
+	v := m.provisioned_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldProvisionedAt returns the old "provisioned_at" field's value of the Agent entity.
+// If the Agent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AgentMutation) OldProvisionedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldProvisionedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldProvisionedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldProvisionedAt: %w", err)
+	}
+	return oldValue.ProvisionedAt, nil
+}
+
+// ClearProvisionedAt clears the value of the "provisioned_at" field.
+func (m *AgentMutation) ClearProvisionedAt() {
+	m.provisioned_at = nil
+	m.clearedFields[agent.FieldProvisionedAt] = struct{}{}
+}
+
+// ProvisionedAtCleared returns if the "provisioned_at" field was cleared in this mutation.
+func (m *AgentMutation) ProvisionedAtCleared() bool {
+	_, ok := m.clearedFields[agent.FieldProvisionedAt]
+	return ok
+}
+
+// ResetProvisionedAt resets all changes to the "provisioned_at" field.
+func (m *AgentMutation) ResetProvisionedAt() {
+	m.provisioned_at = nil
+	delete(m.clearedFields, agent.FieldProvisionedAt)
+}
+
+// SetProvisionError sets the "provision_error" field.
+func (m *AgentMutation) SetProvisionError(s string) {
+	m.provision_error = &s
+}
+
+// ProvisionError returns the value of the "provision_error" field in the mutation.
+func (m *AgentMutation) ProvisionError() (r string, exists bool) {
+	v := m.provision_error
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldProvisionError returns the old "provision_error" field's value of the Agent entity.
+// If the Agent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AgentMutation) OldProvisionError(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldProvisionError is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldProvisionError requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldProvisionError: %w", err)
+	}
+	return oldValue.ProvisionError, nil
+}
+
+// ResetProvisionError resets all changes to the "provision_error" field.
+func (m *AgentMutation) ResetProvisionError() {
+	m.provision_error = nil
+}
+
+// ClearPractice clears the "practice" edge to the Practice entity.
+func (m *AgentMutation) ClearPractice() {
+	m.clearedpractice = true
+	m.clearedFields[agent.FieldPracticeID] = struct{}{}
+}
+
+// PracticeCleared reports if the "practice" edge to the Practice entity was cleared.
+func (m *AgentMutation) PracticeCleared() bool {
+	return m.clearedpractice
+}
+
+// PracticeIDs returns the "practice" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// PracticeID instead. It exists only for internal usage by the builders.
+func (m *AgentMutation) PracticeIDs() (ids []string) {
+	if id := m.practice; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetPractice resets all changes to the "practice" edge.
+func (m *AgentMutation) ResetPractice() {
+	m.practice = nil
+	m.clearedpractice = false
+}
+
+// Where appends a list predicates to the AgentMutation builder.
+func (m *AgentMutation) Where(ps ...predicate.Agent) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the AgentMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *AgentMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Agent, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *AgentMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *AgentMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Agent).
+func (m *AgentMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *AgentMutation) Fields() []string {
+	fields := make([]string, 0, 14)
+	if m.created_at != nil {
+		fields = append(fields, agent.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, agent.FieldUpdatedAt)
+	}
+	if m.practice != nil {
+		fields = append(fields, agent.FieldPracticeID)
+	}
+	if m.name != nil {
+		fields = append(fields, agent.FieldName)
+	}
+	if m.greeting != nil {
+		fields = append(fields, agent.FieldGreeting)
+	}
+	if m.voice_provider != nil {
+		fields = append(fields, agent.FieldVoiceProvider)
+	}
+	if m.voice_id != nil {
+		fields = append(fields, agent.FieldVoiceID)
+	}
+	if m.transfer_number != nil {
+		fields = append(fields, agent.FieldTransferNumber)
+	}
+	if m.extra_instructions != nil {
+		fields = append(fields, agent.FieldExtraInstructions)
+	}
+	if m.enabled != nil {
+		fields = append(fields, agent.FieldEnabled)
+	}
+	if m.vapi_assistant_id != nil {
+		fields = append(fields, agent.FieldVapiAssistantID)
+	}
+	if m.vapi_tool_ids != nil {
+		fields = append(fields, agent.FieldVapiToolIds)
+	}
+	if m.provisioned_at != nil {
+		fields = append(fields, agent.FieldProvisionedAt)
+	}
+	if m.provision_error != nil {
+		fields = append(fields, agent.FieldProvisionError)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *AgentMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case agent.FieldCreatedAt:
+		return m.CreatedAt()
+	case agent.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case agent.FieldPracticeID:
+		return m.PracticeID()
+	case agent.FieldName:
+		return m.Name()
+	case agent.FieldGreeting:
+		return m.Greeting()
+	case agent.FieldVoiceProvider:
+		return m.VoiceProvider()
+	case agent.FieldVoiceID:
+		return m.VoiceID()
+	case agent.FieldTransferNumber:
+		return m.TransferNumber()
+	case agent.FieldExtraInstructions:
+		return m.ExtraInstructions()
+	case agent.FieldEnabled:
+		return m.Enabled()
+	case agent.FieldVapiAssistantID:
+		return m.VapiAssistantID()
+	case agent.FieldVapiToolIds:
+		return m.VapiToolIds()
+	case agent.FieldProvisionedAt:
+		return m.ProvisionedAt()
+	case agent.FieldProvisionError:
+		return m.ProvisionError()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *AgentMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case agent.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case agent.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case agent.FieldPracticeID:
+		return m.OldPracticeID(ctx)
+	case agent.FieldName:
+		return m.OldName(ctx)
+	case agent.FieldGreeting:
+		return m.OldGreeting(ctx)
+	case agent.FieldVoiceProvider:
+		return m.OldVoiceProvider(ctx)
+	case agent.FieldVoiceID:
+		return m.OldVoiceID(ctx)
+	case agent.FieldTransferNumber:
+		return m.OldTransferNumber(ctx)
+	case agent.FieldExtraInstructions:
+		return m.OldExtraInstructions(ctx)
+	case agent.FieldEnabled:
+		return m.OldEnabled(ctx)
+	case agent.FieldVapiAssistantID:
+		return m.OldVapiAssistantID(ctx)
+	case agent.FieldVapiToolIds:
+		return m.OldVapiToolIds(ctx)
+	case agent.FieldProvisionedAt:
+		return m.OldProvisionedAt(ctx)
+	case agent.FieldProvisionError:
+		return m.OldProvisionError(ctx)
+	}
+	return nil, fmt.Errorf("unknown Agent field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AgentMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case agent.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case agent.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case agent.FieldPracticeID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPracticeID(v)
+		return nil
+	case agent.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case agent.FieldGreeting:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetGreeting(v)
+		return nil
+	case agent.FieldVoiceProvider:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVoiceProvider(v)
+		return nil
+	case agent.FieldVoiceID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVoiceID(v)
+		return nil
+	case agent.FieldTransferNumber:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTransferNumber(v)
+		return nil
+	case agent.FieldExtraInstructions:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExtraInstructions(v)
+		return nil
+	case agent.FieldEnabled:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEnabled(v)
+		return nil
+	case agent.FieldVapiAssistantID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVapiAssistantID(v)
+		return nil
+	case agent.FieldVapiToolIds:
+		v, ok := value.(map[string]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVapiToolIds(v)
+		return nil
+	case agent.FieldProvisionedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetProvisionedAt(v)
+		return nil
+	case agent.FieldProvisionError:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetProvisionError(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Agent field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *AgentMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *AgentMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AgentMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown Agent numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *AgentMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(agent.FieldVapiToolIds) {
+		fields = append(fields, agent.FieldVapiToolIds)
+	}
+	if m.FieldCleared(agent.FieldProvisionedAt) {
+		fields = append(fields, agent.FieldProvisionedAt)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *AgentMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *AgentMutation) ClearField(name string) error {
+	switch name {
+	case agent.FieldVapiToolIds:
+		m.ClearVapiToolIds()
+		return nil
+	case agent.FieldProvisionedAt:
+		m.ClearProvisionedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown Agent nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *AgentMutation) ResetField(name string) error {
+	switch name {
+	case agent.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case agent.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case agent.FieldPracticeID:
+		m.ResetPracticeID()
+		return nil
+	case agent.FieldName:
+		m.ResetName()
+		return nil
+	case agent.FieldGreeting:
+		m.ResetGreeting()
+		return nil
+	case agent.FieldVoiceProvider:
+		m.ResetVoiceProvider()
+		return nil
+	case agent.FieldVoiceID:
+		m.ResetVoiceID()
+		return nil
+	case agent.FieldTransferNumber:
+		m.ResetTransferNumber()
+		return nil
+	case agent.FieldExtraInstructions:
+		m.ResetExtraInstructions()
+		return nil
+	case agent.FieldEnabled:
+		m.ResetEnabled()
+		return nil
+	case agent.FieldVapiAssistantID:
+		m.ResetVapiAssistantID()
+		return nil
+	case agent.FieldVapiToolIds:
+		m.ResetVapiToolIds()
+		return nil
+	case agent.FieldProvisionedAt:
+		m.ResetProvisionedAt()
+		return nil
+	case agent.FieldProvisionError:
+		m.ResetProvisionError()
+		return nil
+	}
+	return fmt.Errorf("unknown Agent field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *AgentMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.practice != nil {
+		edges = append(edges, agent.EdgePractice)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *AgentMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case agent.EdgePractice:
+		if id := m.practice; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *AgentMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *AgentMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *AgentMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedpractice {
+		edges = append(edges, agent.EdgePractice)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *AgentMutation) EdgeCleared(name string) bool {
+	switch name {
+	case agent.EdgePractice:
+		return m.clearedpractice
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *AgentMutation) ClearEdge(name string) error {
+	switch name {
+	case agent.EdgePractice:
+		m.ClearPractice()
+		return nil
+	}
+	return fmt.Errorf("unknown Agent unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *AgentMutation) ResetEdge(name string) error {
+	switch name {
+	case agent.EdgePractice:
+		m.ResetPractice()
+		return nil
+	}
+	return fmt.Errorf("unknown Agent edge %s", name)
 }
 
 // AppointmentMutation represents an operation that mutates the Appointment nodes in the graph.
@@ -3999,6 +5136,1535 @@ func (m *AppointmentTypeMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown AppointmentType edge %s", name)
+}
+
+// CallMutation represents an operation that mutates the Call nodes in the graph.
+type CallMutation struct {
+	config
+	op                      Op
+	typ                     string
+	id                      *string
+	created_at              *time.Time
+	updated_at              *time.Time
+	vapi_call_id            *string
+	twilio_call_sid         *string
+	caller_number           *string
+	status                  *string
+	started_at              *time.Time
+	ended_at                *time.Time
+	duration_seconds        *int
+	addduration_seconds     *int
+	ended_reason            *string
+	outcome                 *call.Outcome
+	summary                 *string
+	transcript              *string
+	recording_url           *string
+	cost                    *float64
+	addcost                 *float64
+	clearedFields           map[string]struct{}
+	practice                *string
+	clearedpractice         bool
+	verified_patient        *string
+	clearedverified_patient bool
+	tool_invocations        map[string]struct{}
+	removedtool_invocations map[string]struct{}
+	clearedtool_invocations bool
+	done                    bool
+	oldValue                func(context.Context) (*Call, error)
+	predicates              []predicate.Call
+}
+
+var _ ent.Mutation = (*CallMutation)(nil)
+
+// callOption allows management of the mutation configuration using functional options.
+type callOption func(*CallMutation)
+
+// newCallMutation creates new mutation for the Call entity.
+func newCallMutation(c config, op Op, opts ...callOption) *CallMutation {
+	m := &CallMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeCall,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withCallID sets the ID field of the mutation.
+func withCallID(id string) callOption {
+	return func(m *CallMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Call
+		)
+		m.oldValue = func(ctx context.Context) (*Call, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Call.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withCall sets the old Call of the mutation.
+func withCall(node *Call) callOption {
+	return func(m *CallMutation) {
+		m.oldValue = func(context.Context) (*Call, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m CallMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m CallMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of Call entities.
+func (m *CallMutation) SetID(id string) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *CallMutation) ID() (id string, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *CallMutation) IDs(ctx context.Context) ([]string, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []string{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Call.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *CallMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *CallMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Call entity.
+// If the Call object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *CallMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *CallMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *CallMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Call entity.
+// If the Call object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *CallMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetPracticeID sets the "practice_id" field.
+func (m *CallMutation) SetPracticeID(s string) {
+	m.practice = &s
+}
+
+// PracticeID returns the value of the "practice_id" field in the mutation.
+func (m *CallMutation) PracticeID() (r string, exists bool) {
+	v := m.practice
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPracticeID returns the old "practice_id" field's value of the Call entity.
+// If the Call object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallMutation) OldPracticeID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPracticeID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPracticeID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPracticeID: %w", err)
+	}
+	return oldValue.PracticeID, nil
+}
+
+// ResetPracticeID resets all changes to the "practice_id" field.
+func (m *CallMutation) ResetPracticeID() {
+	m.practice = nil
+}
+
+// SetVapiCallID sets the "vapi_call_id" field.
+func (m *CallMutation) SetVapiCallID(s string) {
+	m.vapi_call_id = &s
+}
+
+// VapiCallID returns the value of the "vapi_call_id" field in the mutation.
+func (m *CallMutation) VapiCallID() (r string, exists bool) {
+	v := m.vapi_call_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVapiCallID returns the old "vapi_call_id" field's value of the Call entity.
+// If the Call object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallMutation) OldVapiCallID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVapiCallID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVapiCallID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVapiCallID: %w", err)
+	}
+	return oldValue.VapiCallID, nil
+}
+
+// ResetVapiCallID resets all changes to the "vapi_call_id" field.
+func (m *CallMutation) ResetVapiCallID() {
+	m.vapi_call_id = nil
+}
+
+// SetTwilioCallSid sets the "twilio_call_sid" field.
+func (m *CallMutation) SetTwilioCallSid(s string) {
+	m.twilio_call_sid = &s
+}
+
+// TwilioCallSid returns the value of the "twilio_call_sid" field in the mutation.
+func (m *CallMutation) TwilioCallSid() (r string, exists bool) {
+	v := m.twilio_call_sid
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTwilioCallSid returns the old "twilio_call_sid" field's value of the Call entity.
+// If the Call object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallMutation) OldTwilioCallSid(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTwilioCallSid is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTwilioCallSid requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTwilioCallSid: %w", err)
+	}
+	return oldValue.TwilioCallSid, nil
+}
+
+// ResetTwilioCallSid resets all changes to the "twilio_call_sid" field.
+func (m *CallMutation) ResetTwilioCallSid() {
+	m.twilio_call_sid = nil
+}
+
+// SetCallerNumber sets the "caller_number" field.
+func (m *CallMutation) SetCallerNumber(s string) {
+	m.caller_number = &s
+}
+
+// CallerNumber returns the value of the "caller_number" field in the mutation.
+func (m *CallMutation) CallerNumber() (r string, exists bool) {
+	v := m.caller_number
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCallerNumber returns the old "caller_number" field's value of the Call entity.
+// If the Call object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallMutation) OldCallerNumber(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCallerNumber is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCallerNumber requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCallerNumber: %w", err)
+	}
+	return oldValue.CallerNumber, nil
+}
+
+// ResetCallerNumber resets all changes to the "caller_number" field.
+func (m *CallMutation) ResetCallerNumber() {
+	m.caller_number = nil
+}
+
+// SetStatus sets the "status" field.
+func (m *CallMutation) SetStatus(s string) {
+	m.status = &s
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *CallMutation) Status() (r string, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the Call entity.
+// If the Call object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallMutation) OldStatus(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *CallMutation) ResetStatus() {
+	m.status = nil
+}
+
+// SetStartedAt sets the "started_at" field.
+func (m *CallMutation) SetStartedAt(t time.Time) {
+	m.started_at = &t
+}
+
+// StartedAt returns the value of the "started_at" field in the mutation.
+func (m *CallMutation) StartedAt() (r time.Time, exists bool) {
+	v := m.started_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStartedAt returns the old "started_at" field's value of the Call entity.
+// If the Call object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallMutation) OldStartedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStartedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStartedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStartedAt: %w", err)
+	}
+	return oldValue.StartedAt, nil
+}
+
+// ClearStartedAt clears the value of the "started_at" field.
+func (m *CallMutation) ClearStartedAt() {
+	m.started_at = nil
+	m.clearedFields[call.FieldStartedAt] = struct{}{}
+}
+
+// StartedAtCleared returns if the "started_at" field was cleared in this mutation.
+func (m *CallMutation) StartedAtCleared() bool {
+	_, ok := m.clearedFields[call.FieldStartedAt]
+	return ok
+}
+
+// ResetStartedAt resets all changes to the "started_at" field.
+func (m *CallMutation) ResetStartedAt() {
+	m.started_at = nil
+	delete(m.clearedFields, call.FieldStartedAt)
+}
+
+// SetEndedAt sets the "ended_at" field.
+func (m *CallMutation) SetEndedAt(t time.Time) {
+	m.ended_at = &t
+}
+
+// EndedAt returns the value of the "ended_at" field in the mutation.
+func (m *CallMutation) EndedAt() (r time.Time, exists bool) {
+	v := m.ended_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEndedAt returns the old "ended_at" field's value of the Call entity.
+// If the Call object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallMutation) OldEndedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEndedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEndedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEndedAt: %w", err)
+	}
+	return oldValue.EndedAt, nil
+}
+
+// ClearEndedAt clears the value of the "ended_at" field.
+func (m *CallMutation) ClearEndedAt() {
+	m.ended_at = nil
+	m.clearedFields[call.FieldEndedAt] = struct{}{}
+}
+
+// EndedAtCleared returns if the "ended_at" field was cleared in this mutation.
+func (m *CallMutation) EndedAtCleared() bool {
+	_, ok := m.clearedFields[call.FieldEndedAt]
+	return ok
+}
+
+// ResetEndedAt resets all changes to the "ended_at" field.
+func (m *CallMutation) ResetEndedAt() {
+	m.ended_at = nil
+	delete(m.clearedFields, call.FieldEndedAt)
+}
+
+// SetDurationSeconds sets the "duration_seconds" field.
+func (m *CallMutation) SetDurationSeconds(i int) {
+	m.duration_seconds = &i
+	m.addduration_seconds = nil
+}
+
+// DurationSeconds returns the value of the "duration_seconds" field in the mutation.
+func (m *CallMutation) DurationSeconds() (r int, exists bool) {
+	v := m.duration_seconds
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDurationSeconds returns the old "duration_seconds" field's value of the Call entity.
+// If the Call object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallMutation) OldDurationSeconds(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDurationSeconds is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDurationSeconds requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDurationSeconds: %w", err)
+	}
+	return oldValue.DurationSeconds, nil
+}
+
+// AddDurationSeconds adds i to the "duration_seconds" field.
+func (m *CallMutation) AddDurationSeconds(i int) {
+	if m.addduration_seconds != nil {
+		*m.addduration_seconds += i
+	} else {
+		m.addduration_seconds = &i
+	}
+}
+
+// AddedDurationSeconds returns the value that was added to the "duration_seconds" field in this mutation.
+func (m *CallMutation) AddedDurationSeconds() (r int, exists bool) {
+	v := m.addduration_seconds
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetDurationSeconds resets all changes to the "duration_seconds" field.
+func (m *CallMutation) ResetDurationSeconds() {
+	m.duration_seconds = nil
+	m.addduration_seconds = nil
+}
+
+// SetEndedReason sets the "ended_reason" field.
+func (m *CallMutation) SetEndedReason(s string) {
+	m.ended_reason = &s
+}
+
+// EndedReason returns the value of the "ended_reason" field in the mutation.
+func (m *CallMutation) EndedReason() (r string, exists bool) {
+	v := m.ended_reason
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEndedReason returns the old "ended_reason" field's value of the Call entity.
+// If the Call object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallMutation) OldEndedReason(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEndedReason is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEndedReason requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEndedReason: %w", err)
+	}
+	return oldValue.EndedReason, nil
+}
+
+// ResetEndedReason resets all changes to the "ended_reason" field.
+func (m *CallMutation) ResetEndedReason() {
+	m.ended_reason = nil
+}
+
+// SetOutcome sets the "outcome" field.
+func (m *CallMutation) SetOutcome(c call.Outcome) {
+	m.outcome = &c
+}
+
+// Outcome returns the value of the "outcome" field in the mutation.
+func (m *CallMutation) Outcome() (r call.Outcome, exists bool) {
+	v := m.outcome
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOutcome returns the old "outcome" field's value of the Call entity.
+// If the Call object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallMutation) OldOutcome(ctx context.Context) (v *call.Outcome, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOutcome is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOutcome requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOutcome: %w", err)
+	}
+	return oldValue.Outcome, nil
+}
+
+// ClearOutcome clears the value of the "outcome" field.
+func (m *CallMutation) ClearOutcome() {
+	m.outcome = nil
+	m.clearedFields[call.FieldOutcome] = struct{}{}
+}
+
+// OutcomeCleared returns if the "outcome" field was cleared in this mutation.
+func (m *CallMutation) OutcomeCleared() bool {
+	_, ok := m.clearedFields[call.FieldOutcome]
+	return ok
+}
+
+// ResetOutcome resets all changes to the "outcome" field.
+func (m *CallMutation) ResetOutcome() {
+	m.outcome = nil
+	delete(m.clearedFields, call.FieldOutcome)
+}
+
+// SetSummary sets the "summary" field.
+func (m *CallMutation) SetSummary(s string) {
+	m.summary = &s
+}
+
+// Summary returns the value of the "summary" field in the mutation.
+func (m *CallMutation) Summary() (r string, exists bool) {
+	v := m.summary
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSummary returns the old "summary" field's value of the Call entity.
+// If the Call object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallMutation) OldSummary(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSummary is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSummary requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSummary: %w", err)
+	}
+	return oldValue.Summary, nil
+}
+
+// ResetSummary resets all changes to the "summary" field.
+func (m *CallMutation) ResetSummary() {
+	m.summary = nil
+}
+
+// SetTranscript sets the "transcript" field.
+func (m *CallMutation) SetTranscript(s string) {
+	m.transcript = &s
+}
+
+// Transcript returns the value of the "transcript" field in the mutation.
+func (m *CallMutation) Transcript() (r string, exists bool) {
+	v := m.transcript
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTranscript returns the old "transcript" field's value of the Call entity.
+// If the Call object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallMutation) OldTranscript(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTranscript is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTranscript requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTranscript: %w", err)
+	}
+	return oldValue.Transcript, nil
+}
+
+// ResetTranscript resets all changes to the "transcript" field.
+func (m *CallMutation) ResetTranscript() {
+	m.transcript = nil
+}
+
+// SetRecordingURL sets the "recording_url" field.
+func (m *CallMutation) SetRecordingURL(s string) {
+	m.recording_url = &s
+}
+
+// RecordingURL returns the value of the "recording_url" field in the mutation.
+func (m *CallMutation) RecordingURL() (r string, exists bool) {
+	v := m.recording_url
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRecordingURL returns the old "recording_url" field's value of the Call entity.
+// If the Call object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallMutation) OldRecordingURL(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRecordingURL is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRecordingURL requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRecordingURL: %w", err)
+	}
+	return oldValue.RecordingURL, nil
+}
+
+// ResetRecordingURL resets all changes to the "recording_url" field.
+func (m *CallMutation) ResetRecordingURL() {
+	m.recording_url = nil
+}
+
+// SetCost sets the "cost" field.
+func (m *CallMutation) SetCost(f float64) {
+	m.cost = &f
+	m.addcost = nil
+}
+
+// Cost returns the value of the "cost" field in the mutation.
+func (m *CallMutation) Cost() (r float64, exists bool) {
+	v := m.cost
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCost returns the old "cost" field's value of the Call entity.
+// If the Call object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallMutation) OldCost(ctx context.Context) (v float64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCost is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCost requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCost: %w", err)
+	}
+	return oldValue.Cost, nil
+}
+
+// AddCost adds f to the "cost" field.
+func (m *CallMutation) AddCost(f float64) {
+	if m.addcost != nil {
+		*m.addcost += f
+	} else {
+		m.addcost = &f
+	}
+}
+
+// AddedCost returns the value that was added to the "cost" field in this mutation.
+func (m *CallMutation) AddedCost() (r float64, exists bool) {
+	v := m.addcost
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetCost resets all changes to the "cost" field.
+func (m *CallMutation) ResetCost() {
+	m.cost = nil
+	m.addcost = nil
+}
+
+// SetVerifiedPatientID sets the "verified_patient_id" field.
+func (m *CallMutation) SetVerifiedPatientID(s string) {
+	m.verified_patient = &s
+}
+
+// VerifiedPatientID returns the value of the "verified_patient_id" field in the mutation.
+func (m *CallMutation) VerifiedPatientID() (r string, exists bool) {
+	v := m.verified_patient
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVerifiedPatientID returns the old "verified_patient_id" field's value of the Call entity.
+// If the Call object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallMutation) OldVerifiedPatientID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVerifiedPatientID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVerifiedPatientID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVerifiedPatientID: %w", err)
+	}
+	return oldValue.VerifiedPatientID, nil
+}
+
+// ClearVerifiedPatientID clears the value of the "verified_patient_id" field.
+func (m *CallMutation) ClearVerifiedPatientID() {
+	m.verified_patient = nil
+	m.clearedFields[call.FieldVerifiedPatientID] = struct{}{}
+}
+
+// VerifiedPatientIDCleared returns if the "verified_patient_id" field was cleared in this mutation.
+func (m *CallMutation) VerifiedPatientIDCleared() bool {
+	_, ok := m.clearedFields[call.FieldVerifiedPatientID]
+	return ok
+}
+
+// ResetVerifiedPatientID resets all changes to the "verified_patient_id" field.
+func (m *CallMutation) ResetVerifiedPatientID() {
+	m.verified_patient = nil
+	delete(m.clearedFields, call.FieldVerifiedPatientID)
+}
+
+// ClearPractice clears the "practice" edge to the Practice entity.
+func (m *CallMutation) ClearPractice() {
+	m.clearedpractice = true
+	m.clearedFields[call.FieldPracticeID] = struct{}{}
+}
+
+// PracticeCleared reports if the "practice" edge to the Practice entity was cleared.
+func (m *CallMutation) PracticeCleared() bool {
+	return m.clearedpractice
+}
+
+// PracticeIDs returns the "practice" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// PracticeID instead. It exists only for internal usage by the builders.
+func (m *CallMutation) PracticeIDs() (ids []string) {
+	if id := m.practice; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetPractice resets all changes to the "practice" edge.
+func (m *CallMutation) ResetPractice() {
+	m.practice = nil
+	m.clearedpractice = false
+}
+
+// ClearVerifiedPatient clears the "verified_patient" edge to the Patient entity.
+func (m *CallMutation) ClearVerifiedPatient() {
+	m.clearedverified_patient = true
+	m.clearedFields[call.FieldVerifiedPatientID] = struct{}{}
+}
+
+// VerifiedPatientCleared reports if the "verified_patient" edge to the Patient entity was cleared.
+func (m *CallMutation) VerifiedPatientCleared() bool {
+	return m.VerifiedPatientIDCleared() || m.clearedverified_patient
+}
+
+// VerifiedPatientIDs returns the "verified_patient" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// VerifiedPatientID instead. It exists only for internal usage by the builders.
+func (m *CallMutation) VerifiedPatientIDs() (ids []string) {
+	if id := m.verified_patient; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetVerifiedPatient resets all changes to the "verified_patient" edge.
+func (m *CallMutation) ResetVerifiedPatient() {
+	m.verified_patient = nil
+	m.clearedverified_patient = false
+}
+
+// AddToolInvocationIDs adds the "tool_invocations" edge to the ToolInvocation entity by ids.
+func (m *CallMutation) AddToolInvocationIDs(ids ...string) {
+	if m.tool_invocations == nil {
+		m.tool_invocations = make(map[string]struct{})
+	}
+	for i := range ids {
+		m.tool_invocations[ids[i]] = struct{}{}
+	}
+}
+
+// ClearToolInvocations clears the "tool_invocations" edge to the ToolInvocation entity.
+func (m *CallMutation) ClearToolInvocations() {
+	m.clearedtool_invocations = true
+}
+
+// ToolInvocationsCleared reports if the "tool_invocations" edge to the ToolInvocation entity was cleared.
+func (m *CallMutation) ToolInvocationsCleared() bool {
+	return m.clearedtool_invocations
+}
+
+// RemoveToolInvocationIDs removes the "tool_invocations" edge to the ToolInvocation entity by IDs.
+func (m *CallMutation) RemoveToolInvocationIDs(ids ...string) {
+	if m.removedtool_invocations == nil {
+		m.removedtool_invocations = make(map[string]struct{})
+	}
+	for i := range ids {
+		delete(m.tool_invocations, ids[i])
+		m.removedtool_invocations[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedToolInvocations returns the removed IDs of the "tool_invocations" edge to the ToolInvocation entity.
+func (m *CallMutation) RemovedToolInvocationsIDs() (ids []string) {
+	for id := range m.removedtool_invocations {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ToolInvocationsIDs returns the "tool_invocations" edge IDs in the mutation.
+func (m *CallMutation) ToolInvocationsIDs() (ids []string) {
+	for id := range m.tool_invocations {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetToolInvocations resets all changes to the "tool_invocations" edge.
+func (m *CallMutation) ResetToolInvocations() {
+	m.tool_invocations = nil
+	m.clearedtool_invocations = false
+	m.removedtool_invocations = nil
+}
+
+// Where appends a list predicates to the CallMutation builder.
+func (m *CallMutation) Where(ps ...predicate.Call) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the CallMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *CallMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Call, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *CallMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *CallMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Call).
+func (m *CallMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *CallMutation) Fields() []string {
+	fields := make([]string, 0, 17)
+	if m.created_at != nil {
+		fields = append(fields, call.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, call.FieldUpdatedAt)
+	}
+	if m.practice != nil {
+		fields = append(fields, call.FieldPracticeID)
+	}
+	if m.vapi_call_id != nil {
+		fields = append(fields, call.FieldVapiCallID)
+	}
+	if m.twilio_call_sid != nil {
+		fields = append(fields, call.FieldTwilioCallSid)
+	}
+	if m.caller_number != nil {
+		fields = append(fields, call.FieldCallerNumber)
+	}
+	if m.status != nil {
+		fields = append(fields, call.FieldStatus)
+	}
+	if m.started_at != nil {
+		fields = append(fields, call.FieldStartedAt)
+	}
+	if m.ended_at != nil {
+		fields = append(fields, call.FieldEndedAt)
+	}
+	if m.duration_seconds != nil {
+		fields = append(fields, call.FieldDurationSeconds)
+	}
+	if m.ended_reason != nil {
+		fields = append(fields, call.FieldEndedReason)
+	}
+	if m.outcome != nil {
+		fields = append(fields, call.FieldOutcome)
+	}
+	if m.summary != nil {
+		fields = append(fields, call.FieldSummary)
+	}
+	if m.transcript != nil {
+		fields = append(fields, call.FieldTranscript)
+	}
+	if m.recording_url != nil {
+		fields = append(fields, call.FieldRecordingURL)
+	}
+	if m.cost != nil {
+		fields = append(fields, call.FieldCost)
+	}
+	if m.verified_patient != nil {
+		fields = append(fields, call.FieldVerifiedPatientID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *CallMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case call.FieldCreatedAt:
+		return m.CreatedAt()
+	case call.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case call.FieldPracticeID:
+		return m.PracticeID()
+	case call.FieldVapiCallID:
+		return m.VapiCallID()
+	case call.FieldTwilioCallSid:
+		return m.TwilioCallSid()
+	case call.FieldCallerNumber:
+		return m.CallerNumber()
+	case call.FieldStatus:
+		return m.Status()
+	case call.FieldStartedAt:
+		return m.StartedAt()
+	case call.FieldEndedAt:
+		return m.EndedAt()
+	case call.FieldDurationSeconds:
+		return m.DurationSeconds()
+	case call.FieldEndedReason:
+		return m.EndedReason()
+	case call.FieldOutcome:
+		return m.Outcome()
+	case call.FieldSummary:
+		return m.Summary()
+	case call.FieldTranscript:
+		return m.Transcript()
+	case call.FieldRecordingURL:
+		return m.RecordingURL()
+	case call.FieldCost:
+		return m.Cost()
+	case call.FieldVerifiedPatientID:
+		return m.VerifiedPatientID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *CallMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case call.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case call.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case call.FieldPracticeID:
+		return m.OldPracticeID(ctx)
+	case call.FieldVapiCallID:
+		return m.OldVapiCallID(ctx)
+	case call.FieldTwilioCallSid:
+		return m.OldTwilioCallSid(ctx)
+	case call.FieldCallerNumber:
+		return m.OldCallerNumber(ctx)
+	case call.FieldStatus:
+		return m.OldStatus(ctx)
+	case call.FieldStartedAt:
+		return m.OldStartedAt(ctx)
+	case call.FieldEndedAt:
+		return m.OldEndedAt(ctx)
+	case call.FieldDurationSeconds:
+		return m.OldDurationSeconds(ctx)
+	case call.FieldEndedReason:
+		return m.OldEndedReason(ctx)
+	case call.FieldOutcome:
+		return m.OldOutcome(ctx)
+	case call.FieldSummary:
+		return m.OldSummary(ctx)
+	case call.FieldTranscript:
+		return m.OldTranscript(ctx)
+	case call.FieldRecordingURL:
+		return m.OldRecordingURL(ctx)
+	case call.FieldCost:
+		return m.OldCost(ctx)
+	case call.FieldVerifiedPatientID:
+		return m.OldVerifiedPatientID(ctx)
+	}
+	return nil, fmt.Errorf("unknown Call field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CallMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case call.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case call.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case call.FieldPracticeID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPracticeID(v)
+		return nil
+	case call.FieldVapiCallID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVapiCallID(v)
+		return nil
+	case call.FieldTwilioCallSid:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTwilioCallSid(v)
+		return nil
+	case call.FieldCallerNumber:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCallerNumber(v)
+		return nil
+	case call.FieldStatus:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case call.FieldStartedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStartedAt(v)
+		return nil
+	case call.FieldEndedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEndedAt(v)
+		return nil
+	case call.FieldDurationSeconds:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDurationSeconds(v)
+		return nil
+	case call.FieldEndedReason:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEndedReason(v)
+		return nil
+	case call.FieldOutcome:
+		v, ok := value.(call.Outcome)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOutcome(v)
+		return nil
+	case call.FieldSummary:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSummary(v)
+		return nil
+	case call.FieldTranscript:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTranscript(v)
+		return nil
+	case call.FieldRecordingURL:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRecordingURL(v)
+		return nil
+	case call.FieldCost:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCost(v)
+		return nil
+	case call.FieldVerifiedPatientID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVerifiedPatientID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Call field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *CallMutation) AddedFields() []string {
+	var fields []string
+	if m.addduration_seconds != nil {
+		fields = append(fields, call.FieldDurationSeconds)
+	}
+	if m.addcost != nil {
+		fields = append(fields, call.FieldCost)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *CallMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case call.FieldDurationSeconds:
+		return m.AddedDurationSeconds()
+	case call.FieldCost:
+		return m.AddedCost()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CallMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case call.FieldDurationSeconds:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddDurationSeconds(v)
+		return nil
+	case call.FieldCost:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCost(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Call numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *CallMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(call.FieldStartedAt) {
+		fields = append(fields, call.FieldStartedAt)
+	}
+	if m.FieldCleared(call.FieldEndedAt) {
+		fields = append(fields, call.FieldEndedAt)
+	}
+	if m.FieldCleared(call.FieldOutcome) {
+		fields = append(fields, call.FieldOutcome)
+	}
+	if m.FieldCleared(call.FieldVerifiedPatientID) {
+		fields = append(fields, call.FieldVerifiedPatientID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *CallMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *CallMutation) ClearField(name string) error {
+	switch name {
+	case call.FieldStartedAt:
+		m.ClearStartedAt()
+		return nil
+	case call.FieldEndedAt:
+		m.ClearEndedAt()
+		return nil
+	case call.FieldOutcome:
+		m.ClearOutcome()
+		return nil
+	case call.FieldVerifiedPatientID:
+		m.ClearVerifiedPatientID()
+		return nil
+	}
+	return fmt.Errorf("unknown Call nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *CallMutation) ResetField(name string) error {
+	switch name {
+	case call.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case call.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case call.FieldPracticeID:
+		m.ResetPracticeID()
+		return nil
+	case call.FieldVapiCallID:
+		m.ResetVapiCallID()
+		return nil
+	case call.FieldTwilioCallSid:
+		m.ResetTwilioCallSid()
+		return nil
+	case call.FieldCallerNumber:
+		m.ResetCallerNumber()
+		return nil
+	case call.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case call.FieldStartedAt:
+		m.ResetStartedAt()
+		return nil
+	case call.FieldEndedAt:
+		m.ResetEndedAt()
+		return nil
+	case call.FieldDurationSeconds:
+		m.ResetDurationSeconds()
+		return nil
+	case call.FieldEndedReason:
+		m.ResetEndedReason()
+		return nil
+	case call.FieldOutcome:
+		m.ResetOutcome()
+		return nil
+	case call.FieldSummary:
+		m.ResetSummary()
+		return nil
+	case call.FieldTranscript:
+		m.ResetTranscript()
+		return nil
+	case call.FieldRecordingURL:
+		m.ResetRecordingURL()
+		return nil
+	case call.FieldCost:
+		m.ResetCost()
+		return nil
+	case call.FieldVerifiedPatientID:
+		m.ResetVerifiedPatientID()
+		return nil
+	}
+	return fmt.Errorf("unknown Call field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *CallMutation) AddedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.practice != nil {
+		edges = append(edges, call.EdgePractice)
+	}
+	if m.verified_patient != nil {
+		edges = append(edges, call.EdgeVerifiedPatient)
+	}
+	if m.tool_invocations != nil {
+		edges = append(edges, call.EdgeToolInvocations)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *CallMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case call.EdgePractice:
+		if id := m.practice; id != nil {
+			return []ent.Value{*id}
+		}
+	case call.EdgeVerifiedPatient:
+		if id := m.verified_patient; id != nil {
+			return []ent.Value{*id}
+		}
+	case call.EdgeToolInvocations:
+		ids := make([]ent.Value, 0, len(m.tool_invocations))
+		for id := range m.tool_invocations {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *CallMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.removedtool_invocations != nil {
+		edges = append(edges, call.EdgeToolInvocations)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *CallMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case call.EdgeToolInvocations:
+		ids := make([]ent.Value, 0, len(m.removedtool_invocations))
+		for id := range m.removedtool_invocations {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *CallMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.clearedpractice {
+		edges = append(edges, call.EdgePractice)
+	}
+	if m.clearedverified_patient {
+		edges = append(edges, call.EdgeVerifiedPatient)
+	}
+	if m.clearedtool_invocations {
+		edges = append(edges, call.EdgeToolInvocations)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *CallMutation) EdgeCleared(name string) bool {
+	switch name {
+	case call.EdgePractice:
+		return m.clearedpractice
+	case call.EdgeVerifiedPatient:
+		return m.clearedverified_patient
+	case call.EdgeToolInvocations:
+		return m.clearedtool_invocations
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *CallMutation) ClearEdge(name string) error {
+	switch name {
+	case call.EdgePractice:
+		m.ClearPractice()
+		return nil
+	case call.EdgeVerifiedPatient:
+		m.ClearVerifiedPatient()
+		return nil
+	}
+	return fmt.Errorf("unknown Call unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *CallMutation) ResetEdge(name string) error {
+	switch name {
+	case call.EdgePractice:
+		m.ResetPractice()
+		return nil
+	case call.EdgeVerifiedPatient:
+		m.ResetVerifiedPatient()
+		return nil
+	case call.EdgeToolInvocations:
+		m.ResetToolInvocations()
+		return nil
+	}
+	return fmt.Errorf("unknown Call edge %s", name)
 }
 
 // MemberMutation represents an operation that mutates the Member nodes in the graph.
@@ -8251,6 +10917,716 @@ func (m *PatientMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown Patient edge %s", name)
 }
 
+// PhoneNumberMutation represents an operation that mutates the PhoneNumber nodes in the graph.
+type PhoneNumberMutation struct {
+	config
+	op                   Op
+	typ                  string
+	id                   *string
+	created_at           *time.Time
+	updated_at           *time.Time
+	number               *string
+	twilio_sid           *string
+	vapi_phone_number_id *string
+	routing              *phonenumber.Routing
+	clearedFields        map[string]struct{}
+	practice             *string
+	clearedpractice      bool
+	done                 bool
+	oldValue             func(context.Context) (*PhoneNumber, error)
+	predicates           []predicate.PhoneNumber
+}
+
+var _ ent.Mutation = (*PhoneNumberMutation)(nil)
+
+// phonenumberOption allows management of the mutation configuration using functional options.
+type phonenumberOption func(*PhoneNumberMutation)
+
+// newPhoneNumberMutation creates new mutation for the PhoneNumber entity.
+func newPhoneNumberMutation(c config, op Op, opts ...phonenumberOption) *PhoneNumberMutation {
+	m := &PhoneNumberMutation{
+		config:        c,
+		op:            op,
+		typ:           TypePhoneNumber,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withPhoneNumberID sets the ID field of the mutation.
+func withPhoneNumberID(id string) phonenumberOption {
+	return func(m *PhoneNumberMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *PhoneNumber
+		)
+		m.oldValue = func(ctx context.Context) (*PhoneNumber, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().PhoneNumber.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withPhoneNumber sets the old PhoneNumber of the mutation.
+func withPhoneNumber(node *PhoneNumber) phonenumberOption {
+	return func(m *PhoneNumberMutation) {
+		m.oldValue = func(context.Context) (*PhoneNumber, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m PhoneNumberMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m PhoneNumberMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of PhoneNumber entities.
+func (m *PhoneNumberMutation) SetID(id string) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *PhoneNumberMutation) ID() (id string, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *PhoneNumberMutation) IDs(ctx context.Context) ([]string, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []string{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().PhoneNumber.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *PhoneNumberMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *PhoneNumberMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the PhoneNumber entity.
+// If the PhoneNumber object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PhoneNumberMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *PhoneNumberMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *PhoneNumberMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *PhoneNumberMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the PhoneNumber entity.
+// If the PhoneNumber object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PhoneNumberMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *PhoneNumberMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetPracticeID sets the "practice_id" field.
+func (m *PhoneNumberMutation) SetPracticeID(s string) {
+	m.practice = &s
+}
+
+// PracticeID returns the value of the "practice_id" field in the mutation.
+func (m *PhoneNumberMutation) PracticeID() (r string, exists bool) {
+	v := m.practice
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPracticeID returns the old "practice_id" field's value of the PhoneNumber entity.
+// If the PhoneNumber object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PhoneNumberMutation) OldPracticeID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPracticeID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPracticeID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPracticeID: %w", err)
+	}
+	return oldValue.PracticeID, nil
+}
+
+// ResetPracticeID resets all changes to the "practice_id" field.
+func (m *PhoneNumberMutation) ResetPracticeID() {
+	m.practice = nil
+}
+
+// SetNumber sets the "number" field.
+func (m *PhoneNumberMutation) SetNumber(s string) {
+	m.number = &s
+}
+
+// Number returns the value of the "number" field in the mutation.
+func (m *PhoneNumberMutation) Number() (r string, exists bool) {
+	v := m.number
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNumber returns the old "number" field's value of the PhoneNumber entity.
+// If the PhoneNumber object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PhoneNumberMutation) OldNumber(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNumber is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNumber requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNumber: %w", err)
+	}
+	return oldValue.Number, nil
+}
+
+// ResetNumber resets all changes to the "number" field.
+func (m *PhoneNumberMutation) ResetNumber() {
+	m.number = nil
+}
+
+// SetTwilioSid sets the "twilio_sid" field.
+func (m *PhoneNumberMutation) SetTwilioSid(s string) {
+	m.twilio_sid = &s
+}
+
+// TwilioSid returns the value of the "twilio_sid" field in the mutation.
+func (m *PhoneNumberMutation) TwilioSid() (r string, exists bool) {
+	v := m.twilio_sid
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTwilioSid returns the old "twilio_sid" field's value of the PhoneNumber entity.
+// If the PhoneNumber object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PhoneNumberMutation) OldTwilioSid(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTwilioSid is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTwilioSid requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTwilioSid: %w", err)
+	}
+	return oldValue.TwilioSid, nil
+}
+
+// ResetTwilioSid resets all changes to the "twilio_sid" field.
+func (m *PhoneNumberMutation) ResetTwilioSid() {
+	m.twilio_sid = nil
+}
+
+// SetVapiPhoneNumberID sets the "vapi_phone_number_id" field.
+func (m *PhoneNumberMutation) SetVapiPhoneNumberID(s string) {
+	m.vapi_phone_number_id = &s
+}
+
+// VapiPhoneNumberID returns the value of the "vapi_phone_number_id" field in the mutation.
+func (m *PhoneNumberMutation) VapiPhoneNumberID() (r string, exists bool) {
+	v := m.vapi_phone_number_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVapiPhoneNumberID returns the old "vapi_phone_number_id" field's value of the PhoneNumber entity.
+// If the PhoneNumber object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PhoneNumberMutation) OldVapiPhoneNumberID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVapiPhoneNumberID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVapiPhoneNumberID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVapiPhoneNumberID: %w", err)
+	}
+	return oldValue.VapiPhoneNumberID, nil
+}
+
+// ResetVapiPhoneNumberID resets all changes to the "vapi_phone_number_id" field.
+func (m *PhoneNumberMutation) ResetVapiPhoneNumberID() {
+	m.vapi_phone_number_id = nil
+}
+
+// SetRouting sets the "routing" field.
+func (m *PhoneNumberMutation) SetRouting(ph phonenumber.Routing) {
+	m.routing = &ph
+}
+
+// Routing returns the value of the "routing" field in the mutation.
+func (m *PhoneNumberMutation) Routing() (r phonenumber.Routing, exists bool) {
+	v := m.routing
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRouting returns the old "routing" field's value of the PhoneNumber entity.
+// If the PhoneNumber object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PhoneNumberMutation) OldRouting(ctx context.Context) (v phonenumber.Routing, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRouting is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRouting requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRouting: %w", err)
+	}
+	return oldValue.Routing, nil
+}
+
+// ResetRouting resets all changes to the "routing" field.
+func (m *PhoneNumberMutation) ResetRouting() {
+	m.routing = nil
+}
+
+// ClearPractice clears the "practice" edge to the Practice entity.
+func (m *PhoneNumberMutation) ClearPractice() {
+	m.clearedpractice = true
+	m.clearedFields[phonenumber.FieldPracticeID] = struct{}{}
+}
+
+// PracticeCleared reports if the "practice" edge to the Practice entity was cleared.
+func (m *PhoneNumberMutation) PracticeCleared() bool {
+	return m.clearedpractice
+}
+
+// PracticeIDs returns the "practice" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// PracticeID instead. It exists only for internal usage by the builders.
+func (m *PhoneNumberMutation) PracticeIDs() (ids []string) {
+	if id := m.practice; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetPractice resets all changes to the "practice" edge.
+func (m *PhoneNumberMutation) ResetPractice() {
+	m.practice = nil
+	m.clearedpractice = false
+}
+
+// Where appends a list predicates to the PhoneNumberMutation builder.
+func (m *PhoneNumberMutation) Where(ps ...predicate.PhoneNumber) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the PhoneNumberMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *PhoneNumberMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.PhoneNumber, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *PhoneNumberMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *PhoneNumberMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (PhoneNumber).
+func (m *PhoneNumberMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *PhoneNumberMutation) Fields() []string {
+	fields := make([]string, 0, 7)
+	if m.created_at != nil {
+		fields = append(fields, phonenumber.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, phonenumber.FieldUpdatedAt)
+	}
+	if m.practice != nil {
+		fields = append(fields, phonenumber.FieldPracticeID)
+	}
+	if m.number != nil {
+		fields = append(fields, phonenumber.FieldNumber)
+	}
+	if m.twilio_sid != nil {
+		fields = append(fields, phonenumber.FieldTwilioSid)
+	}
+	if m.vapi_phone_number_id != nil {
+		fields = append(fields, phonenumber.FieldVapiPhoneNumberID)
+	}
+	if m.routing != nil {
+		fields = append(fields, phonenumber.FieldRouting)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *PhoneNumberMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case phonenumber.FieldCreatedAt:
+		return m.CreatedAt()
+	case phonenumber.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case phonenumber.FieldPracticeID:
+		return m.PracticeID()
+	case phonenumber.FieldNumber:
+		return m.Number()
+	case phonenumber.FieldTwilioSid:
+		return m.TwilioSid()
+	case phonenumber.FieldVapiPhoneNumberID:
+		return m.VapiPhoneNumberID()
+	case phonenumber.FieldRouting:
+		return m.Routing()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *PhoneNumberMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case phonenumber.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case phonenumber.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case phonenumber.FieldPracticeID:
+		return m.OldPracticeID(ctx)
+	case phonenumber.FieldNumber:
+		return m.OldNumber(ctx)
+	case phonenumber.FieldTwilioSid:
+		return m.OldTwilioSid(ctx)
+	case phonenumber.FieldVapiPhoneNumberID:
+		return m.OldVapiPhoneNumberID(ctx)
+	case phonenumber.FieldRouting:
+		return m.OldRouting(ctx)
+	}
+	return nil, fmt.Errorf("unknown PhoneNumber field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *PhoneNumberMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case phonenumber.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case phonenumber.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case phonenumber.FieldPracticeID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPracticeID(v)
+		return nil
+	case phonenumber.FieldNumber:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNumber(v)
+		return nil
+	case phonenumber.FieldTwilioSid:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTwilioSid(v)
+		return nil
+	case phonenumber.FieldVapiPhoneNumberID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVapiPhoneNumberID(v)
+		return nil
+	case phonenumber.FieldRouting:
+		v, ok := value.(phonenumber.Routing)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRouting(v)
+		return nil
+	}
+	return fmt.Errorf("unknown PhoneNumber field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *PhoneNumberMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *PhoneNumberMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *PhoneNumberMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown PhoneNumber numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *PhoneNumberMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *PhoneNumberMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *PhoneNumberMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown PhoneNumber nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *PhoneNumberMutation) ResetField(name string) error {
+	switch name {
+	case phonenumber.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case phonenumber.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case phonenumber.FieldPracticeID:
+		m.ResetPracticeID()
+		return nil
+	case phonenumber.FieldNumber:
+		m.ResetNumber()
+		return nil
+	case phonenumber.FieldTwilioSid:
+		m.ResetTwilioSid()
+		return nil
+	case phonenumber.FieldVapiPhoneNumberID:
+		m.ResetVapiPhoneNumberID()
+		return nil
+	case phonenumber.FieldRouting:
+		m.ResetRouting()
+		return nil
+	}
+	return fmt.Errorf("unknown PhoneNumber field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *PhoneNumberMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.practice != nil {
+		edges = append(edges, phonenumber.EdgePractice)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *PhoneNumberMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case phonenumber.EdgePractice:
+		if id := m.practice; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *PhoneNumberMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *PhoneNumberMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *PhoneNumberMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedpractice {
+		edges = append(edges, phonenumber.EdgePractice)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *PhoneNumberMutation) EdgeCleared(name string) bool {
+	switch name {
+	case phonenumber.EdgePractice:
+		return m.clearedpractice
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *PhoneNumberMutation) ClearEdge(name string) error {
+	switch name {
+	case phonenumber.EdgePractice:
+		m.ClearPractice()
+		return nil
+	}
+	return fmt.Errorf("unknown PhoneNumber unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *PhoneNumberMutation) ResetEdge(name string) error {
+	switch name {
+	case phonenumber.EdgePractice:
+		m.ResetPractice()
+		return nil
+	}
+	return fmt.Errorf("unknown PhoneNumber edge %s", name)
+}
+
 // PracticeMutation represents an operation that mutates the Practice nodes in the graph.
 type PracticeMutation struct {
 	config
@@ -8273,6 +11649,8 @@ type PracticeMutation struct {
 	slot_step_minutes           *int
 	addslot_step_minutes        *int
 	default_appointment_type_id *string
+	schedule_version            *int64
+	addschedule_version         *int64
 	pms_closures                *[]string
 	appendpms_closures          []string
 	clearedFields               map[string]struct{}
@@ -8958,6 +12336,62 @@ func (m *PracticeMutation) ResetDefaultAppointmentTypeID() {
 	delete(m.clearedFields, practice.FieldDefaultAppointmentTypeID)
 }
 
+// SetScheduleVersion sets the "schedule_version" field.
+func (m *PracticeMutation) SetScheduleVersion(i int64) {
+	m.schedule_version = &i
+	m.addschedule_version = nil
+}
+
+// ScheduleVersion returns the value of the "schedule_version" field in the mutation.
+func (m *PracticeMutation) ScheduleVersion() (r int64, exists bool) {
+	v := m.schedule_version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldScheduleVersion returns the old "schedule_version" field's value of the Practice entity.
+// If the Practice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PracticeMutation) OldScheduleVersion(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldScheduleVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldScheduleVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldScheduleVersion: %w", err)
+	}
+	return oldValue.ScheduleVersion, nil
+}
+
+// AddScheduleVersion adds i to the "schedule_version" field.
+func (m *PracticeMutation) AddScheduleVersion(i int64) {
+	if m.addschedule_version != nil {
+		*m.addschedule_version += i
+	} else {
+		m.addschedule_version = &i
+	}
+}
+
+// AddedScheduleVersion returns the value that was added to the "schedule_version" field in this mutation.
+func (m *PracticeMutation) AddedScheduleVersion() (r int64, exists bool) {
+	v := m.addschedule_version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetScheduleVersion resets all changes to the "schedule_version" field.
+func (m *PracticeMutation) ResetScheduleVersion() {
+	m.schedule_version = nil
+	m.addschedule_version = nil
+}
+
 // SetPmsClosures sets the "pms_closures" field.
 func (m *PracticeMutation) SetPmsClosures(s []string) {
 	m.pms_closures = &s
@@ -9057,7 +12491,7 @@ func (m *PracticeMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *PracticeMutation) Fields() []string {
-	fields := make([]string, 0, 13)
+	fields := make([]string, 0, 14)
 	if m.created_at != nil {
 		fields = append(fields, practice.FieldCreatedAt)
 	}
@@ -9094,6 +12528,9 @@ func (m *PracticeMutation) Fields() []string {
 	if m.default_appointment_type_id != nil {
 		fields = append(fields, practice.FieldDefaultAppointmentTypeID)
 	}
+	if m.schedule_version != nil {
+		fields = append(fields, practice.FieldScheduleVersion)
+	}
 	if m.pms_closures != nil {
 		fields = append(fields, practice.FieldPmsClosures)
 	}
@@ -9129,6 +12566,8 @@ func (m *PracticeMutation) Field(name string) (ent.Value, bool) {
 		return m.SlotStepMinutes()
 	case practice.FieldDefaultAppointmentTypeID:
 		return m.DefaultAppointmentTypeID()
+	case practice.FieldScheduleVersion:
+		return m.ScheduleVersion()
 	case practice.FieldPmsClosures:
 		return m.PmsClosures()
 	}
@@ -9164,6 +12603,8 @@ func (m *PracticeMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldSlotStepMinutes(ctx)
 	case practice.FieldDefaultAppointmentTypeID:
 		return m.OldDefaultAppointmentTypeID(ctx)
+	case practice.FieldScheduleVersion:
+		return m.OldScheduleVersion(ctx)
 	case practice.FieldPmsClosures:
 		return m.OldPmsClosures(ctx)
 	}
@@ -9259,6 +12700,13 @@ func (m *PracticeMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetDefaultAppointmentTypeID(v)
 		return nil
+	case practice.FieldScheduleVersion:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetScheduleVersion(v)
+		return nil
 	case practice.FieldPmsClosures:
 		v, ok := value.([]string)
 		if !ok {
@@ -9283,6 +12731,9 @@ func (m *PracticeMutation) AddedFields() []string {
 	if m.addslot_step_minutes != nil {
 		fields = append(fields, practice.FieldSlotStepMinutes)
 	}
+	if m.addschedule_version != nil {
+		fields = append(fields, practice.FieldScheduleVersion)
+	}
 	return fields
 }
 
@@ -9297,6 +12748,8 @@ func (m *PracticeMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedHorizonDays()
 	case practice.FieldSlotStepMinutes:
 		return m.AddedSlotStepMinutes()
+	case practice.FieldScheduleVersion:
+		return m.AddedScheduleVersion()
 	}
 	return nil, false
 }
@@ -9326,6 +12779,13 @@ func (m *PracticeMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddSlotStepMinutes(v)
+		return nil
+	case practice.FieldScheduleVersion:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddScheduleVersion(v)
 		return nil
 	}
 	return fmt.Errorf("unknown Practice numeric field %s", name)
@@ -9428,6 +12888,9 @@ func (m *PracticeMutation) ResetField(name string) error {
 		return nil
 	case practice.FieldDefaultAppointmentTypeID:
 		m.ResetDefaultAppointmentTypeID()
+		return nil
+	case practice.FieldScheduleVersion:
+		m.ResetScheduleVersion()
 		return nil
 	case practice.FieldPmsClosures:
 		m.ResetPmsClosures()
@@ -11951,6 +15414,906 @@ func (m *SyncRunMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown SyncRun edge %s", name)
+}
+
+// ToolInvocationMutation represents an operation that mutates the ToolInvocation nodes in the graph.
+type ToolInvocationMutation struct {
+	config
+	op              Op
+	typ             string
+	id              *string
+	created_at      *time.Time
+	updated_at      *time.Time
+	tool_call_id    *string
+	tool            *string
+	outcome         *toolinvocation.Outcome
+	result          *string
+	latency_ms      *int
+	addlatency_ms   *int
+	clearedFields   map[string]struct{}
+	practice        *string
+	clearedpractice bool
+	call            *string
+	clearedcall     bool
+	done            bool
+	oldValue        func(context.Context) (*ToolInvocation, error)
+	predicates      []predicate.ToolInvocation
+}
+
+var _ ent.Mutation = (*ToolInvocationMutation)(nil)
+
+// toolinvocationOption allows management of the mutation configuration using functional options.
+type toolinvocationOption func(*ToolInvocationMutation)
+
+// newToolInvocationMutation creates new mutation for the ToolInvocation entity.
+func newToolInvocationMutation(c config, op Op, opts ...toolinvocationOption) *ToolInvocationMutation {
+	m := &ToolInvocationMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeToolInvocation,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withToolInvocationID sets the ID field of the mutation.
+func withToolInvocationID(id string) toolinvocationOption {
+	return func(m *ToolInvocationMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *ToolInvocation
+		)
+		m.oldValue = func(ctx context.Context) (*ToolInvocation, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().ToolInvocation.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withToolInvocation sets the old ToolInvocation of the mutation.
+func withToolInvocation(node *ToolInvocation) toolinvocationOption {
+	return func(m *ToolInvocationMutation) {
+		m.oldValue = func(context.Context) (*ToolInvocation, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ToolInvocationMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ToolInvocationMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of ToolInvocation entities.
+func (m *ToolInvocationMutation) SetID(id string) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ToolInvocationMutation) ID() (id string, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ToolInvocationMutation) IDs(ctx context.Context) ([]string, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []string{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().ToolInvocation.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *ToolInvocationMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *ToolInvocationMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the ToolInvocation entity.
+// If the ToolInvocation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ToolInvocationMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *ToolInvocationMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *ToolInvocationMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *ToolInvocationMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the ToolInvocation entity.
+// If the ToolInvocation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ToolInvocationMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *ToolInvocationMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetPracticeID sets the "practice_id" field.
+func (m *ToolInvocationMutation) SetPracticeID(s string) {
+	m.practice = &s
+}
+
+// PracticeID returns the value of the "practice_id" field in the mutation.
+func (m *ToolInvocationMutation) PracticeID() (r string, exists bool) {
+	v := m.practice
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPracticeID returns the old "practice_id" field's value of the ToolInvocation entity.
+// If the ToolInvocation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ToolInvocationMutation) OldPracticeID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPracticeID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPracticeID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPracticeID: %w", err)
+	}
+	return oldValue.PracticeID, nil
+}
+
+// ResetPracticeID resets all changes to the "practice_id" field.
+func (m *ToolInvocationMutation) ResetPracticeID() {
+	m.practice = nil
+}
+
+// SetCallID sets the "call_id" field.
+func (m *ToolInvocationMutation) SetCallID(s string) {
+	m.call = &s
+}
+
+// CallID returns the value of the "call_id" field in the mutation.
+func (m *ToolInvocationMutation) CallID() (r string, exists bool) {
+	v := m.call
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCallID returns the old "call_id" field's value of the ToolInvocation entity.
+// If the ToolInvocation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ToolInvocationMutation) OldCallID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCallID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCallID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCallID: %w", err)
+	}
+	return oldValue.CallID, nil
+}
+
+// ResetCallID resets all changes to the "call_id" field.
+func (m *ToolInvocationMutation) ResetCallID() {
+	m.call = nil
+}
+
+// SetToolCallID sets the "tool_call_id" field.
+func (m *ToolInvocationMutation) SetToolCallID(s string) {
+	m.tool_call_id = &s
+}
+
+// ToolCallID returns the value of the "tool_call_id" field in the mutation.
+func (m *ToolInvocationMutation) ToolCallID() (r string, exists bool) {
+	v := m.tool_call_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldToolCallID returns the old "tool_call_id" field's value of the ToolInvocation entity.
+// If the ToolInvocation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ToolInvocationMutation) OldToolCallID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldToolCallID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldToolCallID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldToolCallID: %w", err)
+	}
+	return oldValue.ToolCallID, nil
+}
+
+// ResetToolCallID resets all changes to the "tool_call_id" field.
+func (m *ToolInvocationMutation) ResetToolCallID() {
+	m.tool_call_id = nil
+}
+
+// SetTool sets the "tool" field.
+func (m *ToolInvocationMutation) SetTool(s string) {
+	m.tool = &s
+}
+
+// Tool returns the value of the "tool" field in the mutation.
+func (m *ToolInvocationMutation) Tool() (r string, exists bool) {
+	v := m.tool
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTool returns the old "tool" field's value of the ToolInvocation entity.
+// If the ToolInvocation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ToolInvocationMutation) OldTool(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTool is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTool requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTool: %w", err)
+	}
+	return oldValue.Tool, nil
+}
+
+// ResetTool resets all changes to the "tool" field.
+func (m *ToolInvocationMutation) ResetTool() {
+	m.tool = nil
+}
+
+// SetOutcome sets the "outcome" field.
+func (m *ToolInvocationMutation) SetOutcome(t toolinvocation.Outcome) {
+	m.outcome = &t
+}
+
+// Outcome returns the value of the "outcome" field in the mutation.
+func (m *ToolInvocationMutation) Outcome() (r toolinvocation.Outcome, exists bool) {
+	v := m.outcome
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOutcome returns the old "outcome" field's value of the ToolInvocation entity.
+// If the ToolInvocation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ToolInvocationMutation) OldOutcome(ctx context.Context) (v toolinvocation.Outcome, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOutcome is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOutcome requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOutcome: %w", err)
+	}
+	return oldValue.Outcome, nil
+}
+
+// ResetOutcome resets all changes to the "outcome" field.
+func (m *ToolInvocationMutation) ResetOutcome() {
+	m.outcome = nil
+}
+
+// SetResult sets the "result" field.
+func (m *ToolInvocationMutation) SetResult(s string) {
+	m.result = &s
+}
+
+// Result returns the value of the "result" field in the mutation.
+func (m *ToolInvocationMutation) Result() (r string, exists bool) {
+	v := m.result
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldResult returns the old "result" field's value of the ToolInvocation entity.
+// If the ToolInvocation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ToolInvocationMutation) OldResult(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldResult is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldResult requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldResult: %w", err)
+	}
+	return oldValue.Result, nil
+}
+
+// ResetResult resets all changes to the "result" field.
+func (m *ToolInvocationMutation) ResetResult() {
+	m.result = nil
+}
+
+// SetLatencyMs sets the "latency_ms" field.
+func (m *ToolInvocationMutation) SetLatencyMs(i int) {
+	m.latency_ms = &i
+	m.addlatency_ms = nil
+}
+
+// LatencyMs returns the value of the "latency_ms" field in the mutation.
+func (m *ToolInvocationMutation) LatencyMs() (r int, exists bool) {
+	v := m.latency_ms
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLatencyMs returns the old "latency_ms" field's value of the ToolInvocation entity.
+// If the ToolInvocation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ToolInvocationMutation) OldLatencyMs(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLatencyMs is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLatencyMs requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLatencyMs: %w", err)
+	}
+	return oldValue.LatencyMs, nil
+}
+
+// AddLatencyMs adds i to the "latency_ms" field.
+func (m *ToolInvocationMutation) AddLatencyMs(i int) {
+	if m.addlatency_ms != nil {
+		*m.addlatency_ms += i
+	} else {
+		m.addlatency_ms = &i
+	}
+}
+
+// AddedLatencyMs returns the value that was added to the "latency_ms" field in this mutation.
+func (m *ToolInvocationMutation) AddedLatencyMs() (r int, exists bool) {
+	v := m.addlatency_ms
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetLatencyMs resets all changes to the "latency_ms" field.
+func (m *ToolInvocationMutation) ResetLatencyMs() {
+	m.latency_ms = nil
+	m.addlatency_ms = nil
+}
+
+// ClearPractice clears the "practice" edge to the Practice entity.
+func (m *ToolInvocationMutation) ClearPractice() {
+	m.clearedpractice = true
+	m.clearedFields[toolinvocation.FieldPracticeID] = struct{}{}
+}
+
+// PracticeCleared reports if the "practice" edge to the Practice entity was cleared.
+func (m *ToolInvocationMutation) PracticeCleared() bool {
+	return m.clearedpractice
+}
+
+// PracticeIDs returns the "practice" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// PracticeID instead. It exists only for internal usage by the builders.
+func (m *ToolInvocationMutation) PracticeIDs() (ids []string) {
+	if id := m.practice; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetPractice resets all changes to the "practice" edge.
+func (m *ToolInvocationMutation) ResetPractice() {
+	m.practice = nil
+	m.clearedpractice = false
+}
+
+// ClearCall clears the "call" edge to the Call entity.
+func (m *ToolInvocationMutation) ClearCall() {
+	m.clearedcall = true
+	m.clearedFields[toolinvocation.FieldCallID] = struct{}{}
+}
+
+// CallCleared reports if the "call" edge to the Call entity was cleared.
+func (m *ToolInvocationMutation) CallCleared() bool {
+	return m.clearedcall
+}
+
+// CallIDs returns the "call" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// CallID instead. It exists only for internal usage by the builders.
+func (m *ToolInvocationMutation) CallIDs() (ids []string) {
+	if id := m.call; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetCall resets all changes to the "call" edge.
+func (m *ToolInvocationMutation) ResetCall() {
+	m.call = nil
+	m.clearedcall = false
+}
+
+// Where appends a list predicates to the ToolInvocationMutation builder.
+func (m *ToolInvocationMutation) Where(ps ...predicate.ToolInvocation) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ToolInvocationMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ToolInvocationMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.ToolInvocation, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ToolInvocationMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ToolInvocationMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (ToolInvocation).
+func (m *ToolInvocationMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ToolInvocationMutation) Fields() []string {
+	fields := make([]string, 0, 9)
+	if m.created_at != nil {
+		fields = append(fields, toolinvocation.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, toolinvocation.FieldUpdatedAt)
+	}
+	if m.practice != nil {
+		fields = append(fields, toolinvocation.FieldPracticeID)
+	}
+	if m.call != nil {
+		fields = append(fields, toolinvocation.FieldCallID)
+	}
+	if m.tool_call_id != nil {
+		fields = append(fields, toolinvocation.FieldToolCallID)
+	}
+	if m.tool != nil {
+		fields = append(fields, toolinvocation.FieldTool)
+	}
+	if m.outcome != nil {
+		fields = append(fields, toolinvocation.FieldOutcome)
+	}
+	if m.result != nil {
+		fields = append(fields, toolinvocation.FieldResult)
+	}
+	if m.latency_ms != nil {
+		fields = append(fields, toolinvocation.FieldLatencyMs)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ToolInvocationMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case toolinvocation.FieldCreatedAt:
+		return m.CreatedAt()
+	case toolinvocation.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case toolinvocation.FieldPracticeID:
+		return m.PracticeID()
+	case toolinvocation.FieldCallID:
+		return m.CallID()
+	case toolinvocation.FieldToolCallID:
+		return m.ToolCallID()
+	case toolinvocation.FieldTool:
+		return m.Tool()
+	case toolinvocation.FieldOutcome:
+		return m.Outcome()
+	case toolinvocation.FieldResult:
+		return m.Result()
+	case toolinvocation.FieldLatencyMs:
+		return m.LatencyMs()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ToolInvocationMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case toolinvocation.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case toolinvocation.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case toolinvocation.FieldPracticeID:
+		return m.OldPracticeID(ctx)
+	case toolinvocation.FieldCallID:
+		return m.OldCallID(ctx)
+	case toolinvocation.FieldToolCallID:
+		return m.OldToolCallID(ctx)
+	case toolinvocation.FieldTool:
+		return m.OldTool(ctx)
+	case toolinvocation.FieldOutcome:
+		return m.OldOutcome(ctx)
+	case toolinvocation.FieldResult:
+		return m.OldResult(ctx)
+	case toolinvocation.FieldLatencyMs:
+		return m.OldLatencyMs(ctx)
+	}
+	return nil, fmt.Errorf("unknown ToolInvocation field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ToolInvocationMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case toolinvocation.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case toolinvocation.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case toolinvocation.FieldPracticeID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPracticeID(v)
+		return nil
+	case toolinvocation.FieldCallID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCallID(v)
+		return nil
+	case toolinvocation.FieldToolCallID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetToolCallID(v)
+		return nil
+	case toolinvocation.FieldTool:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTool(v)
+		return nil
+	case toolinvocation.FieldOutcome:
+		v, ok := value.(toolinvocation.Outcome)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOutcome(v)
+		return nil
+	case toolinvocation.FieldResult:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetResult(v)
+		return nil
+	case toolinvocation.FieldLatencyMs:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLatencyMs(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ToolInvocation field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ToolInvocationMutation) AddedFields() []string {
+	var fields []string
+	if m.addlatency_ms != nil {
+		fields = append(fields, toolinvocation.FieldLatencyMs)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ToolInvocationMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case toolinvocation.FieldLatencyMs:
+		return m.AddedLatencyMs()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ToolInvocationMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case toolinvocation.FieldLatencyMs:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddLatencyMs(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ToolInvocation numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ToolInvocationMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ToolInvocationMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ToolInvocationMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown ToolInvocation nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ToolInvocationMutation) ResetField(name string) error {
+	switch name {
+	case toolinvocation.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case toolinvocation.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case toolinvocation.FieldPracticeID:
+		m.ResetPracticeID()
+		return nil
+	case toolinvocation.FieldCallID:
+		m.ResetCallID()
+		return nil
+	case toolinvocation.FieldToolCallID:
+		m.ResetToolCallID()
+		return nil
+	case toolinvocation.FieldTool:
+		m.ResetTool()
+		return nil
+	case toolinvocation.FieldOutcome:
+		m.ResetOutcome()
+		return nil
+	case toolinvocation.FieldResult:
+		m.ResetResult()
+		return nil
+	case toolinvocation.FieldLatencyMs:
+		m.ResetLatencyMs()
+		return nil
+	}
+	return fmt.Errorf("unknown ToolInvocation field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ToolInvocationMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.practice != nil {
+		edges = append(edges, toolinvocation.EdgePractice)
+	}
+	if m.call != nil {
+		edges = append(edges, toolinvocation.EdgeCall)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ToolInvocationMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case toolinvocation.EdgePractice:
+		if id := m.practice; id != nil {
+			return []ent.Value{*id}
+		}
+	case toolinvocation.EdgeCall:
+		if id := m.call; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ToolInvocationMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ToolInvocationMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ToolInvocationMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedpractice {
+		edges = append(edges, toolinvocation.EdgePractice)
+	}
+	if m.clearedcall {
+		edges = append(edges, toolinvocation.EdgeCall)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ToolInvocationMutation) EdgeCleared(name string) bool {
+	switch name {
+	case toolinvocation.EdgePractice:
+		return m.clearedpractice
+	case toolinvocation.EdgeCall:
+		return m.clearedcall
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ToolInvocationMutation) ClearEdge(name string) error {
+	switch name {
+	case toolinvocation.EdgePractice:
+		m.ClearPractice()
+		return nil
+	case toolinvocation.EdgeCall:
+		m.ClearCall()
+		return nil
+	}
+	return fmt.Errorf("unknown ToolInvocation unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ToolInvocationMutation) ResetEdge(name string) error {
+	switch name {
+	case toolinvocation.EdgePractice:
+		m.ResetPractice()
+		return nil
+	case toolinvocation.EdgeCall:
+		m.ResetCall()
+		return nil
+	}
+	return fmt.Errorf("unknown ToolInvocation edge %s", name)
 }
 
 // WritebackMutation represents an operation that mutates the Writeback nodes in the graph.

@@ -43,6 +43,8 @@ type Practice struct {
 	SlotStepMinutes int `json:"slot_step_minutes,omitempty"`
 	// the type a caller gets when they name none
 	DefaultAppointmentTypeID string `json:"default_appointment_type_id,omitempty"`
+	// bumped by every change to the practice's schedule data; cached availability is keyed by it
+	ScheduleVersion int64 `json:"schedule_version,omitempty"`
 	// dates ("2006-01-02") the PMS marks closed
 	PmsClosures  []string `json:"pms_closures,omitempty"`
 	selectValues sql.SelectValues
@@ -55,7 +57,7 @@ func (*Practice) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case practice.FieldPmsHours, practice.FieldHours, practice.FieldClosures, practice.FieldPmsClosures:
 			values[i] = new([]byte)
-		case practice.FieldLeadTimeMinutes, practice.FieldHorizonDays, practice.FieldSlotStepMinutes:
+		case practice.FieldLeadTimeMinutes, practice.FieldHorizonDays, practice.FieldSlotStepMinutes, practice.FieldScheduleVersion:
 			values[i] = new(sql.NullInt64)
 		case practice.FieldID, practice.FieldName, practice.FieldTimeZone, practice.FieldFrontDeskNumber, practice.FieldDefaultAppointmentTypeID:
 			values[i] = new(sql.NullString)
@@ -160,6 +162,12 @@ func (_m *Practice) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.DefaultAppointmentTypeID = value.String
 			}
+		case practice.FieldScheduleVersion:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field schedule_version", values[i])
+			} else if value.Valid {
+				_m.ScheduleVersion = value.Int64
+			}
 		case practice.FieldPmsClosures:
 			if value, ok := values[i].(*[]byte); !ok {
 				return fmt.Errorf("unexpected type %T for field pms_closures", values[i])
@@ -239,6 +247,9 @@ func (_m *Practice) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("default_appointment_type_id=")
 	builder.WriteString(_m.DefaultAppointmentTypeID)
+	builder.WriteString(", ")
+	builder.WriteString("schedule_version=")
+	builder.WriteString(fmt.Sprintf("%v", _m.ScheduleVersion))
 	builder.WriteString(", ")
 	builder.WriteString("pms_closures=")
 	builder.WriteString(fmt.Sprintf("%v", _m.PmsClosures))

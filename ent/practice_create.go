@@ -152,6 +152,20 @@ func (_c *PracticeCreate) SetNillableDefaultAppointmentTypeID(v *string) *Practi
 	return _c
 }
 
+// SetScheduleVersion sets the "schedule_version" field.
+func (_c *PracticeCreate) SetScheduleVersion(v int64) *PracticeCreate {
+	_c.mutation.SetScheduleVersion(v)
+	return _c
+}
+
+// SetNillableScheduleVersion sets the "schedule_version" field if the given value is not nil.
+func (_c *PracticeCreate) SetNillableScheduleVersion(v *int64) *PracticeCreate {
+	if v != nil {
+		_c.SetScheduleVersion(*v)
+	}
+	return _c
+}
+
 // SetPmsClosures sets the "pms_closures" field.
 func (_c *PracticeCreate) SetPmsClosures(v []string) *PracticeCreate {
 	_c.mutation.SetPmsClosures(v)
@@ -235,6 +249,10 @@ func (_c *PracticeCreate) defaults() error {
 		v := practice.DefaultSlotStepMinutes
 		_c.mutation.SetSlotStepMinutes(v)
 	}
+	if _, ok := _c.mutation.ScheduleVersion(); !ok {
+		v := practice.DefaultScheduleVersion
+		_c.mutation.SetScheduleVersion(v)
+	}
 	if _, ok := _c.mutation.ID(); !ok {
 		if practice.DefaultID == nil {
 			return fmt.Errorf("ent: uninitialized practice.DefaultID (forgotten import ent/runtime?)")
@@ -297,6 +315,9 @@ func (_c *PracticeCreate) check() error {
 		if err := practice.SlotStepMinutesValidator(v); err != nil {
 			return &ValidationError{Name: "slot_step_minutes", err: fmt.Errorf(`ent: validator failed for field "Practice.slot_step_minutes": %w`, err)}
 		}
+	}
+	if _, ok := _c.mutation.ScheduleVersion(); !ok {
+		return &ValidationError{Name: "schedule_version", err: errors.New(`ent: missing required field "Practice.schedule_version"`)}
 	}
 	if v, ok := _c.mutation.ID(); ok {
 		if err := practice.IDValidator(v); err != nil {
@@ -386,6 +407,10 @@ func (_c *PracticeCreate) createSpec() (*Practice, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.DefaultAppointmentTypeID(); ok {
 		_spec.SetField(practice.FieldDefaultAppointmentTypeID, field.TypeString, value)
 		_node.DefaultAppointmentTypeID = value
+	}
+	if value, ok := _c.mutation.ScheduleVersion(); ok {
+		_spec.SetField(practice.FieldScheduleVersion, field.TypeInt64, value)
+		_node.ScheduleVersion = value
 	}
 	if value, ok := _c.mutation.PmsClosures(); ok {
 		_spec.SetField(practice.FieldPmsClosures, field.TypeJSON, value)
@@ -620,6 +645,24 @@ func (u *PracticeUpsert) UpdateDefaultAppointmentTypeID() *PracticeUpsert {
 // ClearDefaultAppointmentTypeID clears the value of the "default_appointment_type_id" field.
 func (u *PracticeUpsert) ClearDefaultAppointmentTypeID() *PracticeUpsert {
 	u.SetNull(practice.FieldDefaultAppointmentTypeID)
+	return u
+}
+
+// SetScheduleVersion sets the "schedule_version" field.
+func (u *PracticeUpsert) SetScheduleVersion(v int64) *PracticeUpsert {
+	u.Set(practice.FieldScheduleVersion, v)
+	return u
+}
+
+// UpdateScheduleVersion sets the "schedule_version" field to the value that was provided on create.
+func (u *PracticeUpsert) UpdateScheduleVersion() *PracticeUpsert {
+	u.SetExcluded(practice.FieldScheduleVersion)
+	return u
+}
+
+// AddScheduleVersion adds v to the "schedule_version" field.
+func (u *PracticeUpsert) AddScheduleVersion(v int64) *PracticeUpsert {
+	u.Add(practice.FieldScheduleVersion, v)
 	return u
 }
 
@@ -899,6 +942,27 @@ func (u *PracticeUpsertOne) UpdateDefaultAppointmentTypeID() *PracticeUpsertOne 
 func (u *PracticeUpsertOne) ClearDefaultAppointmentTypeID() *PracticeUpsertOne {
 	return u.Update(func(s *PracticeUpsert) {
 		s.ClearDefaultAppointmentTypeID()
+	})
+}
+
+// SetScheduleVersion sets the "schedule_version" field.
+func (u *PracticeUpsertOne) SetScheduleVersion(v int64) *PracticeUpsertOne {
+	return u.Update(func(s *PracticeUpsert) {
+		s.SetScheduleVersion(v)
+	})
+}
+
+// AddScheduleVersion adds v to the "schedule_version" field.
+func (u *PracticeUpsertOne) AddScheduleVersion(v int64) *PracticeUpsertOne {
+	return u.Update(func(s *PracticeUpsert) {
+		s.AddScheduleVersion(v)
+	})
+}
+
+// UpdateScheduleVersion sets the "schedule_version" field to the value that was provided on create.
+func (u *PracticeUpsertOne) UpdateScheduleVersion() *PracticeUpsertOne {
+	return u.Update(func(s *PracticeUpsert) {
+		s.UpdateScheduleVersion()
 	})
 }
 
@@ -1348,6 +1412,27 @@ func (u *PracticeUpsertBulk) UpdateDefaultAppointmentTypeID() *PracticeUpsertBul
 func (u *PracticeUpsertBulk) ClearDefaultAppointmentTypeID() *PracticeUpsertBulk {
 	return u.Update(func(s *PracticeUpsert) {
 		s.ClearDefaultAppointmentTypeID()
+	})
+}
+
+// SetScheduleVersion sets the "schedule_version" field.
+func (u *PracticeUpsertBulk) SetScheduleVersion(v int64) *PracticeUpsertBulk {
+	return u.Update(func(s *PracticeUpsert) {
+		s.SetScheduleVersion(v)
+	})
+}
+
+// AddScheduleVersion adds v to the "schedule_version" field.
+func (u *PracticeUpsertBulk) AddScheduleVersion(v int64) *PracticeUpsertBulk {
+	return u.Update(func(s *PracticeUpsert) {
+		s.AddScheduleVersion(v)
+	})
+}
+
+// UpdateScheduleVersion sets the "schedule_version" field to the value that was provided on create.
+func (u *PracticeUpsertBulk) UpdateScheduleVersion() *PracticeUpsertBulk {
+	return u.Update(func(s *PracticeUpsert) {
+		s.UpdateScheduleVersion()
 	})
 }
 

@@ -209,6 +209,27 @@ func (_u *PracticeUpdate) ClearDefaultAppointmentTypeID() *PracticeUpdate {
 	return _u
 }
 
+// SetScheduleVersion sets the "schedule_version" field.
+func (_u *PracticeUpdate) SetScheduleVersion(v int64) *PracticeUpdate {
+	_u.mutation.ResetScheduleVersion()
+	_u.mutation.SetScheduleVersion(v)
+	return _u
+}
+
+// SetNillableScheduleVersion sets the "schedule_version" field if the given value is not nil.
+func (_u *PracticeUpdate) SetNillableScheduleVersion(v *int64) *PracticeUpdate {
+	if v != nil {
+		_u.SetScheduleVersion(*v)
+	}
+	return _u
+}
+
+// AddScheduleVersion adds value to the "schedule_version" field.
+func (_u *PracticeUpdate) AddScheduleVersion(v int64) *PracticeUpdate {
+	_u.mutation.AddScheduleVersion(v)
+	return _u
+}
+
 // SetPmsClosures sets the "pms_closures" field.
 func (_u *PracticeUpdate) SetPmsClosures(v []string) *PracticeUpdate {
 	_u.mutation.SetPmsClosures(v)
@@ -382,6 +403,12 @@ func (_u *PracticeUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.DefaultAppointmentTypeIDCleared() {
 		_spec.ClearField(practice.FieldDefaultAppointmentTypeID, field.TypeString)
+	}
+	if value, ok := _u.mutation.ScheduleVersion(); ok {
+		_spec.SetField(practice.FieldScheduleVersion, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedScheduleVersion(); ok {
+		_spec.AddField(practice.FieldScheduleVersion, field.TypeInt64, value)
 	}
 	if value, ok := _u.mutation.PmsClosures(); ok {
 		_spec.SetField(practice.FieldPmsClosures, field.TypeJSON, value)
@@ -593,6 +620,27 @@ func (_u *PracticeUpdateOne) ClearDefaultAppointmentTypeID() *PracticeUpdateOne 
 	return _u
 }
 
+// SetScheduleVersion sets the "schedule_version" field.
+func (_u *PracticeUpdateOne) SetScheduleVersion(v int64) *PracticeUpdateOne {
+	_u.mutation.ResetScheduleVersion()
+	_u.mutation.SetScheduleVersion(v)
+	return _u
+}
+
+// SetNillableScheduleVersion sets the "schedule_version" field if the given value is not nil.
+func (_u *PracticeUpdateOne) SetNillableScheduleVersion(v *int64) *PracticeUpdateOne {
+	if v != nil {
+		_u.SetScheduleVersion(*v)
+	}
+	return _u
+}
+
+// AddScheduleVersion adds value to the "schedule_version" field.
+func (_u *PracticeUpdateOne) AddScheduleVersion(v int64) *PracticeUpdateOne {
+	_u.mutation.AddScheduleVersion(v)
+	return _u
+}
+
 // SetPmsClosures sets the "pms_closures" field.
 func (_u *PracticeUpdateOne) SetPmsClosures(v []string) *PracticeUpdateOne {
 	_u.mutation.SetPmsClosures(v)
@@ -796,6 +844,12 @@ func (_u *PracticeUpdateOne) sqlSave(ctx context.Context) (_node *Practice, err 
 	}
 	if _u.mutation.DefaultAppointmentTypeIDCleared() {
 		_spec.ClearField(practice.FieldDefaultAppointmentTypeID, field.TypeString)
+	}
+	if value, ok := _u.mutation.ScheduleVersion(); ok {
+		_spec.SetField(practice.FieldScheduleVersion, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedScheduleVersion(); ok {
+		_spec.AddField(practice.FieldScheduleVersion, field.TypeInt64, value)
 	}
 	if value, ok := _u.mutation.PmsClosures(); ok {
 		_spec.SetField(practice.FieldPmsClosures, field.TypeJSON, value)

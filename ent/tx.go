@@ -16,10 +16,14 @@ type Tx struct {
 	config
 	// ActionItem is the client for interacting with the ActionItem builders.
 	ActionItem *ActionItemClient
+	// Agent is the client for interacting with the Agent builders.
+	Agent *AgentClient
 	// Appointment is the client for interacting with the Appointment builders.
 	Appointment *AppointmentClient
 	// AppointmentType is the client for interacting with the AppointmentType builders.
 	AppointmentType *AppointmentTypeClient
+	// Call is the client for interacting with the Call builders.
+	Call *CallClient
 	// Member is the client for interacting with the Member builders.
 	Member *MemberClient
 	// Operatory is the client for interacting with the Operatory builders.
@@ -28,12 +32,16 @@ type Tx struct {
 	PMSConnection *PMSConnectionClient
 	// Patient is the client for interacting with the Patient builders.
 	Patient *PatientClient
+	// PhoneNumber is the client for interacting with the PhoneNumber builders.
+	PhoneNumber *PhoneNumberClient
 	// Practice is the client for interacting with the Practice builders.
 	Practice *PracticeClient
 	// Provider is the client for interacting with the Provider builders.
 	Provider *ProviderClient
 	// SyncRun is the client for interacting with the SyncRun builders.
 	SyncRun *SyncRunClient
+	// ToolInvocation is the client for interacting with the ToolInvocation builders.
+	ToolInvocation *ToolInvocationClient
 	// Writeback is the client for interacting with the Writeback builders.
 	Writeback *WritebackClient
 
@@ -168,15 +176,19 @@ func (tx *Tx) Client() *Client {
 
 func (tx *Tx) init() {
 	tx.ActionItem = NewActionItemClient(tx.config)
+	tx.Agent = NewAgentClient(tx.config)
 	tx.Appointment = NewAppointmentClient(tx.config)
 	tx.AppointmentType = NewAppointmentTypeClient(tx.config)
+	tx.Call = NewCallClient(tx.config)
 	tx.Member = NewMemberClient(tx.config)
 	tx.Operatory = NewOperatoryClient(tx.config)
 	tx.PMSConnection = NewPMSConnectionClient(tx.config)
 	tx.Patient = NewPatientClient(tx.config)
+	tx.PhoneNumber = NewPhoneNumberClient(tx.config)
 	tx.Practice = NewPracticeClient(tx.config)
 	tx.Provider = NewProviderClient(tx.config)
 	tx.SyncRun = NewSyncRunClient(tx.config)
+	tx.ToolInvocation = NewToolInvocationClient(tx.config)
 	tx.Writeback = NewWritebackClient(tx.config)
 }
 

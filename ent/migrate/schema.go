@@ -64,6 +64,55 @@ var (
 			},
 		},
 	}
+	// AgentsColumns holds the columns for the "agents" table.
+	AgentsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "name", Type: field.TypeString, Size: 40, Default: "Receptionist"},
+		{Name: "greeting", Type: field.TypeString, Default: ""},
+		{Name: "voice_provider", Type: field.TypeString, Default: "vapi"},
+		{Name: "voice_id", Type: field.TypeString, Default: "Elliot"},
+		{Name: "transfer_number", Type: field.TypeString, Default: ""},
+		{Name: "extra_instructions", Type: field.TypeString, Size: 2147483647, Default: ""},
+		{Name: "enabled", Type: field.TypeBool, Default: true},
+		{Name: "vapi_assistant_id", Type: field.TypeString, Default: ""},
+		{Name: "vapi_tool_ids", Type: field.TypeJSON, Nullable: true},
+		{Name: "provisioned_at", Type: field.TypeTime, Nullable: true},
+		{Name: "provision_error", Type: field.TypeString, Default: ""},
+		{Name: "practice_id", Type: field.TypeString},
+	}
+	// AgentsTable holds the schema information for the "agents" table.
+	AgentsTable = &schema.Table{
+		Name:       "agents",
+		Columns:    AgentsColumns,
+		PrimaryKey: []*schema.Column{AgentsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "agents_practices_practice",
+				Columns:    []*schema.Column{AgentsColumns[14]},
+				RefColumns: []*schema.Column{PracticesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "agent_practice_id",
+				Unique:  false,
+				Columns: []*schema.Column{AgentsColumns[14]},
+			},
+			{
+				Name:    "agent_one_per_practice",
+				Unique:  true,
+				Columns: []*schema.Column{AgentsColumns[14]},
+			},
+			{
+				Name:    "agent_vapi_assistant_id",
+				Unique:  false,
+				Columns: []*schema.Column{AgentsColumns[10]},
+			},
+		},
+	}
 	// AppointmentsColumns holds the columns for the "appointments" table.
 	AppointmentsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString},
@@ -188,6 +237,64 @@ var (
 				Name:    "appointmenttype_practice_id_pms_id",
 				Unique:  true,
 				Columns: []*schema.Column{AppointmentTypesColumns[9], AppointmentTypesColumns[3]},
+			},
+		},
+	}
+	// CallsColumns holds the columns for the "calls" table.
+	CallsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "vapi_call_id", Type: field.TypeString},
+		{Name: "twilio_call_sid", Type: field.TypeString, Default: ""},
+		{Name: "caller_number", Type: field.TypeString, Default: ""},
+		{Name: "status", Type: field.TypeString, Default: ""},
+		{Name: "started_at", Type: field.TypeTime, Nullable: true},
+		{Name: "ended_at", Type: field.TypeTime, Nullable: true},
+		{Name: "duration_seconds", Type: field.TypeInt, Default: 0},
+		{Name: "ended_reason", Type: field.TypeString, Default: ""},
+		{Name: "outcome", Type: field.TypeEnum, Nullable: true, Enums: []string{"BOOKED", "TRANSFERRED", "INFO", "ABANDONED"}},
+		{Name: "summary", Type: field.TypeString, Size: 2147483647, Default: ""},
+		{Name: "transcript", Type: field.TypeString, Size: 2147483647, Default: ""},
+		{Name: "recording_url", Type: field.TypeString, Default: ""},
+		{Name: "cost", Type: field.TypeFloat64, Default: 0},
+		{Name: "practice_id", Type: field.TypeString},
+		{Name: "verified_patient_id", Type: field.TypeString, Nullable: true},
+	}
+	// CallsTable holds the schema information for the "calls" table.
+	CallsTable = &schema.Table{
+		Name:       "calls",
+		Columns:    CallsColumns,
+		PrimaryKey: []*schema.Column{CallsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "calls_practices_practice",
+				Columns:    []*schema.Column{CallsColumns[16]},
+				RefColumns: []*schema.Column{PracticesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "calls_patients_verified_patient",
+				Columns:    []*schema.Column{CallsColumns[17]},
+				RefColumns: []*schema.Column{PatientsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "call_practice_id",
+				Unique:  false,
+				Columns: []*schema.Column{CallsColumns[16]},
+			},
+			{
+				Name:    "call_vapi_call_id",
+				Unique:  true,
+				Columns: []*schema.Column{CallsColumns[3]},
+			},
+			{
+				Name:    "call_practice_id_started_at",
+				Unique:  false,
+				Columns: []*schema.Column{CallsColumns[16], CallsColumns[7]},
 			},
 		},
 	}
@@ -381,6 +488,48 @@ var (
 			},
 		},
 	}
+	// PhoneNumbersColumns holds the columns for the "phone_numbers" table.
+	PhoneNumbersColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "number", Type: field.TypeString},
+		{Name: "twilio_sid", Type: field.TypeString, Default: ""},
+		{Name: "vapi_phone_number_id", Type: field.TypeString, Default: ""},
+		{Name: "routing", Type: field.TypeEnum, Enums: []string{"AGENT", "FRONT_DESK"}, Default: "AGENT"},
+		{Name: "practice_id", Type: field.TypeString},
+	}
+	// PhoneNumbersTable holds the schema information for the "phone_numbers" table.
+	PhoneNumbersTable = &schema.Table{
+		Name:       "phone_numbers",
+		Columns:    PhoneNumbersColumns,
+		PrimaryKey: []*schema.Column{PhoneNumbersColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "phone_numbers_practices_practice",
+				Columns:    []*schema.Column{PhoneNumbersColumns[7]},
+				RefColumns: []*schema.Column{PracticesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "phonenumber_practice_id",
+				Unique:  false,
+				Columns: []*schema.Column{PhoneNumbersColumns[7]},
+			},
+			{
+				Name:    "phonenumber_number",
+				Unique:  true,
+				Columns: []*schema.Column{PhoneNumbersColumns[3]},
+			},
+			{
+				Name:    "phonenumber_vapi_phone_number_id",
+				Unique:  false,
+				Columns: []*schema.Column{PhoneNumbersColumns[5]},
+			},
+		},
+	}
 	// PracticesColumns holds the columns for the "practices" table.
 	PracticesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString},
@@ -396,6 +545,7 @@ var (
 		{Name: "horizon_days", Type: field.TypeInt, Default: 90},
 		{Name: "slot_step_minutes", Type: field.TypeInt, Default: 15},
 		{Name: "default_appointment_type_id", Type: field.TypeString, Nullable: true},
+		{Name: "schedule_version", Type: field.TypeInt64, Default: 0},
 		{Name: "pms_closures", Type: field.TypeJSON, Nullable: true},
 	}
 	// PracticesTable holds the schema information for the "practices" table.
@@ -490,6 +640,51 @@ var (
 			},
 		},
 	}
+	// ToolInvocationsColumns holds the columns for the "tool_invocations" table.
+	ToolInvocationsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "tool_call_id", Type: field.TypeString},
+		{Name: "tool", Type: field.TypeString},
+		{Name: "outcome", Type: field.TypeEnum, Enums: []string{"OK", "ERROR"}},
+		{Name: "result", Type: field.TypeString, Size: 2147483647, Default: ""},
+		{Name: "latency_ms", Type: field.TypeInt, Default: 0},
+		{Name: "practice_id", Type: field.TypeString},
+		{Name: "call_id", Type: field.TypeString},
+	}
+	// ToolInvocationsTable holds the schema information for the "tool_invocations" table.
+	ToolInvocationsTable = &schema.Table{
+		Name:       "tool_invocations",
+		Columns:    ToolInvocationsColumns,
+		PrimaryKey: []*schema.Column{ToolInvocationsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "tool_invocations_practices_practice",
+				Columns:    []*schema.Column{ToolInvocationsColumns[8]},
+				RefColumns: []*schema.Column{PracticesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "tool_invocations_calls_call",
+				Columns:    []*schema.Column{ToolInvocationsColumns[9]},
+				RefColumns: []*schema.Column{CallsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "toolinvocation_practice_id",
+				Unique:  false,
+				Columns: []*schema.Column{ToolInvocationsColumns[8]},
+			},
+			{
+				Name:    "toolinvocation_practice_id_tool_call_id",
+				Unique:  true,
+				Columns: []*schema.Column{ToolInvocationsColumns[8], ToolInvocationsColumns[3]},
+			},
+		},
+	}
 	// WritebacksColumns holds the columns for the "writebacks" table.
 	WritebacksColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString},
@@ -551,15 +746,19 @@ var (
 	// Tables holds all the tables in the schema.
 	Tables = []*schema.Table{
 		ActionItemsTable,
+		AgentsTable,
 		AppointmentsTable,
 		AppointmentTypesTable,
+		CallsTable,
 		MembersTable,
 		OperatoriesTable,
 		PmsConnectionsTable,
 		PatientsTable,
+		PhoneNumbersTable,
 		PracticesTable,
 		ProvidersTable,
 		SyncRunsTable,
+		ToolInvocationsTable,
 		WritebacksTable,
 	}
 )
@@ -568,18 +767,24 @@ func init() {
 	ActionItemsTable.ForeignKeys[0].RefTable = PracticesTable
 	ActionItemsTable.ForeignKeys[1].RefTable = AppointmentsTable
 	ActionItemsTable.ForeignKeys[2].RefTable = PatientsTable
+	AgentsTable.ForeignKeys[0].RefTable = PracticesTable
 	AppointmentsTable.ForeignKeys[0].RefTable = PracticesTable
 	AppointmentsTable.ForeignKeys[1].RefTable = PatientsTable
 	AppointmentsTable.ForeignKeys[2].RefTable = ProvidersTable
 	AppointmentsTable.ForeignKeys[3].RefTable = OperatoriesTable
 	AppointmentsTable.ForeignKeys[4].RefTable = AppointmentTypesTable
 	AppointmentTypesTable.ForeignKeys[0].RefTable = PracticesTable
+	CallsTable.ForeignKeys[0].RefTable = PracticesTable
+	CallsTable.ForeignKeys[1].RefTable = PatientsTable
 	MembersTable.ForeignKeys[0].RefTable = PracticesTable
 	OperatoriesTable.ForeignKeys[0].RefTable = PracticesTable
 	PmsConnectionsTable.ForeignKeys[0].RefTable = PracticesTable
 	PatientsTable.ForeignKeys[0].RefTable = PracticesTable
+	PhoneNumbersTable.ForeignKeys[0].RefTable = PracticesTable
 	ProvidersTable.ForeignKeys[0].RefTable = PracticesTable
 	SyncRunsTable.ForeignKeys[0].RefTable = PracticesTable
+	ToolInvocationsTable.ForeignKeys[0].RefTable = PracticesTable
+	ToolInvocationsTable.ForeignKeys[1].RefTable = CallsTable
 	WritebacksTable.ForeignKeys[0].RefTable = PracticesTable
 	WritebacksTable.ForeignKeys[1].RefTable = AppointmentsTable
 	WritebacksTable.ForeignKeys[2].RefTable = PatientsTable

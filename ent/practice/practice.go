@@ -38,6 +38,8 @@ const (
 	FieldSlotStepMinutes = "slot_step_minutes"
 	// FieldDefaultAppointmentTypeID holds the string denoting the default_appointment_type_id field in the database.
 	FieldDefaultAppointmentTypeID = "default_appointment_type_id"
+	// FieldScheduleVersion holds the string denoting the schedule_version field in the database.
+	FieldScheduleVersion = "schedule_version"
 	// FieldPmsClosures holds the string denoting the pms_closures field in the database.
 	FieldPmsClosures = "pms_closures"
 	// Table holds the table name of the practice in the database.
@@ -59,6 +61,7 @@ var Columns = []string{
 	FieldHorizonDays,
 	FieldSlotStepMinutes,
 	FieldDefaultAppointmentTypeID,
+	FieldScheduleVersion,
 	FieldPmsClosures,
 }
 
@@ -104,6 +107,8 @@ var (
 	DefaultSlotStepMinutes int
 	// SlotStepMinutesValidator is a validator for the "slot_step_minutes" field. It is called by the builders before save.
 	SlotStepMinutesValidator func(int) error
+	// DefaultScheduleVersion holds the default value on creation for the "schedule_version" field.
+	DefaultScheduleVersion int64
 	// DefaultID holds the default value on creation for the "id" field.
 	DefaultID func() string
 	// IDValidator is a validator for the "id" field. It is called by the builders before save.
@@ -161,4 +166,9 @@ func BySlotStepMinutes(opts ...sql.OrderTermOption) OrderOption {
 // ByDefaultAppointmentTypeID orders the results by the default_appointment_type_id field.
 func ByDefaultAppointmentTypeID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldDefaultAppointmentTypeID, opts...).ToFunc()
+}
+
+// ByScheduleVersion orders the results by the schedule_version field.
+func ByScheduleVersion(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldScheduleVersion, opts...).ToFunc()
 }

@@ -109,6 +109,11 @@ func DefaultAppointmentTypeID(v string) predicate.Practice {
 	return predicate.Practice(sql.FieldEQ(FieldDefaultAppointmentTypeID, v))
 }
 
+// ScheduleVersion applies equality check predicate on the "schedule_version" field. It's identical to ScheduleVersionEQ.
+func ScheduleVersion(v int64) predicate.Practice {
+	return predicate.Practice(sql.FieldEQ(FieldScheduleVersion, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Practice {
 	return predicate.Practice(sql.FieldEQ(FieldCreatedAt, v))
@@ -617,6 +622,46 @@ func DefaultAppointmentTypeIDEqualFold(v string) predicate.Practice {
 // DefaultAppointmentTypeIDContainsFold applies the ContainsFold predicate on the "default_appointment_type_id" field.
 func DefaultAppointmentTypeIDContainsFold(v string) predicate.Practice {
 	return predicate.Practice(sql.FieldContainsFold(FieldDefaultAppointmentTypeID, v))
+}
+
+// ScheduleVersionEQ applies the EQ predicate on the "schedule_version" field.
+func ScheduleVersionEQ(v int64) predicate.Practice {
+	return predicate.Practice(sql.FieldEQ(FieldScheduleVersion, v))
+}
+
+// ScheduleVersionNEQ applies the NEQ predicate on the "schedule_version" field.
+func ScheduleVersionNEQ(v int64) predicate.Practice {
+	return predicate.Practice(sql.FieldNEQ(FieldScheduleVersion, v))
+}
+
+// ScheduleVersionIn applies the In predicate on the "schedule_version" field.
+func ScheduleVersionIn(vs ...int64) predicate.Practice {
+	return predicate.Practice(sql.FieldIn(FieldScheduleVersion, vs...))
+}
+
+// ScheduleVersionNotIn applies the NotIn predicate on the "schedule_version" field.
+func ScheduleVersionNotIn(vs ...int64) predicate.Practice {
+	return predicate.Practice(sql.FieldNotIn(FieldScheduleVersion, vs...))
+}
+
+// ScheduleVersionGT applies the GT predicate on the "schedule_version" field.
+func ScheduleVersionGT(v int64) predicate.Practice {
+	return predicate.Practice(sql.FieldGT(FieldScheduleVersion, v))
+}
+
+// ScheduleVersionGTE applies the GTE predicate on the "schedule_version" field.
+func ScheduleVersionGTE(v int64) predicate.Practice {
+	return predicate.Practice(sql.FieldGTE(FieldScheduleVersion, v))
+}
+
+// ScheduleVersionLT applies the LT predicate on the "schedule_version" field.
+func ScheduleVersionLT(v int64) predicate.Practice {
+	return predicate.Practice(sql.FieldLT(FieldScheduleVersion, v))
+}
+
+// ScheduleVersionLTE applies the LTE predicate on the "schedule_version" field.
+func ScheduleVersionLTE(v int64) predicate.Practice {
+	return predicate.Practice(sql.FieldLTE(FieldScheduleVersion, v))
 }
 
 // PmsClosuresIsNil applies the IsNil predicate on the "pms_closures" field.

@@ -9,11 +9,17 @@ import (
 // ActionItem is the predicate function for actionitem builders.
 type ActionItem func(*sql.Selector)
 
+// Agent is the predicate function for agent builders.
+type Agent func(*sql.Selector)
+
 // Appointment is the predicate function for appointment builders.
 type Appointment func(*sql.Selector)
 
 // AppointmentType is the predicate function for appointmenttype builders.
 type AppointmentType func(*sql.Selector)
+
+// Call is the predicate function for call builders.
+type Call func(*sql.Selector)
 
 // Member is the predicate function for member builders.
 type Member func(*sql.Selector)
@@ -27,6 +33,9 @@ type PMSConnection func(*sql.Selector)
 // Patient is the predicate function for patient builders.
 type Patient func(*sql.Selector)
 
+// PhoneNumber is the predicate function for phonenumber builders.
+type PhoneNumber func(*sql.Selector)
+
 // Practice is the predicate function for practice builders.
 type Practice func(*sql.Selector)
 
@@ -35,6 +44,9 @@ type Provider func(*sql.Selector)
 
 // SyncRun is the predicate function for syncrun builders.
 type SyncRun func(*sql.Selector)
+
+// ToolInvocation is the predicate function for toolinvocation builders.
+type ToolInvocation func(*sql.Selector)
 
 // Writeback is the predicate function for writeback builders.
 type Writeback func(*sql.Selector)

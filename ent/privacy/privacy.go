@@ -135,6 +135,30 @@ func (f ActionItemMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Muta
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ActionItemMutation", m)
 }
 
+// The AgentQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type AgentQueryRuleFunc func(context.Context, *ent.AgentQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f AgentQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.AgentQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.AgentQuery", q)
+}
+
+// The AgentMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type AgentMutationRuleFunc func(context.Context, *ent.AgentMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f AgentMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.AgentMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.AgentMutation", m)
+}
+
 // The AppointmentQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type AppointmentQueryRuleFunc func(context.Context, *ent.AppointmentQuery) error
@@ -181,6 +205,30 @@ func (f AppointmentTypeMutationRuleFunc) EvalMutation(ctx context.Context, m ent
 		return f(ctx, m)
 	}
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.AppointmentTypeMutation", m)
+}
+
+// The CallQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type CallQueryRuleFunc func(context.Context, *ent.CallQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f CallQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CallQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.CallQuery", q)
+}
+
+// The CallMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type CallMutationRuleFunc func(context.Context, *ent.CallMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f CallMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.CallMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CallMutation", m)
 }
 
 // The MemberQueryRuleFunc type is an adapter to allow the use of ordinary
@@ -279,6 +327,30 @@ func (f PatientMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutatio
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.PatientMutation", m)
 }
 
+// The PhoneNumberQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type PhoneNumberQueryRuleFunc func(context.Context, *ent.PhoneNumberQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f PhoneNumberQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.PhoneNumberQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.PhoneNumberQuery", q)
+}
+
+// The PhoneNumberMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type PhoneNumberMutationRuleFunc func(context.Context, *ent.PhoneNumberMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f PhoneNumberMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.PhoneNumberMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.PhoneNumberMutation", m)
+}
+
 // The PracticeQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type PracticeQueryRuleFunc func(context.Context, *ent.PracticeQuery) error
@@ -351,6 +423,30 @@ func (f SyncRunMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutatio
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.SyncRunMutation", m)
 }
 
+// The ToolInvocationQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type ToolInvocationQueryRuleFunc func(context.Context, *ent.ToolInvocationQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f ToolInvocationQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ToolInvocationQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ToolInvocationQuery", q)
+}
+
+// The ToolInvocationMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type ToolInvocationMutationRuleFunc func(context.Context, *ent.ToolInvocationMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f ToolInvocationMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ToolInvocationMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ToolInvocationMutation", m)
+}
+
 // The WritebackQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type WritebackQueryRuleFunc func(context.Context, *ent.WritebackQuery) error
@@ -412,9 +508,13 @@ func queryFilter(q ent.Query) (Filter, error) {
 	switch q := q.(type) {
 	case *ent.ActionItemQuery:
 		return q.Filter(), nil
+	case *ent.AgentQuery:
+		return q.Filter(), nil
 	case *ent.AppointmentQuery:
 		return q.Filter(), nil
 	case *ent.AppointmentTypeQuery:
+		return q.Filter(), nil
+	case *ent.CallQuery:
 		return q.Filter(), nil
 	case *ent.MemberQuery:
 		return q.Filter(), nil
@@ -424,11 +524,15 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.PatientQuery:
 		return q.Filter(), nil
+	case *ent.PhoneNumberQuery:
+		return q.Filter(), nil
 	case *ent.PracticeQuery:
 		return q.Filter(), nil
 	case *ent.ProviderQuery:
 		return q.Filter(), nil
 	case *ent.SyncRunQuery:
+		return q.Filter(), nil
+	case *ent.ToolInvocationQuery:
 		return q.Filter(), nil
 	case *ent.WritebackQuery:
 		return q.Filter(), nil
@@ -441,9 +545,13 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	switch m := m.(type) {
 	case *ent.ActionItemMutation:
 		return m.Filter(), nil
+	case *ent.AgentMutation:
+		return m.Filter(), nil
 	case *ent.AppointmentMutation:
 		return m.Filter(), nil
 	case *ent.AppointmentTypeMutation:
+		return m.Filter(), nil
+	case *ent.CallMutation:
 		return m.Filter(), nil
 	case *ent.MemberMutation:
 		return m.Filter(), nil
@@ -453,11 +561,15 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 		return m.Filter(), nil
 	case *ent.PatientMutation:
 		return m.Filter(), nil
+	case *ent.PhoneNumberMutation:
+		return m.Filter(), nil
 	case *ent.PracticeMutation:
 		return m.Filter(), nil
 	case *ent.ProviderMutation:
 		return m.Filter(), nil
 	case *ent.SyncRunMutation:
+		return m.Filter(), nil
+	case *ent.ToolInvocationMutation:
 		return m.Filter(), nil
 	case *ent.WritebackMutation:
 		return m.Filter(), nil

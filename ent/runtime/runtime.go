@@ -7,16 +7,20 @@ import (
 	"time"
 
 	"github.com/frontdesk/frontdesk/ent/actionitem"
+	"github.com/frontdesk/frontdesk/ent/agent"
 	"github.com/frontdesk/frontdesk/ent/appointment"
 	"github.com/frontdesk/frontdesk/ent/appointmenttype"
+	"github.com/frontdesk/frontdesk/ent/call"
 	"github.com/frontdesk/frontdesk/ent/member"
 	"github.com/frontdesk/frontdesk/ent/operatory"
 	"github.com/frontdesk/frontdesk/ent/patient"
+	"github.com/frontdesk/frontdesk/ent/phonenumber"
 	"github.com/frontdesk/frontdesk/ent/pmsconnection"
 	"github.com/frontdesk/frontdesk/ent/practice"
 	"github.com/frontdesk/frontdesk/ent/provider"
 	"github.com/frontdesk/frontdesk/ent/schema"
 	"github.com/frontdesk/frontdesk/ent/syncrun"
+	"github.com/frontdesk/frontdesk/ent/toolinvocation"
 	"github.com/frontdesk/frontdesk/ent/writeback"
 
 	"entgo.io/ent"
@@ -77,6 +81,82 @@ func init() {
 	actionitem.DefaultID = actionitemDescID.Default.(func() string)
 	// actionitem.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	actionitem.IDValidator = actionitemDescID.Validators[0].(func(string) error)
+	agentMixin := schema.Agent{}.Mixin()
+	agent.Policy = privacy.NewPolicies(agentMixin[2], schema.Agent{})
+	agent.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := agent.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	agentMixinFields0 := agentMixin[0].Fields()
+	_ = agentMixinFields0
+	agentMixinFields1 := agentMixin[1].Fields()
+	_ = agentMixinFields1
+	agentMixinFields2 := agentMixin[2].Fields()
+	_ = agentMixinFields2
+	agentFields := schema.Agent{}.Fields()
+	_ = agentFields
+	// agentDescCreatedAt is the schema descriptor for created_at field.
+	agentDescCreatedAt := agentMixinFields1[0].Descriptor()
+	// agent.DefaultCreatedAt holds the default value on creation for the created_at field.
+	agent.DefaultCreatedAt = agentDescCreatedAt.Default.(func() time.Time)
+	// agentDescUpdatedAt is the schema descriptor for updated_at field.
+	agentDescUpdatedAt := agentMixinFields1[1].Descriptor()
+	// agent.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	agent.DefaultUpdatedAt = agentDescUpdatedAt.Default.(func() time.Time)
+	// agent.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	agent.UpdateDefaultUpdatedAt = agentDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// agentDescPracticeID is the schema descriptor for practice_id field.
+	agentDescPracticeID := agentMixinFields2[0].Descriptor()
+	// agent.PracticeIDValidator is a validator for the "practice_id" field. It is called by the builders before save.
+	agent.PracticeIDValidator = agentDescPracticeID.Validators[0].(func(string) error)
+	// agentDescName is the schema descriptor for name field.
+	agentDescName := agentFields[0].Descriptor()
+	// agent.DefaultName holds the default value on creation for the name field.
+	agent.DefaultName = agentDescName.Default.(string)
+	// agent.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	agent.NameValidator = agentDescName.Validators[0].(func(string) error)
+	// agentDescGreeting is the schema descriptor for greeting field.
+	agentDescGreeting := agentFields[1].Descriptor()
+	// agent.DefaultGreeting holds the default value on creation for the greeting field.
+	agent.DefaultGreeting = agentDescGreeting.Default.(string)
+	// agentDescVoiceProvider is the schema descriptor for voice_provider field.
+	agentDescVoiceProvider := agentFields[2].Descriptor()
+	// agent.DefaultVoiceProvider holds the default value on creation for the voice_provider field.
+	agent.DefaultVoiceProvider = agentDescVoiceProvider.Default.(string)
+	// agentDescVoiceID is the schema descriptor for voice_id field.
+	agentDescVoiceID := agentFields[3].Descriptor()
+	// agent.DefaultVoiceID holds the default value on creation for the voice_id field.
+	agent.DefaultVoiceID = agentDescVoiceID.Default.(string)
+	// agentDescTransferNumber is the schema descriptor for transfer_number field.
+	agentDescTransferNumber := agentFields[4].Descriptor()
+	// agent.DefaultTransferNumber holds the default value on creation for the transfer_number field.
+	agent.DefaultTransferNumber = agentDescTransferNumber.Default.(string)
+	// agentDescExtraInstructions is the schema descriptor for extra_instructions field.
+	agentDescExtraInstructions := agentFields[5].Descriptor()
+	// agent.DefaultExtraInstructions holds the default value on creation for the extra_instructions field.
+	agent.DefaultExtraInstructions = agentDescExtraInstructions.Default.(string)
+	// agentDescEnabled is the schema descriptor for enabled field.
+	agentDescEnabled := agentFields[6].Descriptor()
+	// agent.DefaultEnabled holds the default value on creation for the enabled field.
+	agent.DefaultEnabled = agentDescEnabled.Default.(bool)
+	// agentDescVapiAssistantID is the schema descriptor for vapi_assistant_id field.
+	agentDescVapiAssistantID := agentFields[7].Descriptor()
+	// agent.DefaultVapiAssistantID holds the default value on creation for the vapi_assistant_id field.
+	agent.DefaultVapiAssistantID = agentDescVapiAssistantID.Default.(string)
+	// agentDescProvisionError is the schema descriptor for provision_error field.
+	agentDescProvisionError := agentFields[10].Descriptor()
+	// agent.DefaultProvisionError holds the default value on creation for the provision_error field.
+	agent.DefaultProvisionError = agentDescProvisionError.Default.(string)
+	// agentDescID is the schema descriptor for id field.
+	agentDescID := agentMixinFields0[0].Descriptor()
+	// agent.DefaultID holds the default value on creation for the id field.
+	agent.DefaultID = agentDescID.Default.(func() string)
+	// agent.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	agent.IDValidator = agentDescID.Validators[0].(func(string) error)
 	appointmentMixin := schema.Appointment{}.Mixin()
 	appointment.Policy = privacy.NewPolicies(appointmentMixin[2], schema.Appointment{})
 	appointment.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -181,6 +261,84 @@ func init() {
 	appointmenttype.DefaultID = appointmenttypeDescID.Default.(func() string)
 	// appointmenttype.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	appointmenttype.IDValidator = appointmenttypeDescID.Validators[0].(func(string) error)
+	callMixin := schema.Call{}.Mixin()
+	call.Policy = privacy.NewPolicies(callMixin[2], schema.Call{})
+	call.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := call.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	callMixinFields0 := callMixin[0].Fields()
+	_ = callMixinFields0
+	callMixinFields1 := callMixin[1].Fields()
+	_ = callMixinFields1
+	callMixinFields2 := callMixin[2].Fields()
+	_ = callMixinFields2
+	callFields := schema.Call{}.Fields()
+	_ = callFields
+	// callDescCreatedAt is the schema descriptor for created_at field.
+	callDescCreatedAt := callMixinFields1[0].Descriptor()
+	// call.DefaultCreatedAt holds the default value on creation for the created_at field.
+	call.DefaultCreatedAt = callDescCreatedAt.Default.(func() time.Time)
+	// callDescUpdatedAt is the schema descriptor for updated_at field.
+	callDescUpdatedAt := callMixinFields1[1].Descriptor()
+	// call.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	call.DefaultUpdatedAt = callDescUpdatedAt.Default.(func() time.Time)
+	// call.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	call.UpdateDefaultUpdatedAt = callDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// callDescPracticeID is the schema descriptor for practice_id field.
+	callDescPracticeID := callMixinFields2[0].Descriptor()
+	// call.PracticeIDValidator is a validator for the "practice_id" field. It is called by the builders before save.
+	call.PracticeIDValidator = callDescPracticeID.Validators[0].(func(string) error)
+	// callDescVapiCallID is the schema descriptor for vapi_call_id field.
+	callDescVapiCallID := callFields[0].Descriptor()
+	// call.VapiCallIDValidator is a validator for the "vapi_call_id" field. It is called by the builders before save.
+	call.VapiCallIDValidator = callDescVapiCallID.Validators[0].(func(string) error)
+	// callDescTwilioCallSid is the schema descriptor for twilio_call_sid field.
+	callDescTwilioCallSid := callFields[1].Descriptor()
+	// call.DefaultTwilioCallSid holds the default value on creation for the twilio_call_sid field.
+	call.DefaultTwilioCallSid = callDescTwilioCallSid.Default.(string)
+	// callDescCallerNumber is the schema descriptor for caller_number field.
+	callDescCallerNumber := callFields[2].Descriptor()
+	// call.DefaultCallerNumber holds the default value on creation for the caller_number field.
+	call.DefaultCallerNumber = callDescCallerNumber.Default.(string)
+	// callDescStatus is the schema descriptor for status field.
+	callDescStatus := callFields[3].Descriptor()
+	// call.DefaultStatus holds the default value on creation for the status field.
+	call.DefaultStatus = callDescStatus.Default.(string)
+	// callDescDurationSeconds is the schema descriptor for duration_seconds field.
+	callDescDurationSeconds := callFields[6].Descriptor()
+	// call.DefaultDurationSeconds holds the default value on creation for the duration_seconds field.
+	call.DefaultDurationSeconds = callDescDurationSeconds.Default.(int)
+	// callDescEndedReason is the schema descriptor for ended_reason field.
+	callDescEndedReason := callFields[7].Descriptor()
+	// call.DefaultEndedReason holds the default value on creation for the ended_reason field.
+	call.DefaultEndedReason = callDescEndedReason.Default.(string)
+	// callDescSummary is the schema descriptor for summary field.
+	callDescSummary := callFields[9].Descriptor()
+	// call.DefaultSummary holds the default value on creation for the summary field.
+	call.DefaultSummary = callDescSummary.Default.(string)
+	// callDescTranscript is the schema descriptor for transcript field.
+	callDescTranscript := callFields[10].Descriptor()
+	// call.DefaultTranscript holds the default value on creation for the transcript field.
+	call.DefaultTranscript = callDescTranscript.Default.(string)
+	// callDescRecordingURL is the schema descriptor for recording_url field.
+	callDescRecordingURL := callFields[11].Descriptor()
+	// call.DefaultRecordingURL holds the default value on creation for the recording_url field.
+	call.DefaultRecordingURL = callDescRecordingURL.Default.(string)
+	// callDescCost is the schema descriptor for cost field.
+	callDescCost := callFields[12].Descriptor()
+	// call.DefaultCost holds the default value on creation for the cost field.
+	call.DefaultCost = callDescCost.Default.(float64)
+	// callDescID is the schema descriptor for id field.
+	callDescID := callMixinFields0[0].Descriptor()
+	// call.DefaultID holds the default value on creation for the id field.
+	call.DefaultID = callDescID.Default.(func() string)
+	// call.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	call.IDValidator = callDescID.Validators[0].(func(string) error)
 	memberMixin := schema.Member{}.Mixin()
 	member.Policy = privacy.NewPolicies(memberMixin[2], schema.Member{})
 	member.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -395,6 +553,56 @@ func init() {
 	patient.DefaultID = patientDescID.Default.(func() string)
 	// patient.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	patient.IDValidator = patientDescID.Validators[0].(func(string) error)
+	phonenumberMixin := schema.PhoneNumber{}.Mixin()
+	phonenumber.Policy = privacy.NewPolicies(phonenumberMixin[2], schema.PhoneNumber{})
+	phonenumber.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := phonenumber.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	phonenumberMixinFields0 := phonenumberMixin[0].Fields()
+	_ = phonenumberMixinFields0
+	phonenumberMixinFields1 := phonenumberMixin[1].Fields()
+	_ = phonenumberMixinFields1
+	phonenumberMixinFields2 := phonenumberMixin[2].Fields()
+	_ = phonenumberMixinFields2
+	phonenumberFields := schema.PhoneNumber{}.Fields()
+	_ = phonenumberFields
+	// phonenumberDescCreatedAt is the schema descriptor for created_at field.
+	phonenumberDescCreatedAt := phonenumberMixinFields1[0].Descriptor()
+	// phonenumber.DefaultCreatedAt holds the default value on creation for the created_at field.
+	phonenumber.DefaultCreatedAt = phonenumberDescCreatedAt.Default.(func() time.Time)
+	// phonenumberDescUpdatedAt is the schema descriptor for updated_at field.
+	phonenumberDescUpdatedAt := phonenumberMixinFields1[1].Descriptor()
+	// phonenumber.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	phonenumber.DefaultUpdatedAt = phonenumberDescUpdatedAt.Default.(func() time.Time)
+	// phonenumber.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	phonenumber.UpdateDefaultUpdatedAt = phonenumberDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// phonenumberDescPracticeID is the schema descriptor for practice_id field.
+	phonenumberDescPracticeID := phonenumberMixinFields2[0].Descriptor()
+	// phonenumber.PracticeIDValidator is a validator for the "practice_id" field. It is called by the builders before save.
+	phonenumber.PracticeIDValidator = phonenumberDescPracticeID.Validators[0].(func(string) error)
+	// phonenumberDescNumber is the schema descriptor for number field.
+	phonenumberDescNumber := phonenumberFields[0].Descriptor()
+	// phonenumber.NumberValidator is a validator for the "number" field. It is called by the builders before save.
+	phonenumber.NumberValidator = phonenumberDescNumber.Validators[0].(func(string) error)
+	// phonenumberDescTwilioSid is the schema descriptor for twilio_sid field.
+	phonenumberDescTwilioSid := phonenumberFields[1].Descriptor()
+	// phonenumber.DefaultTwilioSid holds the default value on creation for the twilio_sid field.
+	phonenumber.DefaultTwilioSid = phonenumberDescTwilioSid.Default.(string)
+	// phonenumberDescVapiPhoneNumberID is the schema descriptor for vapi_phone_number_id field.
+	phonenumberDescVapiPhoneNumberID := phonenumberFields[2].Descriptor()
+	// phonenumber.DefaultVapiPhoneNumberID holds the default value on creation for the vapi_phone_number_id field.
+	phonenumber.DefaultVapiPhoneNumberID = phonenumberDescVapiPhoneNumberID.Default.(string)
+	// phonenumberDescID is the schema descriptor for id field.
+	phonenumberDescID := phonenumberMixinFields0[0].Descriptor()
+	// phonenumber.DefaultID holds the default value on creation for the id field.
+	phonenumber.DefaultID = phonenumberDescID.Default.(func() string)
+	// phonenumber.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	phonenumber.IDValidator = phonenumberDescID.Validators[0].(func(string) error)
 	practiceMixin := schema.Practice{}.Mixin()
 	practice.Policy = privacy.NewPolicies(schema.Practice{})
 	practice.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -465,6 +673,10 @@ func init() {
 	practice.DefaultSlotStepMinutes = practiceDescSlotStepMinutes.Default.(int)
 	// practice.SlotStepMinutesValidator is a validator for the "slot_step_minutes" field. It is called by the builders before save.
 	practice.SlotStepMinutesValidator = practiceDescSlotStepMinutes.Validators[0].(func(int) error)
+	// practiceDescScheduleVersion is the schema descriptor for schedule_version field.
+	practiceDescScheduleVersion := practiceFields[10].Descriptor()
+	// practice.DefaultScheduleVersion holds the default value on creation for the schedule_version field.
+	practice.DefaultScheduleVersion = practiceDescScheduleVersion.Default.(int64)
 	// practiceDescID is the schema descriptor for id field.
 	practiceDescID := practiceMixinFields0[0].Descriptor()
 	// practice.DefaultID holds the default value on creation for the id field.
@@ -591,6 +803,56 @@ func init() {
 	syncrun.DefaultID = syncrunDescID.Default.(func() string)
 	// syncrun.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	syncrun.IDValidator = syncrunDescID.Validators[0].(func(string) error)
+	toolinvocationMixin := schema.ToolInvocation{}.Mixin()
+	toolinvocation.Policy = privacy.NewPolicies(toolinvocationMixin[2], schema.ToolInvocation{})
+	toolinvocation.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := toolinvocation.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	toolinvocationMixinFields0 := toolinvocationMixin[0].Fields()
+	_ = toolinvocationMixinFields0
+	toolinvocationMixinFields1 := toolinvocationMixin[1].Fields()
+	_ = toolinvocationMixinFields1
+	toolinvocationMixinFields2 := toolinvocationMixin[2].Fields()
+	_ = toolinvocationMixinFields2
+	toolinvocationFields := schema.ToolInvocation{}.Fields()
+	_ = toolinvocationFields
+	// toolinvocationDescCreatedAt is the schema descriptor for created_at field.
+	toolinvocationDescCreatedAt := toolinvocationMixinFields1[0].Descriptor()
+	// toolinvocation.DefaultCreatedAt holds the default value on creation for the created_at field.
+	toolinvocation.DefaultCreatedAt = toolinvocationDescCreatedAt.Default.(func() time.Time)
+	// toolinvocationDescUpdatedAt is the schema descriptor for updated_at field.
+	toolinvocationDescUpdatedAt := toolinvocationMixinFields1[1].Descriptor()
+	// toolinvocation.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	toolinvocation.DefaultUpdatedAt = toolinvocationDescUpdatedAt.Default.(func() time.Time)
+	// toolinvocation.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	toolinvocation.UpdateDefaultUpdatedAt = toolinvocationDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// toolinvocationDescPracticeID is the schema descriptor for practice_id field.
+	toolinvocationDescPracticeID := toolinvocationMixinFields2[0].Descriptor()
+	// toolinvocation.PracticeIDValidator is a validator for the "practice_id" field. It is called by the builders before save.
+	toolinvocation.PracticeIDValidator = toolinvocationDescPracticeID.Validators[0].(func(string) error)
+	// toolinvocationDescToolCallID is the schema descriptor for tool_call_id field.
+	toolinvocationDescToolCallID := toolinvocationFields[1].Descriptor()
+	// toolinvocation.ToolCallIDValidator is a validator for the "tool_call_id" field. It is called by the builders before save.
+	toolinvocation.ToolCallIDValidator = toolinvocationDescToolCallID.Validators[0].(func(string) error)
+	// toolinvocationDescResult is the schema descriptor for result field.
+	toolinvocationDescResult := toolinvocationFields[4].Descriptor()
+	// toolinvocation.DefaultResult holds the default value on creation for the result field.
+	toolinvocation.DefaultResult = toolinvocationDescResult.Default.(string)
+	// toolinvocationDescLatencyMs is the schema descriptor for latency_ms field.
+	toolinvocationDescLatencyMs := toolinvocationFields[5].Descriptor()
+	// toolinvocation.DefaultLatencyMs holds the default value on creation for the latency_ms field.
+	toolinvocation.DefaultLatencyMs = toolinvocationDescLatencyMs.Default.(int)
+	// toolinvocationDescID is the schema descriptor for id field.
+	toolinvocationDescID := toolinvocationMixinFields0[0].Descriptor()
+	// toolinvocation.DefaultID holds the default value on creation for the id field.
+	toolinvocation.DefaultID = toolinvocationDescID.Default.(func() string)
+	// toolinvocation.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	toolinvocation.IDValidator = toolinvocationDescID.Validators[0].(func(string) error)
 	writebackMixin := schema.Writeback{}.Mixin()
 	writeback.Policy = privacy.NewPolicies(writebackMixin[2], schema.Writeback{})
 	writeback.Hooks[0] = func(next ent.Mutator) ent.Mutator {

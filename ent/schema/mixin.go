@@ -28,6 +28,10 @@ var tables = map[string]string{
 	"appt":  "appointments",
 	"wb":    "writebacks",
 	"act":   "action_items",
+	"call":  "calls",
+	"tool":  "tool_invocations",
+	"agent": "agents",
+	"num":   "phone_numbers",
 }
 
 // NodeType returns the table an id belongs to.

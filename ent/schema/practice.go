@@ -44,6 +44,9 @@ func (Practice) Fields() []ent.Field {
 		field.Int("slot_step_minutes").Default(15).Range(5, 120).Comment("the grid slots start on"),
 		field.String("default_appointment_type_id").Optional().
 			Comment("the type a caller gets when they name none"),
+		field.Int64("schedule_version").Default(0).
+			Comment("bumped by every change to the practice's schedule data; cached availability is keyed by it").
+			Annotations(entgql.Skip(entgql.SkipAll)),
 		field.Strings("pms_closures").Optional().
 			Comment(`dates ("2006-01-02") the PMS marks closed`).
 			Annotations(entgql.Skip(entgql.SkipAll)),

@@ -2,6 +2,7 @@ package tenant_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -11,10 +12,12 @@ import (
 	"github.com/frontdesk/frontdesk/ent/migrate"
 	"github.com/frontdesk/frontdesk/ent/pmsconnection"
 	"github.com/frontdesk/frontdesk/ent/syncrun"
+	"github.com/frontdesk/frontdesk/ent/toolinvocation"
 	"github.com/frontdesk/frontdesk/ent/writeback"
 	"github.com/frontdesk/frontdesk/internal/apperr"
 	"github.com/frontdesk/frontdesk/internal/database"
 	"github.com/frontdesk/frontdesk/internal/database/dbtest"
+	"github.com/frontdesk/frontdesk/internal/ids"
 	"github.com/frontdesk/frontdesk/internal/tenant"
 )
 
@@ -274,6 +277,102 @@ func init() {
 			return c.Writeback.DeleteOneID(id).Exec(ctx)
 		},
 		deleteQ: func(ctx context.Context, c *ent.Client) (int, error) { return c.Writeback.Delete().Exec(ctx) },
+	}
+}
+
+func init() {
+	tenantEntities["calls"] = entityCase{
+		create: func(ctx context.Context, c *ent.Client, p string) (string, error) {
+			m, err := c.Call.Create().SetPracticeID(p).SetVapiCallID(ids.New("vapi")).Save(ctx)
+			if err != nil {
+				return "", err
+			}
+			return m.ID, nil
+		},
+		count: func(ctx context.Context, c *ent.Client) (int, error) { return c.Call.Query().Count(ctx) },
+		get:   func(ctx context.Context, c *ent.Client, id string) error { _, err := c.Call.Get(ctx, id); return err },
+		update: func(ctx context.Context, c *ent.Client, id string) error {
+			return c.Call.UpdateOneID(id).SetSummary("x").Exec(ctx)
+		},
+		updateQ: func(ctx context.Context, c *ent.Client) (int, error) {
+			return c.Call.Update().SetSummary("x").Save(ctx)
+		},
+		delete:  func(ctx context.Context, c *ent.Client, id string) error { return c.Call.DeleteOneID(id).Exec(ctx) },
+		deleteQ: func(ctx context.Context, c *ent.Client) (int, error) { return c.Call.Delete().Exec(ctx) },
+	}
+	tenantEntities["tool_invocations"] = entityCase{
+		create: func(ctx context.Context, c *ent.Client, p string) (string, error) {
+			call, err := c.Call.Create().SetPracticeID(p).SetVapiCallID(ids.New("vapi")).Save(tenant.Unscoped(ctx))
+			if err != nil {
+				return "", err
+			}
+			m, err := c.ToolInvocation.Create().SetPracticeID(p).SetCallID(call.ID).SetToolCallID(ids.New("tc")).
+				SetTool("check-availability").SetOutcome(toolinvocation.OutcomeOK).Save(ctx)
+			if err != nil {
+				return "", err
+			}
+			return m.ID, nil
+		},
+		count: func(ctx context.Context, c *ent.Client) (int, error) { return c.ToolInvocation.Query().Count(ctx) },
+		get: func(ctx context.Context, c *ent.Client, id string) error {
+			_, err := c.ToolInvocation.Get(ctx, id)
+			return err
+		},
+		update: func(ctx context.Context, c *ent.Client, id string) error {
+			return c.ToolInvocation.UpdateOneID(id).SetLatencyMs(1).Exec(ctx)
+		},
+		updateQ: func(ctx context.Context, c *ent.Client) (int, error) {
+			return c.ToolInvocation.Update().SetLatencyMs(1).Save(ctx)
+		},
+		delete: func(ctx context.Context, c *ent.Client, id string) error {
+			return c.ToolInvocation.DeleteOneID(id).Exec(ctx)
+		},
+		deleteQ: func(ctx context.Context, c *ent.Client) (int, error) { return c.ToolInvocation.Delete().Exec(ctx) },
+	}
+	tenantEntities["agents"] = entityCase{
+		create: func(ctx context.Context, c *ent.Client, p string) (string, error) {
+			m, err := c.Agent.Create().SetPracticeID(p).Save(ctx)
+			if err != nil {
+				return "", err
+			}
+			return m.ID, nil
+		},
+		count: func(ctx context.Context, c *ent.Client) (int, error) { return c.Agent.Query().Count(ctx) },
+		get:   func(ctx context.Context, c *ent.Client, id string) error { _, err := c.Agent.Get(ctx, id); return err },
+		update: func(ctx context.Context, c *ent.Client, id string) error {
+			return c.Agent.UpdateOneID(id).SetGreeting("x").Exec(ctx)
+		},
+		updateQ: func(ctx context.Context, c *ent.Client) (int, error) {
+			return c.Agent.Update().SetGreeting("x").Save(ctx)
+		},
+		delete:  func(ctx context.Context, c *ent.Client, id string) error { return c.Agent.DeleteOneID(id).Exec(ctx) },
+		deleteQ: func(ctx context.Context, c *ent.Client) (int, error) { return c.Agent.Delete().Exec(ctx) },
+	}
+	numbers := 0
+	tenantEntities["phone_numbers"] = entityCase{
+		create: func(ctx context.Context, c *ent.Client, p string) (string, error) {
+			numbers++
+			m, err := c.PhoneNumber.Create().SetPracticeID(p).SetNumber(fmt.Sprintf("+1555010%04d", numbers)).Save(ctx)
+			if err != nil {
+				return "", err
+			}
+			return m.ID, nil
+		},
+		count: func(ctx context.Context, c *ent.Client) (int, error) { return c.PhoneNumber.Query().Count(ctx) },
+		get: func(ctx context.Context, c *ent.Client, id string) error {
+			_, err := c.PhoneNumber.Get(ctx, id)
+			return err
+		},
+		update: func(ctx context.Context, c *ent.Client, id string) error {
+			return c.PhoneNumber.UpdateOneID(id).SetTwilioSid("x").Exec(ctx)
+		},
+		updateQ: func(ctx context.Context, c *ent.Client) (int, error) {
+			return c.PhoneNumber.Update().SetTwilioSid("x").Save(ctx)
+		},
+		delete: func(ctx context.Context, c *ent.Client, id string) error {
+			return c.PhoneNumber.DeleteOneID(id).Exec(ctx)
+		},
+		deleteQ: func(ctx context.Context, c *ent.Client) (int, error) { return c.PhoneNumber.Delete().Exec(ctx) },
 	}
 }
 
