@@ -23,9 +23,13 @@ import (
 
 // The demo practice of dev mode (ARCHITECTURE.md, "Dev mode").
 const (
-	demoPracticeID   = "prac_demo"
-	demoPracticeName = "Bright Smile Dental"
-	demoTimeZone     = "America/New_York"
+	demoPracticeID     = "prac_demo"
+	demoPracticeName   = "Bright Smile Dental"
+	demoTimeZone       = "America/New_York"
+	demoAssistantID    = "demo-assistant"
+	demoPhoneNumberID  = "demo-phone-number"
+	demoTwilioNumber   = "+15555550100"
+	demoFrontDeskPhone = "+15555550199"
 )
 
 // seedDemo creates the demo practice with the dev user as its owner and
@@ -50,9 +54,23 @@ func seedDemo(ctx context.Context, db *database.DB, clk clock.Clock, queue *jobs
 			SetID(demoPracticeID).
 			SetName(demoPracticeName).
 			SetTimeZone(demoTimeZone).
-			SetFrontDeskNumber("+15555550199").
+			SetFrontDeskNumber(demoFrontDeskPhone).
 			Exec(ctx); err != nil {
 			return fmt.Errorf("dev: seed demo practice: %w", err)
+		}
+		if err := c.Agent.Create().
+			SetPracticeID(demoPracticeID).
+			SetName("Bright Smile Receptionist").
+			SetVapiAssistantID(demoAssistantID).
+			Exec(ctx); err != nil {
+			return fmt.Errorf("dev: seed the demo agent: %w", err)
+		}
+		if err := c.PhoneNumber.Create().
+			SetPracticeID(demoPracticeID).
+			SetNumber(demoTwilioNumber).
+			SetVapiPhoneNumberID(demoPhoneNumberID).
+			Exec(ctx); err != nil {
+			return fmt.Errorf("dev: seed the demo number: %w", err)
 		}
 		if err := c.PMSConnection.Create().
 			SetPracticeID(demoPracticeID).

@@ -30,8 +30,11 @@ import (
 	"github.com/frontdesk/frontdesk/internal/pmsconn"
 	"github.com/frontdesk/frontdesk/internal/practice"
 	"github.com/frontdesk/frontdesk/internal/secrets"
+	"github.com/frontdesk/frontdesk/internal/receptionist"
 	"github.com/frontdesk/frontdesk/internal/server"
+	"github.com/frontdesk/frontdesk/internal/voice"
 	"github.com/frontdesk/frontdesk/internal/writeback"
+	vapiwebhook "github.com/frontdesk/frontdesk/webhooks/vapi"
 )
 
 func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -99,6 +102,15 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		Logger:     log,
 	}
 
+	// The voice agent's side: Vapi's webhooks, answered by the receptionist.
+	vapiClient := voice.NewClient(voice.ClientConfig{BaseURL: cfg.VapiBaseURL, APIKey: cfg.VapiAPIKey})
+	desk := &receptionist.Service{DB: db, Clock: clk, Booking: bookings, Actions: actionItems, Control: vapiClient, Log: log}
+	vapiHooks := &vapiwebhook.Handler{
+		Verifier: &voice.Verifier{Secret: cfg.VapiWebhookSecret, HMACSecret: cfg.VapiWebhookHMACSecret, Clock: clk},
+		Desk:     desk,
+		Log:      log,
+	}
+
 	resolver := &graph.Resolver{DB: db, Svc: graph.Services{Practice: practices, PMS: pmsConns, Booking: bookings, Actions: actionItems}}
 	gql := authn.Middleware(graph.NewHandler(graph.Config{Resolver: resolver, Auth: authn, Logger: log}))
 
@@ -108,6 +120,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		GraphiQL:       graphiql.Handler("/graphql", devHeaders(dev)),
 		GraphiQLAssets: graphiql.Assets(),
 		AssetsPrefix:   graphiql.AssetsPrefix,
+		Webhooks:       vapiHooks.Routes(),
 		Ready: func(ctx context.Context) error {
 			if !ready.Load() {
 				return fmt.Errorf("starting: migrations not applied yet")

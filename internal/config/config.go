@@ -192,6 +192,8 @@ func (c *Config) Check() error {
 		return errors.New("COGNITO_ISSUER is required outside dev mode: set it to https://cognito-idp.REGION.amazonaws.com/POOL_ID (or run with FRONTDESK_DEV=1)")
 	case c.CognitoClientID == "":
 		return errors.New("COGNITO_CLIENT_ID is required outside dev mode: set it to the Cognito app client id")
+	case c.VapiWebhookSecret == "":
+		return errors.New("VAPI_WEBHOOK_SECRET is required outside dev mode: set it to a long random string (`head -c 32 /dev/urandom | base64`); `frontdesk vapi sync` gives it to Vapi")
 	}
 	for _, dev := range []struct{ env, got, devValue string }{
 		{"VAPI_WEBHOOK_SECRET", c.VapiWebhookSecret, DevVapiWebhookSecret},

@@ -54,6 +54,7 @@ func TestCheckOutsideDevMode(t *testing.T) {
 		"FRONTDESK_SECRET_KEY": secrets.NewKey(),
 		"COGNITO_ISSUER":       "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_x",
 		"COGNITO_CLIENT_ID":    "client",
+		"VAPI_WEBHOOK_SECRET":  "a-real-secret",
 	}
 	c, err := Load(nil, env(full), io.Discard)
 	if err != nil {
@@ -62,7 +63,7 @@ func TestCheckOutsideDevMode(t *testing.T) {
 	if err := c.Check(); err != nil {
 		t.Fatalf("Check = %v", err)
 	}
-	for _, missing := range []string{"FRONTDESK_SECRET_KEY", "COGNITO_ISSUER", "COGNITO_CLIENT_ID"} {
+	for _, missing := range []string{"FRONTDESK_SECRET_KEY", "COGNITO_ISSUER", "COGNITO_CLIENT_ID", "VAPI_WEBHOOK_SECRET"} {
 		kv := map[string]string{}
 		for k, v := range full {
 			if k != missing {
@@ -77,10 +78,11 @@ func TestCheckOutsideDevMode(t *testing.T) {
 			t.Errorf("without %s: Check = %v", missing, err)
 		}
 	}
-	kv := map[string]string{"VAPI_WEBHOOK_SECRET": DevVapiWebhookSecret}
+	kv := map[string]string{}
 	for k, v := range full {
 		kv[k] = v
 	}
+	kv["VAPI_WEBHOOK_SECRET"] = DevVapiWebhookSecret
 	c, _ = Load(nil, env(kv), io.Discard)
 	if err := c.Check(); err == nil || !strings.HasPrefix(err.Error(), "VAPI_WEBHOOK_SECRET") {
 		t.Errorf("dev Vapi secret outside dev mode: Check = %v", err)

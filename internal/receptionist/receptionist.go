@@ -1,0 +1,296 @@
+// Package receptionist is what the voice agent can do during a call — look a
+// patient up, find and book times, change a verified patient's appointments,
+// take a message, hand the call to a person — and the record of each call.
+// The Vapi webhook handler is a thin adapter over it; the rules live here
+// and in the services it calls.
+package receptionist
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/frontdesk/frontdesk/ent"
+	"github.com/frontdesk/frontdesk/ent/agent"
+	"github.com/frontdesk/frontdesk/ent/call"
+	"github.com/frontdesk/frontdesk/ent/phonenumber"
+	"github.com/frontdesk/frontdesk/ent/toolinvocation"
+	"github.com/frontdesk/frontdesk/internal/actions"
+	"github.com/frontdesk/frontdesk/internal/apperr"
+	"github.com/frontdesk/frontdesk/internal/booking"
+	"github.com/frontdesk/frontdesk/internal/clock"
+	"github.com/frontdesk/frontdesk/internal/database"
+	"github.com/frontdesk/frontdesk/internal/phone"
+	"github.com/frontdesk/frontdesk/internal/tenant"
+	"github.com/frontdesk/frontdesk/internal/voice"
+)
+
+// Controller steers a live call (voice.Client).
+type Controller interface {
+	Control(ctx context.Context, controlURL string, msg voice.ControlMessage) error
+}
+
+// Service answers the voice agent.
+type Service struct {
+	DB      *database.DB
+	Clock   clock.Clock
+	Booking *booking.Service
+	Actions *actions.Service
+	Control Controller
+	Log     *slog.Logger
+}
+
+// Tool names: the contract of ARCHITECTURE.md, and the Vapi function names.
+const (
+	CheckAvailability     = "check-availability"
+	BookAppointment       = "book-appointment"
+	GetPatientInfo        = "get-patient-info"
+	TransferToHuman       = "transfer-to-human"
+	CancelAppointment     = "cancel-appointment"
+	RescheduleAppointment = "reschedule-appointment"
+	TakeMessage           = "take-message"
+)
+
+// Tools lists the tool names.
+var Tools = []string{CheckAvailability, BookAppointment, GetPatientInfo, TransferToHuman, CancelAppointment, RescheduleAppointment, TakeMessage}
+
+// Line is what a message says about the call it belongs to.
+type Line struct {
+	VapiCallID    string
+	PhoneNumberID string
+	AssistantID   string
+	Caller        string // as Vapi sent it
+	ControlURL    string
+	TwilioCallSid string
+}
+
+// LineOf reads a message's call.
+func LineOf(m *voice.Message) Line {
+	return Line{
+		VapiCallID:    m.Call.ID,
+		PhoneNumberID: m.PhoneNumberID(),
+		AssistantID:   m.AssistantID(),
+		Caller:        m.CallerNumber(),
+		ControlURL:    m.Call.Monitor.ControlURL,
+		TwilioCallSid: m.Call.PhoneCallProviderID,
+	}
+}
+
+// ErrUnknownPractice: the call came in on a number or assistant that belongs
+// to no practice.
+var ErrUnknownPractice = apperr.New(apperr.NotFound, "this line is not set up with a practice")
+
+// Route is a call's practice and how it is answered.
+type Route struct {
+	PracticeID string
+	Agent      *ent.Agent       // nil when the practice has none yet
+	Number     *ent.PhoneNumber // nil when routed by assistant
+}
+
+// Route finds the practice a call belongs to: by Vapi phone number id, else
+// by assistant id.
+func (s *Service) Route(ctx context.Context, l Line) (Route, error) {
+	all := tenant.Unscoped(ctx)
+	c := s.DB.Client(all)
+	var r Route
+	if l.PhoneNumberID != "" {
+		n, err := c.PhoneNumber.Query().Where(phonenumber.VapiPhoneNumberID(l.PhoneNumberID)).First(all)
+		if err != nil && !ent.IsNotFound(err) {
+			return r, err
+		}
+		if n != nil {
+			r.PracticeID, r.Number = n.PracticeID, n
+		}
+	}
+	if r.PracticeID == "" && l.AssistantID != "" {
+		a, err := c.Agent.Query().Where(agent.VapiAssistantID(l.AssistantID)).First(all)
+		if err != nil && !ent.IsNotFound(err) {
+			return r, err
+		}
+		if a != nil {
+			r.PracticeID, r.Agent = a.PracticeID, a
+		}
+	}
+	if r.PracticeID == "" {
+		return r, ErrUnknownPractice
+	}
+	if r.Agent == nil {
+		a, err := c.Agent.Query().Where(agent.PracticeID(r.PracticeID)).First(all)
+		if err != nil && !ent.IsNotFound(err) {
+			return r, err
+		}
+		r.Agent = a
+	}
+	return r, nil
+}
+
+// Answer runs one tool call for the practice ctx acts as (tenant.System),
+// once: a tool call id seen before gets the answer it got then.
+func (s *Service) Answer(ctx context.Context, l Line, tc voice.ToolCall) (res voice.ToolCallResult) {
+	started := time.Now()
+	defer func() {
+		if p := recover(); p != nil {
+			s.Log.ErrorContext(ctx, "receptionist: panic", "tool", tc.Name, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			res = voice.ErrorResult(tc, "Something went wrong on our side. Offer to take a message or transfer the caller.")
+		}
+	}()
+	if tc.ID == "" {
+		return voice.ErrorResult(tc, "the tool call has no id")
+	}
+	if stored, ok := s.replay(ctx, tc); ok {
+		return stored
+	}
+	run, ok := tools[tc.Name]
+	if !ok {
+		return voice.ErrorResult(tc, fmt.Sprintf("unknown tool %q: the tools are %s", tc.Name, strings.Join(Tools, ", ")))
+	}
+	callRow, err := s.callRow(ctx, l)
+	if err != nil {
+		s.Log.ErrorContext(ctx, "receptionist: record call", "err", err)
+		return voice.ErrorResult(tc, "Something went wrong on our side. Offer to take a message or transfer the caller.")
+	}
+	t := &turn{s: s, line: l, call: callRow, tc: tc}
+	if !run.writes {
+		out, err := run.fn(ctx, t)
+		res = t.result(out, err)
+		s.record(ctx, t, res, started)
+		return res
+	}
+	// A tool that writes claims its tool call id in the transaction that
+	// does the work: a second delivery of the same call waits for the first
+	// and then reads its answer.
+	err = s.DB.InTx(ctx, func(ctx context.Context) error {
+		if err := s.claim(ctx, t); err != nil {
+			return err
+		}
+		out, err := run.fn(ctx, t)
+		if err != nil {
+			return err
+		}
+		res = t.result(out, nil)
+		return s.finish(ctx, t, res, started)
+	})
+	switch {
+	case errors.Is(err, errClaimed):
+		if stored, ok := s.replay(ctx, tc); ok {
+			return stored
+		}
+		return voice.ErrorResult(tc, "this request is already being handled")
+	case err != nil:
+		// Nothing of the failed attempt is kept but its answer and what it
+		// must leave for staff.
+		for _, f := range t.onFailure {
+			if ferr := f(ctx); ferr != nil {
+				s.Log.ErrorContext(ctx, "receptionist: after a failed tool call", "tool", tc.Name, "err", ferr)
+			}
+		}
+		res = t.result(nil, err)
+		s.record(ctx, t, res, started)
+	}
+	return res
+}
+
+var errClaimed = errors.New("receptionist: tool call already claimed")
+
+// turn is one tool call being answered.
+type turn struct {
+	s    *Service
+	line Line
+	call *ent.Call
+	tc   voice.ToolCall
+	// onFailure runs after a failed write tool's transaction is rolled back.
+	onFailure []func(context.Context) error
+}
+
+// result turns a tool's outcome into Vapi's answer. Only coded errors are
+// read to the caller; anything else is "something went wrong".
+func (t *turn) result(out any, err error) voice.ToolCallResult {
+	if err == nil {
+		return voice.Result(t.tc, out)
+	}
+	var taken *booking.SlotTakenError
+	if errors.As(err, &taken) {
+		return voice.ErrorResult(t.tc, slotTakenMessage(taken))
+	}
+	if apperr.CodeOf(err) == apperr.Internal {
+		t.s.Log.ErrorContext(context.Background(), "receptionist: tool failed", "tool", t.tc.Name, "err", err)
+		return voice.ErrorResult(t.tc, "Something went wrong on our side. Offer to take a message or transfer the caller.")
+	}
+	return voice.ErrorResult(t.tc, apperr.MessageOf(err))
+}
+
+// replay returns the stored answer of a tool call id already answered.
+func (s *Service) replay(ctx context.Context, tc voice.ToolCall) (voice.ToolCallResult, bool) {
+	inv, err := s.DB.Client(ctx).ToolInvocation.Query().Where(toolinvocation.ToolCallID(tc.ID)).Only(ctx)
+	if err != nil || inv.Result == "" {
+		return voice.ToolCallResult{}, false
+	}
+	if inv.Outcome == toolinvocation.OutcomeERROR {
+		return voice.ErrorResult(tc, inv.Result), true
+	}
+	return voice.Result(tc, inv.Result), true
+}
+
+func (s *Service) claim(ctx context.Context, t *turn) error {
+	err := s.DB.Client(ctx).ToolInvocation.Create().
+		SetPracticeID(t.call.PracticeID).SetCallID(t.call.ID).SetToolCallID(t.tc.ID).SetTool(t.tc.Name).
+		SetOutcome(toolinvocation.OutcomeERROR).Exec(ctx)
+	if ent.IsConstraintError(err) {
+		return errClaimed
+	}
+	return err
+}
+
+func (s *Service) finish(ctx context.Context, t *turn, res voice.ToolCallResult, started time.Time) error {
+	outcome, text := outcomeOf(res)
+	return s.DB.Client(ctx).ToolInvocation.Update().Where(toolinvocation.ToolCallID(t.tc.ID)).
+		SetOutcome(outcome).SetResult(text).SetLatencyMs(int(time.Since(started).Milliseconds())).Exec(ctx)
+}
+
+// record stores the answer of a tool call that ran outside a claim (a read,
+// or a write that failed and was rolled back). A duplicate delivery that
+// got there first wins; its answer is as good.
+func (s *Service) record(ctx context.Context, t *turn, res voice.ToolCallResult, started time.Time) {
+	outcome, text := outcomeOf(res)
+	err := s.DB.Client(ctx).ToolInvocation.Create().
+		SetPracticeID(t.call.PracticeID).SetCallID(t.call.ID).SetToolCallID(t.tc.ID).SetTool(t.tc.Name).
+		SetOutcome(outcome).SetResult(text).SetLatencyMs(int(time.Since(started).Milliseconds())).Exec(ctx)
+	if err != nil && !ent.IsConstraintError(err) {
+		s.Log.WarnContext(ctx, "receptionist: record tool call", "tool", t.tc.Name, "err", err)
+	}
+}
+
+func outcomeOf(res voice.ToolCallResult) (toolinvocation.Outcome, string) {
+	if res.Error != "" {
+		return toolinvocation.OutcomeERROR, res.Error
+	}
+	return toolinvocation.OutcomeOK, res.Result
+}
+
+// callRow returns the call's row, making it on the call's first message.
+func (s *Service) callRow(ctx context.Context, l Line) (*ent.Call, error) {
+	if l.VapiCallID == "" {
+		return nil, apperr.New(apperr.Invalid, "the message names no call")
+	}
+	c := s.DB.Client(ctx)
+	row, err := c.Call.Query().Where(call.VapiCallID(l.VapiCallID)).Only(ctx)
+	if err == nil || !ent.IsNotFound(err) {
+		return row, err
+	}
+	practiceID := tenant.FromContext(ctx).PracticeID
+	create := c.Call.Create().SetPracticeID(practiceID).SetVapiCallID(l.VapiCallID).
+		SetTwilioCallSid(l.TwilioCallSid).SetStartedAt(s.Clock.Now())
+	if n, err := phone.Normalize(l.Caller); err == nil {
+		create.SetCallerNumber(n)
+	}
+	row, err = create.Save(ctx)
+	if ent.IsConstraintError(err) {
+		// Another message of the same call made it first.
+		return c.Call.Query().Where(call.VapiCallID(l.VapiCallID)).Only(ctx)
+	}
+	return row, err
+}

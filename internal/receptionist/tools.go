@@ -1,0 +1,482 @@
+package receptionist
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/frontdesk/frontdesk/ent"
+	"github.com/frontdesk/frontdesk/ent/actionitem"
+	"github.com/frontdesk/frontdesk/ent/appointment"
+	"github.com/frontdesk/frontdesk/ent/patient"
+	"github.com/frontdesk/frontdesk/internal/actions"
+	"github.com/frontdesk/frontdesk/internal/apperr"
+	"github.com/frontdesk/frontdesk/internal/booking"
+	"github.com/frontdesk/frontdesk/internal/phone"
+	"github.com/frontdesk/frontdesk/internal/pms"
+	"github.com/frontdesk/frontdesk/internal/scheduling"
+	"github.com/frontdesk/frontdesk/internal/spoken"
+	"github.com/frontdesk/frontdesk/internal/tenant"
+	"github.com/frontdesk/frontdesk/internal/voice"
+)
+
+type tool struct {
+	// writes marks a tool whose work must happen once per tool call id.
+	writes bool
+	fn     func(ctx context.Context, t *turn) (any, error)
+}
+
+var tools map[string]tool
+
+func init() {
+	tools = map[string]tool{
+		CheckAvailability:     {fn: checkAvailability},
+		GetPatientInfo:        {fn: getPatientInfo},
+		BookAppointment:       {writes: true, fn: bookAppointment},
+		CancelAppointment:     {writes: true, fn: cancelAppointment},
+		RescheduleAppointment: {writes: true, fn: rescheduleAppointment},
+		TakeMessage:           {writes: true, fn: takeMessage},
+		TransferToHuman:       {writes: true, fn: transferToHuman},
+	}
+}
+
+func decode(t *turn, v any) error {
+	if err := t.tc.Decode(v); err != nil {
+		return apperr.Wrap(apperr.Invalid, err, "the arguments could not be read: %v", err)
+	}
+	return nil
+}
+
+// slotJSON is a slot as the agent reads it.
+type slotJSON struct {
+	SlotID          string `json:"slot_id"`
+	Start           string `json:"start"`
+	End             string `json:"end"`
+	Provider        string `json:"provider"`
+	AppointmentType string `json:"appointment_type"`
+	Spoken          string `json:"spoken"`
+}
+
+func slotOf(s booking.Slot) slotJSON {
+	return slotJSON{
+		SlotID:          s.ID,
+		Start:           s.Start.Format(time.RFC3339),
+		End:             s.End.Format(time.RFC3339),
+		Provider:        booking.ProviderName(s.Provider),
+		AppointmentType: s.Type.Name,
+		Spoken:          s.Spoken,
+	}
+}
+
+const maxSlots = 10
+
+func checkAvailability(ctx context.Context, t *turn) (any, error) {
+	var a struct {
+		AppointmentType string `json:"appointment_type"`
+		DateFrom        string `json:"date_from"`
+		DateTo          string `json:"date_to"`
+		TimeOfDay       string `json:"time_of_day"`
+		Provider        string `json:"provider"`
+		MaxResults      int    `json:"max_results"`
+	}
+	if err := decode(t, &a); err != nil {
+		return nil, err
+	}
+	q := booking.AvailabilityQuery{AppointmentType: a.AppointmentType, Provider: a.Provider, MaxResults: a.MaxResults}
+	if q.MaxResults <= 0 || q.MaxResults > maxSlots {
+		q.MaxResults = 5
+	}
+	var err error
+	if q.From, err = date(a.DateFrom, "date_from"); err != nil {
+		return nil, err
+	}
+	if q.To, err = date(a.DateTo, "date_to"); err != nil {
+		return nil, err
+	}
+	switch strings.ToLower(strings.TrimSpace(a.TimeOfDay)) {
+	case "", "any":
+	case "morning":
+		q.TimeOfDay = scheduling.Morning
+	case "afternoon":
+		q.TimeOfDay = scheduling.Afternoon
+	case "evening":
+		q.TimeOfDay = scheduling.Evening
+	default:
+		return nil, apperr.New(apperr.Invalid, "time_of_day must be morning, afternoon, evening or any")
+	}
+	av, err := t.s.Booking.Availability(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	out := struct {
+		Slots         []slotJSON `json:"slots"`
+		NextAvailable *slotJSON  `json:"next_available,omitempty"`
+	}{Slots: []slotJSON{}}
+	for _, s := range av.Slots {
+		out.Slots = append(out.Slots, slotOf(s))
+	}
+	if av.NextAvailable != nil {
+		n := slotOf(*av.NextAvailable)
+		out.NextAvailable = &n
+	}
+	return out, nil
+}
+
+func date(s, name string) (pms.Date, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return pms.Date{}, nil
+	}
+	d, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return pms.Date{}, apperr.New(apperr.Invalid, "%s must be a date like 2026-12-01", name)
+	}
+	return pms.DateOf(d), nil
+}
+
+// getPatientInfo is the identity check: details only when first name, last
+// name and birth date all match one patient. The calling number narrows the
+// search but is never enough on its own.
+func getPatientInfo(ctx context.Context, t *turn) (any, error) {
+	var a struct {
+		FirstName   string `json:"first_name"`
+		LastName    string `json:"last_name"`
+		DateOfBirth string `json:"date_of_birth"`
+		Phone       string `json:"phone"`
+	}
+	if err := decode(t, &a); err != nil {
+		return nil, err
+	}
+	type notVerified struct {
+		Verified bool   `json:"verified"`
+		Message  string `json:"message"`
+	}
+	first, last := strings.TrimSpace(a.FirstName), strings.TrimSpace(a.LastName)
+	dob, err := date(a.DateOfBirth, "date_of_birth")
+	if err != nil {
+		return nil, err
+	}
+	if first == "" || last == "" || dob.IsZero() {
+		return notVerified{Message: "To find a record I need the caller's first name, last name and date of birth."}, nil
+	}
+	c := t.s.DB.Client(ctx)
+	matches, err := c.Patient.Query().Where(
+		patient.Or(patient.FirstNameEqualFold(first), patient.PreferredNameEqualFold(first)),
+		patient.LastNameEqualFold(last),
+		patient.BirthDate(dob.String()),
+	).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(matches) > 1 {
+		number := strings.TrimSpace(a.Phone)
+		if number == "" {
+			number = t.line.Caller
+		}
+		if n, err := phone.Normalize(number); err == nil {
+			var byPhone []*ent.Patient
+			for _, p := range matches {
+				if strings.Contains(p.PhoneIndex, " "+n+" ") {
+					byPhone = append(byPhone, p)
+				}
+			}
+			matches = byPhone
+		}
+	}
+	switch len(matches) {
+	case 0:
+		return notVerified{Message: "No patient record matches that name and date of birth. Check the spelling, or offer to book as a new patient."}, nil
+	case 1:
+	default:
+		return notVerified{Message: "More than one record matches; ask for the phone number on file and try again, or transfer the caller."}, nil
+	}
+	p := matches[0]
+	if err := c.Call.UpdateOne(t.call).SetVerifiedPatientID(p.ID).Exec(ctx); err != nil {
+		return nil, err
+	}
+	t.call.VerifiedPatientID = &p.ID
+	upcoming, err := c.Appointment.Query().Where(
+		appointment.PatientID(p.ID), appointment.StatusEQ(appointment.StatusSCHEDULED), appointment.StartAtGT(t.s.Clock.Now()),
+	).Order(appointment.ByStartAt()).Limit(5).WithProvider().WithAppointmentType().All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	loc, err := zone(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+	type apptJSON struct {
+		AppointmentID   string `json:"appointment_id"`
+		Start           string `json:"start"`
+		Spoken          string `json:"spoken"`
+		Provider        string `json:"provider,omitempty"`
+		AppointmentType string `json:"appointment_type,omitempty"`
+	}
+	out := struct {
+		Verified             bool       `json:"verified"`
+		PatientID            string     `json:"patient_id"`
+		FirstName            string     `json:"first_name"`
+		UpcomingAppointments []apptJSON `json:"upcoming_appointments"`
+	}{Verified: true, PatientID: p.ID, FirstName: firstNonEmpty(p.PreferredName, p.FirstName), UpcomingAppointments: []apptJSON{}}
+	for _, ap := range upcoming {
+		j := apptJSON{AppointmentID: ap.ID, Start: ap.StartAt.In(loc).Format(time.RFC3339), Spoken: spoken.When(ap.StartAt, loc, t.s.Clock.Now())}
+		if ap.Edges.Provider != nil {
+			j.Provider = booking.ProviderName(ap.Edges.Provider)
+			if with := "with " + j.Provider; j.Provider != "" {
+				j.Spoken += " " + with
+			}
+		}
+		if ap.Edges.AppointmentType != nil {
+			j.AppointmentType = ap.Edges.AppointmentType.Name
+		}
+		out.UpcomingAppointments = append(out.UpcomingAppointments, j)
+	}
+	return out, nil
+}
+
+func bookAppointment(ctx context.Context, t *turn) (any, error) {
+	var a struct {
+		SlotID          string `json:"slot_id"`
+		Start           string `json:"start"`
+		AppointmentType string `json:"appointment_type"`
+		Provider        string `json:"provider"`
+		PatientID       string `json:"patient_id"`
+		FirstName       string `json:"first_name"`
+		LastName        string `json:"last_name"`
+		DateOfBirth     string `json:"date_of_birth"`
+		Phone           string `json:"phone"`
+		Notes           string `json:"notes"`
+	}
+	if err := decode(t, &a); err != nil {
+		return nil, err
+	}
+	req := booking.BookRequest{
+		SlotID: a.SlotID, Start: a.Start, AppointmentType: a.AppointmentType, Provider: a.Provider,
+		Notes: a.Notes, Source: appointment.SourcePHONE,
+	}
+	switch {
+	case a.PatientID != "" && t.verified() == a.PatientID:
+		req.PatientID = a.PatientID
+	case a.FirstName != "" || a.LastName != "" || a.DateOfBirth != "":
+		number := a.Phone
+		if number == "" {
+			number = t.line.Caller
+		}
+		req.NewPatient = &booking.NewPatient{FirstName: a.FirstName, LastName: a.LastName, BirthDate: a.DateOfBirth, Phone: validOrEmpty(number)}
+	case a.PatientID != "":
+		return nil, apperr.New(apperr.Forbidden, "Book for a patient_id only after get-patient-info verified that patient on this call; otherwise give first_name, last_name and date_of_birth.")
+	default:
+		return nil, apperr.New(apperr.Invalid, "Who is the appointment for? Give first_name, last_name and date_of_birth (or the patient_id get-patient-info returned).")
+	}
+	ap, err := t.s.Booking.Book(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	return t.confirmation(ctx, ap, "booked")
+}
+
+func (t *turn) confirmation(ctx context.Context, ap *ent.Appointment, status string) (any, error) {
+	sp, err := t.s.Booking.Confirmation(ctx, ap)
+	if err != nil {
+		return nil, err
+	}
+	loc, err := zone(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+	return struct {
+		Status        string `json:"status"`
+		AppointmentID string `json:"appointment_id"`
+		Start         string `json:"start"`
+		Spoken        string `json:"spoken"`
+	}{status, ap.ID, ap.StartAt.In(loc).Format(time.RFC3339), sp}, nil
+}
+
+// ownAppointment returns an appointment of the patient verified on this
+// call, and refuses any other.
+func (t *turn) ownAppointment(ctx context.Context, id string) (*ent.Appointment, error) {
+	v := t.verified()
+	if v == "" {
+		return nil, apperr.New(apperr.Forbidden, "First verify the caller with get-patient-info (first name, last name, date of birth); only then can their appointments be changed.")
+	}
+	ap, err := t.s.DB.Client(ctx).Appointment.Get(ctx, strings.TrimSpace(id))
+	if err != nil || ap.PatientID == nil || *ap.PatientID != v {
+		// The same answer whether it exists or not: nothing about other
+		// patients' appointments leaks.
+		return nil, apperr.New(apperr.Forbidden, "That appointment is not one of the verified patient's: use an appointment_id from get-patient-info.")
+	}
+	return ap, nil
+}
+
+func (t *turn) verified() string {
+	if t.call.VerifiedPatientID == nil {
+		return ""
+	}
+	return *t.call.VerifiedPatientID
+}
+
+func cancelAppointment(ctx context.Context, t *turn) (any, error) {
+	var a struct {
+		AppointmentID string `json:"appointment_id"`
+		Reason        string `json:"reason"`
+	}
+	if err := decode(t, &a); err != nil {
+		return nil, err
+	}
+	ap, err := t.ownAppointment(ctx, a.AppointmentID)
+	if err != nil {
+		return nil, err
+	}
+	if ap, err = t.s.Booking.Cancel(ctx, ap.ID, firstNonEmpty(a.Reason, "cancelled by phone")); err != nil {
+		return nil, err
+	}
+	return t.confirmation(ctx, ap, "cancelled")
+}
+
+func rescheduleAppointment(ctx context.Context, t *turn) (any, error) {
+	var a struct {
+		AppointmentID string `json:"appointment_id"`
+		SlotID        string `json:"slot_id"`
+		Start         string `json:"start"`
+	}
+	if err := decode(t, &a); err != nil {
+		return nil, err
+	}
+	ap, err := t.ownAppointment(ctx, a.AppointmentID)
+	if err != nil {
+		return nil, err
+	}
+	if ap, err = t.s.Booking.Reschedule(ctx, ap.ID, a.SlotID, a.Start); err != nil {
+		return nil, err
+	}
+	return t.confirmation(ctx, ap, "rescheduled")
+}
+
+func takeMessage(ctx context.Context, t *turn) (any, error) {
+	var a struct {
+		Message        string `json:"message"`
+		CallbackNumber string `json:"callback_number"`
+		Urgency        string `json:"urgency"`
+	}
+	if err := decode(t, &a); err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(a.Message) == "" {
+		return nil, apperr.New(apperr.Invalid, "What is the message? Pass it as message.")
+	}
+	urgency := actionitem.UrgencyROUTINE
+	switch strings.ToLower(strings.TrimSpace(a.Urgency)) {
+	case "", "routine":
+	case "urgent":
+		urgency = actionitem.UrgencyURGENT
+	default:
+		return nil, apperr.New(apperr.Invalid, "urgency must be routine or urgent")
+	}
+	callback := validOrEmpty(firstNonEmpty(a.CallbackNumber, t.line.Caller))
+	if _, err := t.s.Actions.Open(ctx, actions.Item{
+		Kind: actionitem.KindMESSAGE, Urgency: urgency, Summary: strings.TrimSpace(a.Message),
+		CallbackNumber: callback, PatientID: t.verified(), CallID: t.call.ID,
+	}); err != nil {
+		return nil, err
+	}
+	return struct {
+		Status string `json:"status"`
+		Spoken string `json:"spoken"`
+	}{"message_taken", "I've passed your message to the team; someone will call you back."}, nil
+}
+
+func transferToHuman(ctx context.Context, t *turn) (any, error) {
+	var a struct {
+		Reason string `json:"reason"`
+	}
+	if err := decode(t, &a); err != nil {
+		return nil, err
+	}
+	number, err := t.s.TransferNumber(ctx, tenant.FromContext(ctx).PracticeID)
+	if err != nil {
+		return nil, err
+	}
+	fail := func(why string) (any, error) {
+		// The caller still needs someone: staff are told whom to call back,
+		// once the tool call's own transaction is out of the way.
+		t.onFailure = append(t.onFailure, func(ctx context.Context) error {
+			_, err := t.s.Actions.Open(ctx, actions.Item{
+				Kind: actionitem.KindTRANSFER_FAILED, Urgency: actionitem.UrgencyURGENT,
+				Summary:        fmt.Sprintf("A caller asked for a person (%s) but the transfer failed: %s. Please call them back.", firstNonEmpty(a.Reason, "no reason given"), why),
+				CallbackNumber: validOrEmpty(t.line.Caller), PatientID: t.verified(), CallID: t.call.ID,
+			})
+			return err
+		})
+		return nil, apperr.New(apperr.Unavailable, "No one can take the call right now. Offer to take a message; staff have been asked to call back.")
+	}
+	switch {
+	case number == "":
+		return fail("the practice has no front-desk number set")
+	case t.line.ControlURL == "":
+		return fail("the call offered no way to transfer it")
+	}
+	if err := t.s.Control.Control(ctx, t.line.ControlURL, voice.TransferControl(number, "Please hold while I transfer you to the front desk.")); err != nil {
+		t.s.Log.WarnContext(ctx, "receptionist: transfer failed", "err", err)
+		return fail("the voice service did not accept the transfer")
+	}
+	return struct {
+		Status string `json:"status"`
+	}{"transferring"}, nil
+}
+
+// TransferNumber is where a practice's calls go when a person is needed: the
+// agent's transfer number, else the practice's front-desk number.
+func (s *Service) TransferNumber(ctx context.Context, practiceID string) (string, error) {
+	ctx = tenant.System(ctx, practiceID)
+	c := s.DB.Client(ctx)
+	if a, err := c.Agent.Query().Only(ctx); err == nil && a.TransferNumber != "" {
+		return a.TransferNumber, nil
+	} else if err != nil && !ent.IsNotFound(err) {
+		return "", err
+	}
+	p, err := c.Practice.Get(ctx, practiceID)
+	if err != nil {
+		return "", err
+	}
+	return p.FrontDeskNumber, nil
+}
+
+func slotTakenMessage(e *booking.SlotTakenError) string {
+	msg := e.Error()
+	if len(e.Alternatives) == 0 {
+		return msg
+	}
+	var ids []string
+	for _, a := range e.Alternatives {
+		ids = append(ids, fmt.Sprintf("%s (slot_id %s)", a.Spoken, a.ID))
+	}
+	// Keep the spoken part, and give the agent ids it can book.
+	head, _, _ := strings.Cut(msg, "Open times nearby:")
+	return strings.TrimSpace(head) + " Open times nearby: " + strings.Join(ids, "; ") + "."
+}
+
+func zone(ctx context.Context, t *turn) (*time.Location, error) {
+	p, err := t.s.DB.Client(ctx).Practice.Get(ctx, t.call.PracticeID)
+	if err != nil {
+		return nil, err
+	}
+	return time.LoadLocation(p.TimeZone)
+}
+
+func validOrEmpty(number string) string {
+	n, err := phone.Normalize(number)
+	if err != nil {
+		return ""
+	}
+	return n
+}
+
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if strings.TrimSpace(s) != "" {
+			return strings.TrimSpace(s)
+		}
+	}
+	return ""
+}

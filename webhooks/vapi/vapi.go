@@ -1,0 +1,158 @@
+// Package vapi receives Vapi's server messages: tool calls during a call,
+// the assistant for an incoming call, status updates and the end-of-call
+// report. It verifies every request before reading it, and hands the work
+// to the receptionist service.
+package vapi
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+
+	"github.com/frontdesk/frontdesk/internal/apperr"
+	"github.com/frontdesk/frontdesk/internal/receptionist"
+	"github.com/frontdesk/frontdesk/internal/tenant"
+	"github.com/frontdesk/frontdesk/internal/voice"
+)
+
+// Handler serves the Vapi webhook routes.
+type Handler struct {
+	Verifier *voice.Verifier
+	Desk     *receptionist.Service
+	Log      *slog.Logger
+}
+
+// Routes are the Vapi webhook routes (ARCHITECTURE.md).
+func (h *Handler) Routes() map[string]http.Handler {
+	return map[string]http.Handler{
+		"POST /webhooks/vapi":              http.HandlerFunc(h.serveMessage),
+		"POST /webhooks/vapi/tools/{tool}": http.HandlerFunc(h.serveTool),
+	}
+}
+
+// read verifies the request and parses its message; on failure it has
+// already answered.
+func (h *Handler) read(w http.ResponseWriter, r *http.Request) (*voice.Message, bool) {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		status := http.StatusBadRequest
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			status = http.StatusRequestEntityTooLarge
+		}
+		writeJSON(w, status, map[string]string{"error": "could not read the request body"})
+		return nil, false
+	}
+	if err := h.Verifier.Verify(r.Header, body); err != nil {
+		h.Log.WarnContext(r.Context(), "vapi: webhook refused", "reason", err.Error())
+		writeJSON(w, http.StatusUnauthorized, map[string]string{"error": err.Error()})
+		return nil, false
+	}
+	m, err := voice.ParseMessage(body)
+	if err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "not a Vapi server message: " + err.Error()})
+		return nil, false
+	}
+	return m, true
+}
+
+func (h *Handler) serveMessage(w http.ResponseWriter, r *http.Request) {
+	m, ok := h.read(w, r)
+	if !ok {
+		return
+	}
+	h.dispatch(w, r, m, "")
+}
+
+// serveTool is the route of one tool: its tool-calls are answered like the
+// main route's, but a call naming another tool is refused.
+func (h *Handler) serveTool(w http.ResponseWriter, r *http.Request) {
+	m, ok := h.read(w, r)
+	if !ok {
+		return
+	}
+	if m.Type != voice.TypeToolCalls {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "this route takes tool-calls messages only; send others to /webhooks/vapi"})
+		return
+	}
+	h.dispatch(w, r, m, r.PathValue("tool"))
+}
+
+func (h *Handler) dispatch(w http.ResponseWriter, r *http.Request, m *voice.Message, only string) {
+	ctx := r.Context()
+	line := receptionist.LineOf(m)
+	route, routeErr := h.Desk.Route(ctx, line)
+	if routeErr != nil && !errors.Is(routeErr, receptionist.ErrUnknownPractice) {
+		h.Log.ErrorContext(ctx, "vapi: route call", "err", routeErr)
+	}
+	ctx = tenant.System(ctx, route.PracticeID)
+	log := h.Log.With("type", m.Type, "vapi_call_id", line.VapiCallID)
+
+	switch m.Type {
+	case voice.TypeToolCalls:
+		calls, err := m.ToolCalls()
+		if err != nil {
+			writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
+			return
+		}
+		writeJSON(w, http.StatusOK, voice.Respond(calls, func(tc voice.ToolCall) voice.ToolCallResult {
+			switch {
+			case routeErr != nil:
+				return voice.ErrorResult(tc, "This phone line is not set up with a practice, so I cannot look anything up. Please call the practice directly.")
+			case only != "" && tc.Name != only:
+				return voice.ErrorResult(tc, "tool "+tc.Name+" was sent to the route of "+only)
+			}
+			res := h.Desk.Answer(ctx, line, tc)
+			log.InfoContext(ctx, "vapi: tool call", "tool", tc.Name, "ok", res.Error == "")
+			return res
+		}))
+
+	case voice.TypeAssistantRequest:
+		if routeErr != nil {
+			writeJSON(w, http.StatusOK, voice.AssistantRequestResponse{Error: "Sorry, this number is not in service."})
+			return
+		}
+		writeJSON(w, http.StatusOK, h.Desk.AssistantRequest(ctx, route))
+
+	case voice.TypeTransferDestinationRequest:
+		if routeErr != nil {
+			writeJSON(w, http.StatusOK, voice.TransferDestinationResponse{Error: "No one is available to take the call."})
+			return
+		}
+		writeJSON(w, http.StatusOK, h.Desk.TransferDestination(ctx, route))
+
+	case voice.TypeStatusUpdate, voice.TypeEndOfCallReport:
+		if routeErr != nil {
+			writeJSON(w, http.StatusOK, struct{}{})
+			return
+		}
+		var err error
+		if m.Type == voice.TypeStatusUpdate {
+			err = h.Desk.StatusUpdate(ctx, line, m)
+		} else {
+			err = h.Desk.EndOfCall(ctx, line, m)
+		}
+		if err != nil {
+			// Vapi does not resend these unless told to; a 500 lets a
+			// configured backoff plan try again.
+			log.ErrorContext(ctx, "vapi: record call", "err", err)
+			writeJSON(w, http.StatusInternalServerError, map[string]string{"error": apperr.MessageOf(err)})
+			return
+		}
+		writeJSON(w, http.StatusOK, struct{}{})
+
+	default:
+		writeJSON(w, http.StatusOK, struct{}{})
+	}
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
+}
+
