@@ -108,7 +108,7 @@ func New(c Config, q *Queue) (*Runner, error) {
 		PeriodicJobs: c.Periodic,
 		// Polling, not LISTEN/NOTIFY: it works on SQLite and on PostgreSQL
 		// through database/sql alike.
-		FetchPollInterval: poll,
+		FetchPollInterval:    poll,
 		FetchCooldown:        min(poll, 100*time.Millisecond),
 		JobTimeout:           jobTimeout(rescue),
 		RescueStuckJobsAfter: rescue,

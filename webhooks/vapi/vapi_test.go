@@ -52,7 +52,9 @@ var (
 
 type opener struct{ p pms.PMS }
 
-func (o opener) Open(context.Context, string) (pms.PMS, *time.Location, error) { return o.p, newYork, nil }
+func (o opener) Open(context.Context, string) (pms.PMS, *time.Location, error) {
+	return o.p, newYork, nil
+}
 
 type env struct {
 	db       *database.DB
@@ -587,4 +589,3 @@ func TestConcurrentDuplicateToolCallsBookOnce(t *testing.T) {
 		}
 	})
 }
-
