@@ -167,6 +167,9 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	appointmentHooks := schema.Appointment{}.Hooks()
+
+	appointment.Hooks[1] = appointmentHooks[0]
 	appointmentMixinFields0 := appointmentMixin[0].Fields()
 	_ = appointmentMixinFields0
 	appointmentMixinFields1 := appointmentMixin[1].Fields()
@@ -221,6 +224,9 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	appointmenttypeHooks := schema.AppointmentType{}.Hooks()
+
+	appointmenttype.Hooks[1] = appointmenttypeHooks[0]
 	appointmenttypeMixinFields0 := appointmenttypeMixin[0].Fields()
 	_ = appointmenttypeMixinFields0
 	appointmenttypeMixinFields1 := appointmenttypeMixin[1].Fields()
@@ -405,6 +411,9 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	operatoryHooks := schema.Operatory{}.Hooks()
+
+	operatory.Hooks[1] = operatoryHooks[0]
 	operatoryMixinFields0 := operatoryMixin[0].Fields()
 	_ = operatoryMixinFields0
 	operatoryMixinFields1 := operatoryMixin[1].Fields()
@@ -613,6 +622,9 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	practiceHooks := schema.Practice{}.Hooks()
+
+	practice.Hooks[1] = practiceHooks[0]
 	practiceMixinFields0 := practiceMixin[0].Fields()
 	_ = practiceMixinFields0
 	practiceMixinFields1 := practiceMixin[1].Fields()
@@ -693,6 +705,9 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	providerHooks := schema.Provider{}.Hooks()
+
+	provider.Hooks[1] = providerHooks[0]
 	providerMixinFields0 := providerMixin[0].Fields()
 	_ = providerMixinFields0
 	providerMixinFields1 := providerMixin[1].Fields()

@@ -37,10 +37,25 @@ const DefaultSearchDays = 14
 
 // Availability finds open slots.
 func (s *Service) Availability(ctx context.Context, q AvailabilityQuery) (*Availability, error) {
-	v, err := s.view(ctx)
+	snap, err := s.snapshot(ctx)
 	if err != nil {
 		return nil, err
 	}
+	now := s.Clock.Now()
+	key := resultKey{query: q, minute: now.Unix() / 60}
+	if a := s.remembered(snap, key); a != nil {
+		return a, nil
+	}
+	a, err := s.find(snap, q, now)
+	if err != nil {
+		return nil, err
+	}
+	s.remember(snap, key, a)
+	return a, nil
+}
+
+func (s *Service) find(snap *snapshot, q AvailabilityQuery, now time.Time) (*Availability, error) {
+	v := snap.view
 	t, err := v.appointmentType(q.AppointmentType)
 	if err != nil {
 		return nil, err
@@ -49,9 +64,9 @@ func (s *Service) Availability(ctx context.Context, q AvailabilityQuery) (*Avail
 	if err != nil {
 		return nil, err
 	}
-	now := s.Clock.Now().In(v.loc)
+	local := now.In(v.loc)
 	if q.From.IsZero() {
-		q.From = pms.DateOf(now)
+		q.From = pms.DateOf(local)
 	}
 	if q.To.IsZero() {
 		q.To = pms.DateOf(q.From.In(v.loc).AddDate(0, 0, DefaultSearchDays-1))
@@ -72,21 +87,9 @@ func (s *Service) Availability(ctx context.Context, q AvailabilityQuery) (*Avail
 	if prov != nil {
 		sq.ProviderID = prov.ID
 	}
-	// Busy times of the range first; only when it has nothing open, up to
-	// the horizon, so that NextAvailable counts every appointment.
-	from := q.From.In(v.loc)
-	in, err := s.input(ctx, v, from, q.To.In(v.loc).AddDate(0, 0, 1), "")
-	if err != nil {
-		return nil, err
-	}
+	in := snap.input
+	in.Now = now
 	res, err := scheduling.Find(in, sq)
-	if err == nil && len(res.Slots) == 0 {
-		horizon := now.Add(time.Duration(v.practice.HorizonDays) * 24 * time.Hour)
-		if in, err = s.input(ctx, v, from, horizon, ""); err != nil {
-			return nil, err
-		}
-		res, err = scheduling.Find(in, sq)
-	}
 	var un *scheduling.Unavailable
 	if errors.As(err, &un) {
 		return nil, apperr.Wrap(apperr.Invalid, err, "%s does not do %s visits", ProviderName(prov), t.Name)
@@ -96,10 +99,10 @@ func (s *Service) Availability(ctx context.Context, q AvailabilityQuery) (*Avail
 	}
 	out := &Availability{Location: v.loc}
 	for _, sl := range res.Slots {
-		out.Slots = append(out.Slots, s.slot(v, sl, t))
+		out.Slots = append(out.Slots, s.slot(v, sl, t, now))
 	}
 	if res.NextAvailable != nil {
-		n := s.slot(v, *res.NextAvailable, t)
+		n := s.slot(v, *res.NextAvailable, t, now)
 		out.NextAvailable = &n
 	}
 	return out, nil

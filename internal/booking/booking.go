@@ -30,6 +30,8 @@ type Service struct {
 	DB    *database.DB
 	Clock clock.Clock
 	Queue *jobs.Queue
+
+	cache cache
 }
 
 // defaultDuration is a visit's length when neither the type nor the PMS

@@ -423,3 +423,51 @@ func jobCount(t testing.TB, db *database.DB, kind string) int {
 	}
 	return n
 }
+
+// TestAvailabilityCacheFollowsChanges: answers are cached per practice, and
+// any change to the schedule — by this process or another — shows in the
+// next answer, even within the same minute.
+func TestAvailabilityCacheFollowsChanges(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		e := newEnv(t, db)
+		other := &booking.Service{DB: db, Clock: e.clk, Queue: e.svc.Queue} // another process
+		q := booking.AvailabilityQuery{AppointmentType: "Exam", From: pms.Date{Year: 2026, Month: 12, Day: 8}, To: pms.Date{Year: 2026, Month: 12, Day: 8}, MaxResults: 200}
+		offered := func() map[string]bool {
+			a, err := e.svc.Availability(e.ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := map[string]bool{}
+			for _, s := range a.Slots {
+				m[s.ID] = true
+			}
+			return m
+		}
+		before := offered()
+		var slot string
+		for id := range before {
+			slot = id
+			break
+		}
+		pat := e.somePatient(t)
+		appt, err := other.Book(e.ctx, booking.BookRequest{SlotID: slot, PatientID: pat.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if offered()[slot] {
+			t.Fatal("a slot booked by another process is still offered")
+		}
+		if _, err := other.Cancel(e.ctx, appt.ID, ""); err != nil {
+			t.Fatal(err)
+		}
+		if !offered()[slot] {
+			t.Fatal("a cancelled slot is not offered again")
+		}
+		// The practice closes that day: nothing is offered.
+		sys := tenant.System(context.Background(), e.id)
+		db.Client(sys).Practice.UpdateOneID(e.id).SetClosures([]string{"2026-12-08"}).ExecX(tenant.Unscoped(context.Background()))
+		if n := len(offered()); n != 0 {
+			t.Fatalf("%d slots on a closed day", n)
+		}
+	})
+}

@@ -102,7 +102,7 @@ func (v *practiceView) parseLocal(s string) (time.Time, error) {
 	return time.Time{}, apperr.New(apperr.Invalid, "start must be practice-local time like 2026-12-01T09:00")
 }
 
-func (s *Service) slot(v *practiceView, sl scheduling.Slot, t *ent.AppointmentType) Slot {
+func (s *Service) slot(v *practiceView, sl scheduling.Slot, t *ent.AppointmentType, now time.Time) Slot {
 	p := v.byProvider[sl.ProviderID]
 	out := Slot{
 		ID:          v.slotID(sl.Start, sl.ProviderID, t.ID),
@@ -112,7 +112,7 @@ func (s *Service) slot(v *practiceView, sl scheduling.Slot, t *ent.AppointmentTy
 		OperatoryID: sl.OperatoryID,
 		Type:        t,
 	}
-	out.Spoken = spoken.When(sl.Start, v.loc, s.Clock.Now())
+	out.Spoken = spoken.When(sl.Start, v.loc, now)
 	if with := spoken.WithProvider(pmsProvider(p)); with != "" {
 		out.Spoken += " " + with
 	}

@@ -11,6 +11,7 @@ import (
 	entsql "entgo.io/ent/dialect/sql"
 
 	"github.com/frontdesk/frontdesk/ent"
+	"github.com/frontdesk/frontdesk/internal/changes"
 )
 
 // Tx is one database transaction, shared by ent (Client) and river (SQL, for
@@ -55,6 +56,7 @@ func (db *DB) Begin(ctx context.Context) (context.Context, *Tx, error) {
 	tx := &Tx{sql: sqlTx, client: ent.NewClient(ent.Driver(drv))}
 	ctx = context.WithValue(ctx, txKey{}, tx)
 	ctx = ent.NewContext(ctx, tx.client)
+	ctx = changes.Track(ctx)
 	return ctx, tx, nil
 }
 

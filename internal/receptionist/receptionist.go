@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"runtime/debug"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/frontdesk/frontdesk/ent"
@@ -42,6 +43,11 @@ type Service struct {
 	Actions *actions.Service
 	Control Controller
 	Log     *slog.Logger
+
+	recorder atomic.Pointer[recorder]
+	routes   routeCache
+	calls    callCache
+	answers  answerCache
 }
 
 // Tool names: the contract of ARCHITECTURE.md, and the Vapi function names.
@@ -92,8 +98,21 @@ type Route struct {
 }
 
 // Route finds the practice a call belongs to: by Vapi phone number id, else
-// by assistant id.
+// by assistant id. Answers are remembered for a few seconds (routeTTL): a
+// call makes many requests, and numbers rarely move.
 func (s *Service) Route(ctx context.Context, l Line) (Route, error) {
+	key := l.PhoneNumberID + "\x00" + l.AssistantID
+	if r, ok := s.routes.get(key, s.Clock.Now()); ok {
+		return r, nil
+	}
+	r, err := s.route(ctx, l)
+	if err == nil {
+		s.routes.put(key, r, s.Clock.Now())
+	}
+	return r, err
+}
+
+func (s *Service) route(ctx context.Context, l Line) (Route, error) {
 	all := tenant.Unscoped(ctx)
 	c := s.DB.Client(all)
 	var r Route
@@ -141,12 +160,21 @@ func (s *Service) Answer(ctx context.Context, l Line, tc voice.ToolCall) (res vo
 	if tc.ID == "" {
 		return voice.ErrorResult(tc, "the tool call has no id")
 	}
-	if stored, ok := s.replay(ctx, tc); ok {
-		return stored
-	}
 	run, ok := tools[tc.Name]
 	if !ok {
 		return voice.ErrorResult(tc, fmt.Sprintf("unknown tool %q: the tools are %s", tc.Name, strings.Join(Tools, ", ")))
+	}
+	practiceID := tenant.FromContext(ctx).PracticeID
+	if run.reads {
+		// A read's answer is remembered here first (its record is written
+		// a moment later); a repeat that reaches another process is
+		// answered afresh, which for a read is as good.
+		if stored, ok := s.answers.get(practiceID, tc.ID, s.Clock.Now()); ok {
+			return stored
+		}
+	}
+	if stored, ok := s.replay(ctx, tc); ok && !run.reads {
+		return stored
 	}
 	callRow, err := s.callRow(ctx, l)
 	if err != nil {
@@ -154,6 +182,17 @@ func (s *Service) Answer(ctx context.Context, l Line, tc voice.ToolCall) (res vo
 		return voice.ErrorResult(tc, "Something went wrong on our side. Offer to take a message or transfer the caller.")
 	}
 	t := &turn{s: s, line: l, call: callRow, tc: tc}
+	if run.reads {
+		out, err := run.fn(ctx, t)
+		res = t.result(out, err)
+		s.answers.put(practiceID, tc.ID, res, s.Clock.Now())
+		outcome, text := outcomeOf(res)
+		if !s.enqueue(invocation{practiceID: callRow.PracticeID, callID: callRow.ID, toolCallID: tc.ID, tool: tc.Name,
+			result: text, outcome: outcome, latency: time.Since(started)}) {
+			s.record(ctx, t, res, started)
+		}
+		return res
+	}
 	if !run.writes {
 		out, err := run.fn(ctx, t)
 		res = t.result(out, err)
@@ -167,6 +206,13 @@ func (s *Service) Answer(ctx context.Context, l Line, tc voice.ToolCall) (res vo
 		if err := s.claim(ctx, t); err != nil {
 			return err
 		}
+		// What an earlier tool call of this call changed (the verified
+		// patient), as of now.
+		fresh, err := s.DB.Client(ctx).Call.Get(ctx, t.call.ID)
+		if err != nil {
+			return err
+		}
+		t.call = fresh
 		out, err := run.fn(ctx, t)
 		if err != nil {
 			return err
@@ -223,16 +269,20 @@ func (t *turn) result(out any, err error) voice.ToolCallResult {
 	return voice.ErrorResult(t.tc, apperr.MessageOf(err))
 }
 
-// replay returns the stored answer of a tool call id already answered.
+// replay returns the stored answer of a tool call id already answered. It
+// runs on every tool call, so it is one prepared point query (scoped to the
+// practice by hand, since it bypasses ent).
 func (s *Service) replay(ctx context.Context, tc voice.ToolCall) (voice.ToolCallResult, bool) {
-	inv, err := s.DB.Client(ctx).ToolInvocation.Query().Where(toolinvocation.ToolCallID(tc.ID)).Only(ctx)
-	if err != nil || inv.Result == "" {
+	var outcome, result string
+	err := s.DB.QueryRowHot(ctx, "SELECT outcome, result FROM tool_invocations WHERE practice_id = ? AND tool_call_id = ?",
+		tenant.FromContext(ctx).PracticeID, tc.ID).Scan(&outcome, &result)
+	if err != nil || result == "" {
 		return voice.ToolCallResult{}, false
 	}
-	if inv.Outcome == toolinvocation.OutcomeERROR {
-		return voice.ErrorResult(tc, inv.Result), true
+	if toolinvocation.Outcome(outcome) == toolinvocation.OutcomeERROR {
+		return voice.ErrorResult(tc, result), true
 	}
-	return voice.Result(tc, inv.Result), true
+	return voice.Result(tc, result), true
 }
 
 func (s *Service) claim(ctx context.Context, t *turn) error {
@@ -272,10 +322,23 @@ func outcomeOf(res voice.ToolCallResult) (toolinvocation.Outcome, string) {
 }
 
 // callRow returns the call's row, making it on the call's first message.
+// Rows are remembered by Vapi call id; what changes on them during a call
+// (the verified patient) is read again where it matters.
 func (s *Service) callRow(ctx context.Context, l Line) (*ent.Call, error) {
 	if l.VapiCallID == "" {
 		return nil, apperr.New(apperr.Invalid, "the message names no call")
 	}
+	if row := s.calls.get(l.VapiCallID); row != nil && row.PracticeID == tenant.FromContext(ctx).PracticeID {
+		return row, nil
+	}
+	row, err := s.loadCallRow(ctx, l)
+	if err == nil {
+		s.calls.put(row)
+	}
+	return row, err
+}
+
+func (s *Service) loadCallRow(ctx context.Context, l Line) (*ent.Call, error) {
 	c := s.DB.Client(ctx)
 	row, err := c.Call.Query().Where(call.VapiCallID(l.VapiCallID)).Only(ctx)
 	if err == nil || !ent.IsNotFound(err) {

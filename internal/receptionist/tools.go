@@ -22,16 +22,17 @@ import (
 )
 
 type tool struct {
-	// writes marks a tool whose work must happen once per tool call id.
-	writes bool
-	fn     func(ctx context.Context, t *turn) (any, error)
+	// writes marks a tool whose work must happen once per tool call id;
+	// reads, one that changes nothing, so its record can wait.
+	writes, reads bool
+	fn            func(ctx context.Context, t *turn) (any, error)
 }
 
 var tools map[string]tool
 
 func init() {
 	tools = map[string]tool{
-		CheckAvailability:     {fn: checkAvailability},
+		CheckAvailability:     {reads: true, fn: checkAvailability},
 		GetPatientInfo:        {fn: getPatientInfo},
 		BookAppointment:       {writes: true, fn: bookAppointment},
 		CancelAppointment:     {writes: true, fn: cancelAppointment},

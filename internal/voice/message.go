@@ -44,8 +44,12 @@ type Message struct {
 	Status      string
 	EndedReason string
 
-	raw json.RawMessage
+	raw       json.RawMessage
+	toolLists toolLists
 }
+
+// toolLists are the three places a message's tool calls may be listed.
+type toolLists struct{ list, withTool, legacy json.RawMessage }
 
 // Call is Vapi's call object, as embedded in server messages and as returned
 // by GET /call/{id}.
@@ -172,6 +176,11 @@ func ParseMessage(body []byte) (*Message, error) {
 		PhoneNumber *PhoneNumberRef `json:"phoneNumber"`
 		Assistant   *AssistantRef   `json:"assistant"`
 		Customer    *Customer       `json:"customer"`
+		// Kept raw in the same pass, so ToolCalls need not read the
+		// whole message again: every tool call pays for parsing.
+		ToolCallList         json.RawMessage `json:"toolCallList"`
+		ToolWithToolCallList json.RawMessage `json:"toolWithToolCallList"`
+		ToolCalls            json.RawMessage `json:"toolCalls"`
 	}
 	if err := json.Unmarshal(env.Message, &w); err != nil {
 		return nil, fmt.Errorf("voice: parse message: %w", err)
@@ -179,7 +188,8 @@ func ParseMessage(body []byte) (*Message, error) {
 	if w.Type == "" {
 		return nil, errors.New("voice: parse message: message has no type")
 	}
-	m := &Message{Type: w.Type, Timestamp: time.Time(w.Timestamp), raw: env.Message}
+	m := &Message{Type: w.Type, Timestamp: time.Time(w.Timestamp), raw: env.Message,
+		toolLists: toolLists{w.ToolCallList, w.ToolWithToolCallList, w.ToolCalls}}
 	if w.Call != nil {
 		m.Call = *w.Call
 	}

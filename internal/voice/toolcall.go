@@ -48,14 +48,26 @@ type wireToolCall struct {
 // without an id), so no call can be answered.
 func (m *Message) ToolCalls() ([]ToolCall, error) {
 	var w struct {
-		ToolCallList         []json.RawMessage `json:"toolCallList"`
+		ToolCallList         []json.RawMessage
 		ToolWithToolCallList []struct {
 			ToolCall json.RawMessage `json:"toolCall"`
-		} `json:"toolWithToolCallList"`
-		ToolCalls []json.RawMessage `json:"toolCalls"`
+		}
+		ToolCalls []json.RawMessage
 	}
-	if err := json.Unmarshal(m.raw, &w); err != nil {
-		return nil, fmt.Errorf("voice: parse tool calls: %w", err)
+	for _, part := range []struct {
+		raw json.RawMessage
+		dst any
+	}{
+		{m.toolLists.list, &w.ToolCallList},
+		{m.toolLists.withTool, &w.ToolWithToolCallList},
+		{m.toolLists.legacy, &w.ToolCalls},
+	} {
+		if isNull(part.raw) {
+			continue
+		}
+		if err := json.Unmarshal(part.raw, part.dst); err != nil {
+			return nil, fmt.Errorf("voice: parse tool calls: %w", err)
+		}
 	}
 	list := w.ToolCallList
 	if len(list) == 0 {

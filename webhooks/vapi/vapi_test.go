@@ -62,11 +62,14 @@ type env struct {
 	vapi     *vapitest.Server
 	srv      *httptest.Server
 	verifier *voice.Verifier
+	bookings *booking.Service
+	desk     *receptionist.Service
+	hooks    *vapi.Handler
 	id       string
 	sys      context.Context
 }
 
-func newEnv(t *testing.T, db *database.DB) *env {
+func newEnv(t testing.TB, db *database.DB) *env {
 	t.Helper()
 	clk := clock.NewFake(now)
 	sb := sandbox.New(sandbox.Config{Seed: 1, Location: newYork, Clock: clk, Anchor: pms.Date{Year: 2026, Month: 11, Day: 30}})
@@ -89,9 +92,10 @@ func newEnv(t *testing.T, db *database.DB) *env {
 	fake := vapitest.NewServer()
 	t.Cleanup(fake.Close)
 	acts := &actions.Service{DB: db, Clock: clk}
+	bookings := &booking.Service{DB: db, Clock: clk, Queue: q}
 	desk := &receptionist.Service{
 		DB: db, Clock: clk, Actions: acts, Log: discard,
-		Booking: &booking.Service{DB: db, Clock: clk, Queue: q},
+		Booking: bookings,
 		Control: voice.NewClient(voice.ClientConfig{BaseURL: fake.URL, APIKey: fake.APIKey}),
 	}
 	verifier := &voice.Verifier{Secret: secret, Clock: clk}
@@ -102,7 +106,7 @@ func newEnv(t *testing.T, db *database.DB) *env {
 	}
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
-	return &env{db: db, clk: clk, vapi: fake, srv: srv, verifier: verifier, id: p.ID, sys: tenant.System(context.Background(), p.ID)}
+	return &env{db: db, clk: clk, vapi: fake, srv: srv, verifier: verifier, bookings: bookings, desk: desk, hooks: h, id: p.ID, sys: tenant.System(context.Background(), p.ID)}
 }
 
 // theCall is a call from the demo patient's phone to the practice's number.
@@ -112,7 +116,7 @@ func (e *env) theCall(id string) vapitest.Call {
 }
 
 // post sends body to path, signed as Vapi would.
-func (e *env) post(t *testing.T, path string, body []byte, sign func(*http.Request)) (int, []byte) {
+func (e *env) post(t testing.TB, path string, body []byte, sign func(*http.Request)) (int, []byte) {
 	t.Helper()
 	req, _ := http.NewRequest(http.MethodPost, e.srv.URL+path, bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
@@ -138,7 +142,7 @@ type result struct {
 }
 
 // tools sends one tool-calls message and returns its results.
-func (e *env) tools(t *testing.T, c vapitest.Call, calls ...vapitest.ToolCall) []result {
+func (e *env) tools(t testing.TB, c vapitest.Call, calls ...vapitest.ToolCall) []result {
 	t.Helper()
 	status, body := e.post(t, "/webhooks/vapi", c.ToolCalls(e.clk.Now(), calls...), nil)
 	if status != http.StatusOK {
@@ -165,7 +169,7 @@ func (e *env) tools(t *testing.T, c vapitest.Call, calls ...vapitest.ToolCall) [
 	return out.Results
 }
 
-func decode[T any](t *testing.T, r result) T {
+func decode[T any](t testing.TB, r result) T {
 	t.Helper()
 	var v T
 	if r.Error != "" {
@@ -513,8 +517,10 @@ func TestAssistantAndTransferRequests(t *testing.T) {
 	if status != http.StatusOK || !bytes.Contains(body, []byte(`"number":"+15555550199"`)) {
 		t.Fatalf("transfer-destination-request: %d %s", status, body)
 	}
-	// With the agent off, calls go to the front desk.
+	// With the agent off, calls go to the front desk (within seconds: lines
+	// are remembered briefly).
 	e.db.Client(e.sys).Agent.Update().SetEnabled(false).ExecX(e.sys)
+	e.clk.Advance(11 * time.Second)
 	_, body = e.post(t, "/webhooks/vapi", c.AssistantRequest(now), nil)
 	if !bytes.Contains(body, []byte(`"destination"`)) || !bytes.Contains(body, []byte(`+15555550199`)) {
 		t.Fatalf("disabled agent: %s", body)

@@ -1,0 +1,104 @@
+package receptionist
+
+import (
+	"sync"
+	"time"
+
+	"github.com/frontdesk/frontdesk/ent"
+	"github.com/frontdesk/frontdesk/internal/voice"
+)
+
+// routeTTL is how long a line's practice is remembered. A number moved to
+// another practice, or an agent switched off, takes effect within it.
+const routeTTL = 10 * time.Second
+
+type routeCache struct {
+	mu sync.Mutex
+	m  map[string]routeEntry
+}
+
+type routeEntry struct {
+	r       Route
+	expires time.Time
+}
+
+func (c *routeCache) get(key string, now time.Time) (Route, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.m[key]
+	if !ok || now.After(e.expires) {
+		return Route{}, false
+	}
+	return e.r, true
+}
+
+func (c *routeCache) put(key string, r Route, now time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) > 10000 {
+		c.m = map[string]routeEntry{}
+	}
+	c.m[key] = routeEntry{r, now.Add(routeTTL)}
+}
+
+// callCache remembers call rows by Vapi call id for the calls in progress.
+type callCache struct {
+	mu sync.Mutex
+	m  map[string]*ent.Call
+}
+
+func (c *callCache) get(vapiID string) *ent.Call {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.m[vapiID]
+}
+
+func (c *callCache) put(row *ent.Call) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) > 10000 {
+		c.m = map[string]*ent.Call{}
+	}
+	c.m[row.VapiCallID] = row
+}
+
+// answerTTL is how long a read's answer is kept for a repeated delivery.
+const answerTTL = 10 * time.Minute
+
+// answerCache remembers the answers of read-only tool calls by practice and
+// tool call id.
+type answerCache struct {
+	mu sync.Mutex
+	m  map[[2]string]answerEntry
+}
+
+type answerEntry struct {
+	res     voice.ToolCallResult
+	expires time.Time
+}
+
+func (c *answerCache) get(practiceID, toolCallID string, now time.Time) (voice.ToolCallResult, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.m[[2]string{practiceID, toolCallID}]
+	if !ok || now.After(e.expires) {
+		return voice.ToolCallResult{}, false
+	}
+	return e.res, true
+}
+
+func (c *answerCache) put(practiceID, toolCallID string, res voice.ToolCallResult, now time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) > 50000 {
+		// Start over rather than scan: a full cache means old entries.
+		fresh := map[[2]string]answerEntry{}
+		for k, e := range c.m {
+			if now.Before(e.expires) && len(fresh) < 10000 {
+				fresh[k] = e
+			}
+		}
+		c.m = fresh
+	}
+	c.m[[2]string{practiceID, toolCallID}] = answerEntry{res, now.Add(answerTTL)}
+}
