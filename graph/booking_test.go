@@ -1,14 +1,18 @@
 package graph_test
 
 import (
+	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/frontdesk/frontdesk/ent/call"
 	"github.com/frontdesk/frontdesk/graph/graphtest"
 	"github.com/frontdesk/frontdesk/internal/clock"
 	"github.com/frontdesk/frontdesk/internal/database"
 	"github.com/frontdesk/frontdesk/internal/database/dbtest"
+	"github.com/frontdesk/frontdesk/internal/tenant"
 )
 
 func TestBookingThroughTheAPI(t *testing.T) {
@@ -202,3 +206,37 @@ func contains(list []string, s string) bool {
 }
 
 var _ = graphtest.AdminGroup
+
+func TestCallsAndStats(t *testing.T) {
+	clk := clock.NewFake(time.Date(2026, 12, 1, 15, 0, 0, 0, time.UTC))
+	env := graphtest.New(t, dbtest.Open(t), graphtest.WithClock(clk))
+	ann := user("ann", "ann@example.com")
+	id := mustCreate(t, env, ann, "Calls Dental")
+	sys := tenant.System(context.Background(), id)
+	c := env.DB.Client(sys)
+	start := time.Date(2026, 12, 1, 14, 0, 0, 0, time.UTC)
+	for i, o := range []call.Outcome{call.OutcomeBOOKED, call.OutcomeBOOKED, call.OutcomeTRANSFERRED, call.OutcomeABANDONED} {
+		c.Call.Create().SetPracticeID(id).SetVapiCallID(fmt.Sprintf("v%d", i)).SetStartedAt(start.Add(time.Duration(i) * time.Minute)).
+			SetOutcome(o).SetDurationSeconds(60 * (i + 1)).SetCost(0.25).SetSummary("summary").SaveX(sys)
+	}
+	c.Call.Create().SetPracticeID(id).SetVapiCallID("live").SetStartedAt(start.Add(10 * time.Minute)).SaveX(sys)
+	var out struct {
+		Calls struct {
+			TotalCount int
+			Edges      []struct{ Node struct{ VapiCallID, Outcome string } }
+		}
+		CallStats struct {
+			Total, Booked, Transferred, Abandoned, InProgress int
+			AverageDurationSeconds, TotalCost                 float64
+		}
+	}
+	env.MustDo(t, ann, `{ calls(first: 10, where: {outcomeNEQ: ABANDONED}) { totalCount edges { node { vapiCallID outcome } } }
+		callStats(from: "2026-12-01T00:00:00Z", to: "2026-12-02T00:00:00Z") { total booked transferred abandoned inProgress averageDurationSeconds totalCost } }`, nil, &out)
+	if out.Calls.TotalCount != 3 || out.Calls.Edges[0].Node.VapiCallID != "v2" {
+		t.Fatalf("calls = %+v", out.Calls)
+	}
+	s := out.CallStats
+	if s.Total != 5 || s.Booked != 2 || s.Transferred != 1 || s.Abandoned != 1 || s.InProgress != 1 || s.AverageDurationSeconds != 150 || s.TotalCost != 1 {
+		t.Fatalf("stats = %+v", s)
+	}
+}

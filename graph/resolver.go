@@ -11,6 +11,7 @@ import (
 	"github.com/frontdesk/frontdesk/internal/database"
 	"github.com/frontdesk/frontdesk/internal/pmsconn"
 	"github.com/frontdesk/frontdesk/internal/practice"
+	"github.com/frontdesk/frontdesk/internal/receptionist"
 )
 
 // Resolver holds what the resolvers call.
@@ -25,6 +26,7 @@ type Services struct {
 	PMS      *pmsconn.Service
 	Booking  *booking.Service
 	Actions  *actions.Service
+	Calls    *receptionist.Service
 }
 
 func deref[T any](p *T) T {

@@ -87,6 +87,9 @@ func schemaConfig(r *Resolver) generated.Config {
 	c.Complexity.Query.ActionItems = func(child int, _ cursor, first *int, _ cursor, last *int, _ *actionitem.Status) int {
 		return pageCost(child, first, last)
 	}
+	c.Complexity.Query.Calls = func(child int, _ cursor, first *int, _ cursor, last *int, _ *ent.CallWhereInput) int {
+		return pageCost(child, first, last)
+	}
 	c.Complexity.Patient.Appointments = func(child int, _ cursor, first *int, _ cursor, last *int, _ *ent.AppointmentOrder, _ *ent.AppointmentWhereInput) int {
 		return pageCost(child, first, last)
 	}

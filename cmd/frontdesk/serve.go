@@ -113,7 +113,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		Log:      log,
 	}
 
-	resolver := &graph.Resolver{DB: db, Svc: graph.Services{Practice: practices, PMS: pmsConns, Booking: bookings, Actions: actionItems}}
+	resolver := &graph.Resolver{DB: db, Svc: graph.Services{Practice: practices, PMS: pmsConns, Booking: bookings, Actions: actionItems, Calls: desk}}
 	gql := authn.Middleware(graph.NewHandler(graph.Config{Resolver: resolver, Auth: authn, Logger: log}))
 
 	var ready atomic.Bool

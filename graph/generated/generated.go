@@ -18,12 +18,16 @@ import (
 	"github.com/frontdesk/frontdesk/ent"
 	"github.com/frontdesk/frontdesk/ent/actionitem"
 	"github.com/frontdesk/frontdesk/ent/appointment"
+	"github.com/frontdesk/frontdesk/ent/call"
 	"github.com/frontdesk/frontdesk/ent/member"
+	"github.com/frontdesk/frontdesk/ent/phonenumber"
 	"github.com/frontdesk/frontdesk/ent/pmsconnection"
 	"github.com/frontdesk/frontdesk/ent/syncrun"
+	"github.com/frontdesk/frontdesk/ent/toolinvocation"
 	"github.com/frontdesk/frontdesk/ent/writeback"
 	"github.com/frontdesk/frontdesk/graph/model"
 	"github.com/frontdesk/frontdesk/internal/booking"
+	"github.com/frontdesk/frontdesk/internal/receptionist"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -78,6 +82,23 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	Agent struct {
+		CreatedAt         func(childComplexity int) int
+		Enabled           func(childComplexity int) int
+		ExtraInstructions func(childComplexity int) int
+		Greeting          func(childComplexity int) int
+		ID                func(childComplexity int) int
+		Name              func(childComplexity int) int
+		Practice          func(childComplexity int) int
+		ProvisionError    func(childComplexity int) int
+		ProvisionedAt     func(childComplexity int) int
+		TransferNumber    func(childComplexity int) int
+		UpdatedAt         func(childComplexity int) int
+		VapiAssistantID   func(childComplexity int) int
+		VoiceID           func(childComplexity int) int
+		VoiceProvider     func(childComplexity int) int
+	}
+
 	Appointment struct {
 		AppointmentType func(childComplexity int) int
 		CreatedAt       func(childComplexity int) int
@@ -127,6 +148,53 @@ type ComplexityRoot struct {
 	Availability struct {
 		NextAvailable func(childComplexity int) int
 		Slots         func(childComplexity int) int
+	}
+
+	Call struct {
+		CallerNumber    func(childComplexity int) int
+		Cost            func(childComplexity int) int
+		CreatedAt       func(childComplexity int) int
+		DurationSeconds func(childComplexity int) int
+		EndedAt         func(childComplexity int) int
+		EndedReason     func(childComplexity int) int
+		ID              func(childComplexity int) int
+		Outcome         func(childComplexity int) int
+		Practice        func(childComplexity int) int
+		RecordingURL    func(childComplexity int) int
+		StartedAt       func(childComplexity int) int
+		Status          func(childComplexity int) int
+		Summary         func(childComplexity int) int
+		ToolInvocations func(childComplexity int) int
+		Transcript      func(childComplexity int) int
+		TwilioCallSid   func(childComplexity int) int
+		UpdatedAt       func(childComplexity int) int
+		VapiCallID      func(childComplexity int) int
+		VerifiedPatient func(childComplexity int) int
+	}
+
+	CallConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	CallEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	CallStats struct {
+		Abandoned              func(childComplexity int) int
+		ActionItemsOpened      func(childComplexity int) int
+		AverageDurationSeconds func(childComplexity int) int
+		Booked                 func(childComplexity int) int
+		InProgress             func(childComplexity int) int
+		Info                   func(childComplexity int) int
+		PhoneBookings          func(childComplexity int) int
+		PhoneBookingsConfirmed func(childComplexity int) int
+		Total                  func(childComplexity int) int
+		TotalCost              func(childComplexity int) int
+		Transferred            func(childComplexity int) int
 	}
 
 	Member struct {
@@ -227,6 +295,17 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	PhoneNumber struct {
+		CreatedAt         func(childComplexity int) int
+		ID                func(childComplexity int) int
+		Number            func(childComplexity int) int
+		Practice          func(childComplexity int) int
+		Routing           func(childComplexity int) int
+		TwilioSid         func(childComplexity int) int
+		UpdatedAt         func(childComplexity int) int
+		VapiPhoneNumberID func(childComplexity int) int
+	}
+
 	Practice struct {
 		ClosedDates              func(childComplexity int) int
 		CreatedAt                func(childComplexity int) int
@@ -272,6 +351,8 @@ type ComplexityRoot struct {
 		AppointmentTypes func(childComplexity int) int
 		Appointments     func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.AppointmentOrder, where *ent.AppointmentWhereInput) int
 		Availability     func(childComplexity int, input model.AvailabilityInput) int
+		CallStats        func(childComplexity int, from time.Time, to time.Time) int
+		Calls            func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, where *ent.CallWhereInput) int
 		Members          func(childComplexity int) int
 		Node             func(childComplexity int, id string) int
 		Nodes            func(childComplexity int, ids []string) int
@@ -324,6 +405,18 @@ type ComplexityRoot struct {
 	SyncRunEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	ToolInvocation struct {
+		Call       func(childComplexity int) int
+		CreatedAt  func(childComplexity int) int
+		ID         func(childComplexity int) int
+		LatencyMs  func(childComplexity int) int
+		Outcome    func(childComplexity int) int
+		Practice   func(childComplexity int) int
+		Tool       func(childComplexity int) int
+		ToolCallID func(childComplexity int) int
+		UpdatedAt  func(childComplexity int) int
 	}
 
 	Viewer struct {
@@ -389,6 +482,8 @@ type QueryResolver interface {
 	Practices(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.PracticeOrder) (*ent.PracticeConnection, error)
 	Availability(ctx context.Context, input model.AvailabilityInput) (*booking.Availability, error)
 	ActionItems(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, status *actionitem.Status) (*ent.ActionItemConnection, error)
+	Calls(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, where *ent.CallWhereInput) (*ent.CallConnection, error)
+	CallStats(ctx context.Context, from time.Time, to time.Time) (*receptionist.Stats, error)
 	PmsConnection(ctx context.Context) (*ent.PMSConnection, error)
 	SyncRuns(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int) (*ent.SyncRunConnection, error)
 	Patients(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.PatientOrder, where *ent.PatientWhereInput, search *model.PatientSearch) (*ent.PatientConnection, error)
@@ -545,6 +640,91 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ActionItemEdge.Node(childComplexity), true
+
+	case "Agent.createdAt":
+		if e.ComplexityRoot.Agent.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Agent.CreatedAt(childComplexity), true
+	case "Agent.enabled":
+		if e.ComplexityRoot.Agent.Enabled == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Agent.Enabled(childComplexity), true
+	case "Agent.extraInstructions":
+		if e.ComplexityRoot.Agent.ExtraInstructions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Agent.ExtraInstructions(childComplexity), true
+	case "Agent.greeting":
+		if e.ComplexityRoot.Agent.Greeting == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Agent.Greeting(childComplexity), true
+	case "Agent.id":
+		if e.ComplexityRoot.Agent.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Agent.ID(childComplexity), true
+	case "Agent.name":
+		if e.ComplexityRoot.Agent.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Agent.Name(childComplexity), true
+	case "Agent.practice":
+		if e.ComplexityRoot.Agent.Practice == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Agent.Practice(childComplexity), true
+	case "Agent.provisionError":
+		if e.ComplexityRoot.Agent.ProvisionError == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Agent.ProvisionError(childComplexity), true
+	case "Agent.provisionedAt":
+		if e.ComplexityRoot.Agent.ProvisionedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Agent.ProvisionedAt(childComplexity), true
+	case "Agent.transferNumber":
+		if e.ComplexityRoot.Agent.TransferNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Agent.TransferNumber(childComplexity), true
+	case "Agent.updatedAt":
+		if e.ComplexityRoot.Agent.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Agent.UpdatedAt(childComplexity), true
+	case "Agent.vapiAssistantID":
+		if e.ComplexityRoot.Agent.VapiAssistantID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Agent.VapiAssistantID(childComplexity), true
+	case "Agent.voiceID":
+		if e.ComplexityRoot.Agent.VoiceID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Agent.VoiceID(childComplexity), true
+	case "Agent.voiceProvider":
+		if e.ComplexityRoot.Agent.VoiceProvider == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Agent.VoiceProvider(childComplexity), true
 
 	case "Appointment.appointmentType":
 		if e.ComplexityRoot.Appointment.AppointmentType == nil {
@@ -766,6 +946,220 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Availability.Slots(childComplexity), true
+
+	case "Call.callerNumber":
+		if e.ComplexityRoot.Call.CallerNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Call.CallerNumber(childComplexity), true
+	case "Call.cost":
+		if e.ComplexityRoot.Call.Cost == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Call.Cost(childComplexity), true
+	case "Call.createdAt":
+		if e.ComplexityRoot.Call.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Call.CreatedAt(childComplexity), true
+	case "Call.durationSeconds":
+		if e.ComplexityRoot.Call.DurationSeconds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Call.DurationSeconds(childComplexity), true
+	case "Call.endedAt":
+		if e.ComplexityRoot.Call.EndedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Call.EndedAt(childComplexity), true
+	case "Call.endedReason":
+		if e.ComplexityRoot.Call.EndedReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Call.EndedReason(childComplexity), true
+	case "Call.id":
+		if e.ComplexityRoot.Call.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Call.ID(childComplexity), true
+	case "Call.outcome":
+		if e.ComplexityRoot.Call.Outcome == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Call.Outcome(childComplexity), true
+	case "Call.practice":
+		if e.ComplexityRoot.Call.Practice == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Call.Practice(childComplexity), true
+	case "Call.recordingURL":
+		if e.ComplexityRoot.Call.RecordingURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Call.RecordingURL(childComplexity), true
+	case "Call.startedAt":
+		if e.ComplexityRoot.Call.StartedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Call.StartedAt(childComplexity), true
+	case "Call.status":
+		if e.ComplexityRoot.Call.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Call.Status(childComplexity), true
+	case "Call.summary":
+		if e.ComplexityRoot.Call.Summary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Call.Summary(childComplexity), true
+	case "Call.toolInvocations":
+		if e.ComplexityRoot.Call.ToolInvocations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Call.ToolInvocations(childComplexity), true
+	case "Call.transcript":
+		if e.ComplexityRoot.Call.Transcript == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Call.Transcript(childComplexity), true
+	case "Call.twilioCallSid":
+		if e.ComplexityRoot.Call.TwilioCallSid == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Call.TwilioCallSid(childComplexity), true
+	case "Call.updatedAt":
+		if e.ComplexityRoot.Call.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Call.UpdatedAt(childComplexity), true
+	case "Call.vapiCallID":
+		if e.ComplexityRoot.Call.VapiCallID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Call.VapiCallID(childComplexity), true
+	case "Call.verifiedPatient":
+		if e.ComplexityRoot.Call.VerifiedPatient == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Call.VerifiedPatient(childComplexity), true
+
+	case "CallConnection.edges":
+		if e.ComplexityRoot.CallConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallConnection.Edges(childComplexity), true
+	case "CallConnection.pageInfo":
+		if e.ComplexityRoot.CallConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallConnection.PageInfo(childComplexity), true
+	case "CallConnection.totalCount":
+		if e.ComplexityRoot.CallConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallConnection.TotalCount(childComplexity), true
+
+	case "CallEdge.cursor":
+		if e.ComplexityRoot.CallEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallEdge.Cursor(childComplexity), true
+	case "CallEdge.node":
+		if e.ComplexityRoot.CallEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallEdge.Node(childComplexity), true
+
+	case "CallStats.abandoned":
+		if e.ComplexityRoot.CallStats.Abandoned == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallStats.Abandoned(childComplexity), true
+	case "CallStats.actionItemsOpened":
+		if e.ComplexityRoot.CallStats.ActionItemsOpened == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallStats.ActionItemsOpened(childComplexity), true
+	case "CallStats.averageDurationSeconds":
+		if e.ComplexityRoot.CallStats.AverageDurationSeconds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallStats.AverageDurationSeconds(childComplexity), true
+	case "CallStats.booked":
+		if e.ComplexityRoot.CallStats.Booked == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallStats.Booked(childComplexity), true
+	case "CallStats.inProgress":
+		if e.ComplexityRoot.CallStats.InProgress == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallStats.InProgress(childComplexity), true
+	case "CallStats.info":
+		if e.ComplexityRoot.CallStats.Info == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallStats.Info(childComplexity), true
+	case "CallStats.phoneBookings":
+		if e.ComplexityRoot.CallStats.PhoneBookings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallStats.PhoneBookings(childComplexity), true
+	case "CallStats.phoneBookingsConfirmed":
+		if e.ComplexityRoot.CallStats.PhoneBookingsConfirmed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallStats.PhoneBookingsConfirmed(childComplexity), true
+	case "CallStats.total":
+		if e.ComplexityRoot.CallStats.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallStats.Total(childComplexity), true
+	case "CallStats.totalCost":
+		if e.ComplexityRoot.CallStats.TotalCost == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallStats.TotalCost(childComplexity), true
+	case "CallStats.transferred":
+		if e.ComplexityRoot.CallStats.Transferred == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallStats.Transferred(childComplexity), true
 
 	case "Member.createdAt":
 		if e.ComplexityRoot.Member.CreatedAt == nil {
@@ -1250,6 +1644,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PatientEdge.Node(childComplexity), true
 
+	case "PhoneNumber.createdAt":
+		if e.ComplexityRoot.PhoneNumber.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PhoneNumber.CreatedAt(childComplexity), true
+	case "PhoneNumber.id":
+		if e.ComplexityRoot.PhoneNumber.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PhoneNumber.ID(childComplexity), true
+	case "PhoneNumber.number":
+		if e.ComplexityRoot.PhoneNumber.Number == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PhoneNumber.Number(childComplexity), true
+	case "PhoneNumber.practice":
+		if e.ComplexityRoot.PhoneNumber.Practice == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PhoneNumber.Practice(childComplexity), true
+	case "PhoneNumber.routing":
+		if e.ComplexityRoot.PhoneNumber.Routing == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PhoneNumber.Routing(childComplexity), true
+	case "PhoneNumber.twilioSid":
+		if e.ComplexityRoot.PhoneNumber.TwilioSid == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PhoneNumber.TwilioSid(childComplexity), true
+	case "PhoneNumber.updatedAt":
+		if e.ComplexityRoot.PhoneNumber.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PhoneNumber.UpdatedAt(childComplexity), true
+	case "PhoneNumber.vapiPhoneNumberID":
+		if e.ComplexityRoot.PhoneNumber.VapiPhoneNumberID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PhoneNumber.VapiPhoneNumberID(childComplexity), true
+
 	case "Practice.closedDates":
 		if e.ComplexityRoot.Practice.ClosedDates == nil {
 			break
@@ -1461,6 +1904,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Availability(childComplexity, args["input"].(model.AvailabilityInput)), true
+	case "Query.callStats":
+		if e.ComplexityRoot.Query.CallStats == nil {
+			break
+		}
+
+		args, err := ec.field_Query_callStats_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CallStats(childComplexity, args["from"].(time.Time), args["to"].(time.Time)), true
+	case "Query.calls":
+		if e.ComplexityRoot.Query.Calls == nil {
+			break
+		}
+
+		args, err := ec.field_Query_calls_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Calls(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(*int), args["before"].(*entgql.Cursor[string]), args["last"].(*int), args["where"].(*ent.CallWhereInput)), true
 
 	case "Query.members":
 		if e.ComplexityRoot.Query.Members == nil {
@@ -1747,6 +2212,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SyncRunEdge.Node(childComplexity), true
 
+	case "ToolInvocation.call":
+		if e.ComplexityRoot.ToolInvocation.Call == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ToolInvocation.Call(childComplexity), true
+	case "ToolInvocation.createdAt":
+		if e.ComplexityRoot.ToolInvocation.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ToolInvocation.CreatedAt(childComplexity), true
+	case "ToolInvocation.id":
+		if e.ComplexityRoot.ToolInvocation.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ToolInvocation.ID(childComplexity), true
+	case "ToolInvocation.latencyMs":
+		if e.ComplexityRoot.ToolInvocation.LatencyMs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ToolInvocation.LatencyMs(childComplexity), true
+	case "ToolInvocation.outcome":
+		if e.ComplexityRoot.ToolInvocation.Outcome == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ToolInvocation.Outcome(childComplexity), true
+	case "ToolInvocation.practice":
+		if e.ComplexityRoot.ToolInvocation.Practice == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ToolInvocation.Practice(childComplexity), true
+	case "ToolInvocation.tool":
+		if e.ComplexityRoot.ToolInvocation.Tool == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ToolInvocation.Tool(childComplexity), true
+	case "ToolInvocation.toolCallID":
+		if e.ComplexityRoot.ToolInvocation.ToolCallID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ToolInvocation.ToolCallID(childComplexity), true
+	case "ToolInvocation.updatedAt":
+		if e.ComplexityRoot.ToolInvocation.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ToolInvocation.UpdatedAt(childComplexity), true
+
 	case "Viewer.email":
 		if e.ComplexityRoot.Viewer.Email == nil {
 			break
@@ -1892,11 +2412,14 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("ActionItemOrder", ec.unmarshalInputActionItemOrder),
 			graphql.NewInputUnmarshaler("ActionItemWhereInput", ec.unmarshalInputActionItemWhereInput),
+			graphql.NewInputUnmarshaler("AgentOrder", ec.unmarshalInputAgentOrder),
 			graphql.NewInputUnmarshaler("AppointmentOrder", ec.unmarshalInputAppointmentOrder),
 			graphql.NewInputUnmarshaler("AppointmentTypeOrder", ec.unmarshalInputAppointmentTypeOrder),
 			graphql.NewInputUnmarshaler("AppointmentWhereInput", ec.unmarshalInputAppointmentWhereInput),
 			graphql.NewInputUnmarshaler("AvailabilityInput", ec.unmarshalInputAvailabilityInput),
 			graphql.NewInputUnmarshaler("BookAppointmentInput", ec.unmarshalInputBookAppointmentInput),
+			graphql.NewInputUnmarshaler("CallOrder", ec.unmarshalInputCallOrder),
+			graphql.NewInputUnmarshaler("CallWhereInput", ec.unmarshalInputCallWhereInput),
 			graphql.NewInputUnmarshaler("CreatePracticeInput", ec.unmarshalInputCreatePracticeInput),
 			graphql.NewInputUnmarshaler("MemberOrder", ec.unmarshalInputMemberOrder),
 			graphql.NewInputUnmarshaler("NewPatientInput", ec.unmarshalInputNewPatientInput),
@@ -1906,11 +2429,13 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("PatientOrder", ec.unmarshalInputPatientOrder),
 			graphql.NewInputUnmarshaler("PatientSearch", ec.unmarshalInputPatientSearch),
 			graphql.NewInputUnmarshaler("PatientWhereInput", ec.unmarshalInputPatientWhereInput),
+			graphql.NewInputUnmarshaler("PhoneNumberOrder", ec.unmarshalInputPhoneNumberOrder),
 			graphql.NewInputUnmarshaler("PracticeOrder", ec.unmarshalInputPracticeOrder),
 			graphql.NewInputUnmarshaler("PracticeSettingsInput", ec.unmarshalInputPracticeSettingsInput),
 			graphql.NewInputUnmarshaler("ProviderOrder", ec.unmarshalInputProviderOrder),
 			graphql.NewInputUnmarshaler("ProviderWhereInput", ec.unmarshalInputProviderWhereInput),
 			graphql.NewInputUnmarshaler("SyncRunOrder", ec.unmarshalInputSyncRunOrder),
+			graphql.NewInputUnmarshaler("ToolInvocationOrder", ec.unmarshalInputToolInvocationOrder),
 			graphql.NewInputUnmarshaler("WritebackOrder", ec.unmarshalInputWritebackOrder),
 		)
 	}
@@ -2119,6 +2644,32 @@ extend type Mutation {
   retryWriteback(appointmentID: ID!): Appointment!
   resolveActionItem(id: ID!, note: String): ActionItem!
   updateAppointmentType(id: ID!, bookableByPhone: Boolean, providerIds: [ID!]): AppointmentType!
+}
+`, BuiltIn: false},
+	{Name: "../../schema/calls.graphql", Input: `# Calls the receptionist took, and what they came to.
+
+extend type Query {
+  "Calls, newest first."
+  calls(after: Cursor, first: Int, before: Cursor, last: Int, where: CallWhereInput): CallConnection!
+  "Call analytics over [from, to): counts by outcome, durations and cost, from frontdesk's own records."
+  callStats(from: Time!, to: Time!): CallStats!
+}
+
+type CallStats {
+  total: Int!
+  booked: Int!
+  transferred: Int!
+  info: Int!
+  abandoned: Int!
+  "Calls not yet reported ended."
+  inProgress: Int!
+  averageDurationSeconds: Float!
+  totalCost: Float!
+  "Appointments booked by phone in the period, and how many the PMS has confirmed."
+  phoneBookings: Int!
+  phoneBookingsConfirmed: Int!
+  "Messages and failed transfers staff were asked to follow up."
+  actionItemsOpened: Int!
 }
 `, BuiltIn: false},
 	{Name: "../../schema/ent.graphql", Input: `directive @goField(forceResolver: Boolean, name: String, omittable: Boolean) on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
@@ -2387,6 +2938,50 @@ input ActionItemWhereInput {
   """
   hasPatient: Boolean
   hasPatientWith: [PatientWhereInput!]
+}
+type Agent implements Node {
+  id: ID!
+  createdAt: Time!
+  updatedAt: Time!
+  name: String!
+  """
+  the first thing a caller hears; empty for the default
+  """
+  greeting: String!
+  voiceProvider: String!
+  voiceID: String!
+  """
+  E.164; empty means the practice's front-desk number
+  """
+  transferNumber: String!
+  """
+  appended to the system prompt
+  """
+  extraInstructions: String!
+  enabled: Boolean!
+  vapiAssistantID: String!
+  provisionedAt: Time
+  provisionError: String!
+  practice: Practice!
+}
+"""
+Ordering options for Agent connections
+"""
+input AgentOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order Agents.
+  """
+  field: AgentOrderField!
+}
+"""
+Properties by which Agent connections can be ordered.
+"""
+enum AgentOrderField {
+  CREATED_AT
 }
 type Appointment implements Node {
   id: ID!
@@ -2712,6 +3307,326 @@ enum AppointmentWritebackState @goModel(model: "github.com/frontdesk/frontdesk/e
   PENDING
   CONFIRMED
   FAILED
+}
+type Call implements Node {
+  id: ID!
+  createdAt: Time!
+  updatedAt: Time!
+  vapiCallID: String!
+  twilioCallSid: String!
+  """
+  E.164 when known
+  """
+  callerNumber: String!
+  """
+  Vapi's last status-update
+  """
+  status: String!
+  startedAt: Time
+  endedAt: Time
+  durationSeconds: Int!
+  endedReason: String!
+  outcome: CallOutcome
+  summary: String!
+  transcript: String!
+  recordingURL: String!
+  cost: Float!
+  practice: Practice!
+  verifiedPatient: Patient
+  toolInvocations: [ToolInvocation!]
+}
+"""
+A connection to a list of items.
+"""
+type CallConnection {
+  """
+  A list of edges.
+  """
+  edges: [CallEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type CallEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: Call
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+Ordering options for Call connections
+"""
+input CallOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order Calls.
+  """
+  field: CallOrderField!
+}
+"""
+Properties by which Call connections can be ordered.
+"""
+enum CallOrderField {
+  CREATED_AT
+  STARTED_AT
+}
+"""
+CallOutcome is enum for the field outcome
+"""
+enum CallOutcome @goModel(model: "github.com/frontdesk/frontdesk/ent/call.Outcome") {
+  BOOKED
+  TRANSFERRED
+  INFO
+  ABANDONED
+}
+"""
+CallWhereInput is used for filtering Call objects.
+Input was generated by ent.
+"""
+input CallWhereInput {
+  not: CallWhereInput
+  and: [CallWhereInput!]
+  or: [CallWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  idEqualFold: ID
+  idContainsFold: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  updatedAtNEQ: Time
+  updatedAtIn: [Time!]
+  updatedAtNotIn: [Time!]
+  updatedAtGT: Time
+  updatedAtGTE: Time
+  updatedAtLT: Time
+  updatedAtLTE: Time
+  """
+  vapi_call_id field predicates
+  """
+  vapiCallID: String
+  vapiCallIDNEQ: String
+  vapiCallIDIn: [String!]
+  vapiCallIDNotIn: [String!]
+  vapiCallIDGT: String
+  vapiCallIDGTE: String
+  vapiCallIDLT: String
+  vapiCallIDLTE: String
+  vapiCallIDContains: String
+  vapiCallIDHasPrefix: String
+  vapiCallIDHasSuffix: String
+  vapiCallIDEqualFold: String
+  vapiCallIDContainsFold: String
+  """
+  twilio_call_sid field predicates
+  """
+  twilioCallSid: String
+  twilioCallSidNEQ: String
+  twilioCallSidIn: [String!]
+  twilioCallSidNotIn: [String!]
+  twilioCallSidGT: String
+  twilioCallSidGTE: String
+  twilioCallSidLT: String
+  twilioCallSidLTE: String
+  twilioCallSidContains: String
+  twilioCallSidHasPrefix: String
+  twilioCallSidHasSuffix: String
+  twilioCallSidEqualFold: String
+  twilioCallSidContainsFold: String
+  """
+  caller_number field predicates
+  """
+  callerNumber: String
+  callerNumberNEQ: String
+  callerNumberIn: [String!]
+  callerNumberNotIn: [String!]
+  callerNumberGT: String
+  callerNumberGTE: String
+  callerNumberLT: String
+  callerNumberLTE: String
+  callerNumberContains: String
+  callerNumberHasPrefix: String
+  callerNumberHasSuffix: String
+  callerNumberEqualFold: String
+  callerNumberContainsFold: String
+  """
+  status field predicates
+  """
+  status: String
+  statusNEQ: String
+  statusIn: [String!]
+  statusNotIn: [String!]
+  statusGT: String
+  statusGTE: String
+  statusLT: String
+  statusLTE: String
+  statusContains: String
+  statusHasPrefix: String
+  statusHasSuffix: String
+  statusEqualFold: String
+  statusContainsFold: String
+  """
+  started_at field predicates
+  """
+  startedAt: Time
+  startedAtNEQ: Time
+  startedAtIn: [Time!]
+  startedAtNotIn: [Time!]
+  startedAtGT: Time
+  startedAtGTE: Time
+  startedAtLT: Time
+  startedAtLTE: Time
+  startedAtIsNil: Boolean
+  startedAtNotNil: Boolean
+  """
+  ended_at field predicates
+  """
+  endedAt: Time
+  endedAtNEQ: Time
+  endedAtIn: [Time!]
+  endedAtNotIn: [Time!]
+  endedAtGT: Time
+  endedAtGTE: Time
+  endedAtLT: Time
+  endedAtLTE: Time
+  endedAtIsNil: Boolean
+  endedAtNotNil: Boolean
+  """
+  duration_seconds field predicates
+  """
+  durationSeconds: Int
+  durationSecondsNEQ: Int
+  durationSecondsIn: [Int!]
+  durationSecondsNotIn: [Int!]
+  durationSecondsGT: Int
+  durationSecondsGTE: Int
+  durationSecondsLT: Int
+  durationSecondsLTE: Int
+  """
+  ended_reason field predicates
+  """
+  endedReason: String
+  endedReasonNEQ: String
+  endedReasonIn: [String!]
+  endedReasonNotIn: [String!]
+  endedReasonGT: String
+  endedReasonGTE: String
+  endedReasonLT: String
+  endedReasonLTE: String
+  endedReasonContains: String
+  endedReasonHasPrefix: String
+  endedReasonHasSuffix: String
+  endedReasonEqualFold: String
+  endedReasonContainsFold: String
+  """
+  outcome field predicates
+  """
+  outcome: CallOutcome
+  outcomeNEQ: CallOutcome
+  outcomeIn: [CallOutcome!]
+  outcomeNotIn: [CallOutcome!]
+  outcomeIsNil: Boolean
+  outcomeNotNil: Boolean
+  """
+  summary field predicates
+  """
+  summary: String
+  summaryNEQ: String
+  summaryIn: [String!]
+  summaryNotIn: [String!]
+  summaryGT: String
+  summaryGTE: String
+  summaryLT: String
+  summaryLTE: String
+  summaryContains: String
+  summaryHasPrefix: String
+  summaryHasSuffix: String
+  summaryEqualFold: String
+  summaryContainsFold: String
+  """
+  transcript field predicates
+  """
+  transcript: String
+  transcriptNEQ: String
+  transcriptIn: [String!]
+  transcriptNotIn: [String!]
+  transcriptGT: String
+  transcriptGTE: String
+  transcriptLT: String
+  transcriptLTE: String
+  transcriptContains: String
+  transcriptHasPrefix: String
+  transcriptHasSuffix: String
+  transcriptEqualFold: String
+  transcriptContainsFold: String
+  """
+  recording_url field predicates
+  """
+  recordingURL: String
+  recordingURLNEQ: String
+  recordingURLIn: [String!]
+  recordingURLNotIn: [String!]
+  recordingURLGT: String
+  recordingURLGTE: String
+  recordingURLLT: String
+  recordingURLLTE: String
+  recordingURLContains: String
+  recordingURLHasPrefix: String
+  recordingURLHasSuffix: String
+  recordingURLEqualFold: String
+  recordingURLContainsFold: String
+  """
+  cost field predicates
+  """
+  cost: Float
+  costNEQ: Float
+  costIn: [Float!]
+  costNotIn: [Float!]
+  costGT: Float
+  costGTE: Float
+  costLT: Float
+  costLTE: Float
+  """
+  verified_patient edge predicates
+  """
+  hasVerifiedPatient: Boolean
+  hasVerifiedPatientWith: [PatientWhereInput!]
 }
 """
 CreatePracticeInput is used for create Practice object.
@@ -3193,6 +4108,48 @@ input PatientWhereInput {
   hasAppointments: Boolean
   hasAppointmentsWith: [AppointmentWhereInput!]
 }
+type PhoneNumber implements Node {
+  id: ID!
+  createdAt: Time!
+  updatedAt: Time!
+  """
+  E.164
+  """
+  number: String!
+  twilioSid: String!
+  vapiPhoneNumberID: String!
+  """
+  who answers: the voice agent, or the front desk directly
+  """
+  routing: PhoneNumberRouting!
+  practice: Practice!
+}
+"""
+Ordering options for PhoneNumber connections
+"""
+input PhoneNumberOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order PhoneNumbers.
+  """
+  field: PhoneNumberOrderField!
+}
+"""
+Properties by which PhoneNumber connections can be ordered.
+"""
+enum PhoneNumberOrderField {
+  CREATED_AT
+}
+"""
+PhoneNumberRouting is enum for the field routing
+"""
+enum PhoneNumberRouting @goModel(model: "github.com/frontdesk/frontdesk/ent/phonenumber.Routing") {
+  AGENT
+  FRONT_DESK
+}
 type Practice implements Node {
   id: ID!
   createdAt: Time!
@@ -3586,6 +4543,43 @@ enum SyncRunStatus @goModel(model: "github.com/frontdesk/frontdesk/ent/syncrun.S
 The builtin Time type
 """
 scalar Time
+type ToolInvocation implements Node {
+  id: ID!
+  createdAt: Time!
+  updatedAt: Time!
+  toolCallID: String!
+  tool: String!
+  outcome: ToolInvocationOutcome!
+  latencyMs: Int!
+  practice: Practice!
+  call: Call!
+}
+"""
+Ordering options for ToolInvocation connections
+"""
+input ToolInvocationOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order ToolInvocations.
+  """
+  field: ToolInvocationOrderField!
+}
+"""
+Properties by which ToolInvocation connections can be ordered.
+"""
+enum ToolInvocationOrderField {
+  CREATED_AT
+}
+"""
+ToolInvocationOutcome is enum for the field outcome
+"""
+enum ToolInvocationOutcome @goModel(model: "github.com/frontdesk/frontdesk/ent/toolinvocation.Outcome") {
+  OK
+  ERROR
+}
 type Writeback implements Node {
   id: ID!
   createdAt: Time!
@@ -3921,6 +4915,100 @@ func (ec *executionContext) childFields_Availability(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type Availability", field.Name)
 }
 
+func (ec *executionContext) childFields_Call(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Call_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Call_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Call_updatedAt(ctx, field)
+	case "vapiCallID":
+		return ec.fieldContext_Call_vapiCallID(ctx, field)
+	case "twilioCallSid":
+		return ec.fieldContext_Call_twilioCallSid(ctx, field)
+	case "callerNumber":
+		return ec.fieldContext_Call_callerNumber(ctx, field)
+	case "status":
+		return ec.fieldContext_Call_status(ctx, field)
+	case "startedAt":
+		return ec.fieldContext_Call_startedAt(ctx, field)
+	case "endedAt":
+		return ec.fieldContext_Call_endedAt(ctx, field)
+	case "durationSeconds":
+		return ec.fieldContext_Call_durationSeconds(ctx, field)
+	case "endedReason":
+		return ec.fieldContext_Call_endedReason(ctx, field)
+	case "outcome":
+		return ec.fieldContext_Call_outcome(ctx, field)
+	case "summary":
+		return ec.fieldContext_Call_summary(ctx, field)
+	case "transcript":
+		return ec.fieldContext_Call_transcript(ctx, field)
+	case "recordingURL":
+		return ec.fieldContext_Call_recordingURL(ctx, field)
+	case "cost":
+		return ec.fieldContext_Call_cost(ctx, field)
+	case "practice":
+		return ec.fieldContext_Call_practice(ctx, field)
+	case "verifiedPatient":
+		return ec.fieldContext_Call_verifiedPatient(ctx, field)
+	case "toolInvocations":
+		return ec.fieldContext_Call_toolInvocations(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Call", field.Name)
+}
+
+func (ec *executionContext) childFields_CallConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_CallConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_CallConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_CallConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CallConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_CallEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_CallEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_CallEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CallEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_CallStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "total":
+		return ec.fieldContext_CallStats_total(ctx, field)
+	case "booked":
+		return ec.fieldContext_CallStats_booked(ctx, field)
+	case "transferred":
+		return ec.fieldContext_CallStats_transferred(ctx, field)
+	case "info":
+		return ec.fieldContext_CallStats_info(ctx, field)
+	case "abandoned":
+		return ec.fieldContext_CallStats_abandoned(ctx, field)
+	case "inProgress":
+		return ec.fieldContext_CallStats_inProgress(ctx, field)
+	case "averageDurationSeconds":
+		return ec.fieldContext_CallStats_averageDurationSeconds(ctx, field)
+	case "totalCost":
+		return ec.fieldContext_CallStats_totalCost(ctx, field)
+	case "phoneBookings":
+		return ec.fieldContext_CallStats_phoneBookings(ctx, field)
+	case "phoneBookingsConfirmed":
+		return ec.fieldContext_CallStats_phoneBookingsConfirmed(ctx, field)
+	case "actionItemsOpened":
+		return ec.fieldContext_CallStats_actionItemsOpened(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CallStats", field.Name)
+}
+
 func (ec *executionContext) childFields_Member(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -4241,6 +5329,30 @@ func (ec *executionContext) childFields_SyncRunEdge(ctx context.Context, field g
 		return ec.fieldContext_SyncRunEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SyncRunEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ToolInvocation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ToolInvocation_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_ToolInvocation_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_ToolInvocation_updatedAt(ctx, field)
+	case "toolCallID":
+		return ec.fieldContext_ToolInvocation_toolCallID(ctx, field)
+	case "tool":
+		return ec.fieldContext_ToolInvocation_tool(ctx, field)
+	case "outcome":
+		return ec.fieldContext_ToolInvocation_outcome(ctx, field)
+	case "latencyMs":
+		return ec.fieldContext_ToolInvocation_latencyMs(ctx, field)
+	case "practice":
+		return ec.fieldContext_ToolInvocation_practice(ctx, field)
+	case "call":
+		return ec.fieldContext_ToolInvocation_call(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ToolInvocation", field.Name)
 }
 
 func (ec *executionContext) childFields_Viewer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4834,6 +5946,74 @@ func (ec *executionContext) field_Query_availability_args(ctx context.Context, r
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_callStats_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_calls_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.CallWhereInput, error) {
+			return ec.unmarshalOCallWhereInput2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐCallWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
 	return args, nil
 }
 
@@ -5639,6 +6819,337 @@ func (ec *executionContext) _ActionItemEdge_cursor(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_ActionItemEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ActionItemEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _Agent_id(ctx context.Context, field graphql.CollectedField, obj *ent.Agent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Agent_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Agent_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Agent", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Agent_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Agent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Agent_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Agent_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Agent", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Agent_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Agent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Agent_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Agent_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Agent", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Agent_name(ctx context.Context, field graphql.CollectedField, obj *ent.Agent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Agent_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Agent_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Agent", field, false, false, "String")
+}
+
+func (ec *executionContext) _Agent_greeting(ctx context.Context, field graphql.CollectedField, obj *ent.Agent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Agent_greeting(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Greeting, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Agent_greeting(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Agent", field, false, false, "String")
+}
+
+func (ec *executionContext) _Agent_voiceProvider(ctx context.Context, field graphql.CollectedField, obj *ent.Agent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Agent_voiceProvider(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.VoiceProvider, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Agent_voiceProvider(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Agent", field, false, false, "String")
+}
+
+func (ec *executionContext) _Agent_voiceID(ctx context.Context, field graphql.CollectedField, obj *ent.Agent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Agent_voiceID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.VoiceID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Agent_voiceID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Agent", field, false, false, "String")
+}
+
+func (ec *executionContext) _Agent_transferNumber(ctx context.Context, field graphql.CollectedField, obj *ent.Agent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Agent_transferNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TransferNumber, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Agent_transferNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Agent", field, false, false, "String")
+}
+
+func (ec *executionContext) _Agent_extraInstructions(ctx context.Context, field graphql.CollectedField, obj *ent.Agent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Agent_extraInstructions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExtraInstructions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Agent_extraInstructions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Agent", field, false, false, "String")
+}
+
+func (ec *executionContext) _Agent_enabled(ctx context.Context, field graphql.CollectedField, obj *ent.Agent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Agent_enabled(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Enabled, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Agent_enabled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Agent", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Agent_vapiAssistantID(ctx context.Context, field graphql.CollectedField, obj *ent.Agent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Agent_vapiAssistantID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.VapiAssistantID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Agent_vapiAssistantID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Agent", field, false, false, "String")
+}
+
+func (ec *executionContext) _Agent_provisionedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Agent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Agent_provisionedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProvisionedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Agent_provisionedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Agent", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Agent_provisionError(ctx context.Context, field graphql.CollectedField, obj *ent.Agent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Agent_provisionError(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProvisionError, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Agent_provisionError(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Agent", field, false, false, "String")
+}
+
+func (ec *executionContext) _Agent_practice(ctx context.Context, field graphql.CollectedField, obj *ent.Agent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Agent_practice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Practice(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Practice) graphql.Marshaler {
+			return ec.marshalNPractice2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐPractice(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Agent_practice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Agent",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Practice(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Appointment_id(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
@@ -6575,6 +8086,865 @@ func (ec *executionContext) fieldContext_Availability_nextAvailable(_ context.Co
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Call_id(ctx context.Context, field graphql.CollectedField, obj *ent.Call) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Call_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Call_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Call", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Call_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Call) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Call_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Call_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Call", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Call_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Call) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Call_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Call_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Call", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Call_vapiCallID(ctx context.Context, field graphql.CollectedField, obj *ent.Call) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Call_vapiCallID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.VapiCallID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Call_vapiCallID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Call", field, false, false, "String")
+}
+
+func (ec *executionContext) _Call_twilioCallSid(ctx context.Context, field graphql.CollectedField, obj *ent.Call) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Call_twilioCallSid(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TwilioCallSid, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Call_twilioCallSid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Call", field, false, false, "String")
+}
+
+func (ec *executionContext) _Call_callerNumber(ctx context.Context, field graphql.CollectedField, obj *ent.Call) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Call_callerNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CallerNumber, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Call_callerNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Call", field, false, false, "String")
+}
+
+func (ec *executionContext) _Call_status(ctx context.Context, field graphql.CollectedField, obj *ent.Call) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Call_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Call_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Call", field, false, false, "String")
+}
+
+func (ec *executionContext) _Call_startedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Call) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Call_startedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Call_startedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Call", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Call_endedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Call) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Call_endedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Call_endedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Call", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Call_durationSeconds(ctx context.Context, field graphql.CollectedField, obj *ent.Call) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Call_durationSeconds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DurationSeconds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Call_durationSeconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Call", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Call_endedReason(ctx context.Context, field graphql.CollectedField, obj *ent.Call) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Call_endedReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndedReason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Call_endedReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Call", field, false, false, "String")
+}
+
+func (ec *executionContext) _Call_outcome(ctx context.Context, field graphql.CollectedField, obj *ent.Call) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Call_outcome(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Outcome, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *call.Outcome) graphql.Marshaler {
+			return ec.marshalOCallOutcome2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋcallᚐOutcome(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Call_outcome(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Call", field, false, false, "CallOutcome")
+}
+
+func (ec *executionContext) _Call_summary(ctx context.Context, field graphql.CollectedField, obj *ent.Call) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Call_summary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Summary, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Call_summary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Call", field, false, false, "String")
+}
+
+func (ec *executionContext) _Call_transcript(ctx context.Context, field graphql.CollectedField, obj *ent.Call) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Call_transcript(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Transcript, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Call_transcript(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Call", field, false, false, "String")
+}
+
+func (ec *executionContext) _Call_recordingURL(ctx context.Context, field graphql.CollectedField, obj *ent.Call) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Call_recordingURL(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RecordingURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Call_recordingURL(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Call", field, false, false, "String")
+}
+
+func (ec *executionContext) _Call_cost(ctx context.Context, field graphql.CollectedField, obj *ent.Call) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Call_cost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cost, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Call_cost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Call", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Call_practice(ctx context.Context, field graphql.CollectedField, obj *ent.Call) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Call_practice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Practice(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Practice) graphql.Marshaler {
+			return ec.marshalNPractice2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐPractice(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Call_practice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Call",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Practice(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Call_verifiedPatient(ctx context.Context, field graphql.CollectedField, obj *ent.Call) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Call_verifiedPatient(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.VerifiedPatient(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Patient) graphql.Marshaler {
+			return ec.marshalOPatient2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐPatient(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Call_verifiedPatient(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Call",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Patient(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Call_toolInvocations(ctx context.Context, field graphql.CollectedField, obj *ent.Call) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Call_toolInvocations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ToolInvocations(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ToolInvocation) graphql.Marshaler {
+			return ec.marshalOToolInvocation2ᚕᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐToolInvocationᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Call_toolInvocations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Call",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ToolInvocation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CallConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.CallConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.CallEdge) graphql.Marshaler {
+			return ec.marshalOCallEdge2ᚕᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐCallEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CallConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CallConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CallEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CallConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.CallConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[string]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CallConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CallConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.CallConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CallEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.CallEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Call) graphql.Marshaler {
+			return ec.marshalOCall2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐCall(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CallEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CallEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Call(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CallEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.CallEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[string]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _CallStats_total(ctx context.Context, field graphql.CollectedField, obj *receptionist.Stats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallStats_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallStats_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallStats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CallStats_booked(ctx context.Context, field graphql.CollectedField, obj *receptionist.Stats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallStats_booked(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Booked, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallStats_booked(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallStats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CallStats_transferred(ctx context.Context, field graphql.CollectedField, obj *receptionist.Stats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallStats_transferred(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Transferred, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallStats_transferred(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallStats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CallStats_info(ctx context.Context, field graphql.CollectedField, obj *receptionist.Stats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallStats_info(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Info, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallStats_info(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallStats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CallStats_abandoned(ctx context.Context, field graphql.CollectedField, obj *receptionist.Stats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallStats_abandoned(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Abandoned, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallStats_abandoned(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallStats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CallStats_inProgress(ctx context.Context, field graphql.CollectedField, obj *receptionist.Stats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallStats_inProgress(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InProgress, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallStats_inProgress(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallStats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CallStats_averageDurationSeconds(ctx context.Context, field graphql.CollectedField, obj *receptionist.Stats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallStats_averageDurationSeconds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AverageDurationSeconds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallStats_averageDurationSeconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallStats", field, false, false, "Float")
+}
+
+func (ec *executionContext) _CallStats_totalCost(ctx context.Context, field graphql.CollectedField, obj *receptionist.Stats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallStats_totalCost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCost, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallStats_totalCost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallStats", field, false, false, "Float")
+}
+
+func (ec *executionContext) _CallStats_phoneBookings(ctx context.Context, field graphql.CollectedField, obj *receptionist.Stats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallStats_phoneBookings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PhoneBookings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallStats_phoneBookings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallStats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CallStats_phoneBookingsConfirmed(ctx context.Context, field graphql.CollectedField, obj *receptionist.Stats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallStats_phoneBookingsConfirmed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PhoneBookingsConfirmed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallStats_phoneBookingsConfirmed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallStats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CallStats_actionItemsOpened(ctx context.Context, field graphql.CollectedField, obj *receptionist.Stats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallStats_actionItemsOpened(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ActionItemsOpened, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallStats_actionItemsOpened(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallStats", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Member_id(ctx context.Context, field graphql.CollectedField, obj *ent.Member) (ret graphql.Marshaler) {
@@ -8504,6 +10874,199 @@ func (ec *executionContext) fieldContext_PatientEdge_cursor(_ context.Context, f
 	return graphql.NewScalarFieldContext("PatientEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _PhoneNumber_id(ctx context.Context, field graphql.CollectedField, obj *ent.PhoneNumber) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PhoneNumber_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PhoneNumber_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PhoneNumber", field, false, false, "ID")
+}
+
+func (ec *executionContext) _PhoneNumber_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.PhoneNumber) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PhoneNumber_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PhoneNumber_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PhoneNumber", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PhoneNumber_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.PhoneNumber) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PhoneNumber_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PhoneNumber_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PhoneNumber", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PhoneNumber_number(ctx context.Context, field graphql.CollectedField, obj *ent.PhoneNumber) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PhoneNumber_number(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Number, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PhoneNumber_number(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PhoneNumber", field, false, false, "String")
+}
+
+func (ec *executionContext) _PhoneNumber_twilioSid(ctx context.Context, field graphql.CollectedField, obj *ent.PhoneNumber) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PhoneNumber_twilioSid(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TwilioSid, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PhoneNumber_twilioSid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PhoneNumber", field, false, false, "String")
+}
+
+func (ec *executionContext) _PhoneNumber_vapiPhoneNumberID(ctx context.Context, field graphql.CollectedField, obj *ent.PhoneNumber) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PhoneNumber_vapiPhoneNumberID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.VapiPhoneNumberID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PhoneNumber_vapiPhoneNumberID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PhoneNumber", field, false, false, "String")
+}
+
+func (ec *executionContext) _PhoneNumber_routing(ctx context.Context, field graphql.CollectedField, obj *ent.PhoneNumber) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PhoneNumber_routing(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Routing, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v phonenumber.Routing) graphql.Marshaler {
+			return ec.marshalNPhoneNumberRouting2githubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋphonenumberᚐRouting(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PhoneNumber_routing(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PhoneNumber", field, false, false, "PhoneNumberRouting")
+}
+
+func (ec *executionContext) _PhoneNumber_practice(ctx context.Context, field graphql.CollectedField, obj *ent.PhoneNumber) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PhoneNumber_practice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Practice(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Practice) graphql.Marshaler {
+			return ec.marshalNPractice2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐPractice(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PhoneNumber_practice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PhoneNumber",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Practice(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Practice_id(ctx context.Context, field graphql.CollectedField, obj *ent.Practice) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9407,6 +11970,94 @@ func (ec *executionContext) fieldContext_Query_actionItems(ctx context.Context, 
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_actionItems_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_calls(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_calls(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Calls(ctx, fc.Args["after"].(*entgql.Cursor[string]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[string]), fc.Args["last"].(*int), fc.Args["where"].(*ent.CallWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.CallConnection) graphql.Marshaler {
+			return ec.marshalNCallConnection2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐCallConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_calls(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CallConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_calls_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_callStats(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_callStats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CallStats(ctx, fc.Args["from"].(time.Time), fc.Args["to"].(time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *receptionist.Stats) graphql.Marshaler {
+			return ec.marshalNCallStats2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋinternalᚋreceptionistᚐStats(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_callStats(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CallStats(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_callStats_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -10609,6 +13260,231 @@ func (ec *executionContext) _SyncRunEdge_cursor(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_SyncRunEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SyncRunEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _ToolInvocation_id(ctx context.Context, field graphql.CollectedField, obj *ent.ToolInvocation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ToolInvocation_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ToolInvocation_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ToolInvocation", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ToolInvocation_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.ToolInvocation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ToolInvocation_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ToolInvocation_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ToolInvocation", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ToolInvocation_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.ToolInvocation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ToolInvocation_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ToolInvocation_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ToolInvocation", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ToolInvocation_toolCallID(ctx context.Context, field graphql.CollectedField, obj *ent.ToolInvocation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ToolInvocation_toolCallID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ToolCallID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ToolInvocation_toolCallID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ToolInvocation", field, false, false, "String")
+}
+
+func (ec *executionContext) _ToolInvocation_tool(ctx context.Context, field graphql.CollectedField, obj *ent.ToolInvocation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ToolInvocation_tool(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tool, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ToolInvocation_tool(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ToolInvocation", field, false, false, "String")
+}
+
+func (ec *executionContext) _ToolInvocation_outcome(ctx context.Context, field graphql.CollectedField, obj *ent.ToolInvocation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ToolInvocation_outcome(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Outcome, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v toolinvocation.Outcome) graphql.Marshaler {
+			return ec.marshalNToolInvocationOutcome2githubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋtoolinvocationᚐOutcome(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ToolInvocation_outcome(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ToolInvocation", field, false, false, "ToolInvocationOutcome")
+}
+
+func (ec *executionContext) _ToolInvocation_latencyMs(ctx context.Context, field graphql.CollectedField, obj *ent.ToolInvocation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ToolInvocation_latencyMs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LatencyMs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ToolInvocation_latencyMs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ToolInvocation", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ToolInvocation_practice(ctx context.Context, field graphql.CollectedField, obj *ent.ToolInvocation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ToolInvocation_practice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Practice(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Practice) graphql.Marshaler {
+			return ec.marshalNPractice2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐPractice(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ToolInvocation_practice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ToolInvocation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Practice(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ToolInvocation_call(ctx context.Context, field graphql.CollectedField, obj *ent.ToolInvocation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ToolInvocation_call(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Call(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Call) graphql.Marshaler {
+			return ec.marshalNCall2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐCall(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ToolInvocation_call(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ToolInvocation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Call(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Viewer_subject(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
@@ -13177,6 +16053,59 @@ func UnmarshalActionItemWhereInput(ctx context.Context, raw any) (ent.ActionItem
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputAgentOrder(ctx context.Context, obj any) (ent.AgentOrder, error) {
+	var it ent.AgentOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNAgentOrderField2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐAgentOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAgentOrder unmarshals raw into the AgentOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAgentOrder(ctx context.Context, raw any) (ent.AgentOrder, error) {
+	var out ent.AgentOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AgentOrder", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputAppointmentOrder(ctx context.Context, obj any) (ent.AppointmentOrder, error) {
 	var it ent.AppointmentOrder
 	if obj == nil {
@@ -14379,6 +17308,1333 @@ func (ec *executionContext) unmarshalInputBookAppointmentInput(ctx context.Conte
 func UnmarshalBookAppointmentInput(ctx context.Context, raw any) (model.BookAppointmentInput, error) {
 	var out model.BookAppointmentInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "BookAppointmentInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCallOrder(ctx context.Context, obj any) (ent.CallOrder, error) {
+	var it ent.CallOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNCallOrderField2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐCallOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCallOrder unmarshals raw into the CallOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCallOrder(ctx context.Context, raw any) (ent.CallOrder, error) {
+	var out ent.CallOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CallOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCallWhereInput(ctx context.Context, obj any) (ent.CallWhereInput, error) {
+	var it ent.CallWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "vapiCallID", "vapiCallIDNEQ", "vapiCallIDIn", "vapiCallIDNotIn", "vapiCallIDGT", "vapiCallIDGTE", "vapiCallIDLT", "vapiCallIDLTE", "vapiCallIDContains", "vapiCallIDHasPrefix", "vapiCallIDHasSuffix", "vapiCallIDEqualFold", "vapiCallIDContainsFold", "twilioCallSid", "twilioCallSidNEQ", "twilioCallSidIn", "twilioCallSidNotIn", "twilioCallSidGT", "twilioCallSidGTE", "twilioCallSidLT", "twilioCallSidLTE", "twilioCallSidContains", "twilioCallSidHasPrefix", "twilioCallSidHasSuffix", "twilioCallSidEqualFold", "twilioCallSidContainsFold", "callerNumber", "callerNumberNEQ", "callerNumberIn", "callerNumberNotIn", "callerNumberGT", "callerNumberGTE", "callerNumberLT", "callerNumberLTE", "callerNumberContains", "callerNumberHasPrefix", "callerNumberHasSuffix", "callerNumberEqualFold", "callerNumberContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "statusGT", "statusGTE", "statusLT", "statusLTE", "statusContains", "statusHasPrefix", "statusHasSuffix", "statusEqualFold", "statusContainsFold", "startedAt", "startedAtNEQ", "startedAtIn", "startedAtNotIn", "startedAtGT", "startedAtGTE", "startedAtLT", "startedAtLTE", "startedAtIsNil", "startedAtNotNil", "endedAt", "endedAtNEQ", "endedAtIn", "endedAtNotIn", "endedAtGT", "endedAtGTE", "endedAtLT", "endedAtLTE", "endedAtIsNil", "endedAtNotNil", "durationSeconds", "durationSecondsNEQ", "durationSecondsIn", "durationSecondsNotIn", "durationSecondsGT", "durationSecondsGTE", "durationSecondsLT", "durationSecondsLTE", "endedReason", "endedReasonNEQ", "endedReasonIn", "endedReasonNotIn", "endedReasonGT", "endedReasonGTE", "endedReasonLT", "endedReasonLTE", "endedReasonContains", "endedReasonHasPrefix", "endedReasonHasSuffix", "endedReasonEqualFold", "endedReasonContainsFold", "outcome", "outcomeNEQ", "outcomeIn", "outcomeNotIn", "outcomeIsNil", "outcomeNotNil", "summary", "summaryNEQ", "summaryIn", "summaryNotIn", "summaryGT", "summaryGTE", "summaryLT", "summaryLTE", "summaryContains", "summaryHasPrefix", "summaryHasSuffix", "summaryEqualFold", "summaryContainsFold", "transcript", "transcriptNEQ", "transcriptIn", "transcriptNotIn", "transcriptGT", "transcriptGTE", "transcriptLT", "transcriptLTE", "transcriptContains", "transcriptHasPrefix", "transcriptHasSuffix", "transcriptEqualFold", "transcriptContainsFold", "recordingURL", "recordingURLNEQ", "recordingURLIn", "recordingURLNotIn", "recordingURLGT", "recordingURLGTE", "recordingURLLT", "recordingURLLTE", "recordingURLContains", "recordingURLHasPrefix", "recordingURLHasSuffix", "recordingURLEqualFold", "recordingURLContainsFold", "cost", "costNEQ", "costIn", "costNotIn", "costGT", "costGTE", "costLT", "costLTE", "hasVerifiedPatient", "hasVerifiedPatientWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOCallWhereInput2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐCallWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOCallWhereInput2ᚕᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐCallWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOCallWhereInput2ᚕᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐCallWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "idEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idEqualFold"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDEqualFold = data
+		case "idContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idContainsFold"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDContainsFold = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "vapiCallID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("vapiCallID"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VapiCallID = data
+		case "vapiCallIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("vapiCallIDNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VapiCallIDNEQ = data
+		case "vapiCallIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("vapiCallIDIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VapiCallIDIn = data
+		case "vapiCallIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("vapiCallIDNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VapiCallIDNotIn = data
+		case "vapiCallIDGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("vapiCallIDGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VapiCallIDGT = data
+		case "vapiCallIDGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("vapiCallIDGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VapiCallIDGTE = data
+		case "vapiCallIDLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("vapiCallIDLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VapiCallIDLT = data
+		case "vapiCallIDLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("vapiCallIDLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VapiCallIDLTE = data
+		case "vapiCallIDContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("vapiCallIDContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VapiCallIDContains = data
+		case "vapiCallIDHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("vapiCallIDHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VapiCallIDHasPrefix = data
+		case "vapiCallIDHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("vapiCallIDHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VapiCallIDHasSuffix = data
+		case "vapiCallIDEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("vapiCallIDEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VapiCallIDEqualFold = data
+		case "vapiCallIDContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("vapiCallIDContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VapiCallIDContainsFold = data
+		case "twilioCallSid":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("twilioCallSid"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TwilioCallSid = data
+		case "twilioCallSidNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("twilioCallSidNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TwilioCallSidNEQ = data
+		case "twilioCallSidIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("twilioCallSidIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TwilioCallSidIn = data
+		case "twilioCallSidNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("twilioCallSidNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TwilioCallSidNotIn = data
+		case "twilioCallSidGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("twilioCallSidGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TwilioCallSidGT = data
+		case "twilioCallSidGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("twilioCallSidGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TwilioCallSidGTE = data
+		case "twilioCallSidLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("twilioCallSidLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TwilioCallSidLT = data
+		case "twilioCallSidLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("twilioCallSidLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TwilioCallSidLTE = data
+		case "twilioCallSidContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("twilioCallSidContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TwilioCallSidContains = data
+		case "twilioCallSidHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("twilioCallSidHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TwilioCallSidHasPrefix = data
+		case "twilioCallSidHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("twilioCallSidHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TwilioCallSidHasSuffix = data
+		case "twilioCallSidEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("twilioCallSidEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TwilioCallSidEqualFold = data
+		case "twilioCallSidContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("twilioCallSidContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TwilioCallSidContainsFold = data
+		case "callerNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("callerNumber"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CallerNumber = data
+		case "callerNumberNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("callerNumberNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CallerNumberNEQ = data
+		case "callerNumberIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("callerNumberIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CallerNumberIn = data
+		case "callerNumberNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("callerNumberNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CallerNumberNotIn = data
+		case "callerNumberGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("callerNumberGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CallerNumberGT = data
+		case "callerNumberGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("callerNumberGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CallerNumberGTE = data
+		case "callerNumberLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("callerNumberLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CallerNumberLT = data
+		case "callerNumberLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("callerNumberLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CallerNumberLTE = data
+		case "callerNumberContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("callerNumberContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CallerNumberContains = data
+		case "callerNumberHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("callerNumberHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CallerNumberHasPrefix = data
+		case "callerNumberHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("callerNumberHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CallerNumberHasSuffix = data
+		case "callerNumberEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("callerNumberEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CallerNumberEqualFold = data
+		case "callerNumberContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("callerNumberContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CallerNumberContainsFold = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "statusNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusNEQ = data
+		case "statusIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusIn = data
+		case "statusNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusNotIn = data
+		case "statusGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusGT = data
+		case "statusGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusGTE = data
+		case "statusLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusLT = data
+		case "statusLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusLTE = data
+		case "statusContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusContains = data
+		case "statusHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusHasPrefix = data
+		case "statusHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusHasSuffix = data
+		case "statusEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusEqualFold = data
+		case "statusContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusContainsFold = data
+		case "startedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartedAt = data
+		case "startedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartedAtNEQ = data
+		case "startedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartedAtIn = data
+		case "startedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartedAtNotIn = data
+		case "startedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartedAtGT = data
+		case "startedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartedAtGTE = data
+		case "startedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartedAtLT = data
+		case "startedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartedAtLTE = data
+		case "startedAtIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startedAtIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartedAtIsNil = data
+		case "startedAtNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startedAtNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartedAtNotNil = data
+		case "endedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndedAt = data
+		case "endedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndedAtNEQ = data
+		case "endedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndedAtIn = data
+		case "endedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndedAtNotIn = data
+		case "endedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndedAtGT = data
+		case "endedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndedAtGTE = data
+		case "endedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndedAtLT = data
+		case "endedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndedAtLTE = data
+		case "endedAtIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endedAtIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndedAtIsNil = data
+		case "endedAtNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endedAtNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndedAtNotNil = data
+		case "durationSeconds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("durationSeconds"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DurationSeconds = data
+		case "durationSecondsNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("durationSecondsNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DurationSecondsNEQ = data
+		case "durationSecondsIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("durationSecondsIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DurationSecondsIn = data
+		case "durationSecondsNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("durationSecondsNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DurationSecondsNotIn = data
+		case "durationSecondsGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("durationSecondsGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DurationSecondsGT = data
+		case "durationSecondsGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("durationSecondsGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DurationSecondsGTE = data
+		case "durationSecondsLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("durationSecondsLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DurationSecondsLT = data
+		case "durationSecondsLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("durationSecondsLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DurationSecondsLTE = data
+		case "endedReason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endedReason"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndedReason = data
+		case "endedReasonNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endedReasonNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndedReasonNEQ = data
+		case "endedReasonIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endedReasonIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndedReasonIn = data
+		case "endedReasonNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endedReasonNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndedReasonNotIn = data
+		case "endedReasonGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endedReasonGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndedReasonGT = data
+		case "endedReasonGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endedReasonGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndedReasonGTE = data
+		case "endedReasonLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endedReasonLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndedReasonLT = data
+		case "endedReasonLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endedReasonLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndedReasonLTE = data
+		case "endedReasonContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endedReasonContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndedReasonContains = data
+		case "endedReasonHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endedReasonHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndedReasonHasPrefix = data
+		case "endedReasonHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endedReasonHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndedReasonHasSuffix = data
+		case "endedReasonEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endedReasonEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndedReasonEqualFold = data
+		case "endedReasonContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endedReasonContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndedReasonContainsFold = data
+		case "outcome":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("outcome"))
+			data, err := ec.unmarshalOCallOutcome2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋcallᚐOutcome(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Outcome = data
+		case "outcomeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("outcomeNEQ"))
+			data, err := ec.unmarshalOCallOutcome2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋcallᚐOutcome(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OutcomeNEQ = data
+		case "outcomeIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("outcomeIn"))
+			data, err := ec.unmarshalOCallOutcome2ᚕgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋcallᚐOutcomeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OutcomeIn = data
+		case "outcomeNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("outcomeNotIn"))
+			data, err := ec.unmarshalOCallOutcome2ᚕgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋcallᚐOutcomeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OutcomeNotIn = data
+		case "outcomeIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("outcomeIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OutcomeIsNil = data
+		case "outcomeNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("outcomeNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OutcomeNotNil = data
+		case "summary":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summary"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Summary = data
+		case "summaryNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summaryNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SummaryNEQ = data
+		case "summaryIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summaryIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SummaryIn = data
+		case "summaryNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summaryNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SummaryNotIn = data
+		case "summaryGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summaryGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SummaryGT = data
+		case "summaryGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summaryGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SummaryGTE = data
+		case "summaryLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summaryLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SummaryLT = data
+		case "summaryLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summaryLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SummaryLTE = data
+		case "summaryContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summaryContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SummaryContains = data
+		case "summaryHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summaryHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SummaryHasPrefix = data
+		case "summaryHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summaryHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SummaryHasSuffix = data
+		case "summaryEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summaryEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SummaryEqualFold = data
+		case "summaryContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summaryContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SummaryContainsFold = data
+		case "transcript":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("transcript"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Transcript = data
+		case "transcriptNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("transcriptNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TranscriptNEQ = data
+		case "transcriptIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("transcriptIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TranscriptIn = data
+		case "transcriptNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("transcriptNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TranscriptNotIn = data
+		case "transcriptGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("transcriptGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TranscriptGT = data
+		case "transcriptGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("transcriptGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TranscriptGTE = data
+		case "transcriptLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("transcriptLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TranscriptLT = data
+		case "transcriptLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("transcriptLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TranscriptLTE = data
+		case "transcriptContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("transcriptContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TranscriptContains = data
+		case "transcriptHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("transcriptHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TranscriptHasPrefix = data
+		case "transcriptHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("transcriptHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TranscriptHasSuffix = data
+		case "transcriptEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("transcriptEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TranscriptEqualFold = data
+		case "transcriptContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("transcriptContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TranscriptContainsFold = data
+		case "recordingURL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recordingURL"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RecordingURL = data
+		case "recordingURLNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recordingURLNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RecordingURLNEQ = data
+		case "recordingURLIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recordingURLIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RecordingURLIn = data
+		case "recordingURLNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recordingURLNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RecordingURLNotIn = data
+		case "recordingURLGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recordingURLGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RecordingURLGT = data
+		case "recordingURLGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recordingURLGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RecordingURLGTE = data
+		case "recordingURLLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recordingURLLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RecordingURLLT = data
+		case "recordingURLLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recordingURLLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RecordingURLLTE = data
+		case "recordingURLContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recordingURLContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RecordingURLContains = data
+		case "recordingURLHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recordingURLHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RecordingURLHasPrefix = data
+		case "recordingURLHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recordingURLHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RecordingURLHasSuffix = data
+		case "recordingURLEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recordingURLEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RecordingURLEqualFold = data
+		case "recordingURLContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recordingURLContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RecordingURLContainsFold = data
+		case "cost":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cost"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Cost = data
+		case "costNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("costNEQ"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CostNEQ = data
+		case "costIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("costIn"))
+			data, err := ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CostIn = data
+		case "costNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("costNotIn"))
+			data, err := ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CostNotIn = data
+		case "costGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("costGT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CostGT = data
+		case "costGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("costGTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CostGTE = data
+		case "costLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("costLT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CostLT = data
+		case "costLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("costLTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CostLTE = data
+		case "hasVerifiedPatient":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasVerifiedPatient"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasVerifiedPatient = data
+		case "hasVerifiedPatientWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasVerifiedPatientWith"))
+			data, err := ec.unmarshalOPatientWhereInput2ᚕᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐPatientWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasVerifiedPatientWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCallWhereInput unmarshals raw into the CallWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCallWhereInput(ctx context.Context, raw any) (ent.CallWhereInput, error) {
+	var out ent.CallWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CallWhereInput", raw, &out)
 	return out, err
 }
 
@@ -15756,6 +20012,59 @@ func UnmarshalPatientWhereInput(ctx context.Context, raw any) (ent.PatientWhereI
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputPhoneNumberOrder(ctx context.Context, obj any) (ent.PhoneNumberOrder, error) {
+	var it ent.PhoneNumberOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNPhoneNumberOrderField2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐPhoneNumberOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPhoneNumberOrder unmarshals raw into the PhoneNumberOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPhoneNumberOrder(ctx context.Context, raw any) (ent.PhoneNumberOrder, error) {
+	var out ent.PhoneNumberOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PhoneNumberOrder", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputPracticeOrder(ctx context.Context, obj any) (ent.PracticeOrder, error) {
 	var it ent.PracticeOrder
 	if obj == nil {
@@ -16734,6 +21043,59 @@ func UnmarshalSyncRunOrder(ctx context.Context, raw any) (ent.SyncRunOrder, erro
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputToolInvocationOrder(ctx context.Context, obj any) (ent.ToolInvocationOrder, error) {
+	var it ent.ToolInvocationOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNToolInvocationOrderField2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐToolInvocationOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalToolInvocationOrder unmarshals raw into the ToolInvocationOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalToolInvocationOrder(ctx context.Context, raw any) (ent.ToolInvocationOrder, error) {
+	var out ent.ToolInvocationOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ToolInvocationOrder", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputWritebackOrder(ctx context.Context, obj any) (ent.WritebackOrder, error) {
 	var it ent.WritebackOrder
 	if obj == nil {
@@ -16800,6 +21162,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Writeback(ctx, sel, obj)
+	case *ent.ToolInvocation:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ToolInvocation(ctx, sel, obj)
 	case *ent.SyncRun:
 		if obj == nil {
 			return graphql.Null
@@ -16815,6 +21182,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Practice(ctx, sel, obj)
+	case *ent.PhoneNumber:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._PhoneNumber(ctx, sel, obj)
 	case *ent.Patient:
 		if obj == nil {
 			return graphql.Null
@@ -16835,6 +21207,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Member(ctx, sel, obj)
+	case *ent.Call:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Call(ctx, sel, obj)
 	case *ent.AppointmentType:
 		if obj == nil {
 			return graphql.Null
@@ -16845,6 +21222,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Appointment(ctx, sel, obj)
+	case *ent.Agent:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Agent(ctx, sel, obj)
 	case *ent.ActionItem:
 		if obj == nil {
 			return graphql.Null
@@ -17033,6 +21415,105 @@ func (ec *executionContext) _ActionItemEdge(ctx context.Context, sel ast.Selecti
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var agentImplementors = []string{"Agent", "Node"}
+
+func (ec *executionContext) _Agent(ctx context.Context, sel ast.SelectionSet, obj *ent.Agent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, agentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Agent")
+		case "id":
+			out.Values[i] = ec._Agent_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._Agent_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Agent_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._Agent_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "greeting":
+			out.Values[i] = ec._Agent_greeting(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "voiceProvider":
+			out.Values[i] = ec._Agent_voiceProvider(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "voiceID":
+			out.Values[i] = ec._Agent_voiceID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "transferNumber":
+			out.Values[i] = ec._Agent_transferNumber(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "extraInstructions":
+			out.Values[i] = ec._Agent_extraInstructions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "enabled":
+			out.Values[i] = ec._Agent_enabled(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "vapiAssistantID":
+			out.Values[i] = ec._Agent_vapiAssistantID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "provisionedAt":
+			out.Values[i] = ec._Agent_provisionedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "provisionError":
+			out.Values[i] = ec._Agent_provisionError(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "practice":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Agent_practice(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -17359,6 +21840,296 @@ func (ec *executionContext) _Availability(ctx context.Context, sel ast.Selection
 		case "nextAvailable":
 			out.Values[i] = ec._Availability_nextAvailable(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var callImplementors = []string{"Call", "Node"}
+
+func (ec *executionContext) _Call(ctx context.Context, sel ast.SelectionSet, obj *ent.Call) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, callImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Call")
+		case "id":
+			out.Values[i] = ec._Call_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._Call_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Call_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "vapiCallID":
+			out.Values[i] = ec._Call_vapiCallID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "twilioCallSid":
+			out.Values[i] = ec._Call_twilioCallSid(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "callerNumber":
+			out.Values[i] = ec._Call_callerNumber(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._Call_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "startedAt":
+			out.Values[i] = ec._Call_startedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "endedAt":
+			out.Values[i] = ec._Call_endedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "durationSeconds":
+			out.Values[i] = ec._Call_durationSeconds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "endedReason":
+			out.Values[i] = ec._Call_endedReason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "outcome":
+			out.Values[i] = ec._Call_outcome(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "summary":
+			out.Values[i] = ec._Call_summary(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "transcript":
+			out.Values[i] = ec._Call_transcript(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "recordingURL":
+			out.Values[i] = ec._Call_recordingURL(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "cost":
+			out.Values[i] = ec._Call_cost(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "practice":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Call_practice(ctx, field, obj)
+				})
+		case "verifiedPatient":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Call_verifiedPatient(ctx, field, obj)
+				})
+		case "toolInvocations":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Call_toolInvocations(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var callConnectionImplementors = []string{"CallConnection"}
+
+func (ec *executionContext) _CallConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.CallConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, callConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CallConnection")
+		case "edges":
+			out.Values[i] = ec._CallConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._CallConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._CallConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var callEdgeImplementors = []string{"CallEdge"}
+
+func (ec *executionContext) _CallEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.CallEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, callEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CallEdge")
+		case "node":
+			out.Values[i] = ec._CallEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._CallEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var callStatsImplementors = []string{"CallStats"}
+
+func (ec *executionContext) _CallStats(ctx context.Context, sel ast.SelectionSet, obj *receptionist.Stats) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, callStatsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CallStats")
+		case "total":
+			out.Values[i] = ec._CallStats_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "booked":
+			out.Values[i] = ec._CallStats_booked(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "transferred":
+			out.Values[i] = ec._CallStats_transferred(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "info":
+			out.Values[i] = ec._CallStats_info(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "abandoned":
+			out.Values[i] = ec._CallStats_abandoned(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "inProgress":
+			out.Values[i] = ec._CallStats_inProgress(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "averageDurationSeconds":
+			out.Values[i] = ec._CallStats_averageDurationSeconds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCost":
+			out.Values[i] = ec._CallStats_totalCost(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "phoneBookings":
+			out.Values[i] = ec._CallStats_phoneBookings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "phoneBookingsConfirmed":
+			out.Values[i] = ec._CallStats_phoneBookingsConfirmed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "actionItemsOpened":
+			out.Values[i] = ec._CallStats_actionItemsOpened(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -18039,6 +22810,75 @@ func (ec *executionContext) _PatientEdge(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var phoneNumberImplementors = []string{"PhoneNumber", "Node"}
+
+func (ec *executionContext) _PhoneNumber(ctx context.Context, sel ast.SelectionSet, obj *ent.PhoneNumber) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, phoneNumberImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PhoneNumber")
+		case "id":
+			out.Values[i] = ec._PhoneNumber_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._PhoneNumber_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._PhoneNumber_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "number":
+			out.Values[i] = ec._PhoneNumber_number(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "twilioSid":
+			out.Values[i] = ec._PhoneNumber_twilioSid(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "vapiPhoneNumberID":
+			out.Values[i] = ec._PhoneNumber_vapiPhoneNumberID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "routing":
+			out.Values[i] = ec._PhoneNumber_routing(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "practice":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PhoneNumber_practice(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var practiceImplementors = []string{"Practice", "Node"}
 
 func (ec *executionContext) _Practice(ctx context.Context, sel ast.SelectionSet, obj *ent.Practice) graphql.Marshaler {
@@ -18343,6 +23183,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_actionItems(ctx, field)
+				})
+		case "calls":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_calls(ctx, field)
+				})
+		case "callStats":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_callStats(ctx, field)
 				})
 		case "pmsConnection":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -18678,6 +23530,81 @@ func (ec *executionContext) _SyncRunEdge(ctx context.Context, sel ast.SelectionS
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var toolInvocationImplementors = []string{"ToolInvocation", "Node"}
+
+func (ec *executionContext) _ToolInvocation(ctx context.Context, sel ast.SelectionSet, obj *ent.ToolInvocation) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, toolInvocationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ToolInvocation")
+		case "id":
+			out.Values[i] = ec._ToolInvocation_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._ToolInvocation_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._ToolInvocation_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "toolCallID":
+			out.Values[i] = ec._ToolInvocation_toolCallID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "tool":
+			out.Values[i] = ec._ToolInvocation_tool(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "outcome":
+			out.Values[i] = ec._ToolInvocation_outcome(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "latencyMs":
+			out.Values[i] = ec._ToolInvocation_latencyMs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "practice":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ToolInvocation_practice(ctx, field, obj)
+				})
+		case "call":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ToolInvocation_call(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -19291,6 +24218,20 @@ func (ec *executionContext) unmarshalNActionItemWhereInput2ᚖgithubᚗcomᚋfro
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNAgentOrderField2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐAgentOrderField(ctx context.Context, v any) (*ent.AgentOrderField, error) {
+	var res = new(ent.AgentOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAgentOrderField2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐAgentOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.AgentOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AgentOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) marshalNAppointment2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐAppointment(ctx context.Context, sel ast.SelectionSet, v *ent.Appointment) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Appointment!")
@@ -19426,6 +24367,59 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) marshalNCall2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐCall(ctx context.Context, sel ast.SelectionSet, v *ent.Call) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Call!")
+		return graphql.Null
+	}
+	return ec._Call(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCallConnection2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐCallConnection(ctx context.Context, sel ast.SelectionSet, v *ent.CallConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CallConnection!")
+		return graphql.Null
+	}
+	return ec._CallConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCallOrderField2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐCallOrderField(ctx context.Context, v any) (*ent.CallOrderField, error) {
+	var res = new(ent.CallOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCallOrderField2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐCallOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.CallOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CallOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNCallOutcome2githubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋcallᚐOutcome(ctx context.Context, v any) (call.Outcome, error) {
+	var res call.Outcome
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCallOutcome2githubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋcallᚐOutcome(ctx context.Context, sel ast.SelectionSet, v call.Outcome) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNCallStats2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋinternalᚋreceptionistᚐStats(ctx context.Context, sel ast.SelectionSet, v *receptionist.Stats) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CallStats!")
+		return graphql.Null
+	}
+	return ec._CallStats(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCallWhereInput2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐCallWhereInput(ctx context.Context, v any) (*ent.CallWhereInput, error) {
+	res, err := ec.unmarshalInputCallWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNCreatePracticeInput2githubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐCreatePracticeInput(ctx context.Context, v any) (ent.CreatePracticeInput, error) {
 	res, err := ec.unmarshalInputCreatePracticeInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -19439,6 +24433,20 @@ func (ec *executionContext) unmarshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCur
 
 func (ec *executionContext) marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx context.Context, sel ast.SelectionSet, v entgql.Cursor[string]) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.SelectionSet, v float64) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalFloatContext(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Float!")
+	}
+	return graphql.WrapContextMarshaler(ctx, res)
 }
 
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
@@ -19735,6 +24743,30 @@ func (ec *executionContext) unmarshalNPatientWhereInput2ᚖgithubᚗcomᚋfrontd
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNPhoneNumberOrderField2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐPhoneNumberOrderField(ctx context.Context, v any) (*ent.PhoneNumberOrderField, error) {
+	var res = new(ent.PhoneNumberOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPhoneNumberOrderField2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐPhoneNumberOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.PhoneNumberOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PhoneNumberOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNPhoneNumberRouting2githubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋphonenumberᚐRouting(ctx context.Context, v any) (phonenumber.Routing, error) {
+	var res phonenumber.Routing
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPhoneNumberRouting2githubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋphonenumberᚐRouting(ctx context.Context, sel ast.SelectionSet, v phonenumber.Routing) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNPractice2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐPractice(ctx context.Context, sel ast.SelectionSet, v *ent.Practice) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Practice!")
@@ -19930,6 +24962,38 @@ func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel as
 		graphql.AddInvalidNullFromMarshaler(ctx, "Time!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNToolInvocation2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐToolInvocation(ctx context.Context, sel ast.SelectionSet, v *ent.ToolInvocation) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ToolInvocation!")
+		return graphql.Null
+	}
+	return ec._ToolInvocation(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNToolInvocationOrderField2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐToolInvocationOrderField(ctx context.Context, v any) (*ent.ToolInvocationOrderField, error) {
+	var res = new(ent.ToolInvocationOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNToolInvocationOrderField2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐToolInvocationOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.ToolInvocationOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ToolInvocationOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNToolInvocationOutcome2githubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋtoolinvocationᚐOutcome(ctx context.Context, v any) (toolinvocation.Outcome, error) {
+	var res toolinvocation.Outcome
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNToolInvocationOutcome2githubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋtoolinvocationᚐOutcome(ctx context.Context, sel ast.SelectionSet, v toolinvocation.Outcome) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNViewer2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋgraphᚋmodelᚐViewer(ctx context.Context, sel ast.SelectionSet, v *model.Viewer) graphql.Marshaler {
@@ -20595,6 +25659,110 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
+func (ec *executionContext) marshalOCall2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐCall(ctx context.Context, sel ast.SelectionSet, v *ent.Call) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Call(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOCallEdge2ᚕᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐCallEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.CallEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOCallEdge2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐCallEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOCallEdge2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐCallEdge(ctx context.Context, sel ast.SelectionSet, v *ent.CallEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CallEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOCallOutcome2ᚕgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋcallᚐOutcomeᚄ(ctx context.Context, v any) ([]call.Outcome, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]call.Outcome, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCallOutcome2githubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋcallᚐOutcome(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOCallOutcome2ᚕgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋcallᚐOutcomeᚄ(ctx context.Context, sel ast.SelectionSet, v []call.Outcome) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCallOutcome2githubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋcallᚐOutcome(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOCallOutcome2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋcallᚐOutcome(ctx context.Context, v any) (*call.Outcome, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(call.Outcome)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCallOutcome2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋcallᚐOutcome(ctx context.Context, sel ast.SelectionSet, v *call.Outcome) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOCallWhereInput2ᚕᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐCallWhereInputᚄ(ctx context.Context, v any) ([]*ent.CallWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.CallWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCallWhereInput2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐCallWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOCallWhereInput2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐCallWhereInput(ctx context.Context, v any) (*ent.CallWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCallWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx context.Context, v any) (*entgql.Cursor[string], error) {
 	if v == nil {
 		return nil, nil
@@ -20609,6 +25777,58 @@ func (ec *executionContext) marshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCu
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) unmarshalOFloat2ᚕfloat64ᚄ(ctx context.Context, v any) ([]float64, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]float64, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNFloat2float64(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOFloat2ᚕfloat64ᚄ(ctx context.Context, sel ast.SelectionSet, v []float64) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNFloat2float64(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel ast.SelectionSet, v *float64) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	res := graphql.MarshalFloatContext(*v)
+	return graphql.WrapContextMarshaler(ctx, res)
 }
 
 func (ec *executionContext) unmarshalOID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
@@ -20662,6 +25882,41 @@ func (ec *executionContext) marshalOID2ᚖstring(ctx context.Context, sel ast.Se
 	_ = ctx
 	res := graphql.MarshalID(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOInt2ᚕintᚄ(ctx context.Context, v any) ([]int, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]int, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNInt2int(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOInt2ᚕintᚄ(ctx context.Context, sel ast.SelectionSet, v []int) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNInt2int(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOInt2ᚖint(ctx context.Context, v any) (*int, error) {
@@ -21038,6 +26293,25 @@ func (ec *executionContext) marshalOTimeOfDay2ᚖgithubᚗcomᚋfrontdeskᚋfron
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalOToolInvocation2ᚕᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐToolInvocationᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.ToolInvocation) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNToolInvocation2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐToolInvocation(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalOWriteback2ᚕᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐWritebackᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Writeback) graphql.Marshaler {

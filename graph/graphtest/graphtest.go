@@ -27,6 +27,7 @@ import (
 	"github.com/frontdesk/frontdesk/internal/pms/sikka"
 	"github.com/frontdesk/frontdesk/internal/pmsconn"
 	"github.com/frontdesk/frontdesk/internal/practice"
+	"github.com/frontdesk/frontdesk/internal/receptionist"
 	"github.com/frontdesk/frontdesk/internal/secrets"
 	"github.com/frontdesk/frontdesk/internal/writeback"
 )
@@ -84,11 +85,14 @@ func New(t testing.TB, db *database.DB, opts ...Option) *Env {
 		AdminGroup: AdminGroup,
 		Logger:     log,
 	}
+	bookings := &booking.Service{DB: db, Clock: clk, Queue: queue}
+	acts := &actions.Service{DB: db, Clock: clk}
 	r := &graph.Resolver{DB: db, Svc: graph.Services{
 		Practice: practices,
 		PMS:      pmsConns,
-		Booking:  &booking.Service{DB: db, Clock: clk, Queue: queue},
-		Actions:  &actions.Service{DB: db, Clock: clk},
+		Booking:  bookings,
+		Actions:  acts,
+		Calls:    &receptionist.Service{DB: db, Clock: clk, Booking: bookings, Actions: acts, Log: log},
 	}}
 	srv := httptest.NewServer(authn.Middleware(graph.NewHandler(graph.Config{Resolver: r, Auth: authn, Logger: log})))
 	t.Cleanup(srv.Close)
