@@ -223,7 +223,9 @@ func TestCallsAndStats(t *testing.T) {
 	var out struct {
 		Calls struct {
 			TotalCount int
-			Edges      []struct{ Node struct{ VapiCallID, Outcome string } }
+			Edges      []struct {
+				Node struct{ VapiCallID, Outcome string }
+			}
 		}
 		CallStats struct {
 			Total, Booked, Transferred, Abandoned, InProgress int

@@ -151,9 +151,9 @@ func firstTime(ts ...time.Time) time.Time {
 // Stats are call analytics over a period.
 type Stats struct {
 	Total, Booked, Transferred, Info, Abandoned, InProgress int
-	AverageDurationSeconds, TotalCost                        float64
-	PhoneBookings, PhoneBookingsConfirmed                    int
-	ActionItemsOpened                                        int
+	AverageDurationSeconds, TotalCost                       float64
+	PhoneBookings, PhoneBookingsConfirmed                   int
+	ActionItemsOpened                                       int
 }
 
 // Stats counts the acting practice's calls that started in [from, to), and
