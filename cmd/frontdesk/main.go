@@ -22,6 +22,8 @@ Usage:
                                mint a dev sign-in token (dev mode's issuer)
   frontdesk pms check --office-id ID --secret-key KEY [--practice-id 1] [--timezone ZONE]
                                check a practice's Sikka credentials and what they reach
+  frontdesk vapi sync (--practice ID | --all) [--rotate]
+                               create or update the practices' Vapi tools, assistants and numbers
   frontdesk simulate-call [--practice ID] [--url URL]
                                play a scripted call through the webhooks (dev: the demo practice)
   frontdesk version            print the version
@@ -54,6 +56,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return devToken(rest, getenv, stdout, stderr)
 	case "pms":
 		return pmsCommand(ctx, rest, getenv, stdout, stderr)
+	case "vapi":
+		return vapiCommand(ctx, rest, getenv, stdout, stderr)
 	case "simulate-call":
 		return simulateCall(ctx, rest, getenv, stdout, stderr)
 	case "version":
