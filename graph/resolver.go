@@ -7,6 +7,7 @@ import (
 
 	"github.com/frontdesk/frontdesk/ent/schema"
 	"github.com/frontdesk/frontdesk/internal/actions"
+	"github.com/frontdesk/frontdesk/internal/agentsetup"
 	"github.com/frontdesk/frontdesk/internal/booking"
 	"github.com/frontdesk/frontdesk/internal/database"
 	"github.com/frontdesk/frontdesk/internal/pmsconn"
@@ -27,6 +28,7 @@ type Services struct {
 	Booking  *booking.Service
 	Actions  *actions.Service
 	Calls    *receptionist.Service
+	Agent    *agentsetup.Service
 }
 
 func deref[T any](p *T) T {

@@ -17,6 +17,7 @@ import (
 	"github.com/frontdesk/frontdesk/graph"
 	"github.com/frontdesk/frontdesk/graph/graphiql"
 	"github.com/frontdesk/frontdesk/internal/actions"
+	"github.com/frontdesk/frontdesk/internal/agentsetup"
 	"github.com/frontdesk/frontdesk/internal/auth"
 	"github.com/frontdesk/frontdesk/internal/booking"
 	"github.com/frontdesk/frontdesk/internal/clock"
@@ -113,7 +114,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		Log:      log,
 	}
 
-	resolver := &graph.Resolver{DB: db, Svc: graph.Services{Practice: practices, PMS: pmsConns, Booking: bookings, Actions: actionItems, Calls: desk}}
+	agents := agentsetup.New(agentsetup.Config{
+		DB: db, Vapi: vapiAPI(cfg), PublicURL: cfg.PublicURL, Clock: clk,
+		WebhookSecret: cfg.VapiWebhookSecret, WebhookHMACSecret: cfg.VapiWebhookHMACSecret,
+		TwilioAccountSID: cfg.TwilioAccountSID, TwilioAuthToken: cfg.TwilioAuthToken,
+	})
+	resolver := &graph.Resolver{DB: db, Svc: graph.Services{
+		Practice: practices, PMS: pmsConns, Booking: bookings, Actions: actionItems, Calls: desk, Agent: agents,
+	}}
 	gql := authn.Middleware(graph.NewHandler(graph.Config{Resolver: resolver, Auth: authn, Logger: log}))
 
 	var ready atomic.Bool
@@ -213,4 +221,13 @@ func migrate(ctx context.Context, args []string, getenv func(string) string, std
 		fmt.Fprintln(stdout, "frontdesk: applied", p)
 	}
 	return nil
+}
+
+// vapiAPI is the Vapi REST client provisioning uses, or nil when
+// VAPI_API_KEY is not set (provisioning then says so).
+func vapiAPI(cfg *config.Config) *voice.Client {
+	if cfg.VapiAPIKey == "" {
+		return nil
+	}
+	return voice.NewClient(voice.ClientConfig{BaseURL: cfg.VapiBaseURL, APIKey: cfg.VapiAPIKey})
 }

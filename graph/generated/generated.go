@@ -26,6 +26,7 @@ import (
 	"github.com/frontdesk/frontdesk/ent/toolinvocation"
 	"github.com/frontdesk/frontdesk/ent/writeback"
 	"github.com/frontdesk/frontdesk/graph/model"
+	"github.com/frontdesk/frontdesk/internal/agentsetup"
 	"github.com/frontdesk/frontdesk/internal/booking"
 	"github.com/frontdesk/frontdesk/internal/receptionist"
 	gqlparser "github.com/vektah/gqlparser/v2"
@@ -214,6 +215,7 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
+		AddPhoneNumber        func(childComplexity int, number string, routing *phonenumber.Routing, twilioSid *string, vapiPhoneNumberID *string) int
 		BookAppointment       func(childComplexity int, input model.BookAppointmentInput) int
 		CancelAppointment     func(childComplexity int, id string, reason *string) int
 		ConnectSandbox        func(childComplexity int) int
@@ -221,11 +223,15 @@ type ComplexityRoot struct {
 		CreatePractice        func(childComplexity int, input ent.CreatePracticeInput) int
 		DisconnectPms         func(childComplexity int) int
 		InviteMember          func(childComplexity int, email string, role member.Role) int
+		ProvisionAgent        func(childComplexity int) int
 		RemoveMember          func(childComplexity int, id string) int
+		RemovePhoneNumber     func(childComplexity int, id string) int
 		RescheduleAppointment func(childComplexity int, id string, slotID *string, start *string) int
 		ResolveActionItem     func(childComplexity int, id string, note *string) int
 		RetryWriteback        func(childComplexity int, appointmentID string) int
+		SetPhoneNumberRouting func(childComplexity int, id string, routing phonenumber.Routing) int
 		SyncPms               func(childComplexity int, full *bool) int
+		UpdateAgent           func(childComplexity int, input model.AgentSettingsInput) int
 		UpdateAppointmentType func(childComplexity int, id string, bookableByPhone *bool, providerIds []string) int
 		UpdatePractice        func(childComplexity int, input model.PracticeSettingsInput) int
 	}
@@ -346,8 +352,16 @@ type ComplexityRoot struct {
 		UpdatedAt func(childComplexity int) int
 	}
 
+	ProvisionResult struct {
+		Created   func(childComplexity int) int
+		Skipped   func(childComplexity int) int
+		Unchanged func(childComplexity int) int
+		Updated   func(childComplexity int) int
+	}
+
 	Query struct {
 		ActionItems      func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, status *actionitem.Status) int
+		Agent            func(childComplexity int) int
 		AppointmentTypes func(childComplexity int) int
 		Appointments     func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.AppointmentOrder, where *ent.AppointmentWhereInput) int
 		Availability     func(childComplexity int, input model.AvailabilityInput) int
@@ -359,6 +373,7 @@ type ComplexityRoot struct {
 		Operatories      func(childComplexity int, includeHidden *bool) int
 		Patient          func(childComplexity int, id string) int
 		Patients         func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.PatientOrder, where *ent.PatientWhereInput, search *model.PatientSearch) int
+		PhoneNumbers     func(childComplexity int) int
 		PmsConnection    func(childComplexity int) int
 		Practice         func(childComplexity int) int
 		Practices        func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.PracticeOrder) int
@@ -460,6 +475,11 @@ type MutationResolver interface {
 	UpdatePractice(ctx context.Context, input model.PracticeSettingsInput) (*ent.Practice, error)
 	InviteMember(ctx context.Context, email string, role member.Role) (*ent.Member, error)
 	RemoveMember(ctx context.Context, id string) (string, error)
+	UpdateAgent(ctx context.Context, input model.AgentSettingsInput) (*ent.Agent, error)
+	ProvisionAgent(ctx context.Context) (*agentsetup.Result, error)
+	AddPhoneNumber(ctx context.Context, number string, routing *phonenumber.Routing, twilioSid *string, vapiPhoneNumberID *string) (*ent.PhoneNumber, error)
+	SetPhoneNumberRouting(ctx context.Context, id string, routing phonenumber.Routing) (*ent.PhoneNumber, error)
+	RemovePhoneNumber(ctx context.Context, id string) (string, error)
 	BookAppointment(ctx context.Context, input model.BookAppointmentInput) (*ent.Appointment, error)
 	CancelAppointment(ctx context.Context, id string, reason *string) (*ent.Appointment, error)
 	RescheduleAppointment(ctx context.Context, id string, slotID *string, start *string) (*ent.Appointment, error)
@@ -480,6 +500,8 @@ type QueryResolver interface {
 	Node(ctx context.Context, id string) (ent.Noder, error)
 	Nodes(ctx context.Context, ids []string) ([]ent.Noder, error)
 	Practices(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.PracticeOrder) (*ent.PracticeConnection, error)
+	Agent(ctx context.Context) (*ent.Agent, error)
+	PhoneNumbers(ctx context.Context) ([]*ent.PhoneNumber, error)
 	Availability(ctx context.Context, input model.AvailabilityInput) (*booking.Availability, error)
 	ActionItems(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, status *actionitem.Status) (*ent.ActionItemConnection, error)
 	Calls(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, where *ent.CallWhereInput) (*ent.CallConnection, error)
@@ -1223,6 +1245,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Membership.Role(childComplexity), true
 
+	case "Mutation.addPhoneNumber":
+		if e.ComplexityRoot.Mutation.AddPhoneNumber == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_addPhoneNumber_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AddPhoneNumber(childComplexity, args["number"].(string), args["routing"].(*phonenumber.Routing), args["twilioSid"].(*string), args["vapiPhoneNumberID"].(*string)), true
 	case "Mutation.bookAppointment":
 		if e.ComplexityRoot.Mutation.BookAppointment == nil {
 			break
@@ -1290,6 +1323,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.InviteMember(childComplexity, args["email"].(string), args["role"].(member.Role)), true
+	case "Mutation.provisionAgent":
+		if e.ComplexityRoot.Mutation.ProvisionAgent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mutation.ProvisionAgent(childComplexity), true
 	case "Mutation.removeMember":
 		if e.ComplexityRoot.Mutation.RemoveMember == nil {
 			break
@@ -1301,6 +1340,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RemoveMember(childComplexity, args["id"].(string)), true
+	case "Mutation.removePhoneNumber":
+		if e.ComplexityRoot.Mutation.RemovePhoneNumber == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_removePhoneNumber_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RemovePhoneNumber(childComplexity, args["id"].(string)), true
 	case "Mutation.rescheduleAppointment":
 		if e.ComplexityRoot.Mutation.RescheduleAppointment == nil {
 			break
@@ -1334,6 +1384,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RetryWriteback(childComplexity, args["appointmentID"].(string)), true
+	case "Mutation.setPhoneNumberRouting":
+		if e.ComplexityRoot.Mutation.SetPhoneNumberRouting == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setPhoneNumberRouting_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetPhoneNumberRouting(childComplexity, args["id"].(string), args["routing"].(phonenumber.Routing)), true
 	case "Mutation.syncPMS":
 		if e.ComplexityRoot.Mutation.SyncPms == nil {
 			break
@@ -1345,6 +1406,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SyncPms(childComplexity, args["full"].(*bool)), true
+	case "Mutation.updateAgent":
+		if e.ComplexityRoot.Mutation.UpdateAgent == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateAgent_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateAgent(childComplexity, args["input"].(model.AgentSettingsInput)), true
 	case "Mutation.updateAppointmentType":
 		if e.ComplexityRoot.Mutation.UpdateAppointmentType == nil {
 			break
@@ -1865,6 +1937,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Provider.UpdatedAt(childComplexity), true
 
+	case "ProvisionResult.created":
+		if e.ComplexityRoot.ProvisionResult.Created == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProvisionResult.Created(childComplexity), true
+	case "ProvisionResult.skipped":
+		if e.ComplexityRoot.ProvisionResult.Skipped == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProvisionResult.Skipped(childComplexity), true
+	case "ProvisionResult.unchanged":
+		if e.ComplexityRoot.ProvisionResult.Unchanged == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProvisionResult.Unchanged(childComplexity), true
+	case "ProvisionResult.updated":
+		if e.ComplexityRoot.ProvisionResult.Updated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProvisionResult.Updated(childComplexity), true
+
 	case "Query.actionItems":
 		if e.ComplexityRoot.Query.ActionItems == nil {
 			break
@@ -1876,6 +1973,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.ActionItems(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(*int), args["before"].(*entgql.Cursor[string]), args["last"].(*int), args["status"].(*actionitem.Status)), true
+	case "Query.agent":
+		if e.ComplexityRoot.Query.Agent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Agent(childComplexity), true
 	case "Query.appointmentTypes":
 		if e.ComplexityRoot.Query.AppointmentTypes == nil {
 			break
@@ -1988,6 +2091,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Patients(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(*int), args["before"].(*entgql.Cursor[string]), args["last"].(*int), args["orderBy"].([]*ent.PatientOrder), args["where"].(*ent.PatientWhereInput), args["search"].(*model.PatientSearch)), true
+	case "Query.phoneNumbers":
+		if e.ComplexityRoot.Query.PhoneNumbers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.PhoneNumbers(childComplexity), true
 	case "Query.pmsConnection":
 		if e.ComplexityRoot.Query.PmsConnection == nil {
 			break
@@ -2413,6 +2522,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ActionItemOrder", ec.unmarshalInputActionItemOrder),
 			graphql.NewInputUnmarshaler("ActionItemWhereInput", ec.unmarshalInputActionItemWhereInput),
 			graphql.NewInputUnmarshaler("AgentOrder", ec.unmarshalInputAgentOrder),
+			graphql.NewInputUnmarshaler("AgentSettingsInput", ec.unmarshalInputAgentSettingsInput),
 			graphql.NewInputUnmarshaler("AppointmentOrder", ec.unmarshalInputAppointmentOrder),
 			graphql.NewInputUnmarshaler("AppointmentTypeOrder", ec.unmarshalInputAppointmentTypeOrder),
 			graphql.NewInputUnmarshaler("AppointmentWhereInput", ec.unmarshalInputAppointmentWhereInput),
@@ -2513,6 +2623,50 @@ func newExecutionContext(
 }
 
 var sources = []*ast.Source{
+	{Name: "../../schema/agent.graphql", Input: `# The practice's voice agent and the numbers patients call.
+
+extend type Query {
+  "The practice's voice agent (made with defaults on first read)."
+  agent: Agent!
+  "The numbers patients call, and who answers each."
+  phoneNumbers: [PhoneNumber!]!
+}
+
+input AgentSettingsInput {
+  "At most 40 characters (Vapi's limit)."
+  name: String
+  "The first thing a caller hears; empty for the default."
+  greeting: String
+  voiceProvider: String
+  voiceID: String
+  "E.164; empty means the practice's front-desk number."
+  transferNumber: String
+  "Appended to the agent's instructions."
+  extraInstructions: String
+  "Off: calls go straight to the front desk."
+  enabled: Boolean
+}
+
+type ProvisionResult {
+  created: [String!]!
+  updated: [String!]!
+  unchanged: [String!]!
+  "With the reason each was skipped."
+  skipped: [String!]!
+}
+
+extend type Mutation {
+  "Change the agent's settings. Owners only; provisionAgent carries them to Vapi."
+  updateAgent(input: AgentSettingsInput!): Agent!
+  "Create or update the practice's Vapi assistant, the tools and its numbers from its settings, hours, providers and services. Idempotent. Owners only."
+  provisionAgent: ProvisionResult!
+  "Add a number patients call. Owners only."
+  addPhoneNumber(number: String!, routing: PhoneNumberRouting = AGENT, twilioSid: String, vapiPhoneNumberID: String): PhoneNumber!
+  "Send a number's calls to the agent or straight to the front desk. Owners only."
+  setPhoneNumberRouting(id: ID!, routing: PhoneNumberRouting!): PhoneNumber!
+  removePhoneNumber(id: ID!): ID!
+}
+`, BuiltIn: false},
 	{Name: "../../schema/booking.graphql", Input: `# Availability, booking, and what staff must follow up.
 
 extend type Query {
@@ -4813,6 +4967,40 @@ func (ec *executionContext) childFields_ActionItemEdge(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type ActionItemEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_Agent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Agent_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Agent_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Agent_updatedAt(ctx, field)
+	case "name":
+		return ec.fieldContext_Agent_name(ctx, field)
+	case "greeting":
+		return ec.fieldContext_Agent_greeting(ctx, field)
+	case "voiceProvider":
+		return ec.fieldContext_Agent_voiceProvider(ctx, field)
+	case "voiceID":
+		return ec.fieldContext_Agent_voiceID(ctx, field)
+	case "transferNumber":
+		return ec.fieldContext_Agent_transferNumber(ctx, field)
+	case "extraInstructions":
+		return ec.fieldContext_Agent_extraInstructions(ctx, field)
+	case "enabled":
+		return ec.fieldContext_Agent_enabled(ctx, field)
+	case "vapiAssistantID":
+		return ec.fieldContext_Agent_vapiAssistantID(ctx, field)
+	case "provisionedAt":
+		return ec.fieldContext_Agent_provisionedAt(ctx, field)
+	case "provisionError":
+		return ec.fieldContext_Agent_provisionError(ctx, field)
+	case "practice":
+		return ec.fieldContext_Agent_practice(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Agent", field.Name)
+}
+
 func (ec *executionContext) childFields_Appointment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -5171,6 +5359,28 @@ func (ec *executionContext) childFields_PatientEdge(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type PatientEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_PhoneNumber(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_PhoneNumber_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_PhoneNumber_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_PhoneNumber_updatedAt(ctx, field)
+	case "number":
+		return ec.fieldContext_PhoneNumber_number(ctx, field)
+	case "twilioSid":
+		return ec.fieldContext_PhoneNumber_twilioSid(ctx, field)
+	case "vapiPhoneNumberID":
+		return ec.fieldContext_PhoneNumber_vapiPhoneNumberID(ctx, field)
+	case "routing":
+		return ec.fieldContext_PhoneNumber_routing(ctx, field)
+	case "practice":
+		return ec.fieldContext_PhoneNumber_practice(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PhoneNumber", field.Name)
+}
+
 func (ec *executionContext) childFields_Practice(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -5249,6 +5459,20 @@ func (ec *executionContext) childFields_Provider(ctx context.Context, field grap
 		return ec.fieldContext_Provider_practice(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Provider", field.Name)
+}
+
+func (ec *executionContext) childFields_ProvisionResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "created":
+		return ec.fieldContext_ProvisionResult_created(ctx, field)
+	case "updated":
+		return ec.fieldContext_ProvisionResult_updated(ctx, field)
+	case "unchanged":
+		return ec.fieldContext_ProvisionResult_unchanged(ctx, field)
+	case "skipped":
+		return ec.fieldContext_ProvisionResult_skipped(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProvisionResult", field.Name)
 }
 
 func (ec *executionContext) childFields_Slot(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5527,6 +5751,44 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 
 // region    ***************************** args.gotpl *****************************
 
+func (ec *executionContext) field_Mutation_addPhoneNumber_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "number",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["number"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "routing",
+		func(ctx context.Context, v any) (*phonenumber.Routing, error) {
+			return ec.unmarshalOPhoneNumberRouting2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋphonenumberᚐRouting(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["routing"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "twilioSid",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["twilioSid"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "vapiPhoneNumberID",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["vapiPhoneNumberID"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_bookAppointment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5643,6 +5905,20 @@ func (ec *executionContext) field_Mutation_removeMember_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_removePhoneNumber_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_rescheduleAppointment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5709,6 +5985,28 @@ func (ec *executionContext) field_Mutation_retryWriteback_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_setPhoneNumberRouting_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "routing",
+		func(ctx context.Context, v any) (phonenumber.Routing, error) {
+			return ec.unmarshalNPhoneNumberRouting2githubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋphonenumberᚐRouting(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["routing"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_syncPMS_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5720,6 +6018,20 @@ func (ec *executionContext) field_Mutation_syncPMS_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["full"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateAgent_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.AgentSettingsInput, error) {
+			return ec.unmarshalNAgentSettingsInput2githubᚗcomᚋfrontdeskᚋfrontdeskᚋgraphᚋmodelᚐAgentSettingsInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -9371,6 +9683,214 @@ func (ec *executionContext) fieldContext_Mutation_removeMember(ctx context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_updateAgent(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateAgent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateAgent(ctx, fc.Args["input"].(model.AgentSettingsInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Agent) graphql.Marshaler {
+			return ec.marshalNAgent2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐAgent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateAgent(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Agent(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateAgent_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_provisionAgent(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_provisionAgent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Mutation().ProvisionAgent(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *agentsetup.Result) graphql.Marshaler {
+			return ec.marshalNProvisionResult2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋinternalᚋagentsetupᚐResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_provisionAgent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProvisionResult(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_addPhoneNumber(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_addPhoneNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AddPhoneNumber(ctx, fc.Args["number"].(string), fc.Args["routing"].(*phonenumber.Routing), fc.Args["twilioSid"].(*string), fc.Args["vapiPhoneNumberID"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PhoneNumber) graphql.Marshaler {
+			return ec.marshalNPhoneNumber2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐPhoneNumber(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_addPhoneNumber(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PhoneNumber(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_addPhoneNumber_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setPhoneNumberRouting(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setPhoneNumberRouting(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetPhoneNumberRouting(ctx, fc.Args["id"].(string), fc.Args["routing"].(phonenumber.Routing))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PhoneNumber) graphql.Marshaler {
+			return ec.marshalNPhoneNumber2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐPhoneNumber(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setPhoneNumberRouting(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PhoneNumber(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setPhoneNumberRouting_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_removePhoneNumber(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_removePhoneNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RemovePhoneNumber(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_removePhoneNumber(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_removePhoneNumber_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_bookAppointment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11756,6 +12276,98 @@ func (ec *executionContext) fieldContext_Provider_practice(_ context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _ProvisionResult_created(ctx context.Context, field graphql.CollectedField, obj *agentsetup.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProvisionResult_created(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Created, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProvisionResult_created(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProvisionResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _ProvisionResult_updated(ctx context.Context, field graphql.CollectedField, obj *agentsetup.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProvisionResult_updated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Updated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProvisionResult_updated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProvisionResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _ProvisionResult_unchanged(ctx context.Context, field graphql.CollectedField, obj *agentsetup.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProvisionResult_unchanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unchanged, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProvisionResult_unchanged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProvisionResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _ProvisionResult_skipped(ctx context.Context, field graphql.CollectedField, obj *agentsetup.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProvisionResult_skipped(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Skipped, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProvisionResult_skipped(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProvisionResult", field, false, false, "String")
+}
+
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11884,6 +12496,70 @@ func (ec *executionContext) fieldContext_Query_practices(ctx context.Context, fi
 	if fc.Args, err = ec.field_Query_practices_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_agent(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_agent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Agent(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Agent) graphql.Marshaler {
+			return ec.marshalNAgent2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐAgent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_agent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Agent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_phoneNumbers(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_phoneNumbers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().PhoneNumbers(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.PhoneNumber) graphql.Marshaler {
+			return ec.marshalNPhoneNumber2ᚕᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐPhoneNumberᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_phoneNumbers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PhoneNumber(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -16103,6 +16779,90 @@ func (ec *executionContext) unmarshalInputAgentOrder(ctx context.Context, obj an
 func UnmarshalAgentOrder(ctx context.Context, raw any) (ent.AgentOrder, error) {
 	var out ent.AgentOrder
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "AgentOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputAgentSettingsInput(ctx context.Context, obj any) (model.AgentSettingsInput, error) {
+	var it model.AgentSettingsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "greeting", "voiceProvider", "voiceID", "transferNumber", "extraInstructions", "enabled"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "greeting":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("greeting"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Greeting = data
+		case "voiceProvider":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("voiceProvider"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VoiceProvider = data
+		case "voiceID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("voiceID"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VoiceID = data
+		case "transferNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("transferNumber"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TransferNumber = data
+		case "extraInstructions":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("extraInstructions"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExtraInstructions = data
+		case "enabled":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("enabled"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Enabled = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAgentSettingsInput unmarshals raw into the AgentSettingsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAgentSettingsInput(ctx context.Context, raw any) (model.AgentSettingsInput, error) {
+	var out model.AgentSettingsInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AgentSettingsInput", raw, &out)
 	return out, err
 }
 
@@ -22303,6 +23063,41 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "updateAgent":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateAgent(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "provisionAgent":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_provisionAgent(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "addPhoneNumber":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_addPhoneNumber(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setPhoneNumberRouting":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setPhoneNumberRouting(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "removePhoneNumber":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_removePhoneNumber(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "bookAppointment":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_bookAppointment(ctx, field)
@@ -23135,6 +23930,54 @@ func (ec *executionContext) _Provider(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var provisionResultImplementors = []string{"ProvisionResult"}
+
+func (ec *executionContext) _ProvisionResult(ctx context.Context, sel ast.SelectionSet, obj *agentsetup.Result) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, provisionResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ProvisionResult")
+		case "created":
+			out.Values[i] = ec._ProvisionResult_created(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updated":
+			out.Values[i] = ec._ProvisionResult_updated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unchanged":
+			out.Values[i] = ec._ProvisionResult_unchanged(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "skipped":
+			out.Values[i] = ec._ProvisionResult_skipped(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var queryImplementors = []string{"Query"}
 
 func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -23171,6 +24014,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_practices(ctx, field)
+				})
+		case "agent":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_agent(ctx, field)
+				})
+		case "phoneNumbers":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_phoneNumbers(ctx, field)
 				})
 		case "availability":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -24218,6 +25073,14 @@ func (ec *executionContext) unmarshalNActionItemWhereInput2ᚖgithubᚗcomᚋfro
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNAgent2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐAgent(ctx context.Context, sel ast.SelectionSet, v *ent.Agent) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Agent!")
+		return graphql.Null
+	}
+	return ec._Agent(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNAgentOrderField2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐAgentOrderField(ctx context.Context, v any) (*ent.AgentOrderField, error) {
 	var res = new(ent.AgentOrderField)
 	err := res.UnmarshalGQL(v)
@@ -24230,6 +25093,11 @@ func (ec *executionContext) marshalNAgentOrderField2ᚖgithubᚗcomᚋfrontdesk�
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) unmarshalNAgentSettingsInput2githubᚗcomᚋfrontdeskᚋfrontdeskᚋgraphᚋmodelᚐAgentSettingsInput(ctx context.Context, v any) (model.AgentSettingsInput, error) {
+	res, err := ec.unmarshalInputAgentSettingsInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNAppointment2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐAppointment(ctx context.Context, sel ast.SelectionSet, v *ent.Appointment) graphql.Marshaler {
@@ -24743,6 +25611,30 @@ func (ec *executionContext) unmarshalNPatientWhereInput2ᚖgithubᚗcomᚋfrontd
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNPhoneNumber2ᚕᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐPhoneNumberᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.PhoneNumber) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPhoneNumber2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐPhoneNumber(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPhoneNumber2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐPhoneNumber(ctx context.Context, sel ast.SelectionSet, v *ent.PhoneNumber) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PhoneNumber!")
+		return graphql.Null
+	}
+	return ec._PhoneNumber(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNPhoneNumberOrderField2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐPhoneNumberOrderField(ctx context.Context, v any) (*ent.PhoneNumberOrderField, error) {
 	var res = new(ent.PhoneNumberOrderField)
 	err := res.UnmarshalGQL(v)
@@ -24843,6 +25735,14 @@ func (ec *executionContext) marshalNProviderOrderField2ᚖgithubᚗcomᚋfrontde
 func (ec *executionContext) unmarshalNProviderWhereInput2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐProviderWhereInput(ctx context.Context, v any) (*ent.ProviderWhereInput, error) {
 	res, err := ec.unmarshalInputProviderWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNProvisionResult2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋinternalᚋagentsetupᚐResult(ctx context.Context, sel ast.SelectionSet, v *agentsetup.Result) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ProvisionResult!")
+		return graphql.Null
+	}
+	return ec._ProvisionResult(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNSlot2githubᚗcomᚋfrontdeskᚋfrontdeskᚋinternalᚋbookingᚐSlot(ctx context.Context, sel ast.SelectionSet, v booking.Slot) graphql.Marshaler {
@@ -26058,6 +26958,22 @@ func (ec *executionContext) unmarshalOPatientWhereInput2ᚖgithubᚗcomᚋfrontd
 	}
 	res, err := ec.unmarshalInputPatientWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOPhoneNumberRouting2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋphonenumberᚐRouting(ctx context.Context, v any) (*phonenumber.Routing, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(phonenumber.Routing)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPhoneNumberRouting2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋphonenumberᚐRouting(ctx context.Context, sel ast.SelectionSet, v *phonenumber.Routing) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalOPractice2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐPractice(ctx context.Context, sel ast.SelectionSet, v *ent.Practice) graphql.Marshaler {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/frontdesk/frontdesk/graph"
 	"github.com/frontdesk/frontdesk/internal/actions"
+	"github.com/frontdesk/frontdesk/internal/agentsetup"
 	"github.com/frontdesk/frontdesk/internal/auth"
 	"github.com/frontdesk/frontdesk/internal/auth/authtest"
 	"github.com/frontdesk/frontdesk/internal/booking"
@@ -29,6 +30,7 @@ import (
 	"github.com/frontdesk/frontdesk/internal/practice"
 	"github.com/frontdesk/frontdesk/internal/receptionist"
 	"github.com/frontdesk/frontdesk/internal/secrets"
+	"github.com/frontdesk/frontdesk/internal/voice"
 	"github.com/frontdesk/frontdesk/internal/writeback"
 )
 
@@ -49,8 +51,12 @@ type Option func(*options)
 
 type options struct {
 	sikka *sikka.Client
+	vapi  *voice.Client
 	clock clock.Clock
 }
+
+// WithVapi gives provisioning a Vapi (fake) through client.
+func WithVapi(client *voice.Client) Option { return func(o *options) { o.vapi = client } }
 
 // WithSikka connects the API to a Sikka (fake) through client.
 func WithSikka(client *sikka.Client) Option { return func(o *options) { o.sikka = client } }
@@ -93,6 +99,7 @@ func New(t testing.TB, db *database.DB, opts ...Option) *Env {
 		Booking:  bookings,
 		Actions:  acts,
 		Calls:    &receptionist.Service{DB: db, Clock: clk, Booking: bookings, Actions: acts, Log: log},
+		Agent:    agentsetup.New(agentsetup.Config{DB: db, Vapi: o.vapi, PublicURL: "https://frontdesk.example", WebhookSecret: "test-webhook-secret", Clock: clk}),
 	}}
 	srv := httptest.NewServer(authn.Middleware(graph.NewHandler(graph.Config{Resolver: r, Auth: authn, Logger: log})))
 	t.Cleanup(srv.Close)

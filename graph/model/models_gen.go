@@ -12,6 +12,21 @@ import (
 	"github.com/frontdesk/frontdesk/ent/member"
 )
 
+type AgentSettingsInput struct {
+	// At most 40 characters (Vapi's limit).
+	Name *string `json:"name,omitempty"`
+	// The first thing a caller hears; empty for the default.
+	Greeting      *string `json:"greeting,omitempty"`
+	VoiceProvider *string `json:"voiceProvider,omitempty"`
+	VoiceID       *string `json:"voiceID,omitempty"`
+	// E.164; empty means the practice's front-desk number.
+	TransferNumber *string `json:"transferNumber,omitempty"`
+	// Appended to the agent's instructions.
+	ExtraInstructions *string `json:"extraInstructions,omitempty"`
+	// Off: calls go straight to the front desk.
+	Enabled *bool `json:"enabled,omitempty"`
+}
+
 type AvailabilityInput struct {
 	// An appointment type id or name; the practice's default when omitted.
 	AppointmentType *string `json:"appointmentType,omitempty"`

@@ -1,0 +1,74 @@
+package graph_test
+
+import (
+	"testing"
+
+	"github.com/frontdesk/frontdesk/graph/graphtest"
+	"github.com/frontdesk/frontdesk/internal/database/dbtest"
+	"github.com/frontdesk/frontdesk/internal/voice"
+	"github.com/frontdesk/frontdesk/internal/voice/vapitest"
+)
+
+func TestAgentSetupThroughTheAPI(t *testing.T) {
+	fake := vapitest.NewServer()
+	defer fake.Close()
+	env := graphtest.New(t, dbtest.Open(t), graphtest.WithVapi(voice.NewClient(voice.ClientConfig{BaseURL: fake.URL, APIKey: fake.APIKey})))
+	owner := user("owner", "owner@example.com")
+	mustCreate(t, env, owner, "Agent Dental")
+
+	var a struct {
+		Agent struct {
+			Name           string
+			Enabled        bool
+			TransferNumber string
+		}
+	}
+	env.MustDo(t, owner, `{ agent { name enabled transferNumber } }`, nil, &a)
+	if !a.Agent.Enabled || a.Agent.Name == "" {
+		t.Fatalf("agent = %+v", a)
+	}
+	var upd struct{ UpdateAgent struct{ Greeting, TransferNumber string } }
+	env.MustDo(t, owner, `mutation { updateAgent(input: {greeting: "Hi, Agent Dental!", transferNumber: "(555) 010-0177"}) { greeting transferNumber } }`, nil, &upd)
+	if upd.UpdateAgent.TransferNumber != "+15550100177" {
+		t.Fatalf("update = %+v", upd)
+	}
+	if r := env.Do(t, owner, `mutation { updateAgent(input: {name: "A name much too long for Vapi to accept at all"}) { name } }`, nil); r.Code() != "INVALID" {
+		t.Fatalf("long name: %+v", r.Errors)
+	}
+
+	var num struct{ AddPhoneNumber struct{ ID, Number, Routing string } }
+	env.MustDo(t, owner, `mutation { addPhoneNumber(number: "555-010-0100") { id number routing } }`, nil, &num)
+	if num.AddPhoneNumber.Number != "+15550100100" || num.AddPhoneNumber.Routing != "AGENT" {
+		t.Fatalf("number = %+v", num)
+	}
+	other := user("other", "other@example.com")
+	mustCreate(t, env, other, "Other Dental")
+	if r := env.Do(t, other, `mutation { addPhoneNumber(number: "+15550100100") { id } }`, nil); r.Code() != "CONFLICT" {
+		t.Fatalf("the same number in two practices: %+v", r.Errors)
+	}
+
+	var prov struct {
+		ProvisionAgent struct{ Created, Updated, Unchanged, Skipped []string }
+	}
+	env.MustDo(t, owner, `mutation { provisionAgent { created updated unchanged skipped } }`, nil, &prov)
+	if len(prov.ProvisionAgent.Created) < 9 { // credential, 7 tools, assistant
+		t.Fatalf("first provisioning = %+v", prov)
+	}
+	env.MustDo(t, owner, `mutation { provisionAgent { created updated unchanged skipped } }`, nil, &prov)
+	if len(prov.ProvisionAgent.Created)+len(prov.ProvisionAgent.Updated) != 0 {
+		t.Fatalf("second provisioning changed %+v", prov)
+	}
+
+	staff := user("staff", "staff@example.com")
+	env.MustDo(t, owner, `mutation { inviteMember(email: "staff@example.com", role: STAFF) { id } }`, nil, nil)
+	if r := env.Do(t, staff, `mutation { provisionAgent { created } }`, nil); r.Code() != "FORBIDDEN" {
+		t.Fatalf("staff provisioning: %+v", r.Errors)
+	}
+	env.MustDo(t, owner, `mutation($id: ID!) { setPhoneNumberRouting(id: $id, routing: FRONT_DESK) { routing } }`, map[string]any{"id": num.AddPhoneNumber.ID}, nil)
+	env.MustDo(t, owner, `mutation($id: ID!) { removePhoneNumber(id: $id) }`, map[string]any{"id": num.AddPhoneNumber.ID}, nil)
+	var nums struct{ PhoneNumbers []struct{ ID string } }
+	env.MustDo(t, owner, `{ phoneNumbers { id } }`, nil, &nums)
+	if len(nums.PhoneNumbers) != 0 {
+		t.Fatalf("numbers = %+v", nums)
+	}
+}

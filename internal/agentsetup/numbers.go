@@ -1,0 +1,87 @@
+package agentsetup
+
+import (
+	"context"
+	"strings"
+
+	"github.com/frontdesk/frontdesk/ent"
+	"github.com/frontdesk/frontdesk/ent/phonenumber"
+	"github.com/frontdesk/frontdesk/internal/apperr"
+	"github.com/frontdesk/frontdesk/internal/phone"
+	"github.com/frontdesk/frontdesk/internal/tenant"
+)
+
+// NumberSettings describe a number patients call.
+type NumberSettings struct {
+	Number            string
+	Routing           phonenumber.Routing
+	TwilioSID         string
+	VapiPhoneNumberID string
+}
+
+// Numbers lists the acting practice's numbers.
+func (s *Service) Numbers(ctx context.Context) ([]*ent.PhoneNumber, error) {
+	return s.cfg.DB.Client(ctx).PhoneNumber.Query().Order(phonenumber.ByNumber()).All(ctx)
+}
+
+// AddNumber adds a number to the acting practice (owners only). A number
+// belongs to one practice: its calls are routed by it.
+func (s *Service) AddNumber(ctx context.Context, in NumberSettings) (*ent.PhoneNumber, error) {
+	pid, err := owningPractice(ctx)
+	if err != nil {
+		return nil, err
+	}
+	n, err := phone.Normalize(in.Number)
+	if err != nil {
+		return nil, apperr.New(apperr.Invalid, "not a phone number: give it in E.164, like +15555550100")
+	}
+	if in.Routing == "" {
+		in.Routing = phonenumber.RoutingAGENT
+	}
+	if err := phonenumber.RoutingValidator(in.Routing); err != nil {
+		return nil, apperr.New(apperr.Invalid, "routing must be AGENT or FRONT_DESK")
+	}
+	// Uniqueness is across practices, which this practice cannot see.
+	taken, err := s.cfg.DB.Client(ctx).PhoneNumber.Query().Where(phonenumber.Number(n)).Exist(tenant.Unscoped(ctx))
+	if err != nil {
+		return nil, err
+	}
+	if taken {
+		return nil, apperr.New(apperr.Conflict, "%s is already in use by a practice", n)
+	}
+	return s.cfg.DB.Client(ctx).PhoneNumber.Create().
+		SetPracticeID(pid).
+		SetNumber(n).
+		SetRouting(in.Routing).
+		SetTwilioSid(strings.TrimSpace(in.TwilioSID)).
+		SetVapiPhoneNumberID(strings.TrimSpace(in.VapiPhoneNumberID)).
+		Save(ctx)
+}
+
+// SetRouting changes who answers a number; `frontdesk vapi sync` then
+// points it there in Vapi.
+func (s *Service) SetRouting(ctx context.Context, id string, routing phonenumber.Routing) (*ent.PhoneNumber, error) {
+	if _, err := owningPractice(ctx); err != nil {
+		return nil, err
+	}
+	if err := phonenumber.RoutingValidator(routing); err != nil {
+		return nil, apperr.New(apperr.Invalid, "routing must be AGENT or FRONT_DESK")
+	}
+	n, err := s.cfg.DB.Client(ctx).PhoneNumber.UpdateOneID(id).SetRouting(routing).Save(ctx)
+	if ent.IsNotFound(err) {
+		return nil, apperr.New(apperr.NotFound, "no such phone number")
+	}
+	return n, err
+}
+
+// RemoveNumber removes a number from the practice.
+func (s *Service) RemoveNumber(ctx context.Context, id string) error {
+	if _, err := owningPractice(ctx); err != nil {
+		return err
+	}
+	err := s.cfg.DB.Client(ctx).PhoneNumber.DeleteOneID(id).Exec(ctx)
+	if ent.IsNotFound(err) {
+		return apperr.New(apperr.NotFound, "no such phone number")
+	}
+	return err
+}
