@@ -27,7 +27,9 @@ func TestAgentSetupThroughTheAPI(t *testing.T) {
 	if !a.Agent.Enabled || a.Agent.Name == "" {
 		t.Fatalf("agent = %+v", a)
 	}
-	var upd struct{ UpdateAgent struct{ Greeting, TransferNumber string } }
+	var upd struct {
+		UpdateAgent struct{ Greeting, TransferNumber string }
+	}
 	env.MustDo(t, owner, `mutation { updateAgent(input: {greeting: "Hi, Agent Dental!", transferNumber: "(555) 010-0177"}) { greeting transferNumber } }`, nil, &upd)
 	if upd.UpdateAgent.TransferNumber != "+15550100177" {
 		t.Fatalf("update = %+v", upd)
@@ -36,7 +38,9 @@ func TestAgentSetupThroughTheAPI(t *testing.T) {
 		t.Fatalf("long name: %+v", r.Errors)
 	}
 
-	var num struct{ AddPhoneNumber struct{ ID, Number, Routing string } }
+	var num struct {
+		AddPhoneNumber struct{ ID, Number, Routing string }
+	}
 	env.MustDo(t, owner, `mutation { addPhoneNumber(number: "555-010-0100") { id number routing } }`, nil, &num)
 	if num.AddPhoneNumber.Number != "+15550100100" || num.AddPhoneNumber.Routing != "AGENT" {
 		t.Fatalf("number = %+v", num)
