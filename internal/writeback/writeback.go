@@ -352,10 +352,17 @@ func (w *Worker) complete(ctx context.Context, wb *ent.Writeback, createdID stri
 			if createdID == "" {
 				return errors.New("writeback: the PMS created the patient but did not say its id")
 			}
-			return c.Patient.UpdateOneID(*wb.PatientID).SetPmsID(createdID).Exec(ctx)
+			return adoptPatient(ctx, c, *wb.PatientID, createdID)
 		case ewb.KindCREATE_APPOINTMENT:
 			if createdID == "" {
 				return errors.New("writeback: the PMS created the appointment but did not say its id")
+			}
+			// A sync between the PMS running the write and this job learning
+			// its id mirrors the PMS's copy of this very appointment as a row
+			// of its own: drop it, or it would hold the id and double the booking.
+			if _, err := c.Appointment.Delete().Where(appointment.PmsID(createdID), appointment.IDNEQ(wb.AppointmentID),
+				appointment.SourceEQ(appointment.SourcePMS), appointment.WritebackStateEQ(appointment.WritebackStateNONE)).Exec(ctx); err != nil {
+				return fmt.Errorf("writeback: drop the mirrored copy of the created appointment: %w", err)
 			}
 			return c.Appointment.UpdateOneID(wb.AppointmentID).SetPmsID(createdID).Exec(ctx)
 		}

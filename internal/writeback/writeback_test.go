@@ -340,3 +340,50 @@ func TestALostAnswerIsFoundNotSentAgain(t *testing.T) {
 		}
 	})
 }
+
+// TestASyncBetweenTheWriteAndItsIDMergesCopies: the PMS has run our writes,
+// and a sync mirrors its copies of the new patient and appointment before
+// the job learns their ids. The job then merges them into the rows it made:
+// one patient, one appointment.
+func TestASyncBetweenTheWriteAndItsIDMergesCopies(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		e := newEnv(t, db, nil)
+		c := e.db.Client(e.ctx)
+		appt, err := e.book.Book(e.ctx, booking.BookRequest{Start: "2026-12-08T09:00", AppointmentType: "Exam", NewPatient: newCaller()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		syncer := &mirror.Syncer{DB: db, PMS: opener{e.sb}, Clock: e.clk, Log: discard}
+		job := &river.Job[writeback.Args]{JobRow: &rivertype.JobRow{Attempt: 1, MaxAttempts: 25}, Args: writeback.Args{PracticeID: e.id, AppointmentID: appt.ID}}
+		// Run the job one step at a time; whenever the PMS has run a write
+		// the job has not yet seen, let a full sync in first.
+		for range 60 {
+			e.clk.Advance(time.Minute) // every queued write has run in the sandbox
+			if _, err := syncer.Sync(context.Background(), e.id, true); err != nil {
+				t.Fatal(err)
+			}
+			err := e.worker.Work(context.Background(), job)
+			var snooze *river.JobSnoozeError
+			if errors.As(err, &snooze) {
+				continue
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			break
+		}
+		got := e.appointment(t, appt.ID)
+		if got.WritebackState != appointment.WritebackStateCONFIRMED || got.PmsID == nil {
+			t.Fatalf("appointment %+v", got)
+		}
+		if n := c.Patient.Query().Where(patient.LastName("Whitaker")).CountX(e.ctx); n != 1 {
+			t.Fatalf("%d Whitaker patients", n)
+		}
+		if n := c.Appointment.Query().Where(appointment.PmsID(*got.PmsID)).CountX(e.ctx); n != 1 {
+			t.Fatalf("%d rows for the PMS appointment", n)
+		}
+		if pat := c.Patient.GetX(e.ctx, *got.PatientID); pat.PmsID == nil || pat.LastName != "Whitaker" {
+			t.Fatalf("patient %+v", pat)
+		}
+	})
+}
