@@ -118,17 +118,23 @@ func openPostgres(rawURL string) (*DB, error) {
 }
 
 func newDB(sqlDB *sql.DB, dialectName string) *DB {
-	return &DB{
-		SQL:     sqlDB,
-		Dialect: dialectName,
-		ent:     ent.NewClient(ent.Driver(entsql.OpenDB(dialectName, sqlDB))),
+	db := &DB{SQL: sqlDB, Dialect: dialectName}
+	db.ent = ent.NewClient(ent.Driver(db.driver(entsql.OpenDB(dialectName, sqlDB))))
+	return db
+}
+
+// driver wraps an ent driver as the dialect needs (see utcDriver).
+func (db *DB) driver(d dialect.Driver) dialect.Driver {
+	if db.Dialect == dialect.SQLite {
+		return utcDriver{d}
 	}
+	return d
 }
 
 // OnQuery calls fn with every statement ent runs outside a transaction,
 // from now on. Tests use it to count the queries a request costs.
 func (db *DB) OnQuery(fn func(ctx context.Context, args ...any)) {
-	db.ent = ent.NewClient(ent.Driver(dialect.DebugWithContext(entsql.OpenDB(db.Dialect, db.SQL), fn)))
+	db.ent = ent.NewClient(ent.Driver(dialect.DebugWithContext(db.driver(entsql.OpenDB(db.Dialect, db.SQL)), fn)))
 }
 
 // Close closes the database.

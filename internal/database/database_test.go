@@ -6,8 +6,10 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/frontdesk/frontdesk/ent"
+	"github.com/frontdesk/frontdesk/ent/appointment"
 	"github.com/frontdesk/frontdesk/internal/database"
 	"github.com/frontdesk/frontdesk/internal/database/dbtest"
 	"github.com/frontdesk/frontdesk/internal/tenant"
@@ -109,4 +111,38 @@ func TestInTxRollsBackOnPanic(t *testing.T) {
 	if n := db.Client(ctx).Practice.Query().CountX(ctx); n != 0 {
 		t.Fatalf("%d practices survived a panic", n)
 	}
+}
+
+// TestTimesCompareAsInstants: a time written or compared in any zone means
+// the same instant on both dialects.
+func TestTimesCompareAsInstants(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		ctx := tenant.Unscoped(context.Background())
+		c := db.Client(ctx)
+		ny, _ := time.LoadLocation("America/New_York")
+		p := c.Practice.Create().SetName("Zones").SetTimeZone("UTC").SaveX(ctx)
+		at := time.Date(2026, 12, 1, 16, 0, 0, 0, time.UTC) // 11:00 in New York
+		c.Appointment.Create().SetPracticeID(p.ID).SetStartAt(at.In(ny)).SetEndAt(at.Add(time.Hour)).SaveX(ctx)
+		for _, q := range []time.Time{at, at.In(ny), at.In(time.FixedZone("X", 3*3600))} {
+			if n := c.Appointment.Query().Where(appointment.StartAt(q)).CountX(ctx); n != 1 {
+				t.Errorf("equal to %s: %d", q, n)
+			}
+			if n := c.Appointment.Query().Where(appointment.StartAtLT(q.Add(time.Minute))).CountX(ctx); n != 1 {
+				t.Errorf("before %s + 1m: %d", q, n)
+			}
+			if n := c.Appointment.Query().Where(appointment.StartAtGT(q.Add(-time.Minute))).CountX(ctx); n != 1 {
+				t.Errorf("after %s - 1m: %d", q, n)
+			}
+		}
+		// And inside a transaction.
+		err := db.InTx(ctx, func(ctx context.Context) error {
+			if n := db.Client(ctx).Appointment.Query().Where(appointment.StartAt(at.In(ny))).CountX(ctx); n != 1 {
+				t.Errorf("in a transaction: %d", n)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
 }

@@ -52,7 +52,7 @@ func (db *DB) Begin(ctx context.Context) (context.Context, *Tx, error) {
 	if err != nil {
 		return ctx, nil, fmt.Errorf("database: begin: %w", err)
 	}
-	drv := txDriver{entsql.NewDriver(db.Dialect, entsql.Conn{ExecQuerier: sqlTx})}
+	drv := db.driver(txDriver{entsql.NewDriver(db.Dialect, entsql.Conn{ExecQuerier: sqlTx})})
 	tx := &Tx{sql: sqlTx, client: ent.NewClient(ent.Driver(drv))}
 	ctx = context.WithValue(ctx, txKey{}, tx)
 	ctx = ent.NewContext(ctx, tx.client)

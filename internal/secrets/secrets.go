@@ -10,8 +10,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 )
 
@@ -69,19 +67,9 @@ func NewKey() string {
 // LoadOrCreateKeyFile reads a base64 key from path, creating it (mode 0600)
 // with a new key when missing. Dev mode keeps its key there.
 func LoadOrCreateKeyFile(path string) ([]byte, error) {
-	b, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) {
-		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-			return nil, fmt.Errorf("secrets: %w", err)
-		}
-		k := NewKey()
-		if err := os.WriteFile(path, []byte(k+"\n"), 0o600); err != nil {
-			return nil, fmt.Errorf("secrets: write %s: %w", path, err)
-		}
-		return ParseKey(k)
-	}
+	b, err := CreateOnce(path, func() ([]byte, error) { return []byte(NewKey() + "\n"), nil })
 	if err != nil {
-		return nil, fmt.Errorf("secrets: read %s: %w", path, err)
+		return nil, fmt.Errorf("secrets: %w", err)
 	}
 	key, err := ParseKey(string(b))
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 )
 
@@ -82,5 +83,28 @@ func TestLoadOrCreateKeyFile(t *testing.T) {
 	}
 	if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o600 {
 		t.Fatalf("key file mode %v, want 0600", fi.Mode().Perm())
+	}
+}
+
+func TestCreateOnceUnderConcurrency(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "k")
+	var wg sync.WaitGroup
+	got := make([]string, 8)
+	for i := range got {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			b, err := CreateOnce(path, func() ([]byte, error) { return []byte(NewKey()), nil })
+			if err != nil {
+				t.Error(err)
+			}
+			got[i] = string(b)
+		}()
+	}
+	wg.Wait()
+	for _, g := range got[1:] {
+		if g != got[0] {
+			t.Fatal("two processes starting at once got different keys")
+		}
 	}
 }

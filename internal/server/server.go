@@ -55,7 +55,11 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener, grace time.Duration
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), grace)
 	defer cancel()
 	if err := s.http.Shutdown(shutdownCtx); err != nil {
-		return fmt.Errorf("server: shutdown: %w", err)
+		// Out of grace: what is still open (a request that would not end,
+		// a client that connected and never asked) is cut off. That is
+		// the end of a normal stop, not a failure of it.
+		s.log.Warn("server: connections still open after the shutdown grace; closing them", "grace", grace.String(), "err", err)
+		_ = s.http.Close()
 	}
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("server: %w", err)
