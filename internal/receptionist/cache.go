@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/frontdesk/frontdesk/ent"
+	"github.com/frontdesk/frontdesk/internal/booking"
 	"github.com/frontdesk/frontdesk/internal/voice"
 )
 
@@ -101,4 +102,28 @@ func (c *answerCache) put(practiceID, toolCallID string, res voice.ToolCallResul
 		c.m = fresh
 	}
 	c.m[[2]string{practiceID, toolCallID}] = answerEntry{res, now.Add(answerTTL)}
+}
+
+// slotTextCache keeps the text of availability answers by the answer the
+// booking service returned: it hands out the same *Availability for the
+// same question until the schedule changes.
+type slotTextCache struct {
+	mu sync.Mutex
+	m  map[*booking.Availability]string
+}
+
+func (c *slotTextCache) get(a *booking.Availability) (string, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	s, ok := c.m[a]
+	return s, ok
+}
+
+func (c *slotTextCache) put(a *booking.Availability, text string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) > 1024 {
+		c.m = map[*booking.Availability]string{}
+	}
+	c.m[a] = text
 }

@@ -48,6 +48,7 @@ type Service struct {
 	routes   routeCache
 	calls    callCache
 	answers  answerCache
+	slotText slotTextCache
 }
 
 // Tool names: the contract of ARCHITECTURE.md, and the Vapi function names.

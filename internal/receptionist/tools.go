@@ -2,6 +2,7 @@ package receptionist
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -110,6 +111,11 @@ func checkAvailability(ctx context.Context, t *turn) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Answers are cached (and shared) by the booking service; so is their
+	// text.
+	if text, ok := t.s.slotText.get(av); ok {
+		return text, nil
+	}
 	out := struct {
 		Slots         []slotJSON `json:"slots"`
 		NextAvailable *slotJSON  `json:"next_available,omitempty"`
@@ -121,7 +127,12 @@ func checkAvailability(ctx context.Context, t *turn) (any, error) {
 		n := slotOf(*av.NextAvailable)
 		out.NextAvailable = &n
 	}
-	return out, nil
+	text := voice.Result(t.tc, out)
+	if text.Error != "" {
+		return nil, errors.New(text.Error)
+	}
+	t.s.slotText.put(av, text.Result)
+	return text.Result, nil
 }
 
 func date(s, name string) (pms.Date, error) {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // ToolCallResult answers one tool call. Vapi wants result and error as
@@ -21,17 +22,54 @@ type ToolCallResult struct {
 }
 
 // MarshalJSON writes {"toolCallId","name","result"|"error"} on one line.
+// It is written by hand: every tool call's answer goes through it while the
+// caller waits.
 func (r ToolCallResult) MarshalJSON() ([]byte, error) {
-	w := struct {
-		ToolCallID string  `json:"toolCallId"`
-		Name       string  `json:"name"`
-		Result     *string `json:"result,omitempty"`
-		Error      string  `json:"error,omitempty"`
-	}{ToolCallID: r.ToolCallID, Name: r.Name, Error: singleLine(r.Error)}
-	if res := singleLine(r.Result); res != "" || w.Error == "" {
-		w.Result = &res
+	return r.appendJSON(make([]byte, 0, 64+len(r.Result)+len(r.Error))), nil
+}
+
+func (r ToolCallResult) appendJSON(b []byte) []byte {
+	b = append(b, `{"toolCallId":`...)
+	b = appendString(b, r.ToolCallID)
+	b = append(b, `,"name":`...)
+	b = appendString(b, r.Name)
+	errText := singleLine(r.Error)
+	if res := singleLine(r.Result); res != "" || errText == "" {
+		b = append(b, `,"result":`...)
+		b = appendString(b, res)
 	}
-	return json.Marshal(w)
+	if errText != "" {
+		b = append(b, `,"error":`...)
+		b = appendString(b, errText)
+	}
+	return append(b, '}')
+}
+
+// appendString appends s as a JSON string, escaped as encoding/json would
+// (without HTML escaping: a model reads it, not a browser).
+func appendString(b []byte, s string) []byte {
+	if needsEscape(s) {
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		_ = enc.Encode(s)
+		return append(b, bytes.TrimSuffix(buf.Bytes(), []byte("\n"))...)
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
+}
+
+// needsEscape reports whether s has anything JSON must escape: quotes,
+// backslashes, control characters, invalid UTF-8 or the line separators.
+func needsEscape(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c == '"' || c == '\\' || c >= utf8.RuneSelf {
+			return true
+		}
+	}
+	return false
 }
 
 // ToolCallsResponse is the body of our reply to a tool-calls message.
@@ -42,13 +80,18 @@ type ToolCallsResponse struct {
 // MarshalJSON always writes results as an array, [] when there are none:
 // Vapi rejects null or an object there.
 func (r ToolCallsResponse) MarshalJSON() ([]byte, error) {
-	results := r.Results
-	if results == nil {
-		results = []ToolCallResult{}
+	size := 16
+	for _, x := range r.Results {
+		size += 64 + len(x.Result) + len(x.Error)
 	}
-	return json.Marshal(struct {
-		Results []ToolCallResult `json:"results"`
-	}{results})
+	b := append(make([]byte, 0, size), `{"results":[`...)
+	for i, x := range r.Results {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = x.appendJSON(b)
+	}
+	return append(b, "]}"...), nil
 }
 
 // Respond answers calls in their order, one result each. The result's

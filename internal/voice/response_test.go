@@ -167,3 +167,18 @@ func TestOtherResponsesMarshal(t *testing.T) {
 		})
 	}
 }
+
+func TestToolCallResultJSONMatchesEncodingJSON(t *testing.T) {
+	for _, s := range []string{"plain", `quote " and \ backslash`, "tab\there", "é ünïcode ✓", "<b>&amp;</b>", "bad \xff utf8", "line\u2028sep", ""} {
+		r := ToolCallResult{ToolCallID: "id-" + s, Name: "n", Result: s}
+		got, _ := r.MarshalJSON()
+		var back map[string]string
+		if err := json.Unmarshal(got, &back); err != nil {
+			t.Fatalf("%q: %s: %v", s, got, err)
+		}
+		want := singleLine(strings.ToValidUTF8(s, "\uFFFD"))
+		if back["result"] != want || back["toolCallId"] != strings.ToValidUTF8("id-"+s, "\uFFFD") {
+			t.Errorf("%q round-trips to %q", s, back["result"])
+		}
+	}
+}

@@ -5,9 +5,9 @@
 package vapi
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
-	"io"
 	"log/slog"
 	"net/http"
 
@@ -35,7 +35,12 @@ func (h *Handler) Routes() map[string]http.Handler {
 // read verifies the request and parses its message; on failure it has
 // already answered.
 func (h *Handler) read(w http.ResponseWriter, r *http.Request) (*voice.Message, bool) {
-	body, err := io.ReadAll(r.Body)
+	var buf bytes.Buffer
+	if r.ContentLength > 0 && r.ContentLength < 1<<20 {
+		buf.Grow(int(r.ContentLength))
+	}
+	_, err := buf.ReadFrom(r.Body)
+	body := buf.Bytes()
 	if err != nil {
 		status := http.StatusBadRequest
 		var tooBig *http.MaxBytesError
@@ -97,7 +102,7 @@ func (h *Handler) dispatch(w http.ResponseWriter, r *http.Request, m *voice.Mess
 			writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
 			return
 		}
-		writeJSON(w, http.StatusOK, voice.Respond(calls, func(tc voice.ToolCall) voice.ToolCallResult {
+		resp := voice.Respond(calls, func(tc voice.ToolCall) voice.ToolCallResult {
 			switch {
 			case routeErr != nil:
 				return voice.ErrorResult(tc, "This phone line is not set up with a practice, so I cannot look anything up. Please call the practice directly.")
@@ -105,9 +110,12 @@ func (h *Handler) dispatch(w http.ResponseWriter, r *http.Request, m *voice.Mess
 				return voice.ErrorResult(tc, "tool "+tc.Name+" was sent to the route of "+only)
 			}
 			res := h.Desk.Answer(ctx, line, tc)
-			log.InfoContext(ctx, "vapi: tool call", "tool", tc.Name, "ok", res.Error == "")
+			log.DebugContext(ctx, "vapi: tool call", "tool", tc.Name, "ok", res.Error == "")
 			return res
-		}))
+		})
+		body, _ := resp.MarshalJSON()
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(append(body, '\n'))
 
 	case voice.TypeAssistantRequest:
 		if routeErr != nil {
