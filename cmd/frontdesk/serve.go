@@ -49,9 +49,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	log := logging.New(stderr, slog.LevelInfo)
 	clk := clock.Real{}
 
-	db, err := database.Open(ctx, cfg.DatabaseURL)
+	db, err := openDB(ctx, cfg)
 	if err != nil {
-		return fmt.Errorf("FRONTDESK_DATABASE_URL: %w", err)
+		return err
 	}
 	defer db.Close()
 	box, err := secrets.New(cfg.SecretKey)
@@ -201,9 +201,9 @@ func migrate(ctx context.Context, args []string, getenv func(string) string, std
 	if err != nil {
 		return err
 	}
-	db, err := database.Open(ctx, cfg.DatabaseURL)
+	db, err := openDB(ctx, cfg)
 	if err != nil {
-		return fmt.Errorf("FRONTDESK_DATABASE_URL: %w", err)
+		return err
 	}
 	defer db.Close()
 	pending, err := db.Pending(ctx)
@@ -230,4 +230,13 @@ func vapiAPI(cfg *config.Config) *voice.Client {
 		return nil
 	}
 	return voice.NewClient(voice.ClientConfig{BaseURL: cfg.VapiBaseURL, APIKey: cfg.VapiAPIKey})
+}
+
+// openDB opens the configured database; a failure names the variable.
+func openDB(ctx context.Context, cfg *config.Config) (*database.DB, error) {
+	db, err := database.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("FRONTDESK_DATABASE_URL: %w", err)
+	}
+	return db, nil
 }

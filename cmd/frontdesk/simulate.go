@@ -57,9 +57,9 @@ func simulateCall(ctx context.Context, args []string, getenv func(string) string
 	if *baseURL == "" {
 		*baseURL = cfg.PublicURL
 	}
-	db, err := database.Open(ctx, cfg.DatabaseURL)
+	db, err := openDB(ctx, cfg)
 	if err != nil {
-		return fmt.Errorf("FRONTDESK_DATABASE_URL: %w", err)
+		return err
 	}
 	defer db.Close()
 	line, sandboxed, err := callLine(ctx, db, *practiceID)

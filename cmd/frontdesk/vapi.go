@@ -80,9 +80,9 @@ func vapiSync(ctx context.Context, args []string, getenv func(string) string, st
 	if err := vapiConfig(cfg, stdout); err != nil {
 		return err
 	}
-	db, err := database.Open(ctx, cfg.DatabaseURL)
+	db, err := openDB(ctx, cfg)
 	if err != nil {
-		return fmt.Errorf("FRONTDESK_DATABASE_URL: %w", err)
+		return err
 	}
 	defer db.Close()
 	pending, err := db.Pending(ctx)

@@ -3,20 +3,21 @@ package agentsetup
 import (
 	"encoding/json"
 
+	"github.com/frontdesk/frontdesk/internal/receptionist"
 	"github.com/frontdesk/frontdesk/internal/voice"
 )
 
-// The tool names: ARCHITECTURE.md's contract, each also the route
-// /webhooks/vapi/tools/{name} and the Vapi function name the webhook
-// dispatches on.
+// The tool names are the receptionist's: ARCHITECTURE.md's contract, each
+// also the route /webhooks/vapi/tools/{name} and the Vapi function name the
+// webhook dispatches on.
 const (
-	CheckAvailability     = "check-availability"
-	BookAppointment       = "book-appointment"
-	GetPatientInfo        = "get-patient-info"
-	TransferToHuman       = "transfer-to-human"
-	CancelAppointment     = "cancel-appointment"
-	RescheduleAppointment = "reschedule-appointment"
-	TakeMessage           = "take-message"
+	CheckAvailability     = receptionist.CheckAvailability
+	BookAppointment       = receptionist.BookAppointment
+	GetPatientInfo        = receptionist.GetPatientInfo
+	TransferToHuman       = receptionist.TransferToHuman
+	CancelAppointment     = receptionist.CancelAppointment
+	RescheduleAppointment = receptionist.RescheduleAppointment
+	TakeMessage           = receptionist.TakeMessage
 )
 
 // ToolTimeoutSeconds bounds each tool webhook: our tools answer from our own

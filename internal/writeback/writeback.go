@@ -175,23 +175,7 @@ func (w *Worker) submitted(ctx context.Context, wb *ent.Writeback, id string) (o
 // nothing to do (the row is skipped and done returned).
 func (w *Worker) request(ctx context.Context, a *ent.Appointment, wb *ent.Writeback) (func(context.Context, pms.PMS) (string, error), outcome, error) {
 	c := w.DB.Client(ctx)
-	pmsID := func(id *string, get func(string) (*string, error)) (string, error) {
-		if id == nil {
-			return "", nil
-		}
-		v, err := get(*id)
-		if err != nil || v == nil {
-			return "", err
-		}
-		return *v, nil
-	}
-	providerPMS, err := pmsID(a.ProviderID, func(id string) (*string, error) {
-		p, err := c.Provider.Get(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		return p.PmsID, nil
-	})
+	providerPMS, err := pmsIDOf(ctx, a.ProviderID, c.Provider.Get, func(p *ent.Provider) *string { return p.PmsID })
 	if err != nil {
 		return nil, done, err
 	}
@@ -236,23 +220,11 @@ func (w *Worker) request(ctx context.Context, a *ent.Appointment, wb *ent.Writeb
 			}
 			return nil, outcome{wait: w.policy().PollBase}, nil
 		}
-		operatoryPMS, err := pmsID(a.OperatoryID, func(id string) (*string, error) {
-			o, err := c.Operatory.Get(ctx, id)
-			if err != nil {
-				return nil, err
-			}
-			return o.PmsID, nil
-		})
+		operatoryPMS, err := pmsIDOf(ctx, a.OperatoryID, c.Operatory.Get, func(o *ent.Operatory) *string { return o.PmsID })
 		if err != nil {
 			return nil, done, err
 		}
-		typePMS, err := pmsID(a.AppointmentTypeID, func(id string) (*string, error) {
-			t, err := c.AppointmentType.Get(ctx, id)
-			if err != nil {
-				return nil, err
-			}
-			return t.PmsID, nil
-		})
+		typePMS, err := pmsIDOf(ctx, a.AppointmentTypeID, c.AppointmentType.Get, func(t *ent.AppointmentType) *string { return t.PmsID })
 		if err != nil {
 			return nil, done, err
 		}
@@ -285,13 +257,7 @@ func (w *Worker) request(ctx context.Context, a *ent.Appointment, wb *ent.Writeb
 		if wb.Kind == ewb.KindCANCEL_APPOINTMENT {
 			return func(ctx context.Context, p pms.PMS) (string, error) { return p.CancelAppointment(ctx, id, wb.Reason) }, done, nil
 		}
-		operatoryPMS, err := pmsID(a.OperatoryID, func(id string) (*string, error) {
-			o, err := c.Operatory.Get(ctx, id)
-			if err != nil {
-				return nil, err
-			}
-			return o.PmsID, nil
-		})
+		operatoryPMS, err := pmsIDOf(ctx, a.OperatoryID, c.Operatory.Get, func(o *ent.Operatory) *string { return o.PmsID })
 		if err != nil {
 			return nil, done, err
 		}
@@ -476,4 +442,20 @@ func (w *Worker) zone(ctx context.Context, practiceID string) (*time.Location, e
 		return nil, err
 	}
 	return time.LoadLocation(p.TimeZone)
+}
+
+// pmsIDOf is the PMS id of the mirror row id names, "" when there is no row
+// or it has none.
+func pmsIDOf[T any](ctx context.Context, id *string, get func(context.Context, string) (T, error), pmsID func(T) *string) (string, error) {
+	if id == nil {
+		return "", nil
+	}
+	row, err := get(ctx, *id)
+	if err != nil {
+		return "", err
+	}
+	if p := pmsID(row); p != nil {
+		return *p, nil
+	}
+	return "", nil
 }
