@@ -46,6 +46,13 @@ func TestSimulateCall(t *testing.T) {
 		t.Fatalf("phone bookings: %v", appts)
 	}
 
+	// The server's log saw the whole call and holds none of the patient's data.
+	for _, phi := range []string{"Alvarez", "Maria", "1986-03-14", "+15550100123", "5550100123"} {
+		if strings.Contains(in.stderr.String(), phi) {
+			t.Errorf("the server log carries %q", phi)
+		}
+	}
+
 	if _, err := runCmd(t, env, "simulate-call", "--url", in.URL, "--practice", "prac_nope"); err == nil {
 		t.Error("a missing practice was simulated")
 	}
