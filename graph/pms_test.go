@@ -16,7 +16,7 @@ import (
 	"github.com/frontdesk/frontdesk/internal/database"
 	"github.com/frontdesk/frontdesk/internal/database/dbtest"
 	"github.com/frontdesk/frontdesk/internal/mirror"
-	"github.com/frontdesk/frontdesk/internal/pms"
+	"github.com/frontdesk/frontdesk/internal/pms/pmstest"
 	"github.com/frontdesk/frontdesk/internal/pms/sandbox"
 	"github.com/frontdesk/frontdesk/internal/pms/sikka"
 	"github.com/frontdesk/frontdesk/internal/pms/sikka/sikkatest"
@@ -80,20 +80,11 @@ func mirrored(t *testing.T, env *graphtest.Env, ann *graphtest.User, clk clock.C
 	env.DB.Client(sys).PMSConnection.Create().SetPracticeID(id).SetProvider(pmsconnection.ProviderSANDBOX).SaveX(sys)
 	ny, _ := time.LoadLocation("America/New_York")
 	sb := sandbox.New(sandbox.Config{Seed: 11, Location: ny, Clock: clk})
-	s := &mirror.Syncer{DB: env.DB, PMS: fixedPMS{sb, ny}, Clock: clk, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	s := &mirror.Syncer{DB: env.DB, PMS: pmstest.Fixed{PMS: sb, Location: ny}, Clock: clk, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	if _, err := s.Sync(context.Background(), id, true); err != nil {
 		t.Fatal(err)
 	}
 	return id
-}
-
-type fixedPMS struct {
-	p   pms.PMS
-	loc *time.Location
-}
-
-func (f fixedPMS) Open(context.Context, string) (pms.PMS, *time.Location, error) {
-	return f.p, f.loc, nil
 }
 
 func TestMirrorQueries(t *testing.T) {

@@ -25,6 +25,7 @@ import (
 	"github.com/frontdesk/frontdesk/internal/jobs"
 	"github.com/frontdesk/frontdesk/internal/mirror"
 	"github.com/frontdesk/frontdesk/internal/pms"
+	"github.com/frontdesk/frontdesk/internal/pms/pmstest"
 	"github.com/frontdesk/frontdesk/internal/pms/sandbox"
 	"github.com/frontdesk/frontdesk/internal/scheduling"
 	"github.com/frontdesk/frontdesk/internal/tenant"
@@ -44,12 +45,6 @@ func mustLoad(name string) *time.Location {
 		panic(err)
 	}
 	return l
-}
-
-type opener struct{ p pms.PMS }
-
-func (o opener) Open(context.Context, string) (pms.PMS, *time.Location, error) {
-	return o.p, newYork, nil
 }
 
 type env struct {
@@ -81,7 +76,7 @@ func newEnv(t testing.TB, db *database.DB) *env {
 	p := db.Client(sys).Practice.Create().SetName("Booking Dental").SetTimeZone("America/New_York").
 		SetLeadTimeMinutes(60).SaveX(sys)
 	db.Client(sys).PMSConnection.Create().SetPracticeID(p.ID).SetProvider(pmsconnection.ProviderSANDBOX).SaveX(sys)
-	s := &mirror.Syncer{DB: db, PMS: opener{sb}, Clock: clk, Log: discard}
+	s := &mirror.Syncer{DB: db, PMS: pmstest.Fixed{PMS: sb, Location: newYork}, Clock: clk, Log: discard}
 	if _, err := s.Sync(context.Background(), p.ID, true); err != nil {
 		t.Fatal(err)
 	}

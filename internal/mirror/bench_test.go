@@ -11,6 +11,7 @@ import (
 	"github.com/frontdesk/frontdesk/internal/database/dbtest"
 	"github.com/frontdesk/frontdesk/internal/mirror"
 	"github.com/frontdesk/frontdesk/internal/pms"
+	"github.com/frontdesk/frontdesk/internal/pms/pmstest"
 	"github.com/frontdesk/frontdesk/internal/pms/sikka"
 	"github.com/frontdesk/frontdesk/internal/pms/sikka/sikkatest"
 	"github.com/frontdesk/frontdesk/internal/tenant"
@@ -69,7 +70,7 @@ func BenchmarkFullSync(b *testing.B) {
 	})
 	b.Run("sync", func(b *testing.B) {
 		db := dbtest.Open(b)
-		s := &mirror.Syncer{DB: db, PMS: opener{p, newYork}, Clock: clk, Log: discard, Window: window}
+		s := &mirror.Syncer{DB: db, PMS: pmstest.Fixed{PMS: p, Location: newYork}, Clock: clk, Log: discard, Window: window}
 		sys := tenant.Unscoped(context.Background())
 		measure(b, func() int {
 			// A new practice each time: the first sync of a practice is the

@@ -24,11 +24,6 @@ import (
 	"github.com/frontdesk/frontdesk/internal/tenant"
 )
 
-// Opener opens a practice's PMS (pmsconn.Service).
-type Opener interface {
-	Open(ctx context.Context, practiceID string) (pms.PMS, *time.Location, error)
-}
-
 // Window is how much of the calendar a full sync mirrors, around today.
 type Window struct {
 	Past, Future time.Duration
@@ -45,7 +40,7 @@ const ChangeOverlap = 10 * time.Minute
 // Syncer runs syncs.
 type Syncer struct {
 	DB     *database.DB
-	PMS    Opener
+	PMS    pms.Opener
 	Clock  clock.Clock
 	Log    *slog.Logger
 	Window Window

@@ -17,18 +17,10 @@ import (
 	"github.com/frontdesk/frontdesk/internal/database/dbtest"
 	"github.com/frontdesk/frontdesk/internal/mirror"
 	"github.com/frontdesk/frontdesk/internal/pms"
+	"github.com/frontdesk/frontdesk/internal/pms/pmstest"
 	"github.com/frontdesk/frontdesk/internal/pms/sandbox"
 	"github.com/frontdesk/frontdesk/internal/tenant"
 )
-
-type opener struct {
-	p   pms.PMS
-	loc *time.Location
-}
-
-func (o opener) Open(context.Context, string) (pms.PMS, *time.Location, error) {
-	return o.p, o.loc, nil
-}
 
 var newYork, _ = time.LoadLocation("America/New_York")
 
@@ -42,7 +34,7 @@ func practiceWith(t *testing.T, db *database.DB) (string, context.Context) {
 }
 
 func newSyncer(db *database.DB, p pms.PMS, clk clock.Clock) *mirror.Syncer {
-	return &mirror.Syncer{DB: db, PMS: opener{p, newYork}, Clock: clk, Log: discard}
+	return &mirror.Syncer{DB: db, PMS: pmstest.Fixed{PMS: p, Location: newYork}, Clock: clk, Log: discard}
 }
 
 func TestFullSyncOfTheSandbox(t *testing.T) {

@@ -240,6 +240,12 @@ type PMS interface {
 	Writer
 }
 
+// Opener opens a practice's PMS with the location its wall-clock values are
+// in (pmsconn.Service in the server).
+type Opener interface {
+	Open(ctx context.Context, practiceID string) (PMS, *time.Location, error)
+}
+
 // Errors a caller decides on. Implementations wrap them (errors.Is works) with
 // the PMS's own code and text.
 var (

@@ -28,11 +28,6 @@ import (
 	"github.com/frontdesk/frontdesk/internal/tenant"
 )
 
-// Opener opens a practice's PMS (pmsconn.Service).
-type Opener interface {
-	Open(ctx context.Context, practiceID string) (pms.PMS, *time.Location, error)
-}
-
 // Policy bounds the waiting.
 type Policy struct {
 	// PollBase is the first wait before asking the PMS how a write went; it
@@ -53,7 +48,7 @@ var DefaultPolicy = Policy{PollBase: 2 * time.Second, PollMax: time.Minute, Budg
 type Worker struct {
 	river.WorkerDefaults[Args]
 	DB      *database.DB
-	PMS     Opener
+	PMS     pms.Opener
 	Clock   clock.Clock
 	Actions *actions.Service
 	Policy  Policy

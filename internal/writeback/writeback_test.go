@@ -26,6 +26,7 @@ import (
 	"github.com/frontdesk/frontdesk/internal/jobs"
 	"github.com/frontdesk/frontdesk/internal/mirror"
 	"github.com/frontdesk/frontdesk/internal/pms"
+	"github.com/frontdesk/frontdesk/internal/pms/pmstest"
 	"github.com/frontdesk/frontdesk/internal/pms/sandbox"
 	"github.com/frontdesk/frontdesk/internal/tenant"
 	"github.com/frontdesk/frontdesk/internal/writeback"
@@ -36,12 +37,6 @@ var (
 	newYork = func() *time.Location { l, _ := time.LoadLocation("America/New_York"); return l }()
 	now     = time.Date(2026, 12, 1, 15, 0, 0, 0, time.UTC)
 )
-
-type opener struct{ p pms.PMS }
-
-func (o opener) Open(context.Context, string) (pms.PMS, *time.Location, error) {
-	return o.p, newYork, nil
-}
 
 type env struct {
 	db     *database.DB
@@ -64,11 +59,11 @@ func newEnv(t *testing.T, db *database.DB, wrap func(pms.PMS) pms.PMS) *env {
 	sys := tenant.Unscoped(context.Background())
 	pr := db.Client(sys).Practice.Create().SetName("Writeback Dental").SetTimeZone("America/New_York").SetLeadTimeMinutes(60).SaveX(sys)
 	db.Client(sys).PMSConnection.Create().SetPracticeID(pr.ID).SetProvider(pmsconnection.ProviderSANDBOX).SaveX(sys)
-	if _, err := (&mirror.Syncer{DB: db, PMS: opener{sb}, Clock: clk, Log: discard}).Sync(context.Background(), pr.ID, true); err != nil {
+	if _, err := (&mirror.Syncer{DB: db, PMS: pmstest.Fixed{PMS: sb, Location: newYork}, Clock: clk, Log: discard}).Sync(context.Background(), pr.ID, true); err != nil {
 		t.Fatal(err)
 	}
 	q := &jobs.Queue{}
-	w := &writeback.Worker{DB: db, PMS: opener{p}, Clock: clk, Actions: &actions.Service{DB: db, Clock: clk}, Log: discard,
+	w := &writeback.Worker{DB: db, PMS: pmstest.Fixed{PMS: p, Location: newYork}, Clock: clk, Actions: &actions.Service{DB: db, Clock: clk}, Log: discard,
 		Policy: writeback.Policy{PollBase: 2 * time.Second, PollMax: 30 * time.Second, Budget: 10 * time.Minute, MaxSubmits: 3}}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, w)
@@ -205,7 +200,7 @@ func TestARefusedWritebackIsReportedAndCanBeRetried(t *testing.T) {
 				}
 				return ""
 			}})
-		e.worker.PMS = opener{e.sb}
+		e.worker.PMS = pmstest.Fixed{PMS: e.sb, Location: newYork}
 		pat := e.db.Client(e.ctx).Patient.Query().Where(patient.PmsIDNotNil()).Order(patient.ByID()).FirstX(e.ctx)
 		appt, err := e.book.Book(e.ctx, booking.BookRequest{Start: "2026-12-08T09:00", AppointmentType: "Exam", PatientID: pat.ID})
 		if err != nil {
@@ -353,7 +348,7 @@ func TestASyncBetweenTheWriteAndItsIDMergesCopies(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		syncer := &mirror.Syncer{DB: db, PMS: opener{e.sb}, Clock: e.clk, Log: discard}
+		syncer := &mirror.Syncer{DB: db, PMS: pmstest.Fixed{PMS: e.sb, Location: newYork}, Clock: e.clk, Log: discard}
 		job := &river.Job[writeback.Args]{JobRow: &rivertype.JobRow{Attempt: 1, MaxAttempts: 25}, Args: writeback.Args{PracticeID: e.id, AppointmentID: appt.ID}}
 		// Run the job one step at a time; whenever the PMS has run a write
 		// the job has not yet seen, let a full sync in first.

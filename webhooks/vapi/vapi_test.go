@@ -27,6 +27,7 @@ import (
 	"github.com/frontdesk/frontdesk/internal/jobs"
 	"github.com/frontdesk/frontdesk/internal/mirror"
 	"github.com/frontdesk/frontdesk/internal/pms"
+	"github.com/frontdesk/frontdesk/internal/pms/pmstest"
 	"github.com/frontdesk/frontdesk/internal/pms/sandbox"
 	"github.com/frontdesk/frontdesk/internal/receptionist"
 	"github.com/frontdesk/frontdesk/internal/tenant"
@@ -49,12 +50,6 @@ var (
 	now     = time.Date(2026, 12, 1, 15, 0, 0, 0, time.UTC)
 	demo    = sandbox.DemoPatient
 )
-
-type opener struct{ p pms.PMS }
-
-func (o opener) Open(context.Context, string) (pms.PMS, *time.Location, error) {
-	return o.p, newYork, nil
-}
 
 type env struct {
 	db       *database.DB
@@ -80,7 +75,7 @@ func newEnv(t testing.TB, db *database.DB) *env {
 	c.PMSConnection.Create().SetPracticeID(p.ID).SetProvider(pmsconnection.ProviderSANDBOX).SaveX(sys)
 	c.Agent.Create().SetPracticeID(p.ID).SetVapiAssistantID(assistantID).SaveX(sys)
 	c.PhoneNumber.Create().SetPracticeID(p.ID).SetNumber("+15555550100").SetVapiPhoneNumberID(phoneNumberID).SaveX(sys)
-	if _, err := (&mirror.Syncer{DB: db, PMS: opener{sb}, Clock: clk, Log: discard}).Sync(context.Background(), p.ID, true); err != nil {
+	if _, err := (&mirror.Syncer{DB: db, PMS: pmstest.Fixed{PMS: sb, Location: newYork}, Clock: clk, Log: discard}).Sync(context.Background(), p.ID, true); err != nil {
 		t.Fatal(err)
 	}
 	q := &jobs.Queue{}
