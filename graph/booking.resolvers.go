@@ -7,7 +7,6 @@ package graph
 
 import (
 	"context"
-	"slices"
 
 	"entgo.io/contrib/entgql"
 	"github.com/frontdesk/frontdesk/ent"
@@ -17,6 +16,7 @@ import (
 	"github.com/frontdesk/frontdesk/graph/model"
 	"github.com/frontdesk/frontdesk/internal/apperr"
 	"github.com/frontdesk/frontdesk/internal/booking"
+	practicesvc "github.com/frontdesk/frontdesk/internal/practice"
 )
 
 // LocalStart is the resolver for the localStart field.
@@ -72,10 +72,7 @@ func (r *mutationResolver) UpdateAppointmentType(ctx context.Context, id string,
 
 // OpeningHours is the resolver for the openingHours field.
 func (r *practiceResolver) OpeningHours(ctx context.Context, obj *ent.Practice) ([]*model.OpeningHours, error) {
-	hours := obj.Hours
-	if len(hours) == 0 {
-		hours = obj.PmsHours
-	}
+	hours := practicesvc.Hours(obj)
 	out := []*model.OpeningHours{}
 	for _, wd := range weekdays {
 		for _, rg := range hours[wd.day] {
@@ -92,9 +89,7 @@ func (r *practiceResolver) HoursSetInFrontdesk(ctx context.Context, obj *ent.Pra
 
 // ClosedDates is the resolver for the closedDates field.
 func (r *practiceResolver) ClosedDates(ctx context.Context, obj *ent.Practice) ([]string, error) {
-	out := slices.Concat(obj.Closures, obj.PmsClosures)
-	slices.Sort(out)
-	return slices.Compact(out), nil
+	return practicesvc.ClosedDates(obj), nil
 }
 
 // Availability is the resolver for the availability field.

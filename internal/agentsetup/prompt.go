@@ -19,7 +19,7 @@ type PromptInput struct {
 	PracticeName string
 	TimeZone     string // IANA
 	// Hours are the practice's opening hours: its own when set in
-	// frontdesk, else the PMS's (see EffectiveHours); empty when unknown.
+	// frontdesk, else the PMS's (practice.Hours); empty when unknown.
 	Hours pms.WeeklyHours
 	// Providers and AppointmentTypes may hold inactive providers and types
 	// not bookable by phone: SystemPrompt leaves those out.
@@ -29,15 +29,6 @@ type PromptInput struct {
 	// the practice's front desk).
 	CanTransfer       bool
 	ExtraInstructions string
-}
-
-// EffectiveHours are the hours callers are told: the practice's own, else
-// what the PMS reports.
-func EffectiveHours(p *ent.Practice) pms.WeeklyHours {
-	if len(p.Hours) > 0 {
-		return p.Hours
-	}
-	return p.PmsHours
 }
 
 // SystemPrompt is the assistant's system prompt. The same input always

@@ -12,6 +12,7 @@ import (
 	"github.com/frontdesk/frontdesk/ent/phonenumber"
 	"github.com/frontdesk/frontdesk/ent/provider"
 	"github.com/frontdesk/frontdesk/internal/apperr"
+	"github.com/frontdesk/frontdesk/internal/practice"
 	"github.com/frontdesk/frontdesk/internal/voice"
 )
 
@@ -293,7 +294,7 @@ func (r *run) wantAssistant() voice.Assistant {
 	prompt := SystemPrompt(PromptInput{
 		PracticeName:      p.Name,
 		TimeZone:          p.TimeZone,
-		Hours:             EffectiveHours(p),
+		Hours:             practice.Hours(p),
 		Providers:         r.st.providers,
 		AppointmentTypes:  r.st.types,
 		CanTransfer:       r.st.transferNumber() != "",

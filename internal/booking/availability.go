@@ -7,6 +7,7 @@ import (
 
 	"github.com/frontdesk/frontdesk/internal/apperr"
 	"github.com/frontdesk/frontdesk/internal/pms"
+	"github.com/frontdesk/frontdesk/internal/practice"
 	"github.com/frontdesk/frontdesk/internal/scheduling"
 )
 
@@ -74,7 +75,7 @@ func (s *Service) find(snap *snapshot, q AvailabilityQuery, now time.Time) (*Ava
 	if q.MaxResults <= 0 {
 		q.MaxResults = 20
 	}
-	if len(v.hours()) == 0 {
+	if len(practice.Hours(v.practice)) == 0 {
 		return nil, apperr.New(apperr.Unavailable, "the practice's opening hours are not known yet: sync the PMS or set them with updatePractice")
 	}
 	sq := scheduling.Query{

@@ -21,6 +21,7 @@ import (
 	"github.com/frontdesk/frontdesk/internal/database"
 	"github.com/frontdesk/frontdesk/internal/jobs"
 	"github.com/frontdesk/frontdesk/internal/pms"
+	"github.com/frontdesk/frontdesk/internal/practice"
 	"github.com/frontdesk/frontdesk/internal/scheduling"
 	"github.com/frontdesk/frontdesk/internal/tenant"
 )
@@ -89,17 +90,9 @@ func (s *Service) view(ctx context.Context) (*practiceView, error) {
 	return v, nil
 }
 
-// hours are the practice's own hours when set, else the PMS's.
-func (v *practiceView) hours() pms.WeeklyHours {
-	if len(v.practice.Hours) > 0 {
-		return v.practice.Hours
-	}
-	return v.practice.PmsHours
-}
-
 func (v *practiceView) closures() []pms.Date {
 	var out []pms.Date
-	for _, s := range slices.Concat(v.practice.Closures, v.practice.PmsClosures) {
+	for _, s := range practice.ClosedDates(v.practice) {
 		if d, err := pms.ParseDate(s); err == nil {
 			out = append(out, d)
 		}
@@ -226,7 +219,7 @@ func (s *Service) input(ctx context.Context, v *practiceView, from, to time.Time
 	in := scheduling.Input{
 		Location: v.loc,
 		Now:      s.Clock.Now(),
-		Hours:    v.hours(),
+		Hours:    practice.Hours(v.practice),
 		Closures: v.closures(),
 		Rules:    v.rules(),
 	}
