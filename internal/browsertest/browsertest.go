@@ -70,10 +70,15 @@ func (r Request) String() string {
 
 // Start launches headless Chromium for the test and opens a tab; cleanup
 // closes the browser and removes its profile. It skips the test when Chromium
-// is not installed.
+// is not installed, except under CI=true, where it fails.
 func Start(t testing.TB) *Page {
 	t.Helper()
 	if _, err := os.Stat(ChromiumPath); err != nil {
+		// CI installs Chromium (.ci/run); there a missing browser is a broken
+		// run, not a reason to pass without the browser tests.
+		if os.Getenv("CI") == "true" {
+			t.Fatal("chromium not found at " + ChromiumPath + " under CI=true: .ci/run installs it (apt-get install chromium)")
+		}
 		t.Skip("chromium not found at " + ChromiumPath + ": apt-get install chromium to run browser tests")
 	}
 
