@@ -55,6 +55,17 @@ func (l *inputLimits) Validate(s graphql.ExecutableSchema) error {
 	return nil
 }
 
+// maxPathInMessage keeps an error's field path short: a deep filter's path
+// is as long as the filter.
+const maxPathInMessage = 80
+
+func shortPath(p string) string {
+	if len(p) <= maxPathInMessage {
+		return p
+	}
+	return p[:maxPathInMessage/2] + "…" + p[len(p)-maxPathInMessage/2:]
+}
+
 func (l *inputLimits) MutateOperationContext(_ context.Context, oc *graphql.OperationContext) *gqlerror.Error {
 	w := limitWalk{schema: l.schema, vars: oc.Variables, seen: map[string]bool{}}
 	if err := w.selections(oc.Operation.SelectionSet, true); err != nil {
@@ -135,7 +146,7 @@ func (w *limitWalk) value(path string, t *ast.Type, v any, short bool) error {
 			return w.value(path, t.Elem, v, short)
 		}
 		if len(list) > MaxListItems {
-			return apperr.New(apperr.Invalid, "%s: at most %d items", path, MaxListItems)
+			return apperr.New(apperr.Invalid, "%s: at most %d items", shortPath(path), MaxListItems)
 		}
 		for i, item := range list {
 			if err := w.value(path+"["+strconv.Itoa(i)+"]", t.Elem, item, short); err != nil {
@@ -151,7 +162,7 @@ func (w *limitWalk) value(path string, t *ast.Type, v any, short bool) error {
 			limit = MaxShortText
 		}
 		if len(v) > limit && utf8.RuneCountInString(v) > limit {
-			return apperr.New(apperr.Invalid, "%s: at most %d characters", path, limit)
+			return apperr.New(apperr.Invalid, "%s: at most %d characters", shortPath(path), limit)
 		}
 	case map[string]any:
 		def := w.schema.Types[t.NamedType]
@@ -161,7 +172,7 @@ func (w *limitWalk) value(path string, t *ast.Type, v any, short bool) error {
 		filter := strings.HasSuffix(def.Name, "WhereInput")
 		if filter {
 			if w.where++; w.where > MaxWhereTerms {
-				return apperr.New(apperr.Invalid, "%s: at most %d filter terms (and, or, not, has…With)", path, MaxWhereTerms)
+				return apperr.New(apperr.Invalid, "%s: at most %d filter terms (and, or, not, has…With)", shortPath(path), MaxWhereTerms)
 			}
 		}
 		search := filter || def.Name == "PatientSearch"

@@ -16,6 +16,8 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/frontdesk/frontdesk/internal/apperr"
 )
 
 // MaxBodyBytes bounds a GraphQL request body: a document and its variables
@@ -30,10 +32,9 @@ const DefaultRequestTimeout = 15 * time.Second
 // transport the API does not take.
 const CodeBadRequest = "BAD_REQUEST"
 
-// guard answers what gqlgen would panic on or answer without a code, and
-// gives every request its deadline. Websocket upgrades pass through: a
-// subscription lives longer than any request.
-func guard(timeout time.Duration, next http.Handler) http.Handler {
+// guard answers what gqlgen would panic on or answer without a code.
+// Websocket upgrades pass through: they speak their own protocol.
+func guard(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodGet && strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
 			next.ServeHTTP(w, r)
@@ -61,9 +62,7 @@ func guard(timeout time.Duration, next http.Handler) http.Handler {
 			badRequest(w, http.StatusMethodNotAllowed, "use POST (or GET for queries)")
 			return
 		}
-		ctx, cancel := context.WithTimeout(r.Context(), timeout)
-		defer cancel()
-		next.ServeHTTP(w, r.WithContext(ctx))
+		next.ServeHTTP(w, r)
 	})
 }
 
@@ -133,15 +132,43 @@ func (getOnlyQueries) MutateOperationContext(ctx context.Context, oc *graphql.Op
 	return nil
 }
 
+// deadline gives each query and mutation its time; resolvers run under it
+// (a subscription lives longer than any request).
+type deadline time.Duration
+
+func (deadline) ExtensionName() string                   { return "Deadline" }
+func (deadline) Validate(graphql.ExecutableSchema) error { return nil }
+
+func (d deadline) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	if graphql.HasOperationContext(ctx) {
+		if op := graphql.GetOperationContext(ctx).Operation; op != nil && op.Operation == ast.Subscription {
+			return next(ctx)
+		}
+	}
+	ctx, cancel := context.WithTimeout(ctx, time.Duration(d))
+	defer cancel()
+	return next(ctx)
+}
+
 // transactioner is entgql's, except for a request that never became an
-// operation (it has nothing to run, and entgql would panic looking for it).
+// operation (it has nothing to run, and entgql would panic looking for it),
+// and for a mutation whose client went away (gqlgen then answers nothing,
+// and entgql would panic reading the answer): that one is rolled back.
 type transactioner struct{ entgql.Transactioner }
 
 func (t transactioner) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 	if !graphql.HasOperationContext(ctx) || graphql.GetOperationContext(ctx).Operation == nil {
 		return next(ctx)
 	}
-	return t.Transactioner.InterceptResponse(ctx, next)
+	return t.Transactioner.InterceptResponse(ctx, func(ctx context.Context) *graphql.Response {
+		if r := next(ctx); r != nil {
+			return r
+		}
+		return &graphql.Response{Errors: gqlerror.List{{
+			Message:    "request cancelled or timed out",
+			Extensions: map[string]any{"code": string(apperr.Unavailable)},
+		}}}
+	})
 }
 
 // stopWhenCancelled runs no resolver once the request's deadline has passed

@@ -76,15 +76,18 @@ func NewHandler(c Config) http.Handler {
 	srv.Use(&inputLimits{})
 	srv.Use(extension.FixedComplexityLimit(ComplexityLimit))
 	srv.Use(transactioner{entgql.Transactioner{TxOpener: entgql.TxOpenerFunc(c.Resolver.DB.OpenTx)}})
-	srv.AroundOperations(withZones)
-	srv.AroundFields(stopWhenCancelled)
-	srv.SetErrorPresenter(errorPresenter(c.Logger))
-	srv.SetRecoverFunc(recoverFunc(c.Logger))
+	// Added after the transactioner, so it runs around it: a mutation's
+	// transaction lives under the deadline too.
 	timeout := c.RequestTimeout
 	if timeout <= 0 {
 		timeout = DefaultRequestTimeout
 	}
-	return guard(timeout, srv)
+	srv.Use(deadline(timeout))
+	srv.AroundOperations(withZones)
+	srv.AroundFields(stopWhenCancelled)
+	srv.SetErrorPresenter(errorPresenter(c.Logger))
+	srv.SetRecoverFunc(recoverFunc(c.Logger))
+	return guard(srv)
 }
 
 func schemaConfig(r *Resolver) generated.Config {
