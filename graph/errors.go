@@ -44,7 +44,19 @@ func errorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		gqlErr := graphql.DefaultErrorPresenter(ctx, err)
 		if gqlErr.Err == nil {
-			// gqlgen's own parse and validation errors, already coded.
+			// gqlgen's and entgql's own errors: parse and validation errors
+			// come coded; the rest (APQ, first with last…) are the
+			// request's fault: its field's arguments, or the request.
+			if _, coded := gqlErr.Extensions["code"]; !coded {
+				code := CodeBadRequest
+				if len(gqlErr.Path) > 0 {
+					code = string(apperr.Invalid)
+				}
+				if gqlErr.Extensions == nil {
+					gqlErr.Extensions = map[string]any{}
+				}
+				gqlErr.Extensions["code"] = code
+			}
 			return gqlErr
 		}
 		ae := classify(gqlErr.Err)

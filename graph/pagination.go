@@ -24,7 +24,8 @@ func page(first, last *int) (*int, *int, error) {
 }
 
 // pageCost is a connection field's complexity: its rows' cost times the
-// rows it may return.
+// rows it asks for, counted in full so a page over the limit is refused
+// before it runs.
 func pageCost(child int, first, last *int) int {
 	n := defaultPageSize
 	switch {
@@ -33,6 +34,12 @@ func pageCost(child int, first, last *int) int {
 	case last != nil:
 		n = *last
 	}
-	n = max(1, min(n, maxPageSize))
-	return 1 + n*child
+	return itemsCost(child, n)
+}
+
+// itemsCost is the complexity of a field returning up to n items of cost
+// child. Both are counted only to just past the limit, so deep nesting
+// cannot overflow into a small number.
+func itemsCost(child, n int) int {
+	return 1 + max(1, min(n, ComplexityLimit+1))*min(child, ComplexityLimit+1)
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"entgo.io/contrib/entgql"
+	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
@@ -19,6 +20,7 @@ import (
 	"github.com/frontdesk/frontdesk/graph/generated"
 	"github.com/frontdesk/frontdesk/graph/model"
 	"github.com/frontdesk/frontdesk/internal/auth"
+	"github.com/frontdesk/frontdesk/internal/booking"
 	"github.com/frontdesk/frontdesk/internal/tenant"
 )
 
@@ -31,6 +33,15 @@ type Config struct {
 	Resolver *Resolver
 	Auth     *auth.Authenticator
 	Logger   *slog.Logger
+	// RequestTimeout cancels a request's resolvers when it has run this
+	// long (zero: DefaultRequestTimeout).
+	RequestTimeout time.Duration
+}
+
+func init() {
+	// Our refusals of malformed requests are protocol errors: a 4xx, as
+	// gqlgen's own parse and validation failures are.
+	errcode.RegisterErrorType(CodeBadRequest, errcode.KindProtocol)
 }
 
 // NewHandler returns the GraphQL endpoint: POST and GET queries, and
@@ -57,19 +68,38 @@ func NewHandler(c Config) http.Handler {
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.SetQueryCache(pagedDocuments{lru.New[*ast.QueryDocument](1000)})
+	srv.SetParserTokenLimit(MaxQueryTokens)
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
+	srv.Use(getOnlyQueries{})
+	srv.Use(&inputLimits{})
 	srv.Use(extension.FixedComplexityLimit(ComplexityLimit))
-	srv.Use(entgql.Transactioner{TxOpener: entgql.TxOpenerFunc(c.Resolver.DB.OpenTx)})
+	srv.Use(transactioner{entgql.Transactioner{TxOpener: entgql.TxOpenerFunc(c.Resolver.DB.OpenTx)}})
+	// Added after the transactioner, so it runs around it: a mutation's
+	// transaction lives under the deadline too.
+	timeout := c.RequestTimeout
+	if timeout <= 0 {
+		timeout = DefaultRequestTimeout
+	}
+	srv.Use(deadline(timeout))
 	srv.AroundOperations(withZones)
+	srv.AroundFields(stopWhenCancelled)
 	srv.SetErrorPresenter(errorPresenter(c.Logger))
 	srv.SetRecoverFunc(recoverFunc(c.Logger))
-	return srv
+	return guard(srv)
 }
 
 func schemaConfig(r *Resolver) generated.Config {
 	c := generated.Config{Resolvers: r}
+	// Availability costs the slots it may return times a slot's cost.
+	c.Complexity.Query.Availability = func(child int, input model.AvailabilityInput) int {
+		n := booking.DefaultMaxResults
+		if input.MaxResults != nil && *input.MaxResults > 0 {
+			n = *input.MaxResults
+		}
+		return itemsCost(child, n)
+	}
 	// Connections cost their page size times their rows' cost.
 	type cursor = *entgql.Cursor[string]
 	c.Complexity.Query.Practices = func(child int, _ cursor, first *int, _ cursor, last *int, _ *ent.PracticeOrder) int {

@@ -111,7 +111,7 @@ func printDevBanner(w io.Writer, cfg *config.Config, dev *devauth.Issuer, addr n
 		return err
 	}
 	return banner.Execute(w, map[string]string{
-		"URL":          localURL(cfg.PublicURL, addr),
+		"URL":          localURL(cfg, addr),
 		"Email":        devauth.DefaultEmail,
 		"PracticeName": demoPracticeName,
 		"PracticeID":   demoPracticeID,
@@ -122,10 +122,12 @@ func printDevBanner(w io.Writer, cfg *config.Config, dev *devauth.Issuer, addr n
 	})
 }
 
-// localURL is the public URL, unless it is the default and the server
-// listens elsewhere (FRONTDESK_ADDR=:9090): then the URL that reaches it.
-func localURL(public string, addr net.Addr) string {
-	if public != "http://localhost:8080" {
+// localURL is the public URL, unless it is the default and the listener's
+// port was chosen at start (FRONTDESK_ADDR=127.0.0.1:0): then the URL that
+// reaches it.
+func localURL(cfg *config.Config, addr net.Addr) string {
+	public := cfg.PublicURL
+	if public != config.DefaultPublicURL(cfg.Addr) {
 		return public
 	}
 	_, port, err := net.SplitHostPort(addr.String())
@@ -136,14 +138,14 @@ func localURL(public string, addr net.Addr) string {
 }
 
 func devToken(args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("frontdesk dev-token", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	email := fs.String("email", devauth.DefaultEmail, "whom the token is for")
-	admin := fs.Bool("admin", false, "put the user in the admin group (FRONTDESK_ADMIN_GROUP)")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	cfg, err := config.Load(nil, getenv, stderr)
+	var email *string
+	var admin *bool
+	// The same configuration as serve (environment and flags), so the token
+	// names the issuer the server trusts.
+	cfg, err := config.LoadCommand("frontdesk dev-token", func(fs *flag.FlagSet) {
+		email = fs.String("email", devauth.DefaultEmail, "whom the token is for")
+		admin = fs.Bool("admin", false, "put the user in the admin group (FRONTDESK_ADMIN_GROUP)")
+	}, args, getenv, stderr)
 	if err != nil {
 		return err
 	}

@@ -122,7 +122,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	resolver := &graph.Resolver{DB: db, Svc: graph.Services{
 		Practice: practices, PMS: pmsConns, Booking: bookings, Actions: actionItems, Calls: desk, Agent: agents,
 	}}
-	gql := authn.Middleware(graph.NewHandler(graph.Config{Resolver: resolver, Auth: authn, Logger: log}))
+	gql := authn.Middleware(graph.NewHandler(graph.Config{Resolver: resolver, Auth: authn, Logger: log, RequestTimeout: cfg.RequestTimeout}))
 
 	var ready atomic.Bool
 	routes := server.Routes{

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/riverqueue/river"
 
@@ -50,9 +51,10 @@ type Env struct {
 type Option func(*options)
 
 type options struct {
-	sikka *sikka.Client
-	vapi  *voice.Client
-	clock clock.Clock
+	sikka   *sikka.Client
+	vapi    *voice.Client
+	clock   clock.Clock
+	timeout time.Duration
 }
 
 // WithVapi gives provisioning a Vapi (fake) through client.
@@ -63,6 +65,9 @@ func WithSikka(client *sikka.Client) Option { return func(o *options) { o.sikka 
 
 // WithClock gives the services a clock.
 func WithClock(c clock.Clock) Option { return func(o *options) { o.clock = c } }
+
+// WithRequestTimeout gives each request that deadline.
+func WithRequestTimeout(d time.Duration) Option { return func(o *options) { o.timeout = d } }
 
 // New starts the API on db. Jobs are enqueued but not worked.
 func New(t testing.TB, db *database.DB, opts ...Option) *Env {
@@ -101,7 +106,7 @@ func New(t testing.TB, db *database.DB, opts ...Option) *Env {
 		Calls:    &receptionist.Service{DB: db, Clock: clk, Booking: bookings, Actions: acts, Log: log},
 		Agent:    agentsetup.New(agentsetup.Config{DB: db, Vapi: o.vapi, PublicURL: "https://frontdesk.example", WebhookSecret: "test-webhook-secret", Clock: clk}),
 	}}
-	srv := httptest.NewServer(authn.Middleware(graph.NewHandler(graph.Config{Resolver: r, Auth: authn, Logger: log})))
+	srv := httptest.NewServer(authn.Middleware(graph.NewHandler(graph.Config{Resolver: r, Auth: authn, Logger: log, RequestTimeout: o.timeout})))
 	t.Cleanup(srv.Close)
 	return &Env{DB: db, Box: box, Issuer: iss, Server: srv, Resolver: r}
 }

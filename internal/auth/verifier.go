@@ -44,6 +44,9 @@ func (e *Error) Unwrap() error { return e.Err }
 
 func reject(reason string, err error) *Error { return &Error{Reason: reason, Err: err} }
 
+// MachineTokenReason is why a client-credentials (machine) token is refused.
+const MachineTokenReason = "machine tokens (client credentials) cannot sign in: use a user's ID or access token"
+
 // ErrIssuerUnavailable reports an issuer whose discovery document or keys
 // cannot be fetched: not the client's fault, so not a 401.
 var ErrIssuerUnavailable = errors.New("auth: token issuer unavailable")
@@ -143,6 +146,7 @@ func (v *Verifier) Verify(ctx context.Context, raw string) (*Identity, error) {
 	var c struct {
 		TokenUse      string   `json:"token_use"`
 		ClientID      string   `json:"client_id"`
+		Username      string   `json:"username"`
 		Email         string   `json:"email"`
 		EmailVerified any      `json:"email_verified"`
 		Groups        []string `json:"cognito:groups"`
@@ -158,6 +162,11 @@ func (v *Verifier) Verify(ctx context.Context, raw string) (*Identity, error) {
 	case "access":
 		if c.ClientID != iv.ClientID {
 			return nil, reject("access token is for another app client", fmt.Errorf("client_id %q", c.ClientID))
+		}
+		// A client-credentials token names the app client as its subject
+		// and no user: it is a machine, and only people sign in.
+		if c.Username == "" || tok.Subject == c.ClientID {
+			return nil, reject(MachineTokenReason, nil)
 		}
 	default:
 		return nil, reject("token_use must be id or access", fmt.Errorf("token_use %q", c.TokenUse))

@@ -43,6 +43,8 @@ func TestVerify(t *testing.T) {
 		{"id token for another client", iss.IDToken(user, map[string]any{"aud": "someone-else"}), "ID token is for another app client"},
 		{"access token for another client", iss.AccessToken(user, map[string]any{"client_id": "someone-else"}), "access token is for another app client"},
 		{"access token with only an aud", iss.AccessToken(user, map[string]any{"client_id": nil, "aud": authtest.ClientID}), "access token is for another app client"},
+		{"machine token (client credentials)", iss.MachineToken(authtest.ClientID, "frontdesk/read"), auth.MachineTokenReason},
+		{"access token without a username", iss.AccessToken(user, map[string]any{"username": nil}), auth.MachineTokenReason},
 		{"no token_use", iss.IDToken(user, map[string]any{"token_use": nil}), "token_use must be id or access"},
 		{"refresh token_use", iss.IDToken(user, map[string]any{"token_use": "refresh"}), "token_use must be id or access"},
 		{"expired", iss.IDToken(user, map[string]any{"exp": time.Now().Add(-time.Minute).Unix()}), "token expired"},

@@ -22,7 +22,7 @@ type AvailabilityQuery struct {
 	TimeOfDay scheduling.TimeOfDay
 	// Provider is an id, a PMS id or a name; empty means anyone allowed.
 	Provider   string
-	MaxResults int // 0 means 20
+	MaxResults int // 0 means DefaultMaxResults
 }
 
 // Availability answers an AvailabilityQuery.
@@ -35,6 +35,15 @@ type Availability struct {
 
 // DefaultSearchDays is how far a query with no end date looks.
 const DefaultSearchDays = 14
+
+// The bounds of one availability question, for the dashboard and the phone
+// alike: the work and the answer grow with both, and one request may ask
+// many questions at once.
+const (
+	DefaultMaxResults = 20
+	MaxResultsLimit   = 100
+	MaxSearchDays     = 92
+)
 
 // Availability finds open slots.
 func (s *Service) Availability(ctx context.Context, q AvailabilityQuery) (*Availability, error) {
@@ -55,6 +64,21 @@ func (s *Service) Availability(ctx context.Context, q AvailabilityQuery) (*Avail
 	return a, nil
 }
 
+// checkBounds fills in the default result count and refuses a question
+// beyond the bounds, before any work is done for it.
+func checkBounds(q *AvailabilityQuery, loc *time.Location) error {
+	switch {
+	case q.MaxResults == 0:
+		q.MaxResults = DefaultMaxResults
+	case q.MaxResults < 0 || q.MaxResults > MaxResultsLimit:
+		return apperr.New(apperr.Invalid, "maxResults must be between 1 and %d", MaxResultsLimit)
+	}
+	if q.To.In(loc).After(q.From.In(loc).AddDate(0, 0, MaxSearchDays-1)) {
+		return apperr.New(apperr.Invalid, "from and to may span at most %d days: ask for the next range after this one", MaxSearchDays)
+	}
+	return nil
+}
+
 func (s *Service) find(snap *snapshot, q AvailabilityQuery, now time.Time) (*Availability, error) {
 	v := snap.view
 	t, err := v.appointmentType(q.AppointmentType)
@@ -72,8 +96,8 @@ func (s *Service) find(snap *snapshot, q AvailabilityQuery, now time.Time) (*Ava
 	if q.To.IsZero() {
 		q.To = pms.DateOf(q.From.In(v.loc).AddDate(0, 0, DefaultSearchDays-1))
 	}
-	if q.MaxResults <= 0 {
-		q.MaxResults = 20
+	if err := checkBounds(&q, v.loc); err != nil {
+		return nil, err
 	}
 	if len(practice.Hours(v.practice)) == 0 {
 		return nil, apperr.New(apperr.Unavailable, "the practice's opening hours are not known yet: sync the PMS or set them with updatePractice")

@@ -153,6 +153,39 @@ func TestAvailability(t *testing.T) {
 	}
 }
 
+// TestAvailabilityBounds: one question's results and date range are bounded
+// here, for the API and the phone alike, and refused before any work.
+func TestAvailabilityBounds(t *testing.T) {
+	e := newEnv(t, dbtest.Open(t))
+	from := pms.Date{Year: 2026, Month: 12, Day: 7}
+	last := pms.DateOf(from.In(newYork).AddDate(0, 0, booking.MaxSearchDays-1))
+	past := pms.DateOf(from.In(newYork).AddDate(0, 0, booking.MaxSearchDays))
+	for _, tt := range []struct {
+		name string
+		q    booking.AvailabilityQuery
+		ok   bool
+	}{
+		{"the most results", booking.AvailabilityQuery{AppointmentType: "Exam", From: from, To: last, MaxResults: booking.MaxResultsLimit}, true},
+		{"too many results", booking.AvailabilityQuery{AppointmentType: "Exam", From: from, MaxResults: booking.MaxResultsLimit + 1}, false},
+		{"negative results", booking.AvailabilityQuery{AppointmentType: "Exam", From: from, MaxResults: -1}, false},
+		{"a range too long", booking.AvailabilityQuery{AppointmentType: "Exam", From: from, To: past}, false},
+		{"ten years", booking.AvailabilityQuery{AppointmentType: "Exam", To: pms.Date{Year: 2036, Month: 12, Day: 1}, MaxResults: 100000}, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			a, err := e.svc.Availability(e.ctx, tt.q)
+			if tt.ok {
+				if err != nil || len(a.Slots) != booking.MaxResultsLimit {
+					t.Fatalf("got %v, %v", a, err)
+				}
+				return
+			}
+			if apperr.CodeOf(err) != apperr.Invalid {
+				t.Fatalf("got %v, want INVALID", err)
+			}
+		})
+	}
+}
+
 func TestBookExistingPatient(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		e := newEnv(t, db)
@@ -426,7 +459,7 @@ func TestAvailabilityCacheFollowsChanges(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		e := newEnv(t, db)
 		other := &booking.Service{DB: db, Clock: e.clk, Queue: e.svc.Queue} // another process
-		q := booking.AvailabilityQuery{AppointmentType: "Exam", From: pms.Date{Year: 2026, Month: 12, Day: 8}, To: pms.Date{Year: 2026, Month: 12, Day: 8}, MaxResults: 200}
+		q := booking.AvailabilityQuery{AppointmentType: "Exam", From: pms.Date{Year: 2026, Month: 12, Day: 8}, To: pms.Date{Year: 2026, Month: 12, Day: 8}, MaxResults: booking.MaxResultsLimit}
 		offered := func() map[string]bool {
 			a, err := e.svc.Availability(e.ctx, q)
 			if err != nil {

@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"net/url"
 	"path/filepath"
 	"strings"
@@ -21,6 +22,17 @@ const (
 	DevVapiWebhookSecret = "dev-vapi-secret"
 	DevTwilioAuthToken   = "dev-twilio-token"
 )
+
+// Listen addresses when FRONTDESK_ADDR is not set. Dev mode hands every
+// visitor of / an owner's token, so it listens on loopback only.
+const (
+	DefaultAddr    = ":8080"
+	DefaultDevAddr = "127.0.0.1:8080"
+)
+
+// DefaultRequestTimeout is how long one API request may run before its
+// resolvers are cancelled (FRONTDESK_REQUEST_TIMEOUT).
+const DefaultRequestTimeout = 15 * time.Second
 
 // Config is frontdesk's configuration.
 type Config struct {
@@ -50,6 +62,7 @@ type Config struct {
 
 	ShutdownTimeout time.Duration
 	JobRescueAfter  time.Duration
+	RequestTimeout  time.Duration
 }
 
 type setting struct {
@@ -64,9 +77,9 @@ func (c *Config) settings(raw map[string]*string) []setting {
 		return setting{env, flagName, def, usage, v}
 	}
 	return []setting{
-		s("FRONTDESK_ADDR", "addr", ":8080", "listen address"),
+		s("FRONTDESK_ADDR", "addr", "", "listen address (default "+DefaultAddr+"; dev mode "+DefaultDevAddr+")"),
 		s("FRONTDESK_DATABASE_URL", "database-url", "sqlite://./frontdesk.db", "sqlite://PATH or postgres://USER@HOST/DB"),
-		s("FRONTDESK_PUBLIC_URL", "public-url", "http://localhost:8080", "the URL Twilio and Vapi reach this server at"),
+		s("FRONTDESK_PUBLIC_URL", "public-url", "", "the URL Twilio and Vapi reach this server at (default http://localhost:PORT, PORT from the listen address)"),
 		s("FRONTDESK_DATA_DIR", "data-dir", "./.frontdesk", "where dev mode keeps its keys"),
 		s("FRONTDESK_SECRET_KEY", "secret-key", "", "base64 32-byte key that encrypts secrets at rest (dev: generated into the data dir)"),
 		s("FRONTDESK_DEV", "dev", "0", "1 for dev mode: demo practice, dev sign-in, dev webhook secrets"),
@@ -85,16 +98,26 @@ func (c *Config) settings(raw map[string]*string) []setting {
 		s("TWILIO_BASE_URL", "twilio-base-url", "https://api.twilio.com", "Twilio API base URL"),
 		s("FRONTDESK_SHUTDOWN_TIMEOUT", "shutdown-timeout", "30s", "how long in-flight requests and jobs get to finish on SIGTERM"),
 		s("FRONTDESK_JOB_RESCUE_AFTER", "job-rescue-after", "5m", "how long a job may run before it is taken for a dead process's and run again"),
+		s("FRONTDESK_REQUEST_TIMEOUT", "request-timeout", DefaultRequestTimeout.String(), "how long one API request may run before it is cancelled"),
 	}
 }
 
 // Load reads the environment, then the flags in args (which win). It checks
 // the form of each value; Check adds what `serve` requires.
 func Load(args []string, getenv func(string) string, stderr io.Writer) (*Config, error) {
+	return LoadCommand("frontdesk serve", nil, args, getenv, stderr)
+}
+
+// LoadCommand is Load for another command: it takes every flag serve takes,
+// so it reads the same configuration, and adds its own flags with more.
+func LoadCommand(name string, more func(*flag.FlagSet), args []string, getenv func(string) string, stderr io.Writer) (*Config, error) {
 	c := &Config{}
 	raw := map[string]*string{}
-	fs := flag.NewFlagSet("frontdesk serve", flag.ContinueOnError)
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	if more != nil {
+		more(fs)
+	}
 	for _, s := range c.settings(raw) {
 		def := s.def
 		if v := getenv(s.env); v != "" {
@@ -110,9 +133,7 @@ func Load(args []string, getenv func(string) string, stderr io.Writer) (*Config,
 	}
 	get := func(env string) string { return strings.TrimSpace(*raw[env]) }
 
-	c.Addr = get("FRONTDESK_ADDR")
 	c.DatabaseURL = get("FRONTDESK_DATABASE_URL")
-	c.PublicURL = strings.TrimRight(get("FRONTDESK_PUBLIC_URL"), "/")
 	c.DataDir = get("FRONTDESK_DATA_DIR")
 	c.CognitoIssuer = strings.TrimRight(get("COGNITO_ISSUER"), "/")
 	c.CognitoClientID = get("COGNITO_CLIENT_ID")
@@ -131,11 +152,28 @@ func Load(args []string, getenv func(string) string, stderr io.Writer) (*Config,
 	default:
 		return nil, errors.New("FRONTDESK_DEV must be 1 or 0")
 	}
+	c.Addr = get("FRONTDESK_ADDR")
+	if c.Addr == "" {
+		c.Addr = DefaultAddr
+		if c.Dev {
+			c.Addr = DefaultDevAddr
+		}
+	}
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		return nil, fmt.Errorf("FRONTDESK_ADDR %q is not HOST:PORT (such as %s or %s)", c.Addr, DefaultDevAddr, DefaultAddr)
+	}
+	c.PublicURL = strings.TrimRight(get("FRONTDESK_PUBLIC_URL"), "/")
+	if c.PublicURL == "" {
+		c.PublicURL = DefaultPublicURL(c.Addr)
+	}
 	d, err := time.ParseDuration(get("FRONTDESK_SHUTDOWN_TIMEOUT"))
 	if err != nil || d <= 0 {
 		return nil, errors.New("FRONTDESK_SHUTDOWN_TIMEOUT must be a duration such as 30s")
 	}
 	c.ShutdownTimeout = d
+	if c.RequestTimeout, err = time.ParseDuration(get("FRONTDESK_REQUEST_TIMEOUT")); err != nil || c.RequestTimeout <= 0 {
+		return nil, errors.New("FRONTDESK_REQUEST_TIMEOUT must be a duration such as 15s")
+	}
 	if c.JobRescueAfter, err = time.ParseDuration(get("FRONTDESK_JOB_RESCUE_AFTER")); err != nil || c.JobRescueAfter < 2*time.Second {
 		return nil, errors.New("FRONTDESK_JOB_RESCUE_AFTER must be a duration of 2s or more, such as 5m")
 	}
@@ -204,6 +242,17 @@ func (c *Config) Check() error {
 		}
 	}
 	return nil
+}
+
+// DefaultPublicURL is the public URL when FRONTDESK_PUBLIC_URL is not set:
+// this machine, on the listen address's port. serve and dev-token both
+// derive it here, so the dev issuer they name is the same.
+func DefaultPublicURL(addr string) string {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil || port == "" {
+		port = "8080"
+	}
+	return "http://localhost:" + port
 }
 
 func checkURL(s string) error {

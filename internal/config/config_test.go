@@ -24,6 +24,43 @@ func TestDefaults(t *testing.T) {
 	}
 }
 
+// Dev mode hands any visitor of / an owner's token: it listens on loopback
+// unless told otherwise, and the public URL (the dev issuer's) follows the
+// address for serve and dev-token alike.
+func TestDevModeListensOnLoopback(t *testing.T) {
+	for _, tt := range []struct {
+		name            string
+		kv              map[string]string
+		addr, publicURL string
+	}{
+		{"dev", map[string]string{"FRONTDESK_DEV": "1"}, "127.0.0.1:8080", "http://localhost:8080"},
+		{"dev, explicit address wins", map[string]string{"FRONTDESK_DEV": "1", "FRONTDESK_ADDR": ":9090"}, ":9090", "http://localhost:9090"},
+		{"dev, explicit public URL wins", map[string]string{"FRONTDESK_DEV": "1", "FRONTDESK_PUBLIC_URL": "https://dev.example/"}, "127.0.0.1:8080", "https://dev.example"},
+		{"production", nil, ":8080", "http://localhost:8080"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := Load(nil, env(tt.kv), io.Discard)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.Addr != tt.addr || c.PublicURL != tt.publicURL {
+				t.Fatalf("Addr = %q, PublicURL = %q; want %q, %q", c.Addr, c.PublicURL, tt.addr, tt.publicURL)
+			}
+		})
+	}
+}
+
+func TestRequestTimeout(t *testing.T) {
+	c, err := Load(nil, env(nil), io.Discard)
+	if err != nil || c.RequestTimeout != DefaultRequestTimeout {
+		t.Fatalf("default = %v, %v", c, err)
+	}
+	c, err = Load([]string{"--request-timeout", "2s"}, env(map[string]string{"FRONTDESK_REQUEST_TIMEOUT": "5s"}), io.Discard)
+	if err != nil || c.RequestTimeout.String() != "2s" {
+		t.Fatalf("flag = %v, %v", c, err)
+	}
+}
+
 func TestFlagsOverrideEnvironment(t *testing.T) {
 	c, err := Load([]string{"--addr", ":9000"}, env(map[string]string{"FRONTDESK_ADDR": ":7000", "FRONTDESK_DEV": "1"}), io.Discard)
 	if err != nil {
@@ -36,11 +73,13 @@ func TestFlagsOverrideEnvironment(t *testing.T) {
 
 func TestLoadErrorsNameTheVariable(t *testing.T) {
 	for name, kv := range map[string]map[string]string{
-		"FRONTDESK_SECRET_KEY":   {"FRONTDESK_SECRET_KEY": "short"},
-		"FRONTDESK_PUBLIC_URL":   {"FRONTDESK_PUBLIC_URL": "localhost:8080"},
-		"FRONTDESK_DATABASE_URL": {"FRONTDESK_DATABASE_URL": "frontdesk.db"},
-		"FRONTDESK_DEV":          {"FRONTDESK_DEV": "maybe"},
-		"COGNITO_ISSUER":         {"COGNITO_ISSUER": "cognito"},
+		"FRONTDESK_SECRET_KEY":      {"FRONTDESK_SECRET_KEY": "short"},
+		"FRONTDESK_PUBLIC_URL":      {"FRONTDESK_PUBLIC_URL": "localhost:8080"},
+		"FRONTDESK_DATABASE_URL":    {"FRONTDESK_DATABASE_URL": "frontdesk.db"},
+		"FRONTDESK_DEV":             {"FRONTDESK_DEV": "maybe"},
+		"COGNITO_ISSUER":            {"COGNITO_ISSUER": "cognito"},
+		"FRONTDESK_ADDR":            {"FRONTDESK_ADDR": "8080"},
+		"FRONTDESK_REQUEST_TIMEOUT": {"FRONTDESK_REQUEST_TIMEOUT": "0s"},
 	} {
 		_, err := Load(nil, env(kv), io.Discard)
 		if err == nil || !strings.HasPrefix(err.Error(), name) || strings.Contains(err.Error(), "\n") {

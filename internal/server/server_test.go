@@ -133,13 +133,15 @@ func TestRequestIDsAndLogsWithoutPaths(t *testing.T) {
 }
 
 func TestBodyLimit(t *testing.T) {
-	srv, _ := newTestServer(t, Routes{GraphQL: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if _, err := io.ReadAll(r.Body); err != nil {
-			http.Error(w, "too large", http.StatusRequestEntityTooLarge)
-		}
-	})})
+	srv, _ := newTestServer(t, Routes{Webhooks: map[string]http.Handler{
+		"POST /hook": http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if _, err := io.ReadAll(r.Body); err != nil {
+				http.Error(w, "too large", http.StatusRequestEntityTooLarge)
+			}
+		}),
+	}})
 	rec := httptest.NewRecorder()
-	srv.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(make([]byte, graphQLBodyLimit+1))))
+	srv.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/hook", bytes.NewReader(make([]byte, webhookBodyLimit+1))))
 	if rec.Code != http.StatusRequestEntityTooLarge {
 		t.Fatalf("%d", rec.Code)
 	}

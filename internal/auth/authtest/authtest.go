@@ -8,6 +8,7 @@ import (
 	"crypto/rsa"
 	"encoding/json"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -68,6 +69,26 @@ func (i *Issuer) AccessToken(u User, extra map[string]any) string {
 	c["scope"] = "aws.cognito.signin.user.admin"
 	c["username"] = u.Subject
 	return i.Sign(merge(c, extra))
+}
+
+// MachineToken returns what Cognito issues to a client-credentials grant:
+// an access token for the app client itself (sub = client_id, no username,
+// no groups) carrying only the resource-server scopes it was granted, e.g.
+// "frontdesk/read".
+func (i *Issuer) MachineToken(clientID string, scopes ...string) string {
+	now := time.Now()
+	return i.Sign(map[string]any{
+		"iss":       i.URL,
+		"sub":       clientID,
+		"client_id": clientID,
+		"token_use": "access",
+		"scope":     strings.Join(scopes, " "),
+		"auth_time": now.Unix(),
+		"iat":       now.Unix(),
+		"exp":       now.Add(time.Hour).Unix(),
+		"version":   2,
+		"jti":       "jti-" + clientID,
+	})
 }
 
 // Sign signs arbitrary claims with the issuer's key.
