@@ -54,12 +54,12 @@ func callEqual(a, b Call) bool {
 
 func TestParseMessageErrors(t *testing.T) {
 	for name, body := range map[string]string{
-		"not json":        `{"message":`,
-		"no message":      `{}`,
-		"null message":    `{"message":null}`,
-		"no type":         `{"message":{"call":{"id":"x"}}}`,
-		"message array":   `{"message":[]}`,
-		"type not text":   `{"message":{"type":7}}`,
+		"not json":      `{"message":`,
+		"no message":    `{}`,
+		"null message":  `{"message":null}`,
+		"no type":       `{"message":{"call":{"id":"x"}}}`,
+		"message array": `{"message":[]}`,
+		"type not text": `{"message":{"type":7}}`,
 	} {
 		t.Run(name, func(t *testing.T) {
 			if _, err := ParseMessage([]byte(body)); err == nil {
@@ -303,8 +303,8 @@ func TestEndOfCallReport(t *testing.T) {
 			problems: []string{"cost", "artifact.recording", "artifact.recordingUrl", "analysis.summary"},
 		},
 		{
-			name: "a recording URL that is not a web address is refused",
-			message: `{"type":"end-of-call-report","artifact":{"recording":{"mono":{"combinedUrl":"javascript:alert(1)"}},"recordingUrl":"https://ok/1.wav"},"analysis":{}}`,
+			name:     "a recording URL that is not a web address is refused",
+			message:  `{"type":"end-of-call-report","artifact":{"recording":{"mono":{"combinedUrl":"javascript:alert(1)"}},"recordingUrl":"https://ok/1.wav"},"analysis":{}}`,
 			want:     EndOfCallReport{RecordingURL: "https://ok/1.wav"},
 			problems: []string{"recordingUrl (not a web address)"},
 		},
