@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -307,6 +308,13 @@ func TestEndOfCallReport(t *testing.T) {
 			message:  `{"type":"end-of-call-report","artifact":{"recording":{"mono":{"combinedUrl":"javascript:alert(1)"}},"recordingUrl":"https://ok/1.wav"},"analysis":{}}`,
 			want:     EndOfCallReport{RecordingURL: "https://ok/1.wav"},
 			problems: []string{"recordingUrl (not a web address)"},
+		},
+		{
+			name: "structured data past the limit, a duration past any call's",
+			message: `{"type":"end-of-call-report","durationSeconds":1e300,"artifact":{},
+				"analysis":{"summary":"Kept.","structuredData":{"notes":"` + strings.Repeat("x", MaxStructuredDataBytes) + `"}}}`,
+			want:     EndOfCallReport{Summary: "Kept."},
+			problems: []string{"analysis.structuredData (too large)", "durationSeconds (out of range)"},
 		},
 		{
 			name:     "artifact not an object",

@@ -174,147 +174,149 @@ func TestToolWithToolCallListOnly(t *testing.T) {
 // be done; nonsense is not stored; the log names the parts left out and
 // holds no patient data.
 func TestMalformedPayloadsAnswered200(t *testing.T) {
-	e := newEnv(t, dbtest.Open(t))
-	var logs syncBuffer
-	e.hooks.Log = slog.New(slog.NewTextHandler(&logs, nil))
-	e.desk.Log = e.hooks.Log
-	const secretWords = "Mrs Hargreave molar"
-	take := func(id string) vapitest.ToolCall {
-		return vapitest.ToolCall{ID: id, Name: receptionist.TakeMessage, Arguments: map[string]any{"message": secretWords}}
-	}
-	report := func(id string, r vapitest.Report, f func(m map[string]any)) []byte {
-		c := e.theCall(id)
-		c.StartedAt, c.EndedAt = now, now.Add(time.Minute)
-		if r.Transcript == "" {
-			r.Transcript = "User: " + secretWords
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		e := newEnv(t, db)
+		var logs syncBuffer
+		e.hooks.Log = slog.New(slog.NewTextHandler(&logs, nil))
+		e.desk.Log = e.hooks.Log
+		const secretWords = "Mrs Hargreave molar"
+		take := func(id string) vapitest.ToolCall {
+			return vapitest.ToolCall{ID: id, Name: receptionist.TakeMessage, Arguments: map[string]any{"message": secretWords}}
 		}
-		return edit(t, c.EndOfCallReport(now.Add(time.Minute), r), f)
-	}
-	results := func(t *testing.T, out []byte) []result {
-		t.Helper()
-		var res struct{ Results []result }
-		if err := json.Unmarshal(out, &res); err != nil {
-			t.Fatalf("%s: %v", out, err)
+		report := func(id string, r vapitest.Report, f func(m map[string]any)) []byte {
+			c := e.theCall(id)
+			c.StartedAt, c.EndedAt = now, now.Add(time.Minute)
+			if r.Transcript == "" {
+				r.Transcript = "User: " + secretWords
+			}
+			return edit(t, c.EndOfCallReport(now.Add(time.Minute), r), f)
 		}
-		return res.Results
-	}
-	cases := []struct {
-		name  string
-		path  string
-		body  []byte
-		check func(t *testing.T, out []byte)
-		// logged is what the warning must name.
-		logged string
-	}{
-		{name: "not JSON", body: []byte(`{not json`), logged: "not a server message",
-			check: func(t *testing.T, out []byte) {
-				if !bytes.Contains(out, []byte(`"error"`)) {
-					t.Fatalf("%s", out)
-				}
-			}},
-		{name: "no type", body: []byte(`{"message":{"call":{"id":"c-notype"}}}`), logged: "no type"},
-		{name: "status-update on a tool route", path: "/webhooks/vapi/tools/take-message", body: e.theCall("c-route").StatusUpdate(now, "in-progress", ""),
-			logged: "not tool-calls"},
-		{name: "toolCallList not an array: toolWithToolCallList answered",
-			body: edit(t, e.theCall("c-list").ToolCalls(now, take("l1")), func(m map[string]any) { m["toolCallList"] = "nope" }),
-			check: func(t *testing.T, out []byte) {
-				if r := results(t, out); len(r) != 1 || r[0].ToolCallID != "l1" || r[0].Error != "" {
-					t.Fatalf("%s", out)
-				}
-			}, logged: "toolCallList (not an array)"},
-		{name: "no readable list",
-			body: edit(t, e.theCall("c-nolist").ToolCalls(now, take("n1")), func(m map[string]any) {
-				m["toolCallList"], m["toolWithToolCallList"] = 7, map[string]any{}
-			}),
-			check: func(t *testing.T, out []byte) {
-				if r := results(t, out); len(r) != 0 {
-					t.Fatalf("%s", out)
-				}
-			}, logged: "toolWithToolCallList (not an array)"},
-		{name: "bad items: the ones with an id are answered, each with its result or error",
-			body: edit(t, e.theCall("c-items").ToolCalls(now, take("i1")), func(m map[string]any) {
-				good := m["toolCallList"].([]any)[0]
-				m["toolCallList"] = []any{secretWords, map[string]any{"function": map[string]any{"name": "take-message"}},
-					map[string]any{"id": "i2", "function": "take-message"}, good}
-			}),
-			check: func(t *testing.T, out []byte) {
-				r := results(t, out)
-				if len(r) != 2 || r[0].ToolCallID != "i2" || !strings.Contains(r[0].Error, "unknown tool") || r[1].ToolCallID != "i1" || r[1].Error != "" {
-					t.Fatalf("%s", out)
-				}
-			}, logged: "toolCallList[0] (not an object)"},
-		{name: "summary: 123",
-			body: report("c-summary", vapitest.Report{}, func(m map[string]any) { at(m, "analysis")["summary"] = 123 }),
-			check: func(t *testing.T, _ []byte) {
-				if row := e.callRow(t, e.sys, "c-summary"); row.Status != "ended" || row.Summary != "" || !strings.Contains(row.Transcript, secretWords) || row.DurationSeconds != 60 {
-					t.Fatalf("call = %+v", row)
-				}
-			}, logged: "analysis.summary"},
-		{name: "artifact not an object",
-			body: report("c-artifact", vapitest.Report{Summary: "Kept."}, func(m map[string]any) { m["artifact"] = "x" }),
-			check: func(t *testing.T, _ []byte) {
-				if row := e.callRow(t, e.sys, "c-artifact"); row.Summary != "Kept." || row.Transcript != "" {
-					t.Fatalf("call = %+v", row)
-				}
-			}, logged: "artifact"},
-		{name: "ended before started",
-			body: report("c-backwards", vapitest.Report{}, func(m map[string]any) {
-				m["endedAt"] = "2026-12-01T14:00:00.000Z"
-				at(m, "call")["endedAt"] = "2026-12-01T14:00:00.000Z"
-			}),
-			check: func(t *testing.T, _ []byte) {
-				row := e.callRow(t, e.sys, "c-backwards")
-				if row.DurationSeconds != 0 || row.StartedAt == nil || row.EndedAt != nil && row.EndedAt.Before(*row.StartedAt) {
-					t.Fatalf("call = %+v", row)
-				}
-			}, logged: "endedAt (before startedAt)"},
-		{name: "negative cost",
-			body: report("c-negative", vapitest.Report{Cost: -5, CostBreakdown: map[string]float64{"llm": -5, "tts": 0.02}}, nil),
-			check: func(t *testing.T, _ []byte) {
-				row := e.callRow(t, e.sys, "c-negative")
-				if row.Cost != 0 || row.CostBreakdown == nil || row.CostBreakdown.LLM != nil || *row.CostBreakdown.TTS != 0.02 {
-					t.Fatalf("call = %+v", row)
-				}
-				st, err := e.desk.Stats(e.sys, now.Add(-time.Hour), now.Add(time.Hour))
-				if err != nil || st.TotalCost < 0 {
-					t.Fatalf("stats %+v, %v", st, err)
-				}
-			}, logged: "cost (negative)"},
-		{name: "recording URL not a web address",
-			body: report("c-url", vapitest.Report{RecordingURL: "javascript:alert(1)"}, nil),
-			check: func(t *testing.T, _ []byte) {
-				if row := e.callRow(t, e.sys, "c-url"); row.RecordingURL != "" {
-					t.Fatalf("call = %+v", row)
-				}
-			}, logged: "recordingUrl (not a web address)"},
-		{name: "status not text", body: edit(t, e.theCall("c-status").StatusUpdate(now, "in-progress", ""), func(m map[string]any) { m["status"] = []any{1} }),
-			logged: "status"},
-		{name: "call not an object", body: edit(t, e.theCall("c-noobj").StatusUpdate(now, "ended", "hangup"), func(m map[string]any) { m["call"] = secretWords }),
-			logged: "names no call"},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			path := c.path
-			if path == "" {
-				path = "/webhooks/vapi"
+		results := func(t *testing.T, out []byte) []result {
+			t.Helper()
+			var res struct{ Results []result }
+			if err := json.Unmarshal(out, &res); err != nil {
+				t.Fatalf("%s: %v", out, err)
 			}
-			status, out := e.post(t, path, c.body, nil)
-			if status != http.StatusOK {
-				t.Fatalf("status %d: %s", status, out)
-			}
-			if c.check != nil {
-				c.check(t, out)
-			}
-			if !strings.Contains(logs.String(), c.logged) {
-				t.Fatalf("the log does not name %q:\n%s", c.logged, logs.String())
-			}
-		})
-	}
-	for _, secret := range []string{"Hargreave", demo.Phone, strings.TrimPrefix(demo.Phone, "+1")} {
-		if strings.Contains(logs.String(), secret) {
-			t.Fatalf("patient data in the log:\n%s", logs.String())
+			return res.Results
 		}
-	}
+		cases := []struct {
+			name  string
+			path  string
+			body  []byte
+			check func(t *testing.T, out []byte)
+			// logged is what the warning must name.
+			logged string
+		}{
+			{name: "not JSON", body: []byte(`{not json`), logged: "not a server message",
+				check: func(t *testing.T, out []byte) {
+					if !bytes.Contains(out, []byte(`"error"`)) {
+						t.Fatalf("%s", out)
+					}
+				}},
+			{name: "no type", body: []byte(`{"message":{"call":{"id":"c-notype"}}}`), logged: "no type"},
+			{name: "status-update on a tool route", path: "/webhooks/vapi/tools/take-message", body: e.theCall("c-route").StatusUpdate(now, "in-progress", ""),
+				logged: "not tool-calls"},
+			{name: "toolCallList not an array: toolWithToolCallList answered",
+				body: edit(t, e.theCall("c-list").ToolCalls(now, take("l1")), func(m map[string]any) { m["toolCallList"] = "nope" }),
+				check: func(t *testing.T, out []byte) {
+					if r := results(t, out); len(r) != 1 || r[0].ToolCallID != "l1" || r[0].Error != "" {
+						t.Fatalf("%s", out)
+					}
+				}, logged: "toolCallList (not an array)"},
+			{name: "no readable list",
+				body: edit(t, e.theCall("c-nolist").ToolCalls(now, take("n1")), func(m map[string]any) {
+					m["toolCallList"], m["toolWithToolCallList"] = 7, map[string]any{}
+				}),
+				check: func(t *testing.T, out []byte) {
+					if r := results(t, out); len(r) != 0 {
+						t.Fatalf("%s", out)
+					}
+				}, logged: "toolWithToolCallList (not an array)"},
+			{name: "bad items: the ones with an id are answered, each with its result or error",
+				body: edit(t, e.theCall("c-items").ToolCalls(now, take("i1")), func(m map[string]any) {
+					good := m["toolCallList"].([]any)[0]
+					m["toolCallList"] = []any{secretWords, map[string]any{"function": map[string]any{"name": "take-message"}},
+						map[string]any{"id": "i2", "function": "take-message"}, good}
+				}),
+				check: func(t *testing.T, out []byte) {
+					r := results(t, out)
+					if len(r) != 2 || r[0].ToolCallID != "i2" || !strings.Contains(r[0].Error, "unknown tool") || r[1].ToolCallID != "i1" || r[1].Error != "" {
+						t.Fatalf("%s", out)
+					}
+				}, logged: "toolCallList[0] (not an object)"},
+			{name: "summary: 123",
+				body: report("c-summary", vapitest.Report{}, func(m map[string]any) { at(m, "analysis")["summary"] = 123 }),
+				check: func(t *testing.T, _ []byte) {
+					if row := e.callRow(t, e.sys, "c-summary"); row.Status != "ended" || row.Summary != "" || !strings.Contains(row.Transcript, secretWords) || row.DurationSeconds != 60 {
+						t.Fatalf("call = %+v", row)
+					}
+				}, logged: "analysis.summary"},
+			{name: "artifact not an object",
+				body: report("c-artifact", vapitest.Report{Summary: "Kept."}, func(m map[string]any) { m["artifact"] = "x" }),
+				check: func(t *testing.T, _ []byte) {
+					if row := e.callRow(t, e.sys, "c-artifact"); row.Summary != "Kept." || row.Transcript != "" {
+						t.Fatalf("call = %+v", row)
+					}
+				}, logged: "artifact"},
+			{name: "ended before started",
+				body: report("c-backwards", vapitest.Report{}, func(m map[string]any) {
+					m["endedAt"] = "2026-12-01T14:00:00.000Z"
+					at(m, "call")["endedAt"] = "2026-12-01T14:00:00.000Z"
+				}),
+				check: func(t *testing.T, _ []byte) {
+					row := e.callRow(t, e.sys, "c-backwards")
+					if row.DurationSeconds != 0 || row.StartedAt == nil || row.EndedAt != nil && row.EndedAt.Before(*row.StartedAt) {
+						t.Fatalf("call = %+v", row)
+					}
+				}, logged: "endedAt (before startedAt)"},
+			{name: "negative cost",
+				body: report("c-negative", vapitest.Report{Cost: -5, CostBreakdown: map[string]float64{"llm": -5, "tts": 0.02}}, nil),
+				check: func(t *testing.T, _ []byte) {
+					row := e.callRow(t, e.sys, "c-negative")
+					if row.Cost != 0 || row.CostBreakdown == nil || row.CostBreakdown.LLM != nil || *row.CostBreakdown.TTS != 0.02 {
+						t.Fatalf("call = %+v", row)
+					}
+					st, err := e.desk.Stats(e.sys, now.Add(-time.Hour), now.Add(time.Hour))
+					if err != nil || st.TotalCost < 0 {
+						t.Fatalf("stats %+v, %v", st, err)
+					}
+				}, logged: "cost (negative)"},
+			{name: "recording URL not a web address",
+				body: report("c-url", vapitest.Report{RecordingURL: "javascript:alert(1)"}, nil),
+				check: func(t *testing.T, _ []byte) {
+					if row := e.callRow(t, e.sys, "c-url"); row.RecordingURL != "" {
+						t.Fatalf("call = %+v", row)
+					}
+				}, logged: "recordingUrl (not a web address)"},
+			{name: "status not text", body: edit(t, e.theCall("c-status").StatusUpdate(now, "in-progress", ""), func(m map[string]any) { m["status"] = []any{1} }),
+				logged: "status"},
+			{name: "call not an object", body: edit(t, e.theCall("c-noobj").StatusUpdate(now, "ended", "hangup"), func(m map[string]any) { m["call"] = secretWords }),
+				logged: "names no call"},
+		}
+		for _, c := range cases {
+			t.Run(c.name, func(t *testing.T) {
+				path := c.path
+				if path == "" {
+					path = "/webhooks/vapi"
+				}
+				status, out := e.post(t, path, c.body, nil)
+				if status != http.StatusOK {
+					t.Fatalf("status %d: %s", status, out)
+				}
+				if c.check != nil {
+					c.check(t, out)
+				}
+				if !strings.Contains(logs.String(), c.logged) {
+					t.Fatalf("the log does not name %q:\n%s", c.logged, logs.String())
+				}
+			})
+		}
+		for _, secret := range []string{"Hargreave", demo.Phone, strings.TrimPrefix(demo.Phone, "+1")} {
+			if strings.Contains(logs.String(), secret) {
+				t.Fatalf("patient data in the log:\n%s", logs.String())
+			}
+		}
+	})
 }
 
 // Item 7: a Vapi call id is unique within a practice, not across them; a
