@@ -3,6 +3,7 @@
 package ent
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/frontdesk/frontdesk/ent/call"
 	"github.com/frontdesk/frontdesk/ent/patient"
 	"github.com/frontdesk/frontdesk/ent/practice"
+	"github.com/frontdesk/frontdesk/internal/voice"
 )
 
 // Call is the model entity for the Call schema.
@@ -27,7 +29,7 @@ type Call struct {
 	PracticeID string `json:"practice_id,omitempty"`
 	// VapiCallID holds the value of the "vapi_call_id" field.
 	VapiCallID string `json:"vapi_call_id,omitempty"`
-	// TwilioCallSid holds the value of the "twilio_call_sid" field.
+	// Twilio's CallSid, from call.transport.callSid or the deprecated call.phoneCallProviderId; joins Twilio's webhooks to the call
 	TwilioCallSid string `json:"twilio_call_sid,omitempty"`
 	// E.164 when known
 	CallerNumber string `json:"caller_number,omitempty"`
@@ -47,10 +49,18 @@ type Call struct {
 	Summary string `json:"summary,omitempty"`
 	// Transcript holds the value of the "transcript" field.
 	Transcript string `json:"transcript,omitempty"`
-	// RecordingURL holds the value of the "recording_url" field.
+	// the mono recording of both parties: artifact.recording.mono.combinedUrl, else the deprecated artifact.recordingUrl
 	RecordingURL string `json:"recording_url,omitempty"`
-	// Cost holds the value of the "cost" field.
+	// the recording with caller and assistant on separate channels: artifact.recording.stereoUrl, else the deprecated artifact.stereoRecordingUrl
+	StereoRecordingURL string `json:"stereo_recording_url,omitempty"`
+	// Vapi's verdict on the call under the assistant's success rubric, as text ("true", "8", "PASS")
+	SuccessEvaluation string `json:"success_evaluation,omitempty"`
+	// what Vapi's analysis extracted from the call under the assistant's structured-data schema
+	StructuredData map[string]interface{} `json:"structured_data,omitempty"`
+	// what Vapi charged for the call, in USD
 	Cost float64 `json:"cost,omitempty"`
+	// the cost by component (telephony, speech, language model, Vapi)
+	CostBreakdown *voice.CostBreakdown `json:"cost_breakdown,omitempty"`
 	// the patient whose name and birth date the caller gave; only their appointments may be changed on this call
 	VerifiedPatientID *string `json:"verified_patient_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
@@ -112,11 +122,13 @@ func (*Call) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
+		case call.FieldStructuredData, call.FieldCostBreakdown:
+			values[i] = new([]byte)
 		case call.FieldCost:
 			values[i] = new(sql.NullFloat64)
 		case call.FieldDurationSeconds:
 			values[i] = new(sql.NullInt64)
-		case call.FieldID, call.FieldPracticeID, call.FieldVapiCallID, call.FieldTwilioCallSid, call.FieldCallerNumber, call.FieldStatus, call.FieldEndedReason, call.FieldOutcome, call.FieldSummary, call.FieldTranscript, call.FieldRecordingURL, call.FieldVerifiedPatientID:
+		case call.FieldID, call.FieldPracticeID, call.FieldVapiCallID, call.FieldTwilioCallSid, call.FieldCallerNumber, call.FieldStatus, call.FieldEndedReason, call.FieldOutcome, call.FieldSummary, call.FieldTranscript, call.FieldRecordingURL, call.FieldStereoRecordingURL, call.FieldSuccessEvaluation, call.FieldVerifiedPatientID:
 			values[i] = new(sql.NullString)
 		case call.FieldCreatedAt, call.FieldUpdatedAt, call.FieldStartedAt, call.FieldEndedAt:
 			values[i] = new(sql.NullTime)
@@ -234,11 +246,39 @@ func (_m *Call) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.RecordingURL = value.String
 			}
+		case call.FieldStereoRecordingURL:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field stereo_recording_url", values[i])
+			} else if value.Valid {
+				_m.StereoRecordingURL = value.String
+			}
+		case call.FieldSuccessEvaluation:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field success_evaluation", values[i])
+			} else if value.Valid {
+				_m.SuccessEvaluation = value.String
+			}
+		case call.FieldStructuredData:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field structured_data", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.StructuredData); err != nil {
+					return fmt.Errorf("unmarshal field structured_data: %w", err)
+				}
+			}
 		case call.FieldCost:
 			if value, ok := values[i].(*sql.NullFloat64); !ok {
 				return fmt.Errorf("unexpected type %T for field cost", values[i])
 			} else if value.Valid {
 				_m.Cost = value.Float64
+			}
+		case call.FieldCostBreakdown:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field cost_breakdown", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.CostBreakdown); err != nil {
+					return fmt.Errorf("unmarshal field cost_breakdown: %w", err)
+				}
 			}
 		case call.FieldVerifiedPatientID:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -349,8 +389,20 @@ func (_m *Call) String() string {
 	builder.WriteString("recording_url=")
 	builder.WriteString(_m.RecordingURL)
 	builder.WriteString(", ")
+	builder.WriteString("stereo_recording_url=")
+	builder.WriteString(_m.StereoRecordingURL)
+	builder.WriteString(", ")
+	builder.WriteString("success_evaluation=")
+	builder.WriteString(_m.SuccessEvaluation)
+	builder.WriteString(", ")
+	builder.WriteString("structured_data=")
+	builder.WriteString(fmt.Sprintf("%v", _m.StructuredData))
+	builder.WriteString(", ")
 	builder.WriteString("cost=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Cost))
+	builder.WriteString(", ")
+	builder.WriteString("cost_breakdown=")
+	builder.WriteString(fmt.Sprintf("%v", _m.CostBreakdown))
 	builder.WriteString(", ")
 	if v := _m.VerifiedPatientID; v != nil {
 		builder.WriteString("verified_patient_id=")

@@ -16,6 +16,7 @@ import (
 	"github.com/frontdesk/frontdesk/ent/patient"
 	"github.com/frontdesk/frontdesk/ent/practice"
 	"github.com/frontdesk/frontdesk/ent/toolinvocation"
+	"github.com/frontdesk/frontdesk/internal/voice"
 )
 
 // CallCreate is the builder for creating a Call entity.
@@ -220,6 +221,40 @@ func (_c *CallCreate) SetNillableRecordingURL(v *string) *CallCreate {
 	return _c
 }
 
+// SetStereoRecordingURL sets the "stereo_recording_url" field.
+func (_c *CallCreate) SetStereoRecordingURL(v string) *CallCreate {
+	_c.mutation.SetStereoRecordingURL(v)
+	return _c
+}
+
+// SetNillableStereoRecordingURL sets the "stereo_recording_url" field if the given value is not nil.
+func (_c *CallCreate) SetNillableStereoRecordingURL(v *string) *CallCreate {
+	if v != nil {
+		_c.SetStereoRecordingURL(*v)
+	}
+	return _c
+}
+
+// SetSuccessEvaluation sets the "success_evaluation" field.
+func (_c *CallCreate) SetSuccessEvaluation(v string) *CallCreate {
+	_c.mutation.SetSuccessEvaluation(v)
+	return _c
+}
+
+// SetNillableSuccessEvaluation sets the "success_evaluation" field if the given value is not nil.
+func (_c *CallCreate) SetNillableSuccessEvaluation(v *string) *CallCreate {
+	if v != nil {
+		_c.SetSuccessEvaluation(*v)
+	}
+	return _c
+}
+
+// SetStructuredData sets the "structured_data" field.
+func (_c *CallCreate) SetStructuredData(v map[string]interface{}) *CallCreate {
+	_c.mutation.SetStructuredData(v)
+	return _c
+}
+
 // SetCost sets the "cost" field.
 func (_c *CallCreate) SetCost(v float64) *CallCreate {
 	_c.mutation.SetCost(v)
@@ -231,6 +266,12 @@ func (_c *CallCreate) SetNillableCost(v *float64) *CallCreate {
 	if v != nil {
 		_c.SetCost(*v)
 	}
+	return _c
+}
+
+// SetCostBreakdown sets the "cost_breakdown" field.
+func (_c *CallCreate) SetCostBreakdown(v *voice.CostBreakdown) *CallCreate {
+	_c.mutation.SetCostBreakdown(v)
 	return _c
 }
 
@@ -370,6 +411,14 @@ func (_c *CallCreate) defaults() error {
 		v := call.DefaultRecordingURL
 		_c.mutation.SetRecordingURL(v)
 	}
+	if _, ok := _c.mutation.StereoRecordingURL(); !ok {
+		v := call.DefaultStereoRecordingURL
+		_c.mutation.SetStereoRecordingURL(v)
+	}
+	if _, ok := _c.mutation.SuccessEvaluation(); !ok {
+		v := call.DefaultSuccessEvaluation
+		_c.mutation.SetSuccessEvaluation(v)
+	}
 	if _, ok := _c.mutation.Cost(); !ok {
 		v := call.DefaultCost
 		_c.mutation.SetCost(v)
@@ -436,6 +485,12 @@ func (_c *CallCreate) check() error {
 	}
 	if _, ok := _c.mutation.RecordingURL(); !ok {
 		return &ValidationError{Name: "recording_url", err: errors.New(`ent: missing required field "Call.recording_url"`)}
+	}
+	if _, ok := _c.mutation.StereoRecordingURL(); !ok {
+		return &ValidationError{Name: "stereo_recording_url", err: errors.New(`ent: missing required field "Call.stereo_recording_url"`)}
+	}
+	if _, ok := _c.mutation.SuccessEvaluation(); !ok {
+		return &ValidationError{Name: "success_evaluation", err: errors.New(`ent: missing required field "Call.success_evaluation"`)}
 	}
 	if _, ok := _c.mutation.Cost(); !ok {
 		return &ValidationError{Name: "cost", err: errors.New(`ent: missing required field "Call.cost"`)}
@@ -540,9 +595,25 @@ func (_c *CallCreate) createSpec() (*Call, *sqlgraph.CreateSpec) {
 		_spec.SetField(call.FieldRecordingURL, field.TypeString, value)
 		_node.RecordingURL = value
 	}
+	if value, ok := _c.mutation.StereoRecordingURL(); ok {
+		_spec.SetField(call.FieldStereoRecordingURL, field.TypeString, value)
+		_node.StereoRecordingURL = value
+	}
+	if value, ok := _c.mutation.SuccessEvaluation(); ok {
+		_spec.SetField(call.FieldSuccessEvaluation, field.TypeString, value)
+		_node.SuccessEvaluation = value
+	}
+	if value, ok := _c.mutation.StructuredData(); ok {
+		_spec.SetField(call.FieldStructuredData, field.TypeJSON, value)
+		_node.StructuredData = value
+	}
 	if value, ok := _c.mutation.Cost(); ok {
 		_spec.SetField(call.FieldCost, field.TypeFloat64, value)
 		_node.Cost = value
+	}
+	if value, ok := _c.mutation.CostBreakdown(); ok {
+		_spec.SetField(call.FieldCostBreakdown, field.TypeJSON, value)
+		_node.CostBreakdown = value
 	}
 	if nodes := _c.mutation.PracticeIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -826,6 +897,48 @@ func (u *CallUpsert) UpdateRecordingURL() *CallUpsert {
 	return u
 }
 
+// SetStereoRecordingURL sets the "stereo_recording_url" field.
+func (u *CallUpsert) SetStereoRecordingURL(v string) *CallUpsert {
+	u.Set(call.FieldStereoRecordingURL, v)
+	return u
+}
+
+// UpdateStereoRecordingURL sets the "stereo_recording_url" field to the value that was provided on create.
+func (u *CallUpsert) UpdateStereoRecordingURL() *CallUpsert {
+	u.SetExcluded(call.FieldStereoRecordingURL)
+	return u
+}
+
+// SetSuccessEvaluation sets the "success_evaluation" field.
+func (u *CallUpsert) SetSuccessEvaluation(v string) *CallUpsert {
+	u.Set(call.FieldSuccessEvaluation, v)
+	return u
+}
+
+// UpdateSuccessEvaluation sets the "success_evaluation" field to the value that was provided on create.
+func (u *CallUpsert) UpdateSuccessEvaluation() *CallUpsert {
+	u.SetExcluded(call.FieldSuccessEvaluation)
+	return u
+}
+
+// SetStructuredData sets the "structured_data" field.
+func (u *CallUpsert) SetStructuredData(v map[string]interface{}) *CallUpsert {
+	u.Set(call.FieldStructuredData, v)
+	return u
+}
+
+// UpdateStructuredData sets the "structured_data" field to the value that was provided on create.
+func (u *CallUpsert) UpdateStructuredData() *CallUpsert {
+	u.SetExcluded(call.FieldStructuredData)
+	return u
+}
+
+// ClearStructuredData clears the value of the "structured_data" field.
+func (u *CallUpsert) ClearStructuredData() *CallUpsert {
+	u.SetNull(call.FieldStructuredData)
+	return u
+}
+
 // SetCost sets the "cost" field.
 func (u *CallUpsert) SetCost(v float64) *CallUpsert {
 	u.Set(call.FieldCost, v)
@@ -841,6 +954,24 @@ func (u *CallUpsert) UpdateCost() *CallUpsert {
 // AddCost adds v to the "cost" field.
 func (u *CallUpsert) AddCost(v float64) *CallUpsert {
 	u.Add(call.FieldCost, v)
+	return u
+}
+
+// SetCostBreakdown sets the "cost_breakdown" field.
+func (u *CallUpsert) SetCostBreakdown(v *voice.CostBreakdown) *CallUpsert {
+	u.Set(call.FieldCostBreakdown, v)
+	return u
+}
+
+// UpdateCostBreakdown sets the "cost_breakdown" field to the value that was provided on create.
+func (u *CallUpsert) UpdateCostBreakdown() *CallUpsert {
+	u.SetExcluded(call.FieldCostBreakdown)
+	return u
+}
+
+// ClearCostBreakdown clears the value of the "cost_breakdown" field.
+func (u *CallUpsert) ClearCostBreakdown() *CallUpsert {
+	u.SetNull(call.FieldCostBreakdown)
 	return u
 }
 
@@ -1126,6 +1257,55 @@ func (u *CallUpsertOne) UpdateRecordingURL() *CallUpsertOne {
 	})
 }
 
+// SetStereoRecordingURL sets the "stereo_recording_url" field.
+func (u *CallUpsertOne) SetStereoRecordingURL(v string) *CallUpsertOne {
+	return u.Update(func(s *CallUpsert) {
+		s.SetStereoRecordingURL(v)
+	})
+}
+
+// UpdateStereoRecordingURL sets the "stereo_recording_url" field to the value that was provided on create.
+func (u *CallUpsertOne) UpdateStereoRecordingURL() *CallUpsertOne {
+	return u.Update(func(s *CallUpsert) {
+		s.UpdateStereoRecordingURL()
+	})
+}
+
+// SetSuccessEvaluation sets the "success_evaluation" field.
+func (u *CallUpsertOne) SetSuccessEvaluation(v string) *CallUpsertOne {
+	return u.Update(func(s *CallUpsert) {
+		s.SetSuccessEvaluation(v)
+	})
+}
+
+// UpdateSuccessEvaluation sets the "success_evaluation" field to the value that was provided on create.
+func (u *CallUpsertOne) UpdateSuccessEvaluation() *CallUpsertOne {
+	return u.Update(func(s *CallUpsert) {
+		s.UpdateSuccessEvaluation()
+	})
+}
+
+// SetStructuredData sets the "structured_data" field.
+func (u *CallUpsertOne) SetStructuredData(v map[string]interface{}) *CallUpsertOne {
+	return u.Update(func(s *CallUpsert) {
+		s.SetStructuredData(v)
+	})
+}
+
+// UpdateStructuredData sets the "structured_data" field to the value that was provided on create.
+func (u *CallUpsertOne) UpdateStructuredData() *CallUpsertOne {
+	return u.Update(func(s *CallUpsert) {
+		s.UpdateStructuredData()
+	})
+}
+
+// ClearStructuredData clears the value of the "structured_data" field.
+func (u *CallUpsertOne) ClearStructuredData() *CallUpsertOne {
+	return u.Update(func(s *CallUpsert) {
+		s.ClearStructuredData()
+	})
+}
+
 // SetCost sets the "cost" field.
 func (u *CallUpsertOne) SetCost(v float64) *CallUpsertOne {
 	return u.Update(func(s *CallUpsert) {
@@ -1144,6 +1324,27 @@ func (u *CallUpsertOne) AddCost(v float64) *CallUpsertOne {
 func (u *CallUpsertOne) UpdateCost() *CallUpsertOne {
 	return u.Update(func(s *CallUpsert) {
 		s.UpdateCost()
+	})
+}
+
+// SetCostBreakdown sets the "cost_breakdown" field.
+func (u *CallUpsertOne) SetCostBreakdown(v *voice.CostBreakdown) *CallUpsertOne {
+	return u.Update(func(s *CallUpsert) {
+		s.SetCostBreakdown(v)
+	})
+}
+
+// UpdateCostBreakdown sets the "cost_breakdown" field to the value that was provided on create.
+func (u *CallUpsertOne) UpdateCostBreakdown() *CallUpsertOne {
+	return u.Update(func(s *CallUpsert) {
+		s.UpdateCostBreakdown()
+	})
+}
+
+// ClearCostBreakdown clears the value of the "cost_breakdown" field.
+func (u *CallUpsertOne) ClearCostBreakdown() *CallUpsertOne {
+	return u.Update(func(s *CallUpsert) {
+		s.ClearCostBreakdown()
 	})
 }
 
@@ -1599,6 +1800,55 @@ func (u *CallUpsertBulk) UpdateRecordingURL() *CallUpsertBulk {
 	})
 }
 
+// SetStereoRecordingURL sets the "stereo_recording_url" field.
+func (u *CallUpsertBulk) SetStereoRecordingURL(v string) *CallUpsertBulk {
+	return u.Update(func(s *CallUpsert) {
+		s.SetStereoRecordingURL(v)
+	})
+}
+
+// UpdateStereoRecordingURL sets the "stereo_recording_url" field to the value that was provided on create.
+func (u *CallUpsertBulk) UpdateStereoRecordingURL() *CallUpsertBulk {
+	return u.Update(func(s *CallUpsert) {
+		s.UpdateStereoRecordingURL()
+	})
+}
+
+// SetSuccessEvaluation sets the "success_evaluation" field.
+func (u *CallUpsertBulk) SetSuccessEvaluation(v string) *CallUpsertBulk {
+	return u.Update(func(s *CallUpsert) {
+		s.SetSuccessEvaluation(v)
+	})
+}
+
+// UpdateSuccessEvaluation sets the "success_evaluation" field to the value that was provided on create.
+func (u *CallUpsertBulk) UpdateSuccessEvaluation() *CallUpsertBulk {
+	return u.Update(func(s *CallUpsert) {
+		s.UpdateSuccessEvaluation()
+	})
+}
+
+// SetStructuredData sets the "structured_data" field.
+func (u *CallUpsertBulk) SetStructuredData(v map[string]interface{}) *CallUpsertBulk {
+	return u.Update(func(s *CallUpsert) {
+		s.SetStructuredData(v)
+	})
+}
+
+// UpdateStructuredData sets the "structured_data" field to the value that was provided on create.
+func (u *CallUpsertBulk) UpdateStructuredData() *CallUpsertBulk {
+	return u.Update(func(s *CallUpsert) {
+		s.UpdateStructuredData()
+	})
+}
+
+// ClearStructuredData clears the value of the "structured_data" field.
+func (u *CallUpsertBulk) ClearStructuredData() *CallUpsertBulk {
+	return u.Update(func(s *CallUpsert) {
+		s.ClearStructuredData()
+	})
+}
+
 // SetCost sets the "cost" field.
 func (u *CallUpsertBulk) SetCost(v float64) *CallUpsertBulk {
 	return u.Update(func(s *CallUpsert) {
@@ -1617,6 +1867,27 @@ func (u *CallUpsertBulk) AddCost(v float64) *CallUpsertBulk {
 func (u *CallUpsertBulk) UpdateCost() *CallUpsertBulk {
 	return u.Update(func(s *CallUpsert) {
 		s.UpdateCost()
+	})
+}
+
+// SetCostBreakdown sets the "cost_breakdown" field.
+func (u *CallUpsertBulk) SetCostBreakdown(v *voice.CostBreakdown) *CallUpsertBulk {
+	return u.Update(func(s *CallUpsert) {
+		s.SetCostBreakdown(v)
+	})
+}
+
+// UpdateCostBreakdown sets the "cost_breakdown" field to the value that was provided on create.
+func (u *CallUpsertBulk) UpdateCostBreakdown() *CallUpsertBulk {
+	return u.Update(func(s *CallUpsert) {
+		s.UpdateCostBreakdown()
+	})
+}
+
+// ClearCostBreakdown clears the value of the "cost_breakdown" field.
+func (u *CallUpsertBulk) ClearCostBreakdown() *CallUpsertBulk {
+	return u.Update(func(s *CallUpsert) {
+		s.ClearCostBreakdown()
 	})
 }
 

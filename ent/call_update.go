@@ -15,6 +15,7 @@ import (
 	"github.com/frontdesk/frontdesk/ent/patient"
 	"github.com/frontdesk/frontdesk/ent/predicate"
 	"github.com/frontdesk/frontdesk/ent/toolinvocation"
+	"github.com/frontdesk/frontdesk/internal/voice"
 )
 
 // CallUpdate is the builder for updating Call entities.
@@ -229,6 +230,46 @@ func (_u *CallUpdate) SetNillableRecordingURL(v *string) *CallUpdate {
 	return _u
 }
 
+// SetStereoRecordingURL sets the "stereo_recording_url" field.
+func (_u *CallUpdate) SetStereoRecordingURL(v string) *CallUpdate {
+	_u.mutation.SetStereoRecordingURL(v)
+	return _u
+}
+
+// SetNillableStereoRecordingURL sets the "stereo_recording_url" field if the given value is not nil.
+func (_u *CallUpdate) SetNillableStereoRecordingURL(v *string) *CallUpdate {
+	if v != nil {
+		_u.SetStereoRecordingURL(*v)
+	}
+	return _u
+}
+
+// SetSuccessEvaluation sets the "success_evaluation" field.
+func (_u *CallUpdate) SetSuccessEvaluation(v string) *CallUpdate {
+	_u.mutation.SetSuccessEvaluation(v)
+	return _u
+}
+
+// SetNillableSuccessEvaluation sets the "success_evaluation" field if the given value is not nil.
+func (_u *CallUpdate) SetNillableSuccessEvaluation(v *string) *CallUpdate {
+	if v != nil {
+		_u.SetSuccessEvaluation(*v)
+	}
+	return _u
+}
+
+// SetStructuredData sets the "structured_data" field.
+func (_u *CallUpdate) SetStructuredData(v map[string]interface{}) *CallUpdate {
+	_u.mutation.SetStructuredData(v)
+	return _u
+}
+
+// ClearStructuredData clears the value of the "structured_data" field.
+func (_u *CallUpdate) ClearStructuredData() *CallUpdate {
+	_u.mutation.ClearStructuredData()
+	return _u
+}
+
 // SetCost sets the "cost" field.
 func (_u *CallUpdate) SetCost(v float64) *CallUpdate {
 	_u.mutation.ResetCost()
@@ -247,6 +288,18 @@ func (_u *CallUpdate) SetNillableCost(v *float64) *CallUpdate {
 // AddCost adds value to the "cost" field.
 func (_u *CallUpdate) AddCost(v float64) *CallUpdate {
 	_u.mutation.AddCost(v)
+	return _u
+}
+
+// SetCostBreakdown sets the "cost_breakdown" field.
+func (_u *CallUpdate) SetCostBreakdown(v *voice.CostBreakdown) *CallUpdate {
+	_u.mutation.SetCostBreakdown(v)
+	return _u
+}
+
+// ClearCostBreakdown clears the value of the "cost_breakdown" field.
+func (_u *CallUpdate) ClearCostBreakdown() *CallUpdate {
+	_u.mutation.ClearCostBreakdown()
 	return _u
 }
 
@@ -445,11 +498,29 @@ func (_u *CallUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.RecordingURL(); ok {
 		_spec.SetField(call.FieldRecordingURL, field.TypeString, value)
 	}
+	if value, ok := _u.mutation.StereoRecordingURL(); ok {
+		_spec.SetField(call.FieldStereoRecordingURL, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.SuccessEvaluation(); ok {
+		_spec.SetField(call.FieldSuccessEvaluation, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.StructuredData(); ok {
+		_spec.SetField(call.FieldStructuredData, field.TypeJSON, value)
+	}
+	if _u.mutation.StructuredDataCleared() {
+		_spec.ClearField(call.FieldStructuredData, field.TypeJSON)
+	}
 	if value, ok := _u.mutation.Cost(); ok {
 		_spec.SetField(call.FieldCost, field.TypeFloat64, value)
 	}
 	if value, ok := _u.mutation.AddedCost(); ok {
 		_spec.AddField(call.FieldCost, field.TypeFloat64, value)
+	}
+	if value, ok := _u.mutation.CostBreakdown(); ok {
+		_spec.SetField(call.FieldCostBreakdown, field.TypeJSON, value)
+	}
+	if _u.mutation.CostBreakdownCleared() {
+		_spec.ClearField(call.FieldCostBreakdown, field.TypeJSON)
 	}
 	if _u.mutation.VerifiedPatientCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -744,6 +815,46 @@ func (_u *CallUpdateOne) SetNillableRecordingURL(v *string) *CallUpdateOne {
 	return _u
 }
 
+// SetStereoRecordingURL sets the "stereo_recording_url" field.
+func (_u *CallUpdateOne) SetStereoRecordingURL(v string) *CallUpdateOne {
+	_u.mutation.SetStereoRecordingURL(v)
+	return _u
+}
+
+// SetNillableStereoRecordingURL sets the "stereo_recording_url" field if the given value is not nil.
+func (_u *CallUpdateOne) SetNillableStereoRecordingURL(v *string) *CallUpdateOne {
+	if v != nil {
+		_u.SetStereoRecordingURL(*v)
+	}
+	return _u
+}
+
+// SetSuccessEvaluation sets the "success_evaluation" field.
+func (_u *CallUpdateOne) SetSuccessEvaluation(v string) *CallUpdateOne {
+	_u.mutation.SetSuccessEvaluation(v)
+	return _u
+}
+
+// SetNillableSuccessEvaluation sets the "success_evaluation" field if the given value is not nil.
+func (_u *CallUpdateOne) SetNillableSuccessEvaluation(v *string) *CallUpdateOne {
+	if v != nil {
+		_u.SetSuccessEvaluation(*v)
+	}
+	return _u
+}
+
+// SetStructuredData sets the "structured_data" field.
+func (_u *CallUpdateOne) SetStructuredData(v map[string]interface{}) *CallUpdateOne {
+	_u.mutation.SetStructuredData(v)
+	return _u
+}
+
+// ClearStructuredData clears the value of the "structured_data" field.
+func (_u *CallUpdateOne) ClearStructuredData() *CallUpdateOne {
+	_u.mutation.ClearStructuredData()
+	return _u
+}
+
 // SetCost sets the "cost" field.
 func (_u *CallUpdateOne) SetCost(v float64) *CallUpdateOne {
 	_u.mutation.ResetCost()
@@ -762,6 +873,18 @@ func (_u *CallUpdateOne) SetNillableCost(v *float64) *CallUpdateOne {
 // AddCost adds value to the "cost" field.
 func (_u *CallUpdateOne) AddCost(v float64) *CallUpdateOne {
 	_u.mutation.AddCost(v)
+	return _u
+}
+
+// SetCostBreakdown sets the "cost_breakdown" field.
+func (_u *CallUpdateOne) SetCostBreakdown(v *voice.CostBreakdown) *CallUpdateOne {
+	_u.mutation.SetCostBreakdown(v)
+	return _u
+}
+
+// ClearCostBreakdown clears the value of the "cost_breakdown" field.
+func (_u *CallUpdateOne) ClearCostBreakdown() *CallUpdateOne {
+	_u.mutation.ClearCostBreakdown()
 	return _u
 }
 
@@ -990,11 +1113,29 @@ func (_u *CallUpdateOne) sqlSave(ctx context.Context) (_node *Call, err error) {
 	if value, ok := _u.mutation.RecordingURL(); ok {
 		_spec.SetField(call.FieldRecordingURL, field.TypeString, value)
 	}
+	if value, ok := _u.mutation.StereoRecordingURL(); ok {
+		_spec.SetField(call.FieldStereoRecordingURL, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.SuccessEvaluation(); ok {
+		_spec.SetField(call.FieldSuccessEvaluation, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.StructuredData(); ok {
+		_spec.SetField(call.FieldStructuredData, field.TypeJSON, value)
+	}
+	if _u.mutation.StructuredDataCleared() {
+		_spec.ClearField(call.FieldStructuredData, field.TypeJSON)
+	}
 	if value, ok := _u.mutation.Cost(); ok {
 		_spec.SetField(call.FieldCost, field.TypeFloat64, value)
 	}
 	if value, ok := _u.mutation.AddedCost(); ok {
 		_spec.AddField(call.FieldCost, field.TypeFloat64, value)
+	}
+	if value, ok := _u.mutation.CostBreakdown(); ok {
+		_spec.SetField(call.FieldCostBreakdown, field.TypeJSON, value)
+	}
+	if _u.mutation.CostBreakdownCleared() {
+		_spec.ClearField(call.FieldCostBreakdown, field.TypeJSON)
 	}
 	if _u.mutation.VerifiedPatientCleared() {
 		edge := &sqlgraph.EdgeSpec{

@@ -148,23 +148,27 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "Call",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			call.FieldCreatedAt:         {Type: field.TypeTime, Column: call.FieldCreatedAt},
-			call.FieldUpdatedAt:         {Type: field.TypeTime, Column: call.FieldUpdatedAt},
-			call.FieldPracticeID:        {Type: field.TypeString, Column: call.FieldPracticeID},
-			call.FieldVapiCallID:        {Type: field.TypeString, Column: call.FieldVapiCallID},
-			call.FieldTwilioCallSid:     {Type: field.TypeString, Column: call.FieldTwilioCallSid},
-			call.FieldCallerNumber:      {Type: field.TypeString, Column: call.FieldCallerNumber},
-			call.FieldStatus:            {Type: field.TypeString, Column: call.FieldStatus},
-			call.FieldStartedAt:         {Type: field.TypeTime, Column: call.FieldStartedAt},
-			call.FieldEndedAt:           {Type: field.TypeTime, Column: call.FieldEndedAt},
-			call.FieldDurationSeconds:   {Type: field.TypeInt, Column: call.FieldDurationSeconds},
-			call.FieldEndedReason:       {Type: field.TypeString, Column: call.FieldEndedReason},
-			call.FieldOutcome:           {Type: field.TypeEnum, Column: call.FieldOutcome},
-			call.FieldSummary:           {Type: field.TypeString, Column: call.FieldSummary},
-			call.FieldTranscript:        {Type: field.TypeString, Column: call.FieldTranscript},
-			call.FieldRecordingURL:      {Type: field.TypeString, Column: call.FieldRecordingURL},
-			call.FieldCost:              {Type: field.TypeFloat64, Column: call.FieldCost},
-			call.FieldVerifiedPatientID: {Type: field.TypeString, Column: call.FieldVerifiedPatientID},
+			call.FieldCreatedAt:          {Type: field.TypeTime, Column: call.FieldCreatedAt},
+			call.FieldUpdatedAt:          {Type: field.TypeTime, Column: call.FieldUpdatedAt},
+			call.FieldPracticeID:         {Type: field.TypeString, Column: call.FieldPracticeID},
+			call.FieldVapiCallID:         {Type: field.TypeString, Column: call.FieldVapiCallID},
+			call.FieldTwilioCallSid:      {Type: field.TypeString, Column: call.FieldTwilioCallSid},
+			call.FieldCallerNumber:       {Type: field.TypeString, Column: call.FieldCallerNumber},
+			call.FieldStatus:             {Type: field.TypeString, Column: call.FieldStatus},
+			call.FieldStartedAt:          {Type: field.TypeTime, Column: call.FieldStartedAt},
+			call.FieldEndedAt:            {Type: field.TypeTime, Column: call.FieldEndedAt},
+			call.FieldDurationSeconds:    {Type: field.TypeInt, Column: call.FieldDurationSeconds},
+			call.FieldEndedReason:        {Type: field.TypeString, Column: call.FieldEndedReason},
+			call.FieldOutcome:            {Type: field.TypeEnum, Column: call.FieldOutcome},
+			call.FieldSummary:            {Type: field.TypeString, Column: call.FieldSummary},
+			call.FieldTranscript:         {Type: field.TypeString, Column: call.FieldTranscript},
+			call.FieldRecordingURL:       {Type: field.TypeString, Column: call.FieldRecordingURL},
+			call.FieldStereoRecordingURL: {Type: field.TypeString, Column: call.FieldStereoRecordingURL},
+			call.FieldSuccessEvaluation:  {Type: field.TypeString, Column: call.FieldSuccessEvaluation},
+			call.FieldStructuredData:     {Type: field.TypeJSON, Column: call.FieldStructuredData},
+			call.FieldCost:               {Type: field.TypeFloat64, Column: call.FieldCost},
+			call.FieldCostBreakdown:      {Type: field.TypeJSON, Column: call.FieldCostBreakdown},
+			call.FieldVerifiedPatientID:  {Type: field.TypeString, Column: call.FieldVerifiedPatientID},
 		},
 	}
 	graph.Nodes[5] = &sqlgraph.Node{
@@ -1456,9 +1460,29 @@ func (f *CallFilter) WhereRecordingURL(p entql.StringP) {
 	f.Where(p.Field(call.FieldRecordingURL))
 }
 
+// WhereStereoRecordingURL applies the entql string predicate on the stereo_recording_url field.
+func (f *CallFilter) WhereStereoRecordingURL(p entql.StringP) {
+	f.Where(p.Field(call.FieldStereoRecordingURL))
+}
+
+// WhereSuccessEvaluation applies the entql string predicate on the success_evaluation field.
+func (f *CallFilter) WhereSuccessEvaluation(p entql.StringP) {
+	f.Where(p.Field(call.FieldSuccessEvaluation))
+}
+
+// WhereStructuredData applies the entql json.RawMessage predicate on the structured_data field.
+func (f *CallFilter) WhereStructuredData(p entql.BytesP) {
+	f.Where(p.Field(call.FieldStructuredData))
+}
+
 // WhereCost applies the entql float64 predicate on the cost field.
 func (f *CallFilter) WhereCost(p entql.Float64P) {
 	f.Where(p.Field(call.FieldCost))
+}
+
+// WhereCostBreakdown applies the entql json.RawMessage predicate on the cost_breakdown field.
+func (f *CallFilter) WhereCostBreakdown(p entql.BytesP) {
+	f.Where(p.Field(call.FieldCostBreakdown))
 }
 
 // WhereVerifiedPatientID applies the entql string predicate on the verified_patient_id field.

@@ -864,10 +864,30 @@ func (_q *CallQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				selectedFields = append(selectedFields, call.FieldRecordingURL)
 				fieldSeen[call.FieldRecordingURL] = struct{}{}
 			}
+		case "stereoRecordingURL":
+			if _, ok := fieldSeen[call.FieldStereoRecordingURL]; !ok {
+				selectedFields = append(selectedFields, call.FieldStereoRecordingURL)
+				fieldSeen[call.FieldStereoRecordingURL] = struct{}{}
+			}
+		case "successEvaluation":
+			if _, ok := fieldSeen[call.FieldSuccessEvaluation]; !ok {
+				selectedFields = append(selectedFields, call.FieldSuccessEvaluation)
+				fieldSeen[call.FieldSuccessEvaluation] = struct{}{}
+			}
+		case "structuredData":
+			if _, ok := fieldSeen[call.FieldStructuredData]; !ok {
+				selectedFields = append(selectedFields, call.FieldStructuredData)
+				fieldSeen[call.FieldStructuredData] = struct{}{}
+			}
 		case "cost":
 			if _, ok := fieldSeen[call.FieldCost]; !ok {
 				selectedFields = append(selectedFields, call.FieldCost)
 				fieldSeen[call.FieldCost] = struct{}{}
+			}
+		case "costBreakdown":
+			if _, ok := fieldSeen[call.FieldCostBreakdown]; !ok {
+				selectedFields = append(selectedFields, call.FieldCostBreakdown)
+				fieldSeen[call.FieldCostBreakdown] = struct{}{}
 			}
 		case "id":
 		case "__typename":

@@ -1478,6 +1478,36 @@ type CallWhereInput struct {
 	RecordingURLEqualFold    *string  `json:"recordingURLEqualFold,omitempty"`
 	RecordingURLContainsFold *string  `json:"recordingURLContainsFold,omitempty"`
 
+	// "stereo_recording_url" field predicates.
+	StereoRecordingURL             *string  `json:"stereoRecordingURL,omitempty"`
+	StereoRecordingURLNEQ          *string  `json:"stereoRecordingURLNEQ,omitempty"`
+	StereoRecordingURLIn           []string `json:"stereoRecordingURLIn,omitempty"`
+	StereoRecordingURLNotIn        []string `json:"stereoRecordingURLNotIn,omitempty"`
+	StereoRecordingURLGT           *string  `json:"stereoRecordingURLGT,omitempty"`
+	StereoRecordingURLGTE          *string  `json:"stereoRecordingURLGTE,omitempty"`
+	StereoRecordingURLLT           *string  `json:"stereoRecordingURLLT,omitempty"`
+	StereoRecordingURLLTE          *string  `json:"stereoRecordingURLLTE,omitempty"`
+	StereoRecordingURLContains     *string  `json:"stereoRecordingURLContains,omitempty"`
+	StereoRecordingURLHasPrefix    *string  `json:"stereoRecordingURLHasPrefix,omitempty"`
+	StereoRecordingURLHasSuffix    *string  `json:"stereoRecordingURLHasSuffix,omitempty"`
+	StereoRecordingURLEqualFold    *string  `json:"stereoRecordingURLEqualFold,omitempty"`
+	StereoRecordingURLContainsFold *string  `json:"stereoRecordingURLContainsFold,omitempty"`
+
+	// "success_evaluation" field predicates.
+	SuccessEvaluation             *string  `json:"successEvaluation,omitempty"`
+	SuccessEvaluationNEQ          *string  `json:"successEvaluationNEQ,omitempty"`
+	SuccessEvaluationIn           []string `json:"successEvaluationIn,omitempty"`
+	SuccessEvaluationNotIn        []string `json:"successEvaluationNotIn,omitempty"`
+	SuccessEvaluationGT           *string  `json:"successEvaluationGT,omitempty"`
+	SuccessEvaluationGTE          *string  `json:"successEvaluationGTE,omitempty"`
+	SuccessEvaluationLT           *string  `json:"successEvaluationLT,omitempty"`
+	SuccessEvaluationLTE          *string  `json:"successEvaluationLTE,omitempty"`
+	SuccessEvaluationContains     *string  `json:"successEvaluationContains,omitempty"`
+	SuccessEvaluationHasPrefix    *string  `json:"successEvaluationHasPrefix,omitempty"`
+	SuccessEvaluationHasSuffix    *string  `json:"successEvaluationHasSuffix,omitempty"`
+	SuccessEvaluationEqualFold    *string  `json:"successEvaluationEqualFold,omitempty"`
+	SuccessEvaluationContainsFold *string  `json:"successEvaluationContainsFold,omitempty"`
+
 	// "cost" field predicates.
 	Cost      *float64  `json:"cost,omitempty"`
 	CostNEQ   *float64  `json:"costNEQ,omitempty"`
@@ -2055,6 +2085,84 @@ func (i *CallWhereInput) P() (predicate.Call, error) {
 	}
 	if i.RecordingURLContainsFold != nil {
 		predicates = append(predicates, call.RecordingURLContainsFold(*i.RecordingURLContainsFold))
+	}
+	if i.StereoRecordingURL != nil {
+		predicates = append(predicates, call.StereoRecordingURLEQ(*i.StereoRecordingURL))
+	}
+	if i.StereoRecordingURLNEQ != nil {
+		predicates = append(predicates, call.StereoRecordingURLNEQ(*i.StereoRecordingURLNEQ))
+	}
+	if len(i.StereoRecordingURLIn) > 0 {
+		predicates = append(predicates, call.StereoRecordingURLIn(i.StereoRecordingURLIn...))
+	}
+	if len(i.StereoRecordingURLNotIn) > 0 {
+		predicates = append(predicates, call.StereoRecordingURLNotIn(i.StereoRecordingURLNotIn...))
+	}
+	if i.StereoRecordingURLGT != nil {
+		predicates = append(predicates, call.StereoRecordingURLGT(*i.StereoRecordingURLGT))
+	}
+	if i.StereoRecordingURLGTE != nil {
+		predicates = append(predicates, call.StereoRecordingURLGTE(*i.StereoRecordingURLGTE))
+	}
+	if i.StereoRecordingURLLT != nil {
+		predicates = append(predicates, call.StereoRecordingURLLT(*i.StereoRecordingURLLT))
+	}
+	if i.StereoRecordingURLLTE != nil {
+		predicates = append(predicates, call.StereoRecordingURLLTE(*i.StereoRecordingURLLTE))
+	}
+	if i.StereoRecordingURLContains != nil {
+		predicates = append(predicates, call.StereoRecordingURLContains(*i.StereoRecordingURLContains))
+	}
+	if i.StereoRecordingURLHasPrefix != nil {
+		predicates = append(predicates, call.StereoRecordingURLHasPrefix(*i.StereoRecordingURLHasPrefix))
+	}
+	if i.StereoRecordingURLHasSuffix != nil {
+		predicates = append(predicates, call.StereoRecordingURLHasSuffix(*i.StereoRecordingURLHasSuffix))
+	}
+	if i.StereoRecordingURLEqualFold != nil {
+		predicates = append(predicates, call.StereoRecordingURLEqualFold(*i.StereoRecordingURLEqualFold))
+	}
+	if i.StereoRecordingURLContainsFold != nil {
+		predicates = append(predicates, call.StereoRecordingURLContainsFold(*i.StereoRecordingURLContainsFold))
+	}
+	if i.SuccessEvaluation != nil {
+		predicates = append(predicates, call.SuccessEvaluationEQ(*i.SuccessEvaluation))
+	}
+	if i.SuccessEvaluationNEQ != nil {
+		predicates = append(predicates, call.SuccessEvaluationNEQ(*i.SuccessEvaluationNEQ))
+	}
+	if len(i.SuccessEvaluationIn) > 0 {
+		predicates = append(predicates, call.SuccessEvaluationIn(i.SuccessEvaluationIn...))
+	}
+	if len(i.SuccessEvaluationNotIn) > 0 {
+		predicates = append(predicates, call.SuccessEvaluationNotIn(i.SuccessEvaluationNotIn...))
+	}
+	if i.SuccessEvaluationGT != nil {
+		predicates = append(predicates, call.SuccessEvaluationGT(*i.SuccessEvaluationGT))
+	}
+	if i.SuccessEvaluationGTE != nil {
+		predicates = append(predicates, call.SuccessEvaluationGTE(*i.SuccessEvaluationGTE))
+	}
+	if i.SuccessEvaluationLT != nil {
+		predicates = append(predicates, call.SuccessEvaluationLT(*i.SuccessEvaluationLT))
+	}
+	if i.SuccessEvaluationLTE != nil {
+		predicates = append(predicates, call.SuccessEvaluationLTE(*i.SuccessEvaluationLTE))
+	}
+	if i.SuccessEvaluationContains != nil {
+		predicates = append(predicates, call.SuccessEvaluationContains(*i.SuccessEvaluationContains))
+	}
+	if i.SuccessEvaluationHasPrefix != nil {
+		predicates = append(predicates, call.SuccessEvaluationHasPrefix(*i.SuccessEvaluationHasPrefix))
+	}
+	if i.SuccessEvaluationHasSuffix != nil {
+		predicates = append(predicates, call.SuccessEvaluationHasSuffix(*i.SuccessEvaluationHasSuffix))
+	}
+	if i.SuccessEvaluationEqualFold != nil {
+		predicates = append(predicates, call.SuccessEvaluationEqualFold(*i.SuccessEvaluationEqualFold))
+	}
+	if i.SuccessEvaluationContainsFold != nil {
+		predicates = append(predicates, call.SuccessEvaluationContainsFold(*i.SuccessEvaluationContainsFold))
 	}
 	if i.Cost != nil {
 		predicates = append(predicates, call.CostEQ(*i.Cost))

@@ -28,6 +28,7 @@ import (
 	"github.com/frontdesk/frontdesk/ent/toolinvocation"
 	"github.com/frontdesk/frontdesk/ent/writeback"
 	"github.com/frontdesk/frontdesk/internal/pms"
+	"github.com/frontdesk/frontdesk/internal/voice"
 )
 
 const (
@@ -5159,8 +5160,12 @@ type CallMutation struct {
 	summary                 *string
 	transcript              *string
 	recording_url           *string
+	stereo_recording_url    *string
+	success_evaluation      *string
+	structured_data         *map[string]interface{}
 	cost                    *float64
 	addcost                 *float64
+	cost_breakdown          **voice.CostBreakdown
 	clearedFields           map[string]struct{}
 	practice                *string
 	clearedpractice         bool
@@ -5877,6 +5882,127 @@ func (m *CallMutation) ResetRecordingURL() {
 	m.recording_url = nil
 }
 
+// SetStereoRecordingURL sets the "stereo_recording_url" field.
+func (m *CallMutation) SetStereoRecordingURL(s string) {
+	m.stereo_recording_url = &s
+}
+
+// StereoRecordingURL returns the value of the "stereo_recording_url" field in the mutation.
+func (m *CallMutation) StereoRecordingURL() (r string, exists bool) {
+	v := m.stereo_recording_url
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStereoRecordingURL returns the old "stereo_recording_url" field's value of the Call entity.
+// If the Call object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallMutation) OldStereoRecordingURL(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStereoRecordingURL is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStereoRecordingURL requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStereoRecordingURL: %w", err)
+	}
+	return oldValue.StereoRecordingURL, nil
+}
+
+// ResetStereoRecordingURL resets all changes to the "stereo_recording_url" field.
+func (m *CallMutation) ResetStereoRecordingURL() {
+	m.stereo_recording_url = nil
+}
+
+// SetSuccessEvaluation sets the "success_evaluation" field.
+func (m *CallMutation) SetSuccessEvaluation(s string) {
+	m.success_evaluation = &s
+}
+
+// SuccessEvaluation returns the value of the "success_evaluation" field in the mutation.
+func (m *CallMutation) SuccessEvaluation() (r string, exists bool) {
+	v := m.success_evaluation
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSuccessEvaluation returns the old "success_evaluation" field's value of the Call entity.
+// If the Call object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallMutation) OldSuccessEvaluation(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSuccessEvaluation is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSuccessEvaluation requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSuccessEvaluation: %w", err)
+	}
+	return oldValue.SuccessEvaluation, nil
+}
+
+// ResetSuccessEvaluation resets all changes to the "success_evaluation" field.
+func (m *CallMutation) ResetSuccessEvaluation() {
+	m.success_evaluation = nil
+}
+
+// SetStructuredData sets the "structured_data" field.
+func (m *CallMutation) SetStructuredData(value map[string]interface{}) {
+	m.structured_data = &value
+}
+
+// StructuredData returns the value of the "structured_data" field in the mutation.
+func (m *CallMutation) StructuredData() (r map[string]interface{}, exists bool) {
+	v := m.structured_data
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStructuredData returns the old "structured_data" field's value of the Call entity.
+// If the Call object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallMutation) OldStructuredData(ctx context.Context) (v map[string]interface{}, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStructuredData is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStructuredData requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStructuredData: %w", err)
+	}
+	return oldValue.StructuredData, nil
+}
+
+// ClearStructuredData clears the value of the "structured_data" field.
+func (m *CallMutation) ClearStructuredData() {
+	m.structured_data = nil
+	m.clearedFields[call.FieldStructuredData] = struct{}{}
+}
+
+// StructuredDataCleared returns if the "structured_data" field was cleared in this mutation.
+func (m *CallMutation) StructuredDataCleared() bool {
+	_, ok := m.clearedFields[call.FieldStructuredData]
+	return ok
+}
+
+// ResetStructuredData resets all changes to the "structured_data" field.
+func (m *CallMutation) ResetStructuredData() {
+	m.structured_data = nil
+	delete(m.clearedFields, call.FieldStructuredData)
+}
+
 // SetCost sets the "cost" field.
 func (m *CallMutation) SetCost(f float64) {
 	m.cost = &f
@@ -5931,6 +6057,55 @@ func (m *CallMutation) AddedCost() (r float64, exists bool) {
 func (m *CallMutation) ResetCost() {
 	m.cost = nil
 	m.addcost = nil
+}
+
+// SetCostBreakdown sets the "cost_breakdown" field.
+func (m *CallMutation) SetCostBreakdown(vb *voice.CostBreakdown) {
+	m.cost_breakdown = &vb
+}
+
+// CostBreakdown returns the value of the "cost_breakdown" field in the mutation.
+func (m *CallMutation) CostBreakdown() (r *voice.CostBreakdown, exists bool) {
+	v := m.cost_breakdown
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCostBreakdown returns the old "cost_breakdown" field's value of the Call entity.
+// If the Call object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallMutation) OldCostBreakdown(ctx context.Context) (v *voice.CostBreakdown, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCostBreakdown is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCostBreakdown requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCostBreakdown: %w", err)
+	}
+	return oldValue.CostBreakdown, nil
+}
+
+// ClearCostBreakdown clears the value of the "cost_breakdown" field.
+func (m *CallMutation) ClearCostBreakdown() {
+	m.cost_breakdown = nil
+	m.clearedFields[call.FieldCostBreakdown] = struct{}{}
+}
+
+// CostBreakdownCleared returns if the "cost_breakdown" field was cleared in this mutation.
+func (m *CallMutation) CostBreakdownCleared() bool {
+	_, ok := m.clearedFields[call.FieldCostBreakdown]
+	return ok
+}
+
+// ResetCostBreakdown resets all changes to the "cost_breakdown" field.
+func (m *CallMutation) ResetCostBreakdown() {
+	m.cost_breakdown = nil
+	delete(m.clearedFields, call.FieldCostBreakdown)
 }
 
 // SetVerifiedPatientID sets the "verified_patient_id" field.
@@ -6124,7 +6299,7 @@ func (m *CallMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *CallMutation) Fields() []string {
-	fields := make([]string, 0, 17)
+	fields := make([]string, 0, 21)
 	if m.created_at != nil {
 		fields = append(fields, call.FieldCreatedAt)
 	}
@@ -6170,8 +6345,20 @@ func (m *CallMutation) Fields() []string {
 	if m.recording_url != nil {
 		fields = append(fields, call.FieldRecordingURL)
 	}
+	if m.stereo_recording_url != nil {
+		fields = append(fields, call.FieldStereoRecordingURL)
+	}
+	if m.success_evaluation != nil {
+		fields = append(fields, call.FieldSuccessEvaluation)
+	}
+	if m.structured_data != nil {
+		fields = append(fields, call.FieldStructuredData)
+	}
 	if m.cost != nil {
 		fields = append(fields, call.FieldCost)
+	}
+	if m.cost_breakdown != nil {
+		fields = append(fields, call.FieldCostBreakdown)
 	}
 	if m.verified_patient != nil {
 		fields = append(fields, call.FieldVerifiedPatientID)
@@ -6214,8 +6401,16 @@ func (m *CallMutation) Field(name string) (ent.Value, bool) {
 		return m.Transcript()
 	case call.FieldRecordingURL:
 		return m.RecordingURL()
+	case call.FieldStereoRecordingURL:
+		return m.StereoRecordingURL()
+	case call.FieldSuccessEvaluation:
+		return m.SuccessEvaluation()
+	case call.FieldStructuredData:
+		return m.StructuredData()
 	case call.FieldCost:
 		return m.Cost()
+	case call.FieldCostBreakdown:
+		return m.CostBreakdown()
 	case call.FieldVerifiedPatientID:
 		return m.VerifiedPatientID()
 	}
@@ -6257,8 +6452,16 @@ func (m *CallMutation) OldField(ctx context.Context, name string) (ent.Value, er
 		return m.OldTranscript(ctx)
 	case call.FieldRecordingURL:
 		return m.OldRecordingURL(ctx)
+	case call.FieldStereoRecordingURL:
+		return m.OldStereoRecordingURL(ctx)
+	case call.FieldSuccessEvaluation:
+		return m.OldSuccessEvaluation(ctx)
+	case call.FieldStructuredData:
+		return m.OldStructuredData(ctx)
 	case call.FieldCost:
 		return m.OldCost(ctx)
+	case call.FieldCostBreakdown:
+		return m.OldCostBreakdown(ctx)
 	case call.FieldVerifiedPatientID:
 		return m.OldVerifiedPatientID(ctx)
 	}
@@ -6375,12 +6578,40 @@ func (m *CallMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetRecordingURL(v)
 		return nil
+	case call.FieldStereoRecordingURL:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStereoRecordingURL(v)
+		return nil
+	case call.FieldSuccessEvaluation:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSuccessEvaluation(v)
+		return nil
+	case call.FieldStructuredData:
+		v, ok := value.(map[string]interface{})
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStructuredData(v)
+		return nil
 	case call.FieldCost:
 		v, ok := value.(float64)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetCost(v)
+		return nil
+	case call.FieldCostBreakdown:
+		v, ok := value.(*voice.CostBreakdown)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCostBreakdown(v)
 		return nil
 	case call.FieldVerifiedPatientID:
 		v, ok := value.(string)
@@ -6455,6 +6686,12 @@ func (m *CallMutation) ClearedFields() []string {
 	if m.FieldCleared(call.FieldOutcome) {
 		fields = append(fields, call.FieldOutcome)
 	}
+	if m.FieldCleared(call.FieldStructuredData) {
+		fields = append(fields, call.FieldStructuredData)
+	}
+	if m.FieldCleared(call.FieldCostBreakdown) {
+		fields = append(fields, call.FieldCostBreakdown)
+	}
 	if m.FieldCleared(call.FieldVerifiedPatientID) {
 		fields = append(fields, call.FieldVerifiedPatientID)
 	}
@@ -6480,6 +6717,12 @@ func (m *CallMutation) ClearField(name string) error {
 		return nil
 	case call.FieldOutcome:
 		m.ClearOutcome()
+		return nil
+	case call.FieldStructuredData:
+		m.ClearStructuredData()
+		return nil
+	case call.FieldCostBreakdown:
+		m.ClearCostBreakdown()
 		return nil
 	case call.FieldVerifiedPatientID:
 		m.ClearVerifiedPatientID()
@@ -6537,8 +6780,20 @@ func (m *CallMutation) ResetField(name string) error {
 	case call.FieldRecordingURL:
 		m.ResetRecordingURL()
 		return nil
+	case call.FieldStereoRecordingURL:
+		m.ResetStereoRecordingURL()
+		return nil
+	case call.FieldSuccessEvaluation:
+		m.ResetSuccessEvaluation()
+		return nil
+	case call.FieldStructuredData:
+		m.ResetStructuredData()
+		return nil
 	case call.FieldCost:
 		m.ResetCost()
+		return nil
+	case call.FieldCostBreakdown:
+		m.ResetCostBreakdown()
 		return nil
 	case call.FieldVerifiedPatientID:
 		m.ResetVerifiedPatientID()

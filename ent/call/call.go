@@ -48,8 +48,16 @@ const (
 	FieldTranscript = "transcript"
 	// FieldRecordingURL holds the string denoting the recording_url field in the database.
 	FieldRecordingURL = "recording_url"
+	// FieldStereoRecordingURL holds the string denoting the stereo_recording_url field in the database.
+	FieldStereoRecordingURL = "stereo_recording_url"
+	// FieldSuccessEvaluation holds the string denoting the success_evaluation field in the database.
+	FieldSuccessEvaluation = "success_evaluation"
+	// FieldStructuredData holds the string denoting the structured_data field in the database.
+	FieldStructuredData = "structured_data"
 	// FieldCost holds the string denoting the cost field in the database.
 	FieldCost = "cost"
+	// FieldCostBreakdown holds the string denoting the cost_breakdown field in the database.
+	FieldCostBreakdown = "cost_breakdown"
 	// FieldVerifiedPatientID holds the string denoting the verified_patient_id field in the database.
 	FieldVerifiedPatientID = "verified_patient_id"
 	// EdgePractice holds the string denoting the practice edge name in mutations.
@@ -101,7 +109,11 @@ var Columns = []string{
 	FieldSummary,
 	FieldTranscript,
 	FieldRecordingURL,
+	FieldStereoRecordingURL,
+	FieldSuccessEvaluation,
+	FieldStructuredData,
 	FieldCost,
+	FieldCostBreakdown,
 	FieldVerifiedPatientID,
 }
 
@@ -149,6 +161,10 @@ var (
 	DefaultTranscript string
 	// DefaultRecordingURL holds the default value on creation for the "recording_url" field.
 	DefaultRecordingURL string
+	// DefaultStereoRecordingURL holds the default value on creation for the "stereo_recording_url" field.
+	DefaultStereoRecordingURL string
+	// DefaultSuccessEvaluation holds the default value on creation for the "success_evaluation" field.
+	DefaultSuccessEvaluation string
 	// DefaultCost holds the default value on creation for the "cost" field.
 	DefaultCost float64
 	// DefaultID holds the default value on creation for the "id" field.
@@ -263,6 +279,16 @@ func ByTranscript(opts ...sql.OrderTermOption) OrderOption {
 // ByRecordingURL orders the results by the recording_url field.
 func ByRecordingURL(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldRecordingURL, opts...).ToFunc()
+}
+
+// ByStereoRecordingURL orders the results by the stereo_recording_url field.
+func ByStereoRecordingURL(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldStereoRecordingURL, opts...).ToFunc()
+}
+
+// BySuccessEvaluation orders the results by the success_evaluation field.
+func BySuccessEvaluation(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSuccessEvaluation, opts...).ToFunc()
 }
 
 // ByCost orders the results by the cost field.

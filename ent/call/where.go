@@ -135,6 +135,16 @@ func RecordingURL(v string) predicate.Call {
 	return predicate.Call(sql.FieldEQ(FieldRecordingURL, v))
 }
 
+// StereoRecordingURL applies equality check predicate on the "stereo_recording_url" field. It's identical to StereoRecordingURLEQ.
+func StereoRecordingURL(v string) predicate.Call {
+	return predicate.Call(sql.FieldEQ(FieldStereoRecordingURL, v))
+}
+
+// SuccessEvaluation applies equality check predicate on the "success_evaluation" field. It's identical to SuccessEvaluationEQ.
+func SuccessEvaluation(v string) predicate.Call {
+	return predicate.Call(sql.FieldEQ(FieldSuccessEvaluation, v))
+}
+
 // Cost applies equality check predicate on the "cost" field. It's identical to CostEQ.
 func Cost(v float64) predicate.Call {
 	return predicate.Call(sql.FieldEQ(FieldCost, v))
@@ -980,6 +990,146 @@ func RecordingURLContainsFold(v string) predicate.Call {
 	return predicate.Call(sql.FieldContainsFold(FieldRecordingURL, v))
 }
 
+// StereoRecordingURLEQ applies the EQ predicate on the "stereo_recording_url" field.
+func StereoRecordingURLEQ(v string) predicate.Call {
+	return predicate.Call(sql.FieldEQ(FieldStereoRecordingURL, v))
+}
+
+// StereoRecordingURLNEQ applies the NEQ predicate on the "stereo_recording_url" field.
+func StereoRecordingURLNEQ(v string) predicate.Call {
+	return predicate.Call(sql.FieldNEQ(FieldStereoRecordingURL, v))
+}
+
+// StereoRecordingURLIn applies the In predicate on the "stereo_recording_url" field.
+func StereoRecordingURLIn(vs ...string) predicate.Call {
+	return predicate.Call(sql.FieldIn(FieldStereoRecordingURL, vs...))
+}
+
+// StereoRecordingURLNotIn applies the NotIn predicate on the "stereo_recording_url" field.
+func StereoRecordingURLNotIn(vs ...string) predicate.Call {
+	return predicate.Call(sql.FieldNotIn(FieldStereoRecordingURL, vs...))
+}
+
+// StereoRecordingURLGT applies the GT predicate on the "stereo_recording_url" field.
+func StereoRecordingURLGT(v string) predicate.Call {
+	return predicate.Call(sql.FieldGT(FieldStereoRecordingURL, v))
+}
+
+// StereoRecordingURLGTE applies the GTE predicate on the "stereo_recording_url" field.
+func StereoRecordingURLGTE(v string) predicate.Call {
+	return predicate.Call(sql.FieldGTE(FieldStereoRecordingURL, v))
+}
+
+// StereoRecordingURLLT applies the LT predicate on the "stereo_recording_url" field.
+func StereoRecordingURLLT(v string) predicate.Call {
+	return predicate.Call(sql.FieldLT(FieldStereoRecordingURL, v))
+}
+
+// StereoRecordingURLLTE applies the LTE predicate on the "stereo_recording_url" field.
+func StereoRecordingURLLTE(v string) predicate.Call {
+	return predicate.Call(sql.FieldLTE(FieldStereoRecordingURL, v))
+}
+
+// StereoRecordingURLContains applies the Contains predicate on the "stereo_recording_url" field.
+func StereoRecordingURLContains(v string) predicate.Call {
+	return predicate.Call(sql.FieldContains(FieldStereoRecordingURL, v))
+}
+
+// StereoRecordingURLHasPrefix applies the HasPrefix predicate on the "stereo_recording_url" field.
+func StereoRecordingURLHasPrefix(v string) predicate.Call {
+	return predicate.Call(sql.FieldHasPrefix(FieldStereoRecordingURL, v))
+}
+
+// StereoRecordingURLHasSuffix applies the HasSuffix predicate on the "stereo_recording_url" field.
+func StereoRecordingURLHasSuffix(v string) predicate.Call {
+	return predicate.Call(sql.FieldHasSuffix(FieldStereoRecordingURL, v))
+}
+
+// StereoRecordingURLEqualFold applies the EqualFold predicate on the "stereo_recording_url" field.
+func StereoRecordingURLEqualFold(v string) predicate.Call {
+	return predicate.Call(sql.FieldEqualFold(FieldStereoRecordingURL, v))
+}
+
+// StereoRecordingURLContainsFold applies the ContainsFold predicate on the "stereo_recording_url" field.
+func StereoRecordingURLContainsFold(v string) predicate.Call {
+	return predicate.Call(sql.FieldContainsFold(FieldStereoRecordingURL, v))
+}
+
+// SuccessEvaluationEQ applies the EQ predicate on the "success_evaluation" field.
+func SuccessEvaluationEQ(v string) predicate.Call {
+	return predicate.Call(sql.FieldEQ(FieldSuccessEvaluation, v))
+}
+
+// SuccessEvaluationNEQ applies the NEQ predicate on the "success_evaluation" field.
+func SuccessEvaluationNEQ(v string) predicate.Call {
+	return predicate.Call(sql.FieldNEQ(FieldSuccessEvaluation, v))
+}
+
+// SuccessEvaluationIn applies the In predicate on the "success_evaluation" field.
+func SuccessEvaluationIn(vs ...string) predicate.Call {
+	return predicate.Call(sql.FieldIn(FieldSuccessEvaluation, vs...))
+}
+
+// SuccessEvaluationNotIn applies the NotIn predicate on the "success_evaluation" field.
+func SuccessEvaluationNotIn(vs ...string) predicate.Call {
+	return predicate.Call(sql.FieldNotIn(FieldSuccessEvaluation, vs...))
+}
+
+// SuccessEvaluationGT applies the GT predicate on the "success_evaluation" field.
+func SuccessEvaluationGT(v string) predicate.Call {
+	return predicate.Call(sql.FieldGT(FieldSuccessEvaluation, v))
+}
+
+// SuccessEvaluationGTE applies the GTE predicate on the "success_evaluation" field.
+func SuccessEvaluationGTE(v string) predicate.Call {
+	return predicate.Call(sql.FieldGTE(FieldSuccessEvaluation, v))
+}
+
+// SuccessEvaluationLT applies the LT predicate on the "success_evaluation" field.
+func SuccessEvaluationLT(v string) predicate.Call {
+	return predicate.Call(sql.FieldLT(FieldSuccessEvaluation, v))
+}
+
+// SuccessEvaluationLTE applies the LTE predicate on the "success_evaluation" field.
+func SuccessEvaluationLTE(v string) predicate.Call {
+	return predicate.Call(sql.FieldLTE(FieldSuccessEvaluation, v))
+}
+
+// SuccessEvaluationContains applies the Contains predicate on the "success_evaluation" field.
+func SuccessEvaluationContains(v string) predicate.Call {
+	return predicate.Call(sql.FieldContains(FieldSuccessEvaluation, v))
+}
+
+// SuccessEvaluationHasPrefix applies the HasPrefix predicate on the "success_evaluation" field.
+func SuccessEvaluationHasPrefix(v string) predicate.Call {
+	return predicate.Call(sql.FieldHasPrefix(FieldSuccessEvaluation, v))
+}
+
+// SuccessEvaluationHasSuffix applies the HasSuffix predicate on the "success_evaluation" field.
+func SuccessEvaluationHasSuffix(v string) predicate.Call {
+	return predicate.Call(sql.FieldHasSuffix(FieldSuccessEvaluation, v))
+}
+
+// SuccessEvaluationEqualFold applies the EqualFold predicate on the "success_evaluation" field.
+func SuccessEvaluationEqualFold(v string) predicate.Call {
+	return predicate.Call(sql.FieldEqualFold(FieldSuccessEvaluation, v))
+}
+
+// SuccessEvaluationContainsFold applies the ContainsFold predicate on the "success_evaluation" field.
+func SuccessEvaluationContainsFold(v string) predicate.Call {
+	return predicate.Call(sql.FieldContainsFold(FieldSuccessEvaluation, v))
+}
+
+// StructuredDataIsNil applies the IsNil predicate on the "structured_data" field.
+func StructuredDataIsNil() predicate.Call {
+	return predicate.Call(sql.FieldIsNull(FieldStructuredData))
+}
+
+// StructuredDataNotNil applies the NotNil predicate on the "structured_data" field.
+func StructuredDataNotNil() predicate.Call {
+	return predicate.Call(sql.FieldNotNull(FieldStructuredData))
+}
+
 // CostEQ applies the EQ predicate on the "cost" field.
 func CostEQ(v float64) predicate.Call {
 	return predicate.Call(sql.FieldEQ(FieldCost, v))
@@ -1018,6 +1168,16 @@ func CostLT(v float64) predicate.Call {
 // CostLTE applies the LTE predicate on the "cost" field.
 func CostLTE(v float64) predicate.Call {
 	return predicate.Call(sql.FieldLTE(FieldCost, v))
+}
+
+// CostBreakdownIsNil applies the IsNil predicate on the "cost_breakdown" field.
+func CostBreakdownIsNil() predicate.Call {
+	return predicate.Call(sql.FieldIsNull(FieldCostBreakdown))
+}
+
+// CostBreakdownNotNil applies the NotNil predicate on the "cost_breakdown" field.
+func CostBreakdownNotNil() predicate.Call {
+	return predicate.Call(sql.FieldNotNull(FieldCostBreakdown))
 }
 
 // VerifiedPatientIDEQ applies the EQ predicate on the "verified_patient_id" field.

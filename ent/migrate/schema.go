@@ -257,7 +257,11 @@ var (
 		{Name: "summary", Type: field.TypeString, Size: 2147483647, Default: ""},
 		{Name: "transcript", Type: field.TypeString, Size: 2147483647, Default: ""},
 		{Name: "recording_url", Type: field.TypeString, Default: ""},
+		{Name: "stereo_recording_url", Type: field.TypeString, Default: ""},
+		{Name: "success_evaluation", Type: field.TypeString, Size: 2147483647, Default: ""},
+		{Name: "structured_data", Type: field.TypeJSON, Nullable: true},
 		{Name: "cost", Type: field.TypeFloat64, Default: 0},
+		{Name: "cost_breakdown", Type: field.TypeJSON, Nullable: true},
 		{Name: "practice_id", Type: field.TypeString},
 		{Name: "verified_patient_id", Type: field.TypeString, Nullable: true},
 	}
@@ -269,13 +273,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "calls_practices_practice",
-				Columns:    []*schema.Column{CallsColumns[16]},
+				Columns:    []*schema.Column{CallsColumns[20]},
 				RefColumns: []*schema.Column{PracticesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "calls_patients_verified_patient",
-				Columns:    []*schema.Column{CallsColumns[17]},
+				Columns:    []*schema.Column{CallsColumns[21]},
 				RefColumns: []*schema.Column{PatientsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -284,17 +288,22 @@ var (
 			{
 				Name:    "call_practice_id",
 				Unique:  false,
-				Columns: []*schema.Column{CallsColumns[16]},
+				Columns: []*schema.Column{CallsColumns[20]},
 			},
 			{
-				Name:    "call_vapi_call_id",
+				Name:    "call_practice_id_vapi_call_id",
 				Unique:  true,
-				Columns: []*schema.Column{CallsColumns[3]},
+				Columns: []*schema.Column{CallsColumns[20], CallsColumns[3]},
+			},
+			{
+				Name:    "call_twilio_call_sid",
+				Unique:  false,
+				Columns: []*schema.Column{CallsColumns[4]},
 			},
 			{
 				Name:    "call_practice_id_started_at",
 				Unique:  false,
-				Columns: []*schema.Column{CallsColumns[16], CallsColumns[7]},
+				Columns: []*schema.Column{CallsColumns[20], CallsColumns[7]},
 			},
 		},
 	}

@@ -335,8 +335,16 @@ func init() {
 	callDescRecordingURL := callFields[11].Descriptor()
 	// call.DefaultRecordingURL holds the default value on creation for the recording_url field.
 	call.DefaultRecordingURL = callDescRecordingURL.Default.(string)
+	// callDescStereoRecordingURL is the schema descriptor for stereo_recording_url field.
+	callDescStereoRecordingURL := callFields[12].Descriptor()
+	// call.DefaultStereoRecordingURL holds the default value on creation for the stereo_recording_url field.
+	call.DefaultStereoRecordingURL = callDescStereoRecordingURL.Default.(string)
+	// callDescSuccessEvaluation is the schema descriptor for success_evaluation field.
+	callDescSuccessEvaluation := callFields[13].Descriptor()
+	// call.DefaultSuccessEvaluation holds the default value on creation for the success_evaluation field.
+	call.DefaultSuccessEvaluation = callDescSuccessEvaluation.Default.(string)
 	// callDescCost is the schema descriptor for cost field.
-	callDescCost := callFields[12].Descriptor()
+	callDescCost := callFields[15].Descriptor()
 	// call.DefaultCost holds the default value on creation for the cost field.
 	call.DefaultCost = callDescCost.Default.(float64)
 	// callDescID is the schema descriptor for id field.

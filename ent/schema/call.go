@@ -7,6 +7,8 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+
+	"github.com/frontdesk/frontdesk/internal/voice"
 )
 
 // Call is one phone call the receptionist took, kept from Vapi's reports so
@@ -22,7 +24,8 @@ func (Call) Mixin() []ent.Mixin {
 func (Call) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("vapi_call_id").NotEmpty(),
-		field.String("twilio_call_sid").Default(""),
+		field.String("twilio_call_sid").Default("").
+			Comment("Twilio's CallSid, from call.transport.callSid or the deprecated call.phoneCallProviderId; joins Twilio's webhooks to the call"),
 		field.String("caller_number").Default("").Comment("E.164 when known"),
 		field.String("status").Default("").Comment("Vapi's last status-update"),
 		field.Time("started_at").Optional().Nillable().Annotations(entgql.OrderField("STARTED_AT")),
@@ -32,8 +35,19 @@ func (Call) Fields() []ent.Field {
 		field.Enum("outcome").Values("BOOKED", "TRANSFERRED", "INFO", "ABANDONED").Optional().Nillable(),
 		field.Text("summary").Default(""),
 		field.Text("transcript").Default(""),
-		field.String("recording_url").Default(""),
-		field.Float("cost").Default(0),
+		field.String("recording_url").Default("").
+			Comment("the mono recording of both parties: artifact.recording.mono.combinedUrl, else the deprecated artifact.recordingUrl"),
+		field.String("stereo_recording_url").Default("").
+			Comment("the recording with caller and assistant on separate channels: artifact.recording.stereoUrl, else the deprecated artifact.stereoRecordingUrl"),
+		field.Text("success_evaluation").Default("").
+			Comment("Vapi's verdict on the call under the assistant's success rubric, as text (\"true\", \"8\", \"PASS\")"),
+		field.JSON("structured_data", map[string]any{}).Optional().
+			Comment("what Vapi's analysis extracted from the call under the assistant's structured-data schema").
+			Annotations(entgql.Type("Map")),
+		field.Float("cost").Default(0).Comment("what Vapi charged for the call, in USD"),
+		field.JSON("cost_breakdown", &voice.CostBreakdown{}).Optional().
+			Comment("the cost by component (telephony, speech, language model, Vapi)").
+			Annotations(entgql.Type("CostBreakdown")),
 		field.String("verified_patient_id").Optional().Nillable().
 			Comment("the patient whose name and birth date the caller gave; only their appointments may be changed on this call").
 			Annotations(entgql.Skip(entgql.SkipAll)),
@@ -51,7 +65,11 @@ func (Call) Edges() []ent.Edge {
 // Indexes of the Call.
 func (Call) Indexes() []ent.Index {
 	return []ent.Index{
-		index.Fields("vapi_call_id").Unique(),
+		// A Vapi call id is unique within a practice only: it arrives in a
+		// request body, so a call id first seen in one practice must not
+		// stop another practice's call of the same id being recorded.
+		index.Fields("practice_id", "vapi_call_id").Unique(),
+		index.Fields("twilio_call_sid"),
 		index.Fields("practice_id", "started_at"),
 	}
 }

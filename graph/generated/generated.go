@@ -29,6 +29,7 @@ import (
 	"github.com/frontdesk/frontdesk/internal/agentsetup"
 	"github.com/frontdesk/frontdesk/internal/booking"
 	"github.com/frontdesk/frontdesk/internal/receptionist"
+	"github.com/frontdesk/frontdesk/internal/voice"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -152,25 +153,29 @@ type ComplexityRoot struct {
 	}
 
 	Call struct {
-		CallerNumber    func(childComplexity int) int
-		Cost            func(childComplexity int) int
-		CreatedAt       func(childComplexity int) int
-		DurationSeconds func(childComplexity int) int
-		EndedAt         func(childComplexity int) int
-		EndedReason     func(childComplexity int) int
-		ID              func(childComplexity int) int
-		Outcome         func(childComplexity int) int
-		Practice        func(childComplexity int) int
-		RecordingURL    func(childComplexity int) int
-		StartedAt       func(childComplexity int) int
-		Status          func(childComplexity int) int
-		Summary         func(childComplexity int) int
-		ToolInvocations func(childComplexity int) int
-		Transcript      func(childComplexity int) int
-		TwilioCallSid   func(childComplexity int) int
-		UpdatedAt       func(childComplexity int) int
-		VapiCallID      func(childComplexity int) int
-		VerifiedPatient func(childComplexity int) int
+		CallerNumber       func(childComplexity int) int
+		Cost               func(childComplexity int) int
+		CostBreakdown      func(childComplexity int) int
+		CreatedAt          func(childComplexity int) int
+		DurationSeconds    func(childComplexity int) int
+		EndedAt            func(childComplexity int) int
+		EndedReason        func(childComplexity int) int
+		ID                 func(childComplexity int) int
+		Outcome            func(childComplexity int) int
+		Practice           func(childComplexity int) int
+		RecordingURL       func(childComplexity int) int
+		StartedAt          func(childComplexity int) int
+		Status             func(childComplexity int) int
+		StereoRecordingURL func(childComplexity int) int
+		StructuredData     func(childComplexity int) int
+		SuccessEvaluation  func(childComplexity int) int
+		Summary            func(childComplexity int) int
+		ToolInvocations    func(childComplexity int) int
+		Transcript         func(childComplexity int) int
+		TwilioCallSid      func(childComplexity int) int
+		UpdatedAt          func(childComplexity int) int
+		VapiCallID         func(childComplexity int) int
+		VerifiedPatient    func(childComplexity int) int
 	}
 
 	CallConnection struct {
@@ -196,6 +201,18 @@ type ComplexityRoot struct {
 		Total                  func(childComplexity int) int
 		TotalCost              func(childComplexity int) int
 		Transferred            func(childComplexity int) int
+	}
+
+	CostBreakdown struct {
+		LLM                 func(childComplexity int) int
+		LLMCompletionTokens func(childComplexity int) int
+		LLMPromptTokens     func(childComplexity int) int
+		STT                 func(childComplexity int) int
+		TTS                 func(childComplexity int) int
+		TTSCharacters       func(childComplexity int) int
+		Total               func(childComplexity int) int
+		Transport           func(childComplexity int) int
+		Vapi                func(childComplexity int) int
 	}
 
 	Member struct {
@@ -981,6 +998,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Call.Cost(childComplexity), true
+	case "Call.costBreakdown":
+		if e.ComplexityRoot.Call.CostBreakdown == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Call.CostBreakdown(childComplexity), true
 	case "Call.createdAt":
 		if e.ComplexityRoot.Call.CreatedAt == nil {
 			break
@@ -1041,6 +1064,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Call.Status(childComplexity), true
+	case "Call.stereoRecordingURL":
+		if e.ComplexityRoot.Call.StereoRecordingURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Call.StereoRecordingURL(childComplexity), true
+	case "Call.structuredData":
+		if e.ComplexityRoot.Call.StructuredData == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Call.StructuredData(childComplexity), true
+	case "Call.successEvaluation":
+		if e.ComplexityRoot.Call.SuccessEvaluation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Call.SuccessEvaluation(childComplexity), true
 	case "Call.summary":
 		if e.ComplexityRoot.Call.Summary == nil {
 			break
@@ -1182,6 +1223,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CallStats.Transferred(childComplexity), true
+
+	case "CostBreakdown.llm":
+		if e.ComplexityRoot.CostBreakdown.LLM == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CostBreakdown.LLM(childComplexity), true
+	case "CostBreakdown.llmCompletionTokens":
+		if e.ComplexityRoot.CostBreakdown.LLMCompletionTokens == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CostBreakdown.LLMCompletionTokens(childComplexity), true
+	case "CostBreakdown.llmPromptTokens":
+		if e.ComplexityRoot.CostBreakdown.LLMPromptTokens == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CostBreakdown.LLMPromptTokens(childComplexity), true
+	case "CostBreakdown.stt":
+		if e.ComplexityRoot.CostBreakdown.STT == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CostBreakdown.STT(childComplexity), true
+	case "CostBreakdown.tts":
+		if e.ComplexityRoot.CostBreakdown.TTS == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CostBreakdown.TTS(childComplexity), true
+	case "CostBreakdown.ttsCharacters":
+		if e.ComplexityRoot.CostBreakdown.TTSCharacters == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CostBreakdown.TTSCharacters(childComplexity), true
+	case "CostBreakdown.total":
+		if e.ComplexityRoot.CostBreakdown.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CostBreakdown.Total(childComplexity), true
+	case "CostBreakdown.transport":
+		if e.ComplexityRoot.CostBreakdown.Transport == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CostBreakdown.Transport(childComplexity), true
+	case "CostBreakdown.vapi":
+		if e.ComplexityRoot.CostBreakdown.Vapi == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CostBreakdown.Vapi(childComplexity), true
 
 	case "Member.createdAt":
 		if e.ComplexityRoot.Member.CreatedAt == nil {
@@ -2825,6 +2921,27 @@ type CallStats {
   "Messages and failed transfers staff were asked to follow up."
   actionItemsOpened: Int!
 }
+
+"A JSON object."
+scalar Map
+
+"What a call cost by component, in USD, and what it used, as Vapi reported it. A part Vapi did not report is null."
+type CostBreakdown {
+  "The telephony provider (Twilio)."
+  transport: Float
+  "Speech to text."
+  stt: Float
+  "The language model."
+  llm: Float
+  "Text to speech."
+  tts: Float
+  "Vapi's own charge."
+  vapi: Float
+  total: Float
+  llmPromptTokens: Float
+  llmCompletionTokens: Float
+  ttsCharacters: Float
+}
 `, BuiltIn: false},
 	{Name: "../../schema/ent.graphql", Input: `directive @goField(forceResolver: Boolean, name: String, omittable: Boolean) on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
 directive @goModel(model: String, models: [String!], forceGenerate: Boolean) on OBJECT | INPUT_OBJECT | SCALAR | ENUM | INTERFACE | UNION
@@ -3467,6 +3584,9 @@ type Call implements Node {
   createdAt: Time!
   updatedAt: Time!
   vapiCallID: String!
+  """
+  Twilio's CallSid, from call.transport.callSid or the deprecated call.phoneCallProviderId; joins Twilio's webhooks to the call
+  """
   twilioCallSid: String!
   """
   E.164 when known
@@ -3483,8 +3603,30 @@ type Call implements Node {
   outcome: CallOutcome
   summary: String!
   transcript: String!
+  """
+  the mono recording of both parties: artifact.recording.mono.combinedUrl, else the deprecated artifact.recordingUrl
+  """
   recordingURL: String!
+  """
+  the recording with caller and assistant on separate channels: artifact.recording.stereoUrl, else the deprecated artifact.stereoRecordingUrl
+  """
+  stereoRecordingURL: String!
+  """
+  Vapi's verdict on the call under the assistant's success rubric, as text ("true", "8", "PASS")
+  """
+  successEvaluation: String!
+  """
+  what Vapi's analysis extracted from the call under the assistant's structured-data schema
+  """
+  structuredData: Map
+  """
+  what Vapi charged for the call, in USD
+  """
   cost: Float!
+  """
+  the cost by component (telephony, speech, language model, Vapi)
+  """
+  costBreakdown: CostBreakdown
   practice: Practice!
   verifiedPatient: Patient
   toolInvocations: [ToolInvocation!]
@@ -3765,6 +3907,38 @@ input CallWhereInput {
   recordingURLHasSuffix: String
   recordingURLEqualFold: String
   recordingURLContainsFold: String
+  """
+  stereo_recording_url field predicates
+  """
+  stereoRecordingURL: String
+  stereoRecordingURLNEQ: String
+  stereoRecordingURLIn: [String!]
+  stereoRecordingURLNotIn: [String!]
+  stereoRecordingURLGT: String
+  stereoRecordingURLGTE: String
+  stereoRecordingURLLT: String
+  stereoRecordingURLLTE: String
+  stereoRecordingURLContains: String
+  stereoRecordingURLHasPrefix: String
+  stereoRecordingURLHasSuffix: String
+  stereoRecordingURLEqualFold: String
+  stereoRecordingURLContainsFold: String
+  """
+  success_evaluation field predicates
+  """
+  successEvaluation: String
+  successEvaluationNEQ: String
+  successEvaluationIn: [String!]
+  successEvaluationNotIn: [String!]
+  successEvaluationGT: String
+  successEvaluationGTE: String
+  successEvaluationLT: String
+  successEvaluationLTE: String
+  successEvaluationContains: String
+  successEvaluationHasPrefix: String
+  successEvaluationHasSuffix: String
+  successEvaluationEqualFold: String
+  successEvaluationContainsFold: String
   """
   cost field predicates
   """
@@ -5135,8 +5309,16 @@ func (ec *executionContext) childFields_Call(ctx context.Context, field graphql.
 		return ec.fieldContext_Call_transcript(ctx, field)
 	case "recordingURL":
 		return ec.fieldContext_Call_recordingURL(ctx, field)
+	case "stereoRecordingURL":
+		return ec.fieldContext_Call_stereoRecordingURL(ctx, field)
+	case "successEvaluation":
+		return ec.fieldContext_Call_successEvaluation(ctx, field)
+	case "structuredData":
+		return ec.fieldContext_Call_structuredData(ctx, field)
 	case "cost":
 		return ec.fieldContext_Call_cost(ctx, field)
+	case "costBreakdown":
+		return ec.fieldContext_Call_costBreakdown(ctx, field)
 	case "practice":
 		return ec.fieldContext_Call_practice(ctx, field)
 	case "verifiedPatient":
@@ -5195,6 +5377,30 @@ func (ec *executionContext) childFields_CallStats(ctx context.Context, field gra
 		return ec.fieldContext_CallStats_actionItemsOpened(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CallStats", field.Name)
+}
+
+func (ec *executionContext) childFields_CostBreakdown(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "transport":
+		return ec.fieldContext_CostBreakdown_transport(ctx, field)
+	case "stt":
+		return ec.fieldContext_CostBreakdown_stt(ctx, field)
+	case "llm":
+		return ec.fieldContext_CostBreakdown_llm(ctx, field)
+	case "tts":
+		return ec.fieldContext_CostBreakdown_tts(ctx, field)
+	case "vapi":
+		return ec.fieldContext_CostBreakdown_vapi(ctx, field)
+	case "total":
+		return ec.fieldContext_CostBreakdown_total(ctx, field)
+	case "llmPromptTokens":
+		return ec.fieldContext_CostBreakdown_llmPromptTokens(ctx, field)
+	case "llmCompletionTokens":
+		return ec.fieldContext_CostBreakdown_llmCompletionTokens(ctx, field)
+	case "ttsCharacters":
+		return ec.fieldContext_CostBreakdown_ttsCharacters(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CostBreakdown", field.Name)
 }
 
 func (ec *executionContext) childFields_Member(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8745,6 +8951,75 @@ func (ec *executionContext) fieldContext_Call_recordingURL(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Call", field, false, false, "String")
 }
 
+func (ec *executionContext) _Call_stereoRecordingURL(ctx context.Context, field graphql.CollectedField, obj *ent.Call) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Call_stereoRecordingURL(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StereoRecordingURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Call_stereoRecordingURL(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Call", field, false, false, "String")
+}
+
+func (ec *executionContext) _Call_successEvaluation(ctx context.Context, field graphql.CollectedField, obj *ent.Call) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Call_successEvaluation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SuccessEvaluation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Call_successEvaluation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Call", field, false, false, "String")
+}
+
+func (ec *executionContext) _Call_structuredData(ctx context.Context, field graphql.CollectedField, obj *ent.Call) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Call_structuredData(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StructuredData, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
+			return ec.marshalOMap2map(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Call_structuredData(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Call", field, false, false, "Map")
+}
+
 func (ec *executionContext) _Call_cost(ctx context.Context, field graphql.CollectedField, obj *ent.Call) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8766,6 +9041,38 @@ func (ec *executionContext) _Call_cost(ctx context.Context, field graphql.Collec
 }
 func (ec *executionContext) fieldContext_Call_cost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Call", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Call_costBreakdown(ctx context.Context, field graphql.CollectedField, obj *ent.Call) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Call_costBreakdown(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CostBreakdown, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *voice.CostBreakdown) graphql.Marshaler {
+			return ec.marshalOCostBreakdown2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋinternalᚋvoiceᚐCostBreakdown(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Call_costBreakdown(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Call",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CostBreakdown(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Call_practice(ctx context.Context, field graphql.CollectedField, obj *ent.Call) (ret graphql.Marshaler) {
@@ -9257,6 +9564,213 @@ func (ec *executionContext) _CallStats_actionItemsOpened(ctx context.Context, fi
 }
 func (ec *executionContext) fieldContext_CallStats_actionItemsOpened(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CallStats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CostBreakdown_transport(ctx context.Context, field graphql.CollectedField, obj *voice.CostBreakdown) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CostBreakdown_transport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Transport, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CostBreakdown_transport(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CostBreakdown", field, false, false, "Float")
+}
+
+func (ec *executionContext) _CostBreakdown_stt(ctx context.Context, field graphql.CollectedField, obj *voice.CostBreakdown) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CostBreakdown_stt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.STT, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CostBreakdown_stt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CostBreakdown", field, false, false, "Float")
+}
+
+func (ec *executionContext) _CostBreakdown_llm(ctx context.Context, field graphql.CollectedField, obj *voice.CostBreakdown) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CostBreakdown_llm(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LLM, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CostBreakdown_llm(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CostBreakdown", field, false, false, "Float")
+}
+
+func (ec *executionContext) _CostBreakdown_tts(ctx context.Context, field graphql.CollectedField, obj *voice.CostBreakdown) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CostBreakdown_tts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TTS, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CostBreakdown_tts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CostBreakdown", field, false, false, "Float")
+}
+
+func (ec *executionContext) _CostBreakdown_vapi(ctx context.Context, field graphql.CollectedField, obj *voice.CostBreakdown) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CostBreakdown_vapi(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Vapi, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CostBreakdown_vapi(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CostBreakdown", field, false, false, "Float")
+}
+
+func (ec *executionContext) _CostBreakdown_total(ctx context.Context, field graphql.CollectedField, obj *voice.CostBreakdown) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CostBreakdown_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CostBreakdown_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CostBreakdown", field, false, false, "Float")
+}
+
+func (ec *executionContext) _CostBreakdown_llmPromptTokens(ctx context.Context, field graphql.CollectedField, obj *voice.CostBreakdown) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CostBreakdown_llmPromptTokens(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LLMPromptTokens, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CostBreakdown_llmPromptTokens(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CostBreakdown", field, false, false, "Float")
+}
+
+func (ec *executionContext) _CostBreakdown_llmCompletionTokens(ctx context.Context, field graphql.CollectedField, obj *voice.CostBreakdown) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CostBreakdown_llmCompletionTokens(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LLMCompletionTokens, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CostBreakdown_llmCompletionTokens(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CostBreakdown", field, false, false, "Float")
+}
+
+func (ec *executionContext) _CostBreakdown_ttsCharacters(ctx context.Context, field graphql.CollectedField, obj *voice.CostBreakdown) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CostBreakdown_ttsCharacters(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TTSCharacters, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CostBreakdown_ttsCharacters(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CostBreakdown", field, false, false, "Float")
 }
 
 func (ec *executionContext) _Member_id(ctx context.Context, field graphql.CollectedField, obj *ent.Member) (ret graphql.Marshaler) {
@@ -18135,7 +18649,7 @@ func (ec *executionContext) unmarshalInputCallWhereInput(ctx context.Context, ob
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "vapiCallID", "vapiCallIDNEQ", "vapiCallIDIn", "vapiCallIDNotIn", "vapiCallIDGT", "vapiCallIDGTE", "vapiCallIDLT", "vapiCallIDLTE", "vapiCallIDContains", "vapiCallIDHasPrefix", "vapiCallIDHasSuffix", "vapiCallIDEqualFold", "vapiCallIDContainsFold", "twilioCallSid", "twilioCallSidNEQ", "twilioCallSidIn", "twilioCallSidNotIn", "twilioCallSidGT", "twilioCallSidGTE", "twilioCallSidLT", "twilioCallSidLTE", "twilioCallSidContains", "twilioCallSidHasPrefix", "twilioCallSidHasSuffix", "twilioCallSidEqualFold", "twilioCallSidContainsFold", "callerNumber", "callerNumberNEQ", "callerNumberIn", "callerNumberNotIn", "callerNumberGT", "callerNumberGTE", "callerNumberLT", "callerNumberLTE", "callerNumberContains", "callerNumberHasPrefix", "callerNumberHasSuffix", "callerNumberEqualFold", "callerNumberContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "statusGT", "statusGTE", "statusLT", "statusLTE", "statusContains", "statusHasPrefix", "statusHasSuffix", "statusEqualFold", "statusContainsFold", "startedAt", "startedAtNEQ", "startedAtIn", "startedAtNotIn", "startedAtGT", "startedAtGTE", "startedAtLT", "startedAtLTE", "startedAtIsNil", "startedAtNotNil", "endedAt", "endedAtNEQ", "endedAtIn", "endedAtNotIn", "endedAtGT", "endedAtGTE", "endedAtLT", "endedAtLTE", "endedAtIsNil", "endedAtNotNil", "durationSeconds", "durationSecondsNEQ", "durationSecondsIn", "durationSecondsNotIn", "durationSecondsGT", "durationSecondsGTE", "durationSecondsLT", "durationSecondsLTE", "endedReason", "endedReasonNEQ", "endedReasonIn", "endedReasonNotIn", "endedReasonGT", "endedReasonGTE", "endedReasonLT", "endedReasonLTE", "endedReasonContains", "endedReasonHasPrefix", "endedReasonHasSuffix", "endedReasonEqualFold", "endedReasonContainsFold", "outcome", "outcomeNEQ", "outcomeIn", "outcomeNotIn", "outcomeIsNil", "outcomeNotNil", "summary", "summaryNEQ", "summaryIn", "summaryNotIn", "summaryGT", "summaryGTE", "summaryLT", "summaryLTE", "summaryContains", "summaryHasPrefix", "summaryHasSuffix", "summaryEqualFold", "summaryContainsFold", "transcript", "transcriptNEQ", "transcriptIn", "transcriptNotIn", "transcriptGT", "transcriptGTE", "transcriptLT", "transcriptLTE", "transcriptContains", "transcriptHasPrefix", "transcriptHasSuffix", "transcriptEqualFold", "transcriptContainsFold", "recordingURL", "recordingURLNEQ", "recordingURLIn", "recordingURLNotIn", "recordingURLGT", "recordingURLGTE", "recordingURLLT", "recordingURLLTE", "recordingURLContains", "recordingURLHasPrefix", "recordingURLHasSuffix", "recordingURLEqualFold", "recordingURLContainsFold", "cost", "costNEQ", "costIn", "costNotIn", "costGT", "costGTE", "costLT", "costLTE", "hasVerifiedPatient", "hasVerifiedPatientWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "vapiCallID", "vapiCallIDNEQ", "vapiCallIDIn", "vapiCallIDNotIn", "vapiCallIDGT", "vapiCallIDGTE", "vapiCallIDLT", "vapiCallIDLTE", "vapiCallIDContains", "vapiCallIDHasPrefix", "vapiCallIDHasSuffix", "vapiCallIDEqualFold", "vapiCallIDContainsFold", "twilioCallSid", "twilioCallSidNEQ", "twilioCallSidIn", "twilioCallSidNotIn", "twilioCallSidGT", "twilioCallSidGTE", "twilioCallSidLT", "twilioCallSidLTE", "twilioCallSidContains", "twilioCallSidHasPrefix", "twilioCallSidHasSuffix", "twilioCallSidEqualFold", "twilioCallSidContainsFold", "callerNumber", "callerNumberNEQ", "callerNumberIn", "callerNumberNotIn", "callerNumberGT", "callerNumberGTE", "callerNumberLT", "callerNumberLTE", "callerNumberContains", "callerNumberHasPrefix", "callerNumberHasSuffix", "callerNumberEqualFold", "callerNumberContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "statusGT", "statusGTE", "statusLT", "statusLTE", "statusContains", "statusHasPrefix", "statusHasSuffix", "statusEqualFold", "statusContainsFold", "startedAt", "startedAtNEQ", "startedAtIn", "startedAtNotIn", "startedAtGT", "startedAtGTE", "startedAtLT", "startedAtLTE", "startedAtIsNil", "startedAtNotNil", "endedAt", "endedAtNEQ", "endedAtIn", "endedAtNotIn", "endedAtGT", "endedAtGTE", "endedAtLT", "endedAtLTE", "endedAtIsNil", "endedAtNotNil", "durationSeconds", "durationSecondsNEQ", "durationSecondsIn", "durationSecondsNotIn", "durationSecondsGT", "durationSecondsGTE", "durationSecondsLT", "durationSecondsLTE", "endedReason", "endedReasonNEQ", "endedReasonIn", "endedReasonNotIn", "endedReasonGT", "endedReasonGTE", "endedReasonLT", "endedReasonLTE", "endedReasonContains", "endedReasonHasPrefix", "endedReasonHasSuffix", "endedReasonEqualFold", "endedReasonContainsFold", "outcome", "outcomeNEQ", "outcomeIn", "outcomeNotIn", "outcomeIsNil", "outcomeNotNil", "summary", "summaryNEQ", "summaryIn", "summaryNotIn", "summaryGT", "summaryGTE", "summaryLT", "summaryLTE", "summaryContains", "summaryHasPrefix", "summaryHasSuffix", "summaryEqualFold", "summaryContainsFold", "transcript", "transcriptNEQ", "transcriptIn", "transcriptNotIn", "transcriptGT", "transcriptGTE", "transcriptLT", "transcriptLTE", "transcriptContains", "transcriptHasPrefix", "transcriptHasSuffix", "transcriptEqualFold", "transcriptContainsFold", "recordingURL", "recordingURLNEQ", "recordingURLIn", "recordingURLNotIn", "recordingURLGT", "recordingURLGTE", "recordingURLLT", "recordingURLLTE", "recordingURLContains", "recordingURLHasPrefix", "recordingURLHasSuffix", "recordingURLEqualFold", "recordingURLContainsFold", "stereoRecordingURL", "stereoRecordingURLNEQ", "stereoRecordingURLIn", "stereoRecordingURLNotIn", "stereoRecordingURLGT", "stereoRecordingURLGTE", "stereoRecordingURLLT", "stereoRecordingURLLTE", "stereoRecordingURLContains", "stereoRecordingURLHasPrefix", "stereoRecordingURLHasSuffix", "stereoRecordingURLEqualFold", "stereoRecordingURLContainsFold", "successEvaluation", "successEvaluationNEQ", "successEvaluationIn", "successEvaluationNotIn", "successEvaluationGT", "successEvaluationGTE", "successEvaluationLT", "successEvaluationLTE", "successEvaluationContains", "successEvaluationHasPrefix", "successEvaluationHasSuffix", "successEvaluationEqualFold", "successEvaluationContainsFold", "cost", "costNEQ", "costIn", "costNotIn", "costGT", "costGTE", "costLT", "costLTE", "hasVerifiedPatient", "hasVerifiedPatientWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -19311,6 +19825,188 @@ func (ec *executionContext) unmarshalInputCallWhereInput(ctx context.Context, ob
 				return it, err
 			}
 			it.RecordingURLContainsFold = data
+		case "stereoRecordingURL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stereoRecordingURL"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StereoRecordingURL = data
+		case "stereoRecordingURLNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stereoRecordingURLNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StereoRecordingURLNEQ = data
+		case "stereoRecordingURLIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stereoRecordingURLIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StereoRecordingURLIn = data
+		case "stereoRecordingURLNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stereoRecordingURLNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StereoRecordingURLNotIn = data
+		case "stereoRecordingURLGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stereoRecordingURLGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StereoRecordingURLGT = data
+		case "stereoRecordingURLGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stereoRecordingURLGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StereoRecordingURLGTE = data
+		case "stereoRecordingURLLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stereoRecordingURLLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StereoRecordingURLLT = data
+		case "stereoRecordingURLLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stereoRecordingURLLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StereoRecordingURLLTE = data
+		case "stereoRecordingURLContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stereoRecordingURLContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StereoRecordingURLContains = data
+		case "stereoRecordingURLHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stereoRecordingURLHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StereoRecordingURLHasPrefix = data
+		case "stereoRecordingURLHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stereoRecordingURLHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StereoRecordingURLHasSuffix = data
+		case "stereoRecordingURLEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stereoRecordingURLEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StereoRecordingURLEqualFold = data
+		case "stereoRecordingURLContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stereoRecordingURLContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StereoRecordingURLContainsFold = data
+		case "successEvaluation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("successEvaluation"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SuccessEvaluation = data
+		case "successEvaluationNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("successEvaluationNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SuccessEvaluationNEQ = data
+		case "successEvaluationIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("successEvaluationIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SuccessEvaluationIn = data
+		case "successEvaluationNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("successEvaluationNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SuccessEvaluationNotIn = data
+		case "successEvaluationGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("successEvaluationGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SuccessEvaluationGT = data
+		case "successEvaluationGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("successEvaluationGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SuccessEvaluationGTE = data
+		case "successEvaluationLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("successEvaluationLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SuccessEvaluationLT = data
+		case "successEvaluationLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("successEvaluationLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SuccessEvaluationLTE = data
+		case "successEvaluationContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("successEvaluationContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SuccessEvaluationContains = data
+		case "successEvaluationHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("successEvaluationHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SuccessEvaluationHasPrefix = data
+		case "successEvaluationHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("successEvaluationHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SuccessEvaluationHasSuffix = data
+		case "successEvaluationEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("successEvaluationEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SuccessEvaluationEqualFold = data
+		case "successEvaluationContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("successEvaluationContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SuccessEvaluationContainsFold = data
 		case "cost":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cost"))
 			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
@@ -22705,9 +23401,29 @@ func (ec *executionContext) _Call(ctx context.Context, sel ast.SelectionSet, obj
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "stereoRecordingURL":
+			out.Values[i] = ec._Call_stereoRecordingURL(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "successEvaluation":
+			out.Values[i] = ec._Call_successEvaluation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "structuredData":
+			out.Values[i] = ec._Call_structuredData(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "cost":
 			out.Values[i] = ec._Call_cost(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "costBreakdown":
+			out.Values[i] = ec._Call_costBreakdown(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "practice":
@@ -22890,6 +23606,79 @@ func (ec *executionContext) _CallStats(ctx context.Context, sel ast.SelectionSet
 		case "actionItemsOpened":
 			out.Values[i] = ec._CallStats_actionItemsOpened(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var costBreakdownImplementors = []string{"CostBreakdown"}
+
+func (ec *executionContext) _CostBreakdown(ctx context.Context, sel ast.SelectionSet, obj *voice.CostBreakdown) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, costBreakdownImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CostBreakdown")
+		case "transport":
+			out.Values[i] = ec._CostBreakdown_transport(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "stt":
+			out.Values[i] = ec._CostBreakdown_stt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "llm":
+			out.Values[i] = ec._CostBreakdown_llm(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "tts":
+			out.Values[i] = ec._CostBreakdown_tts(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "vapi":
+			out.Values[i] = ec._CostBreakdown_vapi(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "total":
+			out.Values[i] = ec._CostBreakdown_total(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "llmPromptTokens":
+			out.Values[i] = ec._CostBreakdown_llmPromptTokens(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "llmCompletionTokens":
+			out.Values[i] = ec._CostBreakdown_llmCompletionTokens(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "ttsCharacters":
+			out.Values[i] = ec._CostBreakdown_ttsCharacters(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -26663,6 +27452,13 @@ func (ec *executionContext) unmarshalOCallWhereInput2ᚖgithubᚗcomᚋfrontdesk
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalOCostBreakdown2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋinternalᚋvoiceᚐCostBreakdown(ctx context.Context, sel ast.SelectionSet, v *voice.CostBreakdown) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CostBreakdown(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx context.Context, v any) (*entgql.Cursor[string], error) {
 	if v == nil {
 		return nil, nil
@@ -26834,6 +27630,24 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	_ = sel
 	_ = ctx
 	res := graphql.MarshalInt(*v)
+	return res
+}
+
+func (ec *executionContext) unmarshalOMap2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalMap(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOMap2map(ctx context.Context, sel ast.SelectionSet, v map[string]any) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalMap(v)
 	return res
 }
 

@@ -42,25 +42,26 @@ func (c *routeCache) put(key string, r Route, now time.Time) {
 	c.m[key] = routeEntry{r, now.Add(routeTTL)}
 }
 
-// callCache remembers call rows by Vapi call id for the calls in progress.
+// callCache remembers call rows by practice and Vapi call id for the calls
+// in progress.
 type callCache struct {
 	mu sync.Mutex
-	m  map[string]*ent.Call
+	m  map[[2]string]*ent.Call
 }
 
-func (c *callCache) get(vapiID string) *ent.Call {
+func (c *callCache) get(practiceID, vapiID string) *ent.Call {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.m[vapiID]
+	return c.m[[2]string{practiceID, vapiID}]
 }
 
 func (c *callCache) put(row *ent.Call) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.m == nil || len(c.m) > 10000 {
-		c.m = map[string]*ent.Call{}
+		c.m = map[[2]string]*ent.Call{}
 	}
-	c.m[row.VapiCallID] = row
+	c.m[[2]string{row.PracticeID, row.VapiCallID}] = row
 }
 
 // answerTTL is how long a read's answer is kept for a repeated delivery.

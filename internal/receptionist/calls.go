@@ -2,6 +2,7 @@ package receptionist
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -22,9 +23,15 @@ func (s *Service) StatusUpdate(ctx context.Context, l Line, m *voice.Message) er
 	if err != nil {
 		return err
 	}
-	u := s.DB.Client(ctx).Call.UpdateOne(row).SetStatus(m.Status)
+	u := s.DB.Client(ctx).Call.UpdateOne(row)
+	if m.Status != "" {
+		u.SetStatus(m.Status)
+	}
 	if !m.Call.StartedAt.IsZero() {
 		u.SetStartedAt(m.Call.StartedAt)
+	}
+	if row.TwilioCallSid == "" && l.TwilioCallSid != "" {
+		u.SetTwilioCallSid(l.TwilioCallSid)
 	}
 	if m.Status == "ended" {
 		u.SetEndedAt(firstTime(m.Call.EndedAt, s.Clock.Now()))
@@ -40,11 +47,17 @@ func (s *Service) StatusUpdate(ctx context.Context, l Line, m *voice.Message) er
 const abandonedAfter = 20 * time.Second
 
 // EndOfCall records Vapi's report of a finished call: times, reason,
-// summary, transcript, recording, cost, and the outcome the tools show.
+// summary, transcript, recordings, cost and its breakdown, Vapi's analysis,
+// and the outcome the tools show. What the report could not say (a part
+// Vapi sent unreadable or nonsensical, see voice.Message.Problems) is left
+// as it was.
 func (s *Service) EndOfCall(ctx context.Context, l Line, m *voice.Message) error {
-	rep, err := m.EndOfCallReport()
-	if err != nil {
-		return err
+	rep := m.EndOfCallReport()
+	var structured map[string]any
+	if rep.StructuredData != nil {
+		if err := json.Unmarshal(rep.StructuredData, &structured); err != nil {
+			return fmt.Errorf("receptionist: structured data: %w", err)
+		}
 	}
 	return s.DB.InTx(ctx, func(ctx context.Context) error {
 		row, err := s.callRow(ctx, l)
@@ -61,23 +74,42 @@ func (s *Service) EndOfCall(ctx context.Context, l Line, m *voice.Message) error
 			SetSummary(rep.Summary).
 			SetTranscript(rep.Transcript).
 			SetRecordingURL(rep.RecordingURL).
+			SetStereoRecordingURL(rep.StereoRecordingURL).
+			SetSuccessEvaluation(rep.SuccessEvaluation).
 			SetCost(rep.Cost).
 			SetDurationSeconds(int(rep.Duration / time.Second)).
 			SetOutcome(outcome)
+		if structured != nil {
+			u.SetStructuredData(structured)
+		}
+		if rep.CostBreakdown != nil {
+			u.SetCostBreakdown(rep.CostBreakdown)
+		}
 		if !rep.StartedAt.IsZero() {
 			u.SetStartedAt(rep.StartedAt)
 		}
 		if !rep.EndedAt.IsZero() {
 			u.SetEndedAt(rep.EndedAt)
 		}
+		if row.TwilioCallSid == "" && l.TwilioCallSid != "" {
+			u.SetTwilioCallSid(l.TwilioCallSid)
+		}
+		callback := row.CallerNumber
+		if callback == "" {
+			callback = validOrEmpty(l.Caller)
+		}
+		if callback != row.CallerNumber {
+			u.SetCallerNumber(callback)
+		}
 		if err := u.Exec(ctx); err != nil {
 			return err
 		}
-		if outcome == call.OutcomeABANDONED && rep.Duration >= abandonedAfter && row.Outcome == nil {
+		// A web call has no number to call back: no item asks staff to.
+		if outcome == call.OutcomeABANDONED && rep.Duration >= abandonedAfter && row.Outcome == nil && callback != "" {
 			_, err := s.Actions.Open(ctx, actions.Item{
 				Kind:           actionitem.KindNO_RESOLUTION,
 				Summary:        fmt.Sprintf("A caller spoke with the receptionist for %d seconds and hung up with nothing booked or taken down. Consider calling back.", int(rep.Duration/time.Second)),
-				CallbackNumber: row.CallerNumber,
+				CallbackNumber: callback,
 				CallID:         row.ID,
 			})
 			return err

@@ -73,7 +73,20 @@ type Line struct {
 	Caller        string // as Vapi sent it
 	ControlURL    string
 	TwilioCallSid string
+
+	// unidentified: the message named no call (see UnidentifiedCallPrefix).
+	unidentified bool
 }
+
+// UnidentifiedCallPrefix starts the Vapi call id frontdesk gives a tool call
+// whose message named no call (call.id). Vapi sends one in every documented
+// tool-calls message, but a tool call without it is still answered, and
+// what it does (a message taken) still recorded: against a call row of its
+// own, "unidentified:<tool call id>", with status "unidentified". No later
+// message can reach that row, so it is closed when it is made, with outcome
+// INFO, and nothing it holds (a verified patient) carries over to another
+// tool call.
+const UnidentifiedCallPrefix = "unidentified:"
 
 // LineOf reads a message's call.
 func LineOf(m *voice.Message) Line {
@@ -83,7 +96,7 @@ func LineOf(m *voice.Message) Line {
 		AssistantID:   m.AssistantID(),
 		Caller:        m.CallerNumber(),
 		ControlURL:    m.Call.Monitor.ControlURL,
-		TwilioCallSid: m.Call.PhoneCallProviderID,
+		TwilioCallSid: m.Call.TwilioCallSID(),
 	}
 }
 
@@ -176,6 +189,9 @@ func (s *Service) Answer(ctx context.Context, l Line, tc voice.ToolCall) (res vo
 	}
 	if stored, ok := s.replay(ctx, tc); ok && !run.reads {
 		return stored
+	}
+	if l.VapiCallID == "" {
+		l.VapiCallID, l.unidentified = UnidentifiedCallPrefix+tc.ID, true
 	}
 	callRow, err := s.callRow(ctx, l)
 	if err != nil {
@@ -322,14 +338,20 @@ func outcomeOf(res voice.ToolCallResult) (toolinvocation.Outcome, string) {
 	return toolinvocation.OutcomeOK, res.Result
 }
 
-// callRow returns the call's row, making it on the call's first message.
-// Rows are remembered by Vapi call id; what changes on them during a call
-// (the verified patient) is read again where it matters.
+// ErrNoCall: a status update or report that names no call (call.id) has
+// nothing to be recorded against.
+var ErrNoCall = apperr.New(apperr.Invalid, "the message names no call")
+
+// callRow returns the call's row in the practice ctx acts for, making it on
+// the call's first message. A Vapi call id is unique within a practice only.
+// Rows are remembered by practice and Vapi call id; what changes on them
+// during a call (the verified patient) is read again where it matters.
 func (s *Service) callRow(ctx context.Context, l Line) (*ent.Call, error) {
 	if l.VapiCallID == "" {
-		return nil, apperr.New(apperr.Invalid, "the message names no call")
+		return nil, ErrNoCall
 	}
-	if row := s.calls.get(l.VapiCallID); row != nil && row.PracticeID == tenant.FromContext(ctx).PracticeID {
+	practiceID := tenant.FromContext(ctx).PracticeID
+	if row := s.calls.get(practiceID, l.VapiCallID); row != nil {
 		return row, nil
 	}
 	row, err := s.loadCallRow(ctx, l)
@@ -341,20 +363,29 @@ func (s *Service) callRow(ctx context.Context, l Line) (*ent.Call, error) {
 
 func (s *Service) loadCallRow(ctx context.Context, l Line) (*ent.Call, error) {
 	c := s.DB.Client(ctx)
-	row, err := c.Call.Query().Where(call.VapiCallID(l.VapiCallID)).Only(ctx)
+	practiceID := tenant.FromContext(ctx).PracticeID
+	// Scoped by hand as well as by the privacy policy: the uniqueness the
+	// lookup relies on is (practice, Vapi call id).
+	find := func() (*ent.Call, error) {
+		return c.Call.Query().Where(call.PracticeID(practiceID), call.VapiCallID(l.VapiCallID)).Only(ctx)
+	}
+	row, err := find()
 	if err == nil || !ent.IsNotFound(err) {
 		return row, err
 	}
-	practiceID := tenant.FromContext(ctx).PracticeID
+	now := s.Clock.Now()
 	create := c.Call.Create().SetPracticeID(practiceID).SetVapiCallID(l.VapiCallID).
-		SetTwilioCallSid(l.TwilioCallSid).SetStartedAt(s.Clock.Now())
+		SetTwilioCallSid(l.TwilioCallSid).SetStartedAt(now)
 	if n, err := phone.Normalize(l.Caller); err == nil {
 		create.SetCallerNumber(n)
+	}
+	if l.unidentified {
+		create.SetStatus("unidentified").SetEndedAt(now).SetEndedReason("no-call-id").SetOutcome(call.OutcomeINFO)
 	}
 	row, err = create.Save(ctx)
 	if ent.IsConstraintError(err) {
 		// Another message of the same call made it first.
-		return c.Call.Query().Where(call.VapiCallID(l.VapiCallID)).Only(ctx)
+		return find()
 	}
 	return row, err
 }

@@ -520,9 +520,9 @@ func TestVapitestPayloadsParse(t *testing.T) {
 		m.Call.Monitor.ControlURL != "https://ctl/call-1/control" || m.Call.PhoneCallProviderID != "CA1" || !m.Timestamp.Equal(at) {
 		t.Errorf("tool-calls message = %+v", m)
 	}
-	calls, err := m.ToolCalls()
-	if err != nil || len(calls) != 3 {
-		t.Fatalf("calls = %+v, %v", calls, err)
+	calls := m.ToolCalls()
+	if len(calls) != 3 || len(m.Problems) != 0 || m.Call.TwilioCallSID() != "CA1" || m.Call.Transport.CallSID != "CA1" {
+		t.Fatalf("calls = %+v, problems %v", calls, m.Problems)
 	}
 	var args struct {
 		MaxResults int `json:"max_results"`
@@ -551,17 +551,21 @@ func TestVapitestPayloadsParse(t *testing.T) {
 		t.Errorf("transfer-destination-request = %+v", m)
 	}
 	m = mustParse(t, call.EndOfCallReport(at.Add(3*time.Minute), vapitest.Report{
-		Transcript: "AI: Hi", Summary: "Booked.", RecordingURL: "https://rec/1", StructuredData: map[string]any{"booked": true},
-		SuccessEvaluation: "true", Cost: 0.4, Messages: []map[string]any{{"role": "bot", "message": "Hi"}},
+		Transcript: "AI: Hi", Summary: "Booked.", RecordingURL: "https://rec/1", StereoRecordingURL: "https://rec/1s",
+		StructuredData: map[string]any{"booked": true}, SuccessEvaluation: "true", Cost: 0.4,
+		CostBreakdown: map[string]float64{"llm": 0.1, "total": 0.4}, Messages: []map[string]any{{"role": "bot", "message": "Hi"}},
 	}))
-	r, err := m.EndOfCallReport()
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := m.EndOfCallReport()
 	if r.EndedReason != "customer-ended-call" || r.Duration != 3*time.Minute || r.Cost != 0.4 || r.Transcript != "AI: Hi" ||
-		r.Summary != "Booked." || r.RecordingURL != "https://rec/1" || string(r.StructuredData) != `{"booked":true}` ||
-		r.SuccessEvaluation != "true" || string(r.Messages) != `[{"message":"Hi","role":"bot"}]` {
-		t.Errorf("report = %+v", r)
+		r.Summary != "Booked." || r.RecordingURL != "https://rec/1" || r.StereoRecordingURL != "https://rec/1s" ||
+		string(r.StructuredData) != `{"booked":true}` || r.SuccessEvaluation != "true" || string(r.Messages) != `[{"message":"Hi","role":"bot"}]` ||
+		r.CostBreakdown == nil || *r.CostBreakdown.LLM != 0.1 || *r.CostBreakdown.Total != 0.4 || len(m.Problems) != 0 {
+		t.Errorf("report = %+v, problems %v", r, m.Problems)
+	}
+	// A web call has no telephony: no CallSid, no caller number.
+	m = mustParse(t, vapitest.Call{ID: "web-1", Type: "webCall", AssistantID: "as-1"}.EndOfCallReport(at, vapitest.Report{}))
+	if m.Call.Type != "webCall" || m.Call.TwilioCallSID() != "" || m.CallerNumber() != "" {
+		t.Errorf("web call = %+v", m.Call)
 	}
 }
 

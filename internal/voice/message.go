@@ -4,9 +4,11 @@
 // phone numbers and credentials and to steer live calls.
 //
 // Vapi's wire format has drifted over the years and its docs, its OpenAPI
-// spec and real payloads disagree, so parsing is deliberately lenient where
-// Vapi has been seen to vary (tool-call lists, argument encodings, legacy
-// end-of-call fields) and strict nowhere else.
+// spec and real payloads disagree, so parsing is lenient where Vapi has been
+// seen to vary (tool-call lists, argument encodings, deprecated fields it
+// still sends beside their replacements). And since Vapi ignores any answer
+// but 200, a part of a message that cannot be read is left out and named in
+// Message.Problems rather than costing the whole message.
 package voice
 
 import (
@@ -43,6 +45,11 @@ type Message struct {
 	// end-of-call-report messages, from the message or else its call.
 	Status      string
 	EndedReason string
+	// Problems names the parts of the message that were left out because
+	// they could not be read or made no sense (an end before the start, a
+	// negative cost), as JSON paths: never values, so they can be logged.
+	// ParseMessage, ToolCalls and EndOfCallReport add to it.
+	Problems []string
 
 	raw       json.RawMessage
 	toolLists toolLists
@@ -65,8 +72,10 @@ type Call struct {
 	Customer      Customer `json:"customer,omitzero"`
 
 	PhoneCallProvider string `json:"phoneCallProvider,omitempty"`
-	// PhoneCallProviderID is the Twilio CallSid for Twilio calls.
-	PhoneCallProviderID string `json:"phoneCallProviderId,omitempty"`
+	// PhoneCallProviderID is the Twilio CallSid for Twilio calls. It is
+	// deprecated in favour of Transport.CallSid, and still sent.
+	PhoneCallProviderID string    `json:"phoneCallProviderId,omitempty"`
+	Transport           Transport `json:"transport,omitzero"`
 
 	Monitor Monitor `json:"monitor,omitzero"`
 
@@ -75,6 +84,8 @@ type Call struct {
 	CreatedAt time.Time `json:"createdAt,omitzero"`
 	UpdatedAt time.Time `json:"updatedAt,omitzero"`
 	Cost      float64   `json:"cost,omitempty"`
+	// CostBreakdown is filled once the call has ended.
+	CostBreakdown *CostBreakdown `json:"costBreakdown,omitempty"`
 
 	Artifact *Artifact `json:"artifact,omitempty"`
 	Analysis *Analysis `json:"analysis,omitempty"`
@@ -97,6 +108,42 @@ func (c *Call) UnmarshalJSON(b []byte) error {
 	c.StartedAt, c.EndedAt = time.Time(w.StartedAt), time.Time(w.EndedAt)
 	c.CreatedAt, c.UpdatedAt = time.Time(w.CreatedAt), time.Time(w.UpdatedAt)
 	return nil
+}
+
+// TwilioCallSID is the call's Twilio CallSid: transport.callSid, else the
+// deprecated phoneCallProviderId of a Twilio call.
+func (c Call) TwilioCallSID() string {
+	if c.Transport.CallSID != "" {
+		return c.Transport.CallSID
+	}
+	if c.PhoneCallProvider == "" || c.PhoneCallProvider == "twilio" {
+		return c.PhoneCallProviderID
+	}
+	return ""
+}
+
+// Transport is a phone call's telephony leg.
+type Transport struct {
+	Provider   string `json:"provider,omitempty"`
+	CallSID    string `json:"callSid,omitempty"`
+	AccountSID string `json:"accountSid,omitempty"`
+}
+
+// CostBreakdown is what a call cost by component, in USD, and what it used,
+// as Vapi reports it (OAS CostBreakdown). A part Vapi did not report is nil.
+type CostBreakdown struct {
+	// Transport is the telephony provider's cost (Twilio).
+	Transport *float64 `json:"transport,omitempty"`
+	// STT is speech-to-text, TTS text-to-speech, LLM the language model.
+	STT   *float64 `json:"stt,omitempty"`
+	LLM   *float64 `json:"llm,omitempty"`
+	TTS   *float64 `json:"tts,omitempty"`
+	Vapi  *float64 `json:"vapi,omitempty"`
+	Total *float64 `json:"total,omitempty"`
+
+	LLMPromptTokens     *float64 `json:"llmPromptTokens,omitempty"`
+	LLMCompletionTokens *float64 `json:"llmCompletionTokens,omitempty"`
+	TTSCharacters       *float64 `json:"ttsCharacters,omitempty"`
 }
 
 // Customer is the other party of a call.
@@ -125,11 +172,45 @@ type AssistantRef struct {
 
 // Artifact is what Vapi recorded of a call.
 type Artifact struct {
-	Transcript   string `json:"transcript,omitempty"`
-	RecordingURL string `json:"recordingUrl,omitempty"`
+	Transcript string     `json:"transcript,omitempty"`
+	Recording  *Recording `json:"recording,omitempty"`
+	// RecordingURL and StereoRecordingURL are deprecated in favour of
+	// Recording, and still sent.
+	RecordingURL       string `json:"recordingUrl,omitempty"`
+	StereoRecordingURL string `json:"stereoRecordingUrl,omitempty"`
 	// Messages is the conversation as Vapi's JSON array, kept raw: its
 	// items come in several shapes (bot, user, tool calls, results).
 	Messages json.RawMessage `json:"messages,omitempty"`
+}
+
+// Recording holds a call's recordings (OAS Recording).
+type Recording struct {
+	// StereoURL has the caller and the assistant on separate channels.
+	StereoURL string         `json:"stereoUrl,omitempty"`
+	Mono      *MonoRecording `json:"mono,omitempty"`
+}
+
+// MonoRecording holds a call's mono recordings.
+type MonoRecording struct {
+	// CombinedURL has both parties.
+	CombinedURL  string `json:"combinedUrl,omitempty"`
+	AssistantURL string `json:"assistantUrl,omitempty"`
+	CustomerURL  string `json:"customerUrl,omitempty"`
+}
+
+// recordingURLs are the artifact's mono and stereo recording URLs, current
+// field first, then deprecated.
+func (a *Artifact) recordingURLs() (mono, stereo []string) {
+	if a == nil {
+		return nil, nil
+	}
+	if r := a.Recording; r != nil {
+		if r.Mono != nil {
+			mono = append(mono, r.Mono.CombinedURL)
+		}
+		stereo = append(stereo, r.StereoURL)
+	}
+	return append(mono, a.RecordingURL), append(stereo, a.StereoRecordingURL)
 }
 
 // Analysis is Vapi's post-call analysis.
@@ -155,10 +236,12 @@ func (a *Analysis) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// ParseMessage decodes a server message body, {"message":{...}}. Only the
-// envelope is checked here; tool calls and reports are read on demand by
-// ToolCalls and EndOfCallReport, so an informational message Vapi shapes in
-// a way we do not expect still parses and can be acknowledged.
+// ParseMessage decodes a server message body, {"message":{...}}. Only a
+// body that is not JSON, or a message without a type, is an error: any other
+// part that cannot be read is left out and named in Problems. Tool calls and
+// reports are read on demand by ToolCalls and EndOfCallReport, so an
+// informational message Vapi shapes in a way we do not expect still parses
+// and can be acknowledged.
 func ParseMessage(body []byte) (*Message, error) {
 	var env struct {
 		Message json.RawMessage `json:"message"`
@@ -182,16 +265,19 @@ func ParseMessage(body []byte) (*Message, error) {
 		ToolWithToolCallList json.RawMessage `json:"toolWithToolCallList"`
 		ToolCalls            json.RawMessage `json:"toolCalls"`
 	}
-	if err := json.Unmarshal(env.Message, &w); err != nil {
-		return nil, fmt.Errorf("voice: parse message: %w", err)
+	var problems []string
+	decodeParts(env.Message, &w, "", &problems)
+	if len(problems) == 1 && problems[0] == "message" {
+		return nil, errors.New("voice: parse message: the message is not an object")
 	}
 	if w.Type == "" {
 		return nil, errors.New("voice: parse message: message has no type")
 	}
-	m := &Message{Type: w.Type, Timestamp: time.Time(w.Timestamp), raw: env.Message,
+	m := &Message{Type: w.Type, Timestamp: time.Time(w.Timestamp), raw: env.Message, Problems: problems,
 		toolLists: toolLists{w.ToolCallList, w.ToolWithToolCallList, w.ToolCalls}}
 	if w.Call != nil {
 		m.Call = *w.Call
+		m.Call.sane("call", &m.Problems)
 	}
 	if w.PhoneNumber != nil {
 		m.PhoneNumber = *w.PhoneNumber
@@ -203,15 +289,13 @@ func ParseMessage(body []byte) (*Message, error) {
 		m.Customer = *w.Customer
 	}
 	if m.Type == TypeStatusUpdate || m.Type == TypeEndOfCallReport {
-		var s struct {
+		var st struct {
 			Status      looseString `json:"status"`
 			EndedReason looseString `json:"endedReason"`
 		}
-		if err := json.Unmarshal(env.Message, &s); err != nil {
-			return nil, fmt.Errorf("voice: parse %s: %w", m.Type, err)
-		}
-		m.Status = firstNonEmpty(string(s.Status), m.Call.Status)
-		m.EndedReason = firstNonEmpty(string(s.EndedReason), m.Call.EndedReason)
+		decodeParts(env.Message, &st, "", &m.Problems)
+		m.Status = firstNonEmpty(string(st.Status), m.Call.Status)
+		m.EndedReason = firstNonEmpty(string(st.EndedReason), m.Call.EndedReason)
 	}
 	return m, nil
 }
@@ -234,80 +318,124 @@ func (m *Message) CallerNumber() string {
 	return firstNonEmpty(m.Call.Customer.Number, m.Customer.Number)
 }
 
+// maxCallDuration is longer than any call: Vapi ends a call after at most
+// 12 hours (maxDurationSeconds ≤ 43200).
+const maxCallDuration = 24 * time.Hour
+
 // EndOfCallReport is the outcome of a call, from an end-of-call-report.
 type EndOfCallReport struct {
 	EndedReason string
-	StartedAt   time.Time
-	EndedAt     time.Time
+	// StartedAt and EndedAt are zero when Vapi sent none, or sent an end
+	// before the start.
+	StartedAt time.Time
+	EndedAt   time.Time
 	// Duration is EndedAt-StartedAt when both are known, else Vapi's legacy
 	// durationSeconds, else zero.
-	Duration          time.Duration
-	Cost              float64
-	Transcript        string
-	RecordingURL      string
-	Messages          json.RawMessage // a JSON array, or nil
-	Summary           string
-	StructuredData    json.RawMessage // a JSON object, or nil
+	Duration time.Duration
+	Cost     float64 // never negative
+	// CostBreakdown is nil when Vapi sent none.
+	CostBreakdown *CostBreakdown
+	Transcript    string
+	// RecordingURL (mono, both parties) and StereoRecordingURL are http(s)
+	// URLs of at most MaxURLLength bytes, or "".
+	RecordingURL       string
+	StereoRecordingURL string
+	Messages           json.RawMessage // a JSON array, or nil
+	Summary            string
+	// StructuredData is a JSON object of at most MaxStructuredDataBytes,
+	// or nil.
+	StructuredData    json.RawMessage
 	SuccessEvaluation string
 }
 
 // EndOfCallReport reads the report fields of an end-of-call-report. The
-// current fields (artifact, analysis) are read first; the legacy top-level
-// transcript, summary, recordingUrl, messages and durationSeconds, and the
-// copies on the call object, fill what they leave empty.
-func (m *Message) EndOfCallReport() (EndOfCallReport, error) {
+// current fields (artifact, analysis, artifact.recording, the call's
+// costBreakdown) are read first; the deprecated and legacy ones Vapi still
+// sends (artifact.recordingUrl and stereoRecordingUrl, top-level transcript,
+// summary, recordingUrl, stereoRecordingUrl, messages, costBreakdown and
+// durationSeconds) and the copies on the call object fill what they leave
+// empty. A field that cannot be read, or makes no sense, is left out and
+// added to m.Problems.
+func (m *Message) EndOfCallReport() EndOfCallReport {
 	var w struct {
-		StartedAt       flexTime        `json:"startedAt"`
-		EndedAt         flexTime        `json:"endedAt"`
-		Cost            *float64        `json:"cost"`
-		Artifact        *Artifact       `json:"artifact"`
-		Analysis        *Analysis       `json:"analysis"`
-		Transcript      looseString     `json:"transcript"`
-		Summary         looseString     `json:"summary"`
-		RecordingURL    looseString     `json:"recordingUrl"`
-		Messages        json.RawMessage `json:"messages"`
-		DurationSeconds *float64        `json:"durationSeconds"`
+		StartedAt          flexTime        `json:"startedAt"`
+		EndedAt            flexTime        `json:"endedAt"`
+		Cost               *float64        `json:"cost"`
+		CostBreakdown      *CostBreakdown  `json:"costBreakdown"`
+		Artifact           *Artifact       `json:"artifact"`
+		Analysis           *Analysis       `json:"analysis"`
+		Transcript         looseString     `json:"transcript"`
+		Summary            looseString     `json:"summary"`
+		RecordingURL       looseString     `json:"recordingUrl"`
+		StereoRecordingURL looseString     `json:"stereoRecordingUrl"`
+		Messages           json.RawMessage `json:"messages"`
+		DurationSeconds    *float64        `json:"durationSeconds"`
 	}
-	if err := json.Unmarshal(m.raw, &w); err != nil {
-		return EndOfCallReport{}, fmt.Errorf("voice: parse end-of-call-report: %w", err)
-	}
-	artifact, analysis := Artifact{}, Analysis{}
-	if w.Artifact != nil {
-		artifact = *w.Artifact
-	}
+	decodeParts(m.raw, &w, "", &m.Problems)
+	analysis, callAnalysis := Analysis{}, Analysis{}
 	if w.Analysis != nil {
 		analysis = *w.Analysis
-	}
-	var callArtifact Artifact
-	var callAnalysis Analysis
-	if m.Call.Artifact != nil {
-		callArtifact = *m.Call.Artifact
 	}
 	if m.Call.Analysis != nil {
 		callAnalysis = *m.Call.Analysis
 	}
+	mono, stereo := w.Artifact.recordingURLs()
+	callMono, callStereo := m.Call.Artifact.recordingURLs()
+	var transcript, callTranscript string
+	var messages, callMessages json.RawMessage
+	if w.Artifact != nil {
+		transcript, messages = w.Artifact.Transcript, w.Artifact.Messages
+	}
+	if m.Call.Artifact != nil {
+		callTranscript, callMessages = m.Call.Artifact.Transcript, m.Call.Artifact.Messages
+	}
 	r := EndOfCallReport{
-		EndedReason:       m.EndedReason,
-		StartedAt:         firstTime(time.Time(w.StartedAt), m.Call.StartedAt),
-		EndedAt:           firstTime(time.Time(w.EndedAt), m.Call.EndedAt),
-		Cost:              m.Call.Cost,
-		Transcript:        firstNonEmpty(artifact.Transcript, string(w.Transcript), callArtifact.Transcript),
-		RecordingURL:      firstNonEmpty(artifact.RecordingURL, string(w.RecordingURL), callArtifact.RecordingURL),
-		Messages:          firstArray(artifact.Messages, w.Messages, callArtifact.Messages),
+		EndedReason: m.EndedReason,
+		StartedAt:   firstTime(time.Time(w.StartedAt), m.Call.StartedAt),
+		EndedAt:     firstTime(time.Time(w.EndedAt), m.Call.EndedAt),
+		Cost:        m.Call.Cost,
+		Transcript:  firstNonEmpty(transcript, string(w.Transcript), callTranscript),
+		RecordingURL: webURL("recordingUrl", &m.Problems,
+			append(append(mono, string(w.RecordingURL)), callMono...)...),
+		StereoRecordingURL: webURL("stereoRecordingUrl", &m.Problems,
+			append(append(stereo, string(w.StereoRecordingURL)), callStereo...)...),
+		Messages:          firstArray(messages, w.Messages, callMessages),
 		Summary:           firstNonEmpty(analysis.Summary, string(w.Summary), callAnalysis.Summary),
 		StructuredData:    firstObject(analysis.StructuredData, callAnalysis.StructuredData),
 		SuccessEvaluation: firstNonEmpty(analysis.SuccessEvaluation, callAnalysis.SuccessEvaluation),
+		CostBreakdown:     m.Call.CostBreakdown,
 	}
-	if w.Cost != nil {
+	if r.CostBreakdown == nil {
+		r.CostBreakdown = w.CostBreakdown.sane("costBreakdown", &m.Problems)
+	}
+	if len(r.StructuredData) > MaxStructuredDataBytes {
+		r.StructuredData = nil
+		m.Problems = append(m.Problems, "analysis.structuredData (too large)")
+	}
+	switch {
+	case w.Cost == nil:
+	case *w.Cost < 0:
+		m.Problems = append(m.Problems, "cost (negative)")
+	default:
 		r.Cost = *w.Cost
+	}
+	if !r.StartedAt.IsZero() && !r.EndedAt.IsZero() && r.EndedAt.Before(r.StartedAt) {
+		r.StartedAt, r.EndedAt = time.Time{}, time.Time{}
+		m.Problems = append(m.Problems, "endedAt (before startedAt)")
 	}
 	switch {
 	case !r.StartedAt.IsZero() && r.EndedAt.After(r.StartedAt):
 		r.Duration = r.EndedAt.Sub(r.StartedAt)
-	case w.DurationSeconds != nil && *w.DurationSeconds > 0:
+	case w.DurationSeconds != nil && (*w.DurationSeconds < 0 || *w.DurationSeconds > maxCallDuration.Seconds()):
+		m.Problems = append(m.Problems, "durationSeconds (out of range)")
+	case w.DurationSeconds != nil:
 		r.Duration = time.Duration(*w.DurationSeconds * float64(time.Second))
 	}
-	return r, nil
+	if r.Duration > maxCallDuration {
+		r.Duration = 0
+		m.Problems = append(m.Problems, "endedAt (longer after startedAt than a call can last)")
+	}
+	return r
 }
 
 func firstNonEmpty(ss ...string) string {

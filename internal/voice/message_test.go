@@ -2,6 +2,8 @@ package voice
 
 import (
 	"encoding/json"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -53,18 +55,71 @@ func callEqual(a, b Call) bool {
 
 func TestParseMessageErrors(t *testing.T) {
 	for name, body := range map[string]string{
-		"not json":        `{"message":`,
-		"no message":      `{}`,
-		"null message":    `{"message":null}`,
-		"no type":         `{"message":{"call":{"id":"x"}}}`,
-		"call not object": `{"message":{"type":"tool-calls","call":"x"}}`,
-		"message array":   `{"message":[]}`,
+		"not json":      `{"message":`,
+		"no message":    `{}`,
+		"null message":  `{"message":null}`,
+		"no type":       `{"message":{"call":{"id":"x"}}}`,
+		"message array": `{"message":[]}`,
+		"type not text": `{"message":{"type":7}}`,
 	} {
 		t.Run(name, func(t *testing.T) {
 			if _, err := ParseMessage([]byte(body)); err == nil {
 				t.Fatal("no error")
 			}
 		})
+	}
+}
+
+// A part that cannot be read is left out and named; the rest is kept.
+func TestParseMessageLeavesOutWhatItCannotRead(t *testing.T) {
+	tests := []struct {
+		name, message string
+		check         func(*Message) bool
+		problems      []string
+	}{
+		{"call not an object", `{"type":"tool-calls","call":"x","phoneNumber":{"id":"pn-1"}}`,
+			func(m *Message) bool { return m.Call.ID == "" && m.PhoneNumberID() == "pn-1" }, []string{"call"}},
+		{"a field of the call wrongly typed", `{"type":"status-update","status":"ended","call":{"id":"c","customer":{"number":15551234567},"cost":"x","monitor":{"controlUrl":"https://ctl"},"startedAt":1751382000000}}`,
+			func(m *Message) bool {
+				return m.Call.ID == "c" && m.Call.Customer.Number == "" && m.Call.Monitor.ControlURL == "https://ctl" &&
+					m.Call.StartedAt.Equal(time.UnixMilli(1751382000000)) && m.Status == "ended"
+			}, []string{"call.cost", "call.customer.number"}},
+		{"status not text", `{"type":"status-update","status":{"x":1},"endedReason":"hangup","call":{"id":"c","status":"ended"}}`,
+			func(m *Message) bool { return m.Status == "ended" && m.EndedReason == "hangup" }, []string{"status"}},
+		{"the call ended before it started, at a negative cost", `{"type":"status-update","call":{"id":"c","startedAt":"2025-07-01T15:01:00Z","endedAt":"2025-07-01T15:00:00Z","cost":-5}}`,
+			func(m *Message) bool { return m.Call.StartedAt.IsZero() && m.Call.EndedAt.IsZero() && m.Call.Cost == 0 },
+			[]string{"call.endedAt (before startedAt)", "call.cost (negative)"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, err := ParseMessage([]byte(`{"message":` + tt.message + `}`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			slices.Sort(m.Problems)
+			slices.Sort(tt.problems)
+			if !tt.check(m) || !slices.Equal(m.Problems, tt.problems) {
+				t.Fatalf("message %+v, problems %q; want problems %q", m, m.Problems, tt.problems)
+			}
+		})
+	}
+}
+
+func TestTwilioCallSID(t *testing.T) {
+	for _, tt := range []struct{ call, want string }{
+		{`{"id":"c","transport":{"provider":"twilio","callSid":"CA-new"},"phoneCallProvider":"twilio","phoneCallProviderId":"CA-old"}`, "CA-new"},
+		{`{"id":"c","phoneCallProvider":"twilio","phoneCallProviderId":"CA-old"}`, "CA-old"},
+		{`{"id":"c","phoneCallProviderId":"CA-old"}`, "CA-old"},
+		{`{"id":"c","phoneCallProvider":"vonage","phoneCallProviderId":"uuid"}`, ""},
+		{`{"id":"c","type":"webCall"}`, ""},
+	} {
+		m, err := ParseMessage([]byte(`{"message":{"type":"status-update","call":` + tt.call + `}}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := m.Call.TwilioCallSID(); got != tt.want {
+			t.Errorf("%s: %q, want %q", tt.call, got, tt.want)
+		}
 	}
 }
 
@@ -158,9 +213,10 @@ func TestParseMessageTimes(t *testing.T) {
 func TestEndOfCallReport(t *testing.T) {
 	start := time.Date(2025, 7, 1, 15, 0, 0, 0, time.UTC)
 	tests := []struct {
-		name    string
-		message string
-		want    EndOfCallReport
+		name     string
+		message  string
+		want     EndOfCallReport
+		problems []string
 	}{
 		{
 			name: "current shape",
@@ -205,9 +261,66 @@ func TestEndOfCallReport(t *testing.T) {
 			want:    EndOfCallReport{EndedReason: "x", SuccessEvaluation: "8"},
 		},
 		{
-			name:    "times without durationSeconds, ended before started",
-			message: `{"type":"end-of-call-report","startedAt":"2025-07-01T15:01:00Z","endedAt":"2025-07-01T15:00:00Z","artifact":{},"analysis":{}}`,
-			want:    EndOfCallReport{StartedAt: start.Add(time.Minute), EndedAt: start},
+			name: "current recording fields win over the deprecated ones, which Vapi still sends",
+			message: `{"type":"end-of-call-report","endedReason":"customer-ended-call",
+				"artifact":{"recordingUrl":"https://old/mono.wav","stereoRecordingUrl":"https://old/stereo.wav",
+				  "recording":{"stereoUrl":"https://new/stereo.wav","mono":{"combinedUrl":"https://new/mono.wav","assistantUrl":"https://new/a.wav","customerUrl":"https://new/c.wav"}}},
+				"recordingUrl":"https://legacy/mono.wav","stereoRecordingUrl":"https://legacy/stereo.wav","analysis":{}}`,
+			want: EndOfCallReport{EndedReason: "customer-ended-call", RecordingURL: "https://new/mono.wav", StereoRecordingURL: "https://new/stereo.wav"},
+		},
+		{
+			name: "deprecated recording fields alone",
+			message: `{"type":"end-of-call-report","artifact":{"recordingUrl":"https://old/mono.wav","stereoRecordingUrl":"https://old/stereo.wav"},"analysis":{},
+				"call":{"id":"c","artifact":{"recording":{"mono":{"combinedUrl":"https://call/mono.wav"}}}}}`,
+			want: EndOfCallReport{RecordingURL: "https://old/mono.wav", StereoRecordingURL: "https://old/stereo.wav"},
+		},
+		{
+			name: "cost breakdown: the call's (OAS) over the top-level one (legacy)",
+			message: `{"type":"end-of-call-report","artifact":{},"analysis":{},"costBreakdown":{"llm":9},
+				"call":{"id":"c","costBreakdown":{"transport":0.01,"stt":0.02,"llm":0.05,"tts":0.03,"vapi":0.05,"total":0.16,"llmPromptTokens":1200,"ttsCharacters":800}}}`,
+			want: EndOfCallReport{CostBreakdown: &CostBreakdown{Transport: ptr(0.01), STT: ptr(0.02), LLM: ptr(0.05), TTS: ptr(0.03), Vapi: ptr(0.05),
+				Total: ptr(0.16), LLMPromptTokens: ptr(1200.0), TTSCharacters: ptr(800.0)}},
+		},
+		{
+			name:     "ended before started: both times refused",
+			message:  `{"type":"end-of-call-report","startedAt":"2025-07-01T15:01:00Z","endedAt":"2025-07-01T15:00:00Z","durationSeconds":30,"artifact":{},"analysis":{}}`,
+			want:     EndOfCallReport{Duration: 30 * time.Second},
+			problems: []string{"endedAt (before startedAt)"},
+		},
+		{
+			name: "negative cost and breakdown parts, negative duration refused",
+			message: `{"type":"end-of-call-report","cost":-5,"durationSeconds":-3,"costBreakdown":{"llm":-1,"tts":0.5},"artifact":{},"analysis":{},
+				"call":{"id":"c","cost":-5}}`,
+			want:     EndOfCallReport{CostBreakdown: &CostBreakdown{TTS: ptr(0.5)}},
+			problems: []string{"call.cost (negative)", "costBreakdown.llm (negative)", "cost (negative)", "durationSeconds (out of range)"},
+		},
+		{
+			name: "wrongly typed fields cost only themselves",
+			message: `{"type":"end-of-call-report","endedReason":"hangup","cost":"0.3",
+				"artifact":{"transcript":"AI: Hi","recording":"https://x","recordingUrl":42,"messages":[{"role":"bot"}]},
+				"analysis":{"summary":123,"structuredData":{"ok":true},"successEvaluation":"PASS"}}`,
+			want: EndOfCallReport{EndedReason: "hangup", Transcript: "AI: Hi", Messages: json.RawMessage(`[{"role":"bot"}]`),
+				StructuredData: json.RawMessage(`{"ok":true}`), SuccessEvaluation: "PASS"},
+			problems: []string{"cost", "artifact.recording", "artifact.recordingUrl", "analysis.summary"},
+		},
+		{
+			name:     "a recording URL that is not a web address is refused",
+			message:  `{"type":"end-of-call-report","artifact":{"recording":{"mono":{"combinedUrl":"javascript:alert(1)"}},"recordingUrl":"https://ok/1.wav"},"analysis":{}}`,
+			want:     EndOfCallReport{RecordingURL: "https://ok/1.wav"},
+			problems: []string{"recordingUrl (not a web address)"},
+		},
+		{
+			name: "structured data past the limit, a duration past any call's",
+			message: `{"type":"end-of-call-report","durationSeconds":1e300,"artifact":{},
+				"analysis":{"summary":"Kept.","structuredData":{"notes":"` + strings.Repeat("x", MaxStructuredDataBytes) + `"}}}`,
+			want:     EndOfCallReport{Summary: "Kept."},
+			problems: []string{"analysis.structuredData (too large)", "durationSeconds (out of range)"},
+		},
+		{
+			name:     "artifact not an object",
+			message:  `{"type":"end-of-call-report","artifact":"nope","analysis":{"summary":"Kept."}}`,
+			want:     EndOfCallReport{Summary: "Kept."},
+			problems: []string{"artifact"},
 		},
 	}
 	for _, tt := range tests {
@@ -216,24 +329,14 @@ func TestEndOfCallReport(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, err := m.EndOfCallReport()
-			if err != nil {
-				t.Fatal(err)
-			}
+			got := m.EndOfCallReport()
 			if !reportEqual(got, tt.want) {
 				t.Errorf("report =\n%+v\nwant\n%+v", got, tt.want)
 			}
+			if !slices.Equal(m.Problems, tt.problems) {
+				t.Errorf("problems = %q, want %q", m.Problems, tt.problems)
+			}
 		})
-	}
-}
-
-func TestEndOfCallReportMalformed(t *testing.T) {
-	m, err := ParseMessage([]byte(`{"message":{"type":"end-of-call-report","artifact":"nope"}}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := m.EndOfCallReport(); err == nil || !strings.Contains(err.Error(), "end-of-call-report") {
-		t.Fatalf("err = %v", err)
 	}
 }
 
@@ -241,5 +344,6 @@ func reportEqual(a, b EndOfCallReport) bool {
 	return a.EndedReason == b.EndedReason && a.StartedAt.Equal(b.StartedAt) && a.EndedAt.Equal(b.EndedAt) &&
 		a.Duration == b.Duration && a.Cost == b.Cost && a.Transcript == b.Transcript && a.RecordingURL == b.RecordingURL &&
 		string(a.Messages) == string(b.Messages) && a.Summary == b.Summary &&
-		string(a.StructuredData) == string(b.StructuredData) && a.SuccessEvaluation == b.SuccessEvaluation
+		string(a.StructuredData) == string(b.StructuredData) && a.SuccessEvaluation == b.SuccessEvaluation &&
+		a.StereoRecordingURL == b.StereoRecordingURL && reflect.DeepEqual(a.CostBreakdown, b.CostBreakdown)
 }

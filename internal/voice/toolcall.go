@@ -27,81 +27,146 @@ func (tc ToolCall) Decode(v any) error {
 	return DecodeArguments(tc.Arguments, v)
 }
 
-// wireToolCall covers every shape a tool call has been seen in: OAS's
-// {id, type, function{name, arguments}} and the docs' {id, name,
-// arguments|parameters}.
-type wireToolCall struct {
-	ID       string `json:"id"`
-	Function *struct {
-		Name      string          `json:"name"`
-		Arguments json.RawMessage `json:"arguments"`
-	} `json:"function"`
-	Name       string          `json:"name"`
-	Arguments  json.RawMessage `json:"arguments"`
-	Parameters json.RawMessage `json:"parameters"`
-}
+// MaxToolCalls bounds the tool calls answered from one message; a model
+// asks for a few at a time.
+const MaxToolCalls = 32
 
 // ToolCalls returns the message's tool calls in the order Vapi listed them.
-// They are read from toolCallList, else from toolWithToolCallList[].toolCall,
-// else from the legacy toolCalls. A message without tool calls yields none.
-// An error means the list itself is malformed (not an array, or a call
-// without an id), so no call can be answered.
-func (m *Message) ToolCalls() ([]ToolCall, error) {
-	var w struct {
-		ToolCallList         []json.RawMessage
-		ToolWithToolCallList []struct {
-			ToolCall json.RawMessage `json:"toolCall"`
-		}
-		ToolCalls []json.RawMessage
-	}
-	for _, part := range []struct {
-		raw json.RawMessage
-		dst any
+// They are read from toolCallList, else from toolWithToolCallList (where a
+// call may carry only its id and arguments, the tool's name being on the
+// outer object), else from the legacy toolCalls. A call is read from OAS's
+// {id, type, function{name, arguments}} or the docs' {id, name,
+// arguments|parameters}. A list that is not an array, or an item without an
+// id (which no answer could name), is left out and added to m.Problems; so
+// are the calls past MaxToolCalls.
+func (m *Message) ToolCalls() []ToolCall {
+	var calls []ToolCall
+	for _, list := range []struct {
+		name     string
+		raw      json.RawMessage
+		withTool bool
 	}{
-		{m.toolLists.list, &w.ToolCallList},
-		{m.toolLists.withTool, &w.ToolWithToolCallList},
-		{m.toolLists.legacy, &w.ToolCalls},
+		{"toolCallList", m.toolLists.list, false},
+		{"toolWithToolCallList", m.toolLists.withTool, true},
+		{"toolCalls", m.toolLists.legacy, false},
 	} {
-		if isNull(part.raw) {
+		if isNull(list.raw) {
 			continue
 		}
-		if err := json.Unmarshal(part.raw, part.dst); err != nil {
-			return nil, fmt.Errorf("voice: parse tool calls: %w", err)
+		var items []json.RawMessage
+		if err := json.Unmarshal(list.raw, &items); err != nil {
+			m.Problems = append(m.Problems, list.name+" (not an array)")
+			continue
 		}
-	}
-	list := w.ToolCallList
-	if len(list) == 0 {
-		for _, t := range w.ToolWithToolCallList {
-			if !isNull(t.ToolCall) {
-				list = append(list, t.ToolCall)
+		for i, raw := range items {
+			path := fmt.Sprintf("%s[%d]", list.name, i)
+			var tc ToolCall
+			var ok bool
+			if list.withTool {
+				tc, ok = m.readToolWithCall(raw, path)
+			} else {
+				tc, ok = m.readToolCall(raw, path)
+			}
+			if ok {
+				calls = append(calls, tc)
 			}
 		}
+		if len(calls) > 0 {
+			break
+		}
 	}
-	if len(list) == 0 {
-		list = w.ToolCalls
+	if len(calls) > MaxToolCalls {
+		m.Problems = append(m.Problems, fmt.Sprintf("tool calls past the first %d", MaxToolCalls))
+		calls = calls[:MaxToolCalls]
 	}
-	calls := make([]ToolCall, 0, len(list))
-	for i, raw := range list {
-		var c wireToolCall
-		if err := json.Unmarshal(raw, &c); err != nil {
-			return nil, fmt.Errorf("voice: parse tool call %d: %w", i, err)
-		}
-		if c.ID == "" {
-			return nil, fmt.Errorf("voice: parse tool call %d: no id", i)
-		}
-		tc := ToolCall{ID: c.ID, Name: c.Name}
-		args := [3]json.RawMessage{nil, c.Arguments, c.Parameters}
-		if c.Function != nil {
-			tc.Name = firstNonEmpty(c.Function.Name, c.Name)
-			args[0] = c.Function.Arguments
-		}
-		tc.Arguments, tc.argErr = normalizeArguments(pickArguments(args[:]...))
-		if tc.argErr != nil {
-			tc.Arguments = json.RawMessage(`{}`)
-		}
-		calls = append(calls, tc)
+	return calls
+}
+
+// readToolCall reads one item of toolCallList or toolCalls.
+func (m *Message) readToolCall(raw json.RawMessage, path string) (ToolCall, bool) {
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(raw, &fields) != nil {
+		m.Problems = append(m.Problems, path+" (not an object)")
+		return ToolCall{}, false
 	}
-	return calls, nil
+	id, ok := stringField(fields, "id")
+	if !ok || id == "" {
+		m.Problems = append(m.Problems, path+".id")
+		return ToolCall{}, false
+	}
+	name, args := m.nameAndArguments(fields, path)
+	return newToolCall(id, name, args), true
+}
+
+// readToolWithCall reads one item of toolWithToolCallList: the tool, with
+// the call under toolCall.
+func (m *Message) readToolWithCall(raw json.RawMessage, path string) (ToolCall, bool) {
+	var outer map[string]json.RawMessage
+	if json.Unmarshal(raw, &outer) != nil {
+		m.Problems = append(m.Problems, path+" (not an object)")
+		return ToolCall{}, false
+	}
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(outer["toolCall"], &fields) != nil || fields == nil {
+		m.Problems = append(m.Problems, path+".toolCall")
+		return ToolCall{}, false
+	}
+	id, ok := stringField(fields, "id")
+	if !ok || id == "" {
+		m.Problems = append(m.Problems, path+".toolCall.id")
+		return ToolCall{}, false
+	}
+	name, args := m.nameAndArguments(fields, path+".toolCall")
+	if name == "" {
+		// The tool's own parameters are its JSON Schema, never arguments:
+		// only its name is read.
+		name, _ = m.nameAndArguments(outer, path)
+	}
+	return newToolCall(id, name, args), true
+}
+
+// nameAndArguments reads a call's name and arguments from function.name and
+// function.arguments|parameters, else from name and arguments|parameters.
+func (m *Message) nameAndArguments(fields map[string]json.RawMessage, path string) (string, json.RawMessage) {
+	var fn map[string]json.RawMessage
+	if raw, ok := fields["function"]; ok && !isNull(raw) {
+		if json.Unmarshal(raw, &fn) != nil {
+			m.Problems = append(m.Problems, path+".function")
+		}
+	}
+	name, ok := stringField(fn, "name")
+	if !ok {
+		m.Problems = append(m.Problems, path+".function.name")
+	}
+	if name == "" {
+		if name, ok = stringField(fields, "name"); !ok {
+			m.Problems = append(m.Problems, path+".name")
+		}
+	}
+	return name, pickArguments(fn["arguments"], fn["parameters"], fields["arguments"], fields["parameters"])
+}
+
+// stringField reads fields[key] as a string: "" and true when absent or
+// null, false when it is something else.
+func stringField(fields map[string]json.RawMessage, key string) (string, bool) {
+	raw, present := fields[key]
+	if !present || isNull(raw) {
+		return "", true
+	}
+	var s string
+	if json.Unmarshal(raw, &s) != nil {
+		return "", false
+	}
+	return s, true
+}
+
+func newToolCall(id, name string, args json.RawMessage) ToolCall {
+	tc := ToolCall{ID: id, Name: name}
+	tc.Arguments, tc.argErr = normalizeArguments(args)
+	if tc.argErr != nil {
+		tc.Arguments = json.RawMessage(`{}`)
+	}
+	return tc
 }
 
 // pickArguments returns the first candidate that carries something: not

@@ -2,6 +2,9 @@ package voice
 
 import (
 	"errors"
+	"fmt"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -63,9 +66,16 @@ func TestToolCalls(t *testing.T) {
 			name: "toolWithToolCallList when toolCallList is missing",
 			message: `"toolWithToolCallList":[{"type":"function","function":{"name":"n","parameters":{"type":"object"}},
 				"toolCall":{"id":"a","type":"function","function":{"name":"n","arguments":{"v":1}}}},
-				{"type":"function","toolCall":null},
 				{"type":"function","function":{"name":"m"},"toolCall":{"id":"b","function":{"name":"m","arguments":"{}"}}}]`,
 			want: []call{{"a", "n", `{"v":1}`}, {"b", "m", `{}`}},
+		},
+		{
+			name: "toolWithToolCallList only, the name on the tool, arguments as toolCall.function.parameters or toolCall.parameters",
+			message: `"toolWithToolCallList":[{"type":"function","function":{"name":"take-message","parameters":{"type":"object","properties":{"message":{"type":"string"}}}},
+				"server":{"url":"https://x/webhooks/vapi"},"messages":[],"async":false,
+				"toolCall":{"id":"a","type":"function","function":{"parameters":{"message":"hi"}}}},
+				{"type":"function","function":{"name":"transfer-to-human","parameters":{"type":"object"}},"toolCall":{"id":"b","parameters":{"reason":"billing"}}}]`,
+			want: []call{{"a", "take-message", `{"message":"hi"}`}, {"b", "transfer-to-human", `{"reason":"billing"}`}},
 		},
 		{
 			name:    "toolWithToolCallList when toolCallList is empty",
@@ -95,9 +105,9 @@ func TestToolCalls(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			calls, err := m.ToolCalls()
-			if err != nil {
-				t.Fatal(err)
+			calls := m.ToolCalls()
+			if len(m.Problems) != 0 {
+				t.Errorf("problems %v", m.Problems)
 			}
 			if len(calls) != len(tt.want) {
 				t.Fatalf("got %d calls, want %d: %+v", len(calls), len(tt.want), calls)
@@ -115,22 +125,52 @@ func TestToolCalls(t *testing.T) {
 	}
 }
 
+// What can be answered of a malformed list is; the rest is named in
+// Problems, never quoted.
 func TestToolCallsMalformedList(t *testing.T) {
-	for name, fields := range map[string]string{
-		"list not an array": `"toolCallList":{"id":"a"}`,
-		"call not object":   `"toolCallList":["a"]`,
-		"call without id":   `"toolCallList":[{"function":{"name":"n"}}]`,
-		"id not a string":   `"toolCallList":[{"id":7,"function":{"name":"n"}}]`,
-	} {
-		t.Run(name, func(t *testing.T) {
-			m, err := ParseMessage([]byte(`{"message":{"type":"tool-calls",` + fields + `}}`))
+	tests := []struct {
+		name, fields string
+		ids          []string
+		problems     []string
+	}{
+		{"list not an array", `"toolCallList":{"id":"a"}`, nil, []string{"toolCallList (not an array)"}},
+		{"list not an array, the other list good", `"toolCallList":"nope","toolWithToolCallList":[{"function":{"name":"n"},"toolCall":{"id":"w1"}}]`,
+			[]string{"w1"}, []string{"toolCallList (not an array)"}},
+		{"call not an object", `"toolCallList":["secret",{"id":"b","function":{"name":"n"}}]`, []string{"b"}, []string{"toolCallList[0] (not an object)"}},
+		{"call without id", `"toolCallList":[{"function":{"name":"n"}}]`, nil, []string{"toolCallList[0].id"}},
+		{"id not a string", `"toolCallList":[{"id":7,"function":{"name":"n"}}]`, nil, []string{"toolCallList[0].id"}},
+		{"function not an object", `"toolCallList":[{"id":"c","function":"n"}]`, []string{"c"}, []string{"toolCallList[0].function"}},
+		{"name not a string", `"toolCallList":[{"id":"d","function":{"name":["n"]}}]`, []string{"d"}, []string{"toolCallList[0].function.name"}},
+		{"toolCall missing", `"toolWithToolCallList":[{"function":{"name":"n"}}]`, nil, []string{"toolWithToolCallList[0].toolCall"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, err := ParseMessage([]byte(`{"message":{"type":"tool-calls",` + tt.fields + `}}`))
 			if err != nil {
 				t.Fatal(err)
 			}
-			if calls, err := m.ToolCalls(); err == nil {
-				t.Fatalf("no error, calls %+v", calls)
+			var ids []string
+			for _, c := range m.ToolCalls() {
+				ids = append(ids, c.ID)
+			}
+			if !slices.Equal(ids, tt.ids) || !slices.Equal(m.Problems, tt.problems) {
+				t.Fatalf("ids %v, problems %q; want %v, %q", ids, m.Problems, tt.ids, tt.problems)
 			}
 		})
+	}
+}
+
+func TestToolCallsBounded(t *testing.T) {
+	var list []string
+	for i := range MaxToolCalls + 5 {
+		list = append(list, fmt.Sprintf(`{"id":"t%d","function":{"name":"n"}}`, i))
+	}
+	m, err := ParseMessage([]byte(`{"message":{"type":"tool-calls","toolCallList":[` + strings.Join(list, ",") + `]}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if calls := m.ToolCalls(); len(calls) != MaxToolCalls || len(m.Problems) != 1 {
+		t.Fatalf("%d calls, problems %v", len(calls), m.Problems)
 	}
 }
 
@@ -151,9 +191,9 @@ func TestToolCallsBadArguments(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			calls, err := m.ToolCalls()
-			if err != nil || len(calls) != 2 {
-				t.Fatalf("calls, err = %+v, %v", calls, err)
+			calls := m.ToolCalls()
+			if len(calls) != 2 {
+				t.Fatalf("calls = %+v", calls)
 			}
 			if string(calls[0].Arguments) != `{}` {
 				t.Errorf("bad call's arguments = %s, want {}", calls[0].Arguments)

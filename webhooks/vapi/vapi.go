@@ -2,6 +2,12 @@
 // the assistant for an incoming call, status updates and the end-of-call
 // report. It verifies every request before reading it, and hands the work
 // to the receptionist service.
+//
+// A verified request is always answered 200: Vapi ignores any other status
+// (and a configured retry plan would only send the same bad message again).
+// What could not be read is left out, named in a warning (JSON paths, never
+// values), and the rest is done: each tool call that can be named gets its
+// result or error.
 package vapi
 
 import (
@@ -57,7 +63,8 @@ func (h *Handler) read(w http.ResponseWriter, r *http.Request) (*voice.Message, 
 	}
 	m, err := voice.ParseMessage(body)
 	if err != nil {
-		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "not a Vapi server message: " + err.Error()})
+		h.Log.WarnContext(r.Context(), "vapi: not a server message", "err", err)
+		writeJSON(w, http.StatusOK, map[string]string{"error": "not a Vapi server message: " + err.Error()})
 		return nil, false
 	}
 	return m, true
@@ -79,7 +86,8 @@ func (h *Handler) serveTool(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if m.Type != voice.TypeToolCalls {
-		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "this route takes tool-calls messages only; send others to /webhooks/vapi"})
+		h.Log.WarnContext(r.Context(), "vapi: a message that is not tool-calls on a tool route", "type", m.Type)
+		writeJSON(w, http.StatusOK, map[string]string{"error": "this route takes tool-calls messages only; send others to /webhooks/vapi"})
 		return
 	}
 	h.dispatch(w, r, m, r.PathValue("tool"))
@@ -94,14 +102,15 @@ func (h *Handler) dispatch(w http.ResponseWriter, r *http.Request, m *voice.Mess
 	}
 	ctx = tenant.System(ctx, route.PracticeID)
 	log := h.Log.With("type", m.Type, "vapi_call_id", line.VapiCallID)
+	defer func() {
+		if len(m.Problems) > 0 {
+			log.WarnContext(ctx, "vapi: parts of the message left out", "parts", m.Problems)
+		}
+	}()
 
 	switch m.Type {
 	case voice.TypeToolCalls:
-		calls, err := m.ToolCalls()
-		if err != nil {
-			writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
-			return
-		}
+		calls := m.ToolCalls()
 		resp := voice.Respond(calls, func(tc voice.ToolCall) voice.ToolCallResult {
 			switch {
 			case routeErr != nil:
@@ -143,10 +152,12 @@ func (h *Handler) dispatch(w http.ResponseWriter, r *http.Request, m *voice.Mess
 			err = h.Desk.EndOfCall(ctx, line, m)
 		}
 		if err != nil {
-			// Vapi does not resend these unless told to; a 500 lets a
-			// configured backoff plan try again.
-			log.ErrorContext(ctx, "vapi: record call", "err", err)
-			writeJSON(w, http.StatusInternalServerError, map[string]string{"error": apperr.MessageOf(err)})
+			if apperr.CodeOf(err) == apperr.Internal {
+				log.ErrorContext(ctx, "vapi: record call", "err", err)
+			} else {
+				log.WarnContext(ctx, "vapi: record call", "err", err)
+			}
+			writeJSON(w, http.StatusOK, map[string]string{"error": apperr.MessageOf(err)})
 			return
 		}
 		writeJSON(w, http.StatusOK, struct{}{})

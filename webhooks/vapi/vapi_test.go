@@ -257,19 +257,14 @@ func TestVerification(t *testing.T) {
 
 func TestBadRequests(t *testing.T) {
 	e := newEnv(t, dbtest.Open(t))
-	if status, _ := e.post(t, "/webhooks/vapi", []byte(`{not json`), nil); status != http.StatusBadRequest {
-		t.Fatalf("bad JSON: %d", status)
-	}
-	if status, _ := e.post(t, "/webhooks/vapi", []byte(`{"message":{"type":"tool-calls","toolCallList":"nope"}}`), nil); status != http.StatusBadRequest {
-		t.Fatalf("bad tool list: %d", status)
+	// Verified but unreadable: still 200, since Vapi ignores anything else
+	// (TestMalformedPayloadsAnswered200 has the rest).
+	if status, out := e.post(t, "/webhooks/vapi", []byte(`{not json`), nil); status != http.StatusOK || !bytes.Contains(out, []byte(`"error"`)) {
+		t.Fatalf("bad JSON: %d %s", status, out)
 	}
 	status, out := e.post(t, "/webhooks/vapi", []byte(`{"message":{"type":"speech-update","status":"started"}}`), nil)
 	if status != http.StatusOK || strings.TrimSpace(string(out)) != "{}" {
 		t.Fatalf("other types: %d %s", status, out)
-	}
-	status, _ = e.post(t, "/webhooks/vapi/tools/check-availability", e.theCall("c1").StatusUpdate(now, "in-progress", ""), nil)
-	if status != http.StatusBadRequest {
-		t.Fatalf("a status update on a tool route: %d", status)
 	}
 }
 

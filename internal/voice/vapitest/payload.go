@@ -14,20 +14,25 @@ import (
 // payloads, except ID (a fresh uuid per payload: set it to correlate
 // several), Type ("inboundPhoneCall") and Status (per message).
 type Call struct {
-	ID             string
-	OrgID          string
+	ID    string
+	OrgID string
+	// Type is inboundPhoneCall (the default), outboundPhoneCall or webCall;
+	// a web call has no telephony and, unless CustomerNumber is set, no
+	// caller number.
 	Type           string
 	Status         string
 	PhoneNumberID  string
 	PhoneNumber    string // the number called, E.164
 	AssistantID    string
 	CustomerNumber string // the caller, E.164
-	TwilioCallSID  string
-	ControlURL     string
-	StartedAt      time.Time
-	EndedAt        time.Time
-	EndedReason    string
-	Cost           float64
+	// TwilioCallSID is sent as call.transport.callSid and as the deprecated
+	// call.phoneCallProviderId, as Vapi does.
+	TwilioCallSID string
+	ControlURL    string
+	StartedAt     time.Time
+	EndedAt       time.Time
+	EndedReason   string
+	Cost          float64
 }
 
 // ToolCall is one call in a tool-calls message.
@@ -44,13 +49,21 @@ type ToolCall struct {
 
 // Report is the content of an end-of-call-report.
 type Report struct {
-	EndedReason       string // "customer-ended-call" when empty
-	Transcript        string
-	Summary           string
-	RecordingURL      string
-	StructuredData    map[string]any
-	SuccessEvaluation string
-	Cost              float64
+	EndedReason string // "customer-ended-call" when empty
+	Transcript  string
+	Summary     string
+	// RecordingURL is sent as artifact.recording.mono.combinedUrl and as the
+	// deprecated artifact.recordingUrl; StereoRecordingURL as
+	// artifact.recording.stereoUrl and artifact.stereoRecordingUrl.
+	RecordingURL       string
+	StereoRecordingURL string
+	StructuredData     map[string]any
+	SuccessEvaluation  string
+	Cost               float64
+	// CostBreakdown (OAS CostBreakdown: transport, stt, llm, tts, vapi,
+	// total, llmPromptTokens, ...) is sent on the call, as the OpenAPI spec
+	// has it, and at the top level, as the legacy payloads do.
+	CostBreakdown map[string]float64
 	// Messages are artifact.messages, e.g. {"role":"bot","message":"Hi"}.
 	Messages []map[string]any
 }
@@ -150,8 +163,17 @@ func (c Call) EndOfCallReport(at time.Time, r Report) []byte {
 	if r.Transcript != "" {
 		artifact["transcript"] = r.Transcript
 	}
+	recording := map[string]any{}
 	if r.RecordingURL != "" {
 		artifact["recordingUrl"] = r.RecordingURL
+		recording["mono"] = map[string]any{"combinedUrl": r.RecordingURL}
+	}
+	if r.StereoRecordingURL != "" {
+		artifact["stereoRecordingUrl"] = r.StereoRecordingURL
+		recording["stereoUrl"] = r.StereoRecordingURL
+	}
+	if len(recording) > 0 {
+		artifact["recording"] = recording
 	}
 	analysis := map[string]any{}
 	if r.Summary != "" {
@@ -169,6 +191,10 @@ func (c Call) EndOfCallReport(at time.Time, r Report) []byte {
 	m["startedAt"] = isoTime(c.StartedAt)
 	m["endedAt"] = isoTime(c.EndedAt)
 	m["cost"] = r.Cost
+	if r.CostBreakdown != nil {
+		m["costBreakdown"] = r.CostBreakdown
+		m["call"].(map[string]any)["costBreakdown"] = r.CostBreakdown
+	}
 	return wrap(m)
 }
 
@@ -210,10 +236,13 @@ func (c Call) object() map[string]any {
 	setIf(o, "orgId", c.OrgID)
 	setIf(o, "phoneNumberId", c.PhoneNumberID)
 	setIf(o, "assistantId", c.AssistantID)
-	setIf(o, "phoneCallProviderId", c.TwilioCallSID)
 	setIf(o, "endedReason", c.EndedReason)
 	if c.Type == "inboundPhoneCall" || c.Type == "outboundPhoneCall" {
 		o["phoneCallProvider"], o["phoneCallTransport"] = "twilio", "pstn"
+		setIf(o, "phoneCallProviderId", c.TwilioCallSID)
+		transport := map[string]any{"provider": "twilio"}
+		setIf(transport, "callSid", c.TwilioCallSID)
+		o["transport"] = transport
 	}
 	if c.CustomerNumber != "" {
 		o["customer"] = map[string]any{"number": c.CustomerNumber}
