@@ -22,8 +22,8 @@ import (
 	"github.com/frontdesk/frontdesk/internal/twilio/twiliotest"
 	"github.com/frontdesk/frontdesk/internal/voice"
 	"github.com/frontdesk/frontdesk/internal/voice/vapitest"
-	vapiwebhook "github.com/frontdesk/frontdesk/webhooks/vapi"
 	twiliowebhook "github.com/frontdesk/frontdesk/webhooks/twilio"
+	vapiwebhook "github.com/frontdesk/frontdesk/webhooks/vapi"
 )
 
 const (

@@ -42,10 +42,10 @@ type Handler struct {
 // Routes are the Twilio webhook routes (ARCHITECTURE.md).
 func (h *Handler) Routes() map[string]http.Handler {
 	return map[string]http.Handler{
-		"POST /webhooks/twilio/voice":       h.verified(h.voice),
+		"POST /webhooks/twilio/voice":      h.verified(h.voice),
 		"POST " + telephony.DialResultPath: h.verified(h.dialResult),
 		"POST " + telephony.VoicemailPath:  h.verified(h.voicemail),
-		"POST /webhooks/twilio/status":      h.verified(h.status),
+		"POST /webhooks/twilio/status":     h.verified(h.status),
 	}
 }
 

@@ -149,7 +149,7 @@ func TestFrontDeskFirstThenAgent(t *testing.T) {
 func TestAgentUnreachableGoesToFrontDesk(t *testing.T) {
 	e := newEnv(t, dbtest.Open(t))
 	for _, tt := range []struct {
-		name  string
+		name   string
 		break_ func()
 	}{
 		{"Vapi fails", func() { e.vapi.FailNext(http.StatusServiceUnavailable, 1) }},
