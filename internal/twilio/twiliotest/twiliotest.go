@@ -44,7 +44,11 @@ func Sign(authToken, fullURL string, params url.Values) string {
 
 // Twilio posts webhooks to a frontdesk at BaseURL (its FRONTDESK_PUBLIC_URL).
 type Twilio struct {
-	BaseURL    string
+	BaseURL string
+	// PublicURL, when set, is the URL Twilio requests and signs, in front
+	// of BaseURL (a proxy or TLS terminator): a request to a URL under it is
+	// sent to BaseURL instead.
+	PublicURL  string
 	AuthToken  string
 	AccountSid string // "AC" + 32 hex digits; made up when empty
 	HTTP       *http.Client
@@ -125,7 +129,7 @@ func (v Verb) Find(name string) *Verb {
 
 // Voice posts the incoming-call webhook to path (the number's voice URL).
 func (c *Call) Voice(ctx context.Context, path string) (*Answer, error) {
-	return c.t.Post(ctx, c.t.BaseURL+path, c.Params("ringing"))
+	return c.t.Post(ctx, c.t.public()+path, c.Params("ringing"))
 }
 
 // DialEnded posts a <Dial action> callback: the dialled leg ended with
@@ -163,13 +167,24 @@ func (c *Call) Ended(ctx context.Context, path, status string, seconds int) (*An
 	p.Set("Duration", fmt.Sprint((seconds+59)/60))
 	p.Set("CallbackSource", "call-progress-events")
 	p.Set("SequenceNumber", "0")
-	return c.t.Post(ctx, c.t.BaseURL+path, p)
+	return c.t.Post(ctx, c.t.public()+path, p)
+}
+
+func (t *Twilio) public() string {
+	if t.PublicURL != "" {
+		return t.PublicURL
+	}
+	return t.BaseURL
 }
 
 // Post sends params to fullURL, form-encoded and signed, as Twilio does.
 func (t *Twilio) Post(ctx context.Context, fullURL string, params url.Values) (*Answer, error) {
 	body := params.Encode()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, fullURL, strings.NewReader(body))
+	target := fullURL
+	if rest, ok := strings.CutPrefix(fullURL, t.PublicURL); ok && t.PublicURL != "" {
+		target = t.BaseURL + rest
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, strings.NewReader(body))
 	if err != nil {
 		return nil, err
 	}
