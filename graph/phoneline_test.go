@@ -67,8 +67,8 @@ func TestPhoneLineThroughTheAPI(t *testing.T) {
 			Edges []struct {
 				Node struct {
 					TwilioCallSid, Route, CallerNumber, CalledNumber, Status, Outcome string
-					AnsweredBy                                                      *string
-					DurationSeconds                                                 int
+					AnsweredBy                                                        *string
+					DurationSeconds                                                   int
 				}
 			}
 		}
