@@ -27,13 +27,19 @@ type Call struct {
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
 	// PracticeID holds the value of the "practice_id" field.
 	PracticeID string `json:"practice_id,omitempty"`
-	// VapiCallID holds the value of the "vapi_call_id" field.
+	// empty for a call that never reached the voice agent
 	VapiCallID string `json:"vapi_call_id,omitempty"`
-	// Twilio's CallSid, from call.transport.callSid or the deprecated call.phoneCallProviderId; joins Twilio's webhooks to the call
+	// Twilio's CallSid, from Twilio's webhooks or Vapi's call.transport.callSid (deprecated: call.phoneCallProviderId); joins the two to one row
 	TwilioCallSid string `json:"twilio_call_sid,omitempty"`
+	// the practice's number that was called, E.164
+	CalledNumber string `json:"called_number,omitempty"`
+	// where frontdesk's Twilio webhook sent the call: the agent, the front desk, the front desk then the agent, the front desk because the agent could not be reached, or voicemail
+	Route *call.Route `json:"route,omitempty"`
+	// who took the call; empty while ringing and for a call nobody answered
+	AnsweredBy *call.AnsweredBy `json:"answered_by,omitempty"`
 	// E.164 when known
 	CallerNumber string `json:"caller_number,omitempty"`
-	// Vapi's last status-update
+	// the last status Vapi or Twilio reported
 	Status string `json:"status,omitempty"`
 	// StartedAt holds the value of the "started_at" field.
 	StartedAt *time.Time `json:"started_at,omitempty"`
@@ -128,7 +134,7 @@ func (*Call) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullFloat64)
 		case call.FieldDurationSeconds:
 			values[i] = new(sql.NullInt64)
-		case call.FieldID, call.FieldPracticeID, call.FieldVapiCallID, call.FieldTwilioCallSid, call.FieldCallerNumber, call.FieldStatus, call.FieldEndedReason, call.FieldOutcome, call.FieldSummary, call.FieldTranscript, call.FieldRecordingURL, call.FieldStereoRecordingURL, call.FieldSuccessEvaluation, call.FieldVerifiedPatientID:
+		case call.FieldID, call.FieldPracticeID, call.FieldVapiCallID, call.FieldTwilioCallSid, call.FieldCalledNumber, call.FieldRoute, call.FieldAnsweredBy, call.FieldCallerNumber, call.FieldStatus, call.FieldEndedReason, call.FieldOutcome, call.FieldSummary, call.FieldTranscript, call.FieldRecordingURL, call.FieldStereoRecordingURL, call.FieldSuccessEvaluation, call.FieldVerifiedPatientID:
 			values[i] = new(sql.NullString)
 		case call.FieldCreatedAt, call.FieldUpdatedAt, call.FieldStartedAt, call.FieldEndedAt:
 			values[i] = new(sql.NullTime)
@@ -182,6 +188,26 @@ func (_m *Call) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field twilio_call_sid", values[i])
 			} else if value.Valid {
 				_m.TwilioCallSid = value.String
+			}
+		case call.FieldCalledNumber:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field called_number", values[i])
+			} else if value.Valid {
+				_m.CalledNumber = value.String
+			}
+		case call.FieldRoute:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field route", values[i])
+			} else if value.Valid {
+				_m.Route = new(call.Route)
+				*_m.Route = call.Route(value.String)
+			}
+		case call.FieldAnsweredBy:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field answered_by", values[i])
+			} else if value.Valid {
+				_m.AnsweredBy = new(call.AnsweredBy)
+				*_m.AnsweredBy = call.AnsweredBy(value.String)
 			}
 		case call.FieldCallerNumber:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -352,6 +378,19 @@ func (_m *Call) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("twilio_call_sid=")
 	builder.WriteString(_m.TwilioCallSid)
+	builder.WriteString(", ")
+	builder.WriteString("called_number=")
+	builder.WriteString(_m.CalledNumber)
+	builder.WriteString(", ")
+	if v := _m.Route; v != nil {
+		builder.WriteString("route=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.AnsweredBy; v != nil {
+		builder.WriteString("answered_by=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteString(", ")
 	builder.WriteString("caller_number=")
 	builder.WriteString(_m.CallerNumber)

@@ -67,6 +67,14 @@ func (_c *CallCreate) SetVapiCallID(v string) *CallCreate {
 	return _c
 }
 
+// SetNillableVapiCallID sets the "vapi_call_id" field if the given value is not nil.
+func (_c *CallCreate) SetNillableVapiCallID(v *string) *CallCreate {
+	if v != nil {
+		_c.SetVapiCallID(*v)
+	}
+	return _c
+}
+
 // SetTwilioCallSid sets the "twilio_call_sid" field.
 func (_c *CallCreate) SetTwilioCallSid(v string) *CallCreate {
 	_c.mutation.SetTwilioCallSid(v)
@@ -77,6 +85,48 @@ func (_c *CallCreate) SetTwilioCallSid(v string) *CallCreate {
 func (_c *CallCreate) SetNillableTwilioCallSid(v *string) *CallCreate {
 	if v != nil {
 		_c.SetTwilioCallSid(*v)
+	}
+	return _c
+}
+
+// SetCalledNumber sets the "called_number" field.
+func (_c *CallCreate) SetCalledNumber(v string) *CallCreate {
+	_c.mutation.SetCalledNumber(v)
+	return _c
+}
+
+// SetNillableCalledNumber sets the "called_number" field if the given value is not nil.
+func (_c *CallCreate) SetNillableCalledNumber(v *string) *CallCreate {
+	if v != nil {
+		_c.SetCalledNumber(*v)
+	}
+	return _c
+}
+
+// SetRoute sets the "route" field.
+func (_c *CallCreate) SetRoute(v call.Route) *CallCreate {
+	_c.mutation.SetRoute(v)
+	return _c
+}
+
+// SetNillableRoute sets the "route" field if the given value is not nil.
+func (_c *CallCreate) SetNillableRoute(v *call.Route) *CallCreate {
+	if v != nil {
+		_c.SetRoute(*v)
+	}
+	return _c
+}
+
+// SetAnsweredBy sets the "answered_by" field.
+func (_c *CallCreate) SetAnsweredBy(v call.AnsweredBy) *CallCreate {
+	_c.mutation.SetAnsweredBy(v)
+	return _c
+}
+
+// SetNillableAnsweredBy sets the "answered_by" field if the given value is not nil.
+func (_c *CallCreate) SetNillableAnsweredBy(v *call.AnsweredBy) *CallCreate {
+	if v != nil {
+		_c.SetAnsweredBy(*v)
 	}
 	return _c
 }
@@ -379,9 +429,9 @@ func (_c *CallCreate) defaults() error {
 		v := call.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
-	if _, ok := _c.mutation.TwilioCallSid(); !ok {
-		v := call.DefaultTwilioCallSid
-		_c.mutation.SetTwilioCallSid(v)
+	if _, ok := _c.mutation.CalledNumber(); !ok {
+		v := call.DefaultCalledNumber
+		_c.mutation.SetCalledNumber(v)
 	}
 	if _, ok := _c.mutation.CallerNumber(); !ok {
 		v := call.DefaultCallerNumber
@@ -449,16 +499,18 @@ func (_c *CallCreate) check() error {
 			return &ValidationError{Name: "practice_id", err: fmt.Errorf(`ent: validator failed for field "Call.practice_id": %w`, err)}
 		}
 	}
-	if _, ok := _c.mutation.VapiCallID(); !ok {
-		return &ValidationError{Name: "vapi_call_id", err: errors.New(`ent: missing required field "Call.vapi_call_id"`)}
+	if _, ok := _c.mutation.CalledNumber(); !ok {
+		return &ValidationError{Name: "called_number", err: errors.New(`ent: missing required field "Call.called_number"`)}
 	}
-	if v, ok := _c.mutation.VapiCallID(); ok {
-		if err := call.VapiCallIDValidator(v); err != nil {
-			return &ValidationError{Name: "vapi_call_id", err: fmt.Errorf(`ent: validator failed for field "Call.vapi_call_id": %w`, err)}
+	if v, ok := _c.mutation.Route(); ok {
+		if err := call.RouteValidator(v); err != nil {
+			return &ValidationError{Name: "route", err: fmt.Errorf(`ent: validator failed for field "Call.route": %w`, err)}
 		}
 	}
-	if _, ok := _c.mutation.TwilioCallSid(); !ok {
-		return &ValidationError{Name: "twilio_call_sid", err: errors.New(`ent: missing required field "Call.twilio_call_sid"`)}
+	if v, ok := _c.mutation.AnsweredBy(); ok {
+		if err := call.AnsweredByValidator(v); err != nil {
+			return &ValidationError{Name: "answered_by", err: fmt.Errorf(`ent: validator failed for field "Call.answered_by": %w`, err)}
+		}
 	}
 	if _, ok := _c.mutation.CallerNumber(); !ok {
 		return &ValidationError{Name: "caller_number", err: errors.New(`ent: missing required field "Call.caller_number"`)}
@@ -554,6 +606,18 @@ func (_c *CallCreate) createSpec() (*Call, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.TwilioCallSid(); ok {
 		_spec.SetField(call.FieldTwilioCallSid, field.TypeString, value)
 		_node.TwilioCallSid = value
+	}
+	if value, ok := _c.mutation.CalledNumber(); ok {
+		_spec.SetField(call.FieldCalledNumber, field.TypeString, value)
+		_node.CalledNumber = value
+	}
+	if value, ok := _c.mutation.Route(); ok {
+		_spec.SetField(call.FieldRoute, field.TypeEnum, value)
+		_node.Route = &value
+	}
+	if value, ok := _c.mutation.AnsweredBy(); ok {
+		_spec.SetField(call.FieldAnsweredBy, field.TypeEnum, value)
+		_node.AnsweredBy = &value
 	}
 	if value, ok := _c.mutation.CallerNumber(); ok {
 		_spec.SetField(call.FieldCallerNumber, field.TypeString, value)
@@ -741,6 +805,12 @@ func (u *CallUpsert) UpdateVapiCallID() *CallUpsert {
 	return u
 }
 
+// ClearVapiCallID clears the value of the "vapi_call_id" field.
+func (u *CallUpsert) ClearVapiCallID() *CallUpsert {
+	u.SetNull(call.FieldVapiCallID)
+	return u
+}
+
 // SetTwilioCallSid sets the "twilio_call_sid" field.
 func (u *CallUpsert) SetTwilioCallSid(v string) *CallUpsert {
 	u.Set(call.FieldTwilioCallSid, v)
@@ -750,6 +820,60 @@ func (u *CallUpsert) SetTwilioCallSid(v string) *CallUpsert {
 // UpdateTwilioCallSid sets the "twilio_call_sid" field to the value that was provided on create.
 func (u *CallUpsert) UpdateTwilioCallSid() *CallUpsert {
 	u.SetExcluded(call.FieldTwilioCallSid)
+	return u
+}
+
+// ClearTwilioCallSid clears the value of the "twilio_call_sid" field.
+func (u *CallUpsert) ClearTwilioCallSid() *CallUpsert {
+	u.SetNull(call.FieldTwilioCallSid)
+	return u
+}
+
+// SetCalledNumber sets the "called_number" field.
+func (u *CallUpsert) SetCalledNumber(v string) *CallUpsert {
+	u.Set(call.FieldCalledNumber, v)
+	return u
+}
+
+// UpdateCalledNumber sets the "called_number" field to the value that was provided on create.
+func (u *CallUpsert) UpdateCalledNumber() *CallUpsert {
+	u.SetExcluded(call.FieldCalledNumber)
+	return u
+}
+
+// SetRoute sets the "route" field.
+func (u *CallUpsert) SetRoute(v call.Route) *CallUpsert {
+	u.Set(call.FieldRoute, v)
+	return u
+}
+
+// UpdateRoute sets the "route" field to the value that was provided on create.
+func (u *CallUpsert) UpdateRoute() *CallUpsert {
+	u.SetExcluded(call.FieldRoute)
+	return u
+}
+
+// ClearRoute clears the value of the "route" field.
+func (u *CallUpsert) ClearRoute() *CallUpsert {
+	u.SetNull(call.FieldRoute)
+	return u
+}
+
+// SetAnsweredBy sets the "answered_by" field.
+func (u *CallUpsert) SetAnsweredBy(v call.AnsweredBy) *CallUpsert {
+	u.Set(call.FieldAnsweredBy, v)
+	return u
+}
+
+// UpdateAnsweredBy sets the "answered_by" field to the value that was provided on create.
+func (u *CallUpsert) UpdateAnsweredBy() *CallUpsert {
+	u.SetExcluded(call.FieldAnsweredBy)
+	return u
+}
+
+// ClearAnsweredBy clears the value of the "answered_by" field.
+func (u *CallUpsert) ClearAnsweredBy() *CallUpsert {
+	u.SetNull(call.FieldAnsweredBy)
 	return u
 }
 
@@ -1075,6 +1199,13 @@ func (u *CallUpsertOne) UpdateVapiCallID() *CallUpsertOne {
 	})
 }
 
+// ClearVapiCallID clears the value of the "vapi_call_id" field.
+func (u *CallUpsertOne) ClearVapiCallID() *CallUpsertOne {
+	return u.Update(func(s *CallUpsert) {
+		s.ClearVapiCallID()
+	})
+}
+
 // SetTwilioCallSid sets the "twilio_call_sid" field.
 func (u *CallUpsertOne) SetTwilioCallSid(v string) *CallUpsertOne {
 	return u.Update(func(s *CallUpsert) {
@@ -1086,6 +1217,69 @@ func (u *CallUpsertOne) SetTwilioCallSid(v string) *CallUpsertOne {
 func (u *CallUpsertOne) UpdateTwilioCallSid() *CallUpsertOne {
 	return u.Update(func(s *CallUpsert) {
 		s.UpdateTwilioCallSid()
+	})
+}
+
+// ClearTwilioCallSid clears the value of the "twilio_call_sid" field.
+func (u *CallUpsertOne) ClearTwilioCallSid() *CallUpsertOne {
+	return u.Update(func(s *CallUpsert) {
+		s.ClearTwilioCallSid()
+	})
+}
+
+// SetCalledNumber sets the "called_number" field.
+func (u *CallUpsertOne) SetCalledNumber(v string) *CallUpsertOne {
+	return u.Update(func(s *CallUpsert) {
+		s.SetCalledNumber(v)
+	})
+}
+
+// UpdateCalledNumber sets the "called_number" field to the value that was provided on create.
+func (u *CallUpsertOne) UpdateCalledNumber() *CallUpsertOne {
+	return u.Update(func(s *CallUpsert) {
+		s.UpdateCalledNumber()
+	})
+}
+
+// SetRoute sets the "route" field.
+func (u *CallUpsertOne) SetRoute(v call.Route) *CallUpsertOne {
+	return u.Update(func(s *CallUpsert) {
+		s.SetRoute(v)
+	})
+}
+
+// UpdateRoute sets the "route" field to the value that was provided on create.
+func (u *CallUpsertOne) UpdateRoute() *CallUpsertOne {
+	return u.Update(func(s *CallUpsert) {
+		s.UpdateRoute()
+	})
+}
+
+// ClearRoute clears the value of the "route" field.
+func (u *CallUpsertOne) ClearRoute() *CallUpsertOne {
+	return u.Update(func(s *CallUpsert) {
+		s.ClearRoute()
+	})
+}
+
+// SetAnsweredBy sets the "answered_by" field.
+func (u *CallUpsertOne) SetAnsweredBy(v call.AnsweredBy) *CallUpsertOne {
+	return u.Update(func(s *CallUpsert) {
+		s.SetAnsweredBy(v)
+	})
+}
+
+// UpdateAnsweredBy sets the "answered_by" field to the value that was provided on create.
+func (u *CallUpsertOne) UpdateAnsweredBy() *CallUpsertOne {
+	return u.Update(func(s *CallUpsert) {
+		s.UpdateAnsweredBy()
+	})
+}
+
+// ClearAnsweredBy clears the value of the "answered_by" field.
+func (u *CallUpsertOne) ClearAnsweredBy() *CallUpsertOne {
+	return u.Update(func(s *CallUpsert) {
+		s.ClearAnsweredBy()
 	})
 }
 
@@ -1618,6 +1812,13 @@ func (u *CallUpsertBulk) UpdateVapiCallID() *CallUpsertBulk {
 	})
 }
 
+// ClearVapiCallID clears the value of the "vapi_call_id" field.
+func (u *CallUpsertBulk) ClearVapiCallID() *CallUpsertBulk {
+	return u.Update(func(s *CallUpsert) {
+		s.ClearVapiCallID()
+	})
+}
+
 // SetTwilioCallSid sets the "twilio_call_sid" field.
 func (u *CallUpsertBulk) SetTwilioCallSid(v string) *CallUpsertBulk {
 	return u.Update(func(s *CallUpsert) {
@@ -1629,6 +1830,69 @@ func (u *CallUpsertBulk) SetTwilioCallSid(v string) *CallUpsertBulk {
 func (u *CallUpsertBulk) UpdateTwilioCallSid() *CallUpsertBulk {
 	return u.Update(func(s *CallUpsert) {
 		s.UpdateTwilioCallSid()
+	})
+}
+
+// ClearTwilioCallSid clears the value of the "twilio_call_sid" field.
+func (u *CallUpsertBulk) ClearTwilioCallSid() *CallUpsertBulk {
+	return u.Update(func(s *CallUpsert) {
+		s.ClearTwilioCallSid()
+	})
+}
+
+// SetCalledNumber sets the "called_number" field.
+func (u *CallUpsertBulk) SetCalledNumber(v string) *CallUpsertBulk {
+	return u.Update(func(s *CallUpsert) {
+		s.SetCalledNumber(v)
+	})
+}
+
+// UpdateCalledNumber sets the "called_number" field to the value that was provided on create.
+func (u *CallUpsertBulk) UpdateCalledNumber() *CallUpsertBulk {
+	return u.Update(func(s *CallUpsert) {
+		s.UpdateCalledNumber()
+	})
+}
+
+// SetRoute sets the "route" field.
+func (u *CallUpsertBulk) SetRoute(v call.Route) *CallUpsertBulk {
+	return u.Update(func(s *CallUpsert) {
+		s.SetRoute(v)
+	})
+}
+
+// UpdateRoute sets the "route" field to the value that was provided on create.
+func (u *CallUpsertBulk) UpdateRoute() *CallUpsertBulk {
+	return u.Update(func(s *CallUpsert) {
+		s.UpdateRoute()
+	})
+}
+
+// ClearRoute clears the value of the "route" field.
+func (u *CallUpsertBulk) ClearRoute() *CallUpsertBulk {
+	return u.Update(func(s *CallUpsert) {
+		s.ClearRoute()
+	})
+}
+
+// SetAnsweredBy sets the "answered_by" field.
+func (u *CallUpsertBulk) SetAnsweredBy(v call.AnsweredBy) *CallUpsertBulk {
+	return u.Update(func(s *CallUpsert) {
+		s.SetAnsweredBy(v)
+	})
+}
+
+// UpdateAnsweredBy sets the "answered_by" field to the value that was provided on create.
+func (u *CallUpsertBulk) UpdateAnsweredBy() *CallUpsertBulk {
+	return u.Update(func(s *CallUpsert) {
+		s.UpdateAnsweredBy()
+	})
+}
+
+// ClearAnsweredBy clears the value of the "answered_by" field.
+func (u *CallUpsertBulk) ClearAnsweredBy() *CallUpsertBulk {
+	return u.Update(func(s *CallUpsert) {
+		s.ClearAnsweredBy()
 	})
 }
 

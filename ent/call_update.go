@@ -51,6 +51,12 @@ func (_u *CallUpdate) SetNillableVapiCallID(v *string) *CallUpdate {
 	return _u
 }
 
+// ClearVapiCallID clears the value of the "vapi_call_id" field.
+func (_u *CallUpdate) ClearVapiCallID() *CallUpdate {
+	_u.mutation.ClearVapiCallID()
+	return _u
+}
+
 // SetTwilioCallSid sets the "twilio_call_sid" field.
 func (_u *CallUpdate) SetTwilioCallSid(v string) *CallUpdate {
 	_u.mutation.SetTwilioCallSid(v)
@@ -62,6 +68,66 @@ func (_u *CallUpdate) SetNillableTwilioCallSid(v *string) *CallUpdate {
 	if v != nil {
 		_u.SetTwilioCallSid(*v)
 	}
+	return _u
+}
+
+// ClearTwilioCallSid clears the value of the "twilio_call_sid" field.
+func (_u *CallUpdate) ClearTwilioCallSid() *CallUpdate {
+	_u.mutation.ClearTwilioCallSid()
+	return _u
+}
+
+// SetCalledNumber sets the "called_number" field.
+func (_u *CallUpdate) SetCalledNumber(v string) *CallUpdate {
+	_u.mutation.SetCalledNumber(v)
+	return _u
+}
+
+// SetNillableCalledNumber sets the "called_number" field if the given value is not nil.
+func (_u *CallUpdate) SetNillableCalledNumber(v *string) *CallUpdate {
+	if v != nil {
+		_u.SetCalledNumber(*v)
+	}
+	return _u
+}
+
+// SetRoute sets the "route" field.
+func (_u *CallUpdate) SetRoute(v call.Route) *CallUpdate {
+	_u.mutation.SetRoute(v)
+	return _u
+}
+
+// SetNillableRoute sets the "route" field if the given value is not nil.
+func (_u *CallUpdate) SetNillableRoute(v *call.Route) *CallUpdate {
+	if v != nil {
+		_u.SetRoute(*v)
+	}
+	return _u
+}
+
+// ClearRoute clears the value of the "route" field.
+func (_u *CallUpdate) ClearRoute() *CallUpdate {
+	_u.mutation.ClearRoute()
+	return _u
+}
+
+// SetAnsweredBy sets the "answered_by" field.
+func (_u *CallUpdate) SetAnsweredBy(v call.AnsweredBy) *CallUpdate {
+	_u.mutation.SetAnsweredBy(v)
+	return _u
+}
+
+// SetNillableAnsweredBy sets the "answered_by" field if the given value is not nil.
+func (_u *CallUpdate) SetNillableAnsweredBy(v *call.AnsweredBy) *CallUpdate {
+	if v != nil {
+		_u.SetAnsweredBy(*v)
+	}
+	return _u
+}
+
+// ClearAnsweredBy clears the value of the "answered_by" field.
+func (_u *CallUpdate) ClearAnsweredBy() *CallUpdate {
+	_u.mutation.ClearAnsweredBy()
 	return _u
 }
 
@@ -419,9 +485,14 @@ func (_u *CallUpdate) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *CallUpdate) check() error {
-	if v, ok := _u.mutation.VapiCallID(); ok {
-		if err := call.VapiCallIDValidator(v); err != nil {
-			return &ValidationError{Name: "vapi_call_id", err: fmt.Errorf(`ent: validator failed for field "Call.vapi_call_id": %w`, err)}
+	if v, ok := _u.mutation.Route(); ok {
+		if err := call.RouteValidator(v); err != nil {
+			return &ValidationError{Name: "route", err: fmt.Errorf(`ent: validator failed for field "Call.route": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.AnsweredBy(); ok {
+		if err := call.AnsweredByValidator(v); err != nil {
+			return &ValidationError{Name: "answered_by", err: fmt.Errorf(`ent: validator failed for field "Call.answered_by": %w`, err)}
 		}
 	}
 	if v, ok := _u.mutation.Outcome(); ok {
@@ -453,8 +524,29 @@ func (_u *CallUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.VapiCallID(); ok {
 		_spec.SetField(call.FieldVapiCallID, field.TypeString, value)
 	}
+	if _u.mutation.VapiCallIDCleared() {
+		_spec.ClearField(call.FieldVapiCallID, field.TypeString)
+	}
 	if value, ok := _u.mutation.TwilioCallSid(); ok {
 		_spec.SetField(call.FieldTwilioCallSid, field.TypeString, value)
+	}
+	if _u.mutation.TwilioCallSidCleared() {
+		_spec.ClearField(call.FieldTwilioCallSid, field.TypeString)
+	}
+	if value, ok := _u.mutation.CalledNumber(); ok {
+		_spec.SetField(call.FieldCalledNumber, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.Route(); ok {
+		_spec.SetField(call.FieldRoute, field.TypeEnum, value)
+	}
+	if _u.mutation.RouteCleared() {
+		_spec.ClearField(call.FieldRoute, field.TypeEnum)
+	}
+	if value, ok := _u.mutation.AnsweredBy(); ok {
+		_spec.SetField(call.FieldAnsweredBy, field.TypeEnum, value)
+	}
+	if _u.mutation.AnsweredByCleared() {
+		_spec.ClearField(call.FieldAnsweredBy, field.TypeEnum)
 	}
 	if value, ok := _u.mutation.CallerNumber(); ok {
 		_spec.SetField(call.FieldCallerNumber, field.TypeString, value)
@@ -636,6 +728,12 @@ func (_u *CallUpdateOne) SetNillableVapiCallID(v *string) *CallUpdateOne {
 	return _u
 }
 
+// ClearVapiCallID clears the value of the "vapi_call_id" field.
+func (_u *CallUpdateOne) ClearVapiCallID() *CallUpdateOne {
+	_u.mutation.ClearVapiCallID()
+	return _u
+}
+
 // SetTwilioCallSid sets the "twilio_call_sid" field.
 func (_u *CallUpdateOne) SetTwilioCallSid(v string) *CallUpdateOne {
 	_u.mutation.SetTwilioCallSid(v)
@@ -647,6 +745,66 @@ func (_u *CallUpdateOne) SetNillableTwilioCallSid(v *string) *CallUpdateOne {
 	if v != nil {
 		_u.SetTwilioCallSid(*v)
 	}
+	return _u
+}
+
+// ClearTwilioCallSid clears the value of the "twilio_call_sid" field.
+func (_u *CallUpdateOne) ClearTwilioCallSid() *CallUpdateOne {
+	_u.mutation.ClearTwilioCallSid()
+	return _u
+}
+
+// SetCalledNumber sets the "called_number" field.
+func (_u *CallUpdateOne) SetCalledNumber(v string) *CallUpdateOne {
+	_u.mutation.SetCalledNumber(v)
+	return _u
+}
+
+// SetNillableCalledNumber sets the "called_number" field if the given value is not nil.
+func (_u *CallUpdateOne) SetNillableCalledNumber(v *string) *CallUpdateOne {
+	if v != nil {
+		_u.SetCalledNumber(*v)
+	}
+	return _u
+}
+
+// SetRoute sets the "route" field.
+func (_u *CallUpdateOne) SetRoute(v call.Route) *CallUpdateOne {
+	_u.mutation.SetRoute(v)
+	return _u
+}
+
+// SetNillableRoute sets the "route" field if the given value is not nil.
+func (_u *CallUpdateOne) SetNillableRoute(v *call.Route) *CallUpdateOne {
+	if v != nil {
+		_u.SetRoute(*v)
+	}
+	return _u
+}
+
+// ClearRoute clears the value of the "route" field.
+func (_u *CallUpdateOne) ClearRoute() *CallUpdateOne {
+	_u.mutation.ClearRoute()
+	return _u
+}
+
+// SetAnsweredBy sets the "answered_by" field.
+func (_u *CallUpdateOne) SetAnsweredBy(v call.AnsweredBy) *CallUpdateOne {
+	_u.mutation.SetAnsweredBy(v)
+	return _u
+}
+
+// SetNillableAnsweredBy sets the "answered_by" field if the given value is not nil.
+func (_u *CallUpdateOne) SetNillableAnsweredBy(v *call.AnsweredBy) *CallUpdateOne {
+	if v != nil {
+		_u.SetAnsweredBy(*v)
+	}
+	return _u
+}
+
+// ClearAnsweredBy clears the value of the "answered_by" field.
+func (_u *CallUpdateOne) ClearAnsweredBy() *CallUpdateOne {
+	_u.mutation.ClearAnsweredBy()
 	return _u
 }
 
@@ -1017,9 +1175,14 @@ func (_u *CallUpdateOne) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *CallUpdateOne) check() error {
-	if v, ok := _u.mutation.VapiCallID(); ok {
-		if err := call.VapiCallIDValidator(v); err != nil {
-			return &ValidationError{Name: "vapi_call_id", err: fmt.Errorf(`ent: validator failed for field "Call.vapi_call_id": %w`, err)}
+	if v, ok := _u.mutation.Route(); ok {
+		if err := call.RouteValidator(v); err != nil {
+			return &ValidationError{Name: "route", err: fmt.Errorf(`ent: validator failed for field "Call.route": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.AnsweredBy(); ok {
+		if err := call.AnsweredByValidator(v); err != nil {
+			return &ValidationError{Name: "answered_by", err: fmt.Errorf(`ent: validator failed for field "Call.answered_by": %w`, err)}
 		}
 	}
 	if v, ok := _u.mutation.Outcome(); ok {
@@ -1068,8 +1231,29 @@ func (_u *CallUpdateOne) sqlSave(ctx context.Context) (_node *Call, err error) {
 	if value, ok := _u.mutation.VapiCallID(); ok {
 		_spec.SetField(call.FieldVapiCallID, field.TypeString, value)
 	}
+	if _u.mutation.VapiCallIDCleared() {
+		_spec.ClearField(call.FieldVapiCallID, field.TypeString)
+	}
 	if value, ok := _u.mutation.TwilioCallSid(); ok {
 		_spec.SetField(call.FieldTwilioCallSid, field.TypeString, value)
+	}
+	if _u.mutation.TwilioCallSidCleared() {
+		_spec.ClearField(call.FieldTwilioCallSid, field.TypeString)
+	}
+	if value, ok := _u.mutation.CalledNumber(); ok {
+		_spec.SetField(call.FieldCalledNumber, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.Route(); ok {
+		_spec.SetField(call.FieldRoute, field.TypeEnum, value)
+	}
+	if _u.mutation.RouteCleared() {
+		_spec.ClearField(call.FieldRoute, field.TypeEnum)
+	}
+	if value, ok := _u.mutation.AnsweredBy(); ok {
+		_spec.SetField(call.FieldAnsweredBy, field.TypeEnum, value)
+	}
+	if _u.mutation.AnsweredByCleared() {
+		_spec.ClearField(call.FieldAnsweredBy, field.TypeEnum)
 	}
 	if value, ok := _u.mutation.CallerNumber(); ok {
 		_spec.SetField(call.FieldCallerNumber, field.TypeString, value)

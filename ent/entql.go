@@ -153,6 +153,9 @@ var schemaGraph = func() *sqlgraph.Schema {
 			call.FieldPracticeID:         {Type: field.TypeString, Column: call.FieldPracticeID},
 			call.FieldVapiCallID:         {Type: field.TypeString, Column: call.FieldVapiCallID},
 			call.FieldTwilioCallSid:      {Type: field.TypeString, Column: call.FieldTwilioCallSid},
+			call.FieldCalledNumber:       {Type: field.TypeString, Column: call.FieldCalledNumber},
+			call.FieldRoute:              {Type: field.TypeEnum, Column: call.FieldRoute},
+			call.FieldAnsweredBy:         {Type: field.TypeEnum, Column: call.FieldAnsweredBy},
 			call.FieldCallerNumber:       {Type: field.TypeString, Column: call.FieldCallerNumber},
 			call.FieldStatus:             {Type: field.TypeString, Column: call.FieldStatus},
 			call.FieldStartedAt:          {Type: field.TypeTime, Column: call.FieldStartedAt},
@@ -279,13 +282,14 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "PhoneNumber",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			phonenumber.FieldCreatedAt:         {Type: field.TypeTime, Column: phonenumber.FieldCreatedAt},
-			phonenumber.FieldUpdatedAt:         {Type: field.TypeTime, Column: phonenumber.FieldUpdatedAt},
-			phonenumber.FieldPracticeID:        {Type: field.TypeString, Column: phonenumber.FieldPracticeID},
-			phonenumber.FieldNumber:            {Type: field.TypeString, Column: phonenumber.FieldNumber},
-			phonenumber.FieldTwilioSid:         {Type: field.TypeString, Column: phonenumber.FieldTwilioSid},
-			phonenumber.FieldVapiPhoneNumberID: {Type: field.TypeString, Column: phonenumber.FieldVapiPhoneNumberID},
-			phonenumber.FieldRouting:           {Type: field.TypeEnum, Column: phonenumber.FieldRouting},
+			phonenumber.FieldCreatedAt:            {Type: field.TypeTime, Column: phonenumber.FieldCreatedAt},
+			phonenumber.FieldUpdatedAt:            {Type: field.TypeTime, Column: phonenumber.FieldUpdatedAt},
+			phonenumber.FieldPracticeID:           {Type: field.TypeString, Column: phonenumber.FieldPracticeID},
+			phonenumber.FieldNumber:               {Type: field.TypeString, Column: phonenumber.FieldNumber},
+			phonenumber.FieldTwilioSid:            {Type: field.TypeString, Column: phonenumber.FieldTwilioSid},
+			phonenumber.FieldVapiPhoneNumberID:    {Type: field.TypeString, Column: phonenumber.FieldVapiPhoneNumberID},
+			phonenumber.FieldRouting:              {Type: field.TypeEnum, Column: phonenumber.FieldRouting},
+			phonenumber.FieldFrontDeskRingSeconds: {Type: field.TypeInt, Column: phonenumber.FieldFrontDeskRingSeconds},
 		},
 	}
 	graph.Nodes[10] = &sqlgraph.Node{
@@ -1410,6 +1414,21 @@ func (f *CallFilter) WhereTwilioCallSid(p entql.StringP) {
 	f.Where(p.Field(call.FieldTwilioCallSid))
 }
 
+// WhereCalledNumber applies the entql string predicate on the called_number field.
+func (f *CallFilter) WhereCalledNumber(p entql.StringP) {
+	f.Where(p.Field(call.FieldCalledNumber))
+}
+
+// WhereRoute applies the entql string predicate on the route field.
+func (f *CallFilter) WhereRoute(p entql.StringP) {
+	f.Where(p.Field(call.FieldRoute))
+}
+
+// WhereAnsweredBy applies the entql string predicate on the answered_by field.
+func (f *CallFilter) WhereAnsweredBy(p entql.StringP) {
+	f.Where(p.Field(call.FieldAnsweredBy))
+}
+
 // WhereCallerNumber applies the entql string predicate on the caller_number field.
 func (f *CallFilter) WhereCallerNumber(p entql.StringP) {
 	f.Where(p.Field(call.FieldCallerNumber))
@@ -2060,6 +2079,11 @@ func (f *PhoneNumberFilter) WhereVapiPhoneNumberID(p entql.StringP) {
 // WhereRouting applies the entql string predicate on the routing field.
 func (f *PhoneNumberFilter) WhereRouting(p entql.StringP) {
 	f.Where(p.Field(phonenumber.FieldRouting))
+}
+
+// WhereFrontDeskRingSeconds applies the entql int predicate on the front_desk_ring_seconds field.
+func (f *PhoneNumberFilter) WhereFrontDeskRingSeconds(p entql.IntP) {
+	f.Where(p.Field(phonenumber.FieldFrontDeskRingSeconds))
 }
 
 // WhereHasPractice applies a predicate to check if query has an edge practice.

@@ -814,6 +814,21 @@ func (_q *CallQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				selectedFields = append(selectedFields, call.FieldTwilioCallSid)
 				fieldSeen[call.FieldTwilioCallSid] = struct{}{}
 			}
+		case "calledNumber":
+			if _, ok := fieldSeen[call.FieldCalledNumber]; !ok {
+				selectedFields = append(selectedFields, call.FieldCalledNumber)
+				fieldSeen[call.FieldCalledNumber] = struct{}{}
+			}
+		case "route":
+			if _, ok := fieldSeen[call.FieldRoute]; !ok {
+				selectedFields = append(selectedFields, call.FieldRoute)
+				fieldSeen[call.FieldRoute] = struct{}{}
+			}
+		case "answeredBy":
+			if _, ok := fieldSeen[call.FieldAnsweredBy]; !ok {
+				selectedFields = append(selectedFields, call.FieldAnsweredBy)
+				fieldSeen[call.FieldAnsweredBy] = struct{}{}
+			}
 		case "callerNumber":
 			if _, ok := fieldSeen[call.FieldCallerNumber]; !ok {
 				selectedFields = append(selectedFields, call.FieldCallerNumber)
@@ -1654,6 +1669,11 @@ func (_q *PhoneNumberQuery) collectField(ctx context.Context, oneNode bool, opCt
 			if _, ok := fieldSeen[phonenumber.FieldRouting]; !ok {
 				selectedFields = append(selectedFields, phonenumber.FieldRouting)
 				fieldSeen[phonenumber.FieldRouting] = struct{}{}
+			}
+		case "frontDeskRingSeconds":
+			if _, ok := fieldSeen[phonenumber.FieldFrontDeskRingSeconds]; !ok {
+				selectedFields = append(selectedFields, phonenumber.FieldFrontDeskRingSeconds)
+				fieldSeen[phonenumber.FieldFrontDeskRingSeconds] = struct{}{}
 			}
 		case "id":
 		case "__typename":

@@ -1328,6 +1328,8 @@ type CallWhereInput struct {
 	VapiCallIDContains     *string  `json:"vapiCallIDContains,omitempty"`
 	VapiCallIDHasPrefix    *string  `json:"vapiCallIDHasPrefix,omitempty"`
 	VapiCallIDHasSuffix    *string  `json:"vapiCallIDHasSuffix,omitempty"`
+	VapiCallIDIsNil        bool     `json:"vapiCallIDIsNil,omitempty"`
+	VapiCallIDNotNil       bool     `json:"vapiCallIDNotNil,omitempty"`
 	VapiCallIDEqualFold    *string  `json:"vapiCallIDEqualFold,omitempty"`
 	VapiCallIDContainsFold *string  `json:"vapiCallIDContainsFold,omitempty"`
 
@@ -1343,8 +1345,41 @@ type CallWhereInput struct {
 	TwilioCallSidContains     *string  `json:"twilioCallSidContains,omitempty"`
 	TwilioCallSidHasPrefix    *string  `json:"twilioCallSidHasPrefix,omitempty"`
 	TwilioCallSidHasSuffix    *string  `json:"twilioCallSidHasSuffix,omitempty"`
+	TwilioCallSidIsNil        bool     `json:"twilioCallSidIsNil,omitempty"`
+	TwilioCallSidNotNil       bool     `json:"twilioCallSidNotNil,omitempty"`
 	TwilioCallSidEqualFold    *string  `json:"twilioCallSidEqualFold,omitempty"`
 	TwilioCallSidContainsFold *string  `json:"twilioCallSidContainsFold,omitempty"`
+
+	// "called_number" field predicates.
+	CalledNumber             *string  `json:"calledNumber,omitempty"`
+	CalledNumberNEQ          *string  `json:"calledNumberNEQ,omitempty"`
+	CalledNumberIn           []string `json:"calledNumberIn,omitempty"`
+	CalledNumberNotIn        []string `json:"calledNumberNotIn,omitempty"`
+	CalledNumberGT           *string  `json:"calledNumberGT,omitempty"`
+	CalledNumberGTE          *string  `json:"calledNumberGTE,omitempty"`
+	CalledNumberLT           *string  `json:"calledNumberLT,omitempty"`
+	CalledNumberLTE          *string  `json:"calledNumberLTE,omitempty"`
+	CalledNumberContains     *string  `json:"calledNumberContains,omitempty"`
+	CalledNumberHasPrefix    *string  `json:"calledNumberHasPrefix,omitempty"`
+	CalledNumberHasSuffix    *string  `json:"calledNumberHasSuffix,omitempty"`
+	CalledNumberEqualFold    *string  `json:"calledNumberEqualFold,omitempty"`
+	CalledNumberContainsFold *string  `json:"calledNumberContainsFold,omitempty"`
+
+	// "route" field predicates.
+	Route       *call.Route  `json:"route,omitempty"`
+	RouteNEQ    *call.Route  `json:"routeNEQ,omitempty"`
+	RouteIn     []call.Route `json:"routeIn,omitempty"`
+	RouteNotIn  []call.Route `json:"routeNotIn,omitempty"`
+	RouteIsNil  bool         `json:"routeIsNil,omitempty"`
+	RouteNotNil bool         `json:"routeNotNil,omitempty"`
+
+	// "answered_by" field predicates.
+	AnsweredBy       *call.AnsweredBy  `json:"answeredBy,omitempty"`
+	AnsweredByNEQ    *call.AnsweredBy  `json:"answeredByNEQ,omitempty"`
+	AnsweredByIn     []call.AnsweredBy `json:"answeredByIn,omitempty"`
+	AnsweredByNotIn  []call.AnsweredBy `json:"answeredByNotIn,omitempty"`
+	AnsweredByIsNil  bool              `json:"answeredByIsNil,omitempty"`
+	AnsweredByNotNil bool              `json:"answeredByNotNil,omitempty"`
 
 	// "caller_number" field predicates.
 	CallerNumber             *string  `json:"callerNumber,omitempty"`
@@ -1705,6 +1740,12 @@ func (i *CallWhereInput) P() (predicate.Call, error) {
 	if i.VapiCallIDHasSuffix != nil {
 		predicates = append(predicates, call.VapiCallIDHasSuffix(*i.VapiCallIDHasSuffix))
 	}
+	if i.VapiCallIDIsNil {
+		predicates = append(predicates, call.VapiCallIDIsNil())
+	}
+	if i.VapiCallIDNotNil {
+		predicates = append(predicates, call.VapiCallIDNotNil())
+	}
 	if i.VapiCallIDEqualFold != nil {
 		predicates = append(predicates, call.VapiCallIDEqualFold(*i.VapiCallIDEqualFold))
 	}
@@ -1744,11 +1785,92 @@ func (i *CallWhereInput) P() (predicate.Call, error) {
 	if i.TwilioCallSidHasSuffix != nil {
 		predicates = append(predicates, call.TwilioCallSidHasSuffix(*i.TwilioCallSidHasSuffix))
 	}
+	if i.TwilioCallSidIsNil {
+		predicates = append(predicates, call.TwilioCallSidIsNil())
+	}
+	if i.TwilioCallSidNotNil {
+		predicates = append(predicates, call.TwilioCallSidNotNil())
+	}
 	if i.TwilioCallSidEqualFold != nil {
 		predicates = append(predicates, call.TwilioCallSidEqualFold(*i.TwilioCallSidEqualFold))
 	}
 	if i.TwilioCallSidContainsFold != nil {
 		predicates = append(predicates, call.TwilioCallSidContainsFold(*i.TwilioCallSidContainsFold))
+	}
+	if i.CalledNumber != nil {
+		predicates = append(predicates, call.CalledNumberEQ(*i.CalledNumber))
+	}
+	if i.CalledNumberNEQ != nil {
+		predicates = append(predicates, call.CalledNumberNEQ(*i.CalledNumberNEQ))
+	}
+	if len(i.CalledNumberIn) > 0 {
+		predicates = append(predicates, call.CalledNumberIn(i.CalledNumberIn...))
+	}
+	if len(i.CalledNumberNotIn) > 0 {
+		predicates = append(predicates, call.CalledNumberNotIn(i.CalledNumberNotIn...))
+	}
+	if i.CalledNumberGT != nil {
+		predicates = append(predicates, call.CalledNumberGT(*i.CalledNumberGT))
+	}
+	if i.CalledNumberGTE != nil {
+		predicates = append(predicates, call.CalledNumberGTE(*i.CalledNumberGTE))
+	}
+	if i.CalledNumberLT != nil {
+		predicates = append(predicates, call.CalledNumberLT(*i.CalledNumberLT))
+	}
+	if i.CalledNumberLTE != nil {
+		predicates = append(predicates, call.CalledNumberLTE(*i.CalledNumberLTE))
+	}
+	if i.CalledNumberContains != nil {
+		predicates = append(predicates, call.CalledNumberContains(*i.CalledNumberContains))
+	}
+	if i.CalledNumberHasPrefix != nil {
+		predicates = append(predicates, call.CalledNumberHasPrefix(*i.CalledNumberHasPrefix))
+	}
+	if i.CalledNumberHasSuffix != nil {
+		predicates = append(predicates, call.CalledNumberHasSuffix(*i.CalledNumberHasSuffix))
+	}
+	if i.CalledNumberEqualFold != nil {
+		predicates = append(predicates, call.CalledNumberEqualFold(*i.CalledNumberEqualFold))
+	}
+	if i.CalledNumberContainsFold != nil {
+		predicates = append(predicates, call.CalledNumberContainsFold(*i.CalledNumberContainsFold))
+	}
+	if i.Route != nil {
+		predicates = append(predicates, call.RouteEQ(*i.Route))
+	}
+	if i.RouteNEQ != nil {
+		predicates = append(predicates, call.RouteNEQ(*i.RouteNEQ))
+	}
+	if len(i.RouteIn) > 0 {
+		predicates = append(predicates, call.RouteIn(i.RouteIn...))
+	}
+	if len(i.RouteNotIn) > 0 {
+		predicates = append(predicates, call.RouteNotIn(i.RouteNotIn...))
+	}
+	if i.RouteIsNil {
+		predicates = append(predicates, call.RouteIsNil())
+	}
+	if i.RouteNotNil {
+		predicates = append(predicates, call.RouteNotNil())
+	}
+	if i.AnsweredBy != nil {
+		predicates = append(predicates, call.AnsweredByEQ(*i.AnsweredBy))
+	}
+	if i.AnsweredByNEQ != nil {
+		predicates = append(predicates, call.AnsweredByNEQ(*i.AnsweredByNEQ))
+	}
+	if len(i.AnsweredByIn) > 0 {
+		predicates = append(predicates, call.AnsweredByIn(i.AnsweredByIn...))
+	}
+	if len(i.AnsweredByNotIn) > 0 {
+		predicates = append(predicates, call.AnsweredByNotIn(i.AnsweredByNotIn...))
+	}
+	if i.AnsweredByIsNil {
+		predicates = append(predicates, call.AnsweredByIsNil())
+	}
+	if i.AnsweredByNotNil {
+		predicates = append(predicates, call.AnsweredByNotNil())
 	}
 	if i.CallerNumber != nil {
 		predicates = append(predicates, call.CallerNumberEQ(*i.CallerNumber))

@@ -5149,6 +5149,9 @@ type CallMutation struct {
 	updated_at              *time.Time
 	vapi_call_id            *string
 	twilio_call_sid         *string
+	called_number           *string
+	route                   *call.Route
+	answered_by             *call.AnsweredBy
 	caller_number           *string
 	status                  *string
 	started_at              *time.Time
@@ -5422,9 +5425,22 @@ func (m *CallMutation) OldVapiCallID(ctx context.Context) (v string, err error) 
 	return oldValue.VapiCallID, nil
 }
 
+// ClearVapiCallID clears the value of the "vapi_call_id" field.
+func (m *CallMutation) ClearVapiCallID() {
+	m.vapi_call_id = nil
+	m.clearedFields[call.FieldVapiCallID] = struct{}{}
+}
+
+// VapiCallIDCleared returns if the "vapi_call_id" field was cleared in this mutation.
+func (m *CallMutation) VapiCallIDCleared() bool {
+	_, ok := m.clearedFields[call.FieldVapiCallID]
+	return ok
+}
+
 // ResetVapiCallID resets all changes to the "vapi_call_id" field.
 func (m *CallMutation) ResetVapiCallID() {
 	m.vapi_call_id = nil
+	delete(m.clearedFields, call.FieldVapiCallID)
 }
 
 // SetTwilioCallSid sets the "twilio_call_sid" field.
@@ -5458,9 +5474,156 @@ func (m *CallMutation) OldTwilioCallSid(ctx context.Context) (v string, err erro
 	return oldValue.TwilioCallSid, nil
 }
 
+// ClearTwilioCallSid clears the value of the "twilio_call_sid" field.
+func (m *CallMutation) ClearTwilioCallSid() {
+	m.twilio_call_sid = nil
+	m.clearedFields[call.FieldTwilioCallSid] = struct{}{}
+}
+
+// TwilioCallSidCleared returns if the "twilio_call_sid" field was cleared in this mutation.
+func (m *CallMutation) TwilioCallSidCleared() bool {
+	_, ok := m.clearedFields[call.FieldTwilioCallSid]
+	return ok
+}
+
 // ResetTwilioCallSid resets all changes to the "twilio_call_sid" field.
 func (m *CallMutation) ResetTwilioCallSid() {
 	m.twilio_call_sid = nil
+	delete(m.clearedFields, call.FieldTwilioCallSid)
+}
+
+// SetCalledNumber sets the "called_number" field.
+func (m *CallMutation) SetCalledNumber(s string) {
+	m.called_number = &s
+}
+
+// CalledNumber returns the value of the "called_number" field in the mutation.
+func (m *CallMutation) CalledNumber() (r string, exists bool) {
+	v := m.called_number
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCalledNumber returns the old "called_number" field's value of the Call entity.
+// If the Call object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallMutation) OldCalledNumber(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCalledNumber is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCalledNumber requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCalledNumber: %w", err)
+	}
+	return oldValue.CalledNumber, nil
+}
+
+// ResetCalledNumber resets all changes to the "called_number" field.
+func (m *CallMutation) ResetCalledNumber() {
+	m.called_number = nil
+}
+
+// SetRoute sets the "route" field.
+func (m *CallMutation) SetRoute(c call.Route) {
+	m.route = &c
+}
+
+// Route returns the value of the "route" field in the mutation.
+func (m *CallMutation) Route() (r call.Route, exists bool) {
+	v := m.route
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRoute returns the old "route" field's value of the Call entity.
+// If the Call object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallMutation) OldRoute(ctx context.Context) (v *call.Route, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRoute is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRoute requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRoute: %w", err)
+	}
+	return oldValue.Route, nil
+}
+
+// ClearRoute clears the value of the "route" field.
+func (m *CallMutation) ClearRoute() {
+	m.route = nil
+	m.clearedFields[call.FieldRoute] = struct{}{}
+}
+
+// RouteCleared returns if the "route" field was cleared in this mutation.
+func (m *CallMutation) RouteCleared() bool {
+	_, ok := m.clearedFields[call.FieldRoute]
+	return ok
+}
+
+// ResetRoute resets all changes to the "route" field.
+func (m *CallMutation) ResetRoute() {
+	m.route = nil
+	delete(m.clearedFields, call.FieldRoute)
+}
+
+// SetAnsweredBy sets the "answered_by" field.
+func (m *CallMutation) SetAnsweredBy(cb call.AnsweredBy) {
+	m.answered_by = &cb
+}
+
+// AnsweredBy returns the value of the "answered_by" field in the mutation.
+func (m *CallMutation) AnsweredBy() (r call.AnsweredBy, exists bool) {
+	v := m.answered_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAnsweredBy returns the old "answered_by" field's value of the Call entity.
+// If the Call object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallMutation) OldAnsweredBy(ctx context.Context) (v *call.AnsweredBy, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAnsweredBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAnsweredBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAnsweredBy: %w", err)
+	}
+	return oldValue.AnsweredBy, nil
+}
+
+// ClearAnsweredBy clears the value of the "answered_by" field.
+func (m *CallMutation) ClearAnsweredBy() {
+	m.answered_by = nil
+	m.clearedFields[call.FieldAnsweredBy] = struct{}{}
+}
+
+// AnsweredByCleared returns if the "answered_by" field was cleared in this mutation.
+func (m *CallMutation) AnsweredByCleared() bool {
+	_, ok := m.clearedFields[call.FieldAnsweredBy]
+	return ok
+}
+
+// ResetAnsweredBy resets all changes to the "answered_by" field.
+func (m *CallMutation) ResetAnsweredBy() {
+	m.answered_by = nil
+	delete(m.clearedFields, call.FieldAnsweredBy)
 }
 
 // SetCallerNumber sets the "caller_number" field.
@@ -6299,7 +6462,7 @@ func (m *CallMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *CallMutation) Fields() []string {
-	fields := make([]string, 0, 21)
+	fields := make([]string, 0, 24)
 	if m.created_at != nil {
 		fields = append(fields, call.FieldCreatedAt)
 	}
@@ -6314,6 +6477,15 @@ func (m *CallMutation) Fields() []string {
 	}
 	if m.twilio_call_sid != nil {
 		fields = append(fields, call.FieldTwilioCallSid)
+	}
+	if m.called_number != nil {
+		fields = append(fields, call.FieldCalledNumber)
+	}
+	if m.route != nil {
+		fields = append(fields, call.FieldRoute)
+	}
+	if m.answered_by != nil {
+		fields = append(fields, call.FieldAnsweredBy)
 	}
 	if m.caller_number != nil {
 		fields = append(fields, call.FieldCallerNumber)
@@ -6381,6 +6553,12 @@ func (m *CallMutation) Field(name string) (ent.Value, bool) {
 		return m.VapiCallID()
 	case call.FieldTwilioCallSid:
 		return m.TwilioCallSid()
+	case call.FieldCalledNumber:
+		return m.CalledNumber()
+	case call.FieldRoute:
+		return m.Route()
+	case call.FieldAnsweredBy:
+		return m.AnsweredBy()
 	case call.FieldCallerNumber:
 		return m.CallerNumber()
 	case call.FieldStatus:
@@ -6432,6 +6610,12 @@ func (m *CallMutation) OldField(ctx context.Context, name string) (ent.Value, er
 		return m.OldVapiCallID(ctx)
 	case call.FieldTwilioCallSid:
 		return m.OldTwilioCallSid(ctx)
+	case call.FieldCalledNumber:
+		return m.OldCalledNumber(ctx)
+	case call.FieldRoute:
+		return m.OldRoute(ctx)
+	case call.FieldAnsweredBy:
+		return m.OldAnsweredBy(ctx)
 	case call.FieldCallerNumber:
 		return m.OldCallerNumber(ctx)
 	case call.FieldStatus:
@@ -6507,6 +6691,27 @@ func (m *CallMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetTwilioCallSid(v)
+		return nil
+	case call.FieldCalledNumber:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCalledNumber(v)
+		return nil
+	case call.FieldRoute:
+		v, ok := value.(call.Route)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRoute(v)
+		return nil
+	case call.FieldAnsweredBy:
+		v, ok := value.(call.AnsweredBy)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAnsweredBy(v)
 		return nil
 	case call.FieldCallerNumber:
 		v, ok := value.(string)
@@ -6677,6 +6882,18 @@ func (m *CallMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *CallMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(call.FieldVapiCallID) {
+		fields = append(fields, call.FieldVapiCallID)
+	}
+	if m.FieldCleared(call.FieldTwilioCallSid) {
+		fields = append(fields, call.FieldTwilioCallSid)
+	}
+	if m.FieldCleared(call.FieldRoute) {
+		fields = append(fields, call.FieldRoute)
+	}
+	if m.FieldCleared(call.FieldAnsweredBy) {
+		fields = append(fields, call.FieldAnsweredBy)
+	}
 	if m.FieldCleared(call.FieldStartedAt) {
 		fields = append(fields, call.FieldStartedAt)
 	}
@@ -6709,6 +6926,18 @@ func (m *CallMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *CallMutation) ClearField(name string) error {
 	switch name {
+	case call.FieldVapiCallID:
+		m.ClearVapiCallID()
+		return nil
+	case call.FieldTwilioCallSid:
+		m.ClearTwilioCallSid()
+		return nil
+	case call.FieldRoute:
+		m.ClearRoute()
+		return nil
+	case call.FieldAnsweredBy:
+		m.ClearAnsweredBy()
+		return nil
 	case call.FieldStartedAt:
 		m.ClearStartedAt()
 		return nil
@@ -6749,6 +6978,15 @@ func (m *CallMutation) ResetField(name string) error {
 		return nil
 	case call.FieldTwilioCallSid:
 		m.ResetTwilioCallSid()
+		return nil
+	case call.FieldCalledNumber:
+		m.ResetCalledNumber()
+		return nil
+	case call.FieldRoute:
+		m.ResetRoute()
+		return nil
+	case call.FieldAnsweredBy:
+		m.ResetAnsweredBy()
 		return nil
 	case call.FieldCallerNumber:
 		m.ResetCallerNumber()
@@ -11175,21 +11413,23 @@ func (m *PatientMutation) ResetEdge(name string) error {
 // PhoneNumberMutation represents an operation that mutates the PhoneNumber nodes in the graph.
 type PhoneNumberMutation struct {
 	config
-	op                   Op
-	typ                  string
-	id                   *string
-	created_at           *time.Time
-	updated_at           *time.Time
-	number               *string
-	twilio_sid           *string
-	vapi_phone_number_id *string
-	routing              *phonenumber.Routing
-	clearedFields        map[string]struct{}
-	practice             *string
-	clearedpractice      bool
-	done                 bool
-	oldValue             func(context.Context) (*PhoneNumber, error)
-	predicates           []predicate.PhoneNumber
+	op                         Op
+	typ                        string
+	id                         *string
+	created_at                 *time.Time
+	updated_at                 *time.Time
+	number                     *string
+	twilio_sid                 *string
+	vapi_phone_number_id       *string
+	routing                    *phonenumber.Routing
+	front_desk_ring_seconds    *int
+	addfront_desk_ring_seconds *int
+	clearedFields              map[string]struct{}
+	practice                   *string
+	clearedpractice            bool
+	done                       bool
+	oldValue                   func(context.Context) (*PhoneNumber, error)
+	predicates                 []predicate.PhoneNumber
 }
 
 var _ ent.Mutation = (*PhoneNumberMutation)(nil)
@@ -11548,6 +11788,62 @@ func (m *PhoneNumberMutation) ResetRouting() {
 	m.routing = nil
 }
 
+// SetFrontDeskRingSeconds sets the "front_desk_ring_seconds" field.
+func (m *PhoneNumberMutation) SetFrontDeskRingSeconds(i int) {
+	m.front_desk_ring_seconds = &i
+	m.addfront_desk_ring_seconds = nil
+}
+
+// FrontDeskRingSeconds returns the value of the "front_desk_ring_seconds" field in the mutation.
+func (m *PhoneNumberMutation) FrontDeskRingSeconds() (r int, exists bool) {
+	v := m.front_desk_ring_seconds
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFrontDeskRingSeconds returns the old "front_desk_ring_seconds" field's value of the PhoneNumber entity.
+// If the PhoneNumber object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PhoneNumberMutation) OldFrontDeskRingSeconds(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFrontDeskRingSeconds is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFrontDeskRingSeconds requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFrontDeskRingSeconds: %w", err)
+	}
+	return oldValue.FrontDeskRingSeconds, nil
+}
+
+// AddFrontDeskRingSeconds adds i to the "front_desk_ring_seconds" field.
+func (m *PhoneNumberMutation) AddFrontDeskRingSeconds(i int) {
+	if m.addfront_desk_ring_seconds != nil {
+		*m.addfront_desk_ring_seconds += i
+	} else {
+		m.addfront_desk_ring_seconds = &i
+	}
+}
+
+// AddedFrontDeskRingSeconds returns the value that was added to the "front_desk_ring_seconds" field in this mutation.
+func (m *PhoneNumberMutation) AddedFrontDeskRingSeconds() (r int, exists bool) {
+	v := m.addfront_desk_ring_seconds
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetFrontDeskRingSeconds resets all changes to the "front_desk_ring_seconds" field.
+func (m *PhoneNumberMutation) ResetFrontDeskRingSeconds() {
+	m.front_desk_ring_seconds = nil
+	m.addfront_desk_ring_seconds = nil
+}
+
 // ClearPractice clears the "practice" edge to the Practice entity.
 func (m *PhoneNumberMutation) ClearPractice() {
 	m.clearedpractice = true
@@ -11609,7 +11905,7 @@ func (m *PhoneNumberMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *PhoneNumberMutation) Fields() []string {
-	fields := make([]string, 0, 7)
+	fields := make([]string, 0, 8)
 	if m.created_at != nil {
 		fields = append(fields, phonenumber.FieldCreatedAt)
 	}
@@ -11630,6 +11926,9 @@ func (m *PhoneNumberMutation) Fields() []string {
 	}
 	if m.routing != nil {
 		fields = append(fields, phonenumber.FieldRouting)
+	}
+	if m.front_desk_ring_seconds != nil {
+		fields = append(fields, phonenumber.FieldFrontDeskRingSeconds)
 	}
 	return fields
 }
@@ -11653,6 +11952,8 @@ func (m *PhoneNumberMutation) Field(name string) (ent.Value, bool) {
 		return m.VapiPhoneNumberID()
 	case phonenumber.FieldRouting:
 		return m.Routing()
+	case phonenumber.FieldFrontDeskRingSeconds:
+		return m.FrontDeskRingSeconds()
 	}
 	return nil, false
 }
@@ -11676,6 +11977,8 @@ func (m *PhoneNumberMutation) OldField(ctx context.Context, name string) (ent.Va
 		return m.OldVapiPhoneNumberID(ctx)
 	case phonenumber.FieldRouting:
 		return m.OldRouting(ctx)
+	case phonenumber.FieldFrontDeskRingSeconds:
+		return m.OldFrontDeskRingSeconds(ctx)
 	}
 	return nil, fmt.Errorf("unknown PhoneNumber field %s", name)
 }
@@ -11734,6 +12037,13 @@ func (m *PhoneNumberMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetRouting(v)
 		return nil
+	case phonenumber.FieldFrontDeskRingSeconds:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFrontDeskRingSeconds(v)
+		return nil
 	}
 	return fmt.Errorf("unknown PhoneNumber field %s", name)
 }
@@ -11741,13 +12051,21 @@ func (m *PhoneNumberMutation) SetField(name string, value ent.Value) error {
 // AddedFields returns all numeric fields that were incremented/decremented during
 // this mutation.
 func (m *PhoneNumberMutation) AddedFields() []string {
-	return nil
+	var fields []string
+	if m.addfront_desk_ring_seconds != nil {
+		fields = append(fields, phonenumber.FieldFrontDeskRingSeconds)
+	}
+	return fields
 }
 
 // AddedField returns the numeric value that was incremented/decremented on a field
 // with the given name. The second boolean return value indicates that this field
 // was not set, or was not defined in the schema.
 func (m *PhoneNumberMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case phonenumber.FieldFrontDeskRingSeconds:
+		return m.AddedFrontDeskRingSeconds()
+	}
 	return nil, false
 }
 
@@ -11756,6 +12074,13 @@ func (m *PhoneNumberMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *PhoneNumberMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case phonenumber.FieldFrontDeskRingSeconds:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddFrontDeskRingSeconds(v)
+		return nil
 	}
 	return fmt.Errorf("unknown PhoneNumber numeric field %s", name)
 }
@@ -11803,6 +12128,9 @@ func (m *PhoneNumberMutation) ResetField(name string) error {
 		return nil
 	case phonenumber.FieldRouting:
 		m.ResetRouting()
+		return nil
+	case phonenumber.FieldFrontDeskRingSeconds:
+		m.ResetFrontDeskRingSeconds()
 		return nil
 	}
 	return fmt.Errorf("unknown PhoneNumber field %s", name)

@@ -30,8 +30,10 @@ type PhoneNumber struct {
 	TwilioSid string `json:"twilio_sid,omitempty"`
 	// VapiPhoneNumberID holds the value of the "vapi_phone_number_id" field.
 	VapiPhoneNumberID string `json:"vapi_phone_number_id,omitempty"`
-	// who answers: the voice agent, or the front desk directly
+	// who answers: always the voice agent (AGENT), the front desk in opening hours and the agent outside them (AFTER_HOURS), the front desk for front_desk_ring_seconds and then the agent (FRONT_DESK_FIRST), or only the front desk (FRONT_DESK)
 	Routing phonenumber.Routing `json:"routing,omitempty"`
+	// FRONT_DESK_FIRST: how long the front desk rings before the agent takes the call
+	FrontDeskRingSeconds int `json:"front_desk_ring_seconds,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the PhoneNumberQuery when eager-loading is set.
 	Edges        PhoneNumberEdges `json:"edges"`
@@ -65,6 +67,8 @@ func (*PhoneNumber) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
+		case phonenumber.FieldFrontDeskRingSeconds:
+			values[i] = new(sql.NullInt64)
 		case phonenumber.FieldID, phonenumber.FieldPracticeID, phonenumber.FieldNumber, phonenumber.FieldTwilioSid, phonenumber.FieldVapiPhoneNumberID, phonenumber.FieldRouting:
 			values[i] = new(sql.NullString)
 		case phonenumber.FieldCreatedAt, phonenumber.FieldUpdatedAt:
@@ -132,6 +136,12 @@ func (_m *PhoneNumber) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Routing = phonenumber.Routing(value.String)
 			}
+		case phonenumber.FieldFrontDeskRingSeconds:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field front_desk_ring_seconds", values[i])
+			} else if value.Valid {
+				_m.FrontDeskRingSeconds = int(value.Int64)
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -193,6 +203,9 @@ func (_m *PhoneNumber) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("routing=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Routing))
+	builder.WriteString(", ")
+	builder.WriteString("front_desk_ring_seconds=")
+	builder.WriteString(fmt.Sprintf("%v", _m.FrontDeskRingSeconds))
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -106,6 +106,20 @@ func (_c *PhoneNumberCreate) SetNillableRouting(v *phonenumber.Routing) *PhoneNu
 	return _c
 }
 
+// SetFrontDeskRingSeconds sets the "front_desk_ring_seconds" field.
+func (_c *PhoneNumberCreate) SetFrontDeskRingSeconds(v int) *PhoneNumberCreate {
+	_c.mutation.SetFrontDeskRingSeconds(v)
+	return _c
+}
+
+// SetNillableFrontDeskRingSeconds sets the "front_desk_ring_seconds" field if the given value is not nil.
+func (_c *PhoneNumberCreate) SetNillableFrontDeskRingSeconds(v *int) *PhoneNumberCreate {
+	if v != nil {
+		_c.SetFrontDeskRingSeconds(*v)
+	}
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *PhoneNumberCreate) SetID(v string) *PhoneNumberCreate {
 	_c.mutation.SetID(v)
@@ -188,6 +202,10 @@ func (_c *PhoneNumberCreate) defaults() error {
 		v := phonenumber.DefaultRouting
 		_c.mutation.SetRouting(v)
 	}
+	if _, ok := _c.mutation.FrontDeskRingSeconds(); !ok {
+		v := phonenumber.DefaultFrontDeskRingSeconds
+		_c.mutation.SetFrontDeskRingSeconds(v)
+	}
 	if _, ok := _c.mutation.ID(); !ok {
 		if phonenumber.DefaultID == nil {
 			return fmt.Errorf("ent: uninitialized phonenumber.DefaultID (forgotten import ent/runtime?)")
@@ -234,6 +252,14 @@ func (_c *PhoneNumberCreate) check() error {
 	if v, ok := _c.mutation.Routing(); ok {
 		if err := phonenumber.RoutingValidator(v); err != nil {
 			return &ValidationError{Name: "routing", err: fmt.Errorf(`ent: validator failed for field "PhoneNumber.routing": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.FrontDeskRingSeconds(); !ok {
+		return &ValidationError{Name: "front_desk_ring_seconds", err: errors.New(`ent: missing required field "PhoneNumber.front_desk_ring_seconds"`)}
+	}
+	if v, ok := _c.mutation.FrontDeskRingSeconds(); ok {
+		if err := phonenumber.FrontDeskRingSecondsValidator(v); err != nil {
+			return &ValidationError{Name: "front_desk_ring_seconds", err: fmt.Errorf(`ent: validator failed for field "PhoneNumber.front_desk_ring_seconds": %w`, err)}
 		}
 	}
 	if v, ok := _c.mutation.ID(); ok {
@@ -303,6 +329,10 @@ func (_c *PhoneNumberCreate) createSpec() (*PhoneNumber, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Routing(); ok {
 		_spec.SetField(phonenumber.FieldRouting, field.TypeEnum, value)
 		_node.Routing = value
+	}
+	if value, ok := _c.mutation.FrontDeskRingSeconds(); ok {
+		_spec.SetField(phonenumber.FieldFrontDeskRingSeconds, field.TypeInt, value)
+		_node.FrontDeskRingSeconds = value
 	}
 	if nodes := _c.mutation.PracticeIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -433,6 +463,24 @@ func (u *PhoneNumberUpsert) UpdateRouting() *PhoneNumberUpsert {
 	return u
 }
 
+// SetFrontDeskRingSeconds sets the "front_desk_ring_seconds" field.
+func (u *PhoneNumberUpsert) SetFrontDeskRingSeconds(v int) *PhoneNumberUpsert {
+	u.Set(phonenumber.FieldFrontDeskRingSeconds, v)
+	return u
+}
+
+// UpdateFrontDeskRingSeconds sets the "front_desk_ring_seconds" field to the value that was provided on create.
+func (u *PhoneNumberUpsert) UpdateFrontDeskRingSeconds() *PhoneNumberUpsert {
+	u.SetExcluded(phonenumber.FieldFrontDeskRingSeconds)
+	return u
+}
+
+// AddFrontDeskRingSeconds adds v to the "front_desk_ring_seconds" field.
+func (u *PhoneNumberUpsert) AddFrontDeskRingSeconds(v int) *PhoneNumberUpsert {
+	u.Add(phonenumber.FieldFrontDeskRingSeconds, v)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create except the ID field.
 // Using this option is equivalent to using:
 //
@@ -554,6 +602,27 @@ func (u *PhoneNumberUpsertOne) SetRouting(v phonenumber.Routing) *PhoneNumberUps
 func (u *PhoneNumberUpsertOne) UpdateRouting() *PhoneNumberUpsertOne {
 	return u.Update(func(s *PhoneNumberUpsert) {
 		s.UpdateRouting()
+	})
+}
+
+// SetFrontDeskRingSeconds sets the "front_desk_ring_seconds" field.
+func (u *PhoneNumberUpsertOne) SetFrontDeskRingSeconds(v int) *PhoneNumberUpsertOne {
+	return u.Update(func(s *PhoneNumberUpsert) {
+		s.SetFrontDeskRingSeconds(v)
+	})
+}
+
+// AddFrontDeskRingSeconds adds v to the "front_desk_ring_seconds" field.
+func (u *PhoneNumberUpsertOne) AddFrontDeskRingSeconds(v int) *PhoneNumberUpsertOne {
+	return u.Update(func(s *PhoneNumberUpsert) {
+		s.AddFrontDeskRingSeconds(v)
+	})
+}
+
+// UpdateFrontDeskRingSeconds sets the "front_desk_ring_seconds" field to the value that was provided on create.
+func (u *PhoneNumberUpsertOne) UpdateFrontDeskRingSeconds() *PhoneNumberUpsertOne {
+	return u.Update(func(s *PhoneNumberUpsert) {
+		s.UpdateFrontDeskRingSeconds()
 	})
 }
 
@@ -845,6 +914,27 @@ func (u *PhoneNumberUpsertBulk) SetRouting(v phonenumber.Routing) *PhoneNumberUp
 func (u *PhoneNumberUpsertBulk) UpdateRouting() *PhoneNumberUpsertBulk {
 	return u.Update(func(s *PhoneNumberUpsert) {
 		s.UpdateRouting()
+	})
+}
+
+// SetFrontDeskRingSeconds sets the "front_desk_ring_seconds" field.
+func (u *PhoneNumberUpsertBulk) SetFrontDeskRingSeconds(v int) *PhoneNumberUpsertBulk {
+	return u.Update(func(s *PhoneNumberUpsert) {
+		s.SetFrontDeskRingSeconds(v)
+	})
+}
+
+// AddFrontDeskRingSeconds adds v to the "front_desk_ring_seconds" field.
+func (u *PhoneNumberUpsertBulk) AddFrontDeskRingSeconds(v int) *PhoneNumberUpsertBulk {
+	return u.Update(func(s *PhoneNumberUpsert) {
+		s.AddFrontDeskRingSeconds(v)
+	})
+}
+
+// UpdateFrontDeskRingSeconds sets the "front_desk_ring_seconds" field to the value that was provided on create.
+func (u *PhoneNumberUpsertBulk) UpdateFrontDeskRingSeconds() *PhoneNumberUpsertBulk {
+	return u.Update(func(s *PhoneNumberUpsert) {
+		s.UpdateFrontDeskRingSeconds()
 	})
 }
 

@@ -90,6 +90,27 @@ func (_u *PhoneNumberUpdate) SetNillableRouting(v *phonenumber.Routing) *PhoneNu
 	return _u
 }
 
+// SetFrontDeskRingSeconds sets the "front_desk_ring_seconds" field.
+func (_u *PhoneNumberUpdate) SetFrontDeskRingSeconds(v int) *PhoneNumberUpdate {
+	_u.mutation.ResetFrontDeskRingSeconds()
+	_u.mutation.SetFrontDeskRingSeconds(v)
+	return _u
+}
+
+// SetNillableFrontDeskRingSeconds sets the "front_desk_ring_seconds" field if the given value is not nil.
+func (_u *PhoneNumberUpdate) SetNillableFrontDeskRingSeconds(v *int) *PhoneNumberUpdate {
+	if v != nil {
+		_u.SetFrontDeskRingSeconds(*v)
+	}
+	return _u
+}
+
+// AddFrontDeskRingSeconds adds value to the "front_desk_ring_seconds" field.
+func (_u *PhoneNumberUpdate) AddFrontDeskRingSeconds(v int) *PhoneNumberUpdate {
+	_u.mutation.AddFrontDeskRingSeconds(v)
+	return _u
+}
+
 // Mutation returns the PhoneNumberMutation object of the builder.
 func (_u *PhoneNumberUpdate) Mutation() *PhoneNumberMutation {
 	return _u.mutation
@@ -149,6 +170,11 @@ func (_u *PhoneNumberUpdate) check() error {
 			return &ValidationError{Name: "routing", err: fmt.Errorf(`ent: validator failed for field "PhoneNumber.routing": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.FrontDeskRingSeconds(); ok {
+		if err := phonenumber.FrontDeskRingSecondsValidator(v); err != nil {
+			return &ValidationError{Name: "front_desk_ring_seconds", err: fmt.Errorf(`ent: validator failed for field "PhoneNumber.front_desk_ring_seconds": %w`, err)}
+		}
+	}
 	if _u.mutation.PracticeCleared() && len(_u.mutation.PracticeIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "PhoneNumber.practice"`)
 	}
@@ -181,6 +207,12 @@ func (_u *PhoneNumberUpdate) sqlSave(ctx context.Context) (_node int, err error)
 	}
 	if value, ok := _u.mutation.Routing(); ok {
 		_spec.SetField(phonenumber.FieldRouting, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.FrontDeskRingSeconds(); ok {
+		_spec.SetField(phonenumber.FieldFrontDeskRingSeconds, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedFrontDeskRingSeconds(); ok {
+		_spec.AddField(phonenumber.FieldFrontDeskRingSeconds, field.TypeInt, value)
 	}
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -264,6 +296,27 @@ func (_u *PhoneNumberUpdateOne) SetNillableRouting(v *phonenumber.Routing) *Phon
 	return _u
 }
 
+// SetFrontDeskRingSeconds sets the "front_desk_ring_seconds" field.
+func (_u *PhoneNumberUpdateOne) SetFrontDeskRingSeconds(v int) *PhoneNumberUpdateOne {
+	_u.mutation.ResetFrontDeskRingSeconds()
+	_u.mutation.SetFrontDeskRingSeconds(v)
+	return _u
+}
+
+// SetNillableFrontDeskRingSeconds sets the "front_desk_ring_seconds" field if the given value is not nil.
+func (_u *PhoneNumberUpdateOne) SetNillableFrontDeskRingSeconds(v *int) *PhoneNumberUpdateOne {
+	if v != nil {
+		_u.SetFrontDeskRingSeconds(*v)
+	}
+	return _u
+}
+
+// AddFrontDeskRingSeconds adds value to the "front_desk_ring_seconds" field.
+func (_u *PhoneNumberUpdateOne) AddFrontDeskRingSeconds(v int) *PhoneNumberUpdateOne {
+	_u.mutation.AddFrontDeskRingSeconds(v)
+	return _u
+}
+
 // Mutation returns the PhoneNumberMutation object of the builder.
 func (_u *PhoneNumberUpdateOne) Mutation() *PhoneNumberMutation {
 	return _u.mutation
@@ -336,6 +389,11 @@ func (_u *PhoneNumberUpdateOne) check() error {
 			return &ValidationError{Name: "routing", err: fmt.Errorf(`ent: validator failed for field "PhoneNumber.routing": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.FrontDeskRingSeconds(); ok {
+		if err := phonenumber.FrontDeskRingSecondsValidator(v); err != nil {
+			return &ValidationError{Name: "front_desk_ring_seconds", err: fmt.Errorf(`ent: validator failed for field "PhoneNumber.front_desk_ring_seconds": %w`, err)}
+		}
+	}
 	if _u.mutation.PracticeCleared() && len(_u.mutation.PracticeIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "PhoneNumber.practice"`)
 	}
@@ -385,6 +443,12 @@ func (_u *PhoneNumberUpdateOne) sqlSave(ctx context.Context) (_node *PhoneNumber
 	}
 	if value, ok := _u.mutation.Routing(); ok {
 		_spec.SetField(phonenumber.FieldRouting, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.FrontDeskRingSeconds(); ok {
+		_spec.SetField(phonenumber.FieldFrontDeskRingSeconds, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedFrontDeskRingSeconds(); ok {
+		_spec.AddField(phonenumber.FieldFrontDeskRingSeconds, field.TypeInt, value)
 	}
 	_node = &PhoneNumber{config: _u.config}
 	_spec.Assign = _node.assignValues

@@ -28,15 +28,16 @@ func (r *mutationResolver) ProvisionAgent(ctx context.Context) (*agentsetup.Resu
 }
 
 // AddPhoneNumber is the resolver for the addPhoneNumber field.
-func (r *mutationResolver) AddPhoneNumber(ctx context.Context, number string, routing *phonenumber.Routing, twilioSid *string, vapiPhoneNumberID *string) (*ent.PhoneNumber, error) {
+func (r *mutationResolver) AddPhoneNumber(ctx context.Context, number string, routing *phonenumber.Routing, twilioSid *string, vapiPhoneNumberID *string, frontDeskRingSeconds *int) (*ent.PhoneNumber, error) {
 	return r.Svc.Agent.AddNumber(ctx, agentsetup.NumberSettings{
 		Number: number, Routing: deref(routing), TwilioSID: deref(twilioSid), VapiPhoneNumberID: deref(vapiPhoneNumberID),
+		FrontDeskRingSeconds: frontDeskRingSeconds,
 	})
 }
 
 // SetPhoneNumberRouting is the resolver for the setPhoneNumberRouting field.
-func (r *mutationResolver) SetPhoneNumberRouting(ctx context.Context, id string, routing phonenumber.Routing) (*ent.PhoneNumber, error) {
-	return r.Svc.Agent.SetRouting(ctx, id, routing)
+func (r *mutationResolver) SetPhoneNumberRouting(ctx context.Context, id string, routing phonenumber.Routing, frontDeskRingSeconds *int) (*ent.PhoneNumber, error) {
+	return r.Svc.Agent.SetRouting(ctx, id, routing, frontDeskRingSeconds)
 }
 
 // RemovePhoneNumber is the resolver for the removePhoneNumber field.

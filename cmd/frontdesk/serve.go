@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"sync/atomic"
@@ -33,8 +34,10 @@ import (
 	"github.com/frontdesk/frontdesk/internal/receptionist"
 	"github.com/frontdesk/frontdesk/internal/secrets"
 	"github.com/frontdesk/frontdesk/internal/server"
+	"github.com/frontdesk/frontdesk/internal/telephony"
 	"github.com/frontdesk/frontdesk/internal/voice"
 	"github.com/frontdesk/frontdesk/internal/writeback"
+	twiliowebhook "github.com/frontdesk/frontdesk/webhooks/twilio"
 	vapiwebhook "github.com/frontdesk/frontdesk/webhooks/vapi"
 )
 
@@ -114,6 +117,15 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		Log:      log,
 	}
 
+	// The practice's phone line: Twilio's webhooks, routed by internal/telephony
+	// (off, with a 404 saying why, while TWILIO_AUTH_TOKEN is unset).
+	twilioHooks := &twiliowebhook.Handler{
+		AuthToken: cfg.TwilioAuthToken, AccountSID: cfg.TwilioAccountSID, PublicURL: cfg.PublicURL, Log: log,
+		Phone: &telephony.Service{DB: db, Clock: clk, Agent: vapiClient, Actions: actionItems, PublicURL: cfg.PublicURL, Log: log},
+	}
+	webhooks := vapiHooks.Routes()
+	maps.Copy(webhooks, twilioHooks.Routes())
+
 	agents := agentsetup.New(agentsetup.Config{
 		DB: db, Vapi: vapiAPI(cfg), PublicURL: cfg.PublicURL, Clock: clk,
 		WebhookSecret: cfg.VapiWebhookSecret, WebhookHMACSecret: cfg.VapiWebhookHMACSecret,
@@ -130,7 +142,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		GraphiQL:       graphiql.Handler("/graphql", devHeaders(dev)),
 		GraphiQLAssets: graphiql.Assets(),
 		AssetsPrefix:   graphiql.AssetsPrefix,
-		Webhooks:       vapiHooks.Routes(),
+		Webhooks:       webhooks,
 		Ready: func(ctx context.Context) error {
 			if !ready.Load() {
 				return fmt.Errorf("starting: migrations not applied yet")

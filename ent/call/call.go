@@ -28,6 +28,12 @@ const (
 	FieldVapiCallID = "vapi_call_id"
 	// FieldTwilioCallSid holds the string denoting the twilio_call_sid field in the database.
 	FieldTwilioCallSid = "twilio_call_sid"
+	// FieldCalledNumber holds the string denoting the called_number field in the database.
+	FieldCalledNumber = "called_number"
+	// FieldRoute holds the string denoting the route field in the database.
+	FieldRoute = "route"
+	// FieldAnsweredBy holds the string denoting the answered_by field in the database.
+	FieldAnsweredBy = "answered_by"
 	// FieldCallerNumber holds the string denoting the caller_number field in the database.
 	FieldCallerNumber = "caller_number"
 	// FieldStatus holds the string denoting the status field in the database.
@@ -99,6 +105,9 @@ var Columns = []string{
 	FieldPracticeID,
 	FieldVapiCallID,
 	FieldTwilioCallSid,
+	FieldCalledNumber,
+	FieldRoute,
+	FieldAnsweredBy,
 	FieldCallerNumber,
 	FieldStatus,
 	FieldStartedAt,
@@ -143,10 +152,8 @@ var (
 	UpdateDefaultUpdatedAt func() time.Time
 	// PracticeIDValidator is a validator for the "practice_id" field. It is called by the builders before save.
 	PracticeIDValidator func(string) error
-	// VapiCallIDValidator is a validator for the "vapi_call_id" field. It is called by the builders before save.
-	VapiCallIDValidator func(string) error
-	// DefaultTwilioCallSid holds the default value on creation for the "twilio_call_sid" field.
-	DefaultTwilioCallSid string
+	// DefaultCalledNumber holds the default value on creation for the "called_number" field.
+	DefaultCalledNumber string
 	// DefaultCallerNumber holds the default value on creation for the "caller_number" field.
 	DefaultCallerNumber string
 	// DefaultStatus holds the default value on creation for the "status" field.
@@ -172,6 +179,56 @@ var (
 	// IDValidator is a validator for the "id" field. It is called by the builders before save.
 	IDValidator func(string) error
 )
+
+// Route defines the type for the "route" enum field.
+type Route string
+
+// Route values.
+const (
+	RouteAGENT               Route = "AGENT"
+	RouteFRONT_DESK          Route = "FRONT_DESK"
+	RouteFRONT_DESK_FIRST    Route = "FRONT_DESK_FIRST"
+	RouteFRONT_DESK_FALLBACK Route = "FRONT_DESK_FALLBACK"
+	RouteVOICEMAIL           Route = "VOICEMAIL"
+)
+
+func (r Route) String() string {
+	return string(r)
+}
+
+// RouteValidator is a validator for the "route" field enum values. It is called by the builders before save.
+func RouteValidator(r Route) error {
+	switch r {
+	case RouteAGENT, RouteFRONT_DESK, RouteFRONT_DESK_FIRST, RouteFRONT_DESK_FALLBACK, RouteVOICEMAIL:
+		return nil
+	default:
+		return fmt.Errorf("call: invalid enum value for route field: %q", r)
+	}
+}
+
+// AnsweredBy defines the type for the "answered_by" enum field.
+type AnsweredBy string
+
+// AnsweredBy values.
+const (
+	AnsweredByAGENT      AnsweredBy = "AGENT"
+	AnsweredByFRONT_DESK AnsweredBy = "FRONT_DESK"
+	AnsweredByVOICEMAIL  AnsweredBy = "VOICEMAIL"
+)
+
+func (ab AnsweredBy) String() string {
+	return string(ab)
+}
+
+// AnsweredByValidator is a validator for the "answered_by" field enum values. It is called by the builders before save.
+func AnsweredByValidator(ab AnsweredBy) error {
+	switch ab {
+	case AnsweredByAGENT, AnsweredByFRONT_DESK, AnsweredByVOICEMAIL:
+		return nil
+	default:
+		return fmt.Errorf("call: invalid enum value for answered_by field: %q", ab)
+	}
+}
 
 // Outcome defines the type for the "outcome" enum field.
 type Outcome string
@@ -229,6 +286,21 @@ func ByVapiCallID(opts ...sql.OrderTermOption) OrderOption {
 // ByTwilioCallSid orders the results by the twilio_call_sid field.
 func ByTwilioCallSid(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldTwilioCallSid, opts...).ToFunc()
+}
+
+// ByCalledNumber orders the results by the called_number field.
+func ByCalledNumber(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldCalledNumber, opts...).ToFunc()
+}
+
+// ByRoute orders the results by the route field.
+func ByRoute(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldRoute, opts...).ToFunc()
+}
+
+// ByAnsweredBy orders the results by the answered_by field.
+func ByAnsweredBy(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldAnsweredBy, opts...).ToFunc()
 }
 
 // ByCallerNumber orders the results by the caller_number field.
@@ -348,6 +420,42 @@ func newToolInvocationsStep() *sqlgraph.Step {
 		sqlgraph.To(ToolInvocationsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, true, ToolInvocationsTable, ToolInvocationsColumn),
 	)
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (e Route) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(e.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (e *Route) UnmarshalGQL(val interface{}) error {
+	str, ok := val.(string)
+	if !ok {
+		return fmt.Errorf("enum %T must be a string", val)
+	}
+	*e = Route(str)
+	if err := RouteValidator(*e); err != nil {
+		return fmt.Errorf("%s is not a valid Route", str)
+	}
+	return nil
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (e AnsweredBy) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(e.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (e *AnsweredBy) UnmarshalGQL(val interface{}) error {
+	str, ok := val.(string)
+	if !ok {
+		return fmt.Errorf("enum %T must be a string", val)
+	}
+	*e = AnsweredBy(str)
+	if err := AnsweredByValidator(*e); err != nil {
+		return fmt.Errorf("%s is not a valid AnsweredBy", str)
+	}
+	return nil
 }
 
 // MarshalGQL implements graphql.Marshaler interface.

@@ -90,6 +90,11 @@ func TwilioCallSid(v string) predicate.Call {
 	return predicate.Call(sql.FieldEQ(FieldTwilioCallSid, v))
 }
 
+// CalledNumber applies equality check predicate on the "called_number" field. It's identical to CalledNumberEQ.
+func CalledNumber(v string) predicate.Call {
+	return predicate.Call(sql.FieldEQ(FieldCalledNumber, v))
+}
+
 // CallerNumber applies equality check predicate on the "caller_number" field. It's identical to CallerNumberEQ.
 func CallerNumber(v string) predicate.Call {
 	return predicate.Call(sql.FieldEQ(FieldCallerNumber, v))
@@ -355,6 +360,16 @@ func VapiCallIDHasSuffix(v string) predicate.Call {
 	return predicate.Call(sql.FieldHasSuffix(FieldVapiCallID, v))
 }
 
+// VapiCallIDIsNil applies the IsNil predicate on the "vapi_call_id" field.
+func VapiCallIDIsNil() predicate.Call {
+	return predicate.Call(sql.FieldIsNull(FieldVapiCallID))
+}
+
+// VapiCallIDNotNil applies the NotNil predicate on the "vapi_call_id" field.
+func VapiCallIDNotNil() predicate.Call {
+	return predicate.Call(sql.FieldNotNull(FieldVapiCallID))
+}
+
 // VapiCallIDEqualFold applies the EqualFold predicate on the "vapi_call_id" field.
 func VapiCallIDEqualFold(v string) predicate.Call {
 	return predicate.Call(sql.FieldEqualFold(FieldVapiCallID, v))
@@ -420,6 +435,16 @@ func TwilioCallSidHasSuffix(v string) predicate.Call {
 	return predicate.Call(sql.FieldHasSuffix(FieldTwilioCallSid, v))
 }
 
+// TwilioCallSidIsNil applies the IsNil predicate on the "twilio_call_sid" field.
+func TwilioCallSidIsNil() predicate.Call {
+	return predicate.Call(sql.FieldIsNull(FieldTwilioCallSid))
+}
+
+// TwilioCallSidNotNil applies the NotNil predicate on the "twilio_call_sid" field.
+func TwilioCallSidNotNil() predicate.Call {
+	return predicate.Call(sql.FieldNotNull(FieldTwilioCallSid))
+}
+
 // TwilioCallSidEqualFold applies the EqualFold predicate on the "twilio_call_sid" field.
 func TwilioCallSidEqualFold(v string) predicate.Call {
 	return predicate.Call(sql.FieldEqualFold(FieldTwilioCallSid, v))
@@ -428,6 +453,131 @@ func TwilioCallSidEqualFold(v string) predicate.Call {
 // TwilioCallSidContainsFold applies the ContainsFold predicate on the "twilio_call_sid" field.
 func TwilioCallSidContainsFold(v string) predicate.Call {
 	return predicate.Call(sql.FieldContainsFold(FieldTwilioCallSid, v))
+}
+
+// CalledNumberEQ applies the EQ predicate on the "called_number" field.
+func CalledNumberEQ(v string) predicate.Call {
+	return predicate.Call(sql.FieldEQ(FieldCalledNumber, v))
+}
+
+// CalledNumberNEQ applies the NEQ predicate on the "called_number" field.
+func CalledNumberNEQ(v string) predicate.Call {
+	return predicate.Call(sql.FieldNEQ(FieldCalledNumber, v))
+}
+
+// CalledNumberIn applies the In predicate on the "called_number" field.
+func CalledNumberIn(vs ...string) predicate.Call {
+	return predicate.Call(sql.FieldIn(FieldCalledNumber, vs...))
+}
+
+// CalledNumberNotIn applies the NotIn predicate on the "called_number" field.
+func CalledNumberNotIn(vs ...string) predicate.Call {
+	return predicate.Call(sql.FieldNotIn(FieldCalledNumber, vs...))
+}
+
+// CalledNumberGT applies the GT predicate on the "called_number" field.
+func CalledNumberGT(v string) predicate.Call {
+	return predicate.Call(sql.FieldGT(FieldCalledNumber, v))
+}
+
+// CalledNumberGTE applies the GTE predicate on the "called_number" field.
+func CalledNumberGTE(v string) predicate.Call {
+	return predicate.Call(sql.FieldGTE(FieldCalledNumber, v))
+}
+
+// CalledNumberLT applies the LT predicate on the "called_number" field.
+func CalledNumberLT(v string) predicate.Call {
+	return predicate.Call(sql.FieldLT(FieldCalledNumber, v))
+}
+
+// CalledNumberLTE applies the LTE predicate on the "called_number" field.
+func CalledNumberLTE(v string) predicate.Call {
+	return predicate.Call(sql.FieldLTE(FieldCalledNumber, v))
+}
+
+// CalledNumberContains applies the Contains predicate on the "called_number" field.
+func CalledNumberContains(v string) predicate.Call {
+	return predicate.Call(sql.FieldContains(FieldCalledNumber, v))
+}
+
+// CalledNumberHasPrefix applies the HasPrefix predicate on the "called_number" field.
+func CalledNumberHasPrefix(v string) predicate.Call {
+	return predicate.Call(sql.FieldHasPrefix(FieldCalledNumber, v))
+}
+
+// CalledNumberHasSuffix applies the HasSuffix predicate on the "called_number" field.
+func CalledNumberHasSuffix(v string) predicate.Call {
+	return predicate.Call(sql.FieldHasSuffix(FieldCalledNumber, v))
+}
+
+// CalledNumberEqualFold applies the EqualFold predicate on the "called_number" field.
+func CalledNumberEqualFold(v string) predicate.Call {
+	return predicate.Call(sql.FieldEqualFold(FieldCalledNumber, v))
+}
+
+// CalledNumberContainsFold applies the ContainsFold predicate on the "called_number" field.
+func CalledNumberContainsFold(v string) predicate.Call {
+	return predicate.Call(sql.FieldContainsFold(FieldCalledNumber, v))
+}
+
+// RouteEQ applies the EQ predicate on the "route" field.
+func RouteEQ(v Route) predicate.Call {
+	return predicate.Call(sql.FieldEQ(FieldRoute, v))
+}
+
+// RouteNEQ applies the NEQ predicate on the "route" field.
+func RouteNEQ(v Route) predicate.Call {
+	return predicate.Call(sql.FieldNEQ(FieldRoute, v))
+}
+
+// RouteIn applies the In predicate on the "route" field.
+func RouteIn(vs ...Route) predicate.Call {
+	return predicate.Call(sql.FieldIn(FieldRoute, vs...))
+}
+
+// RouteNotIn applies the NotIn predicate on the "route" field.
+func RouteNotIn(vs ...Route) predicate.Call {
+	return predicate.Call(sql.FieldNotIn(FieldRoute, vs...))
+}
+
+// RouteIsNil applies the IsNil predicate on the "route" field.
+func RouteIsNil() predicate.Call {
+	return predicate.Call(sql.FieldIsNull(FieldRoute))
+}
+
+// RouteNotNil applies the NotNil predicate on the "route" field.
+func RouteNotNil() predicate.Call {
+	return predicate.Call(sql.FieldNotNull(FieldRoute))
+}
+
+// AnsweredByEQ applies the EQ predicate on the "answered_by" field.
+func AnsweredByEQ(v AnsweredBy) predicate.Call {
+	return predicate.Call(sql.FieldEQ(FieldAnsweredBy, v))
+}
+
+// AnsweredByNEQ applies the NEQ predicate on the "answered_by" field.
+func AnsweredByNEQ(v AnsweredBy) predicate.Call {
+	return predicate.Call(sql.FieldNEQ(FieldAnsweredBy, v))
+}
+
+// AnsweredByIn applies the In predicate on the "answered_by" field.
+func AnsweredByIn(vs ...AnsweredBy) predicate.Call {
+	return predicate.Call(sql.FieldIn(FieldAnsweredBy, vs...))
+}
+
+// AnsweredByNotIn applies the NotIn predicate on the "answered_by" field.
+func AnsweredByNotIn(vs ...AnsweredBy) predicate.Call {
+	return predicate.Call(sql.FieldNotIn(FieldAnsweredBy, vs...))
+}
+
+// AnsweredByIsNil applies the IsNil predicate on the "answered_by" field.
+func AnsweredByIsNil() predicate.Call {
+	return predicate.Call(sql.FieldIsNull(FieldAnsweredBy))
+}
+
+// AnsweredByNotNil applies the NotNil predicate on the "answered_by" field.
+func AnsweredByNotNil() predicate.Call {
+	return predicate.Call(sql.FieldNotNull(FieldAnsweredBy))
 }
 
 // CallerNumberEQ applies the EQ predicate on the "caller_number" field.

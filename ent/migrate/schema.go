@@ -245,8 +245,11 @@ var (
 		{Name: "id", Type: field.TypeString},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
-		{Name: "vapi_call_id", Type: field.TypeString},
-		{Name: "twilio_call_sid", Type: field.TypeString, Default: ""},
+		{Name: "vapi_call_id", Type: field.TypeString, Nullable: true},
+		{Name: "twilio_call_sid", Type: field.TypeString, Nullable: true},
+		{Name: "called_number", Type: field.TypeString, Default: ""},
+		{Name: "route", Type: field.TypeEnum, Nullable: true, Enums: []string{"AGENT", "FRONT_DESK", "FRONT_DESK_FIRST", "FRONT_DESK_FALLBACK", "VOICEMAIL"}},
+		{Name: "answered_by", Type: field.TypeEnum, Nullable: true, Enums: []string{"AGENT", "FRONT_DESK", "VOICEMAIL"}},
 		{Name: "caller_number", Type: field.TypeString, Default: ""},
 		{Name: "status", Type: field.TypeString, Default: ""},
 		{Name: "started_at", Type: field.TypeTime, Nullable: true},
@@ -273,13 +276,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "calls_practices_practice",
-				Columns:    []*schema.Column{CallsColumns[20]},
+				Columns:    []*schema.Column{CallsColumns[23]},
 				RefColumns: []*schema.Column{PracticesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "calls_patients_verified_patient",
-				Columns:    []*schema.Column{CallsColumns[21]},
+				Columns:    []*schema.Column{CallsColumns[24]},
 				RefColumns: []*schema.Column{PatientsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -288,22 +291,22 @@ var (
 			{
 				Name:    "call_practice_id",
 				Unique:  false,
-				Columns: []*schema.Column{CallsColumns[20]},
+				Columns: []*schema.Column{CallsColumns[23]},
 			},
 			{
 				Name:    "call_practice_id_vapi_call_id",
 				Unique:  true,
-				Columns: []*schema.Column{CallsColumns[20], CallsColumns[3]},
-			},
-			{
-				Name:    "call_twilio_call_sid",
-				Unique:  false,
-				Columns: []*schema.Column{CallsColumns[4]},
+				Columns: []*schema.Column{CallsColumns[23], CallsColumns[3]},
 			},
 			{
 				Name:    "call_practice_id_started_at",
 				Unique:  false,
-				Columns: []*schema.Column{CallsColumns[20], CallsColumns[7]},
+				Columns: []*schema.Column{CallsColumns[23], CallsColumns[10]},
+			},
+			{
+				Name:    "call_practice_id_twilio_call_sid",
+				Unique:  false,
+				Columns: []*schema.Column{CallsColumns[23], CallsColumns[4]},
 			},
 		},
 	}
@@ -505,7 +508,8 @@ var (
 		{Name: "number", Type: field.TypeString},
 		{Name: "twilio_sid", Type: field.TypeString, Default: ""},
 		{Name: "vapi_phone_number_id", Type: field.TypeString, Default: ""},
-		{Name: "routing", Type: field.TypeEnum, Enums: []string{"AGENT", "FRONT_DESK"}, Default: "AGENT"},
+		{Name: "routing", Type: field.TypeEnum, Enums: []string{"AGENT", "AFTER_HOURS", "FRONT_DESK_FIRST", "FRONT_DESK"}, Default: "AGENT"},
+		{Name: "front_desk_ring_seconds", Type: field.TypeInt, Default: 20},
 		{Name: "practice_id", Type: field.TypeString},
 	}
 	// PhoneNumbersTable holds the schema information for the "phone_numbers" table.
@@ -516,7 +520,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "phone_numbers_practices_practice",
-				Columns:    []*schema.Column{PhoneNumbersColumns[7]},
+				Columns:    []*schema.Column{PhoneNumbersColumns[8]},
 				RefColumns: []*schema.Column{PracticesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -525,7 +529,7 @@ var (
 			{
 				Name:    "phonenumber_practice_id",
 				Unique:  false,
-				Columns: []*schema.Column{PhoneNumbersColumns[7]},
+				Columns: []*schema.Column{PhoneNumbersColumns[8]},
 			},
 			{
 				Name:    "phonenumber_number",

@@ -32,6 +32,8 @@ const (
 	FieldVapiPhoneNumberID = "vapi_phone_number_id"
 	// FieldRouting holds the string denoting the routing field in the database.
 	FieldRouting = "routing"
+	// FieldFrontDeskRingSeconds holds the string denoting the front_desk_ring_seconds field in the database.
+	FieldFrontDeskRingSeconds = "front_desk_ring_seconds"
 	// EdgePractice holds the string denoting the practice edge name in mutations.
 	EdgePractice = "practice"
 	// Table holds the table name of the phonenumber in the database.
@@ -55,6 +57,7 @@ var Columns = []string{
 	FieldTwilioSid,
 	FieldVapiPhoneNumberID,
 	FieldRouting,
+	FieldFrontDeskRingSeconds,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -89,6 +92,10 @@ var (
 	DefaultTwilioSid string
 	// DefaultVapiPhoneNumberID holds the default value on creation for the "vapi_phone_number_id" field.
 	DefaultVapiPhoneNumberID string
+	// DefaultFrontDeskRingSeconds holds the default value on creation for the "front_desk_ring_seconds" field.
+	DefaultFrontDeskRingSeconds int
+	// FrontDeskRingSecondsValidator is a validator for the "front_desk_ring_seconds" field. It is called by the builders before save.
+	FrontDeskRingSecondsValidator func(int) error
 	// DefaultID holds the default value on creation for the "id" field.
 	DefaultID func() string
 	// IDValidator is a validator for the "id" field. It is called by the builders before save.
@@ -103,8 +110,10 @@ const DefaultRouting = RoutingAGENT
 
 // Routing values.
 const (
-	RoutingAGENT      Routing = "AGENT"
-	RoutingFRONT_DESK Routing = "FRONT_DESK"
+	RoutingAGENT            Routing = "AGENT"
+	RoutingAFTER_HOURS      Routing = "AFTER_HOURS"
+	RoutingFRONT_DESK_FIRST Routing = "FRONT_DESK_FIRST"
+	RoutingFRONT_DESK       Routing = "FRONT_DESK"
 )
 
 func (r Routing) String() string {
@@ -114,7 +123,7 @@ func (r Routing) String() string {
 // RoutingValidator is a validator for the "routing" field enum values. It is called by the builders before save.
 func RoutingValidator(r Routing) error {
 	switch r {
-	case RoutingAGENT, RoutingFRONT_DESK:
+	case RoutingAGENT, RoutingAFTER_HOURS, RoutingFRONT_DESK_FIRST, RoutingFRONT_DESK:
 		return nil
 	default:
 		return fmt.Errorf("phonenumber: invalid enum value for routing field: %q", r)
@@ -162,6 +171,11 @@ func ByVapiPhoneNumberID(opts ...sql.OrderTermOption) OrderOption {
 // ByRouting orders the results by the routing field.
 func ByRouting(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldRouting, opts...).ToFunc()
+}
+
+// ByFrontDeskRingSeconds orders the results by the front_desk_ring_seconds field.
+func ByFrontDeskRingSeconds(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldFrontDeskRingSeconds, opts...).ToFunc()
 }
 
 // ByPracticeField orders the results by practice field.

@@ -95,6 +95,11 @@ func VapiPhoneNumberID(v string) predicate.PhoneNumber {
 	return predicate.PhoneNumber(sql.FieldEQ(FieldVapiPhoneNumberID, v))
 }
 
+// FrontDeskRingSeconds applies equality check predicate on the "front_desk_ring_seconds" field. It's identical to FrontDeskRingSecondsEQ.
+func FrontDeskRingSeconds(v int) predicate.PhoneNumber {
+	return predicate.PhoneNumber(sql.FieldEQ(FieldFrontDeskRingSeconds, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.PhoneNumber {
 	return predicate.PhoneNumber(sql.FieldEQ(FieldCreatedAt, v))
@@ -453,6 +458,46 @@ func RoutingIn(vs ...Routing) predicate.PhoneNumber {
 // RoutingNotIn applies the NotIn predicate on the "routing" field.
 func RoutingNotIn(vs ...Routing) predicate.PhoneNumber {
 	return predicate.PhoneNumber(sql.FieldNotIn(FieldRouting, vs...))
+}
+
+// FrontDeskRingSecondsEQ applies the EQ predicate on the "front_desk_ring_seconds" field.
+func FrontDeskRingSecondsEQ(v int) predicate.PhoneNumber {
+	return predicate.PhoneNumber(sql.FieldEQ(FieldFrontDeskRingSeconds, v))
+}
+
+// FrontDeskRingSecondsNEQ applies the NEQ predicate on the "front_desk_ring_seconds" field.
+func FrontDeskRingSecondsNEQ(v int) predicate.PhoneNumber {
+	return predicate.PhoneNumber(sql.FieldNEQ(FieldFrontDeskRingSeconds, v))
+}
+
+// FrontDeskRingSecondsIn applies the In predicate on the "front_desk_ring_seconds" field.
+func FrontDeskRingSecondsIn(vs ...int) predicate.PhoneNumber {
+	return predicate.PhoneNumber(sql.FieldIn(FieldFrontDeskRingSeconds, vs...))
+}
+
+// FrontDeskRingSecondsNotIn applies the NotIn predicate on the "front_desk_ring_seconds" field.
+func FrontDeskRingSecondsNotIn(vs ...int) predicate.PhoneNumber {
+	return predicate.PhoneNumber(sql.FieldNotIn(FieldFrontDeskRingSeconds, vs...))
+}
+
+// FrontDeskRingSecondsGT applies the GT predicate on the "front_desk_ring_seconds" field.
+func FrontDeskRingSecondsGT(v int) predicate.PhoneNumber {
+	return predicate.PhoneNumber(sql.FieldGT(FieldFrontDeskRingSeconds, v))
+}
+
+// FrontDeskRingSecondsGTE applies the GTE predicate on the "front_desk_ring_seconds" field.
+func FrontDeskRingSecondsGTE(v int) predicate.PhoneNumber {
+	return predicate.PhoneNumber(sql.FieldGTE(FieldFrontDeskRingSeconds, v))
+}
+
+// FrontDeskRingSecondsLT applies the LT predicate on the "front_desk_ring_seconds" field.
+func FrontDeskRingSecondsLT(v int) predicate.PhoneNumber {
+	return predicate.PhoneNumber(sql.FieldLT(FieldFrontDeskRingSeconds, v))
+}
+
+// FrontDeskRingSecondsLTE applies the LTE predicate on the "front_desk_ring_seconds" field.
+func FrontDeskRingSecondsLTE(v int) predicate.PhoneNumber {
+	return predicate.PhoneNumber(sql.FieldLTE(FieldFrontDeskRingSeconds, v))
 }
 
 // HasPractice applies the HasEdge predicate on the "practice" edge.

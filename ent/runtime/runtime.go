@@ -299,52 +299,48 @@ func init() {
 	callDescPracticeID := callMixinFields2[0].Descriptor()
 	// call.PracticeIDValidator is a validator for the "practice_id" field. It is called by the builders before save.
 	call.PracticeIDValidator = callDescPracticeID.Validators[0].(func(string) error)
-	// callDescVapiCallID is the schema descriptor for vapi_call_id field.
-	callDescVapiCallID := callFields[0].Descriptor()
-	// call.VapiCallIDValidator is a validator for the "vapi_call_id" field. It is called by the builders before save.
-	call.VapiCallIDValidator = callDescVapiCallID.Validators[0].(func(string) error)
-	// callDescTwilioCallSid is the schema descriptor for twilio_call_sid field.
-	callDescTwilioCallSid := callFields[1].Descriptor()
-	// call.DefaultTwilioCallSid holds the default value on creation for the twilio_call_sid field.
-	call.DefaultTwilioCallSid = callDescTwilioCallSid.Default.(string)
+	// callDescCalledNumber is the schema descriptor for called_number field.
+	callDescCalledNumber := callFields[2].Descriptor()
+	// call.DefaultCalledNumber holds the default value on creation for the called_number field.
+	call.DefaultCalledNumber = callDescCalledNumber.Default.(string)
 	// callDescCallerNumber is the schema descriptor for caller_number field.
-	callDescCallerNumber := callFields[2].Descriptor()
+	callDescCallerNumber := callFields[5].Descriptor()
 	// call.DefaultCallerNumber holds the default value on creation for the caller_number field.
 	call.DefaultCallerNumber = callDescCallerNumber.Default.(string)
 	// callDescStatus is the schema descriptor for status field.
-	callDescStatus := callFields[3].Descriptor()
+	callDescStatus := callFields[6].Descriptor()
 	// call.DefaultStatus holds the default value on creation for the status field.
 	call.DefaultStatus = callDescStatus.Default.(string)
 	// callDescDurationSeconds is the schema descriptor for duration_seconds field.
-	callDescDurationSeconds := callFields[6].Descriptor()
+	callDescDurationSeconds := callFields[9].Descriptor()
 	// call.DefaultDurationSeconds holds the default value on creation for the duration_seconds field.
 	call.DefaultDurationSeconds = callDescDurationSeconds.Default.(int)
 	// callDescEndedReason is the schema descriptor for ended_reason field.
-	callDescEndedReason := callFields[7].Descriptor()
+	callDescEndedReason := callFields[10].Descriptor()
 	// call.DefaultEndedReason holds the default value on creation for the ended_reason field.
 	call.DefaultEndedReason = callDescEndedReason.Default.(string)
 	// callDescSummary is the schema descriptor for summary field.
-	callDescSummary := callFields[9].Descriptor()
+	callDescSummary := callFields[12].Descriptor()
 	// call.DefaultSummary holds the default value on creation for the summary field.
 	call.DefaultSummary = callDescSummary.Default.(string)
 	// callDescTranscript is the schema descriptor for transcript field.
-	callDescTranscript := callFields[10].Descriptor()
+	callDescTranscript := callFields[13].Descriptor()
 	// call.DefaultTranscript holds the default value on creation for the transcript field.
 	call.DefaultTranscript = callDescTranscript.Default.(string)
 	// callDescRecordingURL is the schema descriptor for recording_url field.
-	callDescRecordingURL := callFields[11].Descriptor()
+	callDescRecordingURL := callFields[14].Descriptor()
 	// call.DefaultRecordingURL holds the default value on creation for the recording_url field.
 	call.DefaultRecordingURL = callDescRecordingURL.Default.(string)
 	// callDescStereoRecordingURL is the schema descriptor for stereo_recording_url field.
-	callDescStereoRecordingURL := callFields[12].Descriptor()
+	callDescStereoRecordingURL := callFields[15].Descriptor()
 	// call.DefaultStereoRecordingURL holds the default value on creation for the stereo_recording_url field.
 	call.DefaultStereoRecordingURL = callDescStereoRecordingURL.Default.(string)
 	// callDescSuccessEvaluation is the schema descriptor for success_evaluation field.
-	callDescSuccessEvaluation := callFields[13].Descriptor()
+	callDescSuccessEvaluation := callFields[16].Descriptor()
 	// call.DefaultSuccessEvaluation holds the default value on creation for the success_evaluation field.
 	call.DefaultSuccessEvaluation = callDescSuccessEvaluation.Default.(string)
 	// callDescCost is the schema descriptor for cost field.
-	callDescCost := callFields[15].Descriptor()
+	callDescCost := callFields[18].Descriptor()
 	// call.DefaultCost holds the default value on creation for the cost field.
 	call.DefaultCost = callDescCost.Default.(float64)
 	// callDescID is the schema descriptor for id field.
@@ -614,6 +610,12 @@ func init() {
 	phonenumberDescVapiPhoneNumberID := phonenumberFields[2].Descriptor()
 	// phonenumber.DefaultVapiPhoneNumberID holds the default value on creation for the vapi_phone_number_id field.
 	phonenumber.DefaultVapiPhoneNumberID = phonenumberDescVapiPhoneNumberID.Default.(string)
+	// phonenumberDescFrontDeskRingSeconds is the schema descriptor for front_desk_ring_seconds field.
+	phonenumberDescFrontDeskRingSeconds := phonenumberFields[4].Descriptor()
+	// phonenumber.DefaultFrontDeskRingSeconds holds the default value on creation for the front_desk_ring_seconds field.
+	phonenumber.DefaultFrontDeskRingSeconds = phonenumberDescFrontDeskRingSeconds.Default.(int)
+	// phonenumber.FrontDeskRingSecondsValidator is a validator for the "front_desk_ring_seconds" field. It is called by the builders before save.
+	phonenumber.FrontDeskRingSecondsValidator = phonenumberDescFrontDeskRingSeconds.Validators[0].(func(int) error)
 	// phonenumberDescID is the schema descriptor for id field.
 	phonenumberDescID := phonenumberMixinFields0[0].Descriptor()
 	// phonenumber.DefaultID holds the default value on creation for the id field.

@@ -23,11 +23,17 @@ func (Call) Mixin() []ent.Mixin {
 // Fields of the Call.
 func (Call) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("vapi_call_id").NotEmpty(),
-		field.String("twilio_call_sid").Default("").
-			Comment("Twilio's CallSid, from call.transport.callSid or the deprecated call.phoneCallProviderId; joins Twilio's webhooks to the call"),
+		field.String("vapi_call_id").Optional().
+			Comment("empty for a call that never reached the voice agent"),
+		field.String("twilio_call_sid").Optional().
+			Comment("Twilio's CallSid, from Twilio's webhooks or Vapi's call.transport.callSid (deprecated: call.phoneCallProviderId); joins the two to one row"),
+		field.String("called_number").Default("").Comment("the practice's number that was called, E.164"),
+		field.Enum("route").Values("AGENT", "FRONT_DESK", "FRONT_DESK_FIRST", "FRONT_DESK_FALLBACK", "VOICEMAIL").Optional().Nillable().
+			Comment("where frontdesk's Twilio webhook sent the call: the agent, the front desk, the front desk then the agent, the front desk because the agent could not be reached, or voicemail"),
+		field.Enum("answered_by").Values("AGENT", "FRONT_DESK", "VOICEMAIL").Optional().Nillable().
+			Comment("who took the call; empty while ringing and for a call nobody answered"),
 		field.String("caller_number").Default("").Comment("E.164 when known"),
-		field.String("status").Default("").Comment("Vapi's last status-update"),
+		field.String("status").Default("").Comment("the last status Vapi or Twilio reported"),
 		field.Time("started_at").Optional().Nillable().Annotations(entgql.OrderField("STARTED_AT")),
 		field.Time("ended_at").Optional().Nillable(),
 		field.Int("duration_seconds").Default(0),
@@ -69,8 +75,8 @@ func (Call) Indexes() []ent.Index {
 		// request body, so a call id first seen in one practice must not
 		// stop another practice's call of the same id being recorded.
 		index.Fields("practice_id", "vapi_call_id").Unique(),
-		index.Fields("twilio_call_sid"),
 		index.Fields("practice_id", "started_at"),
+		index.Fields("practice_id", "twilio_call_sid"),
 	}
 }
 

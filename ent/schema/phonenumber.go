@@ -22,8 +22,10 @@ func (PhoneNumber) Fields() []ent.Field {
 		field.String("number").Comment("E.164").Validate(validE164),
 		field.String("twilio_sid").Default(""),
 		field.String("vapi_phone_number_id").Default(""),
-		field.Enum("routing").Values("AGENT", "FRONT_DESK").Default("AGENT").
-			Comment("who answers: the voice agent, or the front desk directly"),
+		field.Enum("routing").Values("AGENT", "AFTER_HOURS", "FRONT_DESK_FIRST", "FRONT_DESK").Default("AGENT").
+			Comment("who answers: always the voice agent (AGENT), the front desk in opening hours and the agent outside them (AFTER_HOURS), the front desk for front_desk_ring_seconds and then the agent (FRONT_DESK_FIRST), or only the front desk (FRONT_DESK)"),
+		field.Int("front_desk_ring_seconds").Default(20).Range(5, 120).
+			Comment("FRONT_DESK_FIRST: how long the front desk rings before the agent takes the call"),
 	}
 }
 

@@ -153,6 +153,8 @@ type ComplexityRoot struct {
 	}
 
 	Call struct {
+		AnsweredBy         func(childComplexity int) int
+		CalledNumber       func(childComplexity int) int
 		CallerNumber       func(childComplexity int) int
 		Cost               func(childComplexity int) int
 		CostBreakdown      func(childComplexity int) int
@@ -164,6 +166,7 @@ type ComplexityRoot struct {
 		Outcome            func(childComplexity int) int
 		Practice           func(childComplexity int) int
 		RecordingURL       func(childComplexity int) int
+		Route              func(childComplexity int) int
 		StartedAt          func(childComplexity int) int
 		Status             func(childComplexity int) int
 		StereoRecordingURL func(childComplexity int) int
@@ -232,7 +235,7 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		AddPhoneNumber        func(childComplexity int, number string, routing *phonenumber.Routing, twilioSid *string, vapiPhoneNumberID *string) int
+		AddPhoneNumber        func(childComplexity int, number string, routing *phonenumber.Routing, twilioSid *string, vapiPhoneNumberID *string, frontDeskRingSeconds *int) int
 		BookAppointment       func(childComplexity int, input model.BookAppointmentInput) int
 		CancelAppointment     func(childComplexity int, id string, reason *string) int
 		ConnectSandbox        func(childComplexity int) int
@@ -246,7 +249,7 @@ type ComplexityRoot struct {
 		RescheduleAppointment func(childComplexity int, id string, slotID *string, start *string) int
 		ResolveActionItem     func(childComplexity int, id string, note *string) int
 		RetryWriteback        func(childComplexity int, appointmentID string) int
-		SetPhoneNumberRouting func(childComplexity int, id string, routing phonenumber.Routing) int
+		SetPhoneNumberRouting func(childComplexity int, id string, routing phonenumber.Routing, frontDeskRingSeconds *int) int
 		SyncPms               func(childComplexity int, full *bool) int
 		UpdateAgent           func(childComplexity int, input model.AgentSettingsInput) int
 		UpdateAppointmentType func(childComplexity int, id string, bookableByPhone *bool, providerIds []string) int
@@ -319,14 +322,15 @@ type ComplexityRoot struct {
 	}
 
 	PhoneNumber struct {
-		CreatedAt         func(childComplexity int) int
-		ID                func(childComplexity int) int
-		Number            func(childComplexity int) int
-		Practice          func(childComplexity int) int
-		Routing           func(childComplexity int) int
-		TwilioSid         func(childComplexity int) int
-		UpdatedAt         func(childComplexity int) int
-		VapiPhoneNumberID func(childComplexity int) int
+		CreatedAt            func(childComplexity int) int
+		FrontDeskRingSeconds func(childComplexity int) int
+		ID                   func(childComplexity int) int
+		Number               func(childComplexity int) int
+		Practice             func(childComplexity int) int
+		Routing              func(childComplexity int) int
+		TwilioSid            func(childComplexity int) int
+		UpdatedAt            func(childComplexity int) int
+		VapiPhoneNumberID    func(childComplexity int) int
 	}
 
 	Practice struct {
@@ -494,8 +498,8 @@ type MutationResolver interface {
 	RemoveMember(ctx context.Context, id string) (string, error)
 	UpdateAgent(ctx context.Context, input model.AgentSettingsInput) (*ent.Agent, error)
 	ProvisionAgent(ctx context.Context) (*agentsetup.Result, error)
-	AddPhoneNumber(ctx context.Context, number string, routing *phonenumber.Routing, twilioSid *string, vapiPhoneNumberID *string) (*ent.PhoneNumber, error)
-	SetPhoneNumberRouting(ctx context.Context, id string, routing phonenumber.Routing) (*ent.PhoneNumber, error)
+	AddPhoneNumber(ctx context.Context, number string, routing *phonenumber.Routing, twilioSid *string, vapiPhoneNumberID *string, frontDeskRingSeconds *int) (*ent.PhoneNumber, error)
+	SetPhoneNumberRouting(ctx context.Context, id string, routing phonenumber.Routing, frontDeskRingSeconds *int) (*ent.PhoneNumber, error)
 	RemovePhoneNumber(ctx context.Context, id string) (string, error)
 	BookAppointment(ctx context.Context, input model.BookAppointmentInput) (*ent.Appointment, error)
 	CancelAppointment(ctx context.Context, id string, reason *string) (*ent.Appointment, error)
@@ -986,6 +990,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Availability.Slots(childComplexity), true
 
+	case "Call.answeredBy":
+		if e.ComplexityRoot.Call.AnsweredBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Call.AnsweredBy(childComplexity), true
+	case "Call.calledNumber":
+		if e.ComplexityRoot.Call.CalledNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Call.CalledNumber(childComplexity), true
 	case "Call.callerNumber":
 		if e.ComplexityRoot.Call.CallerNumber == nil {
 			break
@@ -1052,6 +1068,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Call.RecordingURL(childComplexity), true
+	case "Call.route":
+		if e.ComplexityRoot.Call.Route == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Call.Route(childComplexity), true
 	case "Call.startedAt":
 		if e.ComplexityRoot.Call.StartedAt == nil {
 			break
@@ -1351,7 +1373,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.AddPhoneNumber(childComplexity, args["number"].(string), args["routing"].(*phonenumber.Routing), args["twilioSid"].(*string), args["vapiPhoneNumberID"].(*string)), true
+		return e.ComplexityRoot.Mutation.AddPhoneNumber(childComplexity, args["number"].(string), args["routing"].(*phonenumber.Routing), args["twilioSid"].(*string), args["vapiPhoneNumberID"].(*string), args["frontDeskRingSeconds"].(*int)), true
 	case "Mutation.bookAppointment":
 		if e.ComplexityRoot.Mutation.BookAppointment == nil {
 			break
@@ -1490,7 +1512,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.SetPhoneNumberRouting(childComplexity, args["id"].(string), args["routing"].(phonenumber.Routing)), true
+		return e.ComplexityRoot.Mutation.SetPhoneNumberRouting(childComplexity, args["id"].(string), args["routing"].(phonenumber.Routing), args["frontDeskRingSeconds"].(*int)), true
 	case "Mutation.syncPMS":
 		if e.ComplexityRoot.Mutation.SyncPms == nil {
 			break
@@ -1818,6 +1840,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PhoneNumber.CreatedAt(childComplexity), true
+	case "PhoneNumber.frontDeskRingSeconds":
+		if e.ComplexityRoot.PhoneNumber.FrontDeskRingSeconds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PhoneNumber.FrontDeskRingSeconds(childComplexity), true
 	case "PhoneNumber.id":
 		if e.ComplexityRoot.PhoneNumber.ID == nil {
 			break
@@ -2757,9 +2785,9 @@ extend type Mutation {
   "Create or update the practice's Vapi assistant, the tools and its numbers from its settings, hours, providers and services. Idempotent. Owners only."
   provisionAgent: ProvisionResult!
   "Add a number patients call. Owners only."
-  addPhoneNumber(number: String!, routing: PhoneNumberRouting = AGENT, twilioSid: String, vapiPhoneNumberID: String): PhoneNumber!
-  "Send a number's calls to the agent or straight to the front desk. Owners only."
-  setPhoneNumberRouting(id: ID!, routing: PhoneNumberRouting!): PhoneNumber!
+  addPhoneNumber(number: String!, routing: PhoneNumberRouting = AGENT, twilioSid: String, vapiPhoneNumberID: String, frontDeskRingSeconds: Int): PhoneNumber!
+  "Choose who answers a number's calls (frontDeskRingSeconds: how long FRONT_DESK_FIRST rings the front desk, 5 to 120, default 20). Owners only."
+  setPhoneNumberRouting(id: ID!, routing: PhoneNumberRouting!, frontDeskRingSeconds: Int): PhoneNumber!
   removePhoneNumber(id: ID!): ID!
 }
 `, BuiltIn: false},
@@ -3583,17 +3611,32 @@ type Call implements Node {
   id: ID!
   createdAt: Time!
   updatedAt: Time!
-  vapiCallID: String!
   """
-  Twilio's CallSid, from call.transport.callSid or the deprecated call.phoneCallProviderId; joins Twilio's webhooks to the call
+  empty for a call that never reached the voice agent
   """
-  twilioCallSid: String!
+  vapiCallID: String
+  """
+  Twilio's CallSid, from Twilio's webhooks or Vapi's call.transport.callSid (deprecated: call.phoneCallProviderId); joins the two to one row
+  """
+  twilioCallSid: String
+  """
+  the practice's number that was called, E.164
+  """
+  calledNumber: String!
+  """
+  where frontdesk's Twilio webhook sent the call: the agent, the front desk, the front desk then the agent, the front desk because the agent could not be reached, or voicemail
+  """
+  route: CallRoute
+  """
+  who took the call; empty while ringing and for a call nobody answered
+  """
+  answeredBy: CallAnsweredBy
   """
   E.164 when known
   """
   callerNumber: String!
   """
-  Vapi's last status-update
+  the last status Vapi or Twilio reported
   """
   status: String!
   startedAt: Time
@@ -3630,6 +3673,14 @@ type Call implements Node {
   practice: Practice!
   verifiedPatient: Patient
   toolInvocations: [ToolInvocation!]
+}
+"""
+CallAnsweredBy is enum for the field answered_by
+"""
+enum CallAnsweredBy @goModel(model: "github.com/frontdesk/frontdesk/ent/call.AnsweredBy") {
+  AGENT
+  FRONT_DESK
+  VOICEMAIL
 }
 """
 A connection to a list of items.
@@ -3691,6 +3742,16 @@ enum CallOutcome @goModel(model: "github.com/frontdesk/frontdesk/ent/call.Outcom
   ABANDONED
 }
 """
+CallRoute is enum for the field route
+"""
+enum CallRoute @goModel(model: "github.com/frontdesk/frontdesk/ent/call.Route") {
+  AGENT
+  FRONT_DESK
+  FRONT_DESK_FIRST
+  FRONT_DESK_FALLBACK
+  VOICEMAIL
+}
+"""
 CallWhereInput is used for filtering Call objects.
 Input was generated by ent.
 """
@@ -3747,6 +3808,8 @@ input CallWhereInput {
   vapiCallIDContains: String
   vapiCallIDHasPrefix: String
   vapiCallIDHasSuffix: String
+  vapiCallIDIsNil: Boolean
+  vapiCallIDNotNil: Boolean
   vapiCallIDEqualFold: String
   vapiCallIDContainsFold: String
   """
@@ -3763,8 +3826,44 @@ input CallWhereInput {
   twilioCallSidContains: String
   twilioCallSidHasPrefix: String
   twilioCallSidHasSuffix: String
+  twilioCallSidIsNil: Boolean
+  twilioCallSidNotNil: Boolean
   twilioCallSidEqualFold: String
   twilioCallSidContainsFold: String
+  """
+  called_number field predicates
+  """
+  calledNumber: String
+  calledNumberNEQ: String
+  calledNumberIn: [String!]
+  calledNumberNotIn: [String!]
+  calledNumberGT: String
+  calledNumberGTE: String
+  calledNumberLT: String
+  calledNumberLTE: String
+  calledNumberContains: String
+  calledNumberHasPrefix: String
+  calledNumberHasSuffix: String
+  calledNumberEqualFold: String
+  calledNumberContainsFold: String
+  """
+  route field predicates
+  """
+  route: CallRoute
+  routeNEQ: CallRoute
+  routeIn: [CallRoute!]
+  routeNotIn: [CallRoute!]
+  routeIsNil: Boolean
+  routeNotNil: Boolean
+  """
+  answered_by field predicates
+  """
+  answeredBy: CallAnsweredBy
+  answeredByNEQ: CallAnsweredBy
+  answeredByIn: [CallAnsweredBy!]
+  answeredByNotIn: [CallAnsweredBy!]
+  answeredByIsNil: Boolean
+  answeredByNotNil: Boolean
   """
   caller_number field predicates
   """
@@ -4447,9 +4546,13 @@ type PhoneNumber implements Node {
   twilioSid: String!
   vapiPhoneNumberID: String!
   """
-  who answers: the voice agent, or the front desk directly
+  who answers: always the voice agent (AGENT), the front desk in opening hours and the agent outside them (AFTER_HOURS), the front desk for front_desk_ring_seconds and then the agent (FRONT_DESK_FIRST), or only the front desk (FRONT_DESK)
   """
   routing: PhoneNumberRouting!
+  """
+  FRONT_DESK_FIRST: how long the front desk rings before the agent takes the call
+  """
+  frontDeskRingSeconds: Int!
   practice: Practice!
 }
 """
@@ -4476,6 +4579,8 @@ PhoneNumberRouting is enum for the field routing
 """
 enum PhoneNumberRouting @goModel(model: "github.com/frontdesk/frontdesk/ent/phonenumber.Routing") {
   AGENT
+  AFTER_HOURS
+  FRONT_DESK_FIRST
   FRONT_DESK
 }
 type Practice implements Node {
@@ -5289,6 +5394,12 @@ func (ec *executionContext) childFields_Call(ctx context.Context, field graphql.
 		return ec.fieldContext_Call_vapiCallID(ctx, field)
 	case "twilioCallSid":
 		return ec.fieldContext_Call_twilioCallSid(ctx, field)
+	case "calledNumber":
+		return ec.fieldContext_Call_calledNumber(ctx, field)
+	case "route":
+		return ec.fieldContext_Call_route(ctx, field)
+	case "answeredBy":
+		return ec.fieldContext_Call_answeredBy(ctx, field)
 	case "callerNumber":
 		return ec.fieldContext_Call_callerNumber(ctx, field)
 	case "status":
@@ -5581,6 +5692,8 @@ func (ec *executionContext) childFields_PhoneNumber(ctx context.Context, field g
 		return ec.fieldContext_PhoneNumber_vapiPhoneNumberID(ctx, field)
 	case "routing":
 		return ec.fieldContext_PhoneNumber_routing(ctx, field)
+	case "frontDeskRingSeconds":
+		return ec.fieldContext_PhoneNumber_frontDeskRingSeconds(ctx, field)
 	case "practice":
 		return ec.fieldContext_PhoneNumber_practice(ctx, field)
 	}
@@ -5992,6 +6105,14 @@ func (ec *executionContext) field_Mutation_addPhoneNumber_args(ctx context.Conte
 		return nil, err
 	}
 	args["vapiPhoneNumberID"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "frontDeskRingSeconds",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["frontDeskRingSeconds"] = arg4
 	return args, nil
 }
 
@@ -6210,6 +6331,14 @@ func (ec *executionContext) field_Mutation_setPhoneNumberRouting_args(ctx contex
 		return nil, err
 	}
 	args["routing"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "frontDeskRingSeconds",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["frontDeskRingSeconds"] = arg2
 	return args, nil
 }
 
@@ -8688,10 +8817,10 @@ func (ec *executionContext) _Call_vapiCallID(ctx context.Context, field graphql.
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+			return ec.marshalOString2string(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Call_vapiCallID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -8711,14 +8840,83 @@ func (ec *executionContext) _Call_twilioCallSid(ctx context.Context, field graph
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Call_twilioCallSid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Call", field, false, false, "String")
+}
+
+func (ec *executionContext) _Call_calledNumber(ctx context.Context, field graphql.CollectedField, obj *ent.Call) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Call_calledNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CalledNumber, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 			return ec.marshalNString2string(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Call_twilioCallSid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Call_calledNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Call", field, false, false, "String")
+}
+
+func (ec *executionContext) _Call_route(ctx context.Context, field graphql.CollectedField, obj *ent.Call) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Call_route(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Route, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *call.Route) graphql.Marshaler {
+			return ec.marshalOCallRoute2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋcallᚐRoute(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Call_route(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Call", field, false, false, "CallRoute")
+}
+
+func (ec *executionContext) _Call_answeredBy(ctx context.Context, field graphql.CollectedField, obj *ent.Call) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Call_answeredBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AnsweredBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *call.AnsweredBy) graphql.Marshaler {
+			return ec.marshalOCallAnsweredBy2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋcallᚐAnsweredBy(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Call_answeredBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Call", field, false, false, "CallAnsweredBy")
 }
 
 func (ec *executionContext) _Call_callerNumber(ctx context.Context, field graphql.CollectedField, obj *ent.Call) (ret graphql.Marshaler) {
@@ -10283,7 +10481,7 @@ func (ec *executionContext) _Mutation_addPhoneNumber(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().AddPhoneNumber(ctx, fc.Args["number"].(string), fc.Args["routing"].(*phonenumber.Routing), fc.Args["twilioSid"].(*string), fc.Args["vapiPhoneNumberID"].(*string))
+			return ec.Resolvers.Mutation().AddPhoneNumber(ctx, fc.Args["number"].(string), fc.Args["routing"].(*phonenumber.Routing), fc.Args["twilioSid"].(*string), fc.Args["vapiPhoneNumberID"].(*string), fc.Args["frontDeskRingSeconds"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.PhoneNumber) graphql.Marshaler {
@@ -10327,7 +10525,7 @@ func (ec *executionContext) _Mutation_setPhoneNumberRouting(ctx context.Context,
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().SetPhoneNumberRouting(ctx, fc.Args["id"].(string), fc.Args["routing"].(phonenumber.Routing))
+			return ec.Resolvers.Mutation().SetPhoneNumberRouting(ctx, fc.Args["id"].(string), fc.Args["routing"].(phonenumber.Routing), fc.Args["frontDeskRingSeconds"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.PhoneNumber) graphql.Marshaler {
@@ -12067,6 +12265,29 @@ func (ec *executionContext) _PhoneNumber_routing(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_PhoneNumber_routing(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PhoneNumber", field, false, false, "PhoneNumberRouting")
+}
+
+func (ec *executionContext) _PhoneNumber_frontDeskRingSeconds(ctx context.Context, field graphql.CollectedField, obj *ent.PhoneNumber) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PhoneNumber_frontDeskRingSeconds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FrontDeskRingSeconds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PhoneNumber_frontDeskRingSeconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PhoneNumber", field, false, false, "Int")
 }
 
 func (ec *executionContext) _PhoneNumber_practice(ctx context.Context, field graphql.CollectedField, obj *ent.PhoneNumber) (ret graphql.Marshaler) {
@@ -18649,7 +18870,7 @@ func (ec *executionContext) unmarshalInputCallWhereInput(ctx context.Context, ob
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "vapiCallID", "vapiCallIDNEQ", "vapiCallIDIn", "vapiCallIDNotIn", "vapiCallIDGT", "vapiCallIDGTE", "vapiCallIDLT", "vapiCallIDLTE", "vapiCallIDContains", "vapiCallIDHasPrefix", "vapiCallIDHasSuffix", "vapiCallIDEqualFold", "vapiCallIDContainsFold", "twilioCallSid", "twilioCallSidNEQ", "twilioCallSidIn", "twilioCallSidNotIn", "twilioCallSidGT", "twilioCallSidGTE", "twilioCallSidLT", "twilioCallSidLTE", "twilioCallSidContains", "twilioCallSidHasPrefix", "twilioCallSidHasSuffix", "twilioCallSidEqualFold", "twilioCallSidContainsFold", "callerNumber", "callerNumberNEQ", "callerNumberIn", "callerNumberNotIn", "callerNumberGT", "callerNumberGTE", "callerNumberLT", "callerNumberLTE", "callerNumberContains", "callerNumberHasPrefix", "callerNumberHasSuffix", "callerNumberEqualFold", "callerNumberContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "statusGT", "statusGTE", "statusLT", "statusLTE", "statusContains", "statusHasPrefix", "statusHasSuffix", "statusEqualFold", "statusContainsFold", "startedAt", "startedAtNEQ", "startedAtIn", "startedAtNotIn", "startedAtGT", "startedAtGTE", "startedAtLT", "startedAtLTE", "startedAtIsNil", "startedAtNotNil", "endedAt", "endedAtNEQ", "endedAtIn", "endedAtNotIn", "endedAtGT", "endedAtGTE", "endedAtLT", "endedAtLTE", "endedAtIsNil", "endedAtNotNil", "durationSeconds", "durationSecondsNEQ", "durationSecondsIn", "durationSecondsNotIn", "durationSecondsGT", "durationSecondsGTE", "durationSecondsLT", "durationSecondsLTE", "endedReason", "endedReasonNEQ", "endedReasonIn", "endedReasonNotIn", "endedReasonGT", "endedReasonGTE", "endedReasonLT", "endedReasonLTE", "endedReasonContains", "endedReasonHasPrefix", "endedReasonHasSuffix", "endedReasonEqualFold", "endedReasonContainsFold", "outcome", "outcomeNEQ", "outcomeIn", "outcomeNotIn", "outcomeIsNil", "outcomeNotNil", "summary", "summaryNEQ", "summaryIn", "summaryNotIn", "summaryGT", "summaryGTE", "summaryLT", "summaryLTE", "summaryContains", "summaryHasPrefix", "summaryHasSuffix", "summaryEqualFold", "summaryContainsFold", "transcript", "transcriptNEQ", "transcriptIn", "transcriptNotIn", "transcriptGT", "transcriptGTE", "transcriptLT", "transcriptLTE", "transcriptContains", "transcriptHasPrefix", "transcriptHasSuffix", "transcriptEqualFold", "transcriptContainsFold", "recordingURL", "recordingURLNEQ", "recordingURLIn", "recordingURLNotIn", "recordingURLGT", "recordingURLGTE", "recordingURLLT", "recordingURLLTE", "recordingURLContains", "recordingURLHasPrefix", "recordingURLHasSuffix", "recordingURLEqualFold", "recordingURLContainsFold", "stereoRecordingURL", "stereoRecordingURLNEQ", "stereoRecordingURLIn", "stereoRecordingURLNotIn", "stereoRecordingURLGT", "stereoRecordingURLGTE", "stereoRecordingURLLT", "stereoRecordingURLLTE", "stereoRecordingURLContains", "stereoRecordingURLHasPrefix", "stereoRecordingURLHasSuffix", "stereoRecordingURLEqualFold", "stereoRecordingURLContainsFold", "successEvaluation", "successEvaluationNEQ", "successEvaluationIn", "successEvaluationNotIn", "successEvaluationGT", "successEvaluationGTE", "successEvaluationLT", "successEvaluationLTE", "successEvaluationContains", "successEvaluationHasPrefix", "successEvaluationHasSuffix", "successEvaluationEqualFold", "successEvaluationContainsFold", "cost", "costNEQ", "costIn", "costNotIn", "costGT", "costGTE", "costLT", "costLTE", "hasVerifiedPatient", "hasVerifiedPatientWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "vapiCallID", "vapiCallIDNEQ", "vapiCallIDIn", "vapiCallIDNotIn", "vapiCallIDGT", "vapiCallIDGTE", "vapiCallIDLT", "vapiCallIDLTE", "vapiCallIDContains", "vapiCallIDHasPrefix", "vapiCallIDHasSuffix", "vapiCallIDIsNil", "vapiCallIDNotNil", "vapiCallIDEqualFold", "vapiCallIDContainsFold", "twilioCallSid", "twilioCallSidNEQ", "twilioCallSidIn", "twilioCallSidNotIn", "twilioCallSidGT", "twilioCallSidGTE", "twilioCallSidLT", "twilioCallSidLTE", "twilioCallSidContains", "twilioCallSidHasPrefix", "twilioCallSidHasSuffix", "twilioCallSidIsNil", "twilioCallSidNotNil", "twilioCallSidEqualFold", "twilioCallSidContainsFold", "calledNumber", "calledNumberNEQ", "calledNumberIn", "calledNumberNotIn", "calledNumberGT", "calledNumberGTE", "calledNumberLT", "calledNumberLTE", "calledNumberContains", "calledNumberHasPrefix", "calledNumberHasSuffix", "calledNumberEqualFold", "calledNumberContainsFold", "route", "routeNEQ", "routeIn", "routeNotIn", "routeIsNil", "routeNotNil", "answeredBy", "answeredByNEQ", "answeredByIn", "answeredByNotIn", "answeredByIsNil", "answeredByNotNil", "callerNumber", "callerNumberNEQ", "callerNumberIn", "callerNumberNotIn", "callerNumberGT", "callerNumberGTE", "callerNumberLT", "callerNumberLTE", "callerNumberContains", "callerNumberHasPrefix", "callerNumberHasSuffix", "callerNumberEqualFold", "callerNumberContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "statusGT", "statusGTE", "statusLT", "statusLTE", "statusContains", "statusHasPrefix", "statusHasSuffix", "statusEqualFold", "statusContainsFold", "startedAt", "startedAtNEQ", "startedAtIn", "startedAtNotIn", "startedAtGT", "startedAtGTE", "startedAtLT", "startedAtLTE", "startedAtIsNil", "startedAtNotNil", "endedAt", "endedAtNEQ", "endedAtIn", "endedAtNotIn", "endedAtGT", "endedAtGTE", "endedAtLT", "endedAtLTE", "endedAtIsNil", "endedAtNotNil", "durationSeconds", "durationSecondsNEQ", "durationSecondsIn", "durationSecondsNotIn", "durationSecondsGT", "durationSecondsGTE", "durationSecondsLT", "durationSecondsLTE", "endedReason", "endedReasonNEQ", "endedReasonIn", "endedReasonNotIn", "endedReasonGT", "endedReasonGTE", "endedReasonLT", "endedReasonLTE", "endedReasonContains", "endedReasonHasPrefix", "endedReasonHasSuffix", "endedReasonEqualFold", "endedReasonContainsFold", "outcome", "outcomeNEQ", "outcomeIn", "outcomeNotIn", "outcomeIsNil", "outcomeNotNil", "summary", "summaryNEQ", "summaryIn", "summaryNotIn", "summaryGT", "summaryGTE", "summaryLT", "summaryLTE", "summaryContains", "summaryHasPrefix", "summaryHasSuffix", "summaryEqualFold", "summaryContainsFold", "transcript", "transcriptNEQ", "transcriptIn", "transcriptNotIn", "transcriptGT", "transcriptGTE", "transcriptLT", "transcriptLTE", "transcriptContains", "transcriptHasPrefix", "transcriptHasSuffix", "transcriptEqualFold", "transcriptContainsFold", "recordingURL", "recordingURLNEQ", "recordingURLIn", "recordingURLNotIn", "recordingURLGT", "recordingURLGTE", "recordingURLLT", "recordingURLLTE", "recordingURLContains", "recordingURLHasPrefix", "recordingURLHasSuffix", "recordingURLEqualFold", "recordingURLContainsFold", "stereoRecordingURL", "stereoRecordingURLNEQ", "stereoRecordingURLIn", "stereoRecordingURLNotIn", "stereoRecordingURLGT", "stereoRecordingURLGTE", "stereoRecordingURLLT", "stereoRecordingURLLTE", "stereoRecordingURLContains", "stereoRecordingURLHasPrefix", "stereoRecordingURLHasSuffix", "stereoRecordingURLEqualFold", "stereoRecordingURLContainsFold", "successEvaluation", "successEvaluationNEQ", "successEvaluationIn", "successEvaluationNotIn", "successEvaluationGT", "successEvaluationGTE", "successEvaluationLT", "successEvaluationLTE", "successEvaluationContains", "successEvaluationHasPrefix", "successEvaluationHasSuffix", "successEvaluationEqualFold", "successEvaluationContainsFold", "cost", "costNEQ", "costIn", "costNotIn", "costGT", "costGTE", "costLT", "costLTE", "hasVerifiedPatient", "hasVerifiedPatientWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -18936,6 +19157,20 @@ func (ec *executionContext) unmarshalInputCallWhereInput(ctx context.Context, ob
 				return it, err
 			}
 			it.VapiCallIDHasSuffix = data
+		case "vapiCallIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("vapiCallIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VapiCallIDIsNil = data
+		case "vapiCallIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("vapiCallIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VapiCallIDNotNil = data
 		case "vapiCallIDEqualFold":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("vapiCallIDEqualFold"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -19027,6 +19262,20 @@ func (ec *executionContext) unmarshalInputCallWhereInput(ctx context.Context, ob
 				return it, err
 			}
 			it.TwilioCallSidHasSuffix = data
+		case "twilioCallSidIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("twilioCallSidIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TwilioCallSidIsNil = data
+		case "twilioCallSidNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("twilioCallSidNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TwilioCallSidNotNil = data
 		case "twilioCallSidEqualFold":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("twilioCallSidEqualFold"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -19041,6 +19290,181 @@ func (ec *executionContext) unmarshalInputCallWhereInput(ctx context.Context, ob
 				return it, err
 			}
 			it.TwilioCallSidContainsFold = data
+		case "calledNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("calledNumber"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CalledNumber = data
+		case "calledNumberNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("calledNumberNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CalledNumberNEQ = data
+		case "calledNumberIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("calledNumberIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CalledNumberIn = data
+		case "calledNumberNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("calledNumberNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CalledNumberNotIn = data
+		case "calledNumberGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("calledNumberGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CalledNumberGT = data
+		case "calledNumberGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("calledNumberGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CalledNumberGTE = data
+		case "calledNumberLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("calledNumberLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CalledNumberLT = data
+		case "calledNumberLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("calledNumberLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CalledNumberLTE = data
+		case "calledNumberContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("calledNumberContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CalledNumberContains = data
+		case "calledNumberHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("calledNumberHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CalledNumberHasPrefix = data
+		case "calledNumberHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("calledNumberHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CalledNumberHasSuffix = data
+		case "calledNumberEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("calledNumberEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CalledNumberEqualFold = data
+		case "calledNumberContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("calledNumberContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CalledNumberContainsFold = data
+		case "route":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("route"))
+			data, err := ec.unmarshalOCallRoute2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋcallᚐRoute(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Route = data
+		case "routeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("routeNEQ"))
+			data, err := ec.unmarshalOCallRoute2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋcallᚐRoute(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RouteNEQ = data
+		case "routeIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("routeIn"))
+			data, err := ec.unmarshalOCallRoute2ᚕgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋcallᚐRouteᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RouteIn = data
+		case "routeNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("routeNotIn"))
+			data, err := ec.unmarshalOCallRoute2ᚕgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋcallᚐRouteᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RouteNotIn = data
+		case "routeIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("routeIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RouteIsNil = data
+		case "routeNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("routeNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RouteNotNil = data
+		case "answeredBy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answeredBy"))
+			data, err := ec.unmarshalOCallAnsweredBy2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋcallᚐAnsweredBy(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnsweredBy = data
+		case "answeredByNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answeredByNEQ"))
+			data, err := ec.unmarshalOCallAnsweredBy2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋcallᚐAnsweredBy(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnsweredByNEQ = data
+		case "answeredByIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answeredByIn"))
+			data, err := ec.unmarshalOCallAnsweredBy2ᚕgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋcallᚐAnsweredByᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnsweredByIn = data
+		case "answeredByNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answeredByNotIn"))
+			data, err := ec.unmarshalOCallAnsweredBy2ᚕgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋcallᚐAnsweredByᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnsweredByNotIn = data
+		case "answeredByIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answeredByIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnsweredByIsNil = data
+		case "answeredByNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answeredByNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnsweredByNotNil = data
 		case "callerNumber":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("callerNumber"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -23343,12 +23767,27 @@ func (ec *executionContext) _Call(ctx context.Context, sel ast.SelectionSet, obj
 			}
 		case "vapiCallID":
 			out.Values[i] = ec._Call_vapiCallID(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "twilioCallSid":
 			out.Values[i] = ec._Call_twilioCallSid(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "calledNumber":
+			out.Values[i] = ec._Call_calledNumber(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "route":
+			out.Values[i] = ec._Call_route(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "answeredBy":
+			out.Values[i] = ec._Call_answeredBy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "callerNumber":
@@ -24437,6 +24876,11 @@ func (ec *executionContext) _PhoneNumber(ctx context.Context, sel ast.SelectionS
 			}
 		case "routing":
 			out.Values[i] = ec._PhoneNumber_routing(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "frontDeskRingSeconds":
+			out.Values[i] = ec._PhoneNumber_frontDeskRingSeconds(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -26032,6 +26476,16 @@ func (ec *executionContext) marshalNCall2ᚖgithubᚗcomᚋfrontdeskᚋfrontdesk
 	return ec._Call(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNCallAnsweredBy2githubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋcallᚐAnsweredBy(ctx context.Context, v any) (call.AnsweredBy, error) {
+	var res call.AnsweredBy
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCallAnsweredBy2githubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋcallᚐAnsweredBy(ctx context.Context, sel ast.SelectionSet, v call.AnsweredBy) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNCallConnection2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐCallConnection(ctx context.Context, sel ast.SelectionSet, v *ent.CallConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "CallConnection!")
@@ -26061,6 +26515,16 @@ func (ec *executionContext) unmarshalNCallOutcome2githubᚗcomᚋfrontdeskᚋfro
 }
 
 func (ec *executionContext) marshalNCallOutcome2githubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋcallᚐOutcome(ctx context.Context, sel ast.SelectionSet, v call.Outcome) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNCallRoute2githubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋcallᚐRoute(ctx context.Context, v any) (call.Route, error) {
+	var res call.Route
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCallRoute2githubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋcallᚐRoute(ctx context.Context, sel ast.SelectionSet, v call.Route) graphql.Marshaler {
 	return v
 }
 
@@ -27355,6 +27819,58 @@ func (ec *executionContext) marshalOCall2ᚖgithubᚗcomᚋfrontdeskᚋfrontdesk
 	return ec._Call(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOCallAnsweredBy2ᚕgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋcallᚐAnsweredByᚄ(ctx context.Context, v any) ([]call.AnsweredBy, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]call.AnsweredBy, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCallAnsweredBy2githubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋcallᚐAnsweredBy(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOCallAnsweredBy2ᚕgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋcallᚐAnsweredByᚄ(ctx context.Context, sel ast.SelectionSet, v []call.AnsweredBy) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCallAnsweredBy2githubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋcallᚐAnsweredBy(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOCallAnsweredBy2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋcallᚐAnsweredBy(ctx context.Context, v any) (*call.AnsweredBy, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(call.AnsweredBy)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCallAnsweredBy2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋcallᚐAnsweredBy(ctx context.Context, sel ast.SelectionSet, v *call.AnsweredBy) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) marshalOCallEdge2ᚕᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐCallEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.CallEdge) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -27421,6 +27937,58 @@ func (ec *executionContext) unmarshalOCallOutcome2ᚖgithubᚗcomᚋfrontdeskᚋ
 }
 
 func (ec *executionContext) marshalOCallOutcome2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋcallᚐOutcome(ctx context.Context, sel ast.SelectionSet, v *call.Outcome) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOCallRoute2ᚕgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋcallᚐRouteᚄ(ctx context.Context, v any) ([]call.Route, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]call.Route, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCallRoute2githubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋcallᚐRoute(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOCallRoute2ᚕgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋcallᚐRouteᚄ(ctx context.Context, sel ast.SelectionSet, v []call.Route) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCallRoute2githubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋcallᚐRoute(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOCallRoute2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋcallᚐRoute(ctx context.Context, v any) (*call.Route, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(call.Route)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCallRoute2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚋcallᚐRoute(ctx context.Context, sel ast.SelectionSet, v *call.Route) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

@@ -17,6 +17,18 @@ type NumberSettings struct {
 	Routing           phonenumber.Routing
 	TwilioSID         string
 	VapiPhoneNumberID string
+	// FrontDeskRingSeconds is how long FRONT_DESK_FIRST rings the front
+	// desk; nil keeps the default (or the number's current value).
+	FrontDeskRingSeconds *int
+}
+
+const badRouting = "routing must be AGENT, AFTER_HOURS, FRONT_DESK_FIRST or FRONT_DESK"
+
+func checkRingSeconds(s *int) error {
+	if s != nil && phonenumber.FrontDeskRingSecondsValidator(*s) != nil {
+		return apperr.New(apperr.Invalid, "frontDeskRingSeconds must be between 5 and 120")
+	}
+	return nil
 }
 
 // Numbers lists the acting practice's numbers.
@@ -39,7 +51,10 @@ func (s *Service) AddNumber(ctx context.Context, in NumberSettings) (*ent.PhoneN
 		in.Routing = phonenumber.RoutingAGENT
 	}
 	if err := phonenumber.RoutingValidator(in.Routing); err != nil {
-		return nil, apperr.New(apperr.Invalid, "routing must be AGENT or FRONT_DESK")
+		return nil, apperr.New(apperr.Invalid, badRouting)
+	}
+	if err := checkRingSeconds(in.FrontDeskRingSeconds); err != nil {
+		return nil, err
 	}
 	// Uniqueness is across practices, which this practice cannot see.
 	taken, err := s.cfg.DB.Client(ctx).PhoneNumber.Query().Where(phonenumber.Number(n)).Exist(tenant.Unscoped(ctx))
@@ -55,19 +70,23 @@ func (s *Service) AddNumber(ctx context.Context, in NumberSettings) (*ent.PhoneN
 		SetRouting(in.Routing).
 		SetTwilioSid(strings.TrimSpace(in.TwilioSID)).
 		SetVapiPhoneNumberID(strings.TrimSpace(in.VapiPhoneNumberID)).
+		SetNillableFrontDeskRingSeconds(in.FrontDeskRingSeconds).
 		Save(ctx)
 }
 
 // SetRouting changes who answers a number; `frontdesk vapi sync` then
 // points it there in Vapi.
-func (s *Service) SetRouting(ctx context.Context, id string, routing phonenumber.Routing) (*ent.PhoneNumber, error) {
+func (s *Service) SetRouting(ctx context.Context, id string, routing phonenumber.Routing, ringSeconds *int) (*ent.PhoneNumber, error) {
 	if _, err := owningPractice(ctx); err != nil {
 		return nil, err
 	}
 	if err := phonenumber.RoutingValidator(routing); err != nil {
-		return nil, apperr.New(apperr.Invalid, "routing must be AGENT or FRONT_DESK")
+		return nil, apperr.New(apperr.Invalid, badRouting)
 	}
-	n, err := s.cfg.DB.Client(ctx).PhoneNumber.UpdateOneID(id).SetRouting(routing).Save(ctx)
+	if err := checkRingSeconds(ringSeconds); err != nil {
+		return nil, err
+	}
+	n, err := s.cfg.DB.Client(ctx).PhoneNumber.UpdateOneID(id).SetRouting(routing).SetNillableFrontDeskRingSeconds(ringSeconds).Save(ctx)
 	if ent.IsNotFound(err) {
 		return nil, apperr.New(apperr.NotFound, "no such phone number")
 	}

@@ -46,3 +46,36 @@ func TestClosedDates(t *testing.T) {
 		t.Errorf("ClosedDates of none = %v, want none", got)
 	}
 }
+
+func TestOpenAt(t *testing.T) {
+	p := &ent.Practice{
+		TimeZone:    "America/New_York",
+		Hours:       pms.WeeklyHours{time.Tuesday: {{Start: 8 * 60, End: 12 * 60}, {Start: 13 * 60, End: 17 * 60}}},
+		PmsClosures: []string{"2026-12-22"},
+	}
+	ny, _ := time.LoadLocation("America/New_York")
+	at := func(day, hour, minute int) time.Time { return time.Date(2026, 12, day, hour, minute, 0, 0, ny) }
+	tests := []struct {
+		name string
+		p    *ent.Practice
+		t    time.Time
+		want bool
+	}{
+		{"opening minute", p, at(1, 8, 0), true},
+		{"lunch", p, at(1, 12, 30), false},
+		{"closing minute is closed", p, at(1, 17, 0), false},
+		{"a day with no hours", p, at(2, 10, 0), false},
+		{"a PMS closure", p, at(22, 10, 0), false},
+		// 14:00 UTC is 09:00 in New York: the practice's zone decides, not UTC's.
+		{"in the practice's zone", p, time.Date(2026, 12, 1, 14, 0, 0, 0, time.UTC), true},
+		{"06:00 UTC on Wednesday is still Tuesday evening there", p, time.Date(2026, 12, 2, 6, 0, 0, 0, time.UTC), false},
+		{"no hours known", &ent.Practice{TimeZone: "America/New_York"}, at(1, 10, 0), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := practice.OpenAt(tt.p, tt.t); got != tt.want {
+				t.Errorf("OpenAt(%v) = %v, want %v", tt.t, got, tt.want)
+			}
+		})
+	}
+}

@@ -373,6 +373,25 @@ func (s *Service) loadCallRow(ctx context.Context, l Line) (*ent.Call, error) {
 	if err == nil || !ent.IsNotFound(err) {
 		return row, err
 	}
+	if l.TwilioCallSid != "" {
+		// A call that came in through frontdesk's Twilio webhook has its
+		// row already: the agent's messages join it.
+		unlinked := call.Or(call.VapiCallIDIsNil(), call.VapiCallID(""))
+		id, err := c.Call.Query().Where(call.PracticeID(practiceID), call.TwilioCallSid(l.TwilioCallSid), unlinked).Order(call.ByCreatedAt()).FirstID(ctx)
+		if err != nil && !ent.IsNotFound(err) {
+			return nil, err
+		}
+		if err == nil {
+			// The guard makes a link by two concurrent messages harmless.
+			n, err := c.Call.Update().Where(call.ID(id), unlinked).SetVapiCallID(l.VapiCallID).Save(ctx)
+			if err != nil && !ent.IsConstraintError(err) {
+				return nil, err
+			}
+			if n > 0 || err != nil {
+				return find()
+			}
+		}
+	}
 	now := s.Clock.Now()
 	create := c.Call.Create().SetPracticeID(practiceID).SetVapiCallID(l.VapiCallID).
 		SetTwilioCallSid(l.TwilioCallSid).SetStartedAt(now)

@@ -430,3 +430,46 @@ func (c *Client) Control(ctx context.Context, controlURL string, msg ControlMess
 	}
 	return nil
 }
+
+// CallRequest creates a call (POST /call).
+type CallRequest struct {
+	AssistantID   string   `json:"assistantId,omitempty"`
+	PhoneNumberID string   `json:"phoneNumberId,omitempty"`
+	Customer      Customer `json:"customer,omitzero"`
+	// PhoneCallProviderBypassEnabled asks Vapi for TwiML that our own
+	// Twilio webhook answers with, instead of Vapi placing or answering the
+	// call itself (docs.vapi.ai/calls/call-handling-with-vapi-and-twilio;
+	// the field is in no OpenAPI version).
+	PhoneCallProviderBypassEnabled bool `json:"phoneCallProviderBypassEnabled,omitempty"`
+}
+
+// CreatedCall is Vapi's answer to CreateCall.
+type CreatedCall struct {
+	Call
+	// Twiml (phoneCallProviderDetails.twiml) connects the Twilio call to
+	// Vapi when the request asked for the provider bypass.
+	Twiml string
+}
+
+// CreateCall creates a call; with the provider bypass it is an inbound
+// Twilio call frontdesk answers with the returned TwiML.
+func (c *Client) CreateCall(ctx context.Context, req CallRequest) (*CreatedCall, error) {
+	var raw json.RawMessage
+	if err := c.do(ctx, http.MethodPost, "/call", req, &raw); err != nil {
+		return nil, err
+	}
+	var out CreatedCall
+	var details struct {
+		PhoneCallProviderDetails struct {
+			Twiml string `json:"twiml"`
+		} `json:"phoneCallProviderDetails"`
+	}
+	if err := json.Unmarshal(raw, &out.Call); err != nil {
+		return nil, fmt.Errorf("vapi: POST /call: decode: %w", err)
+	}
+	if err := json.Unmarshal(raw, &details); err != nil {
+		return nil, fmt.Errorf("vapi: POST /call: decode: %w", err)
+	}
+	out.Twiml = details.PhoneCallProviderDetails.Twiml
+	return &out, nil
+}

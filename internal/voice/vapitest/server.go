@@ -21,6 +21,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -47,6 +48,7 @@ type Server struct {
 	mutations []Request
 	controls  map[string][]json.RawMessage
 	failures  []int
+	delays    []time.Duration
 }
 
 type object struct {
@@ -105,6 +107,7 @@ func NewServer(opts ...Option) *Server {
 			}))
 		}
 	}
+	mux.HandleFunc("POST /call", s.api(func(w http.ResponseWriter, r *http.Request, body []byte) { s.createCall(w, body) }))
 	mux.HandleFunc("GET /call/{id}", s.api(func(w http.ResponseWriter, r *http.Request, _ []byte) { s.getCall(w, r.PathValue("id")) }))
 	mux.HandleFunc("POST /{callID}/control", s.control)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
@@ -150,6 +153,16 @@ func (s *Server) FailNext(status, n int) {
 	defer s.mu.Unlock()
 	for range n {
 		s.failures = append(s.failures, status)
+	}
+}
+
+// DelayNext makes the next n API requests wait d (or until the client
+// gives up) before they are answered.
+func (s *Server) DelayNext(d time.Duration, n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for range n {
+		s.delays = append(s.delays, d)
 	}
 }
 
@@ -240,11 +253,22 @@ func (s *Server) api(h func(http.ResponseWriter, *http.Request, []byte)) http.Ha
 			s.mutations = append(s.mutations, Request{Method: r.Method, Path: r.URL.Path, Body: slices.Clone(body)})
 		}
 		fail := 0
+		var delay time.Duration
 		authorized := r.Header.Get("Authorization") == "Bearer "+s.APIKey
 		if authorized && len(s.failures) > 0 {
 			fail, s.failures = s.failures[0], s.failures[1:]
 		}
+		if authorized && len(s.delays) > 0 {
+			delay, s.delays = s.delays[0], s.delays[1:]
+		}
 		s.mu.Unlock()
+		if delay > 0 {
+			select {
+			case <-time.After(delay):
+			case <-r.Context().Done():
+				return
+			}
+		}
 		switch {
 		case !authorized:
 			writeError(w, http.StatusUnauthorized,
@@ -355,6 +379,44 @@ func (s *Server) delete(w http.ResponseWriter, res, id string) {
 	}
 	delete(s.objects[res], id)
 	writeJSON(w, http.StatusOK, o.data)
+}
+
+// createCall creates a phone call. With phoneCallProviderBypassEnabled Vapi
+// does not dial: it answers with the TwiML that connects the caller's
+// Twilio call to it (phoneCallProviderDetails.twiml), for the caller's own
+// Twilio webhook to return.
+func (s *Server) createCall(w http.ResponseWriter, body []byte) {
+	in, ok := decodeObject(w, body)
+	if !ok {
+		return
+	}
+	if msgs := validateCreateCall(in); len(msgs) > 0 {
+		writeValidation(w, msgs)
+		return
+	}
+	now := s.now()
+	id := uuid.NewString()
+	out := map[string]any{
+		"id": id, "orgId": s.OrgID, "type": "inboundPhoneCall", "status": "queued",
+		"phoneNumberId": in["phoneNumberId"], "customer": in["customer"],
+		"phoneCallProvider": "twilio", "phoneCallTransport": "pstn",
+		"monitor":   map[string]any{"controlUrl": s.ControlURL(id)},
+		"createdAt": now, "updatedAt": now,
+	}
+	if a, ok := in["assistantId"]; ok {
+		out["assistantId"] = a
+	}
+	if in["phoneCallProviderBypassEnabled"] == true {
+		out["phoneCallProviderBypassEnabled"] = true
+		stream := "wss" + strings.TrimPrefix(s.URL, "http") + "/" + id + "/transport"
+		out["phoneCallProviderDetails"] = map[string]any{
+			"twiml": `<?xml version="1.0" encoding="UTF-8"?><Response><Connect><Stream url="` + stream + `"></Stream></Connect></Response>`,
+		}
+	}
+	s.mu.Lock()
+	s.calls[id] = out
+	s.mu.Unlock()
+	writeJSON(w, http.StatusCreated, out)
 }
 
 func (s *Server) getCall(w http.ResponseWriter, id string) {

@@ -403,3 +403,30 @@ func validateControl(in map[string]any) []string {
 	}
 	return v.msgs
 }
+
+// createCallProps are CreateCallDTO's properties, plus
+// phoneCallProviderBypassEnabled, which Vapi accepts (its bypass example
+// and docs send it) though no OpenAPI version declares it.
+var createCallProps = []string{
+	"customers", "name", "schedulePlan", "transport", "assistantId", "assistant", "assistantOverrides",
+	"squadId", "squad", "workflowId", "workflow", "workflowOverrides", "phoneNumberId", "phoneNumber",
+	"customerId", "customer", "phoneCallProviderBypassEnabled",
+}
+
+// validateCreateCall checks a POST /call body: a phone call needs a phone
+// number, an assistant (or squad or workflow) and a customer number.
+func validateCreateCall(in map[string]any) []string {
+	v := &validator{}
+	v.whitelist(in, "", createCallProps)
+	v.str(in, "", "phoneNumberId", true, 0)
+	if v.str(in, "", "assistantId", false, 0) == "" && in["assistant"] == nil && in["squadId"] == nil && in["workflowId"] == nil {
+		v.add("assistantId, assistant, squadId, squad, workflowId or workflow must be provided")
+	}
+	v.boolean(in, "", "phoneCallProviderBypassEnabled")
+	if c := v.object(in, "", "customer", true); c != nil {
+		if n := v.str(c, "customer", "number", true, 0); n != "" && !e164.MatchString(n) {
+			v.add("customer.number must be a valid phone number in the E.164 format")
+		}
+	}
+	return v.msgs
+}
