@@ -112,8 +112,11 @@ func (h *Handler) dispatch(w http.ResponseWriter, r *http.Request, m *voice.Mess
 			writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
 			return
 		}
+		tooMany := receptionist.TooManyToolCalls(len(calls))
 		resp := voice.Respond(calls, func(tc voice.ToolCall) voice.ToolCallResult {
 			switch {
+			case tooMany != "":
+				return voice.ErrorResult(tc, tooMany)
 			case routeErr != nil:
 				return voice.ErrorResult(tc, "This phone line is not set up with a practice, so I cannot look anything up. Please call the practice directly.")
 			case only != "" && tc.Name != only:
