@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/frontdesk/frontdesk/ent"
@@ -376,12 +377,25 @@ func slotTakenMessage(e *booking.SlotTakenError) string {
 	return strings.TrimSpace(head) + " Open times nearby: " + strings.Join(ids, "; ") + "."
 }
 
+// zones keeps the time zones loaded so far: time.LoadLocation reads the
+// zone database from disk on every call, and zone runs inside tool
+// transactions, which wait on nothing but the database.
+var zones sync.Map // name → *time.Location
+
 func zone(ctx context.Context, t *turn) (*time.Location, error) {
 	p, err := t.s.DB.Client(ctx).Practice.Get(ctx, t.call.PracticeID)
 	if err != nil {
 		return nil, err
 	}
-	return time.LoadLocation(p.TimeZone)
+	if loc, ok := zones.Load(p.TimeZone); ok {
+		return loc.(*time.Location), nil
+	}
+	loc, err := time.LoadLocation(p.TimeZone)
+	if err != nil {
+		return nil, err
+	}
+	zones.Store(p.TimeZone, loc)
+	return loc, nil
 }
 
 func validOrEmpty(number string) string {
