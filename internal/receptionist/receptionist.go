@@ -332,14 +332,14 @@ func (st stored) answer(l Line, tc voice.ToolCall) voice.ToolCallResult {
 	if !st.same(l, tc) {
 		return voice.ErrorResult(tc, "this tool call id was already used by another call or tool, so nothing was done; call the tool again")
 	}
-	return voice.ToolCallResult{ToolCallID: tc.ID, Name: tc.Name, Result: st.res.Result, Error: st.res.Error}
+	return st.res
 }
 
 // replay returns what a tool call id already claimed or answered in this
 // practice holds: ok with an answer, or ok for a claim by another call or
 // tool (whose answer refuses); a claim of the same call and tool still at
-// work is not ok. It runs on every tool call, so it is one prepared point query
-// (scoped to the practice by hand, since it bypasses ent).
+// work is not ok. It runs on every tool call, so it is one prepared point
+// query (scoped to the practice by hand, since it bypasses ent).
 func (s *Service) replay(ctx context.Context, l Line, tc voice.ToolCall) (stored, bool) {
 	var st stored
 	var outcome, result string
