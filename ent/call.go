@@ -69,6 +69,8 @@ type Call struct {
 	CostBreakdown *voice.CostBreakdown `json:"cost_breakdown,omitempty"`
 	// the patient whose name and birth date the caller gave; only their appointments may be changed on this call
 	VerifiedPatientID *string `json:"verified_patient_id,omitempty"`
+	// identity checks on this call that matched no one; counted before each check, so concurrent attempts cannot pass the limit
+	FailedVerifications int `json:"failed_verifications,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the CallQuery when eager-loading is set.
 	Edges        CallEdges `json:"edges"`
@@ -132,7 +134,7 @@ func (*Call) scanValues(columns []string) ([]any, error) {
 			values[i] = new([]byte)
 		case call.FieldCost:
 			values[i] = new(sql.NullFloat64)
-		case call.FieldDurationSeconds:
+		case call.FieldDurationSeconds, call.FieldFailedVerifications:
 			values[i] = new(sql.NullInt64)
 		case call.FieldID, call.FieldPracticeID, call.FieldVapiCallID, call.FieldTwilioCallSid, call.FieldCalledNumber, call.FieldRoute, call.FieldAnsweredBy, call.FieldCallerNumber, call.FieldStatus, call.FieldEndedReason, call.FieldOutcome, call.FieldSummary, call.FieldTranscript, call.FieldRecordingURL, call.FieldStereoRecordingURL, call.FieldSuccessEvaluation, call.FieldVerifiedPatientID:
 			values[i] = new(sql.NullString)
@@ -313,6 +315,12 @@ func (_m *Call) assignValues(columns []string, values []any) error {
 				_m.VerifiedPatientID = new(string)
 				*_m.VerifiedPatientID = value.String
 			}
+		case call.FieldFailedVerifications:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field failed_verifications", values[i])
+			} else if value.Valid {
+				_m.FailedVerifications = int(value.Int64)
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -447,6 +455,9 @@ func (_m *Call) String() string {
 		builder.WriteString("verified_patient_id=")
 		builder.WriteString(*v)
 	}
+	builder.WriteString(", ")
+	builder.WriteString("failed_verifications=")
+	builder.WriteString(fmt.Sprintf("%v", _m.FailedVerifications))
 	builder.WriteByte(')')
 	return builder.String()
 }

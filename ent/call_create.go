@@ -339,6 +339,20 @@ func (_c *CallCreate) SetNillableVerifiedPatientID(v *string) *CallCreate {
 	return _c
 }
 
+// SetFailedVerifications sets the "failed_verifications" field.
+func (_c *CallCreate) SetFailedVerifications(v int) *CallCreate {
+	_c.mutation.SetFailedVerifications(v)
+	return _c
+}
+
+// SetNillableFailedVerifications sets the "failed_verifications" field if the given value is not nil.
+func (_c *CallCreate) SetNillableFailedVerifications(v *int) *CallCreate {
+	if v != nil {
+		_c.SetFailedVerifications(*v)
+	}
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *CallCreate) SetID(v string) *CallCreate {
 	_c.mutation.SetID(v)
@@ -473,6 +487,10 @@ func (_c *CallCreate) defaults() error {
 		v := call.DefaultCost
 		_c.mutation.SetCost(v)
 	}
+	if _, ok := _c.mutation.FailedVerifications(); !ok {
+		v := call.DefaultFailedVerifications
+		_c.mutation.SetFailedVerifications(v)
+	}
 	if _, ok := _c.mutation.ID(); !ok {
 		if call.DefaultID == nil {
 			return fmt.Errorf("ent: uninitialized call.DefaultID (forgotten import ent/runtime?)")
@@ -546,6 +564,9 @@ func (_c *CallCreate) check() error {
 	}
 	if _, ok := _c.mutation.Cost(); !ok {
 		return &ValidationError{Name: "cost", err: errors.New(`ent: missing required field "Call.cost"`)}
+	}
+	if _, ok := _c.mutation.FailedVerifications(); !ok {
+		return &ValidationError{Name: "failed_verifications", err: errors.New(`ent: missing required field "Call.failed_verifications"`)}
 	}
 	if v, ok := _c.mutation.ID(); ok {
 		if err := call.IDValidator(v); err != nil {
@@ -678,6 +699,10 @@ func (_c *CallCreate) createSpec() (*Call, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.CostBreakdown(); ok {
 		_spec.SetField(call.FieldCostBreakdown, field.TypeJSON, value)
 		_node.CostBreakdown = value
+	}
+	if value, ok := _c.mutation.FailedVerifications(); ok {
+		_spec.SetField(call.FieldFailedVerifications, field.TypeInt, value)
+		_node.FailedVerifications = value
 	}
 	if nodes := _c.mutation.PracticeIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -1114,6 +1139,24 @@ func (u *CallUpsert) UpdateVerifiedPatientID() *CallUpsert {
 // ClearVerifiedPatientID clears the value of the "verified_patient_id" field.
 func (u *CallUpsert) ClearVerifiedPatientID() *CallUpsert {
 	u.SetNull(call.FieldVerifiedPatientID)
+	return u
+}
+
+// SetFailedVerifications sets the "failed_verifications" field.
+func (u *CallUpsert) SetFailedVerifications(v int) *CallUpsert {
+	u.Set(call.FieldFailedVerifications, v)
+	return u
+}
+
+// UpdateFailedVerifications sets the "failed_verifications" field to the value that was provided on create.
+func (u *CallUpsert) UpdateFailedVerifications() *CallUpsert {
+	u.SetExcluded(call.FieldFailedVerifications)
+	return u
+}
+
+// AddFailedVerifications adds v to the "failed_verifications" field.
+func (u *CallUpsert) AddFailedVerifications(v int) *CallUpsert {
+	u.Add(call.FieldFailedVerifications, v)
 	return u
 }
 
@@ -1560,6 +1603,27 @@ func (u *CallUpsertOne) UpdateVerifiedPatientID() *CallUpsertOne {
 func (u *CallUpsertOne) ClearVerifiedPatientID() *CallUpsertOne {
 	return u.Update(func(s *CallUpsert) {
 		s.ClearVerifiedPatientID()
+	})
+}
+
+// SetFailedVerifications sets the "failed_verifications" field.
+func (u *CallUpsertOne) SetFailedVerifications(v int) *CallUpsertOne {
+	return u.Update(func(s *CallUpsert) {
+		s.SetFailedVerifications(v)
+	})
+}
+
+// AddFailedVerifications adds v to the "failed_verifications" field.
+func (u *CallUpsertOne) AddFailedVerifications(v int) *CallUpsertOne {
+	return u.Update(func(s *CallUpsert) {
+		s.AddFailedVerifications(v)
+	})
+}
+
+// UpdateFailedVerifications sets the "failed_verifications" field to the value that was provided on create.
+func (u *CallUpsertOne) UpdateFailedVerifications() *CallUpsertOne {
+	return u.Update(func(s *CallUpsert) {
+		s.UpdateFailedVerifications()
 	})
 }
 
@@ -2173,6 +2237,27 @@ func (u *CallUpsertBulk) UpdateVerifiedPatientID() *CallUpsertBulk {
 func (u *CallUpsertBulk) ClearVerifiedPatientID() *CallUpsertBulk {
 	return u.Update(func(s *CallUpsert) {
 		s.ClearVerifiedPatientID()
+	})
+}
+
+// SetFailedVerifications sets the "failed_verifications" field.
+func (u *CallUpsertBulk) SetFailedVerifications(v int) *CallUpsertBulk {
+	return u.Update(func(s *CallUpsert) {
+		s.SetFailedVerifications(v)
+	})
+}
+
+// AddFailedVerifications adds v to the "failed_verifications" field.
+func (u *CallUpsertBulk) AddFailedVerifications(v int) *CallUpsertBulk {
+	return u.Update(func(s *CallUpsert) {
+		s.AddFailedVerifications(v)
+	})
+}
+
+// UpdateFailedVerifications sets the "failed_verifications" field to the value that was provided on create.
+func (u *CallUpsertBulk) UpdateFailedVerifications() *CallUpsertBulk {
+	return u.Update(func(s *CallUpsert) {
+		s.UpdateFailedVerifications()
 	})
 }
 

@@ -389,6 +389,27 @@ func (_u *CallUpdate) ClearVerifiedPatientID() *CallUpdate {
 	return _u
 }
 
+// SetFailedVerifications sets the "failed_verifications" field.
+func (_u *CallUpdate) SetFailedVerifications(v int) *CallUpdate {
+	_u.mutation.ResetFailedVerifications()
+	_u.mutation.SetFailedVerifications(v)
+	return _u
+}
+
+// SetNillableFailedVerifications sets the "failed_verifications" field if the given value is not nil.
+func (_u *CallUpdate) SetNillableFailedVerifications(v *int) *CallUpdate {
+	if v != nil {
+		_u.SetFailedVerifications(*v)
+	}
+	return _u
+}
+
+// AddFailedVerifications adds value to the "failed_verifications" field.
+func (_u *CallUpdate) AddFailedVerifications(v int) *CallUpdate {
+	_u.mutation.AddFailedVerifications(v)
+	return _u
+}
+
 // SetVerifiedPatient sets the "verified_patient" edge to the Patient entity.
 func (_u *CallUpdate) SetVerifiedPatient(v *Patient) *CallUpdate {
 	return _u.SetVerifiedPatientID(v.ID)
@@ -613,6 +634,12 @@ func (_u *CallUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.CostBreakdownCleared() {
 		_spec.ClearField(call.FieldCostBreakdown, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.FailedVerifications(); ok {
+		_spec.SetField(call.FieldFailedVerifications, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedFailedVerifications(); ok {
+		_spec.AddField(call.FieldFailedVerifications, field.TypeInt, value)
 	}
 	if _u.mutation.VerifiedPatientCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -1066,6 +1093,27 @@ func (_u *CallUpdateOne) ClearVerifiedPatientID() *CallUpdateOne {
 	return _u
 }
 
+// SetFailedVerifications sets the "failed_verifications" field.
+func (_u *CallUpdateOne) SetFailedVerifications(v int) *CallUpdateOne {
+	_u.mutation.ResetFailedVerifications()
+	_u.mutation.SetFailedVerifications(v)
+	return _u
+}
+
+// SetNillableFailedVerifications sets the "failed_verifications" field if the given value is not nil.
+func (_u *CallUpdateOne) SetNillableFailedVerifications(v *int) *CallUpdateOne {
+	if v != nil {
+		_u.SetFailedVerifications(*v)
+	}
+	return _u
+}
+
+// AddFailedVerifications adds value to the "failed_verifications" field.
+func (_u *CallUpdateOne) AddFailedVerifications(v int) *CallUpdateOne {
+	_u.mutation.AddFailedVerifications(v)
+	return _u
+}
+
 // SetVerifiedPatient sets the "verified_patient" edge to the Patient entity.
 func (_u *CallUpdateOne) SetVerifiedPatient(v *Patient) *CallUpdateOne {
 	return _u.SetVerifiedPatientID(v.ID)
@@ -1320,6 +1368,12 @@ func (_u *CallUpdateOne) sqlSave(ctx context.Context) (_node *Call, err error) {
 	}
 	if _u.mutation.CostBreakdownCleared() {
 		_spec.ClearField(call.FieldCostBreakdown, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.FailedVerifications(); ok {
+		_spec.SetField(call.FieldFailedVerifications, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedFailedVerifications(); ok {
+		_spec.AddField(call.FieldFailedVerifications, field.TypeInt, value)
 	}
 	if _u.mutation.VerifiedPatientCleared() {
 		edge := &sqlgraph.EdgeSpec{

@@ -148,30 +148,31 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "Call",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			call.FieldCreatedAt:          {Type: field.TypeTime, Column: call.FieldCreatedAt},
-			call.FieldUpdatedAt:          {Type: field.TypeTime, Column: call.FieldUpdatedAt},
-			call.FieldPracticeID:         {Type: field.TypeString, Column: call.FieldPracticeID},
-			call.FieldVapiCallID:         {Type: field.TypeString, Column: call.FieldVapiCallID},
-			call.FieldTwilioCallSid:      {Type: field.TypeString, Column: call.FieldTwilioCallSid},
-			call.FieldCalledNumber:       {Type: field.TypeString, Column: call.FieldCalledNumber},
-			call.FieldRoute:              {Type: field.TypeEnum, Column: call.FieldRoute},
-			call.FieldAnsweredBy:         {Type: field.TypeEnum, Column: call.FieldAnsweredBy},
-			call.FieldCallerNumber:       {Type: field.TypeString, Column: call.FieldCallerNumber},
-			call.FieldStatus:             {Type: field.TypeString, Column: call.FieldStatus},
-			call.FieldStartedAt:          {Type: field.TypeTime, Column: call.FieldStartedAt},
-			call.FieldEndedAt:            {Type: field.TypeTime, Column: call.FieldEndedAt},
-			call.FieldDurationSeconds:    {Type: field.TypeInt, Column: call.FieldDurationSeconds},
-			call.FieldEndedReason:        {Type: field.TypeString, Column: call.FieldEndedReason},
-			call.FieldOutcome:            {Type: field.TypeEnum, Column: call.FieldOutcome},
-			call.FieldSummary:            {Type: field.TypeString, Column: call.FieldSummary},
-			call.FieldTranscript:         {Type: field.TypeString, Column: call.FieldTranscript},
-			call.FieldRecordingURL:       {Type: field.TypeString, Column: call.FieldRecordingURL},
-			call.FieldStereoRecordingURL: {Type: field.TypeString, Column: call.FieldStereoRecordingURL},
-			call.FieldSuccessEvaluation:  {Type: field.TypeString, Column: call.FieldSuccessEvaluation},
-			call.FieldStructuredData:     {Type: field.TypeJSON, Column: call.FieldStructuredData},
-			call.FieldCost:               {Type: field.TypeFloat64, Column: call.FieldCost},
-			call.FieldCostBreakdown:      {Type: field.TypeJSON, Column: call.FieldCostBreakdown},
-			call.FieldVerifiedPatientID:  {Type: field.TypeString, Column: call.FieldVerifiedPatientID},
+			call.FieldCreatedAt:           {Type: field.TypeTime, Column: call.FieldCreatedAt},
+			call.FieldUpdatedAt:           {Type: field.TypeTime, Column: call.FieldUpdatedAt},
+			call.FieldPracticeID:          {Type: field.TypeString, Column: call.FieldPracticeID},
+			call.FieldVapiCallID:          {Type: field.TypeString, Column: call.FieldVapiCallID},
+			call.FieldTwilioCallSid:       {Type: field.TypeString, Column: call.FieldTwilioCallSid},
+			call.FieldCalledNumber:        {Type: field.TypeString, Column: call.FieldCalledNumber},
+			call.FieldRoute:               {Type: field.TypeEnum, Column: call.FieldRoute},
+			call.FieldAnsweredBy:          {Type: field.TypeEnum, Column: call.FieldAnsweredBy},
+			call.FieldCallerNumber:        {Type: field.TypeString, Column: call.FieldCallerNumber},
+			call.FieldStatus:              {Type: field.TypeString, Column: call.FieldStatus},
+			call.FieldStartedAt:           {Type: field.TypeTime, Column: call.FieldStartedAt},
+			call.FieldEndedAt:             {Type: field.TypeTime, Column: call.FieldEndedAt},
+			call.FieldDurationSeconds:     {Type: field.TypeInt, Column: call.FieldDurationSeconds},
+			call.FieldEndedReason:         {Type: field.TypeString, Column: call.FieldEndedReason},
+			call.FieldOutcome:             {Type: field.TypeEnum, Column: call.FieldOutcome},
+			call.FieldSummary:             {Type: field.TypeString, Column: call.FieldSummary},
+			call.FieldTranscript:          {Type: field.TypeString, Column: call.FieldTranscript},
+			call.FieldRecordingURL:        {Type: field.TypeString, Column: call.FieldRecordingURL},
+			call.FieldStereoRecordingURL:  {Type: field.TypeString, Column: call.FieldStereoRecordingURL},
+			call.FieldSuccessEvaluation:   {Type: field.TypeString, Column: call.FieldSuccessEvaluation},
+			call.FieldStructuredData:      {Type: field.TypeJSON, Column: call.FieldStructuredData},
+			call.FieldCost:                {Type: field.TypeFloat64, Column: call.FieldCost},
+			call.FieldCostBreakdown:       {Type: field.TypeJSON, Column: call.FieldCostBreakdown},
+			call.FieldVerifiedPatientID:   {Type: field.TypeString, Column: call.FieldVerifiedPatientID},
+			call.FieldFailedVerifications: {Type: field.TypeInt, Column: call.FieldFailedVerifications},
 		},
 	}
 	graph.Nodes[5] = &sqlgraph.Node{
@@ -256,19 +257,22 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "Patient",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			patient.FieldCreatedAt:     {Type: field.TypeTime, Column: patient.FieldCreatedAt},
-			patient.FieldUpdatedAt:     {Type: field.TypeTime, Column: patient.FieldUpdatedAt},
-			patient.FieldPracticeID:    {Type: field.TypeString, Column: patient.FieldPracticeID},
-			patient.FieldPmsID:         {Type: field.TypeString, Column: patient.FieldPmsID},
-			patient.FieldPmsDigest:     {Type: field.TypeString, Column: patient.FieldPmsDigest},
-			patient.FieldFirstName:     {Type: field.TypeString, Column: patient.FieldFirstName},
-			patient.FieldLastName:      {Type: field.TypeString, Column: patient.FieldLastName},
-			patient.FieldPreferredName: {Type: field.TypeString, Column: patient.FieldPreferredName},
-			patient.FieldBirthDate:     {Type: field.TypeString, Column: patient.FieldBirthDate},
-			patient.FieldPhones:        {Type: field.TypeJSON, Column: patient.FieldPhones},
-			patient.FieldPhoneIndex:    {Type: field.TypeString, Column: patient.FieldPhoneIndex},
-			patient.FieldEmail:         {Type: field.TypeString, Column: patient.FieldEmail},
-			patient.FieldStatus:        {Type: field.TypeString, Column: patient.FieldStatus},
+			patient.FieldCreatedAt:              {Type: field.TypeTime, Column: patient.FieldCreatedAt},
+			patient.FieldUpdatedAt:              {Type: field.TypeTime, Column: patient.FieldUpdatedAt},
+			patient.FieldPracticeID:             {Type: field.TypeString, Column: patient.FieldPracticeID},
+			patient.FieldPmsID:                  {Type: field.TypeString, Column: patient.FieldPmsID},
+			patient.FieldPmsDigest:              {Type: field.TypeString, Column: patient.FieldPmsDigest},
+			patient.FieldFirstName:              {Type: field.TypeString, Column: patient.FieldFirstName},
+			patient.FieldLastName:               {Type: field.TypeString, Column: patient.FieldLastName},
+			patient.FieldPreferredName:          {Type: field.TypeString, Column: patient.FieldPreferredName},
+			patient.FieldBirthDate:              {Type: field.TypeString, Column: patient.FieldBirthDate},
+			patient.FieldPhones:                 {Type: field.TypeJSON, Column: patient.FieldPhones},
+			patient.FieldPhoneIndex:             {Type: field.TypeString, Column: patient.FieldPhoneIndex},
+			patient.FieldEmail:                  {Type: field.TypeString, Column: patient.FieldEmail},
+			patient.FieldStatus:                 {Type: field.TypeString, Column: patient.FieldStatus},
+			patient.FieldPhoneVerifyFailures:    {Type: field.TypeInt, Column: patient.FieldPhoneVerifyFailures},
+			patient.FieldPhoneVerifyWindowStart: {Type: field.TypeTime, Column: patient.FieldPhoneVerifyWindowStart},
+			patient.FieldPhoneVerifyLockedUntil: {Type: field.TypeTime, Column: patient.FieldPhoneVerifyLockedUntil},
 		},
 	}
 	graph.Nodes[9] = &sqlgraph.Node{
@@ -1509,6 +1513,11 @@ func (f *CallFilter) WhereVerifiedPatientID(p entql.StringP) {
 	f.Where(p.Field(call.FieldVerifiedPatientID))
 }
 
+// WhereFailedVerifications applies the entql int predicate on the failed_verifications field.
+func (f *CallFilter) WhereFailedVerifications(p entql.IntP) {
+	f.Where(p.Field(call.FieldFailedVerifications))
+}
+
 // WhereHasPractice applies a predicate to check if query has an edge practice.
 func (f *CallFilter) WhereHasPractice() {
 	f.Where(entql.HasEdge("practice"))
@@ -1976,6 +1985,21 @@ func (f *PatientFilter) WhereEmail(p entql.StringP) {
 // WhereStatus applies the entql string predicate on the status field.
 func (f *PatientFilter) WhereStatus(p entql.StringP) {
 	f.Where(p.Field(patient.FieldStatus))
+}
+
+// WherePhoneVerifyFailures applies the entql int predicate on the phone_verify_failures field.
+func (f *PatientFilter) WherePhoneVerifyFailures(p entql.IntP) {
+	f.Where(p.Field(patient.FieldPhoneVerifyFailures))
+}
+
+// WherePhoneVerifyWindowStart applies the entql time.Time predicate on the phone_verify_window_start field.
+func (f *PatientFilter) WherePhoneVerifyWindowStart(p entql.TimeP) {
+	f.Where(p.Field(patient.FieldPhoneVerifyWindowStart))
+}
+
+// WherePhoneVerifyLockedUntil applies the entql time.Time predicate on the phone_verify_locked_until field.
+func (f *PatientFilter) WherePhoneVerifyLockedUntil(p entql.TimeP) {
+	f.Where(p.Field(patient.FieldPhoneVerifyLockedUntil))
 }
 
 // WhereHasPractice applies a predicate to check if query has an edge practice.

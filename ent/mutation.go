@@ -5169,6 +5169,8 @@ type CallMutation struct {
 	cost                    *float64
 	addcost                 *float64
 	cost_breakdown          **voice.CostBreakdown
+	failed_verifications    *int
+	addfailed_verifications *int
 	clearedFields           map[string]struct{}
 	practice                *string
 	clearedpractice         bool
@@ -6320,6 +6322,62 @@ func (m *CallMutation) ResetVerifiedPatientID() {
 	delete(m.clearedFields, call.FieldVerifiedPatientID)
 }
 
+// SetFailedVerifications sets the "failed_verifications" field.
+func (m *CallMutation) SetFailedVerifications(i int) {
+	m.failed_verifications = &i
+	m.addfailed_verifications = nil
+}
+
+// FailedVerifications returns the value of the "failed_verifications" field in the mutation.
+func (m *CallMutation) FailedVerifications() (r int, exists bool) {
+	v := m.failed_verifications
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFailedVerifications returns the old "failed_verifications" field's value of the Call entity.
+// If the Call object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CallMutation) OldFailedVerifications(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFailedVerifications is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFailedVerifications requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFailedVerifications: %w", err)
+	}
+	return oldValue.FailedVerifications, nil
+}
+
+// AddFailedVerifications adds i to the "failed_verifications" field.
+func (m *CallMutation) AddFailedVerifications(i int) {
+	if m.addfailed_verifications != nil {
+		*m.addfailed_verifications += i
+	} else {
+		m.addfailed_verifications = &i
+	}
+}
+
+// AddedFailedVerifications returns the value that was added to the "failed_verifications" field in this mutation.
+func (m *CallMutation) AddedFailedVerifications() (r int, exists bool) {
+	v := m.addfailed_verifications
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetFailedVerifications resets all changes to the "failed_verifications" field.
+func (m *CallMutation) ResetFailedVerifications() {
+	m.failed_verifications = nil
+	m.addfailed_verifications = nil
+}
+
 // ClearPractice clears the "practice" edge to the Practice entity.
 func (m *CallMutation) ClearPractice() {
 	m.clearedpractice = true
@@ -6462,7 +6520,7 @@ func (m *CallMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *CallMutation) Fields() []string {
-	fields := make([]string, 0, 24)
+	fields := make([]string, 0, 25)
 	if m.created_at != nil {
 		fields = append(fields, call.FieldCreatedAt)
 	}
@@ -6535,6 +6593,9 @@ func (m *CallMutation) Fields() []string {
 	if m.verified_patient != nil {
 		fields = append(fields, call.FieldVerifiedPatientID)
 	}
+	if m.failed_verifications != nil {
+		fields = append(fields, call.FieldFailedVerifications)
+	}
 	return fields
 }
 
@@ -6591,6 +6652,8 @@ func (m *CallMutation) Field(name string) (ent.Value, bool) {
 		return m.CostBreakdown()
 	case call.FieldVerifiedPatientID:
 		return m.VerifiedPatientID()
+	case call.FieldFailedVerifications:
+		return m.FailedVerifications()
 	}
 	return nil, false
 }
@@ -6648,6 +6711,8 @@ func (m *CallMutation) OldField(ctx context.Context, name string) (ent.Value, er
 		return m.OldCostBreakdown(ctx)
 	case call.FieldVerifiedPatientID:
 		return m.OldVerifiedPatientID(ctx)
+	case call.FieldFailedVerifications:
+		return m.OldFailedVerifications(ctx)
 	}
 	return nil, fmt.Errorf("unknown Call field %s", name)
 }
@@ -6825,6 +6890,13 @@ func (m *CallMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetVerifiedPatientID(v)
 		return nil
+	case call.FieldFailedVerifications:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFailedVerifications(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Call field %s", name)
 }
@@ -6839,6 +6911,9 @@ func (m *CallMutation) AddedFields() []string {
 	if m.addcost != nil {
 		fields = append(fields, call.FieldCost)
 	}
+	if m.addfailed_verifications != nil {
+		fields = append(fields, call.FieldFailedVerifications)
+	}
 	return fields
 }
 
@@ -6851,6 +6926,8 @@ func (m *CallMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedDurationSeconds()
 	case call.FieldCost:
 		return m.AddedCost()
+	case call.FieldFailedVerifications:
+		return m.AddedFailedVerifications()
 	}
 	return nil, false
 }
@@ -6873,6 +6950,13 @@ func (m *CallMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddCost(v)
+		return nil
+	case call.FieldFailedVerifications:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddFailedVerifications(v)
 		return nil
 	}
 	return fmt.Errorf("unknown Call numeric field %s", name)
@@ -7035,6 +7119,9 @@ func (m *CallMutation) ResetField(name string) error {
 		return nil
 	case call.FieldVerifiedPatientID:
 		m.ResetVerifiedPatientID()
+		return nil
+	case call.FieldFailedVerifications:
+		m.ResetFailedVerifications()
 		return nil
 	}
 	return fmt.Errorf("unknown Call field %s", name)
@@ -10217,31 +10304,35 @@ func (m *PMSConnectionMutation) ResetEdge(name string) error {
 // PatientMutation represents an operation that mutates the Patient nodes in the graph.
 type PatientMutation struct {
 	config
-	op                  Op
-	typ                 string
-	id                  *string
-	created_at          *time.Time
-	updated_at          *time.Time
-	pms_id              *string
-	pms_digest          *string
-	first_name          *string
-	last_name           *string
-	preferred_name      *string
-	birth_date          *string
-	phones              *[]string
-	appendphones        []string
-	phone_index         *string
-	email               *string
-	status              *string
-	clearedFields       map[string]struct{}
-	practice            *string
-	clearedpractice     bool
-	appointments        map[string]struct{}
-	removedappointments map[string]struct{}
-	clearedappointments bool
-	done                bool
-	oldValue            func(context.Context) (*Patient, error)
-	predicates          []predicate.Patient
+	op                        Op
+	typ                       string
+	id                        *string
+	created_at                *time.Time
+	updated_at                *time.Time
+	pms_id                    *string
+	pms_digest                *string
+	first_name                *string
+	last_name                 *string
+	preferred_name            *string
+	birth_date                *string
+	phones                    *[]string
+	appendphones              []string
+	phone_index               *string
+	email                     *string
+	status                    *string
+	phone_verify_failures     *int
+	addphone_verify_failures  *int
+	phone_verify_window_start *time.Time
+	phone_verify_locked_until *time.Time
+	clearedFields             map[string]struct{}
+	practice                  *string
+	clearedpractice           bool
+	appointments              map[string]struct{}
+	removedappointments       map[string]struct{}
+	clearedappointments       bool
+	done                      bool
+	oldValue                  func(context.Context) (*Patient, error)
+	predicates                []predicate.Patient
 }
 
 var _ ent.Mutation = (*PatientMutation)(nil)
@@ -10871,6 +10962,160 @@ func (m *PatientMutation) ResetStatus() {
 	m.status = nil
 }
 
+// SetPhoneVerifyFailures sets the "phone_verify_failures" field.
+func (m *PatientMutation) SetPhoneVerifyFailures(i int) {
+	m.phone_verify_failures = &i
+	m.addphone_verify_failures = nil
+}
+
+// PhoneVerifyFailures returns the value of the "phone_verify_failures" field in the mutation.
+func (m *PatientMutation) PhoneVerifyFailures() (r int, exists bool) {
+	v := m.phone_verify_failures
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPhoneVerifyFailures returns the old "phone_verify_failures" field's value of the Patient entity.
+// If the Patient object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PatientMutation) OldPhoneVerifyFailures(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPhoneVerifyFailures is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPhoneVerifyFailures requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPhoneVerifyFailures: %w", err)
+	}
+	return oldValue.PhoneVerifyFailures, nil
+}
+
+// AddPhoneVerifyFailures adds i to the "phone_verify_failures" field.
+func (m *PatientMutation) AddPhoneVerifyFailures(i int) {
+	if m.addphone_verify_failures != nil {
+		*m.addphone_verify_failures += i
+	} else {
+		m.addphone_verify_failures = &i
+	}
+}
+
+// AddedPhoneVerifyFailures returns the value that was added to the "phone_verify_failures" field in this mutation.
+func (m *PatientMutation) AddedPhoneVerifyFailures() (r int, exists bool) {
+	v := m.addphone_verify_failures
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetPhoneVerifyFailures resets all changes to the "phone_verify_failures" field.
+func (m *PatientMutation) ResetPhoneVerifyFailures() {
+	m.phone_verify_failures = nil
+	m.addphone_verify_failures = nil
+}
+
+// SetPhoneVerifyWindowStart sets the "phone_verify_window_start" field.
+func (m *PatientMutation) SetPhoneVerifyWindowStart(t time.Time) {
+	m.phone_verify_window_start = &t
+}
+
+// PhoneVerifyWindowStart returns the value of the "phone_verify_window_start" field in the mutation.
+func (m *PatientMutation) PhoneVerifyWindowStart() (r time.Time, exists bool) {
+	v := m.phone_verify_window_start
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPhoneVerifyWindowStart returns the old "phone_verify_window_start" field's value of the Patient entity.
+// If the Patient object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PatientMutation) OldPhoneVerifyWindowStart(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPhoneVerifyWindowStart is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPhoneVerifyWindowStart requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPhoneVerifyWindowStart: %w", err)
+	}
+	return oldValue.PhoneVerifyWindowStart, nil
+}
+
+// ClearPhoneVerifyWindowStart clears the value of the "phone_verify_window_start" field.
+func (m *PatientMutation) ClearPhoneVerifyWindowStart() {
+	m.phone_verify_window_start = nil
+	m.clearedFields[patient.FieldPhoneVerifyWindowStart] = struct{}{}
+}
+
+// PhoneVerifyWindowStartCleared returns if the "phone_verify_window_start" field was cleared in this mutation.
+func (m *PatientMutation) PhoneVerifyWindowStartCleared() bool {
+	_, ok := m.clearedFields[patient.FieldPhoneVerifyWindowStart]
+	return ok
+}
+
+// ResetPhoneVerifyWindowStart resets all changes to the "phone_verify_window_start" field.
+func (m *PatientMutation) ResetPhoneVerifyWindowStart() {
+	m.phone_verify_window_start = nil
+	delete(m.clearedFields, patient.FieldPhoneVerifyWindowStart)
+}
+
+// SetPhoneVerifyLockedUntil sets the "phone_verify_locked_until" field.
+func (m *PatientMutation) SetPhoneVerifyLockedUntil(t time.Time) {
+	m.phone_verify_locked_until = &t
+}
+
+// PhoneVerifyLockedUntil returns the value of the "phone_verify_locked_until" field in the mutation.
+func (m *PatientMutation) PhoneVerifyLockedUntil() (r time.Time, exists bool) {
+	v := m.phone_verify_locked_until
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPhoneVerifyLockedUntil returns the old "phone_verify_locked_until" field's value of the Patient entity.
+// If the Patient object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PatientMutation) OldPhoneVerifyLockedUntil(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPhoneVerifyLockedUntil is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPhoneVerifyLockedUntil requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPhoneVerifyLockedUntil: %w", err)
+	}
+	return oldValue.PhoneVerifyLockedUntil, nil
+}
+
+// ClearPhoneVerifyLockedUntil clears the value of the "phone_verify_locked_until" field.
+func (m *PatientMutation) ClearPhoneVerifyLockedUntil() {
+	m.phone_verify_locked_until = nil
+	m.clearedFields[patient.FieldPhoneVerifyLockedUntil] = struct{}{}
+}
+
+// PhoneVerifyLockedUntilCleared returns if the "phone_verify_locked_until" field was cleared in this mutation.
+func (m *PatientMutation) PhoneVerifyLockedUntilCleared() bool {
+	_, ok := m.clearedFields[patient.FieldPhoneVerifyLockedUntil]
+	return ok
+}
+
+// ResetPhoneVerifyLockedUntil resets all changes to the "phone_verify_locked_until" field.
+func (m *PatientMutation) ResetPhoneVerifyLockedUntil() {
+	m.phone_verify_locked_until = nil
+	delete(m.clearedFields, patient.FieldPhoneVerifyLockedUntil)
+}
+
 // ClearPractice clears the "practice" edge to the Practice entity.
 func (m *PatientMutation) ClearPractice() {
 	m.clearedpractice = true
@@ -10986,7 +11231,7 @@ func (m *PatientMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *PatientMutation) Fields() []string {
-	fields := make([]string, 0, 13)
+	fields := make([]string, 0, 16)
 	if m.created_at != nil {
 		fields = append(fields, patient.FieldCreatedAt)
 	}
@@ -11026,6 +11271,15 @@ func (m *PatientMutation) Fields() []string {
 	if m.status != nil {
 		fields = append(fields, patient.FieldStatus)
 	}
+	if m.phone_verify_failures != nil {
+		fields = append(fields, patient.FieldPhoneVerifyFailures)
+	}
+	if m.phone_verify_window_start != nil {
+		fields = append(fields, patient.FieldPhoneVerifyWindowStart)
+	}
+	if m.phone_verify_locked_until != nil {
+		fields = append(fields, patient.FieldPhoneVerifyLockedUntil)
+	}
 	return fields
 }
 
@@ -11060,6 +11314,12 @@ func (m *PatientMutation) Field(name string) (ent.Value, bool) {
 		return m.Email()
 	case patient.FieldStatus:
 		return m.Status()
+	case patient.FieldPhoneVerifyFailures:
+		return m.PhoneVerifyFailures()
+	case patient.FieldPhoneVerifyWindowStart:
+		return m.PhoneVerifyWindowStart()
+	case patient.FieldPhoneVerifyLockedUntil:
+		return m.PhoneVerifyLockedUntil()
 	}
 	return nil, false
 }
@@ -11095,6 +11355,12 @@ func (m *PatientMutation) OldField(ctx context.Context, name string) (ent.Value,
 		return m.OldEmail(ctx)
 	case patient.FieldStatus:
 		return m.OldStatus(ctx)
+	case patient.FieldPhoneVerifyFailures:
+		return m.OldPhoneVerifyFailures(ctx)
+	case patient.FieldPhoneVerifyWindowStart:
+		return m.OldPhoneVerifyWindowStart(ctx)
+	case patient.FieldPhoneVerifyLockedUntil:
+		return m.OldPhoneVerifyLockedUntil(ctx)
 	}
 	return nil, fmt.Errorf("unknown Patient field %s", name)
 }
@@ -11195,6 +11461,27 @@ func (m *PatientMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetStatus(v)
 		return nil
+	case patient.FieldPhoneVerifyFailures:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPhoneVerifyFailures(v)
+		return nil
+	case patient.FieldPhoneVerifyWindowStart:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPhoneVerifyWindowStart(v)
+		return nil
+	case patient.FieldPhoneVerifyLockedUntil:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPhoneVerifyLockedUntil(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Patient field %s", name)
 }
@@ -11202,13 +11489,21 @@ func (m *PatientMutation) SetField(name string, value ent.Value) error {
 // AddedFields returns all numeric fields that were incremented/decremented during
 // this mutation.
 func (m *PatientMutation) AddedFields() []string {
-	return nil
+	var fields []string
+	if m.addphone_verify_failures != nil {
+		fields = append(fields, patient.FieldPhoneVerifyFailures)
+	}
+	return fields
 }
 
 // AddedField returns the numeric value that was incremented/decremented on a field
 // with the given name. The second boolean return value indicates that this field
 // was not set, or was not defined in the schema.
 func (m *PatientMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case patient.FieldPhoneVerifyFailures:
+		return m.AddedPhoneVerifyFailures()
+	}
 	return nil, false
 }
 
@@ -11217,6 +11512,13 @@ func (m *PatientMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *PatientMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case patient.FieldPhoneVerifyFailures:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPhoneVerifyFailures(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Patient numeric field %s", name)
 }
@@ -11233,6 +11535,12 @@ func (m *PatientMutation) ClearedFields() []string {
 	}
 	if m.FieldCleared(patient.FieldPhones) {
 		fields = append(fields, patient.FieldPhones)
+	}
+	if m.FieldCleared(patient.FieldPhoneVerifyWindowStart) {
+		fields = append(fields, patient.FieldPhoneVerifyWindowStart)
+	}
+	if m.FieldCleared(patient.FieldPhoneVerifyLockedUntil) {
+		fields = append(fields, patient.FieldPhoneVerifyLockedUntil)
 	}
 	return fields
 }
@@ -11256,6 +11564,12 @@ func (m *PatientMutation) ClearField(name string) error {
 		return nil
 	case patient.FieldPhones:
 		m.ClearPhones()
+		return nil
+	case patient.FieldPhoneVerifyWindowStart:
+		m.ClearPhoneVerifyWindowStart()
+		return nil
+	case patient.FieldPhoneVerifyLockedUntil:
+		m.ClearPhoneVerifyLockedUntil()
 		return nil
 	}
 	return fmt.Errorf("unknown Patient nullable field %s", name)
@@ -11303,6 +11617,15 @@ func (m *PatientMutation) ResetField(name string) error {
 		return nil
 	case patient.FieldStatus:
 		m.ResetStatus()
+		return nil
+	case patient.FieldPhoneVerifyFailures:
+		m.ResetPhoneVerifyFailures()
+		return nil
+	case patient.FieldPhoneVerifyWindowStart:
+		m.ResetPhoneVerifyWindowStart()
+		return nil
+	case patient.FieldPhoneVerifyLockedUntil:
+		m.ResetPhoneVerifyLockedUntil()
 		return nil
 	}
 	return fmt.Errorf("unknown Patient field %s", name)

@@ -45,6 +45,12 @@ type Patient struct {
 	Email string `json:"email,omitempty"`
 	// Status holds the value of the "status" field.
 	Status string `json:"status,omitempty"`
+	// failed phone identity checks since phone_verify_window_start
+	PhoneVerifyFailures int `json:"phone_verify_failures,omitempty"`
+	// PhoneVerifyWindowStart holds the value of the "phone_verify_window_start" field.
+	PhoneVerifyWindowStart *time.Time `json:"phone_verify_window_start,omitempty"`
+	// until then the phone agent verifies no one as this patient
+	PhoneVerifyLockedUntil *time.Time `json:"phone_verify_locked_until,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the PatientQuery when eager-loading is set.
 	Edges        PatientEdges `json:"edges"`
@@ -93,9 +99,11 @@ func (*Patient) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case patient.FieldPhones:
 			values[i] = new([]byte)
+		case patient.FieldPhoneVerifyFailures:
+			values[i] = new(sql.NullInt64)
 		case patient.FieldID, patient.FieldPracticeID, patient.FieldPmsID, patient.FieldPmsDigest, patient.FieldFirstName, patient.FieldLastName, patient.FieldPreferredName, patient.FieldBirthDate, patient.FieldPhoneIndex, patient.FieldEmail, patient.FieldStatus:
 			values[i] = new(sql.NullString)
-		case patient.FieldCreatedAt, patient.FieldUpdatedAt:
+		case patient.FieldCreatedAt, patient.FieldUpdatedAt, patient.FieldPhoneVerifyWindowStart, patient.FieldPhoneVerifyLockedUntil:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -199,6 +207,26 @@ func (_m *Patient) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Status = value.String
 			}
+		case patient.FieldPhoneVerifyFailures:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field phone_verify_failures", values[i])
+			} else if value.Valid {
+				_m.PhoneVerifyFailures = int(value.Int64)
+			}
+		case patient.FieldPhoneVerifyWindowStart:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field phone_verify_window_start", values[i])
+			} else if value.Valid {
+				_m.PhoneVerifyWindowStart = new(time.Time)
+				*_m.PhoneVerifyWindowStart = value.Time
+			}
+		case patient.FieldPhoneVerifyLockedUntil:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field phone_verify_locked_until", values[i])
+			} else if value.Valid {
+				_m.PhoneVerifyLockedUntil = new(time.Time)
+				*_m.PhoneVerifyLockedUntil = value.Time
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -285,6 +313,19 @@ func (_m *Patient) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("status=")
 	builder.WriteString(_m.Status)
+	builder.WriteString(", ")
+	builder.WriteString("phone_verify_failures=")
+	builder.WriteString(fmt.Sprintf("%v", _m.PhoneVerifyFailures))
+	builder.WriteString(", ")
+	if v := _m.PhoneVerifyWindowStart; v != nil {
+		builder.WriteString("phone_verify_window_start=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.PhoneVerifyLockedUntil; v != nil {
+		builder.WriteString("phone_verify_locked_until=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -191,6 +191,48 @@ func (_c *PatientCreate) SetNillableStatus(v *string) *PatientCreate {
 	return _c
 }
 
+// SetPhoneVerifyFailures sets the "phone_verify_failures" field.
+func (_c *PatientCreate) SetPhoneVerifyFailures(v int) *PatientCreate {
+	_c.mutation.SetPhoneVerifyFailures(v)
+	return _c
+}
+
+// SetNillablePhoneVerifyFailures sets the "phone_verify_failures" field if the given value is not nil.
+func (_c *PatientCreate) SetNillablePhoneVerifyFailures(v *int) *PatientCreate {
+	if v != nil {
+		_c.SetPhoneVerifyFailures(*v)
+	}
+	return _c
+}
+
+// SetPhoneVerifyWindowStart sets the "phone_verify_window_start" field.
+func (_c *PatientCreate) SetPhoneVerifyWindowStart(v time.Time) *PatientCreate {
+	_c.mutation.SetPhoneVerifyWindowStart(v)
+	return _c
+}
+
+// SetNillablePhoneVerifyWindowStart sets the "phone_verify_window_start" field if the given value is not nil.
+func (_c *PatientCreate) SetNillablePhoneVerifyWindowStart(v *time.Time) *PatientCreate {
+	if v != nil {
+		_c.SetPhoneVerifyWindowStart(*v)
+	}
+	return _c
+}
+
+// SetPhoneVerifyLockedUntil sets the "phone_verify_locked_until" field.
+func (_c *PatientCreate) SetPhoneVerifyLockedUntil(v time.Time) *PatientCreate {
+	_c.mutation.SetPhoneVerifyLockedUntil(v)
+	return _c
+}
+
+// SetNillablePhoneVerifyLockedUntil sets the "phone_verify_locked_until" field if the given value is not nil.
+func (_c *PatientCreate) SetNillablePhoneVerifyLockedUntil(v *time.Time) *PatientCreate {
+	if v != nil {
+		_c.SetPhoneVerifyLockedUntil(*v)
+	}
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *PatientCreate) SetID(v string) *PatientCreate {
 	_c.mutation.SetID(v)
@@ -304,6 +346,10 @@ func (_c *PatientCreate) defaults() error {
 		v := patient.DefaultStatus
 		_c.mutation.SetStatus(v)
 	}
+	if _, ok := _c.mutation.PhoneVerifyFailures(); !ok {
+		v := patient.DefaultPhoneVerifyFailures
+		_c.mutation.SetPhoneVerifyFailures(v)
+	}
 	if _, ok := _c.mutation.ID(); !ok {
 		if patient.DefaultID == nil {
 			return fmt.Errorf("ent: uninitialized patient.DefaultID (forgotten import ent/runtime?)")
@@ -350,6 +396,9 @@ func (_c *PatientCreate) check() error {
 	}
 	if _, ok := _c.mutation.Status(); !ok {
 		return &ValidationError{Name: "status", err: errors.New(`ent: missing required field "Patient.status"`)}
+	}
+	if _, ok := _c.mutation.PhoneVerifyFailures(); !ok {
+		return &ValidationError{Name: "phone_verify_failures", err: errors.New(`ent: missing required field "Patient.phone_verify_failures"`)}
 	}
 	if v, ok := _c.mutation.ID(); ok {
 		if err := patient.IDValidator(v); err != nil {
@@ -442,6 +491,18 @@ func (_c *PatientCreate) createSpec() (*Patient, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Status(); ok {
 		_spec.SetField(patient.FieldStatus, field.TypeString, value)
 		_node.Status = value
+	}
+	if value, ok := _c.mutation.PhoneVerifyFailures(); ok {
+		_spec.SetField(patient.FieldPhoneVerifyFailures, field.TypeInt, value)
+		_node.PhoneVerifyFailures = value
+	}
+	if value, ok := _c.mutation.PhoneVerifyWindowStart(); ok {
+		_spec.SetField(patient.FieldPhoneVerifyWindowStart, field.TypeTime, value)
+		_node.PhoneVerifyWindowStart = &value
+	}
+	if value, ok := _c.mutation.PhoneVerifyLockedUntil(); ok {
+		_spec.SetField(patient.FieldPhoneVerifyLockedUntil, field.TypeTime, value)
+		_node.PhoneVerifyLockedUntil = &value
 	}
 	if nodes := _c.mutation.PracticeIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -678,6 +739,60 @@ func (u *PatientUpsert) UpdateStatus() *PatientUpsert {
 	return u
 }
 
+// SetPhoneVerifyFailures sets the "phone_verify_failures" field.
+func (u *PatientUpsert) SetPhoneVerifyFailures(v int) *PatientUpsert {
+	u.Set(patient.FieldPhoneVerifyFailures, v)
+	return u
+}
+
+// UpdatePhoneVerifyFailures sets the "phone_verify_failures" field to the value that was provided on create.
+func (u *PatientUpsert) UpdatePhoneVerifyFailures() *PatientUpsert {
+	u.SetExcluded(patient.FieldPhoneVerifyFailures)
+	return u
+}
+
+// AddPhoneVerifyFailures adds v to the "phone_verify_failures" field.
+func (u *PatientUpsert) AddPhoneVerifyFailures(v int) *PatientUpsert {
+	u.Add(patient.FieldPhoneVerifyFailures, v)
+	return u
+}
+
+// SetPhoneVerifyWindowStart sets the "phone_verify_window_start" field.
+func (u *PatientUpsert) SetPhoneVerifyWindowStart(v time.Time) *PatientUpsert {
+	u.Set(patient.FieldPhoneVerifyWindowStart, v)
+	return u
+}
+
+// UpdatePhoneVerifyWindowStart sets the "phone_verify_window_start" field to the value that was provided on create.
+func (u *PatientUpsert) UpdatePhoneVerifyWindowStart() *PatientUpsert {
+	u.SetExcluded(patient.FieldPhoneVerifyWindowStart)
+	return u
+}
+
+// ClearPhoneVerifyWindowStart clears the value of the "phone_verify_window_start" field.
+func (u *PatientUpsert) ClearPhoneVerifyWindowStart() *PatientUpsert {
+	u.SetNull(patient.FieldPhoneVerifyWindowStart)
+	return u
+}
+
+// SetPhoneVerifyLockedUntil sets the "phone_verify_locked_until" field.
+func (u *PatientUpsert) SetPhoneVerifyLockedUntil(v time.Time) *PatientUpsert {
+	u.Set(patient.FieldPhoneVerifyLockedUntil, v)
+	return u
+}
+
+// UpdatePhoneVerifyLockedUntil sets the "phone_verify_locked_until" field to the value that was provided on create.
+func (u *PatientUpsert) UpdatePhoneVerifyLockedUntil() *PatientUpsert {
+	u.SetExcluded(patient.FieldPhoneVerifyLockedUntil)
+	return u
+}
+
+// ClearPhoneVerifyLockedUntil clears the value of the "phone_verify_locked_until" field.
+func (u *PatientUpsert) ClearPhoneVerifyLockedUntil() *PatientUpsert {
+	u.SetNull(patient.FieldPhoneVerifyLockedUntil)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create except the ID field.
 // Using this option is equivalent to using:
 //
@@ -904,6 +1019,69 @@ func (u *PatientUpsertOne) SetStatus(v string) *PatientUpsertOne {
 func (u *PatientUpsertOne) UpdateStatus() *PatientUpsertOne {
 	return u.Update(func(s *PatientUpsert) {
 		s.UpdateStatus()
+	})
+}
+
+// SetPhoneVerifyFailures sets the "phone_verify_failures" field.
+func (u *PatientUpsertOne) SetPhoneVerifyFailures(v int) *PatientUpsertOne {
+	return u.Update(func(s *PatientUpsert) {
+		s.SetPhoneVerifyFailures(v)
+	})
+}
+
+// AddPhoneVerifyFailures adds v to the "phone_verify_failures" field.
+func (u *PatientUpsertOne) AddPhoneVerifyFailures(v int) *PatientUpsertOne {
+	return u.Update(func(s *PatientUpsert) {
+		s.AddPhoneVerifyFailures(v)
+	})
+}
+
+// UpdatePhoneVerifyFailures sets the "phone_verify_failures" field to the value that was provided on create.
+func (u *PatientUpsertOne) UpdatePhoneVerifyFailures() *PatientUpsertOne {
+	return u.Update(func(s *PatientUpsert) {
+		s.UpdatePhoneVerifyFailures()
+	})
+}
+
+// SetPhoneVerifyWindowStart sets the "phone_verify_window_start" field.
+func (u *PatientUpsertOne) SetPhoneVerifyWindowStart(v time.Time) *PatientUpsertOne {
+	return u.Update(func(s *PatientUpsert) {
+		s.SetPhoneVerifyWindowStart(v)
+	})
+}
+
+// UpdatePhoneVerifyWindowStart sets the "phone_verify_window_start" field to the value that was provided on create.
+func (u *PatientUpsertOne) UpdatePhoneVerifyWindowStart() *PatientUpsertOne {
+	return u.Update(func(s *PatientUpsert) {
+		s.UpdatePhoneVerifyWindowStart()
+	})
+}
+
+// ClearPhoneVerifyWindowStart clears the value of the "phone_verify_window_start" field.
+func (u *PatientUpsertOne) ClearPhoneVerifyWindowStart() *PatientUpsertOne {
+	return u.Update(func(s *PatientUpsert) {
+		s.ClearPhoneVerifyWindowStart()
+	})
+}
+
+// SetPhoneVerifyLockedUntil sets the "phone_verify_locked_until" field.
+func (u *PatientUpsertOne) SetPhoneVerifyLockedUntil(v time.Time) *PatientUpsertOne {
+	return u.Update(func(s *PatientUpsert) {
+		s.SetPhoneVerifyLockedUntil(v)
+	})
+}
+
+// UpdatePhoneVerifyLockedUntil sets the "phone_verify_locked_until" field to the value that was provided on create.
+func (u *PatientUpsertOne) UpdatePhoneVerifyLockedUntil() *PatientUpsertOne {
+	return u.Update(func(s *PatientUpsert) {
+		s.UpdatePhoneVerifyLockedUntil()
+	})
+}
+
+// ClearPhoneVerifyLockedUntil clears the value of the "phone_verify_locked_until" field.
+func (u *PatientUpsertOne) ClearPhoneVerifyLockedUntil() *PatientUpsertOne {
+	return u.Update(func(s *PatientUpsert) {
+		s.ClearPhoneVerifyLockedUntil()
 	})
 }
 
@@ -1300,6 +1478,69 @@ func (u *PatientUpsertBulk) SetStatus(v string) *PatientUpsertBulk {
 func (u *PatientUpsertBulk) UpdateStatus() *PatientUpsertBulk {
 	return u.Update(func(s *PatientUpsert) {
 		s.UpdateStatus()
+	})
+}
+
+// SetPhoneVerifyFailures sets the "phone_verify_failures" field.
+func (u *PatientUpsertBulk) SetPhoneVerifyFailures(v int) *PatientUpsertBulk {
+	return u.Update(func(s *PatientUpsert) {
+		s.SetPhoneVerifyFailures(v)
+	})
+}
+
+// AddPhoneVerifyFailures adds v to the "phone_verify_failures" field.
+func (u *PatientUpsertBulk) AddPhoneVerifyFailures(v int) *PatientUpsertBulk {
+	return u.Update(func(s *PatientUpsert) {
+		s.AddPhoneVerifyFailures(v)
+	})
+}
+
+// UpdatePhoneVerifyFailures sets the "phone_verify_failures" field to the value that was provided on create.
+func (u *PatientUpsertBulk) UpdatePhoneVerifyFailures() *PatientUpsertBulk {
+	return u.Update(func(s *PatientUpsert) {
+		s.UpdatePhoneVerifyFailures()
+	})
+}
+
+// SetPhoneVerifyWindowStart sets the "phone_verify_window_start" field.
+func (u *PatientUpsertBulk) SetPhoneVerifyWindowStart(v time.Time) *PatientUpsertBulk {
+	return u.Update(func(s *PatientUpsert) {
+		s.SetPhoneVerifyWindowStart(v)
+	})
+}
+
+// UpdatePhoneVerifyWindowStart sets the "phone_verify_window_start" field to the value that was provided on create.
+func (u *PatientUpsertBulk) UpdatePhoneVerifyWindowStart() *PatientUpsertBulk {
+	return u.Update(func(s *PatientUpsert) {
+		s.UpdatePhoneVerifyWindowStart()
+	})
+}
+
+// ClearPhoneVerifyWindowStart clears the value of the "phone_verify_window_start" field.
+func (u *PatientUpsertBulk) ClearPhoneVerifyWindowStart() *PatientUpsertBulk {
+	return u.Update(func(s *PatientUpsert) {
+		s.ClearPhoneVerifyWindowStart()
+	})
+}
+
+// SetPhoneVerifyLockedUntil sets the "phone_verify_locked_until" field.
+func (u *PatientUpsertBulk) SetPhoneVerifyLockedUntil(v time.Time) *PatientUpsertBulk {
+	return u.Update(func(s *PatientUpsert) {
+		s.SetPhoneVerifyLockedUntil(v)
+	})
+}
+
+// UpdatePhoneVerifyLockedUntil sets the "phone_verify_locked_until" field to the value that was provided on create.
+func (u *PatientUpsertBulk) UpdatePhoneVerifyLockedUntil() *PatientUpsertBulk {
+	return u.Update(func(s *PatientUpsert) {
+		s.UpdatePhoneVerifyLockedUntil()
+	})
+}
+
+// ClearPhoneVerifyLockedUntil clears the value of the "phone_verify_locked_until" field.
+func (u *PatientUpsertBulk) ClearPhoneVerifyLockedUntil() *PatientUpsertBulk {
+	return u.Update(func(s *PatientUpsert) {
+		s.ClearPhoneVerifyLockedUntil()
 	})
 }
 

@@ -192,6 +192,67 @@ func (_u *PatientUpdate) SetNillableStatus(v *string) *PatientUpdate {
 	return _u
 }
 
+// SetPhoneVerifyFailures sets the "phone_verify_failures" field.
+func (_u *PatientUpdate) SetPhoneVerifyFailures(v int) *PatientUpdate {
+	_u.mutation.ResetPhoneVerifyFailures()
+	_u.mutation.SetPhoneVerifyFailures(v)
+	return _u
+}
+
+// SetNillablePhoneVerifyFailures sets the "phone_verify_failures" field if the given value is not nil.
+func (_u *PatientUpdate) SetNillablePhoneVerifyFailures(v *int) *PatientUpdate {
+	if v != nil {
+		_u.SetPhoneVerifyFailures(*v)
+	}
+	return _u
+}
+
+// AddPhoneVerifyFailures adds value to the "phone_verify_failures" field.
+func (_u *PatientUpdate) AddPhoneVerifyFailures(v int) *PatientUpdate {
+	_u.mutation.AddPhoneVerifyFailures(v)
+	return _u
+}
+
+// SetPhoneVerifyWindowStart sets the "phone_verify_window_start" field.
+func (_u *PatientUpdate) SetPhoneVerifyWindowStart(v time.Time) *PatientUpdate {
+	_u.mutation.SetPhoneVerifyWindowStart(v)
+	return _u
+}
+
+// SetNillablePhoneVerifyWindowStart sets the "phone_verify_window_start" field if the given value is not nil.
+func (_u *PatientUpdate) SetNillablePhoneVerifyWindowStart(v *time.Time) *PatientUpdate {
+	if v != nil {
+		_u.SetPhoneVerifyWindowStart(*v)
+	}
+	return _u
+}
+
+// ClearPhoneVerifyWindowStart clears the value of the "phone_verify_window_start" field.
+func (_u *PatientUpdate) ClearPhoneVerifyWindowStart() *PatientUpdate {
+	_u.mutation.ClearPhoneVerifyWindowStart()
+	return _u
+}
+
+// SetPhoneVerifyLockedUntil sets the "phone_verify_locked_until" field.
+func (_u *PatientUpdate) SetPhoneVerifyLockedUntil(v time.Time) *PatientUpdate {
+	_u.mutation.SetPhoneVerifyLockedUntil(v)
+	return _u
+}
+
+// SetNillablePhoneVerifyLockedUntil sets the "phone_verify_locked_until" field if the given value is not nil.
+func (_u *PatientUpdate) SetNillablePhoneVerifyLockedUntil(v *time.Time) *PatientUpdate {
+	if v != nil {
+		_u.SetPhoneVerifyLockedUntil(*v)
+	}
+	return _u
+}
+
+// ClearPhoneVerifyLockedUntil clears the value of the "phone_verify_locked_until" field.
+func (_u *PatientUpdate) ClearPhoneVerifyLockedUntil() *PatientUpdate {
+	_u.mutation.ClearPhoneVerifyLockedUntil()
+	return _u
+}
+
 // AddAppointmentIDs adds the "appointments" edge to the Appointment entity by IDs.
 func (_u *PatientUpdate) AddAppointmentIDs(ids ...string) *PatientUpdate {
 	_u.mutation.AddAppointmentIDs(ids...)
@@ -341,6 +402,24 @@ func (_u *PatientUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.Status(); ok {
 		_spec.SetField(patient.FieldStatus, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.PhoneVerifyFailures(); ok {
+		_spec.SetField(patient.FieldPhoneVerifyFailures, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedPhoneVerifyFailures(); ok {
+		_spec.AddField(patient.FieldPhoneVerifyFailures, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.PhoneVerifyWindowStart(); ok {
+		_spec.SetField(patient.FieldPhoneVerifyWindowStart, field.TypeTime, value)
+	}
+	if _u.mutation.PhoneVerifyWindowStartCleared() {
+		_spec.ClearField(patient.FieldPhoneVerifyWindowStart, field.TypeTime)
+	}
+	if value, ok := _u.mutation.PhoneVerifyLockedUntil(); ok {
+		_spec.SetField(patient.FieldPhoneVerifyLockedUntil, field.TypeTime, value)
+	}
+	if _u.mutation.PhoneVerifyLockedUntilCleared() {
+		_spec.ClearField(patient.FieldPhoneVerifyLockedUntil, field.TypeTime)
 	}
 	if _u.mutation.AppointmentsCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -569,6 +648,67 @@ func (_u *PatientUpdateOne) SetNillableStatus(v *string) *PatientUpdateOne {
 	return _u
 }
 
+// SetPhoneVerifyFailures sets the "phone_verify_failures" field.
+func (_u *PatientUpdateOne) SetPhoneVerifyFailures(v int) *PatientUpdateOne {
+	_u.mutation.ResetPhoneVerifyFailures()
+	_u.mutation.SetPhoneVerifyFailures(v)
+	return _u
+}
+
+// SetNillablePhoneVerifyFailures sets the "phone_verify_failures" field if the given value is not nil.
+func (_u *PatientUpdateOne) SetNillablePhoneVerifyFailures(v *int) *PatientUpdateOne {
+	if v != nil {
+		_u.SetPhoneVerifyFailures(*v)
+	}
+	return _u
+}
+
+// AddPhoneVerifyFailures adds value to the "phone_verify_failures" field.
+func (_u *PatientUpdateOne) AddPhoneVerifyFailures(v int) *PatientUpdateOne {
+	_u.mutation.AddPhoneVerifyFailures(v)
+	return _u
+}
+
+// SetPhoneVerifyWindowStart sets the "phone_verify_window_start" field.
+func (_u *PatientUpdateOne) SetPhoneVerifyWindowStart(v time.Time) *PatientUpdateOne {
+	_u.mutation.SetPhoneVerifyWindowStart(v)
+	return _u
+}
+
+// SetNillablePhoneVerifyWindowStart sets the "phone_verify_window_start" field if the given value is not nil.
+func (_u *PatientUpdateOne) SetNillablePhoneVerifyWindowStart(v *time.Time) *PatientUpdateOne {
+	if v != nil {
+		_u.SetPhoneVerifyWindowStart(*v)
+	}
+	return _u
+}
+
+// ClearPhoneVerifyWindowStart clears the value of the "phone_verify_window_start" field.
+func (_u *PatientUpdateOne) ClearPhoneVerifyWindowStart() *PatientUpdateOne {
+	_u.mutation.ClearPhoneVerifyWindowStart()
+	return _u
+}
+
+// SetPhoneVerifyLockedUntil sets the "phone_verify_locked_until" field.
+func (_u *PatientUpdateOne) SetPhoneVerifyLockedUntil(v time.Time) *PatientUpdateOne {
+	_u.mutation.SetPhoneVerifyLockedUntil(v)
+	return _u
+}
+
+// SetNillablePhoneVerifyLockedUntil sets the "phone_verify_locked_until" field if the given value is not nil.
+func (_u *PatientUpdateOne) SetNillablePhoneVerifyLockedUntil(v *time.Time) *PatientUpdateOne {
+	if v != nil {
+		_u.SetPhoneVerifyLockedUntil(*v)
+	}
+	return _u
+}
+
+// ClearPhoneVerifyLockedUntil clears the value of the "phone_verify_locked_until" field.
+func (_u *PatientUpdateOne) ClearPhoneVerifyLockedUntil() *PatientUpdateOne {
+	_u.mutation.ClearPhoneVerifyLockedUntil()
+	return _u
+}
+
 // AddAppointmentIDs adds the "appointments" edge to the Appointment entity by IDs.
 func (_u *PatientUpdateOne) AddAppointmentIDs(ids ...string) *PatientUpdateOne {
 	_u.mutation.AddAppointmentIDs(ids...)
@@ -748,6 +888,24 @@ func (_u *PatientUpdateOne) sqlSave(ctx context.Context) (_node *Patient, err er
 	}
 	if value, ok := _u.mutation.Status(); ok {
 		_spec.SetField(patient.FieldStatus, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.PhoneVerifyFailures(); ok {
+		_spec.SetField(patient.FieldPhoneVerifyFailures, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedPhoneVerifyFailures(); ok {
+		_spec.AddField(patient.FieldPhoneVerifyFailures, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.PhoneVerifyWindowStart(); ok {
+		_spec.SetField(patient.FieldPhoneVerifyWindowStart, field.TypeTime, value)
+	}
+	if _u.mutation.PhoneVerifyWindowStartCleared() {
+		_spec.ClearField(patient.FieldPhoneVerifyWindowStart, field.TypeTime)
+	}
+	if value, ok := _u.mutation.PhoneVerifyLockedUntil(); ok {
+		_spec.SetField(patient.FieldPhoneVerifyLockedUntil, field.TypeTime, value)
+	}
+	if _u.mutation.PhoneVerifyLockedUntilCleared() {
+		_spec.ClearField(patient.FieldPhoneVerifyLockedUntil, field.TypeTime)
 	}
 	if _u.mutation.AppointmentsCleared() {
 		edge := &sqlgraph.EdgeSpec{

@@ -107,7 +107,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 
 	// The voice agent's side: Vapi's webhooks, answered by the receptionist.
-	vapiClient := voice.NewClient(voice.ClientConfig{BaseURL: cfg.VapiBaseURL, APIKey: cfg.VapiAPIKey})
+	vapiClient := voice.NewClient(voice.ClientConfig{BaseURL: cfg.VapiBaseURL, APIKey: cfg.VapiAPIKey,
+		ControlHosts: cfg.VapiControlHosts, ControlLoopback: cfg.Dev})
 	desk := &receptionist.Service{DB: db, Clock: clk, Booking: bookings, Actions: actionItems, Control: vapiClient, Log: log}
 	// Stopped after the server has drained (defers run last in, first out).
 	defer desk.RecordInBackground()()

@@ -66,6 +66,8 @@ const (
 	FieldCostBreakdown = "cost_breakdown"
 	// FieldVerifiedPatientID holds the string denoting the verified_patient_id field in the database.
 	FieldVerifiedPatientID = "verified_patient_id"
+	// FieldFailedVerifications holds the string denoting the failed_verifications field in the database.
+	FieldFailedVerifications = "failed_verifications"
 	// EdgePractice holds the string denoting the practice edge name in mutations.
 	EdgePractice = "practice"
 	// EdgeVerifiedPatient holds the string denoting the verified_patient edge name in mutations.
@@ -124,6 +126,7 @@ var Columns = []string{
 	FieldCost,
 	FieldCostBreakdown,
 	FieldVerifiedPatientID,
+	FieldFailedVerifications,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -174,6 +177,8 @@ var (
 	DefaultSuccessEvaluation string
 	// DefaultCost holds the default value on creation for the "cost" field.
 	DefaultCost float64
+	// DefaultFailedVerifications holds the default value on creation for the "failed_verifications" field.
+	DefaultFailedVerifications int
 	// DefaultID holds the default value on creation for the "id" field.
 	DefaultID func() string
 	// IDValidator is a validator for the "id" field. It is called by the builders before save.
@@ -371,6 +376,11 @@ func ByCost(opts ...sql.OrderTermOption) OrderOption {
 // ByVerifiedPatientID orders the results by the verified_patient_id field.
 func ByVerifiedPatientID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldVerifiedPatientID, opts...).ToFunc()
+}
+
+// ByFailedVerifications orders the results by the failed_verifications field.
+func ByFailedVerifications(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldFailedVerifications, opts...).ToFunc()
 }
 
 // ByPracticeField orders the results by practice field.

@@ -160,6 +160,11 @@ func VerifiedPatientID(v string) predicate.Call {
 	return predicate.Call(sql.FieldEQ(FieldVerifiedPatientID, v))
 }
 
+// FailedVerifications applies equality check predicate on the "failed_verifications" field. It's identical to FailedVerificationsEQ.
+func FailedVerifications(v int) predicate.Call {
+	return predicate.Call(sql.FieldEQ(FieldFailedVerifications, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Call {
 	return predicate.Call(sql.FieldEQ(FieldCreatedAt, v))
@@ -1403,6 +1408,46 @@ func VerifiedPatientIDEqualFold(v string) predicate.Call {
 // VerifiedPatientIDContainsFold applies the ContainsFold predicate on the "verified_patient_id" field.
 func VerifiedPatientIDContainsFold(v string) predicate.Call {
 	return predicate.Call(sql.FieldContainsFold(FieldVerifiedPatientID, v))
+}
+
+// FailedVerificationsEQ applies the EQ predicate on the "failed_verifications" field.
+func FailedVerificationsEQ(v int) predicate.Call {
+	return predicate.Call(sql.FieldEQ(FieldFailedVerifications, v))
+}
+
+// FailedVerificationsNEQ applies the NEQ predicate on the "failed_verifications" field.
+func FailedVerificationsNEQ(v int) predicate.Call {
+	return predicate.Call(sql.FieldNEQ(FieldFailedVerifications, v))
+}
+
+// FailedVerificationsIn applies the In predicate on the "failed_verifications" field.
+func FailedVerificationsIn(vs ...int) predicate.Call {
+	return predicate.Call(sql.FieldIn(FieldFailedVerifications, vs...))
+}
+
+// FailedVerificationsNotIn applies the NotIn predicate on the "failed_verifications" field.
+func FailedVerificationsNotIn(vs ...int) predicate.Call {
+	return predicate.Call(sql.FieldNotIn(FieldFailedVerifications, vs...))
+}
+
+// FailedVerificationsGT applies the GT predicate on the "failed_verifications" field.
+func FailedVerificationsGT(v int) predicate.Call {
+	return predicate.Call(sql.FieldGT(FieldFailedVerifications, v))
+}
+
+// FailedVerificationsGTE applies the GTE predicate on the "failed_verifications" field.
+func FailedVerificationsGTE(v int) predicate.Call {
+	return predicate.Call(sql.FieldGTE(FieldFailedVerifications, v))
+}
+
+// FailedVerificationsLT applies the LT predicate on the "failed_verifications" field.
+func FailedVerificationsLT(v int) predicate.Call {
+	return predicate.Call(sql.FieldLT(FieldFailedVerifications, v))
+}
+
+// FailedVerificationsLTE applies the LTE predicate on the "failed_verifications" field.
+func FailedVerificationsLTE(v int) predicate.Call {
+	return predicate.Call(sql.FieldLTE(FieldFailedVerifications, v))
 }
 
 // HasPractice applies the HasEdge predicate on the "practice" edge.

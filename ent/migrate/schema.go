@@ -13,7 +13,7 @@ var (
 		{Name: "id", Type: field.TypeString},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
-		{Name: "kind", Type: field.TypeEnum, Enums: []string{"MESSAGE", "TRANSFER_FAILED", "WRITEBACK_FAILED", "NO_RESOLUTION"}},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"MESSAGE", "TRANSFER_FAILED", "WRITEBACK_FAILED", "NO_RESOLUTION", "VERIFICATION_LOCKED"}},
 		{Name: "status", Type: field.TypeEnum, Enums: []string{"OPEN", "RESOLVED"}, Default: "OPEN"},
 		{Name: "urgency", Type: field.TypeEnum, Enums: []string{"ROUTINE", "URGENT"}, Default: "ROUTINE"},
 		{Name: "summary", Type: field.TypeString},
@@ -265,6 +265,7 @@ var (
 		{Name: "structured_data", Type: field.TypeJSON, Nullable: true},
 		{Name: "cost", Type: field.TypeFloat64, Default: 0},
 		{Name: "cost_breakdown", Type: field.TypeJSON, Nullable: true},
+		{Name: "failed_verifications", Type: field.TypeInt, Default: 0},
 		{Name: "practice_id", Type: field.TypeString},
 		{Name: "verified_patient_id", Type: field.TypeString, Nullable: true},
 	}
@@ -276,13 +277,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "calls_practices_practice",
-				Columns:    []*schema.Column{CallsColumns[23]},
+				Columns:    []*schema.Column{CallsColumns[24]},
 				RefColumns: []*schema.Column{PracticesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "calls_patients_verified_patient",
-				Columns:    []*schema.Column{CallsColumns[24]},
+				Columns:    []*schema.Column{CallsColumns[25]},
 				RefColumns: []*schema.Column{PatientsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -291,22 +292,22 @@ var (
 			{
 				Name:    "call_practice_id",
 				Unique:  false,
-				Columns: []*schema.Column{CallsColumns[23]},
+				Columns: []*schema.Column{CallsColumns[24]},
 			},
 			{
 				Name:    "call_practice_id_vapi_call_id",
 				Unique:  true,
-				Columns: []*schema.Column{CallsColumns[23], CallsColumns[3]},
+				Columns: []*schema.Column{CallsColumns[24], CallsColumns[3]},
 			},
 			{
 				Name:    "call_practice_id_started_at",
 				Unique:  false,
-				Columns: []*schema.Column{CallsColumns[23], CallsColumns[10]},
+				Columns: []*schema.Column{CallsColumns[24], CallsColumns[10]},
 			},
 			{
 				Name:    "call_practice_id_twilio_call_sid",
 				Unique:  false,
-				Columns: []*schema.Column{CallsColumns[23], CallsColumns[4]},
+				Columns: []*schema.Column{CallsColumns[24], CallsColumns[4]},
 			},
 		},
 	}
@@ -462,6 +463,9 @@ var (
 		{Name: "phone_index", Type: field.TypeString, Default: ""},
 		{Name: "email", Type: field.TypeString, Default: ""},
 		{Name: "status", Type: field.TypeString, Default: ""},
+		{Name: "phone_verify_failures", Type: field.TypeInt, Default: 0},
+		{Name: "phone_verify_window_start", Type: field.TypeTime, Nullable: true},
+		{Name: "phone_verify_locked_until", Type: field.TypeTime, Nullable: true},
 		{Name: "practice_id", Type: field.TypeString},
 	}
 	// PatientsTable holds the schema information for the "patients" table.
@@ -472,7 +476,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "patients_practices_practice",
-				Columns:    []*schema.Column{PatientsColumns[13]},
+				Columns:    []*schema.Column{PatientsColumns[16]},
 				RefColumns: []*schema.Column{PracticesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -481,22 +485,22 @@ var (
 			{
 				Name:    "patient_practice_id",
 				Unique:  false,
-				Columns: []*schema.Column{PatientsColumns[13]},
+				Columns: []*schema.Column{PatientsColumns[16]},
 			},
 			{
 				Name:    "patient_practice_id_pms_id",
 				Unique:  true,
-				Columns: []*schema.Column{PatientsColumns[13], PatientsColumns[3]},
+				Columns: []*schema.Column{PatientsColumns[16], PatientsColumns[3]},
 			},
 			{
 				Name:    "patient_practice_id_last_name_first_name",
 				Unique:  false,
-				Columns: []*schema.Column{PatientsColumns[13], PatientsColumns[6], PatientsColumns[5]},
+				Columns: []*schema.Column{PatientsColumns[16], PatientsColumns[6], PatientsColumns[5]},
 			},
 			{
 				Name:    "patient_practice_id_birth_date",
 				Unique:  false,
-				Columns: []*schema.Column{PatientsColumns[13], PatientsColumns[8]},
+				Columns: []*schema.Column{PatientsColumns[16], PatientsColumns[8]},
 			},
 		},
 	}

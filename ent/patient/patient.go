@@ -41,6 +41,12 @@ const (
 	FieldEmail = "email"
 	// FieldStatus holds the string denoting the status field in the database.
 	FieldStatus = "status"
+	// FieldPhoneVerifyFailures holds the string denoting the phone_verify_failures field in the database.
+	FieldPhoneVerifyFailures = "phone_verify_failures"
+	// FieldPhoneVerifyWindowStart holds the string denoting the phone_verify_window_start field in the database.
+	FieldPhoneVerifyWindowStart = "phone_verify_window_start"
+	// FieldPhoneVerifyLockedUntil holds the string denoting the phone_verify_locked_until field in the database.
+	FieldPhoneVerifyLockedUntil = "phone_verify_locked_until"
 	// EdgePractice holds the string denoting the practice edge name in mutations.
 	EdgePractice = "practice"
 	// EdgeAppointments holds the string denoting the appointments edge name in mutations.
@@ -79,6 +85,9 @@ var Columns = []string{
 	FieldPhoneIndex,
 	FieldEmail,
 	FieldStatus,
+	FieldPhoneVerifyFailures,
+	FieldPhoneVerifyWindowStart,
+	FieldPhoneVerifyLockedUntil,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -121,6 +130,8 @@ var (
 	DefaultEmail string
 	// DefaultStatus holds the default value on creation for the "status" field.
 	DefaultStatus string
+	// DefaultPhoneVerifyFailures holds the default value on creation for the "phone_verify_failures" field.
+	DefaultPhoneVerifyFailures int
 	// DefaultID holds the default value on creation for the "id" field.
 	DefaultID func() string
 	// IDValidator is a validator for the "id" field. It is called by the builders before save.
@@ -193,6 +204,21 @@ func ByEmail(opts ...sql.OrderTermOption) OrderOption {
 // ByStatus orders the results by the status field.
 func ByStatus(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldStatus, opts...).ToFunc()
+}
+
+// ByPhoneVerifyFailures orders the results by the phone_verify_failures field.
+func ByPhoneVerifyFailures(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPhoneVerifyFailures, opts...).ToFunc()
+}
+
+// ByPhoneVerifyWindowStart orders the results by the phone_verify_window_start field.
+func ByPhoneVerifyWindowStart(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPhoneVerifyWindowStart, opts...).ToFunc()
+}
+
+// ByPhoneVerifyLockedUntil orders the results by the phone_verify_locked_until field.
+func ByPhoneVerifyLockedUntil(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPhoneVerifyLockedUntil, opts...).ToFunc()
 }
 
 // ByPracticeField orders the results by practice field.

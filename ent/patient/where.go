@@ -125,6 +125,21 @@ func Status(v string) predicate.Patient {
 	return predicate.Patient(sql.FieldEQ(FieldStatus, v))
 }
 
+// PhoneVerifyFailures applies equality check predicate on the "phone_verify_failures" field. It's identical to PhoneVerifyFailuresEQ.
+func PhoneVerifyFailures(v int) predicate.Patient {
+	return predicate.Patient(sql.FieldEQ(FieldPhoneVerifyFailures, v))
+}
+
+// PhoneVerifyWindowStart applies equality check predicate on the "phone_verify_window_start" field. It's identical to PhoneVerifyWindowStartEQ.
+func PhoneVerifyWindowStart(v time.Time) predicate.Patient {
+	return predicate.Patient(sql.FieldEQ(FieldPhoneVerifyWindowStart, v))
+}
+
+// PhoneVerifyLockedUntil applies equality check predicate on the "phone_verify_locked_until" field. It's identical to PhoneVerifyLockedUntilEQ.
+func PhoneVerifyLockedUntil(v time.Time) predicate.Patient {
+	return predicate.Patient(sql.FieldEQ(FieldPhoneVerifyLockedUntil, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Patient {
 	return predicate.Patient(sql.FieldEQ(FieldCreatedAt, v))
@@ -883,6 +898,146 @@ func StatusEqualFold(v string) predicate.Patient {
 // StatusContainsFold applies the ContainsFold predicate on the "status" field.
 func StatusContainsFold(v string) predicate.Patient {
 	return predicate.Patient(sql.FieldContainsFold(FieldStatus, v))
+}
+
+// PhoneVerifyFailuresEQ applies the EQ predicate on the "phone_verify_failures" field.
+func PhoneVerifyFailuresEQ(v int) predicate.Patient {
+	return predicate.Patient(sql.FieldEQ(FieldPhoneVerifyFailures, v))
+}
+
+// PhoneVerifyFailuresNEQ applies the NEQ predicate on the "phone_verify_failures" field.
+func PhoneVerifyFailuresNEQ(v int) predicate.Patient {
+	return predicate.Patient(sql.FieldNEQ(FieldPhoneVerifyFailures, v))
+}
+
+// PhoneVerifyFailuresIn applies the In predicate on the "phone_verify_failures" field.
+func PhoneVerifyFailuresIn(vs ...int) predicate.Patient {
+	return predicate.Patient(sql.FieldIn(FieldPhoneVerifyFailures, vs...))
+}
+
+// PhoneVerifyFailuresNotIn applies the NotIn predicate on the "phone_verify_failures" field.
+func PhoneVerifyFailuresNotIn(vs ...int) predicate.Patient {
+	return predicate.Patient(sql.FieldNotIn(FieldPhoneVerifyFailures, vs...))
+}
+
+// PhoneVerifyFailuresGT applies the GT predicate on the "phone_verify_failures" field.
+func PhoneVerifyFailuresGT(v int) predicate.Patient {
+	return predicate.Patient(sql.FieldGT(FieldPhoneVerifyFailures, v))
+}
+
+// PhoneVerifyFailuresGTE applies the GTE predicate on the "phone_verify_failures" field.
+func PhoneVerifyFailuresGTE(v int) predicate.Patient {
+	return predicate.Patient(sql.FieldGTE(FieldPhoneVerifyFailures, v))
+}
+
+// PhoneVerifyFailuresLT applies the LT predicate on the "phone_verify_failures" field.
+func PhoneVerifyFailuresLT(v int) predicate.Patient {
+	return predicate.Patient(sql.FieldLT(FieldPhoneVerifyFailures, v))
+}
+
+// PhoneVerifyFailuresLTE applies the LTE predicate on the "phone_verify_failures" field.
+func PhoneVerifyFailuresLTE(v int) predicate.Patient {
+	return predicate.Patient(sql.FieldLTE(FieldPhoneVerifyFailures, v))
+}
+
+// PhoneVerifyWindowStartEQ applies the EQ predicate on the "phone_verify_window_start" field.
+func PhoneVerifyWindowStartEQ(v time.Time) predicate.Patient {
+	return predicate.Patient(sql.FieldEQ(FieldPhoneVerifyWindowStart, v))
+}
+
+// PhoneVerifyWindowStartNEQ applies the NEQ predicate on the "phone_verify_window_start" field.
+func PhoneVerifyWindowStartNEQ(v time.Time) predicate.Patient {
+	return predicate.Patient(sql.FieldNEQ(FieldPhoneVerifyWindowStart, v))
+}
+
+// PhoneVerifyWindowStartIn applies the In predicate on the "phone_verify_window_start" field.
+func PhoneVerifyWindowStartIn(vs ...time.Time) predicate.Patient {
+	return predicate.Patient(sql.FieldIn(FieldPhoneVerifyWindowStart, vs...))
+}
+
+// PhoneVerifyWindowStartNotIn applies the NotIn predicate on the "phone_verify_window_start" field.
+func PhoneVerifyWindowStartNotIn(vs ...time.Time) predicate.Patient {
+	return predicate.Patient(sql.FieldNotIn(FieldPhoneVerifyWindowStart, vs...))
+}
+
+// PhoneVerifyWindowStartGT applies the GT predicate on the "phone_verify_window_start" field.
+func PhoneVerifyWindowStartGT(v time.Time) predicate.Patient {
+	return predicate.Patient(sql.FieldGT(FieldPhoneVerifyWindowStart, v))
+}
+
+// PhoneVerifyWindowStartGTE applies the GTE predicate on the "phone_verify_window_start" field.
+func PhoneVerifyWindowStartGTE(v time.Time) predicate.Patient {
+	return predicate.Patient(sql.FieldGTE(FieldPhoneVerifyWindowStart, v))
+}
+
+// PhoneVerifyWindowStartLT applies the LT predicate on the "phone_verify_window_start" field.
+func PhoneVerifyWindowStartLT(v time.Time) predicate.Patient {
+	return predicate.Patient(sql.FieldLT(FieldPhoneVerifyWindowStart, v))
+}
+
+// PhoneVerifyWindowStartLTE applies the LTE predicate on the "phone_verify_window_start" field.
+func PhoneVerifyWindowStartLTE(v time.Time) predicate.Patient {
+	return predicate.Patient(sql.FieldLTE(FieldPhoneVerifyWindowStart, v))
+}
+
+// PhoneVerifyWindowStartIsNil applies the IsNil predicate on the "phone_verify_window_start" field.
+func PhoneVerifyWindowStartIsNil() predicate.Patient {
+	return predicate.Patient(sql.FieldIsNull(FieldPhoneVerifyWindowStart))
+}
+
+// PhoneVerifyWindowStartNotNil applies the NotNil predicate on the "phone_verify_window_start" field.
+func PhoneVerifyWindowStartNotNil() predicate.Patient {
+	return predicate.Patient(sql.FieldNotNull(FieldPhoneVerifyWindowStart))
+}
+
+// PhoneVerifyLockedUntilEQ applies the EQ predicate on the "phone_verify_locked_until" field.
+func PhoneVerifyLockedUntilEQ(v time.Time) predicate.Patient {
+	return predicate.Patient(sql.FieldEQ(FieldPhoneVerifyLockedUntil, v))
+}
+
+// PhoneVerifyLockedUntilNEQ applies the NEQ predicate on the "phone_verify_locked_until" field.
+func PhoneVerifyLockedUntilNEQ(v time.Time) predicate.Patient {
+	return predicate.Patient(sql.FieldNEQ(FieldPhoneVerifyLockedUntil, v))
+}
+
+// PhoneVerifyLockedUntilIn applies the In predicate on the "phone_verify_locked_until" field.
+func PhoneVerifyLockedUntilIn(vs ...time.Time) predicate.Patient {
+	return predicate.Patient(sql.FieldIn(FieldPhoneVerifyLockedUntil, vs...))
+}
+
+// PhoneVerifyLockedUntilNotIn applies the NotIn predicate on the "phone_verify_locked_until" field.
+func PhoneVerifyLockedUntilNotIn(vs ...time.Time) predicate.Patient {
+	return predicate.Patient(sql.FieldNotIn(FieldPhoneVerifyLockedUntil, vs...))
+}
+
+// PhoneVerifyLockedUntilGT applies the GT predicate on the "phone_verify_locked_until" field.
+func PhoneVerifyLockedUntilGT(v time.Time) predicate.Patient {
+	return predicate.Patient(sql.FieldGT(FieldPhoneVerifyLockedUntil, v))
+}
+
+// PhoneVerifyLockedUntilGTE applies the GTE predicate on the "phone_verify_locked_until" field.
+func PhoneVerifyLockedUntilGTE(v time.Time) predicate.Patient {
+	return predicate.Patient(sql.FieldGTE(FieldPhoneVerifyLockedUntil, v))
+}
+
+// PhoneVerifyLockedUntilLT applies the LT predicate on the "phone_verify_locked_until" field.
+func PhoneVerifyLockedUntilLT(v time.Time) predicate.Patient {
+	return predicate.Patient(sql.FieldLT(FieldPhoneVerifyLockedUntil, v))
+}
+
+// PhoneVerifyLockedUntilLTE applies the LTE predicate on the "phone_verify_locked_until" field.
+func PhoneVerifyLockedUntilLTE(v time.Time) predicate.Patient {
+	return predicate.Patient(sql.FieldLTE(FieldPhoneVerifyLockedUntil, v))
+}
+
+// PhoneVerifyLockedUntilIsNil applies the IsNil predicate on the "phone_verify_locked_until" field.
+func PhoneVerifyLockedUntilIsNil() predicate.Patient {
+	return predicate.Patient(sql.FieldIsNull(FieldPhoneVerifyLockedUntil))
+}
+
+// PhoneVerifyLockedUntilNotNil applies the NotNil predicate on the "phone_verify_locked_until" field.
+func PhoneVerifyLockedUntilNotNil() predicate.Patient {
+	return predicate.Patient(sql.FieldNotNull(FieldPhoneVerifyLockedUntil))
 }
 
 // HasPractice applies the HasEdge predicate on the "practice" edge.

@@ -343,6 +343,10 @@ func init() {
 	callDescCost := callFields[18].Descriptor()
 	// call.DefaultCost holds the default value on creation for the cost field.
 	call.DefaultCost = callDescCost.Default.(float64)
+	// callDescFailedVerifications is the schema descriptor for failed_verifications field.
+	callDescFailedVerifications := callFields[21].Descriptor()
+	// call.DefaultFailedVerifications holds the default value on creation for the failed_verifications field.
+	call.DefaultFailedVerifications = callDescFailedVerifications.Default.(int)
 	// callDescID is the schema descriptor for id field.
 	callDescID := callMixinFields0[0].Descriptor()
 	// call.DefaultID holds the default value on creation for the id field.
@@ -560,6 +564,10 @@ func init() {
 	patientDescStatus := patientFields[7].Descriptor()
 	// patient.DefaultStatus holds the default value on creation for the status field.
 	patient.DefaultStatus = patientDescStatus.Default.(string)
+	// patientDescPhoneVerifyFailures is the schema descriptor for phone_verify_failures field.
+	patientDescPhoneVerifyFailures := patientFields[8].Descriptor()
+	// patient.DefaultPhoneVerifyFailures holds the default value on creation for the phone_verify_failures field.
+	patient.DefaultPhoneVerifyFailures = patientDescPhoneVerifyFailures.Default.(int)
 	// patientDescID is the schema descriptor for id field.
 	patientDescID := patientMixinFields0[0].Descriptor()
 	// patient.DefaultID holds the default value on creation for the id field.

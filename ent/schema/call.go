@@ -57,6 +57,9 @@ func (Call) Fields() []ent.Field {
 		field.String("verified_patient_id").Optional().Nillable().
 			Comment("the patient whose name and birth date the caller gave; only their appointments may be changed on this call").
 			Annotations(entgql.Skip(entgql.SkipAll)),
+		field.Int("failed_verifications").Default(0).
+			Comment("identity checks on this call that matched no one; counted before each check, so concurrent attempts cannot pass the limit").
+			Annotations(entgql.Skip(entgql.SkipAll)),
 	}
 }
 

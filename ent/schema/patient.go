@@ -32,6 +32,16 @@ func (Patient) Fields() []ent.Field {
 			Annotations(entgql.Skip(entgql.SkipAll)),
 		field.String("email").Default(""),
 		field.String("status").Default(""),
+		// Phone verification failures, kept here so that every call and
+		// every process counts against the same row (internal/receptionist).
+		field.Int("phone_verify_failures").Default(0).
+			Comment("failed phone identity checks since phone_verify_window_start").
+			Annotations(entgql.Skip(entgql.SkipAll)),
+		field.Time("phone_verify_window_start").Optional().Nillable().
+			Annotations(entgql.Skip(entgql.SkipAll)),
+		field.Time("phone_verify_locked_until").Optional().Nillable().
+			Comment("until then the phone agent verifies no one as this patient").
+			Annotations(entgql.Skip(entgql.SkipAll)),
 	}
 }
 

@@ -3034,6 +3034,7 @@ enum ActionItemKind @goModel(model: "github.com/frontdesk/frontdesk/ent/actionit
   TRANSFER_FAILED
   WRITEBACK_FAILED
   NO_RESOLUTION
+  VERIFICATION_LOCKED
 }
 """
 Ordering options for ActionItem connections

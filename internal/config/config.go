@@ -55,6 +55,9 @@ type Config struct {
 	VapiBaseURL           string
 	VapiWebhookSecret     string
 	VapiWebhookHMACSecret string
+	// VapiControlHosts are the hosts a call's controlUrl may name (each
+	// with its subdomains); dev mode also allows loopback.
+	VapiControlHosts []string
 
 	TwilioAccountSID string
 	TwilioAuthToken  string
@@ -93,6 +96,7 @@ func (c *Config) settings(raw map[string]*string) []setting {
 		s("VAPI_BASE_URL", "vapi-base-url", "https://api.vapi.ai", "Vapi API base URL"),
 		s("VAPI_WEBHOOK_SECRET", "vapi-webhook-secret", "", "secret Vapi sends as X-Vapi-Secret or Authorization: Bearer"),
 		s("VAPI_WEBHOOK_HMAC_SECRET", "vapi-webhook-hmac-secret", "", "when set, Vapi webhooks must carry an HMAC x-signature"),
+		s("VAPI_CONTROL_HOSTS", "vapi-control-hosts", "vapi.ai", "comma-separated hosts (with their subdomains) a call's transfer may be posted to, over https"),
 		s("TWILIO_ACCOUNT_SID", "twilio-account-sid", "", "Twilio account SID"),
 		s("TWILIO_AUTH_TOKEN", "twilio-auth-token", "", "Twilio auth token (REST and webhook signatures)"),
 		s("TWILIO_BASE_URL", "twilio-base-url", "https://api.twilio.com", "Twilio API base URL"),
@@ -143,6 +147,19 @@ func LoadCommand(name string, more func(*flag.FlagSet), args []string, getenv fu
 	c.VapiAPIKey, c.VapiBaseURL = get("VAPI_API_KEY"), strings.TrimRight(get("VAPI_BASE_URL"), "/")
 	c.VapiWebhookSecret, c.VapiWebhookHMACSecret = get("VAPI_WEBHOOK_SECRET"), get("VAPI_WEBHOOK_HMAC_SECRET")
 	c.TwilioAccountSID, c.TwilioAuthToken = get("TWILIO_ACCOUNT_SID"), get("TWILIO_AUTH_TOKEN")
+	for _, h := range strings.Split(get("VAPI_CONTROL_HOSTS"), ",") {
+		h = strings.ToLower(strings.TrimPrefix(strings.TrimSpace(h), "."))
+		if h == "" {
+			continue
+		}
+		if strings.ContainsAny(h, "/:@ ") || !strings.Contains(h, ".") {
+			return nil, fmt.Errorf("VAPI_CONTROL_HOSTS: %q is not a host name such as vapi.ai", h)
+		}
+		c.VapiControlHosts = append(c.VapiControlHosts, h)
+	}
+	if len(c.VapiControlHosts) == 0 {
+		return nil, errors.New("VAPI_CONTROL_HOSTS must name at least one host, such as vapi.ai")
+	}
 	c.TwilioBaseURL = strings.TrimRight(get("TWILIO_BASE_URL"), "/")
 
 	switch get("FRONTDESK_DEV") {

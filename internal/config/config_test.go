@@ -22,6 +22,13 @@ func TestDefaults(t *testing.T) {
 		c.AdminGroup != "admin" || c.Dev || c.SikkaBaseURL != "https://api.sikkasoft.com/v4" || c.VapiBaseURL != "https://api.vapi.ai" {
 		t.Fatalf("defaults = %+v", c)
 	}
+	if len(c.VapiControlHosts) != 1 || c.VapiControlHosts[0] != "vapi.ai" {
+		t.Fatalf("control hosts = %q", c.VapiControlHosts)
+	}
+	c, err = Load(nil, env(map[string]string{"VAPI_CONTROL_HOSTS": "vapi.ai, .Control.Example.com"}), io.Discard)
+	if err != nil || strings.Join(c.VapiControlHosts, " ") != "vapi.ai control.example.com" {
+		t.Fatalf("control hosts = %q, %v", c.VapiControlHosts, err)
+	}
 }
 
 // Dev mode hands any visitor of / an owner's token: it listens on loopback
@@ -80,7 +87,10 @@ func TestLoadErrorsNameTheVariable(t *testing.T) {
 		"COGNITO_ISSUER":            {"COGNITO_ISSUER": "cognito"},
 		"FRONTDESK_ADDR":            {"FRONTDESK_ADDR": "8080"},
 		"FRONTDESK_REQUEST_TIMEOUT": {"FRONTDESK_REQUEST_TIMEOUT": "0s"},
+		"VAPI_CONTROL_HOSTS":     {"VAPI_CONTROL_HOSTS": "https://evil.example/"},
+		"VAPI_CONTROL_HOSTS ":    {"VAPI_CONTROL_HOSTS": " , "},
 	} {
+		name = strings.TrimSpace(name)
 		_, err := Load(nil, env(kv), io.Discard)
 		if err == nil || !strings.HasPrefix(err.Error(), name) || strings.Contains(err.Error(), "\n") {
 			t.Errorf("%s: error %q does not start with the variable's name on one line", name, err)

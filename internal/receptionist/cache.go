@@ -6,7 +6,6 @@ import (
 
 	"github.com/frontdesk/frontdesk/ent"
 	"github.com/frontdesk/frontdesk/internal/booking"
-	"github.com/frontdesk/frontdesk/internal/voice"
 )
 
 // routeTTL is how long a line's practice is remembered. A number moved to
@@ -46,50 +45,56 @@ func (c *routeCache) put(key string, r Route, now time.Time) {
 // in progress.
 type callCache struct {
 	mu sync.Mutex
-	m  map[[2]string]*ent.Call
+	m  map[[2]string]ent.Call
 }
 
+// get returns a copy of the row: every request of a call may run at once,
+// and each may change its own (the verified patient) without a lock.
 func (c *callCache) get(practiceID, vapiID string) *ent.Call {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.m[[2]string{practiceID, vapiID}]
+	row, ok := c.m[[2]string{practiceID, vapiID}]
+	if !ok {
+		return nil
+	}
+	return &row
 }
 
 func (c *callCache) put(row *ent.Call) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.m == nil || len(c.m) > 10000 {
-		c.m = map[[2]string]*ent.Call{}
+		c.m = map[[2]string]ent.Call{}
 	}
-	c.m[[2]string{row.PracticeID, row.VapiCallID}] = row
+	c.m[[2]string{row.PracticeID, row.VapiCallID}] = *row
 }
 
 // answerTTL is how long a read's answer is kept for a repeated delivery.
 const answerTTL = 10 * time.Minute
 
 // answerCache remembers the answers of read-only tool calls by practice and
-// tool call id.
+// tool call id, with the call and tool they answered.
 type answerCache struct {
 	mu sync.Mutex
 	m  map[[2]string]answerEntry
 }
 
 type answerEntry struct {
-	res     voice.ToolCallResult
+	st      stored
 	expires time.Time
 }
 
-func (c *answerCache) get(practiceID, toolCallID string, now time.Time) (voice.ToolCallResult, bool) {
+func (c *answerCache) get(practiceID, toolCallID string, now time.Time) (stored, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.m[[2]string{practiceID, toolCallID}]
 	if !ok || now.After(e.expires) {
-		return voice.ToolCallResult{}, false
+		return stored{}, false
 	}
-	return e.res, true
+	return e.st, true
 }
 
-func (c *answerCache) put(practiceID, toolCallID string, res voice.ToolCallResult, now time.Time) {
+func (c *answerCache) put(practiceID, toolCallID string, st stored, now time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.m == nil || len(c.m) > 50000 {
@@ -102,7 +107,7 @@ func (c *answerCache) put(practiceID, toolCallID string, res voice.ToolCallResul
 		}
 		c.m = fresh
 	}
-	c.m[[2]string{practiceID, toolCallID}] = answerEntry{res, now.Add(answerTTL)}
+	c.m[[2]string{practiceID, toolCallID}] = answerEntry{st, now.Add(answerTTL)}
 }
 
 // slotTextCache keeps the text of availability answers by the answer the

@@ -162,7 +162,8 @@ func (s *Service) route(ctx context.Context, l Line) (Route, error) {
 }
 
 // Answer runs one tool call for the practice ctx acts as (tenant.System),
-// once: a tool call id seen before gets the answer it got then.
+// once: a tool call id seen before gets the answer it got then, but only on
+// the same call and for the same tool; anywhere else it is refused.
 func (s *Service) Answer(ctx context.Context, l Line, tc voice.ToolCall) (res voice.ToolCallResult) {
 	started := time.Now()
 	defer func() {
@@ -179,16 +180,16 @@ func (s *Service) Answer(ctx context.Context, l Line, tc voice.ToolCall) (res vo
 		return voice.ErrorResult(tc, fmt.Sprintf("unknown tool %q: the tools are %s", tc.Name, strings.Join(Tools, ", ")))
 	}
 	practiceID := tenant.FromContext(ctx).PracticeID
-	if run.reads {
+	if run.kind == reads {
 		// A read's answer is remembered here first (its record is written
 		// a moment later); a repeat that reaches another process is
 		// answered afresh, which for a read is as good.
 		if stored, ok := s.answers.get(practiceID, tc.ID, s.Clock.Now()); ok {
-			return stored
+			return stored.answer(l, tc)
 		}
 	}
-	if stored, ok := s.replay(ctx, tc); ok && !run.reads {
-		return stored
+	if stored, ok := s.replay(ctx, l, tc); ok && (run.kind != reads || !stored.same(l, tc)) {
+		return stored.answer(l, tc)
 	}
 	if l.VapiCallID == "" {
 		l.VapiCallID, l.unidentified = UnidentifiedCallPrefix+tc.ID, true
@@ -199,22 +200,19 @@ func (s *Service) Answer(ctx context.Context, l Line, tc voice.ToolCall) (res vo
 		return voice.ErrorResult(tc, "Something went wrong on our side. Offer to take a message or transfer the caller.")
 	}
 	t := &turn{s: s, line: l, call: callRow, tc: tc}
-	if run.reads {
+	switch run.kind {
+	case reads:
 		out, err := run.fn(ctx, t)
 		res = t.result(out, err)
-		s.answers.put(practiceID, tc.ID, res, s.Clock.Now())
+		s.answers.put(practiceID, tc.ID, stored{vapiCallID: l.VapiCallID, tool: tc.Name, res: res}, s.Clock.Now())
 		outcome, text := outcomeOf(res)
 		if !s.enqueue(invocation{practiceID: callRow.PracticeID, callID: callRow.ID, toolCallID: tc.ID, tool: tc.Name,
 			result: text, outcome: outcome, latency: time.Since(started)}) {
 			s.record(ctx, t, res, started)
 		}
 		return res
-	}
-	if !run.writes {
-		out, err := run.fn(ctx, t)
-		res = t.result(out, err)
-		s.record(ctx, t, res, started)
-		return res
+	case remote:
+		return s.answerRemote(ctx, t, run, started)
 	}
 	// A tool that writes claims its tool call id in the transaction that
 	// does the work: a second delivery of the same call waits for the first
@@ -223,13 +221,9 @@ func (s *Service) Answer(ctx context.Context, l Line, tc voice.ToolCall) (res vo
 		if err := s.claim(ctx, t); err != nil {
 			return err
 		}
-		// What an earlier tool call of this call changed (the verified
-		// patient), as of now.
-		fresh, err := s.DB.Client(ctx).Call.Get(ctx, t.call.ID)
-		if err != nil {
+		if err := t.refresh(ctx); err != nil {
 			return err
 		}
-		t.call = fresh
 		out, err := run.fn(ctx, t)
 		if err != nil {
 			return err
@@ -239,22 +233,52 @@ func (s *Service) Answer(ctx context.Context, l Line, tc voice.ToolCall) (res vo
 	})
 	switch {
 	case errors.Is(err, errClaimed):
-		if stored, ok := s.replay(ctx, tc); ok {
-			return stored
-		}
-		return voice.ErrorResult(tc, "this request is already being handled")
+		return s.claimedAnswer(ctx, t)
 	case err != nil:
 		// Nothing of the failed attempt is kept but its answer and what it
 		// must leave for staff.
-		for _, f := range t.onFailure {
-			if ferr := f(ctx); ferr != nil {
-				s.Log.ErrorContext(ctx, "receptionist: after a failed tool call", "tool", tc.Name, "err", ferr)
-			}
-		}
+		t.failed(ctx)
 		res = t.result(nil, err)
 		s.record(ctx, t, res, started)
 	}
 	return res
+}
+
+// answerRemote runs a tool that calls out: claim, commit, call, record.
+func (s *Service) answerRemote(ctx context.Context, t *turn, run tool, started time.Time) voice.ToolCallResult {
+	if err := s.claim(ctx, t); errors.Is(err, errClaimed) {
+		return s.claimedAnswer(ctx, t)
+	} else if err != nil {
+		return t.result(nil, err)
+	}
+	if err := t.refresh(ctx); err != nil {
+		res := t.result(nil, err)
+		s.recordClaimed(ctx, t, res, started)
+		return res
+	}
+	out, err := run.fn(ctx, t)
+	if err != nil {
+		t.failed(ctx)
+	}
+	res := t.result(out, err)
+	s.recordClaimed(ctx, t, res, started)
+	return res
+}
+
+// claimedAnswer answers a tool call whose id another delivery claimed.
+func (s *Service) claimedAnswer(ctx context.Context, t *turn) voice.ToolCallResult {
+	if stored, ok := s.replay(ctx, t.line, t.tc); ok {
+		return stored.answer(t.line, t.tc)
+	}
+	return voice.ErrorResult(t.tc, "this request is already being handled")
+}
+
+// recordClaimed stores the answer of a tool call claimed outside a
+// transaction.
+func (s *Service) recordClaimed(ctx context.Context, t *turn, res voice.ToolCallResult, started time.Time) {
+	if err := s.finish(ctx, t, res, started); err != nil {
+		s.Log.ErrorContext(ctx, "receptionist: record tool call", "tool", t.tc.Name, "err", err)
+	}
 }
 
 var errClaimed = errors.New("receptionist: tool call already claimed")
@@ -267,6 +291,26 @@ type turn struct {
 	tc   voice.ToolCall
 	// onFailure runs after a failed write tool's transaction is rolled back.
 	onFailure []func(context.Context) error
+}
+
+// refresh reads the call again: what an earlier tool call of this call
+// changed (the verified patient), as of now.
+func (t *turn) refresh(ctx context.Context) error {
+	fresh, err := t.s.DB.Client(ctx).Call.Get(ctx, t.call.ID)
+	if err != nil {
+		return err
+	}
+	t.call = fresh
+	return nil
+}
+
+// failed runs what a failed tool must leave for staff.
+func (t *turn) failed(ctx context.Context) {
+	for _, f := range t.onFailure {
+		if err := f(ctx); err != nil {
+			t.s.Log.ErrorContext(ctx, "receptionist: after a failed tool call", "tool", t.tc.Name, "err", err)
+		}
+	}
 }
 
 // result turns a tool's outcome into Vapi's answer. Only coded errors are
@@ -286,20 +330,52 @@ func (t *turn) result(out any, err error) voice.ToolCallResult {
 	return voice.ErrorResult(t.tc, apperr.MessageOf(err))
 }
 
-// replay returns the stored answer of a tool call id already answered. It
-// runs on every tool call, so it is one prepared point query (scoped to the
-// practice by hand, since it bypasses ent).
-func (s *Service) replay(ctx context.Context, tc voice.ToolCall) (voice.ToolCallResult, bool) {
+// stored is the answer a tool call id got, and the call and tool it got it
+// for.
+type stored struct {
+	vapiCallID, tool string
+	res              voice.ToolCallResult
+}
+
+func (st stored) same(l Line, tc voice.ToolCall) bool {
+	return st.vapiCallID == l.VapiCallID && st.tool == tc.Name
+}
+
+// answer is the stored answer for its own call and tool. Sent from another
+// call, or naming another tool, the id gets an error and nothing of the
+// first answer: it may hold a verified patient's details.
+func (st stored) answer(l Line, tc voice.ToolCall) voice.ToolCallResult {
+	if !st.same(l, tc) {
+		return voice.ErrorResult(tc, "this tool call id was already used by another call or tool, so nothing was done; call the tool again")
+	}
+	return st.res
+}
+
+// replay returns what a tool call id already claimed or answered in this
+// practice holds: ok with an answer, or ok for a claim by another call or
+// tool (whose answer refuses); a claim of the same call and tool still at
+// work is not ok. It runs on every tool call, so it is one prepared point
+// query (scoped to the practice by hand, since it bypasses ent).
+func (s *Service) replay(ctx context.Context, l Line, tc voice.ToolCall) (stored, bool) {
+	var st stored
 	var outcome, result string
-	err := s.DB.QueryRowHot(ctx, "SELECT outcome, result FROM tool_invocations WHERE practice_id = ? AND tool_call_id = ?",
-		tenant.FromContext(ctx).PracticeID, tc.ID).Scan(&outcome, &result)
-	if err != nil || result == "" {
-		return voice.ToolCallResult{}, false
+	err := s.DB.QueryRowHot(ctx, "SELECT ti.outcome, ti.result, ti.tool, c.vapi_call_id FROM tool_invocations ti JOIN calls c ON c.id = ti.call_id WHERE ti.practice_id = ? AND ti.tool_call_id = ?",
+		tenant.FromContext(ctx).PracticeID, tc.ID).Scan(&outcome, &result, &st.tool, &st.vapiCallID)
+	if err != nil {
+		return st, false
+	}
+	if !st.same(l, tc) {
+		return st, true
+	}
+	if result == "" {
+		return st, false
 	}
 	if toolinvocation.Outcome(outcome) == toolinvocation.OutcomeERROR {
-		return voice.ErrorResult(tc, result), true
+		st.res = voice.ErrorResult(tc, result)
+	} else {
+		st.res = voice.Result(tc, result)
 	}
-	return voice.Result(tc, result), true
+	return st, true
 }
 
 func (s *Service) claim(ctx context.Context, t *turn) error {
@@ -314,7 +390,7 @@ func (s *Service) claim(ctx context.Context, t *turn) error {
 
 func (s *Service) finish(ctx context.Context, t *turn, res voice.ToolCallResult, started time.Time) error {
 	outcome, text := outcomeOf(res)
-	return s.DB.Client(ctx).ToolInvocation.Update().Where(toolinvocation.ToolCallID(t.tc.ID)).
+	return s.DB.Client(ctx).ToolInvocation.Update().Where(toolinvocation.ToolCallID(t.tc.ID), toolinvocation.CallID(t.call.ID)).
 		SetOutcome(outcome).SetResult(text).SetLatencyMs(int(time.Since(started).Milliseconds())).Exec(ctx)
 }
 

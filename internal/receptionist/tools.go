@@ -5,49 +5,55 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/frontdesk/frontdesk/ent"
 	"github.com/frontdesk/frontdesk/ent/actionitem"
 	"github.com/frontdesk/frontdesk/ent/appointment"
-	"github.com/frontdesk/frontdesk/ent/patient"
 	"github.com/frontdesk/frontdesk/internal/actions"
 	"github.com/frontdesk/frontdesk/internal/apperr"
 	"github.com/frontdesk/frontdesk/internal/booking"
 	"github.com/frontdesk/frontdesk/internal/phone"
 	"github.com/frontdesk/frontdesk/internal/pms"
 	"github.com/frontdesk/frontdesk/internal/scheduling"
-	"github.com/frontdesk/frontdesk/internal/spoken"
 	"github.com/frontdesk/frontdesk/internal/tenant"
 	"github.com/frontdesk/frontdesk/internal/voice"
 )
 
+// kind is how a tool's work meets the database.
+type kind int
+
+const (
+	// reads changes nothing, so its record can wait.
+	reads kind = iota
+	// writes must happen once per tool call id: the claim of the id and the
+	// work commit together.
+	writes
+	// remote calls out of frontdesk (Vapi): its claim commits first, then
+	// the call is made with no transaction open, then the answer is
+	// recorded. A transaction that waited on the network would hold
+	// SQLite's one write lock, and every practice's bookings with it.
+	remote
+)
+
 type tool struct {
-	// writes marks a tool whose work must happen once per tool call id;
-	// reads, one that changes nothing, so its record can wait.
-	writes, reads bool
-	fn            func(ctx context.Context, t *turn) (any, error)
+	kind kind
+	fn   func(ctx context.Context, t *turn) (any, error)
 }
 
 var tools map[string]tool
 
 func init() {
 	tools = map[string]tool{
-		CheckAvailability:     {reads: true, fn: checkAvailability},
-		GetPatientInfo:        {fn: getPatientInfo},
-		BookAppointment:       {writes: true, fn: bookAppointment},
-		CancelAppointment:     {writes: true, fn: cancelAppointment},
-		RescheduleAppointment: {writes: true, fn: rescheduleAppointment},
-		TakeMessage:           {writes: true, fn: takeMessage},
-		TransferToHuman:       {writes: true, fn: transferToHuman},
+		CheckAvailability:     {kind: reads, fn: checkAvailability},
+		GetPatientInfo:        {kind: writes, fn: getPatientInfo},
+		BookAppointment:       {kind: writes, fn: bookAppointment},
+		CancelAppointment:     {kind: writes, fn: cancelAppointment},
+		RescheduleAppointment: {kind: writes, fn: rescheduleAppointment},
+		TakeMessage:           {kind: writes, fn: takeMessage},
+		TransferToHuman:       {kind: remote, fn: transferToHuman},
 	}
-}
-
-func decode(t *turn, v any) error {
-	if err := t.tc.Decode(v); err != nil {
-		return apperr.Wrap(apperr.Invalid, err, "the arguments could not be read: %v", err)
-	}
-	return nil
 }
 
 // slotJSON is a slot as the agent reads it.
@@ -145,106 +151,6 @@ func date(s, name string) (pms.Date, error) {
 		return pms.Date{}, apperr.New(apperr.Invalid, "%s must be a date like 2026-12-01", name)
 	}
 	return pms.DateOf(d), nil
-}
-
-// getPatientInfo is the identity check: details only when first name, last
-// name and birth date all match one patient. The calling number narrows the
-// search but is never enough on its own.
-func getPatientInfo(ctx context.Context, t *turn) (any, error) {
-	var a struct {
-		FirstName   string `json:"first_name"`
-		LastName    string `json:"last_name"`
-		DateOfBirth string `json:"date_of_birth"`
-		Phone       string `json:"phone"`
-	}
-	if err := decode(t, &a); err != nil {
-		return nil, err
-	}
-	type notVerified struct {
-		Verified bool   `json:"verified"`
-		Message  string `json:"message"`
-	}
-	first, last := strings.TrimSpace(a.FirstName), strings.TrimSpace(a.LastName)
-	dob, err := date(a.DateOfBirth, "date_of_birth")
-	if err != nil {
-		return nil, err
-	}
-	if first == "" || last == "" || dob.IsZero() {
-		return notVerified{Message: "To find a record I need the caller's first name, last name and date of birth."}, nil
-	}
-	c := t.s.DB.Client(ctx)
-	matches, err := c.Patient.Query().Where(
-		patient.Or(patient.FirstNameEqualFold(first), patient.PreferredNameEqualFold(first)),
-		patient.LastNameEqualFold(last),
-		patient.BirthDate(dob.String()),
-	).All(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if len(matches) > 1 {
-		number := strings.TrimSpace(a.Phone)
-		if number == "" {
-			number = t.line.Caller
-		}
-		if n, err := phone.Normalize(number); err == nil {
-			var byPhone []*ent.Patient
-			for _, p := range matches {
-				if strings.Contains(p.PhoneIndex, " "+n+" ") {
-					byPhone = append(byPhone, p)
-				}
-			}
-			matches = byPhone
-		}
-	}
-	switch len(matches) {
-	case 0:
-		return notVerified{Message: "No patient record matches that name and date of birth. Check the spelling, or offer to book as a new patient."}, nil
-	case 1:
-	default:
-		return notVerified{Message: "More than one record matches; ask for the phone number on file and try again, or transfer the caller."}, nil
-	}
-	p := matches[0]
-	if err := c.Call.UpdateOne(t.call).SetVerifiedPatientID(p.ID).Exec(ctx); err != nil {
-		return nil, err
-	}
-	t.call.VerifiedPatientID = &p.ID
-	upcoming, err := c.Appointment.Query().Where(
-		appointment.PatientID(p.ID), appointment.StatusEQ(appointment.StatusSCHEDULED), appointment.StartAtGT(t.s.Clock.Now()),
-	).Order(appointment.ByStartAt()).Limit(5).WithProvider().WithAppointmentType().All(ctx)
-	if err != nil {
-		return nil, err
-	}
-	loc, err := zone(ctx, t)
-	if err != nil {
-		return nil, err
-	}
-	type apptJSON struct {
-		AppointmentID   string `json:"appointment_id"`
-		Start           string `json:"start"`
-		Spoken          string `json:"spoken"`
-		Provider        string `json:"provider,omitempty"`
-		AppointmentType string `json:"appointment_type,omitempty"`
-	}
-	out := struct {
-		Verified             bool       `json:"verified"`
-		PatientID            string     `json:"patient_id"`
-		FirstName            string     `json:"first_name"`
-		UpcomingAppointments []apptJSON `json:"upcoming_appointments"`
-	}{Verified: true, PatientID: p.ID, FirstName: firstNonEmpty(p.PreferredName, p.FirstName), UpcomingAppointments: []apptJSON{}}
-	for _, ap := range upcoming {
-		j := apptJSON{AppointmentID: ap.ID, Start: ap.StartAt.In(loc).Format(time.RFC3339), Spoken: spoken.When(ap.StartAt, loc, t.s.Clock.Now())}
-		if ap.Edges.Provider != nil {
-			j.Provider = booking.ProviderName(ap.Edges.Provider)
-			if with := "with " + j.Provider; j.Provider != "" {
-				j.Spoken += " " + with
-			}
-		}
-		if ap.Edges.AppointmentType != nil {
-			j.AppointmentType = ap.Edges.AppointmentType.Name
-		}
-		out.UpcomingAppointments = append(out.UpcomingAppointments, j)
-	}
-	return out, nil
 }
 
 func bookAppointment(ctx context.Context, t *turn) (any, error) {
@@ -430,6 +336,9 @@ func transferToHuman(ctx context.Context, t *turn) (any, error) {
 	}
 	if err := t.s.Control.Control(ctx, t.line.ControlURL, voice.TransferControl(number, "Please hold while I transfer you to the front desk.")); err != nil {
 		t.s.Log.WarnContext(ctx, "receptionist: transfer failed", "err", err)
+		if errors.Is(err, voice.ErrControlURL) {
+			return fail("the call's transfer address was not Vapi's")
+		}
 		return fail("the voice service did not accept the transfer")
 	}
 	return struct {
@@ -468,12 +377,25 @@ func slotTakenMessage(e *booking.SlotTakenError) string {
 	return strings.TrimSpace(head) + " Open times nearby: " + strings.Join(ids, "; ") + "."
 }
 
+// zones keeps the time zones loaded so far: time.LoadLocation reads the
+// zone database from disk on every call, and zone runs inside tool
+// transactions, which wait on nothing but the database.
+var zones sync.Map // name → *time.Location
+
 func zone(ctx context.Context, t *turn) (*time.Location, error) {
 	p, err := t.s.DB.Client(ctx).Practice.Get(ctx, t.call.PracticeID)
 	if err != nil {
 		return nil, err
 	}
-	return time.LoadLocation(p.TimeZone)
+	if loc, ok := zones.Load(p.TimeZone); ok {
+		return loc.(*time.Location), nil
+	}
+	loc, err := time.LoadLocation(p.TimeZone)
+	if err != nil {
+		return nil, err
+	}
+	zones.Store(p.TimeZone, loc)
+	return loc, nil
 }
 
 func validOrEmpty(number string) string {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/url"
 	"slices"
@@ -28,7 +29,19 @@ type ClientConfig struct {
 	APIKey     string // Vapi's private API key
 	HTTPClient *http.Client
 	Timeout    time.Duration // per API call, retries included; 0 means DefaultTimeout
+	// ControlHosts are the hosts a live call's controlUrl may name, each
+	// with its subdomains, over https on the default port; nil means
+	// DefaultControlHosts.
+	ControlHosts []string
+	// ControlLoopback also lets a control URL name a loopback address, over
+	// http or https on any port: dev mode, for `frontdesk simulate-call`.
+	ControlLoopback bool
 }
+
+// DefaultControlHosts is where Vapi's control URLs live
+// (https://phone-call-websocket.<region>-backend-<env>.vapi.ai/<call id>/control;
+// the host changes between calls).
+var DefaultControlHosts = []string{"vapi.ai"}
 
 // Client calls Vapi's REST API. It never logs, and its errors never carry
 // the API key.
@@ -40,6 +53,9 @@ type Client struct {
 	attempts int           // for GETs; other methods are tried once
 	backoff  time.Duration // first retry delay, doubled each time, jittered
 	sleep    func(context.Context, time.Duration) error
+
+	controlHosts    []string
+	controlLoopback bool
 }
 
 // NewClient returns a client for cfg.
@@ -52,6 +68,12 @@ func NewClient(cfg ClientConfig) *Client {
 		attempts: 3,
 		backoff:  250 * time.Millisecond,
 		sleep:    sleepCtx,
+
+		controlHosts:    cfg.ControlHosts,
+		controlLoopback: cfg.ControlLoopback,
+	}
+	if c.controlHosts == nil {
+		c.controlHosts = DefaultControlHosts
 	}
 	if c.base == "" {
 		c.base = DefaultBaseURL
@@ -406,14 +428,44 @@ func (c *Client) ListCredentials(ctx context.Context) ([]Credential, error) {
 	return out, nil
 }
 
+// ErrControlURL refuses a control URL that is not Vapi's. The URL arrives in
+// a webhook body; posting wherever it points would let a caller of the
+// webhook aim frontdesk's requests at any host.
+var ErrControlURL = errors.New("vapi: control: the control URL is not on a Vapi host")
+
+// CheckControlURL accepts an https URL on one of the control hosts (or a
+// subdomain) on the default port, or, with ControlLoopback, a loopback URL.
+func (c *Client) CheckControlURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || u.User != nil || u.Host == "" {
+		return ErrControlURL
+	}
+	host := strings.ToLower(u.Hostname())
+	if c.controlLoopback && (u.Scheme == "http" || u.Scheme == "https") {
+		if ip := net.ParseIP(host); host == "localhost" || ip != nil && ip.IsLoopback() {
+			return nil
+		}
+	}
+	if u.Scheme != "https" || (u.Port() != "" && u.Port() != "443") {
+		return ErrControlURL
+	}
+	for _, h := range c.controlHosts {
+		h = strings.ToLower(strings.TrimPrefix(strings.TrimSpace(h), "."))
+		if h != "" && (host == h || strings.HasSuffix(host, "."+h)) {
+			return nil
+		}
+	}
+	return ErrControlURL
+}
+
 // Control posts msg to a live call's monitor.controlUrl, e.g.
-// TransferControl(frontDesk, "Transferring you now."). The URL comes from a
-// webhook body, so the API key is never sent to it, and the request is made
-// once: a repeated transfer or say would be heard twice.
+// TransferControl(frontDesk, "Transferring you now."), once the URL passes
+// CheckControlURL. The API key is never sent there, redirects are not
+// followed, and the request is made once: a repeated transfer or say would
+// be heard twice. Errors carry the status, never what the remote said.
 func (c *Client) Control(ctx context.Context, controlURL string, msg ControlMessage) error {
-	u, err := url.Parse(controlURL)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return errors.New("vapi: control: not an http(s) control URL")
+	if err := c.CheckControlURL(controlURL); err != nil {
+		return err
 	}
 	body, err := json.Marshal(msg)
 	if err != nil {
@@ -421,12 +473,24 @@ func (c *Client) Control(ctx context.Context, controlURL string, msg ControlMess
 	}
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
-	status, _, data, err := c.send(ctx, http.MethodPost, controlURL, "", body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, controlURL, bytes.NewReader(body))
 	if err != nil {
+		return ErrControlURL
+	}
+	req.Header.Set("Content-Type", "application/json")
+	once := *c.http
+	once.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	resp, err := once.Do(req)
+	if err != nil {
+		if ue, ok := errors.AsType[*url.Error](err); ok {
+			err = ue.Err
+		}
 		return fmt.Errorf("vapi: control %s: %w", msg.Type, err)
 	}
-	if status/100 != 2 {
-		return fmt.Errorf("vapi: control %s: %w", msg.Type, parseAPIError(status, data))
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, controlDrain))
+	if resp.StatusCode/100 != 2 {
+		return fmt.Errorf("vapi: control %s: status %d", msg.Type, resp.StatusCode)
 	}
 	return nil
 }
@@ -473,3 +537,7 @@ func (c *Client) CreateCall(ctx context.Context, req CallRequest) (*CreatedCall,
 	out.Twiml = details.PhoneCallProviderDetails.Twiml
 	return &out, nil
 }
+
+// controlDrain is how much of a control answer is read (and dropped) so the
+// connection can be reused; the answer itself is never kept.
+const controlDrain = 64 << 10

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -467,7 +468,10 @@ func TestClientDeadline(t *testing.T) {
 }
 
 func TestClientControl(t *testing.T) {
-	c, s, _ := newTestClient(t)
+	s := vapitest.NewServer()
+	defer s.Close()
+	// The fake listens on loopback, as `frontdesk simulate-call`'s does.
+	c := NewClient(ClientConfig{BaseURL: s.URL, APIKey: s.APIKey, ControlLoopback: true})
 	ctx := context.Background()
 	url := s.ControlURL("call-1")
 	steps := []ControlMessage{TransferControl("+15555550199", "Transferring you now."), SayControl("One moment.", false), EndCallControl()}
@@ -492,14 +496,78 @@ func TestClientControl(t *testing.T) {
 		t.Errorf("control posts counted as API requests")
 	}
 
-	var ae *APIError
-	if err := c.Control(ctx, url, TransferControl("555-0199", "")); !errors.As(err, &ae) || ae.StatusCode != 400 {
+	// Vapi's refusal is reported by status alone: what the remote said is
+	// never repeated into an error (or a log line).
+	if err := c.Control(ctx, url, TransferControl("555-0199", "")); err == nil || !strings.Contains(err.Error(), "status 400") || strings.Contains(err.Error(), "number") {
 		t.Errorf("bad number: %v", err)
 	}
 	for _, bad := range []string{"", "ftp://x/control", "/relative/control", "http://"} {
 		if err := c.Control(ctx, bad, EndCallControl()); err == nil {
 			t.Errorf("Control(%q) accepted", bad)
 		}
+	}
+}
+
+func TestCheckControlURL(t *testing.T) {
+	vapiURL := "https://phone-call-websocket.aws-us-west-2-backend-production1.vapi.ai/3f1c/control"
+	cases := []struct {
+		url            string
+		prod, dev, own bool // accepted by default, in dev mode, with ControlHosts ctl.example.com
+	}{
+		{vapiURL, true, true, false},
+		{"https://vapi.ai/c/control", true, true, false},
+		{"https://PHONE.VAPI.AI:443/c/control", true, true, false},
+		{"http://phone-call-websocket.vapi.ai/c/control", false, false, false},
+		{"https://phone-call-websocket.vapi.ai:8443/c/control", false, false, false},
+		{"https://vapi.ai.evil.example/c/control", false, false, false},
+		{"https://evilvapi.ai/c/control", false, false, false},
+		{"https://vapi.ai@evil.example/c/control", false, false, false},
+		{"https://evil.example/c/control", false, false, false},
+		{"https://ctl.example.com/c/control", false, false, true},
+		{"http://127.0.0.1:8080/c/control", false, true, false},
+		{"https://[::1]:9/c/control", false, true, false},
+		{"http://localhost:9/c/control", false, true, false},
+		{"http://169.254.169.254/latest/meta-data", false, false, false},
+		{"http://10.0.0.1/c/control", false, false, false},
+		{"ftp://127.0.0.1/c/control", false, false, false},
+		{"", false, false, false},
+	}
+	prod := NewClient(ClientConfig{})
+	dev := NewClient(ClientConfig{ControlLoopback: true})
+	own := NewClient(ClientConfig{ControlHosts: []string{"ctl.example.com"}})
+	for _, c := range cases {
+		for _, x := range []struct {
+			name string
+			c    *Client
+			want bool
+		}{{"default", prod, c.prod}, {"dev", dev, c.dev}, {"own hosts", own, c.own}} {
+			if err := x.c.CheckControlURL(c.url); (err == nil) != x.want {
+				t.Errorf("%s: CheckControlURL(%q) = %v, want accepted %v", x.name, c.url, err, x.want)
+			}
+		}
+	}
+}
+
+// TestControlRefusesBeforeAnyRequest: a refused URL is never contacted, and
+// a redirect from an allowed one is not followed.
+func TestControlRefusesBeforeAnyRequest(t *testing.T) {
+	var hits atomic.Int32
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits.Add(1) }))
+	defer other.Close()
+	c := NewClient(ClientConfig{})
+	if err := c.Control(context.Background(), other.URL+"/control", EndCallControl()); !errors.Is(err, ErrControlURL) {
+		t.Errorf("err = %v", err)
+	}
+	redirect := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other.URL+"/elsewhere", http.StatusTemporaryRedirect)
+	}))
+	defer redirect.Close()
+	dev := NewClient(ClientConfig{ControlLoopback: true})
+	if err := dev.Control(context.Background(), redirect.URL+"/control", EndCallControl()); err == nil || !strings.Contains(err.Error(), "status 307") {
+		t.Errorf("redirect: %v", err)
+	}
+	if n := hits.Load(); n != 0 {
+		t.Errorf("%d requests reached a host that is not Vapi's", n)
 	}
 }
 

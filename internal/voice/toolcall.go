@@ -27,18 +27,15 @@ func (tc ToolCall) Decode(v any) error {
 	return DecodeArguments(tc.Arguments, v)
 }
 
-// MaxToolCalls bounds the tool calls answered from one message; a model
-// asks for a few at a time.
-const MaxToolCalls = 32
-
 // ToolCalls returns the message's tool calls in the order Vapi listed them.
 // They are read from toolCallList, else from toolWithToolCallList (where a
 // call may carry only its id and arguments, the tool's name being on the
 // outer object), else from the legacy toolCalls. A call is read from OAS's
 // {id, type, function{name, arguments}} or the docs' {id, name,
 // arguments|parameters}. A list that is not an array, or an item without an
-// id (which no answer could name), is left out and added to m.Problems; so
-// are the calls past MaxToolCalls.
+// id (which no answer could name), is left out and added to m.Problems. How
+// many calls one message may carry is the receptionist's rule
+// (receptionist.MaxToolCalls); the body limit bounds what is read here.
 func (m *Message) ToolCalls() []ToolCall {
 	var calls []ToolCall
 	for _, list := range []struct {
@@ -74,10 +71,6 @@ func (m *Message) ToolCalls() []ToolCall {
 		if len(calls) > 0 {
 			break
 		}
-	}
-	if len(calls) > MaxToolCalls {
-		m.Problems = append(m.Problems, fmt.Sprintf("tool calls past the first %d", MaxToolCalls))
-		calls = calls[:MaxToolCalls]
 	}
 	return calls
 }

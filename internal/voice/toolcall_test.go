@@ -2,9 +2,7 @@ package voice
 
 import (
 	"errors"
-	"fmt"
 	"slices"
-	"strings"
 	"testing"
 )
 
@@ -157,20 +155,6 @@ func TestToolCallsMalformedList(t *testing.T) {
 				t.Fatalf("ids %v, problems %q; want %v, %q", ids, m.Problems, tt.ids, tt.problems)
 			}
 		})
-	}
-}
-
-func TestToolCallsBounded(t *testing.T) {
-	var list []string
-	for i := range MaxToolCalls + 5 {
-		list = append(list, fmt.Sprintf(`{"id":"t%d","function":{"name":"n"}}`, i))
-	}
-	m, err := ParseMessage([]byte(`{"message":{"type":"tool-calls","toolCallList":[` + strings.Join(list, ",") + `]}}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if calls := m.ToolCalls(); len(calls) != MaxToolCalls || len(m.Problems) != 1 {
-		t.Fatalf("%d calls, problems %v", len(calls), m.Problems)
 	}
 }
 

@@ -54,10 +54,19 @@ type Verifier struct {
 	MaxAge     time.Duration // 0 means DefaultMaxAge
 }
 
-// Verify checks h and the raw body: the shared secret in X-Vapi-Secret or
-// Authorization: Bearer, then, with an HMAC secret, a fresh signature. Every
+// Verify checks h and the raw body: Authenticate, then Signed. Every
 // comparison is constant-time. Failures are *VerifyError.
 func (v *Verifier) Verify(h http.Header, body []byte) error {
+	if err := v.Authenticate(h); err != nil {
+		return err
+	}
+	return v.Signed(h, body)
+}
+
+// Authenticate checks what needs no body: the shared secret in X-Vapi-Secret
+// or Authorization: Bearer. A handler calls it before reading a byte of the
+// body, so that a stranger's request costs no more than its headers.
+func (v *Verifier) Authenticate(h http.Header) error {
 	if v.Secret == "" {
 		return ErrNotConfigured
 	}
@@ -78,13 +87,15 @@ func (v *Verifier) Verify(h http.Header, body []byte) error {
 	if ok != 1 {
 		return ErrWrongSecret
 	}
+	return nil
+}
+
+// Signed checks, with an HMAC secret, that body carries a fresh x-signature;
+// without one it accepts. Call it after Authenticate.
+func (v *Verifier) Signed(h http.Header, body []byte) error {
 	if v.HMACSecret == "" {
 		return nil
 	}
-	return v.verifySignature(h, body)
-}
-
-func (v *Verifier) verifySignature(h http.Header, body []byte) error {
 	sig := strings.TrimSpace(h.Get(HeaderSignature))
 	if sig == "" {
 		return ErrMissingSignature

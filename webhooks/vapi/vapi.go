@@ -39,8 +39,14 @@ func (h *Handler) Routes() map[string]http.Handler {
 }
 
 // read verifies the request and parses its message; on failure it has
-// already answered.
+// already answered. The secret is checked from the headers before a byte of
+// the body is read; the body (bounded by the server's webhook limit) is read
+// only for a caller who holds it, to check its signature and parse it.
 func (h *Handler) read(w http.ResponseWriter, r *http.Request) (*voice.Message, bool) {
+	if err := h.Verifier.Authenticate(r.Header); err != nil {
+		h.refuse(w, r, err)
+		return nil, false
+	}
 	var buf bytes.Buffer
 	if r.ContentLength > 0 && r.ContentLength < 1<<20 {
 		buf.Grow(int(r.ContentLength))
@@ -56,9 +62,8 @@ func (h *Handler) read(w http.ResponseWriter, r *http.Request) (*voice.Message, 
 		writeJSON(w, status, map[string]string{"error": "could not read the request body"})
 		return nil, false
 	}
-	if err := h.Verifier.Verify(r.Header, body); err != nil {
-		h.Log.WarnContext(r.Context(), "vapi: webhook refused", "reason", err.Error())
-		writeJSON(w, http.StatusUnauthorized, map[string]string{"error": err.Error()})
+	if err := h.Verifier.Signed(r.Header, body); err != nil {
+		h.refuse(w, r, err)
 		return nil, false
 	}
 	m, err := voice.ParseMessage(body)
@@ -68,6 +73,11 @@ func (h *Handler) read(w http.ResponseWriter, r *http.Request) (*voice.Message, 
 		return nil, false
 	}
 	return m, true
+}
+
+func (h *Handler) refuse(w http.ResponseWriter, r *http.Request, err error) {
+	h.Log.WarnContext(r.Context(), "vapi: webhook refused", "reason", err.Error())
+	writeJSON(w, http.StatusUnauthorized, map[string]string{"error": err.Error()})
 }
 
 func (h *Handler) serveMessage(w http.ResponseWriter, r *http.Request) {
@@ -111,8 +121,11 @@ func (h *Handler) dispatch(w http.ResponseWriter, r *http.Request, m *voice.Mess
 	switch m.Type {
 	case voice.TypeToolCalls:
 		calls := m.ToolCalls()
+		tooMany := receptionist.TooManyToolCalls(len(calls))
 		resp := voice.Respond(calls, func(tc voice.ToolCall) voice.ToolCallResult {
 			switch {
+			case tooMany != "":
+				return voice.ErrorResult(tc, tooMany)
 			case routeErr != nil:
 				return voice.ErrorResult(tc, "This phone line is not set up with a practice, so I cannot look anything up. Please call the practice directly.")
 			case only != "" && tc.Name != only:
