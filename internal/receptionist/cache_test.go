@@ -18,7 +18,7 @@ func TestCallCacheHandsOutCopies(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			row := c.get("p-1", "v-1")
+			row := c.get("prac_1", "v-1")
 			id := "pat_" + string(rune('a'+i))
 			row.VerifiedPatientID = &id
 			if row.PracticeID != "prac_1" || *row.VerifiedPatientID != id {
@@ -27,10 +27,10 @@ func TestCallCacheHandsOutCopies(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	if row := c.get("p-1", "v-1"); row.VerifiedPatientID != nil || row.ID != "call_1" {
+	if row := c.get("prac_1", "v-1"); row.VerifiedPatientID != nil || row.ID != "call_1" {
 		t.Fatalf("a request's change reached the cache: %+v", row)
 	}
-	if c.get("p-1", "v-2") != nil {
+	if c.get("prac_1", "v-2") != nil {
 		t.Fatal("a row for an unknown call")
 	}
 }

@@ -179,6 +179,11 @@ func (s *Service) Answer(ctx context.Context, l Line, tc voice.ToolCall) (res vo
 	if !ok {
 		return voice.ErrorResult(tc, fmt.Sprintf("unknown tool %q: the tools are %s", tc.Name, strings.Join(Tools, ", ")))
 	}
+	// A tool call naming no call is its own call, before any replay check,
+	// so that its repeat is matched to it.
+	if l.VapiCallID == "" {
+		l.VapiCallID, l.unidentified = UnidentifiedCallPrefix+tc.ID, true
+	}
 	practiceID := tenant.FromContext(ctx).PracticeID
 	if run.kind == reads {
 		// A read's answer is remembered here first (its record is written
@@ -190,9 +195,6 @@ func (s *Service) Answer(ctx context.Context, l Line, tc voice.ToolCall) (res vo
 	}
 	if stored, ok := s.replay(ctx, l, tc); ok && (run.kind != reads || !stored.same(l, tc)) {
 		return stored.answer(l, tc)
-	}
-	if l.VapiCallID == "" {
-		l.VapiCallID, l.unidentified = UnidentifiedCallPrefix+tc.ID, true
 	}
 	callRow, err := s.callRow(ctx, l)
 	if err != nil {
