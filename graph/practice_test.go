@@ -344,3 +344,25 @@ func TestComplexityLimit(t *testing.T) {
 		t.Fatalf("errors = %+v", r.Errors)
 	}
 }
+
+// An invitation from a stranger's practice changes nothing for the invitee
+// until they accept it.
+func TestInvitationsAreNotImposed(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		env := graphtest.New(t, db)
+		dev := user("dev", "dev@frontdesk.local")
+		mine := mustCreate(t, env, dev, "Bright Smile Dental")
+		stranger := user("stranger", "stranger@example.com")
+		mustCreate(t, env, stranger, "Stranger Dental")
+		env.MustDo(t, stranger, `mutation { inviteMember(email: "dev@frontdesk.local", role: OWNER) { id } }`, nil, nil)
+
+		var out struct {
+			Practice struct{ ID string }
+			Viewer   struct{ Memberships []struct{ Role string } }
+		}
+		env.MustDo(t, dev, `{ practice { id } viewer { memberships { role } } }`, nil, &out)
+		if out.Practice.ID != mine || len(out.Viewer.Memberships) != 1 {
+			t.Fatalf("after a stranger's invitation: %+v", out)
+		}
+	})
+}
