@@ -68,7 +68,7 @@ func TestAgentSetupThroughTheAPI(t *testing.T) {
 	}
 
 	staff := user("staff", "staff@example.com")
-	env.MustDo(t, owner, `mutation { inviteMember(email: "staff@example.com", role: STAFF) { id } }`, nil, nil)
+	accept(t, env, staff, inviteAs(t, env, owner, "staff@example.com", "STAFF"))
 	if r := env.Do(t, staff, `mutation { provisionAgent { created } }`, nil); r.Code() != "FORBIDDEN" {
 		t.Fatalf("staff provisioning: %+v", r.Errors)
 	}

@@ -71,9 +71,12 @@ func (r *queryResolver) Viewer(ctx context.Context) (*model.Viewer, error) {
 	if v == nil || v.Subject == "" {
 		return nil, apperr.New(apperr.Unauthenticated, "sign in required")
 	}
-	practices, err := r.DB.Client(ctx).Practice.Query().Where(practice.IDIn(v.PracticeIDs()...)).All(ctx)
-	if err != nil {
-		return nil, err
+	var practices []*ent.Practice
+	var err error
+	if ids := v.PracticeIDs(); len(ids) > 0 { // PostgreSQL refuses an empty IN ()
+		if practices, err = r.DB.Client(ctx).Practice.Query().Where(practice.IDIn(ids...)).All(ctx); err != nil {
+			return nil, err
+		}
 	}
 	byID := make(map[string]*ent.Practice, len(practices))
 	for _, p := range practices {

@@ -197,6 +197,9 @@ func (s *Service) MyInvitations(ctx context.Context) ([]*Invitation, error) {
 	if err != nil {
 		return nil, err
 	}
+	if len(rows) == 0 {
+		return []*Invitation{}, nil
+	}
 	ids := make([]string, 0, len(rows))
 	for _, inv := range rows {
 		ids = append(ids, inv.PracticeID)
