@@ -20,6 +20,7 @@ import (
 	"github.com/frontdesk/frontdesk/ent/appointment"
 	"github.com/frontdesk/frontdesk/ent/appointmenttype"
 	"github.com/frontdesk/frontdesk/ent/call"
+	"github.com/frontdesk/frontdesk/ent/invitation"
 	"github.com/frontdesk/frontdesk/ent/member"
 	"github.com/frontdesk/frontdesk/ent/operatory"
 	"github.com/frontdesk/frontdesk/ent/patient"
@@ -49,6 +50,8 @@ type Client struct {
 	AppointmentType *AppointmentTypeClient
 	// Call is the client for interacting with the Call builders.
 	Call *CallClient
+	// Invitation is the client for interacting with the Invitation builders.
+	Invitation *InvitationClient
 	// Member is the client for interacting with the Member builders.
 	Member *MemberClient
 	// Operatory is the client for interacting with the Operatory builders.
@@ -85,6 +88,7 @@ func (c *Client) init() {
 	c.Appointment = NewAppointmentClient(c.config)
 	c.AppointmentType = NewAppointmentTypeClient(c.config)
 	c.Call = NewCallClient(c.config)
+	c.Invitation = NewInvitationClient(c.config)
 	c.Member = NewMemberClient(c.config)
 	c.Operatory = NewOperatoryClient(c.config)
 	c.PMSConnection = NewPMSConnectionClient(c.config)
@@ -192,6 +196,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Appointment:     NewAppointmentClient(cfg),
 		AppointmentType: NewAppointmentTypeClient(cfg),
 		Call:            NewCallClient(cfg),
+		Invitation:      NewInvitationClient(cfg),
 		Member:          NewMemberClient(cfg),
 		Operatory:       NewOperatoryClient(cfg),
 		PMSConnection:   NewPMSConnectionClient(cfg),
@@ -226,6 +231,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Appointment:     NewAppointmentClient(cfg),
 		AppointmentType: NewAppointmentTypeClient(cfg),
 		Call:            NewCallClient(cfg),
+		Invitation:      NewInvitationClient(cfg),
 		Member:          NewMemberClient(cfg),
 		Operatory:       NewOperatoryClient(cfg),
 		PMSConnection:   NewPMSConnectionClient(cfg),
@@ -265,9 +271,9 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.ActionItem, c.Agent, c.Appointment, c.AppointmentType, c.Call, c.Member,
-		c.Operatory, c.PMSConnection, c.Patient, c.PhoneNumber, c.Practice, c.Provider,
-		c.SyncRun, c.ToolInvocation, c.Writeback,
+		c.ActionItem, c.Agent, c.Appointment, c.AppointmentType, c.Call, c.Invitation,
+		c.Member, c.Operatory, c.PMSConnection, c.Patient, c.PhoneNumber, c.Practice,
+		c.Provider, c.SyncRun, c.ToolInvocation, c.Writeback,
 	} {
 		n.Use(hooks...)
 	}
@@ -277,9 +283,9 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.ActionItem, c.Agent, c.Appointment, c.AppointmentType, c.Call, c.Member,
-		c.Operatory, c.PMSConnection, c.Patient, c.PhoneNumber, c.Practice, c.Provider,
-		c.SyncRun, c.ToolInvocation, c.Writeback,
+		c.ActionItem, c.Agent, c.Appointment, c.AppointmentType, c.Call, c.Invitation,
+		c.Member, c.Operatory, c.PMSConnection, c.Patient, c.PhoneNumber, c.Practice,
+		c.Provider, c.SyncRun, c.ToolInvocation, c.Writeback,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -298,6 +304,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.AppointmentType.mutate(ctx, m)
 	case *CallMutation:
 		return c.Call.mutate(ctx, m)
+	case *InvitationMutation:
+		return c.Invitation.mutate(ctx, m)
 	case *MemberMutation:
 		return c.Member.mutate(ctx, m)
 	case *OperatoryMutation:
@@ -1214,6 +1222,156 @@ func (c *CallClient) mutate(ctx context.Context, m *CallMutation) (Value, error)
 		return (&CallDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Call mutation op: %q", m.Op())
+	}
+}
+
+// InvitationClient is a client for the Invitation schema.
+type InvitationClient struct {
+	config
+}
+
+// NewInvitationClient returns a client for the Invitation from the given config.
+func NewInvitationClient(c config) *InvitationClient {
+	return &InvitationClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `invitation.Hooks(f(g(h())))`.
+func (c *InvitationClient) Use(hooks ...Hook) {
+	c.hooks.Invitation = append(c.hooks.Invitation, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `invitation.Intercept(f(g(h())))`.
+func (c *InvitationClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Invitation = append(c.inters.Invitation, interceptors...)
+}
+
+// Create returns a builder for creating a Invitation entity.
+func (c *InvitationClient) Create() *InvitationCreate {
+	mutation := newInvitationMutation(c.config, OpCreate)
+	return &InvitationCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Invitation entities.
+func (c *InvitationClient) CreateBulk(builders ...*InvitationCreate) *InvitationCreateBulk {
+	return &InvitationCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *InvitationClient) MapCreateBulk(slice any, setFunc func(*InvitationCreate, int)) *InvitationCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &InvitationCreateBulk{err: fmt.Errorf("calling to InvitationClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*InvitationCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &InvitationCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Invitation.
+func (c *InvitationClient) Update() *InvitationUpdate {
+	mutation := newInvitationMutation(c.config, OpUpdate)
+	return &InvitationUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *InvitationClient) UpdateOne(_m *Invitation) *InvitationUpdateOne {
+	mutation := newInvitationMutation(c.config, OpUpdateOne, withInvitation(_m))
+	return &InvitationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *InvitationClient) UpdateOneID(id string) *InvitationUpdateOne {
+	mutation := newInvitationMutation(c.config, OpUpdateOne, withInvitationID(id))
+	return &InvitationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Invitation.
+func (c *InvitationClient) Delete() *InvitationDelete {
+	mutation := newInvitationMutation(c.config, OpDelete)
+	return &InvitationDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *InvitationClient) DeleteOne(_m *Invitation) *InvitationDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *InvitationClient) DeleteOneID(id string) *InvitationDeleteOne {
+	builder := c.Delete().Where(invitation.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &InvitationDeleteOne{builder}
+}
+
+// Query returns a query builder for Invitation.
+func (c *InvitationClient) Query() *InvitationQuery {
+	return &InvitationQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeInvitation},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Invitation entity by its id.
+func (c *InvitationClient) Get(ctx context.Context, id string) (*Invitation, error) {
+	return c.Query().Where(invitation.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *InvitationClient) GetX(ctx context.Context, id string) *Invitation {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryPractice queries the practice edge of a Invitation.
+func (c *InvitationClient) QueryPractice(_m *Invitation) *PracticeQuery {
+	query := (&PracticeClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(invitation.Table, invitation.FieldID, id),
+			sqlgraph.To(practice.Table, practice.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, invitation.PracticeTable, invitation.PracticeColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *InvitationClient) Hooks() []Hook {
+	hooks := c.hooks.Invitation
+	return append(hooks[:len(hooks):len(hooks)], invitation.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *InvitationClient) Interceptors() []Interceptor {
+	return c.inters.Invitation
+}
+
+func (c *InvitationClient) mutate(ctx context.Context, m *InvitationMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&InvitationCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&InvitationUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&InvitationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&InvitationDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Invitation mutation op: %q", m.Op())
 	}
 }
 
@@ -2768,13 +2926,13 @@ func (c *WritebackClient) mutate(ctx context.Context, m *WritebackMutation) (Val
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		ActionItem, Agent, Appointment, AppointmentType, Call, Member, Operatory,
-		PMSConnection, Patient, PhoneNumber, Practice, Provider, SyncRun,
+		ActionItem, Agent, Appointment, AppointmentType, Call, Invitation, Member,
+		Operatory, PMSConnection, Patient, PhoneNumber, Practice, Provider, SyncRun,
 		ToolInvocation, Writeback []ent.Hook
 	}
 	inters struct {
-		ActionItem, Agent, Appointment, AppointmentType, Call, Member, Operatory,
-		PMSConnection, Patient, PhoneNumber, Practice, Provider, SyncRun,
+		ActionItem, Agent, Appointment, AppointmentType, Call, Invitation, Member,
+		Operatory, PMSConnection, Patient, PhoneNumber, Practice, Provider, SyncRun,
 		ToolInvocation, Writeback []ent.Interceptor
 	}
 )

@@ -17,6 +17,7 @@ import (
 	"github.com/frontdesk/frontdesk/ent/appointment"
 	"github.com/frontdesk/frontdesk/ent/appointmenttype"
 	"github.com/frontdesk/frontdesk/ent/call"
+	"github.com/frontdesk/frontdesk/ent/invitation"
 	"github.com/frontdesk/frontdesk/ent/member"
 	"github.com/frontdesk/frontdesk/ent/operatory"
 	"github.com/frontdesk/frontdesk/ent/patient"
@@ -92,6 +93,7 @@ func checkColumn(t, c string) error {
 			appointment.Table:     appointment.ValidColumn,
 			appointmenttype.Table: appointmenttype.ValidColumn,
 			call.Table:            call.ValidColumn,
+			invitation.Table:      invitation.ValidColumn,
 			member.Table:          member.ValidColumn,
 			operatory.Table:       operatory.ValidColumn,
 			pmsconnection.Table:   pmsconnection.ValidColumn,

@@ -8,6 +8,7 @@ import (
 	"github.com/frontdesk/frontdesk/ent/appointment"
 	"github.com/frontdesk/frontdesk/ent/appointmenttype"
 	"github.com/frontdesk/frontdesk/ent/call"
+	"github.com/frontdesk/frontdesk/ent/invitation"
 	"github.com/frontdesk/frontdesk/ent/member"
 	"github.com/frontdesk/frontdesk/ent/operatory"
 	"github.com/frontdesk/frontdesk/ent/patient"
@@ -28,7 +29,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 15)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 16)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   actionitem.Table,
@@ -177,6 +178,26 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[5] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   invitation.Table,
+			Columns: invitation.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: invitation.FieldID,
+			},
+		},
+		Type: "Invitation",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			invitation.FieldCreatedAt:  {Type: field.TypeTime, Column: invitation.FieldCreatedAt},
+			invitation.FieldUpdatedAt:  {Type: field.TypeTime, Column: invitation.FieldUpdatedAt},
+			invitation.FieldPracticeID: {Type: field.TypeString, Column: invitation.FieldPracticeID},
+			invitation.FieldEmail:      {Type: field.TypeString, Column: invitation.FieldEmail},
+			invitation.FieldRole:       {Type: field.TypeEnum, Column: invitation.FieldRole},
+			invitation.FieldInvitedBy:  {Type: field.TypeString, Column: invitation.FieldInvitedBy},
+			invitation.FieldExpiresAt:  {Type: field.TypeTime, Column: invitation.FieldExpiresAt},
+		},
+	}
+	graph.Nodes[6] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   member.Table,
 			Columns: member.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -195,7 +216,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			member.FieldJoinedAt:   {Type: field.TypeTime, Column: member.FieldJoinedAt},
 		},
 	}
-	graph.Nodes[6] = &sqlgraph.Node{
+	graph.Nodes[7] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   operatory.Table,
 			Columns: operatory.Columns,
@@ -217,7 +238,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			operatory.FieldProviderPmsIds: {Type: field.TypeJSON, Column: operatory.FieldProviderPmsIds},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   pmsconnection.Table,
 			Columns: pmsconnection.Columns,
@@ -246,7 +267,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			pmsconnection.FieldLastError:                {Type: field.TypeString, Column: pmsconnection.FieldLastError},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   patient.Table,
 			Columns: patient.Columns,
@@ -275,7 +296,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			patient.FieldPhoneVerifyLockedUntil: {Type: field.TypeTime, Column: patient.FieldPhoneVerifyLockedUntil},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   phonenumber.Table,
 			Columns: phonenumber.Columns,
@@ -296,7 +317,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			phonenumber.FieldFrontDeskRingSeconds: {Type: field.TypeInt, Column: phonenumber.FieldFrontDeskRingSeconds},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   practice.Table,
 			Columns: practice.Columns,
@@ -323,7 +344,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			practice.FieldPmsClosures:              {Type: field.TypeJSON, Column: practice.FieldPmsClosures},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   provider.Table,
 			Columns: provider.Columns,
@@ -347,7 +368,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			provider.FieldHours:      {Type: field.TypeJSON, Column: provider.FieldHours},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   syncrun.Table,
 			Columns: syncrun.Columns,
@@ -375,7 +396,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			syncrun.FieldError:            {Type: field.TypeString, Column: syncrun.FieldError},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   toolinvocation.Table,
 			Columns: toolinvocation.Columns,
@@ -397,7 +418,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			toolinvocation.FieldLatencyMs:  {Type: field.TypeInt, Column: toolinvocation.FieldLatencyMs},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   writeback.Table,
 			Columns: writeback.Columns,
@@ -593,6 +614,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Call",
 		"ToolInvocation",
+	)
+	graph.MustAddE(
+		"practice",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   invitation.PracticeTable,
+			Columns: []string{invitation.PracticeColumn},
+			Bidi:    false,
+		},
+		"Invitation",
+		"Practice",
 	)
 	graph.MustAddE(
 		"practice",
@@ -1561,6 +1594,95 @@ func (f *CallFilter) WhereHasToolInvocationsWith(preds ...predicate.ToolInvocati
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *InvitationQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the InvitationQuery builder.
+func (_q *InvitationQuery) Filter() *InvitationFilter {
+	return &InvitationFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *InvitationMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the InvitationMutation builder.
+func (m *InvitationMutation) Filter() *InvitationFilter {
+	return &InvitationFilter{config: m.config, predicateAdder: m}
+}
+
+// InvitationFilter provides a generic filtering capability at runtime for InvitationQuery.
+type InvitationFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *InvitationFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *InvitationFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(invitation.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *InvitationFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(invitation.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *InvitationFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(invitation.FieldUpdatedAt))
+}
+
+// WherePracticeID applies the entql string predicate on the practice_id field.
+func (f *InvitationFilter) WherePracticeID(p entql.StringP) {
+	f.Where(p.Field(invitation.FieldPracticeID))
+}
+
+// WhereEmail applies the entql string predicate on the email field.
+func (f *InvitationFilter) WhereEmail(p entql.StringP) {
+	f.Where(p.Field(invitation.FieldEmail))
+}
+
+// WhereRole applies the entql string predicate on the role field.
+func (f *InvitationFilter) WhereRole(p entql.StringP) {
+	f.Where(p.Field(invitation.FieldRole))
+}
+
+// WhereInvitedBy applies the entql string predicate on the invited_by field.
+func (f *InvitationFilter) WhereInvitedBy(p entql.StringP) {
+	f.Where(p.Field(invitation.FieldInvitedBy))
+}
+
+// WhereExpiresAt applies the entql time.Time predicate on the expires_at field.
+func (f *InvitationFilter) WhereExpiresAt(p entql.TimeP) {
+	f.Where(p.Field(invitation.FieldExpiresAt))
+}
+
+// WhereHasPractice applies a predicate to check if query has an edge practice.
+func (f *InvitationFilter) WhereHasPractice() {
+	f.Where(entql.HasEdge("practice"))
+}
+
+// WhereHasPracticeWith applies a predicate to check if query has an edge practice with a given conditions (other predicates).
+func (f *InvitationFilter) WhereHasPracticeWith(preds ...predicate.Practice) {
+	f.Where(entql.HasEdgeWith("practice", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *MemberQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -1589,7 +1711,7 @@ type MemberFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MemberFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1678,7 +1800,7 @@ type OperatoryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OperatoryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1777,7 +1899,7 @@ type PMSConnectionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PMSConnectionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1911,7 +2033,7 @@ type PatientFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PatientFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2059,7 +2181,7 @@ type PhoneNumberFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PhoneNumberFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2153,7 +2275,7 @@ type PracticeFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PracticeFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2263,7 +2385,7 @@ type ProviderFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ProviderFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2372,7 +2494,7 @@ type SyncRunFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SyncRunFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2501,7 +2623,7 @@ type ToolInvocationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ToolInvocationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2614,7 +2736,7 @@ type WritebackFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WritebackFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

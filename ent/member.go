@@ -24,9 +24,9 @@ type Member struct {
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
 	// PracticeID holds the value of the "practice_id" field.
 	PracticeID string `json:"practice_id,omitempty"`
-	// the Cognito sub; empty until an invitee signs in
+	// the Cognito sub; every member has one (members join signed in)
 	Subject *string `json:"subject,omitempty"`
-	// lower case; empty only for an owner whose token carried no email
+	// lower case; the verified email they joined with, empty when their token had none
 	Email *string `json:"email,omitempty"`
 	// Role holds the value of the "role" field.
 	Role member.Role `json:"role,omitempty"`

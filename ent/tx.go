@@ -24,6 +24,8 @@ type Tx struct {
 	AppointmentType *AppointmentTypeClient
 	// Call is the client for interacting with the Call builders.
 	Call *CallClient
+	// Invitation is the client for interacting with the Invitation builders.
+	Invitation *InvitationClient
 	// Member is the client for interacting with the Member builders.
 	Member *MemberClient
 	// Operatory is the client for interacting with the Operatory builders.
@@ -180,6 +182,7 @@ func (tx *Tx) init() {
 	tx.Appointment = NewAppointmentClient(tx.config)
 	tx.AppointmentType = NewAppointmentTypeClient(tx.config)
 	tx.Call = NewCallClient(tx.config)
+	tx.Invitation = NewInvitationClient(tx.config)
 	tx.Member = NewMemberClient(tx.config)
 	tx.Operatory = NewOperatoryClient(tx.config)
 	tx.PMSConnection = NewPMSConnectionClient(tx.config)

@@ -1,10 +1,14 @@
 package graph_test
 
 import (
+	"context"
+	"strings"
 	"testing"
 
 	"github.com/frontdesk/frontdesk/graph/graphtest"
+	"github.com/frontdesk/frontdesk/internal/database"
 	"github.com/frontdesk/frontdesk/internal/database/dbtest"
+	"github.com/frontdesk/frontdesk/internal/receptionist"
 	"github.com/frontdesk/frontdesk/internal/voice"
 	"github.com/frontdesk/frontdesk/internal/voice/vapitest"
 )
@@ -64,7 +68,7 @@ func TestAgentSetupThroughTheAPI(t *testing.T) {
 	}
 
 	staff := user("staff", "staff@example.com")
-	env.MustDo(t, owner, `mutation { inviteMember(email: "staff@example.com", role: STAFF) { id } }`, nil, nil)
+	accept(t, env, staff, inviteAs(t, env, owner, "staff@example.com", "STAFF"))
 	if r := env.Do(t, staff, `mutation { provisionAgent { created } }`, nil); r.Code() != "FORBIDDEN" {
 		t.Fatalf("staff provisioning: %+v", r.Errors)
 	}
@@ -75,4 +79,50 @@ func TestAgentSetupThroughTheAPI(t *testing.T) {
 	if len(nums.PhoneNumbers) != 0 {
 		t.Fatalf("numbers = %+v", nums)
 	}
+}
+
+// A routing id (Vapi phone number or assistant id, Twilio SID, the number
+// itself) belongs to one practice: another practice cannot claim it, is not
+// told whose it is, and calls on it keep reaching its owner.
+func TestRoutingIDsBelongToOnePractice(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		env := graphtest.New(t, db)
+		owner := user("owner", "owner@example.com")
+		ownerPractice := mustCreate(t, env, owner, "Demo Dental")
+		stranger := user("stranger", "stranger@example.com")
+		mustCreate(t, env, stranger, "Stranger Dental")
+
+		add := `mutation($n: String!, $vapi: String, $sid: String) { addPhoneNumber(number: $n, vapiPhoneNumberID: $vapi, twilioSid: $sid) { id } }`
+		var num struct{ AddPhoneNumber struct{ ID string } }
+		env.MustDo(t, owner, add, map[string]any{"n": "+15555550100", "vapi": "demo-phone-number", "sid": "PN0001"}, &num)
+
+		for _, tt := range []struct {
+			name string
+			vars map[string]any
+		}{
+			{"vapi phone number id", map[string]any{"n": "+15555550111", "vapi": "demo-phone-number"}},
+			{"vapi phone number id, spaced", map[string]any{"n": "+15555550112", "vapi": " demo-phone-number "}},
+			{"twilio sid", map[string]any{"n": "+15555550113", "sid": "PN0001"}},
+			{"the number", map[string]any{"n": "(555) 555-0100"}},
+		} {
+			r := env.Do(t, stranger, add, tt.vars)
+			if r.Code() != "CONFLICT" {
+				t.Fatalf("%s claimed by another practice: %+v", tt.name, r.Errors)
+			}
+			if msg := r.Errors[0].Message; strings.Contains(msg, ownerPractice) || strings.Contains(msg, "Demo Dental") {
+				t.Fatalf("%s: the conflict names the owner: %q", tt.name, msg)
+			}
+		}
+		// Numbers without Vapi or Twilio ids do not collide with each other.
+		env.MustDo(t, stranger, add, map[string]any{"n": "+15555550121"}, nil)
+		env.MustDo(t, stranger, add, map[string]any{"n": "+15555550122", "vapi": "", "sid": ""}, nil)
+
+		// The owner removes and re-adds the line: its calls still reach it.
+		env.MustDo(t, owner, `mutation($id: ID!) { removePhoneNumber(id: $id) }`, map[string]any{"id": num.AddPhoneNumber.ID}, nil)
+		env.MustDo(t, owner, add, map[string]any{"n": "+15555550100", "vapi": "demo-phone-number"}, nil)
+		route, err := env.Resolver.Svc.Calls.Route(context.Background(), receptionist.Line{PhoneNumberID: "demo-phone-number"})
+		if err != nil || route.PracticeID != ownerPractice {
+			t.Fatalf("route = %+v, %v; want the owner's practice", route, err)
+		}
+	})
 }

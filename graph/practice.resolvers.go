@@ -14,6 +14,7 @@ import (
 	"github.com/frontdesk/frontdesk/graph/generated"
 	"github.com/frontdesk/frontdesk/graph/model"
 	"github.com/frontdesk/frontdesk/internal/apperr"
+	practice1 "github.com/frontdesk/frontdesk/internal/practice"
 	"github.com/frontdesk/frontdesk/internal/tenant"
 )
 
@@ -32,8 +33,31 @@ func (r *mutationResolver) UpdatePractice(ctx context.Context, input model.Pract
 }
 
 // InviteMember is the resolver for the inviteMember field.
-func (r *mutationResolver) InviteMember(ctx context.Context, email string, role member.Role) (*ent.Member, error) {
+func (r *mutationResolver) InviteMember(ctx context.Context, email string, role member.Role) (*practice1.Invitation, error) {
 	return r.Svc.Practice.Invite(ctx, email, role)
+}
+
+// RevokeInvitation is the resolver for the revokeInvitation field.
+func (r *mutationResolver) RevokeInvitation(ctx context.Context, id string) (string, error) {
+	return id, r.Svc.Practice.Revoke(ctx, id)
+}
+
+// AcceptInvitation is the resolver for the acceptInvitation field.
+func (r *mutationResolver) AcceptInvitation(ctx context.Context, input model.AcceptInvitationInput) (*model.Membership, error) {
+	m, err := r.Svc.Practice.Accept(ctx, input.ID)
+	if err != nil {
+		return nil, err
+	}
+	p, err := r.DB.Client(ctx).Practice.Get(ctx, m.PracticeID)
+	if err != nil {
+		return nil, err
+	}
+	return &model.Membership{Practice: p, Role: member.Role(m.Role)}, nil
+}
+
+// DeclineInvitation is the resolver for the declineInvitation field.
+func (r *mutationResolver) DeclineInvitation(ctx context.Context, input model.DeclineInvitationInput) (string, error) {
+	return input.ID, r.Svc.Practice.Decline(ctx, input.ID)
 }
 
 // RemoveMember is the resolver for the removeMember field.
@@ -47,9 +71,12 @@ func (r *queryResolver) Viewer(ctx context.Context) (*model.Viewer, error) {
 	if v == nil || v.Subject == "" {
 		return nil, apperr.New(apperr.Unauthenticated, "sign in required")
 	}
-	practices, err := r.DB.Client(ctx).Practice.Query().Where(practice.IDIn(v.PracticeIDs()...)).All(ctx)
-	if err != nil {
-		return nil, err
+	var practices []*ent.Practice
+	var err error
+	if ids := v.PracticeIDs(); len(ids) > 0 { // PostgreSQL refuses an empty IN ()
+		if practices, err = r.DB.Client(ctx).Practice.Query().Where(practice.IDIn(ids...)).All(ctx); err != nil {
+			return nil, err
+		}
 	}
 	byID := make(map[string]*ent.Practice, len(practices))
 	for _, p := range practices {
@@ -83,7 +110,23 @@ func (r *queryResolver) Members(ctx context.Context) ([]*ent.Member, error) {
 	return r.Svc.Practice.Members(ctx)
 }
 
+// Invitations is the resolver for the invitations field.
+func (r *queryResolver) Invitations(ctx context.Context) ([]*practice1.Invitation, error) {
+	return r.Svc.Practice.Invitations(ctx)
+}
+
+// Invitations is the resolver for the invitations field.
+func (r *viewerResolver) Invitations(ctx context.Context, obj *model.Viewer) ([]*practice1.Invitation, error) {
+	return r.Svc.Practice.MyInvitations(ctx)
+}
+
 // Mutation returns generated.MutationResolver implementation.
 func (r *Resolver) Mutation() generated.MutationResolver { return &mutationResolver{r} }
 
-type mutationResolver struct{ *Resolver }
+// Viewer returns generated.ViewerResolver implementation.
+func (r *Resolver) Viewer() generated.ViewerResolver { return &viewerResolver{r} }
+
+type (
+	mutationResolver struct{ *Resolver }
+	viewerResolver   struct{ *Resolver }
+)

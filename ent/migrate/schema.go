@@ -3,6 +3,7 @@
 package migrate
 
 import (
+	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/dialect/sql/schema"
 	"entgo.io/ent/schema/field"
 )
@@ -108,8 +109,11 @@ var (
 			},
 			{
 				Name:    "agent_vapi_assistant_id",
-				Unique:  false,
+				Unique:  true,
 				Columns: []*schema.Column{AgentsColumns[10]},
+				Annotation: &entsql.IndexAnnotation{
+					Where: "vapi_assistant_id <> ''",
+				},
 			},
 		},
 	}
@@ -308,6 +312,48 @@ var (
 				Name:    "call_practice_id_twilio_call_sid",
 				Unique:  false,
 				Columns: []*schema.Column{CallsColumns[24], CallsColumns[4]},
+			},
+		},
+	}
+	// InvitationsColumns holds the columns for the "invitations" table.
+	InvitationsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "email", Type: field.TypeString, Size: 254},
+		{Name: "role", Type: field.TypeEnum, Enums: []string{"OWNER", "STAFF"}},
+		{Name: "invited_by", Type: field.TypeString, Default: ""},
+		{Name: "expires_at", Type: field.TypeTime},
+		{Name: "practice_id", Type: field.TypeString},
+	}
+	// InvitationsTable holds the schema information for the "invitations" table.
+	InvitationsTable = &schema.Table{
+		Name:       "invitations",
+		Columns:    InvitationsColumns,
+		PrimaryKey: []*schema.Column{InvitationsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "invitations_practices_practice",
+				Columns:    []*schema.Column{InvitationsColumns[7]},
+				RefColumns: []*schema.Column{PracticesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "invitation_practice_id",
+				Unique:  false,
+				Columns: []*schema.Column{InvitationsColumns[7]},
+			},
+			{
+				Name:    "invitation_practice_id_email",
+				Unique:  true,
+				Columns: []*schema.Column{InvitationsColumns[7], InvitationsColumns[3]},
+			},
+			{
+				Name:    "invitation_email",
+				Unique:  false,
+				Columns: []*schema.Column{InvitationsColumns[3]},
 			},
 		},
 	}
@@ -542,8 +588,19 @@ var (
 			},
 			{
 				Name:    "phonenumber_vapi_phone_number_id",
-				Unique:  false,
+				Unique:  true,
 				Columns: []*schema.Column{PhoneNumbersColumns[5]},
+				Annotation: &entsql.IndexAnnotation{
+					Where: "vapi_phone_number_id <> ''",
+				},
+			},
+			{
+				Name:    "phonenumber_twilio_sid",
+				Unique:  true,
+				Columns: []*schema.Column{PhoneNumbersColumns[4]},
+				Annotation: &entsql.IndexAnnotation{
+					Where: "twilio_sid <> ''",
+				},
 			},
 		},
 	}
@@ -767,6 +824,7 @@ var (
 		AppointmentsTable,
 		AppointmentTypesTable,
 		CallsTable,
+		InvitationsTable,
 		MembersTable,
 		OperatoriesTable,
 		PmsConnectionsTable,
@@ -793,6 +851,7 @@ func init() {
 	AppointmentTypesTable.ForeignKeys[0].RefTable = PracticesTable
 	CallsTable.ForeignKeys[0].RefTable = PracticesTable
 	CallsTable.ForeignKeys[1].RefTable = PatientsTable
+	InvitationsTable.ForeignKeys[0].RefTable = PracticesTable
 	MembersTable.ForeignKeys[0].RefTable = PracticesTable
 	OperatoriesTable.ForeignKeys[0].RefTable = PracticesTable
 	PmsConnectionsTable.ForeignKeys[0].RefTable = PracticesTable

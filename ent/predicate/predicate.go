@@ -21,6 +21,9 @@ type AppointmentType func(*sql.Selector)
 // Call is the predicate function for call builders.
 type Call func(*sql.Selector)
 
+// Invitation is the predicate function for invitation builders.
+type Invitation func(*sql.Selector)
+
 // Member is the predicate function for member builders.
 type Member func(*sql.Selector)
 

@@ -3,6 +3,7 @@ package schema
 import (
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
+	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
@@ -40,7 +41,9 @@ func (Agent) Fields() []ent.Field {
 func (Agent) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("practice_id").Unique().StorageKey("agent_one_per_practice"),
-		index.Fields("vapi_assistant_id"),
+		// A call routed by its assistant reaches one practice; "" repeats.
+		index.Fields("vapi_assistant_id").Unique().
+			Annotations(entsql.IndexWhere("vapi_assistant_id <> ''")),
 	}
 }
 

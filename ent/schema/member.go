@@ -10,8 +10,8 @@ import (
 	"entgo.io/ent/schema/index"
 )
 
-// Member is a person who may sign in to a practice. An invited member has an
-// email and no subject until they first sign in with that email.
+// Member is a person who may sign in to a practice. Someone becomes one by
+// creating the practice or by accepting an Invitation.
 type Member struct{ ent.Schema }
 
 // Mixin of the Member.
@@ -25,13 +25,13 @@ func (Member) Fields() []ent.Field {
 		field.String("subject").
 			Optional().
 			Nillable().
-			Comment("the Cognito sub; empty until an invitee signs in").
+			Comment("the Cognito sub; every member has one (members join signed in)").
 			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 		field.String("email").
 			Optional().
 			Nillable().
 			MaxLen(254).
-			Comment("lower case; empty only for an owner whose token carried no email").
+			Comment("lower case; the verified email they joined with, empty when their token had none").
 			Validate(func(s string) error {
 				if s != strings.ToLower(s) {
 					return errInvalidEmail

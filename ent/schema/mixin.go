@@ -32,6 +32,7 @@ var tables = map[string]string{
 	"tool":  "tool_invocations",
 	"agent": "agents",
 	"num":   "phone_numbers",
+	"inv":   "invitations",
 }
 
 // NodeType returns the table an id belongs to.

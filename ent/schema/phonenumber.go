@@ -3,6 +3,7 @@ package schema
 import (
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
+	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
@@ -29,11 +30,16 @@ func (PhoneNumber) Fields() []ent.Field {
 	}
 }
 
-// Indexes of the PhoneNumber.
+// Indexes of the PhoneNumber: every id a call is routed by names one
+// number, so one practice, whichever practice added it first; "" is "not
+// known yet" and may repeat.
 func (PhoneNumber) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("number").Unique(),
-		index.Fields("vapi_phone_number_id"),
+		index.Fields("vapi_phone_number_id").Unique().
+			Annotations(entsql.IndexWhere("vapi_phone_number_id <> ''")),
+		index.Fields("twilio_sid").Unique().
+			Annotations(entsql.IndexWhere("twilio_sid <> ''")),
 	}
 }
 

@@ -10,7 +10,12 @@ import (
 
 	"github.com/frontdesk/frontdesk/ent"
 	"github.com/frontdesk/frontdesk/ent/member"
+	"github.com/frontdesk/frontdesk/internal/practice"
 )
+
+type AcceptInvitationInput struct {
+	ID string `json:"id"`
+}
 
 type AgentSettingsInput struct {
 	// At most 40 characters (Vapi's limit).
@@ -49,6 +54,10 @@ type BookAppointmentInput struct {
 	PatientID  *string          `json:"patientID,omitempty"`
 	NewPatient *NewPatientInput `json:"newPatient,omitempty"`
 	Notes      *string          `json:"notes,omitempty"`
+}
+
+type DeclineInvitationInput struct {
+	ID string `json:"id"`
 }
 
 type Membership struct {
@@ -113,6 +122,9 @@ type Viewer struct {
 	Memberships []*Membership `json:"memberships"`
 	// The practice this request acts on, when there is one.
 	Practice *ent.Practice `json:"practice,omitempty"`
+	// Pending invitations to the signed-in user's verified email, newest first (at most 20). Null, with a
+	// FORBIDDEN error saying why, when the sign-in carries no verified email.
+	Invitations []*practice.Invitation `json:"invitations,omitempty"`
 }
 
 type TimeOfDay string

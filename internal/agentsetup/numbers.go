@@ -6,6 +6,7 @@ import (
 
 	"github.com/frontdesk/frontdesk/ent"
 	"github.com/frontdesk/frontdesk/ent/phonenumber"
+	"github.com/frontdesk/frontdesk/ent/predicate"
 	"github.com/frontdesk/frontdesk/internal/apperr"
 	"github.com/frontdesk/frontdesk/internal/phone"
 	"github.com/frontdesk/frontdesk/internal/tenant"
@@ -36,8 +37,18 @@ func (s *Service) Numbers(ctx context.Context) ([]*ent.PhoneNumber, error) {
 	return s.cfg.DB.Client(ctx).PhoneNumber.Query().Order(phonenumber.ByNumber()).All(ctx)
 }
 
+// MaxExternalIDLength bounds a Twilio SID or Vapi id given to AddNumber
+// (theirs are 34 and 36 characters).
+const MaxExternalIDLength = 64
+
+// errNumberTaken answers a number or id another practice holds, without
+// saying which practice.
+var errNumberTaken = apperr.New(apperr.Conflict, "that number, Twilio SID or Vapi phone number id is already in use by another line")
+
 // AddNumber adds a number to the acting practice (owners only). A number
-// belongs to one practice: its calls are routed by it.
+// and its Twilio and Vapi ids belong to one practice: calls are routed by
+// them, so each is unique across practices (unique indexes; checked first
+// for a clear answer).
 func (s *Service) AddNumber(ctx context.Context, in NumberSettings) (*ent.PhoneNumber, error) {
 	pid, err := owningPractice(ctx)
 	if err != nil {
@@ -56,22 +67,37 @@ func (s *Service) AddNumber(ctx context.Context, in NumberSettings) (*ent.PhoneN
 	if err := checkRingSeconds(in.FrontDeskRingSeconds); err != nil {
 		return nil, err
 	}
-	// Uniqueness is across practices, which this practice cannot see.
-	taken, err := s.cfg.DB.Client(ctx).PhoneNumber.Query().Where(phonenumber.Number(n)).Exist(tenant.Unscoped(ctx))
+	sid, vapiID := strings.TrimSpace(in.TwilioSID), strings.TrimSpace(in.VapiPhoneNumberID)
+	if len(sid) > MaxExternalIDLength || len(vapiID) > MaxExternalIDLength {
+		return nil, apperr.New(apperr.Invalid, "a Twilio SID or Vapi id is at most %d characters", MaxExternalIDLength)
+	}
+	held := []predicate.PhoneNumber{phonenumber.Number(n)}
+	if sid != "" {
+		held = append(held, phonenumber.TwilioSid(sid))
+	}
+	if vapiID != "" {
+		held = append(held, phonenumber.VapiPhoneNumberID(vapiID))
+	}
+	// Unscoped: uniqueness is across practices, which this one cannot see.
+	taken, err := s.cfg.DB.Client(ctx).PhoneNumber.Query().Where(phonenumber.Or(held...)).Exist(tenant.Unscoped(ctx))
 	if err != nil {
 		return nil, err
 	}
 	if taken {
-		return nil, apperr.New(apperr.Conflict, "%s is already in use by a practice", n)
+		return nil, errNumberTaken
 	}
-	return s.cfg.DB.Client(ctx).PhoneNumber.Create().
+	row, err := s.cfg.DB.Client(ctx).PhoneNumber.Create().
 		SetPracticeID(pid).
 		SetNumber(n).
 		SetRouting(in.Routing).
-		SetTwilioSid(strings.TrimSpace(in.TwilioSID)).
-		SetVapiPhoneNumberID(strings.TrimSpace(in.VapiPhoneNumberID)).
+		SetTwilioSid(sid).
+		SetVapiPhoneNumberID(vapiID).
 		SetNillableFrontDeskRingSeconds(in.FrontDeskRingSeconds).
 		Save(ctx)
+	if ent.IsConstraintError(err) {
+		return nil, errNumberTaken
+	}
+	return row, err
 }
 
 // SetRouting changes who answers a number; `frontdesk vapi sync` then

@@ -13,6 +13,7 @@ import (
 	"github.com/frontdesk/frontdesk/ent/provider"
 	"github.com/frontdesk/frontdesk/internal/apperr"
 	"github.com/frontdesk/frontdesk/internal/practice"
+	"github.com/frontdesk/frontdesk/internal/tenant"
 	"github.com/frontdesk/frontdesk/internal/voice"
 )
 
@@ -92,6 +93,9 @@ func (s *Service) Provision(ctx context.Context) (*Result, error) {
 	if rerr := s.record(ctx, r, err); rerr != nil {
 		return r.res, errors.Join(err, rerr)
 	}
+	if r.taken {
+		err = errors.Join(err, errIDTaken)
+	}
 	return r.res, err
 }
 
@@ -137,6 +141,8 @@ type run struct {
 	toolIDs     map[string]string
 	assistantID string
 	numberIDs   []numberID
+	// taken: Vapi named an id another practice holds (errIDTaken).
+	taken bool
 }
 
 type numberID struct {
@@ -438,11 +444,46 @@ func (r *run) numbers(ctx context.Context) error {
 	return nil
 }
 
+// errIDTaken: Vapi gave this practice an id another practice's row holds.
+// Ids route calls, so it is not attached to a second practice.
+var errIDTaken = apperr.New(apperr.Conflict, "Vapi answered with an id that is already another line's in frontdesk, so it was not stored: an operator must remove it from the other practice")
+
 // record stores what the run learned on the Agent and PhoneNumber rows,
-// and how it ended.
+// and how it ended. An id another practice holds is not stored, and the
+// run ends with errIDTaken (r.taken).
 func (s *Service) record(ctx context.Context, r *run, runErr error) error {
 	return wrap("record provisioning", s.cfg.DB.InTx(ctx, func(ctx context.Context) error {
 		c := s.cfg.DB.Client(ctx)
+		// Unscoped: another practice's rows are invisible to this one.
+		all := tenant.Unscoped(ctx)
+		var keep []numberID
+		for _, n := range r.numberIDs {
+			if n.row.VapiPhoneNumberID == n.vapiID {
+				continue
+			}
+			taken, err := c.PhoneNumber.Query().Where(phonenumber.VapiPhoneNumberID(n.vapiID), phonenumber.IDNEQ(n.row.ID)).Exist(all)
+			if err != nil {
+				return err
+			}
+			if taken {
+				r.taken = true
+				continue
+			}
+			keep = append(keep, n)
+		}
+		if r.assistantID != "" && r.assistantID != r.st.agent.VapiAssistantID {
+			taken, err := c.Agent.Query().Where(agent.VapiAssistantID(r.assistantID), agent.IDNEQ(r.st.agent.ID)).Exist(all)
+			if err != nil {
+				return err
+			}
+			if taken {
+				r.taken = true
+				r.assistantID = ""
+			}
+		}
+		if r.taken {
+			runErr = errors.Join(runErr, errIDTaken)
+		}
 		u := c.Agent.UpdateOneID(r.st.agent.ID)
 		if r.assistantID != "" {
 			u.SetVapiAssistantID(r.assistantID)
@@ -458,10 +499,7 @@ func (s *Service) record(ctx context.Context, r *run, runErr error) error {
 		if err := u.Exec(ctx); err != nil {
 			return err
 		}
-		for _, n := range r.numberIDs {
-			if n.row.VapiPhoneNumberID == n.vapiID {
-				continue
-			}
+		for _, n := range keep {
 			if err := c.PhoneNumber.UpdateOneID(n.row.ID).SetVapiPhoneNumberID(n.vapiID).Exec(ctx); err != nil {
 				return err
 			}

@@ -663,3 +663,47 @@ func TestVapiRotatedCredentialIsUsedByTheNextRun(t *testing.T) {
 		}
 	}
 }
+
+// Provisioning never attaches an id another practice's row holds: ids
+// route calls, so the number's id stays with the practice that has it, and
+// the run says so.
+func TestVapiProvisionDoesNotAttachAnotherPracticesIDs(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		e := newEnv(t, db)
+		pn, err := e.api.CreatePhoneNumber(e.ctx, voice.PhoneNumber{Provider: "twilio", Number: mainNumber, TwilioAccountSID: twilioSID, TwilioAuthToken: "x"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		other := e.practice(t, "Other Dental")
+		c := e.db.Client(e.admin)
+		squat := c.PhoneNumber.Create().SetPracticeID(other).SetNumber("+15555550166").SetVapiPhoneNumberID(pn.ID).SaveX(e.admin)
+
+		_, err = e.svc.Provision(e.ctx)
+		if apperr.CodeOf(err) != apperr.Conflict {
+			t.Fatalf("Provision = %v, want CONFLICT", err)
+		}
+		if a := e.agent(t); a.VapiAssistantID == "" || !strings.Contains(a.ProvisionError, "already another line's") {
+			t.Fatalf("agent = %+v", a)
+		}
+		mine := c.PhoneNumber.Query().Where(phonenumber.Number(mainNumber)).OnlyX(e.admin)
+		if mine.VapiPhoneNumberID != "" {
+			t.Fatalf("the number took the id another practice holds: %q", mine.VapiPhoneNumberID)
+		}
+		if got := c.PhoneNumber.GetX(e.admin, squat.ID); got.VapiPhoneNumberID != pn.ID {
+			t.Fatalf("the other practice's row changed: %+v", got)
+		}
+
+		// The same for an assistant id: another practice's agent holding it
+		// keeps it, and this practice's agent does not take it.
+		c.PhoneNumber.UpdateOneID(squat.ID).SetVapiPhoneNumberID("").ExecX(e.admin)
+		mineAgent := e.agent(t)
+		c.Agent.UpdateOneID(mineAgent.ID).SetVapiAssistantID("").ExecX(e.admin)
+		c.Agent.Create().SetPracticeID(other).SetVapiAssistantID(mineAgent.VapiAssistantID).ExecX(e.admin)
+		if _, err := e.svc.Provision(e.ctx); apperr.CodeOf(err) != apperr.Conflict {
+			t.Fatalf("Provision with the assistant held elsewhere = %v, want CONFLICT", err)
+		}
+		if a := e.agent(t); a.VapiAssistantID != "" {
+			t.Fatalf("agent took another practice's assistant id %q", a.VapiAssistantID)
+		}
+	})
+}

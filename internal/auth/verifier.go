@@ -23,8 +23,10 @@ type Identity struct {
 	Subject       string
 	Email         string
 	EmailVerified bool
-	Groups        []string
-	TokenUse      string // "id" or "access"
+	// EmailProblem says why there is no verified email, when there is none.
+	EmailProblem string
+	Groups       []string
+	TokenUse     string // "id" or "access"
 }
 
 // Error is a rejected token. Reason is safe to show the client.
@@ -67,12 +69,14 @@ type Verifier struct {
 	now     func() time.Time
 	// providerCtx carries the HTTP client for discovery and JWKS fetches.
 	providerCtx context.Context
+	userInfo    userInfoCache
 }
 
 type issuerVerifier struct {
 	Issuer
 	mu       sync.Mutex
 	verifier *oidc.IDTokenVerifier
+	provider *oidc.Provider // nil for a KeySet issuer
 }
 
 // NewVerifier trusts the given issuers. ctx carries the HTTP client for
@@ -121,11 +125,13 @@ func (v *Verifier) verifierFor(iv *issuerVerifier) (*oidc.IDTokenVerifier, error
 		return nil, fmt.Errorf("%w: %v", ErrIssuerUnavailable, err)
 	}
 	iv.verifier = p.Verifier(v.oidcConfig())
+	iv.provider = p
 	return iv.verifier, nil
 }
 
 // Verify checks a raw JWT and returns its identity, or an *Error saying why
-// it was refused, or ErrIssuerUnavailable.
+// it was refused, or ErrIssuerUnavailable. An access token's email, which
+// Cognito leaves out, comes from the issuer's userinfo endpoint.
 func (v *Verifier) Verify(ctx context.Context, raw string) (*Identity, error) {
 	iss, err := unverifiedIssuer(raw)
 	if err != nil {
@@ -150,6 +156,7 @@ func (v *Verifier) Verify(ctx context.Context, raw string) (*Identity, error) {
 		Email         string   `json:"email"`
 		EmailVerified any      `json:"email_verified"`
 		Groups        []string `json:"cognito:groups"`
+		Scope         string   `json:"scope"`
 	}
 	if err := tok.Claims(&c); err != nil {
 		return nil, reject("malformed claims", err)
@@ -174,14 +181,25 @@ func (v *Verifier) Verify(ctx context.Context, raw string) (*Identity, error) {
 	if tok.Subject == "" {
 		return nil, reject("token has no subject", nil)
 	}
-	return &Identity{
+	id := &Identity{
 		Issuer:        iss,
 		Subject:       tok.Subject,
 		Email:         strings.ToLower(c.Email),
 		EmailVerified: c.EmailVerified == true || c.EmailVerified == "true",
 		Groups:        c.Groups,
 		TokenUse:      c.TokenUse,
-	}, nil
+	}
+	switch {
+	case id.Email != "" && id.EmailVerified:
+	case c.TokenUse == "access" && id.Email == "":
+		e := v.accessTokenEmail(ctx, iv, raw, tok, c.Scope)
+		id.Email, id.EmailVerified, id.EmailProblem = e.email, e.verified, e.problem
+	case id.Email == "":
+		id.EmailProblem = "the token carries no email"
+	default:
+		id.EmailProblem = "your email address is not verified with the sign-in provider"
+	}
+	return id, nil
 }
 
 // classify turns go-oidc's errors into reasons a client can act on.

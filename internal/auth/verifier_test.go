@@ -6,6 +6,7 @@ import (
 	"crypto/rsa"
 	"encoding/base64"
 	"errors"
+	"net/http"
 	"strconv"
 	"strings"
 	"testing"
@@ -124,3 +125,72 @@ func TestDevIssuerThroughTheSameVerifier(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// Cognito access tokens carry no email: it is read from the issuer's
+// userinfo endpoint, once per token, and a token that yields no verified
+// email says why.
+func TestAccessTokenEmailFromUserInfo(t *testing.T) {
+	tests := []struct {
+		name     string
+		user     authtest.User
+		extra    map[string]any
+		fail     int
+		email    string
+		problem  string // part of EmailProblem; "" for a verified email
+		wantCall bool
+	}{
+		{name: "verified", user: authtest.User{Subject: "a", Email: "Ann@Example.com"}, email: "ann@example.com", wantCall: true},
+		{name: "unverified", user: authtest.User{Subject: "b", Email: "b@example.com", EmailUnverified: true}, problem: "not verified", wantCall: true},
+		{name: "no openid scope", user: authtest.User{Subject: "c", Email: "c@example.com"}, extra: map[string]any{"scope": "aws.cognito.signin.user.admin"}, problem: "openid scope"},
+		{name: "no email scope", user: authtest.User{Subject: "d", Email: "d@example.com"}, extra: map[string]any{"scope": "openid"}, problem: "has no email", wantCall: true},
+		{name: "userinfo fails", user: authtest.User{Subject: "e", Email: "e@example.com"}, fail: http.StatusInternalServerError, problem: "userinfo failed", wantCall: true},
+		{name: "email in the token", user: authtest.User{Subject: "f"}, extra: map[string]any{"email": "f@example.com", "email_verified": "true"}, email: "f@example.com"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			iss := authtest.New(t)
+			iss.FailUserInfo(tt.fail)
+			v := auth.NewVerifier(context.Background(), nil, auth.Issuer{URL: iss.URL, ClientID: authtest.ClientID})
+			tok := iss.AccessToken(tt.user, tt.extra)
+			for range 3 {
+				id, err := v.Verify(context.Background(), tok)
+				if err != nil {
+					t.Fatalf("Verify: %v", err)
+				}
+				if tt.problem == "" && (id.Email != tt.email || !id.EmailVerified || id.EmailProblem != "") {
+					t.Fatalf("identity = %+v, want verified %s", id, tt.email)
+				}
+				if tt.problem != "" && (id.EmailVerified || !strings.Contains(id.EmailProblem, tt.problem)) {
+					t.Fatalf("identity = %+v, want a problem with %q", id, tt.problem)
+				}
+			}
+			if calls := iss.UserInfoCalls(); (calls == 1) != tt.wantCall || calls > 1 {
+				t.Fatalf("userinfo called %d times for three requests", calls)
+			}
+		})
+	}
+}
+
+func TestUserInfoRefusesWhatCognitoRefuses(t *testing.T) {
+	iss := authtest.New(t)
+	u := authtest.User{Subject: "s", Email: "s@example.com"}
+	get := func(token string) int {
+		req, _ := http.NewRequest(http.MethodGet, iss.URL+authtest.UserInfoPath, nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	if got := get(iss.AccessToken(u, nil)); got != http.StatusOK {
+		t.Fatalf("access token: %d", got)
+	}
+	if got := get(iss.IDToken(u, nil)); got != http.StatusUnauthorized {
+		t.Fatalf("ID token: %d", got)
+	}
+	if got := get(iss.AccessToken(u, map[string]any{"scope": "aws.cognito.signin.user.admin"})); got != http.StatusUnauthorized {
+		t.Fatalf("no openid scope: %d", got)
+	}
+}

@@ -5,8 +5,6 @@ package practice
 import (
 	"context"
 	"fmt"
-	"net/mail"
-	"strings"
 	"time"
 
 	"github.com/frontdesk/frontdesk/ent"
@@ -33,35 +31,19 @@ func New(db *database.DB, c clock.Clock) *Service {
 }
 
 // ResolveViewer turns a verified identity into the viewer of one request:
-// its memberships (claiming any invitation sent to its verified email, which
-// is how an invitee joins on first sign-in) and the practice it acts on —
-// practiceID (the X-Practice-ID header) when given, else its only practice.
+// its memberships and the practice it acts on — practiceID (the
+// X-Practice-ID header) when given, else its only practice. Invitations
+// change nothing here: an invitee joins by accepting one.
 func (s *Service) ResolveViewer(ctx context.Context, id *auth.Identity, admin bool, practiceID string) (*tenant.Viewer, error) {
-	v := &tenant.Viewer{Subject: id.Subject, Email: id.Email, Admin: admin}
+	v := &tenant.Viewer{Subject: id.Subject, Email: id.Email, EmailVerified: id.Email != "" && id.EmailVerified, EmailProblem: id.EmailProblem, Admin: admin}
+	// Unscoped: the memberships are what decides which practices this
+	// viewer may see.
 	sys := tenant.Unscoped(ctx)
-	c := s.db.Client(sys)
-	mine := member.SubjectEQ(id.Subject)
-	if id.Email != "" && id.EmailVerified {
-		mine = member.Or(mine, member.And(member.SubjectIsNil(), member.EmailEQ(id.Email)))
-	}
-	// A plain read: every request comes through here, and on SQLite a
-	// transaction would take the write lock.
-	rows, err := c.Member.Query().Where(mine).Order(member.ByCreatedAt()).All(sys)
+	rows, err := s.db.Client(sys).Member.Query().Where(member.SubjectEQ(id.Subject)).Order(member.ByCreatedAt()).All(sys)
 	if err != nil {
 		return nil, fmt.Errorf("practice: memberships: %w", err)
 	}
 	for _, m := range rows {
-		if m.Subject == nil {
-			// The guard makes a claim by two concurrent first requests harmless.
-			err := c.Member.Update().
-				Where(member.ID(m.ID), member.SubjectIsNil()).
-				SetSubject(id.Subject).
-				SetJoinedAt(s.clock.Now()).
-				Exec(sys)
-			if err != nil {
-				return nil, fmt.Errorf("practice: claim invitation: %w", err)
-			}
-		}
 		v.Memberships = append(v.Memberships, tenant.Membership{PracticeID: m.PracticeID, Role: tenant.Role(m.Role)})
 	}
 	switch {
@@ -108,7 +90,7 @@ func (s *Service) Create(ctx context.Context, in ent.CreatePracticeInput) (*ent.
 			SetSubject(v.Subject).
 			SetRole(member.RoleOWNER).
 			SetJoinedAt(s.clock.Now())
-		if v.Email != "" {
+		if v.EmailVerified {
 			owner.SetEmail(v.Email)
 		}
 		return owner.Exec(tenant.Unscoped(ctx))
@@ -213,35 +195,8 @@ func (s *Service) Members(ctx context.Context) ([]*ent.Member, error) {
 	return s.db.Client(ctx).Member.Query().Order(member.ByCreatedAt()).All(ctx)
 }
 
-// Invite adds an invitation: the invitee joins with role on first sign-in
-// with that verified email. Inviting an existing member's email changes
-// nothing and says so.
-func (s *Service) Invite(ctx context.Context, email string, role member.Role) (*ent.Member, error) {
-	id, err := actingPractice(ctx)
-	if err != nil {
-		return nil, err
-	}
-	addr, err := mail.ParseAddress(email)
-	if err != nil || addr.Name != "" || !strings.Contains(addr.Address, "@") {
-		return nil, apperr.New(apperr.Invalid, "not an email address")
-	}
-	if err := member.RoleValidator(role); err != nil {
-		return nil, apperr.New(apperr.Invalid, "role must be OWNER or STAFF")
-	}
-	normalized := strings.ToLower(addr.Address)
-	c := s.db.Client(ctx)
-	exists, err := c.Member.Query().Where(member.EmailEQ(normalized)).Exist(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if exists {
-		return nil, apperr.New(apperr.Conflict, "that email is already a member or invited")
-	}
-	return c.Member.Create().SetPracticeID(id).SetEmail(normalized).SetRole(role).Save(ctx)
-}
-
-// RemoveMember removes a member or withdraws an invitation. The practice
-// always keeps at least one owner who has signed in.
+// RemoveMember removes a member. The practice always keeps at least one
+// owner.
 func (s *Service) RemoveMember(ctx context.Context, id string) error {
 	return s.db.InTx(ctx, func(ctx context.Context) error {
 		c := s.db.Client(ctx)

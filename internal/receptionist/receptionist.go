@@ -127,6 +127,9 @@ func (s *Service) Route(ctx context.Context, l Line) (Route, error) {
 }
 
 func (s *Service) route(ctx context.Context, l Line) (Route, error) {
+	// tenant.Unscoped: the practice is what this finds. Vapi phone number ids
+	// and assistant ids are unique across practices (partial unique indexes
+	// in ent/schema), so each lookup names at most one practice.
 	all := tenant.Unscoped(ctx)
 	c := s.DB.Client(all)
 	var r Route

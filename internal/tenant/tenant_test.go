@@ -8,6 +8,7 @@ import (
 
 	"github.com/frontdesk/frontdesk/ent"
 	"github.com/frontdesk/frontdesk/ent/actionitem"
+	"github.com/frontdesk/frontdesk/ent/invitation"
 	"github.com/frontdesk/frontdesk/ent/member"
 	"github.com/frontdesk/frontdesk/ent/migrate"
 	"github.com/frontdesk/frontdesk/ent/pmsconnection"
@@ -58,6 +59,31 @@ var tenantEntities = map[string]entityCase{
 }
 
 func init() {
+	tenantEntities["invitations"] = entityCase{
+		create: func(ctx context.Context, c *ent.Client, p string) (string, error) {
+			inv, err := c.Invitation.Create().SetPracticeID(p).SetEmail("i-" + p + "@example.com").SetRole(invitation.RoleSTAFF).
+				SetExpiresAt(time.Now().Add(time.Hour)).Save(ctx)
+			if err != nil {
+				return "", err
+			}
+			return inv.ID, nil
+		},
+		count: func(ctx context.Context, c *ent.Client) (int, error) { return c.Invitation.Query().Count(ctx) },
+		get: func(ctx context.Context, c *ent.Client, id string) error {
+			_, err := c.Invitation.Get(ctx, id)
+			return err
+		},
+		update: func(ctx context.Context, c *ent.Client, id string) error {
+			return c.Invitation.UpdateOneID(id).SetRole(invitation.RoleOWNER).Exec(ctx)
+		},
+		updateQ: func(ctx context.Context, c *ent.Client) (int, error) {
+			return c.Invitation.Update().SetRole(invitation.RoleOWNER).Save(ctx)
+		},
+		delete: func(ctx context.Context, c *ent.Client, id string) error {
+			return c.Invitation.DeleteOneID(id).Exec(ctx)
+		},
+		deleteQ: func(ctx context.Context, c *ent.Client) (int, error) { return c.Invitation.Delete().Exec(ctx) },
+	}
 	tenantEntities["pms_connections"] = entityCase{
 		create: func(ctx context.Context, c *ent.Client, p string) (string, error) {
 			m, err := c.PMSConnection.Create().SetPracticeID(p).SetProvider(pmsconnection.ProviderSANDBOX).Save(ctx)

@@ -27,6 +27,10 @@ type Viewer struct {
 	// Subject and Email identify a signed-in user; empty for the system.
 	Subject string
 	Email   string
+	// EmailVerified: the issuer vouches that Email is the user's, which
+	// accepting an invitation needs; EmailProblem says why not otherwise.
+	EmailVerified bool
+	EmailProblem  string
 	// Admin users may act on every practice.
 	Admin       bool
 	Memberships []Membership
@@ -46,6 +50,17 @@ func (v *Viewer) PracticeIDs() []string {
 		ids = append(ids, m.PracticeID)
 	}
 	return ids
+}
+
+// Rank orders roles: an owner may do what staff may, and more.
+func (r Role) Rank() int {
+	switch r {
+	case Owner:
+		return 2
+	case Staff:
+		return 1
+	}
+	return 0
 }
 
 // RoleIn returns the viewer's role in a practice, and whether they have one.
