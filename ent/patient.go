@@ -45,6 +45,10 @@ type Patient struct {
 	Email string `json:"email,omitempty"`
 	// Status holds the value of the "status" field.
 	Status string `json:"status,omitempty"`
+	// false once the PMS no longer has the patient (deleted or merged): never verified or booked by phone, kept for the calls that name them
+	Active bool `json:"active,omitempty"`
+	// the PMS id this row had until the PMS gave it to someone else
+	FormerPmsID string `json:"former_pms_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the PatientQuery when eager-loading is set.
 	Edges        PatientEdges `json:"edges"`
@@ -93,7 +97,9 @@ func (*Patient) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case patient.FieldPhones:
 			values[i] = new([]byte)
-		case patient.FieldID, patient.FieldPracticeID, patient.FieldPmsID, patient.FieldPmsDigest, patient.FieldFirstName, patient.FieldLastName, patient.FieldPreferredName, patient.FieldBirthDate, patient.FieldPhoneIndex, patient.FieldEmail, patient.FieldStatus:
+		case patient.FieldActive:
+			values[i] = new(sql.NullBool)
+		case patient.FieldID, patient.FieldPracticeID, patient.FieldPmsID, patient.FieldPmsDigest, patient.FieldFirstName, patient.FieldLastName, patient.FieldPreferredName, patient.FieldBirthDate, patient.FieldPhoneIndex, patient.FieldEmail, patient.FieldStatus, patient.FieldFormerPmsID:
 			values[i] = new(sql.NullString)
 		case patient.FieldCreatedAt, patient.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
@@ -199,6 +205,18 @@ func (_m *Patient) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Status = value.String
 			}
+		case patient.FieldActive:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field active", values[i])
+			} else if value.Valid {
+				_m.Active = value.Bool
+			}
+		case patient.FieldFormerPmsID:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field former_pms_id", values[i])
+			} else if value.Valid {
+				_m.FormerPmsID = value.String
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -285,6 +303,12 @@ func (_m *Patient) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("status=")
 	builder.WriteString(_m.Status)
+	builder.WriteString(", ")
+	builder.WriteString("active=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Active))
+	builder.WriteString(", ")
+	builder.WriteString("former_pms_id=")
+	builder.WriteString(_m.FormerPmsID)
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -191,6 +191,34 @@ func (_c *PatientCreate) SetNillableStatus(v *string) *PatientCreate {
 	return _c
 }
 
+// SetActive sets the "active" field.
+func (_c *PatientCreate) SetActive(v bool) *PatientCreate {
+	_c.mutation.SetActive(v)
+	return _c
+}
+
+// SetNillableActive sets the "active" field if the given value is not nil.
+func (_c *PatientCreate) SetNillableActive(v *bool) *PatientCreate {
+	if v != nil {
+		_c.SetActive(*v)
+	}
+	return _c
+}
+
+// SetFormerPmsID sets the "former_pms_id" field.
+func (_c *PatientCreate) SetFormerPmsID(v string) *PatientCreate {
+	_c.mutation.SetFormerPmsID(v)
+	return _c
+}
+
+// SetNillableFormerPmsID sets the "former_pms_id" field if the given value is not nil.
+func (_c *PatientCreate) SetNillableFormerPmsID(v *string) *PatientCreate {
+	if v != nil {
+		_c.SetFormerPmsID(*v)
+	}
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *PatientCreate) SetID(v string) *PatientCreate {
 	_c.mutation.SetID(v)
@@ -304,6 +332,14 @@ func (_c *PatientCreate) defaults() error {
 		v := patient.DefaultStatus
 		_c.mutation.SetStatus(v)
 	}
+	if _, ok := _c.mutation.Active(); !ok {
+		v := patient.DefaultActive
+		_c.mutation.SetActive(v)
+	}
+	if _, ok := _c.mutation.FormerPmsID(); !ok {
+		v := patient.DefaultFormerPmsID
+		_c.mutation.SetFormerPmsID(v)
+	}
 	if _, ok := _c.mutation.ID(); !ok {
 		if patient.DefaultID == nil {
 			return fmt.Errorf("ent: uninitialized patient.DefaultID (forgotten import ent/runtime?)")
@@ -350,6 +386,12 @@ func (_c *PatientCreate) check() error {
 	}
 	if _, ok := _c.mutation.Status(); !ok {
 		return &ValidationError{Name: "status", err: errors.New(`ent: missing required field "Patient.status"`)}
+	}
+	if _, ok := _c.mutation.Active(); !ok {
+		return &ValidationError{Name: "active", err: errors.New(`ent: missing required field "Patient.active"`)}
+	}
+	if _, ok := _c.mutation.FormerPmsID(); !ok {
+		return &ValidationError{Name: "former_pms_id", err: errors.New(`ent: missing required field "Patient.former_pms_id"`)}
 	}
 	if v, ok := _c.mutation.ID(); ok {
 		if err := patient.IDValidator(v); err != nil {
@@ -442,6 +484,14 @@ func (_c *PatientCreate) createSpec() (*Patient, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Status(); ok {
 		_spec.SetField(patient.FieldStatus, field.TypeString, value)
 		_node.Status = value
+	}
+	if value, ok := _c.mutation.Active(); ok {
+		_spec.SetField(patient.FieldActive, field.TypeBool, value)
+		_node.Active = value
+	}
+	if value, ok := _c.mutation.FormerPmsID(); ok {
+		_spec.SetField(patient.FieldFormerPmsID, field.TypeString, value)
+		_node.FormerPmsID = value
 	}
 	if nodes := _c.mutation.PracticeIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -678,6 +728,30 @@ func (u *PatientUpsert) UpdateStatus() *PatientUpsert {
 	return u
 }
 
+// SetActive sets the "active" field.
+func (u *PatientUpsert) SetActive(v bool) *PatientUpsert {
+	u.Set(patient.FieldActive, v)
+	return u
+}
+
+// UpdateActive sets the "active" field to the value that was provided on create.
+func (u *PatientUpsert) UpdateActive() *PatientUpsert {
+	u.SetExcluded(patient.FieldActive)
+	return u
+}
+
+// SetFormerPmsID sets the "former_pms_id" field.
+func (u *PatientUpsert) SetFormerPmsID(v string) *PatientUpsert {
+	u.Set(patient.FieldFormerPmsID, v)
+	return u
+}
+
+// UpdateFormerPmsID sets the "former_pms_id" field to the value that was provided on create.
+func (u *PatientUpsert) UpdateFormerPmsID() *PatientUpsert {
+	u.SetExcluded(patient.FieldFormerPmsID)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create except the ID field.
 // Using this option is equivalent to using:
 //
@@ -904,6 +978,34 @@ func (u *PatientUpsertOne) SetStatus(v string) *PatientUpsertOne {
 func (u *PatientUpsertOne) UpdateStatus() *PatientUpsertOne {
 	return u.Update(func(s *PatientUpsert) {
 		s.UpdateStatus()
+	})
+}
+
+// SetActive sets the "active" field.
+func (u *PatientUpsertOne) SetActive(v bool) *PatientUpsertOne {
+	return u.Update(func(s *PatientUpsert) {
+		s.SetActive(v)
+	})
+}
+
+// UpdateActive sets the "active" field to the value that was provided on create.
+func (u *PatientUpsertOne) UpdateActive() *PatientUpsertOne {
+	return u.Update(func(s *PatientUpsert) {
+		s.UpdateActive()
+	})
+}
+
+// SetFormerPmsID sets the "former_pms_id" field.
+func (u *PatientUpsertOne) SetFormerPmsID(v string) *PatientUpsertOne {
+	return u.Update(func(s *PatientUpsert) {
+		s.SetFormerPmsID(v)
+	})
+}
+
+// UpdateFormerPmsID sets the "former_pms_id" field to the value that was provided on create.
+func (u *PatientUpsertOne) UpdateFormerPmsID() *PatientUpsertOne {
+	return u.Update(func(s *PatientUpsert) {
+		s.UpdateFormerPmsID()
 	})
 }
 
@@ -1300,6 +1402,34 @@ func (u *PatientUpsertBulk) SetStatus(v string) *PatientUpsertBulk {
 func (u *PatientUpsertBulk) UpdateStatus() *PatientUpsertBulk {
 	return u.Update(func(s *PatientUpsert) {
 		s.UpdateStatus()
+	})
+}
+
+// SetActive sets the "active" field.
+func (u *PatientUpsertBulk) SetActive(v bool) *PatientUpsertBulk {
+	return u.Update(func(s *PatientUpsert) {
+		s.SetActive(v)
+	})
+}
+
+// UpdateActive sets the "active" field to the value that was provided on create.
+func (u *PatientUpsertBulk) UpdateActive() *PatientUpsertBulk {
+	return u.Update(func(s *PatientUpsert) {
+		s.UpdateActive()
+	})
+}
+
+// SetFormerPmsID sets the "former_pms_id" field.
+func (u *PatientUpsertBulk) SetFormerPmsID(v string) *PatientUpsertBulk {
+	return u.Update(func(s *PatientUpsert) {
+		s.SetFormerPmsID(v)
+	})
+}
+
+// UpdateFormerPmsID sets the "former_pms_id" field to the value that was provided on create.
+func (u *PatientUpsertBulk) UpdateFormerPmsID() *PatientUpsertBulk {
+	return u.Update(func(s *PatientUpsert) {
+		s.UpdateFormerPmsID()
 	})
 }
 

@@ -143,6 +143,7 @@ const (
 	KindTRANSFER_FAILED  Kind = "TRANSFER_FAILED"
 	KindWRITEBACK_FAILED Kind = "WRITEBACK_FAILED"
 	KindNO_RESOLUTION    Kind = "NO_RESOLUTION"
+	KindPMS_CONFLICT     Kind = "PMS_CONFLICT"
 )
 
 func (k Kind) String() string {
@@ -152,7 +153,7 @@ func (k Kind) String() string {
 // KindValidator is a validator for the "kind" field enum values. It is called by the builders before save.
 func KindValidator(k Kind) error {
 	switch k {
-	case KindMESSAGE, KindTRANSFER_FAILED, KindWRITEBACK_FAILED, KindNO_RESOLUTION:
+	case KindMESSAGE, KindTRANSFER_FAILED, KindWRITEBACK_FAILED, KindNO_RESOLUTION, KindPMS_CONFLICT:
 		return nil
 	default:
 		return fmt.Errorf("actionitem: invalid enum value for kind field: %q", k)

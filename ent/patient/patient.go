@@ -41,6 +41,10 @@ const (
 	FieldEmail = "email"
 	// FieldStatus holds the string denoting the status field in the database.
 	FieldStatus = "status"
+	// FieldActive holds the string denoting the active field in the database.
+	FieldActive = "active"
+	// FieldFormerPmsID holds the string denoting the former_pms_id field in the database.
+	FieldFormerPmsID = "former_pms_id"
 	// EdgePractice holds the string denoting the practice edge name in mutations.
 	EdgePractice = "practice"
 	// EdgeAppointments holds the string denoting the appointments edge name in mutations.
@@ -79,6 +83,8 @@ var Columns = []string{
 	FieldPhoneIndex,
 	FieldEmail,
 	FieldStatus,
+	FieldActive,
+	FieldFormerPmsID,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -121,6 +127,10 @@ var (
 	DefaultEmail string
 	// DefaultStatus holds the default value on creation for the "status" field.
 	DefaultStatus string
+	// DefaultActive holds the default value on creation for the "active" field.
+	DefaultActive bool
+	// DefaultFormerPmsID holds the default value on creation for the "former_pms_id" field.
+	DefaultFormerPmsID string
 	// DefaultID holds the default value on creation for the "id" field.
 	DefaultID func() string
 	// IDValidator is a validator for the "id" field. It is called by the builders before save.
@@ -193,6 +203,16 @@ func ByEmail(opts ...sql.OrderTermOption) OrderOption {
 // ByStatus orders the results by the status field.
 func ByStatus(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldStatus, opts...).ToFunc()
+}
+
+// ByActive orders the results by the active field.
+func ByActive(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldActive, opts...).ToFunc()
+}
+
+// ByFormerPmsID orders the results by the former_pms_id field.
+func ByFormerPmsID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldFormerPmsID, opts...).ToFunc()
 }
 
 // ByPracticeField orders the results by practice field.

@@ -32,6 +32,7 @@ var tables = map[string]string{
 	"tool":  "tool_invocations",
 	"agent": "agents",
 	"num":   "phone_numbers",
+	"sbx":   "sandbox_entries",
 }
 
 // NodeType returns the table an id belongs to.

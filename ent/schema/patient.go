@@ -32,6 +32,11 @@ func (Patient) Fields() []ent.Field {
 			Annotations(entgql.Skip(entgql.SkipAll)),
 		field.String("email").Default(""),
 		field.String("status").Default(""),
+		field.Bool("active").Default(true).
+			Comment("false once the PMS no longer has the patient (deleted or merged): never verified or booked by phone, kept for the calls that name them"),
+		field.String("former_pms_id").Default("").
+			Comment("the PMS id this row had until the PMS gave it to someone else").
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 	}
 }
 

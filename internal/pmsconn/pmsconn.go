@@ -70,8 +70,9 @@ func (s *Service) Get(ctx context.Context) (*ent.PMSConnection, error) {
 }
 
 // ConnectSikka proves the credentials by getting a request key from Sikka,
-// then stores them (sealed) and enqueues the first full sync — all or
-// nothing: refused credentials leave nothing behind.
+// then, in one transaction, stores them (sealed), replaces the mirror when
+// it came from another PMS (see connect) and enqueues a full sync — all or
+// nothing: refused credentials leave nothing behind, the mirror included.
 func (s *Service) ConnectSikka(ctx context.Context, officeID, secretKey, pmsPracticeID string) (*ent.PMSConnection, error) {
 	practiceID, err := acting(ctx)
 	if err != nil {
@@ -93,19 +94,13 @@ func (s *Service) ConnectSikka(ctx context.Context, officeID, secretKey, pmsPrac
 	}
 	var conn *ent.PMSConnection
 	err = s.DB.InTx(ctx, func(ctx context.Context) error {
-		c := s.DB.Client(ctx)
-		if _, err := c.PMSConnection.Delete().Exec(ctx); err != nil {
-			return err
-		}
-		create := c.PMSConnection.Create().
-			SetPracticeID(practiceID).
-			SetProvider(pmsconnection.ProviderSIKKA).
-			SetOfficeID(officeID).
-			SetPmsPracticeID(pmsPracticeID).
-			SetSecretKey(s.Box.Seal(secretKey, sealContext(practiceID, "secret_key"))).
-			SetStatus(pmsconnection.StatusCONNECTED)
-		setKeys(create.Mutation(), s.Box, practiceID, keys)
-		if conn, err = create.Save(ctx); err != nil {
+		to := source{provider: pmsconnection.ProviderSIKKA, officeID: officeID, practiceID: pmsPracticeID}
+		conn, err = s.connect(ctx, practiceID, to, func(create *ent.PMSConnectionCreate) {
+			create.SetOfficeID(officeID).SetPmsPracticeID(pmsPracticeID).
+				SetSecretKey(s.Box.Seal(secretKey, sealContext(practiceID, "secret_key")))
+			setKeys(create.Mutation(), s.Box, practiceID, keys)
+		})
+		if err != nil {
 			return err
 		}
 		return s.Queue.Insert(ctx, mirror.SyncArgs{PracticeID: practiceID, Full: true}, nil)
@@ -117,7 +112,8 @@ func (s *Service) ConnectSikka(ctx context.Context, officeID, secretKey, pmsPrac
 }
 
 // ConnectSandbox connects the acting practice to a sandbox PMS with
-// deterministic demo data, and enqueues the first full sync.
+// deterministic demo data, replacing the mirror when it came from another
+// PMS (see connect), and enqueues a full sync.
 func (s *Service) ConnectSandbox(ctx context.Context) (*ent.PMSConnection, error) {
 	practiceID, err := acting(ctx)
 	if err != nil {
@@ -125,16 +121,10 @@ func (s *Service) ConnectSandbox(ctx context.Context) (*ent.PMSConnection, error
 	}
 	var conn *ent.PMSConnection
 	err = s.DB.InTx(ctx, func(ctx context.Context) error {
-		c := s.DB.Client(ctx)
-		if _, err := c.PMSConnection.Delete().Exec(ctx); err != nil {
-			return err
-		}
-		if conn, err = c.PMSConnection.Create().
-			SetPracticeID(practiceID).
-			SetProvider(pmsconnection.ProviderSANDBOX).
-			SetStatus(pmsconnection.StatusCONNECTED).
-			SetSystem("frontdesk sandbox").
-			Save(ctx); err != nil {
+		conn, err = s.connect(ctx, practiceID, source{provider: pmsconnection.ProviderSANDBOX}, func(create *ent.PMSConnectionCreate) {
+			create.SetSystem("frontdesk sandbox")
+		})
+		if err != nil {
 			return err
 		}
 		return s.Queue.Insert(ctx, mirror.SyncArgs{PracticeID: practiceID, Full: true}, nil)
@@ -143,7 +133,8 @@ func (s *Service) ConnectSandbox(ctx context.Context) (*ent.PMSConnection, error
 }
 
 // Disconnect stops syncing and forgets the keys. The mirror stays, so the
-// dashboard still shows what was last known.
+// dashboard still shows what was last known, until another PMS is
+// connected.
 func (s *Service) Disconnect(ctx context.Context) (*ent.PMSConnection, error) {
 	if _, err := acting(ctx); err != nil {
 		return nil, err
@@ -212,7 +203,7 @@ func (s *Service) Open(ctx context.Context, practiceID string) (pms.PMS, *time.L
 			return nil, nil, apperr.New(apperr.Unavailable, "Sikka is not configured on this server: set SIKKA_APP_ID and SIKKA_APP_KEY")
 		}
 		store := &keyStore{db: s.DB, box: s.Box, practiceID: practiceID}
-		return s.Sikka.Practice(conn.OfficeID, conn.PmsPracticeID, loc, store), loc, nil
+		return s.Sikka.Practice(conn.OfficeID, conn.PmsPracticeID, loc, store).WithCancelStatus(conn.CancelStatus), loc, nil
 	default:
 		return nil, nil, fmt.Errorf("pmsconn: unknown provider %q", conn.Provider)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/frontdesk/frontdesk/internal/actions"
 	"github.com/frontdesk/frontdesk/internal/apperr"
 	"github.com/frontdesk/frontdesk/internal/booking"
+	"github.com/frontdesk/frontdesk/internal/patients"
 	"github.com/frontdesk/frontdesk/internal/phone"
 	"github.com/frontdesk/frontdesk/internal/pms"
 	"github.com/frontdesk/frontdesk/internal/scheduling"
@@ -174,6 +175,7 @@ func getPatientInfo(ctx context.Context, t *turn) (any, error) {
 	}
 	c := t.s.DB.Client(ctx)
 	matches, err := c.Patient.Query().Where(
+		patients.Callable(),
 		patient.Or(patient.FirstNameEqualFold(first), patient.PreferredNameEqualFold(first)),
 		patient.LastNameEqualFold(last),
 		patient.BirthDate(dob.String()),
