@@ -351,6 +351,8 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "SandboxEntry",
 		Fields: map[string]*sqlgraph.FieldSpec{
+			sandboxentry.FieldCreatedAt:  {Type: field.TypeTime, Column: sandboxentry.FieldCreatedAt},
+			sandboxentry.FieldUpdatedAt:  {Type: field.TypeTime, Column: sandboxentry.FieldUpdatedAt},
 			sandboxentry.FieldPracticeID: {Type: field.TypeString, Column: sandboxentry.FieldPracticeID},
 			sandboxentry.FieldSeq:        {Type: field.TypeInt, Column: sandboxentry.FieldSeq},
 			sandboxentry.FieldKind:       {Type: field.TypeString, Column: sandboxentry.FieldKind},
@@ -2363,6 +2365,16 @@ func (f *SandboxEntryFilter) Where(p entql.P) {
 // WhereID applies the entql string predicate on the id field.
 func (f *SandboxEntryFilter) WhereID(p entql.StringP) {
 	f.Where(p.Field(sandboxentry.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *SandboxEntryFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(sandboxentry.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *SandboxEntryFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(sandboxentry.FieldUpdatedAt))
 }
 
 // WherePracticeID applies the entql string predicate on the practice_id field.

@@ -14193,6 +14193,8 @@ type SandboxEntryMutation struct {
 	op              Op
 	typ             string
 	id              *string
+	created_at      *time.Time
+	updated_at      *time.Time
 	seq             *int
 	addseq          *int
 	kind            *string
@@ -14307,6 +14309,78 @@ func (m *SandboxEntryMutation) IDs(ctx context.Context) ([]string, error) {
 	default:
 		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
 	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *SandboxEntryMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *SandboxEntryMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the SandboxEntry entity.
+// If the SandboxEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SandboxEntryMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *SandboxEntryMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *SandboxEntryMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *SandboxEntryMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the SandboxEntry entity.
+// If the SandboxEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SandboxEntryMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *SandboxEntryMutation) ResetUpdatedAt() {
+	m.updated_at = nil
 }
 
 // SetPracticeID sets the "practice_id" field.
@@ -14534,7 +14608,13 @@ func (m *SandboxEntryMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *SandboxEntryMutation) Fields() []string {
-	fields := make([]string, 0, 4)
+	fields := make([]string, 0, 6)
+	if m.created_at != nil {
+		fields = append(fields, sandboxentry.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, sandboxentry.FieldUpdatedAt)
+	}
 	if m.practice != nil {
 		fields = append(fields, sandboxentry.FieldPracticeID)
 	}
@@ -14555,6 +14635,10 @@ func (m *SandboxEntryMutation) Fields() []string {
 // schema.
 func (m *SandboxEntryMutation) Field(name string) (ent.Value, bool) {
 	switch name {
+	case sandboxentry.FieldCreatedAt:
+		return m.CreatedAt()
+	case sandboxentry.FieldUpdatedAt:
+		return m.UpdatedAt()
 	case sandboxentry.FieldPracticeID:
 		return m.PracticeID()
 	case sandboxentry.FieldSeq:
@@ -14572,6 +14656,10 @@ func (m *SandboxEntryMutation) Field(name string) (ent.Value, bool) {
 // database failed.
 func (m *SandboxEntryMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
 	switch name {
+	case sandboxentry.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case sandboxentry.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
 	case sandboxentry.FieldPracticeID:
 		return m.OldPracticeID(ctx)
 	case sandboxentry.FieldSeq:
@@ -14589,6 +14677,20 @@ func (m *SandboxEntryMutation) OldField(ctx context.Context, name string) (ent.V
 // type.
 func (m *SandboxEntryMutation) SetField(name string, value ent.Value) error {
 	switch name {
+	case sandboxentry.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case sandboxentry.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
 	case sandboxentry.FieldPracticeID:
 		v, ok := value.(string)
 		if !ok {
@@ -14681,6 +14783,12 @@ func (m *SandboxEntryMutation) ClearField(name string) error {
 // It returns an error if the field is not defined in the schema.
 func (m *SandboxEntryMutation) ResetField(name string) error {
 	switch name {
+	case sandboxentry.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case sandboxentry.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
 	case sandboxentry.FieldPracticeID:
 		m.ResetPracticeID()
 		return nil

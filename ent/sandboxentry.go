@@ -5,6 +5,7 @@ package ent
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
@@ -17,6 +18,10 @@ type SandboxEntry struct {
 	config `json:"-"`
 	// ID of the ent.
 	ID string `json:"id,omitempty"`
+	// CreatedAt holds the value of the "created_at" field.
+	CreatedAt time.Time `json:"created_at,omitempty"`
+	// UpdatedAt holds the value of the "updated_at" field.
+	UpdatedAt time.Time `json:"updated_at,omitempty"`
 	// PracticeID holds the value of the "practice_id" field.
 	PracticeID string `json:"practice_id,omitempty"`
 	// the entry's place in the journal, from 1
@@ -62,6 +67,8 @@ func (*SandboxEntry) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullInt64)
 		case sandboxentry.FieldID, sandboxentry.FieldPracticeID, sandboxentry.FieldKind, sandboxentry.FieldData:
 			values[i] = new(sql.NullString)
+		case sandboxentry.FieldCreatedAt, sandboxentry.FieldUpdatedAt:
+			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
 		}
@@ -82,6 +89,18 @@ func (_m *SandboxEntry) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field id", values[i])
 			} else if value.Valid {
 				_m.ID = value.String
+			}
+		case sandboxentry.FieldCreatedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field created_at", values[i])
+			} else if value.Valid {
+				_m.CreatedAt = value.Time
+			}
+		case sandboxentry.FieldUpdatedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field updated_at", values[i])
+			} else if value.Valid {
+				_m.UpdatedAt = value.Time
 			}
 		case sandboxentry.FieldPracticeID:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -148,6 +167,12 @@ func (_m *SandboxEntry) String() string {
 	var builder strings.Builder
 	builder.WriteString("SandboxEntry(")
 	builder.WriteString(fmt.Sprintf("id=%v, ", _m.ID))
+	builder.WriteString("created_at=")
+	builder.WriteString(_m.CreatedAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	builder.WriteString("updated_at=")
+	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))
+	builder.WriteString(", ")
 	builder.WriteString("practice_id=")
 	builder.WriteString(_m.PracticeID)
 	builder.WriteString(", ")

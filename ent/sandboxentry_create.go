@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
@@ -21,6 +22,34 @@ type SandboxEntryCreate struct {
 	mutation *SandboxEntryMutation
 	hooks    []Hook
 	conflict []sql.ConflictOption
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (_c *SandboxEntryCreate) SetCreatedAt(v time.Time) *SandboxEntryCreate {
+	_c.mutation.SetCreatedAt(v)
+	return _c
+}
+
+// SetNillableCreatedAt sets the "created_at" field if the given value is not nil.
+func (_c *SandboxEntryCreate) SetNillableCreatedAt(v *time.Time) *SandboxEntryCreate {
+	if v != nil {
+		_c.SetCreatedAt(*v)
+	}
+	return _c
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (_c *SandboxEntryCreate) SetUpdatedAt(v time.Time) *SandboxEntryCreate {
+	_c.mutation.SetUpdatedAt(v)
+	return _c
+}
+
+// SetNillableUpdatedAt sets the "updated_at" field if the given value is not nil.
+func (_c *SandboxEntryCreate) SetNillableUpdatedAt(v *time.Time) *SandboxEntryCreate {
+	if v != nil {
+		_c.SetUpdatedAt(*v)
+	}
+	return _c
 }
 
 // SetPracticeID sets the "practice_id" field.
@@ -103,6 +132,20 @@ func (_c *SandboxEntryCreate) ExecX(ctx context.Context) {
 
 // defaults sets the default values of the builder before save.
 func (_c *SandboxEntryCreate) defaults() error {
+	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if sandboxentry.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized sandboxentry.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
+		v := sandboxentry.DefaultCreatedAt()
+		_c.mutation.SetCreatedAt(v)
+	}
+	if _, ok := _c.mutation.UpdatedAt(); !ok {
+		if sandboxentry.DefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized sandboxentry.DefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
+		v := sandboxentry.DefaultUpdatedAt()
+		_c.mutation.SetUpdatedAt(v)
+	}
 	if _, ok := _c.mutation.ID(); !ok {
 		if sandboxentry.DefaultID == nil {
 			return fmt.Errorf("ent: uninitialized sandboxentry.DefaultID (forgotten import ent/runtime?)")
@@ -115,6 +158,12 @@ func (_c *SandboxEntryCreate) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_c *SandboxEntryCreate) check() error {
+	if _, ok := _c.mutation.CreatedAt(); !ok {
+		return &ValidationError{Name: "created_at", err: errors.New(`ent: missing required field "SandboxEntry.created_at"`)}
+	}
+	if _, ok := _c.mutation.UpdatedAt(); !ok {
+		return &ValidationError{Name: "updated_at", err: errors.New(`ent: missing required field "SandboxEntry.updated_at"`)}
+	}
 	if _, ok := _c.mutation.PracticeID(); !ok {
 		return &ValidationError{Name: "practice_id", err: errors.New(`ent: missing required field "SandboxEntry.practice_id"`)}
 	}
@@ -176,6 +225,14 @@ func (_c *SandboxEntryCreate) createSpec() (*SandboxEntry, *sqlgraph.CreateSpec)
 		_node.ID = id
 		_spec.ID.Value = id
 	}
+	if value, ok := _c.mutation.CreatedAt(); ok {
+		_spec.SetField(sandboxentry.FieldCreatedAt, field.TypeTime, value)
+		_node.CreatedAt = value
+	}
+	if value, ok := _c.mutation.UpdatedAt(); ok {
+		_spec.SetField(sandboxentry.FieldUpdatedAt, field.TypeTime, value)
+		_node.UpdatedAt = value
+	}
 	if value, ok := _c.mutation.Seq(); ok {
 		_spec.SetField(sandboxentry.FieldSeq, field.TypeInt, value)
 		_node.Seq = value
@@ -212,7 +269,7 @@ func (_c *SandboxEntryCreate) createSpec() (*SandboxEntry, *sqlgraph.CreateSpec)
 // of the `INSERT` statement. For example:
 //
 //	client.SandboxEntry.Create().
-//		SetPracticeID(v).
+//		SetCreatedAt(v).
 //		OnConflict(
 //			// Update the row with the new values
 //			// the was proposed for insertion.
@@ -221,7 +278,7 @@ func (_c *SandboxEntryCreate) createSpec() (*SandboxEntry, *sqlgraph.CreateSpec)
 //		// Override some of the fields with custom
 //		// update values.
 //		Update(func(u *ent.SandboxEntryUpsert) {
-//			SetPracticeID(v+v).
+//			SetCreatedAt(v+v).
 //		}).
 //		Exec(ctx)
 func (_c *SandboxEntryCreate) OnConflict(opts ...sql.ConflictOption) *SandboxEntryUpsertOne {
@@ -257,6 +314,18 @@ type (
 	}
 )
 
+// SetUpdatedAt sets the "updated_at" field.
+func (u *SandboxEntryUpsert) SetUpdatedAt(v time.Time) *SandboxEntryUpsert {
+	u.Set(sandboxentry.FieldUpdatedAt, v)
+	return u
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *SandboxEntryUpsert) UpdateUpdatedAt() *SandboxEntryUpsert {
+	u.SetExcluded(sandboxentry.FieldUpdatedAt)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create except the ID field.
 // Using this option is equivalent to using:
 //
@@ -273,6 +342,9 @@ func (u *SandboxEntryUpsertOne) UpdateNewValues() *SandboxEntryUpsertOne {
 	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
 		if _, exists := u.create.mutation.ID(); exists {
 			s.SetIgnore(sandboxentry.FieldID)
+		}
+		if _, exists := u.create.mutation.CreatedAt(); exists {
+			s.SetIgnore(sandboxentry.FieldCreatedAt)
 		}
 		if _, exists := u.create.mutation.PracticeID(); exists {
 			s.SetIgnore(sandboxentry.FieldPracticeID)
@@ -315,6 +387,20 @@ func (u *SandboxEntryUpsertOne) Update(set func(*SandboxEntryUpsert)) *SandboxEn
 		set(&SandboxEntryUpsert{UpdateSet: update})
 	}))
 	return u
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *SandboxEntryUpsertOne) SetUpdatedAt(v time.Time) *SandboxEntryUpsertOne {
+	return u.Update(func(s *SandboxEntryUpsert) {
+		s.SetUpdatedAt(v)
+	})
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *SandboxEntryUpsertOne) UpdateUpdatedAt() *SandboxEntryUpsertOne {
+	return u.Update(func(s *SandboxEntryUpsert) {
+		s.UpdateUpdatedAt()
+	})
 }
 
 // Exec executes the query.
@@ -453,7 +539,7 @@ func (_c *SandboxEntryCreateBulk) ExecX(ctx context.Context) {
 //		// Override some of the fields with custom
 //		// update values.
 //		Update(func(u *ent.SandboxEntryUpsert) {
-//			SetPracticeID(v+v).
+//			SetCreatedAt(v+v).
 //		}).
 //		Exec(ctx)
 func (_c *SandboxEntryCreateBulk) OnConflict(opts ...sql.ConflictOption) *SandboxEntryUpsertBulk {
@@ -500,6 +586,9 @@ func (u *SandboxEntryUpsertBulk) UpdateNewValues() *SandboxEntryUpsertBulk {
 			if _, exists := b.mutation.ID(); exists {
 				s.SetIgnore(sandboxentry.FieldID)
 			}
+			if _, exists := b.mutation.CreatedAt(); exists {
+				s.SetIgnore(sandboxentry.FieldCreatedAt)
+			}
 			if _, exists := b.mutation.PracticeID(); exists {
 				s.SetIgnore(sandboxentry.FieldPracticeID)
 			}
@@ -542,6 +631,20 @@ func (u *SandboxEntryUpsertBulk) Update(set func(*SandboxEntryUpsert)) *SandboxE
 		set(&SandboxEntryUpsert{UpdateSet: update})
 	}))
 	return u
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *SandboxEntryUpsertBulk) SetUpdatedAt(v time.Time) *SandboxEntryUpsertBulk {
+	return u.Update(func(s *SandboxEntryUpsert) {
+		s.SetUpdatedAt(v)
+	})
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *SandboxEntryUpsertBulk) UpdateUpdatedAt() *SandboxEntryUpsertBulk {
+	return u.Update(func(s *SandboxEntryUpsert) {
+		s.UpdateUpdatedAt()
+	})
 }
 
 // Exec executes the query.

@@ -302,12 +302,12 @@ func (_q *SandboxEntryQuery) WithPractice(opts ...func(*PracticeQuery)) *Sandbox
 // Example:
 //
 //	var v []struct {
-//		PracticeID string `json:"practice_id,omitempty"`
+//		CreatedAt time.Time `json:"created_at,omitempty"`
 //		Count int `json:"count,omitempty"`
 //	}
 //
 //	client.SandboxEntry.Query().
-//		GroupBy(sandboxentry.FieldPracticeID).
+//		GroupBy(sandboxentry.FieldCreatedAt).
 //		Aggregate(ent.Count()).
 //		Scan(ctx, &v)
 func (_q *SandboxEntryQuery) GroupBy(field string, fields ...string) *SandboxEntryGroupBy {
@@ -325,11 +325,11 @@ func (_q *SandboxEntryQuery) GroupBy(field string, fields ...string) *SandboxEnt
 // Example:
 //
 //	var v []struct {
-//		PracticeID string `json:"practice_id,omitempty"`
+//		CreatedAt time.Time `json:"created_at,omitempty"`
 //	}
 //
 //	client.SandboxEntry.Query().
-//		Select(sandboxentry.FieldPracticeID).
+//		Select(sandboxentry.FieldCreatedAt).
 //		Scan(ctx, &v)
 func (_q *SandboxEntryQuery) Select(fields ...string) *SandboxEntrySelect {
 	_q.ctx.Fields = append(_q.ctx.Fields, fields...)

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
@@ -27,6 +28,12 @@ func (_u *SandboxEntryUpdate) Where(ps ...predicate.SandboxEntry) *SandboxEntryU
 	return _u
 }
 
+// SetUpdatedAt sets the "updated_at" field.
+func (_u *SandboxEntryUpdate) SetUpdatedAt(v time.Time) *SandboxEntryUpdate {
+	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
 // Mutation returns the SandboxEntryMutation object of the builder.
 func (_u *SandboxEntryUpdate) Mutation() *SandboxEntryMutation {
 	return _u.mutation
@@ -34,6 +41,9 @@ func (_u *SandboxEntryUpdate) Mutation() *SandboxEntryMutation {
 
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *SandboxEntryUpdate) Save(ctx context.Context) (int, error) {
+	if err := _u.defaults(); err != nil {
+		return 0, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -59,6 +69,18 @@ func (_u *SandboxEntryUpdate) ExecX(ctx context.Context) {
 	}
 }
 
+// defaults sets the default values of the builder before save.
+func (_u *SandboxEntryUpdate) defaults() error {
+	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if sandboxentry.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized sandboxentry.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
+		v := sandboxentry.UpdateDefaultUpdatedAt()
+		_u.mutation.SetUpdatedAt(v)
+	}
+	return nil
+}
+
 // check runs all checks and user-defined validators on the builder.
 func (_u *SandboxEntryUpdate) check() error {
 	if _u.mutation.PracticeCleared() && len(_u.mutation.PracticeIDs()) > 0 {
@@ -79,6 +101,9 @@ func (_u *SandboxEntryUpdate) sqlSave(ctx context.Context) (_node int, err error
 			}
 		}
 	}
+	if value, ok := _u.mutation.UpdatedAt(); ok {
+		_spec.SetField(sandboxentry.FieldUpdatedAt, field.TypeTime, value)
+	}
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
 			err = &NotFoundError{sandboxentry.Label}
@@ -97,6 +122,12 @@ type SandboxEntryUpdateOne struct {
 	fields   []string
 	hooks    []Hook
 	mutation *SandboxEntryMutation
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (_u *SandboxEntryUpdateOne) SetUpdatedAt(v time.Time) *SandboxEntryUpdateOne {
+	_u.mutation.SetUpdatedAt(v)
+	return _u
 }
 
 // Mutation returns the SandboxEntryMutation object of the builder.
@@ -119,6 +150,9 @@ func (_u *SandboxEntryUpdateOne) Select(field string, fields ...string) *Sandbox
 
 // Save executes the query and returns the updated SandboxEntry entity.
 func (_u *SandboxEntryUpdateOne) Save(ctx context.Context) (*SandboxEntry, error) {
+	if err := _u.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -142,6 +176,18 @@ func (_u *SandboxEntryUpdateOne) ExecX(ctx context.Context) {
 	if err := _u.Exec(ctx); err != nil {
 		panic(err)
 	}
+}
+
+// defaults sets the default values of the builder before save.
+func (_u *SandboxEntryUpdateOne) defaults() error {
+	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if sandboxentry.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized sandboxentry.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
+		v := sandboxentry.UpdateDefaultUpdatedAt()
+		_u.mutation.SetUpdatedAt(v)
+	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -180,6 +226,9 @@ func (_u *SandboxEntryUpdateOne) sqlSave(ctx context.Context) (_node *SandboxEnt
 				ps[i](selector)
 			}
 		}
+	}
+	if value, ok := _u.mutation.UpdatedAt(); ok {
+		_spec.SetField(sandboxentry.FieldUpdatedAt, field.TypeTime, value)
 	}
 	_node = &SandboxEntry{config: _u.config}
 	_spec.Assign = _node.assignValues

@@ -602,6 +602,8 @@ var (
 	// SandboxEntriesColumns holds the columns for the "sandbox_entries" table.
 	SandboxEntriesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "seq", Type: field.TypeInt},
 		{Name: "kind", Type: field.TypeString},
 		{Name: "data", Type: field.TypeString, Size: 2147483647},
@@ -615,7 +617,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "sandbox_entries_practices_practice",
-				Columns:    []*schema.Column{SandboxEntriesColumns[4]},
+				Columns:    []*schema.Column{SandboxEntriesColumns[6]},
 				RefColumns: []*schema.Column{PracticesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -624,12 +626,12 @@ var (
 			{
 				Name:    "sandboxentry_practice_id",
 				Unique:  false,
-				Columns: []*schema.Column{SandboxEntriesColumns[4]},
+				Columns: []*schema.Column{SandboxEntriesColumns[6]},
 			},
 			{
 				Name:    "sandboxentry_practice_id_seq",
 				Unique:  true,
-				Columns: []*schema.Column{SandboxEntriesColumns[4], SandboxEntriesColumns[1]},
+				Columns: []*schema.Column{SandboxEntriesColumns[6], SandboxEntriesColumns[3]},
 			},
 		},
 	}

@@ -770,7 +770,7 @@ func init() {
 	// provider.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	provider.IDValidator = providerDescID.Validators[0].(func(string) error)
 	sandboxentryMixin := schema.SandboxEntry{}.Mixin()
-	sandboxentry.Policy = privacy.NewPolicies(sandboxentryMixin[1], schema.SandboxEntry{})
+	sandboxentry.Policy = privacy.NewPolicies(sandboxentryMixin[2], schema.SandboxEntry{})
 	sandboxentry.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := sandboxentry.Policy.EvalMutation(ctx, m); err != nil {
@@ -783,10 +783,22 @@ func init() {
 	_ = sandboxentryMixinFields0
 	sandboxentryMixinFields1 := sandboxentryMixin[1].Fields()
 	_ = sandboxentryMixinFields1
+	sandboxentryMixinFields2 := sandboxentryMixin[2].Fields()
+	_ = sandboxentryMixinFields2
 	sandboxentryFields := schema.SandboxEntry{}.Fields()
 	_ = sandboxentryFields
+	// sandboxentryDescCreatedAt is the schema descriptor for created_at field.
+	sandboxentryDescCreatedAt := sandboxentryMixinFields1[0].Descriptor()
+	// sandboxentry.DefaultCreatedAt holds the default value on creation for the created_at field.
+	sandboxentry.DefaultCreatedAt = sandboxentryDescCreatedAt.Default.(func() time.Time)
+	// sandboxentryDescUpdatedAt is the schema descriptor for updated_at field.
+	sandboxentryDescUpdatedAt := sandboxentryMixinFields1[1].Descriptor()
+	// sandboxentry.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	sandboxentry.DefaultUpdatedAt = sandboxentryDescUpdatedAt.Default.(func() time.Time)
+	// sandboxentry.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	sandboxentry.UpdateDefaultUpdatedAt = sandboxentryDescUpdatedAt.UpdateDefault.(func() time.Time)
 	// sandboxentryDescPracticeID is the schema descriptor for practice_id field.
-	sandboxentryDescPracticeID := sandboxentryMixinFields1[0].Descriptor()
+	sandboxentryDescPracticeID := sandboxentryMixinFields2[0].Descriptor()
 	// sandboxentry.PracticeIDValidator is a validator for the "practice_id" field. It is called by the builders before save.
 	sandboxentry.PracticeIDValidator = sandboxentryDescPracticeID.Validators[0].(func(string) error)
 	// sandboxentryDescID is the schema descriptor for id field.

@@ -3,6 +3,8 @@
 package sandboxentry
 
 import (
+	"time"
+
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/frontdesk/frontdesk/ent/predicate"
@@ -63,6 +65,16 @@ func IDContainsFold(id string) predicate.SandboxEntry {
 	return predicate.SandboxEntry(sql.FieldContainsFold(FieldID, id))
 }
 
+// CreatedAt applies equality check predicate on the "created_at" field. It's identical to CreatedAtEQ.
+func CreatedAt(v time.Time) predicate.SandboxEntry {
+	return predicate.SandboxEntry(sql.FieldEQ(FieldCreatedAt, v))
+}
+
+// UpdatedAt applies equality check predicate on the "updated_at" field. It's identical to UpdatedAtEQ.
+func UpdatedAt(v time.Time) predicate.SandboxEntry {
+	return predicate.SandboxEntry(sql.FieldEQ(FieldUpdatedAt, v))
+}
+
 // PracticeID applies equality check predicate on the "practice_id" field. It's identical to PracticeIDEQ.
 func PracticeID(v string) predicate.SandboxEntry {
 	return predicate.SandboxEntry(sql.FieldEQ(FieldPracticeID, v))
@@ -81,6 +93,86 @@ func Kind(v string) predicate.SandboxEntry {
 // Data applies equality check predicate on the "data" field. It's identical to DataEQ.
 func Data(v string) predicate.SandboxEntry {
 	return predicate.SandboxEntry(sql.FieldEQ(FieldData, v))
+}
+
+// CreatedAtEQ applies the EQ predicate on the "created_at" field.
+func CreatedAtEQ(v time.Time) predicate.SandboxEntry {
+	return predicate.SandboxEntry(sql.FieldEQ(FieldCreatedAt, v))
+}
+
+// CreatedAtNEQ applies the NEQ predicate on the "created_at" field.
+func CreatedAtNEQ(v time.Time) predicate.SandboxEntry {
+	return predicate.SandboxEntry(sql.FieldNEQ(FieldCreatedAt, v))
+}
+
+// CreatedAtIn applies the In predicate on the "created_at" field.
+func CreatedAtIn(vs ...time.Time) predicate.SandboxEntry {
+	return predicate.SandboxEntry(sql.FieldIn(FieldCreatedAt, vs...))
+}
+
+// CreatedAtNotIn applies the NotIn predicate on the "created_at" field.
+func CreatedAtNotIn(vs ...time.Time) predicate.SandboxEntry {
+	return predicate.SandboxEntry(sql.FieldNotIn(FieldCreatedAt, vs...))
+}
+
+// CreatedAtGT applies the GT predicate on the "created_at" field.
+func CreatedAtGT(v time.Time) predicate.SandboxEntry {
+	return predicate.SandboxEntry(sql.FieldGT(FieldCreatedAt, v))
+}
+
+// CreatedAtGTE applies the GTE predicate on the "created_at" field.
+func CreatedAtGTE(v time.Time) predicate.SandboxEntry {
+	return predicate.SandboxEntry(sql.FieldGTE(FieldCreatedAt, v))
+}
+
+// CreatedAtLT applies the LT predicate on the "created_at" field.
+func CreatedAtLT(v time.Time) predicate.SandboxEntry {
+	return predicate.SandboxEntry(sql.FieldLT(FieldCreatedAt, v))
+}
+
+// CreatedAtLTE applies the LTE predicate on the "created_at" field.
+func CreatedAtLTE(v time.Time) predicate.SandboxEntry {
+	return predicate.SandboxEntry(sql.FieldLTE(FieldCreatedAt, v))
+}
+
+// UpdatedAtEQ applies the EQ predicate on the "updated_at" field.
+func UpdatedAtEQ(v time.Time) predicate.SandboxEntry {
+	return predicate.SandboxEntry(sql.FieldEQ(FieldUpdatedAt, v))
+}
+
+// UpdatedAtNEQ applies the NEQ predicate on the "updated_at" field.
+func UpdatedAtNEQ(v time.Time) predicate.SandboxEntry {
+	return predicate.SandboxEntry(sql.FieldNEQ(FieldUpdatedAt, v))
+}
+
+// UpdatedAtIn applies the In predicate on the "updated_at" field.
+func UpdatedAtIn(vs ...time.Time) predicate.SandboxEntry {
+	return predicate.SandboxEntry(sql.FieldIn(FieldUpdatedAt, vs...))
+}
+
+// UpdatedAtNotIn applies the NotIn predicate on the "updated_at" field.
+func UpdatedAtNotIn(vs ...time.Time) predicate.SandboxEntry {
+	return predicate.SandboxEntry(sql.FieldNotIn(FieldUpdatedAt, vs...))
+}
+
+// UpdatedAtGT applies the GT predicate on the "updated_at" field.
+func UpdatedAtGT(v time.Time) predicate.SandboxEntry {
+	return predicate.SandboxEntry(sql.FieldGT(FieldUpdatedAt, v))
+}
+
+// UpdatedAtGTE applies the GTE predicate on the "updated_at" field.
+func UpdatedAtGTE(v time.Time) predicate.SandboxEntry {
+	return predicate.SandboxEntry(sql.FieldGTE(FieldUpdatedAt, v))
+}
+
+// UpdatedAtLT applies the LT predicate on the "updated_at" field.
+func UpdatedAtLT(v time.Time) predicate.SandboxEntry {
+	return predicate.SandboxEntry(sql.FieldLT(FieldUpdatedAt, v))
+}
+
+// UpdatedAtLTE applies the LTE predicate on the "updated_at" field.
+func UpdatedAtLTE(v time.Time) predicate.SandboxEntry {
+	return predicate.SandboxEntry(sql.FieldLTE(FieldUpdatedAt, v))
 }
 
 // PracticeIDEQ applies the EQ predicate on the "practice_id" field.

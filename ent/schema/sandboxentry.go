@@ -16,7 +16,7 @@ type SandboxEntry struct{ ent.Schema }
 
 // Mixin of the SandboxEntry.
 func (SandboxEntry) Mixin() []ent.Mixin {
-	return []ent.Mixin{IDMixin{Prefix: "sbx"}, PracticeMixin{}}
+	return []ent.Mixin{IDMixin{Prefix: "sbx"}, TimeMixin{}, PracticeMixin{}}
 }
 
 // Fields of the SandboxEntry.

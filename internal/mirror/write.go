@@ -3,8 +3,8 @@ package mirror
 import (
 	"context"
 	"encoding/binary"
-	"errors"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"hash"
 	"hash/fnv"
@@ -155,7 +155,11 @@ func (w *writer) full(p pms.PMS) error {
 		return fmt.Errorf("mirror: practice: %w", err)
 	}
 	if info.System != "" {
-		if err := w.client().PMSConnection.Update().SetSystem(info.System).Exec(ctx); err != nil {
+		err := w.client().PMSConnection.UpdateOneID(w.connID).SetSystem(info.System).Exec(ctx)
+		if ent.IsNotFound(err) {
+			return ErrConnectionChanged
+		}
+		if err != nil {
 			return err
 		}
 	}
@@ -404,7 +408,13 @@ func (w *writer) hours(p pms.PMS) error {
 		return nil
 	}
 	w.n.Updated++
-	return w.client().Practice.UpdateOneID(w.practiceID).SetPmsHours(sched.Hours).SetPmsClosures(closures).Exec(w.ctx)
+	return w.s.DB.InTx(w.ctx, func(ctx context.Context) error {
+		c := w.s.DB.Client(ctx)
+		if err := w.stillConnected(ctx, c); err != nil {
+			return err
+		}
+		return c.Practice.UpdateOneID(w.practiceID).SetPmsHours(sched.Hours).SetPmsClosures(closures).Exec(ctx)
+	})
 }
 
 // patients mirrors the patients q returns. With all (a full sync's listing

@@ -197,7 +197,11 @@ func (s *Service) Open(ctx context.Context, practiceID string) (pms.PMS, *time.L
 	}
 	switch conn.Provider {
 	case pmsconnection.ProviderSANDBOX:
-		return s.sandbox(practiceID, loc), loc, nil
+		sb, err := s.sandbox(ctx, practiceID, loc)
+		if err != nil {
+			return nil, nil, err
+		}
+		return sb, loc, nil
 	case pmsconnection.ProviderSIKKA:
 		if s.Sikka == nil {
 			return nil, nil, apperr.New(apperr.Unavailable, "Sikka is not configured on this server: set SIKKA_APP_ID and SIKKA_APP_KEY")
@@ -209,24 +213,27 @@ func (s *Service) Open(ctx context.Context, practiceID string) (pms.PMS, *time.L
 	}
 }
 
-// sandbox returns the practice's one sandbox in this process: its writes
-// live in memory, so every caller must share it.
-func (s *Service) sandbox(practiceID string, loc *time.Location) *sandbox.Sandbox {
+// sandbox returns the practice's one sandbox in this process, opened over
+// its journal in the database the first time.
+func (s *Service) sandbox(ctx context.Context, practiceID string, loc *time.Location) (*sandbox.Sandbox, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if sb, ok := s.sandboxes[practiceID]; ok {
-		return sb
+		return sb, nil
 	}
 	h := fnv.New64a()
 	h.Write([]byte(practiceID))
-	sb := sandbox.New(sandbox.Config{
+	sb, err := sandbox.Open(ctx, sandbox.Config{
 		Seed:           int64(h.Sum64() >> 1),
 		Location:       loc,
 		Clock:          s.Clock,
 		WritebackDelay: s.SandboxWritebackDelay,
-	})
+	}, &sandboxJournal{db: s.DB, practiceID: practiceID})
+	if err != nil {
+		return nil, err
+	}
 	s.sandboxes[practiceID] = sb
-	return sb
+	return sb, nil
 }
 
 // describe turns a PMS error into a coded error an owner can act on,

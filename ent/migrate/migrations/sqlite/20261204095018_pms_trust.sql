@@ -29,7 +29,7 @@ CREATE INDEX `patient_practice_id_last_name_first_name` ON `patients` (`practice
 -- Create index "patient_practice_id_birth_date" to table: "patients"
 CREATE INDEX `patient_practice_id_birth_date` ON `patients` (`practice_id`, `birth_date`);
 -- Create "sandbox_entries" table
-CREATE TABLE `sandbox_entries` (`id` text NOT NULL, `seq` integer NOT NULL, `kind` text NOT NULL, `data` text NOT NULL, `practice_id` text NOT NULL, PRIMARY KEY (`id`), CONSTRAINT `sandbox_entries_practices_practice` FOREIGN KEY (`practice_id`) REFERENCES `practices` (`id`) ON DELETE NO ACTION);
+CREATE TABLE `sandbox_entries` (`id` text NOT NULL, `created_at` datetime NOT NULL, `updated_at` datetime NOT NULL, `seq` integer NOT NULL, `kind` text NOT NULL, `data` text NOT NULL, `practice_id` text NOT NULL, PRIMARY KEY (`id`), CONSTRAINT `sandbox_entries_practices_practice` FOREIGN KEY (`practice_id`) REFERENCES `practices` (`id`) ON DELETE NO ACTION);
 -- Create index "sandboxentry_practice_id" to table: "sandbox_entries"
 CREATE INDEX `sandboxentry_practice_id` ON `sandbox_entries` (`practice_id`);
 -- Create index "sandboxentry_practice_id_seq" to table: "sandbox_entries"
