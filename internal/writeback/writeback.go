@@ -279,7 +279,7 @@ func (w *Worker) poll(ctx context.Context, p pms.PMS, a *ent.Appointment, wb *en
 	st, err := p.WritebackStatus(ctx, wb.PmsWritebackID)
 	switch {
 	case errors.Is(err, pms.ErrNotFound):
-		// The PMS has lost the write (a restarted sandbox does): send it
+		// The PMS has lost the write (a sandbox without its journal does): send it
 		// again, within the budget of sends.
 		return done, w.DB.Client(ctx).Writeback.UpdateOne(wb).SetState(ewb.StateQUEUED).SetPmsWritebackID("").
 			SetLastError("the PMS no longer knows the write; sending it again").Exec(ctx)
