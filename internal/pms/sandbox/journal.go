@@ -80,8 +80,8 @@ func Open(ctx context.Context, cfg Config, j Journal) (*Sandbox, error) {
 		return nil, journalErr(err)
 	}
 	if len(entries) == 0 {
-		s := New(cfg)
-		data, _ := json.Marshal(anchorEntry{Anchor: s.anchor.String()})
+		_, _, anchor := cfg.defaults()
+		data, _ := json.Marshal(anchorEntry{Anchor: anchor.String()})
 		err := j.Append(ctx, Entry{Seq: 1, Kind: kindAnchor, Data: data})
 		if err != nil && !errors.Is(err, ErrJournalConflict) {
 			return nil, journalErr(err)

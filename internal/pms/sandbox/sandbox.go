@@ -117,9 +117,8 @@ var (
 	_ pms.WriteLister = (*Sandbox)(nil)
 )
 
-// New builds the sandbox practice. It panics when Location is nil and the
-// system has no zone data for America/New_York (import time/tzdata then).
-func New(cfg Config) *Sandbox {
+// defaults resolves the zone, clock and anchor day cfg leaves zero.
+func (cfg Config) defaults() (*time.Location, clock.Clock, pms.Date) {
 	loc := cfg.Location
 	if loc == nil {
 		var err error
@@ -135,6 +134,13 @@ func New(cfg Config) *Sandbox {
 	if anchor.IsZero() {
 		anchor = pms.DateOf(clk.Now().In(loc))
 	}
+	return loc, clk, anchor
+}
+
+// New builds the sandbox practice. It panics when Location is nil and the
+// system has no zone data for America/New_York (import time/tzdata then).
+func New(cfg Config) *Sandbox {
+	loc, clk, anchor := cfg.defaults()
 	patients := cfg.Patients
 	if patients == 0 {
 		patients = defaultPatients
