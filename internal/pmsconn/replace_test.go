@@ -10,6 +10,7 @@ import (
 	"github.com/frontdesk/frontdesk/ent/actionitem"
 	"github.com/frontdesk/frontdesk/ent/appointment"
 	ewb "github.com/frontdesk/frontdesk/ent/writeback"
+	"github.com/frontdesk/frontdesk/internal/booking"
 	"github.com/frontdesk/frontdesk/internal/database"
 	"github.com/frontdesk/frontdesk/internal/database/dbtest"
 	"github.com/frontdesk/frontdesk/internal/mirror"
@@ -84,6 +85,11 @@ func TestConnectingAnotherPMSReplacesTheMirror(t *testing.T) {
 		if got := e.counts(t); got.patients != 2002 || got.providers == 0 || got.writebacks != 4 {
 			t.Fatalf("the sandbox's mirror: %+v", got)
 		}
+		book := &booking.Service{DB: db, Clock: e.clk, Queue: e.queue}
+		exam := booking.AvailabilityQuery{AppointmentType: "Exam", From: pms.Date{Year: 2026, Month: 12, Day: 7}}
+		if a, err := book.Availability(e.owner, exam); err != nil || len(a.Slots) == 0 {
+			t.Fatalf("the sandbox's availability: %+v, %v", a, err)
+		}
 
 		if _, err := e.svc.Disconnect(e.owner); err != nil {
 			t.Fatal(err)
@@ -97,6 +103,10 @@ func TestConnectingAnotherPMSReplacesTheMirror(t *testing.T) {
 		}
 		if p := c.Practice.GetX(sys, e.id); p.PmsHours != nil || p.PmsClosures != nil {
 			t.Fatalf("the sandbox's hours stay: %+v %+v", p.PmsHours, p.PmsClosures)
+		}
+		// Nor does availability remember the sandbox's schedule.
+		if a, err := book.Availability(e.owner, exam); err == nil && len(a.Slots) != 0 {
+			t.Fatalf("availability after the switch: %d slots", len(a.Slots))
 		}
 		items := c.ActionItem.Query().Where(actionitem.KindEQ(actionitem.KindWRITEBACK_FAILED)).AllX(sys)
 		if len(items) != 4 {
