@@ -26,7 +26,7 @@ type ActionItem struct {
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
 	// PracticeID holds the value of the "practice_id" field.
 	PracticeID string `json:"practice_id,omitempty"`
-	// Kind holds the value of the "kind" field.
+	// PMS_CONFLICT: the PMS gave a record's id to someone else; staff decide which record is whose
 	Kind actionitem.Kind `json:"kind,omitempty"`
 	// Status holds the value of the "status" field.
 	Status actionitem.Status `json:"status,omitempty"`

@@ -28,6 +28,7 @@ import (
 	"github.com/frontdesk/frontdesk/ent/pmsconnection"
 	"github.com/frontdesk/frontdesk/ent/practice"
 	"github.com/frontdesk/frontdesk/ent/provider"
+	"github.com/frontdesk/frontdesk/ent/sandboxentry"
 	"github.com/frontdesk/frontdesk/ent/syncrun"
 	"github.com/frontdesk/frontdesk/ent/toolinvocation"
 	"github.com/frontdesk/frontdesk/ent/writeback"
@@ -66,6 +67,8 @@ type Client struct {
 	Practice *PracticeClient
 	// Provider is the client for interacting with the Provider builders.
 	Provider *ProviderClient
+	// SandboxEntry is the client for interacting with the SandboxEntry builders.
+	SandboxEntry *SandboxEntryClient
 	// SyncRun is the client for interacting with the SyncRun builders.
 	SyncRun *SyncRunClient
 	// ToolInvocation is the client for interacting with the ToolInvocation builders.
@@ -96,6 +99,7 @@ func (c *Client) init() {
 	c.PhoneNumber = NewPhoneNumberClient(c.config)
 	c.Practice = NewPracticeClient(c.config)
 	c.Provider = NewProviderClient(c.config)
+	c.SandboxEntry = NewSandboxEntryClient(c.config)
 	c.SyncRun = NewSyncRunClient(c.config)
 	c.ToolInvocation = NewToolInvocationClient(c.config)
 	c.Writeback = NewWritebackClient(c.config)
@@ -204,6 +208,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		PhoneNumber:     NewPhoneNumberClient(cfg),
 		Practice:        NewPracticeClient(cfg),
 		Provider:        NewProviderClient(cfg),
+		SandboxEntry:    NewSandboxEntryClient(cfg),
 		SyncRun:         NewSyncRunClient(cfg),
 		ToolInvocation:  NewToolInvocationClient(cfg),
 		Writeback:       NewWritebackClient(cfg),
@@ -239,6 +244,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		PhoneNumber:     NewPhoneNumberClient(cfg),
 		Practice:        NewPracticeClient(cfg),
 		Provider:        NewProviderClient(cfg),
+		SandboxEntry:    NewSandboxEntryClient(cfg),
 		SyncRun:         NewSyncRunClient(cfg),
 		ToolInvocation:  NewToolInvocationClient(cfg),
 		Writeback:       NewWritebackClient(cfg),
@@ -273,7 +279,7 @@ func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.ActionItem, c.Agent, c.Appointment, c.AppointmentType, c.Call, c.Invitation,
 		c.Member, c.Operatory, c.PMSConnection, c.Patient, c.PhoneNumber, c.Practice,
-		c.Provider, c.SyncRun, c.ToolInvocation, c.Writeback,
+		c.Provider, c.SandboxEntry, c.SyncRun, c.ToolInvocation, c.Writeback,
 	} {
 		n.Use(hooks...)
 	}
@@ -285,7 +291,7 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.ActionItem, c.Agent, c.Appointment, c.AppointmentType, c.Call, c.Invitation,
 		c.Member, c.Operatory, c.PMSConnection, c.Patient, c.PhoneNumber, c.Practice,
-		c.Provider, c.SyncRun, c.ToolInvocation, c.Writeback,
+		c.Provider, c.SandboxEntry, c.SyncRun, c.ToolInvocation, c.Writeback,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -320,6 +326,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Practice.mutate(ctx, m)
 	case *ProviderMutation:
 		return c.Provider.mutate(ctx, m)
+	case *SandboxEntryMutation:
+		return c.SandboxEntry.mutate(ctx, m)
 	case *SyncRunMutation:
 		return c.SyncRun.mutate(ctx, m)
 	case *ToolInvocationMutation:
@@ -2425,6 +2433,156 @@ func (c *ProviderClient) mutate(ctx context.Context, m *ProviderMutation) (Value
 	}
 }
 
+// SandboxEntryClient is a client for the SandboxEntry schema.
+type SandboxEntryClient struct {
+	config
+}
+
+// NewSandboxEntryClient returns a client for the SandboxEntry from the given config.
+func NewSandboxEntryClient(c config) *SandboxEntryClient {
+	return &SandboxEntryClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `sandboxentry.Hooks(f(g(h())))`.
+func (c *SandboxEntryClient) Use(hooks ...Hook) {
+	c.hooks.SandboxEntry = append(c.hooks.SandboxEntry, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `sandboxentry.Intercept(f(g(h())))`.
+func (c *SandboxEntryClient) Intercept(interceptors ...Interceptor) {
+	c.inters.SandboxEntry = append(c.inters.SandboxEntry, interceptors...)
+}
+
+// Create returns a builder for creating a SandboxEntry entity.
+func (c *SandboxEntryClient) Create() *SandboxEntryCreate {
+	mutation := newSandboxEntryMutation(c.config, OpCreate)
+	return &SandboxEntryCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of SandboxEntry entities.
+func (c *SandboxEntryClient) CreateBulk(builders ...*SandboxEntryCreate) *SandboxEntryCreateBulk {
+	return &SandboxEntryCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *SandboxEntryClient) MapCreateBulk(slice any, setFunc func(*SandboxEntryCreate, int)) *SandboxEntryCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &SandboxEntryCreateBulk{err: fmt.Errorf("calling to SandboxEntryClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*SandboxEntryCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &SandboxEntryCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for SandboxEntry.
+func (c *SandboxEntryClient) Update() *SandboxEntryUpdate {
+	mutation := newSandboxEntryMutation(c.config, OpUpdate)
+	return &SandboxEntryUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *SandboxEntryClient) UpdateOne(_m *SandboxEntry) *SandboxEntryUpdateOne {
+	mutation := newSandboxEntryMutation(c.config, OpUpdateOne, withSandboxEntry(_m))
+	return &SandboxEntryUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *SandboxEntryClient) UpdateOneID(id string) *SandboxEntryUpdateOne {
+	mutation := newSandboxEntryMutation(c.config, OpUpdateOne, withSandboxEntryID(id))
+	return &SandboxEntryUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for SandboxEntry.
+func (c *SandboxEntryClient) Delete() *SandboxEntryDelete {
+	mutation := newSandboxEntryMutation(c.config, OpDelete)
+	return &SandboxEntryDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *SandboxEntryClient) DeleteOne(_m *SandboxEntry) *SandboxEntryDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *SandboxEntryClient) DeleteOneID(id string) *SandboxEntryDeleteOne {
+	builder := c.Delete().Where(sandboxentry.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &SandboxEntryDeleteOne{builder}
+}
+
+// Query returns a query builder for SandboxEntry.
+func (c *SandboxEntryClient) Query() *SandboxEntryQuery {
+	return &SandboxEntryQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeSandboxEntry},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a SandboxEntry entity by its id.
+func (c *SandboxEntryClient) Get(ctx context.Context, id string) (*SandboxEntry, error) {
+	return c.Query().Where(sandboxentry.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *SandboxEntryClient) GetX(ctx context.Context, id string) *SandboxEntry {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryPractice queries the practice edge of a SandboxEntry.
+func (c *SandboxEntryClient) QueryPractice(_m *SandboxEntry) *PracticeQuery {
+	query := (&PracticeClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(sandboxentry.Table, sandboxentry.FieldID, id),
+			sqlgraph.To(practice.Table, practice.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, sandboxentry.PracticeTable, sandboxentry.PracticeColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *SandboxEntryClient) Hooks() []Hook {
+	hooks := c.hooks.SandboxEntry
+	return append(hooks[:len(hooks):len(hooks)], sandboxentry.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *SandboxEntryClient) Interceptors() []Interceptor {
+	return c.inters.SandboxEntry
+}
+
+func (c *SandboxEntryClient) mutate(ctx context.Context, m *SandboxEntryMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&SandboxEntryCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&SandboxEntryUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&SandboxEntryUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&SandboxEntryDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown SandboxEntry mutation op: %q", m.Op())
+	}
+}
+
 // SyncRunClient is a client for the SyncRun schema.
 type SyncRunClient struct {
 	config
@@ -2927,13 +3085,13 @@ func (c *WritebackClient) mutate(ctx context.Context, m *WritebackMutation) (Val
 type (
 	hooks struct {
 		ActionItem, Agent, Appointment, AppointmentType, Call, Invitation, Member,
-		Operatory, PMSConnection, Patient, PhoneNumber, Practice, Provider, SyncRun,
-		ToolInvocation, Writeback []ent.Hook
+		Operatory, PMSConnection, Patient, PhoneNumber, Practice, Provider,
+		SandboxEntry, SyncRun, ToolInvocation, Writeback []ent.Hook
 	}
 	inters struct {
 		ActionItem, Agent, Appointment, AppointmentType, Call, Invitation, Member,
-		Operatory, PMSConnection, Patient, PhoneNumber, Practice, Provider, SyncRun,
-		ToolInvocation, Writeback []ent.Interceptor
+		Operatory, PMSConnection, Patient, PhoneNumber, Practice, Provider,
+		SandboxEntry, SyncRun, ToolInvocation, Writeback []ent.Interceptor
 	}
 )
 

@@ -25,6 +25,7 @@ import (
 	"github.com/frontdesk/frontdesk/ent/pmsconnection"
 	"github.com/frontdesk/frontdesk/ent/practice"
 	"github.com/frontdesk/frontdesk/ent/provider"
+	"github.com/frontdesk/frontdesk/ent/sandboxentry"
 	"github.com/frontdesk/frontdesk/ent/syncrun"
 	"github.com/frontdesk/frontdesk/ent/toolinvocation"
 	"github.com/frontdesk/frontdesk/ent/writeback"
@@ -101,6 +102,7 @@ func checkColumn(t, c string) error {
 			phonenumber.Table:     phonenumber.ValidColumn,
 			practice.Table:        practice.ValidColumn,
 			provider.Table:        provider.ValidColumn,
+			sandboxentry.Table:    sandboxentry.ValidColumn,
 			syncrun.Table:         syncrun.ValidColumn,
 			toolinvocation.Table:  toolinvocation.ValidColumn,
 			writeback.Table:       writeback.ValidColumn,

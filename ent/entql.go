@@ -17,6 +17,7 @@ import (
 	"github.com/frontdesk/frontdesk/ent/practice"
 	"github.com/frontdesk/frontdesk/ent/predicate"
 	"github.com/frontdesk/frontdesk/ent/provider"
+	"github.com/frontdesk/frontdesk/ent/sandboxentry"
 	"github.com/frontdesk/frontdesk/ent/syncrun"
 	"github.com/frontdesk/frontdesk/ent/toolinvocation"
 	"github.com/frontdesk/frontdesk/ent/writeback"
@@ -29,7 +30,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 16)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 17)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   actionitem.Table,
@@ -265,6 +266,8 @@ var schemaGraph = func() *sqlgraph.Schema {
 			pmsconnection.FieldLastFullSyncAt:           {Type: field.TypeTime, Column: pmsconnection.FieldLastFullSyncAt},
 			pmsconnection.FieldAppointmentsChangedSince: {Type: field.TypeTime, Column: pmsconnection.FieldAppointmentsChangedSince},
 			pmsconnection.FieldLastError:                {Type: field.TypeString, Column: pmsconnection.FieldLastError},
+			pmsconnection.FieldCancelStatus:             {Type: field.TypeString, Column: pmsconnection.FieldCancelStatus},
+			pmsconnection.FieldAppointmentStatuses:      {Type: field.TypeJSON, Column: pmsconnection.FieldAppointmentStatuses},
 		},
 	}
 	graph.Nodes[9] = &sqlgraph.Node{
@@ -294,6 +297,8 @@ var schemaGraph = func() *sqlgraph.Schema {
 			patient.FieldPhoneVerifyFailures:    {Type: field.TypeInt, Column: patient.FieldPhoneVerifyFailures},
 			patient.FieldPhoneVerifyWindowStart: {Type: field.TypeTime, Column: patient.FieldPhoneVerifyWindowStart},
 			patient.FieldPhoneVerifyLockedUntil: {Type: field.TypeTime, Column: patient.FieldPhoneVerifyLockedUntil},
+			patient.FieldActive:                 {Type: field.TypeBool, Column: patient.FieldActive},
+			patient.FieldFormerPmsID:            {Type: field.TypeString, Column: patient.FieldFormerPmsID},
 		},
 	}
 	graph.Nodes[10] = &sqlgraph.Node{
@@ -370,6 +375,25 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   sandboxentry.Table,
+			Columns: sandboxentry.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: sandboxentry.FieldID,
+			},
+		},
+		Type: "SandboxEntry",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			sandboxentry.FieldCreatedAt:  {Type: field.TypeTime, Column: sandboxentry.FieldCreatedAt},
+			sandboxentry.FieldUpdatedAt:  {Type: field.TypeTime, Column: sandboxentry.FieldUpdatedAt},
+			sandboxentry.FieldPracticeID: {Type: field.TypeString, Column: sandboxentry.FieldPracticeID},
+			sandboxentry.FieldSeq:        {Type: field.TypeInt, Column: sandboxentry.FieldSeq},
+			sandboxentry.FieldKind:       {Type: field.TypeString, Column: sandboxentry.FieldKind},
+			sandboxentry.FieldData:       {Type: field.TypeString, Column: sandboxentry.FieldData},
+		},
+	}
+	graph.Nodes[14] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   syncrun.Table,
 			Columns: syncrun.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -396,7 +420,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			syncrun.FieldError:            {Type: field.TypeString, Column: syncrun.FieldError},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   toolinvocation.Table,
 			Columns: toolinvocation.Columns,
@@ -418,7 +442,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			toolinvocation.FieldLatencyMs:  {Type: field.TypeInt, Column: toolinvocation.FieldLatencyMs},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   writeback.Table,
 			Columns: writeback.Columns,
@@ -709,6 +733,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 			Bidi:    false,
 		},
 		"Provider",
+		"Practice",
+	)
+	graph.MustAddE(
+		"practice",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   sandboxentry.PracticeTable,
+			Columns: []string{sandboxentry.PracticeColumn},
+			Bidi:    false,
+		},
+		"SandboxEntry",
 		"Practice",
 	)
 	graph.MustAddE(
@@ -1990,6 +2026,16 @@ func (f *PMSConnectionFilter) WhereLastError(p entql.StringP) {
 	f.Where(p.Field(pmsconnection.FieldLastError))
 }
 
+// WhereCancelStatus applies the entql string predicate on the cancel_status field.
+func (f *PMSConnectionFilter) WhereCancelStatus(p entql.StringP) {
+	f.Where(p.Field(pmsconnection.FieldCancelStatus))
+}
+
+// WhereAppointmentStatuses applies the entql json.RawMessage predicate on the appointment_statuses field.
+func (f *PMSConnectionFilter) WhereAppointmentStatuses(p entql.BytesP) {
+	f.Where(p.Field(pmsconnection.FieldAppointmentStatuses))
+}
+
 // WhereHasPractice applies a predicate to check if query has an edge practice.
 func (f *PMSConnectionFilter) WhereHasPractice() {
 	f.Where(entql.HasEdge("practice"))
@@ -2122,6 +2168,16 @@ func (f *PatientFilter) WherePhoneVerifyWindowStart(p entql.TimeP) {
 // WherePhoneVerifyLockedUntil applies the entql time.Time predicate on the phone_verify_locked_until field.
 func (f *PatientFilter) WherePhoneVerifyLockedUntil(p entql.TimeP) {
 	f.Where(p.Field(patient.FieldPhoneVerifyLockedUntil))
+}
+
+// WhereActive applies the entql bool predicate on the active field.
+func (f *PatientFilter) WhereActive(p entql.BoolP) {
+	f.Where(p.Field(patient.FieldActive))
+}
+
+// WhereFormerPmsID applies the entql string predicate on the former_pms_id field.
+func (f *PatientFilter) WhereFormerPmsID(p entql.StringP) {
+	f.Where(p.Field(patient.FieldFormerPmsID))
 }
 
 // WhereHasPractice applies a predicate to check if query has an edge practice.
@@ -2466,6 +2522,90 @@ func (f *ProviderFilter) WhereHasPracticeWith(preds ...predicate.Practice) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *SandboxEntryQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the SandboxEntryQuery builder.
+func (_q *SandboxEntryQuery) Filter() *SandboxEntryFilter {
+	return &SandboxEntryFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *SandboxEntryMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the SandboxEntryMutation builder.
+func (m *SandboxEntryMutation) Filter() *SandboxEntryFilter {
+	return &SandboxEntryFilter{config: m.config, predicateAdder: m}
+}
+
+// SandboxEntryFilter provides a generic filtering capability at runtime for SandboxEntryQuery.
+type SandboxEntryFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *SandboxEntryFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *SandboxEntryFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(sandboxentry.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *SandboxEntryFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(sandboxentry.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *SandboxEntryFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(sandboxentry.FieldUpdatedAt))
+}
+
+// WherePracticeID applies the entql string predicate on the practice_id field.
+func (f *SandboxEntryFilter) WherePracticeID(p entql.StringP) {
+	f.Where(p.Field(sandboxentry.FieldPracticeID))
+}
+
+// WhereSeq applies the entql int predicate on the seq field.
+func (f *SandboxEntryFilter) WhereSeq(p entql.IntP) {
+	f.Where(p.Field(sandboxentry.FieldSeq))
+}
+
+// WhereKind applies the entql string predicate on the kind field.
+func (f *SandboxEntryFilter) WhereKind(p entql.StringP) {
+	f.Where(p.Field(sandboxentry.FieldKind))
+}
+
+// WhereData applies the entql string predicate on the data field.
+func (f *SandboxEntryFilter) WhereData(p entql.StringP) {
+	f.Where(p.Field(sandboxentry.FieldData))
+}
+
+// WhereHasPractice applies a predicate to check if query has an edge practice.
+func (f *SandboxEntryFilter) WhereHasPractice() {
+	f.Where(entql.HasEdge("practice"))
+}
+
+// WhereHasPracticeWith applies a predicate to check if query has an edge practice with a given conditions (other predicates).
+func (f *SandboxEntryFilter) WhereHasPracticeWith(preds ...predicate.Practice) {
+	f.Where(entql.HasEdgeWith("practice", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *SyncRunQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -2494,7 +2634,7 @@ type SyncRunFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SyncRunFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2623,7 +2763,7 @@ type ToolInvocationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ToolInvocationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2736,7 +2876,7 @@ type WritebackFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WritebackFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

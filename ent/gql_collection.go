@@ -1535,6 +1535,16 @@ func (_q *PatientQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				selectedFields = append(selectedFields, patient.FieldStatus)
 				fieldSeen[patient.FieldStatus] = struct{}{}
 			}
+		case "active":
+			if _, ok := fieldSeen[patient.FieldActive]; !ok {
+				selectedFields = append(selectedFields, patient.FieldActive)
+				fieldSeen[patient.FieldActive] = struct{}{}
+			}
+		case "formerPmsID":
+			if _, ok := fieldSeen[patient.FieldFormerPmsID]; !ok {
+				selectedFields = append(selectedFields, patient.FieldFormerPmsID)
+				fieldSeen[patient.FieldFormerPmsID] = struct{}{}
+			}
 		case "id":
 		case "__typename":
 		default:

@@ -2485,6 +2485,25 @@ type PatientWhereInput struct {
 	StatusEqualFold    *string  `json:"statusEqualFold,omitempty"`
 	StatusContainsFold *string  `json:"statusContainsFold,omitempty"`
 
+	// "active" field predicates.
+	Active    *bool `json:"active,omitempty"`
+	ActiveNEQ *bool `json:"activeNEQ,omitempty"`
+
+	// "former_pms_id" field predicates.
+	FormerPmsID             *string  `json:"formerPmsID,omitempty"`
+	FormerPmsIDNEQ          *string  `json:"formerPmsIDNEQ,omitempty"`
+	FormerPmsIDIn           []string `json:"formerPmsIDIn,omitempty"`
+	FormerPmsIDNotIn        []string `json:"formerPmsIDNotIn,omitempty"`
+	FormerPmsIDGT           *string  `json:"formerPmsIDGT,omitempty"`
+	FormerPmsIDGTE          *string  `json:"formerPmsIDGTE,omitempty"`
+	FormerPmsIDLT           *string  `json:"formerPmsIDLT,omitempty"`
+	FormerPmsIDLTE          *string  `json:"formerPmsIDLTE,omitempty"`
+	FormerPmsIDContains     *string  `json:"formerPmsIDContains,omitempty"`
+	FormerPmsIDHasPrefix    *string  `json:"formerPmsIDHasPrefix,omitempty"`
+	FormerPmsIDHasSuffix    *string  `json:"formerPmsIDHasSuffix,omitempty"`
+	FormerPmsIDEqualFold    *string  `json:"formerPmsIDEqualFold,omitempty"`
+	FormerPmsIDContainsFold *string  `json:"formerPmsIDContainsFold,omitempty"`
+
 	// "appointments" edge predicates.
 	HasAppointments     *bool                    `json:"hasAppointments,omitempty"`
 	HasAppointmentsWith []*AppointmentWhereInput `json:"hasAppointmentsWith,omitempty"`
@@ -2917,6 +2936,51 @@ func (i *PatientWhereInput) P() (predicate.Patient, error) {
 	}
 	if i.StatusContainsFold != nil {
 		predicates = append(predicates, patient.StatusContainsFold(*i.StatusContainsFold))
+	}
+	if i.Active != nil {
+		predicates = append(predicates, patient.ActiveEQ(*i.Active))
+	}
+	if i.ActiveNEQ != nil {
+		predicates = append(predicates, patient.ActiveNEQ(*i.ActiveNEQ))
+	}
+	if i.FormerPmsID != nil {
+		predicates = append(predicates, patient.FormerPmsIDEQ(*i.FormerPmsID))
+	}
+	if i.FormerPmsIDNEQ != nil {
+		predicates = append(predicates, patient.FormerPmsIDNEQ(*i.FormerPmsIDNEQ))
+	}
+	if len(i.FormerPmsIDIn) > 0 {
+		predicates = append(predicates, patient.FormerPmsIDIn(i.FormerPmsIDIn...))
+	}
+	if len(i.FormerPmsIDNotIn) > 0 {
+		predicates = append(predicates, patient.FormerPmsIDNotIn(i.FormerPmsIDNotIn...))
+	}
+	if i.FormerPmsIDGT != nil {
+		predicates = append(predicates, patient.FormerPmsIDGT(*i.FormerPmsIDGT))
+	}
+	if i.FormerPmsIDGTE != nil {
+		predicates = append(predicates, patient.FormerPmsIDGTE(*i.FormerPmsIDGTE))
+	}
+	if i.FormerPmsIDLT != nil {
+		predicates = append(predicates, patient.FormerPmsIDLT(*i.FormerPmsIDLT))
+	}
+	if i.FormerPmsIDLTE != nil {
+		predicates = append(predicates, patient.FormerPmsIDLTE(*i.FormerPmsIDLTE))
+	}
+	if i.FormerPmsIDContains != nil {
+		predicates = append(predicates, patient.FormerPmsIDContains(*i.FormerPmsIDContains))
+	}
+	if i.FormerPmsIDHasPrefix != nil {
+		predicates = append(predicates, patient.FormerPmsIDHasPrefix(*i.FormerPmsIDHasPrefix))
+	}
+	if i.FormerPmsIDHasSuffix != nil {
+		predicates = append(predicates, patient.FormerPmsIDHasSuffix(*i.FormerPmsIDHasSuffix))
+	}
+	if i.FormerPmsIDEqualFold != nil {
+		predicates = append(predicates, patient.FormerPmsIDEqualFold(*i.FormerPmsIDEqualFold))
+	}
+	if i.FormerPmsIDContainsFold != nil {
+		predicates = append(predicates, patient.FormerPmsIDContainsFold(*i.FormerPmsIDContainsFold))
 	}
 
 	if i.HasAppointments != nil {

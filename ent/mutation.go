@@ -25,6 +25,7 @@ import (
 	"github.com/frontdesk/frontdesk/ent/practice"
 	"github.com/frontdesk/frontdesk/ent/predicate"
 	"github.com/frontdesk/frontdesk/ent/provider"
+	"github.com/frontdesk/frontdesk/ent/sandboxentry"
 	"github.com/frontdesk/frontdesk/ent/syncrun"
 	"github.com/frontdesk/frontdesk/ent/toolinvocation"
 	"github.com/frontdesk/frontdesk/ent/writeback"
@@ -54,6 +55,7 @@ const (
 	TypePhoneNumber     = "PhoneNumber"
 	TypePractice        = "Practice"
 	TypeProvider        = "Provider"
+	TypeSandboxEntry    = "SandboxEntry"
 	TypeSyncRun         = "SyncRun"
 	TypeToolInvocation  = "ToolInvocation"
 	TypeWriteback       = "Writeback"
@@ -9645,6 +9647,9 @@ type PMSConnectionMutation struct {
 	last_full_sync_at          *time.Time
 	appointments_changed_since *time.Time
 	last_error                 *string
+	cancel_status              *string
+	appointment_statuses       *[]string
+	appendappointment_statuses []string
 	clearedFields              map[string]struct{}
 	practice                   *string
 	clearedpractice            bool
@@ -10463,6 +10468,107 @@ func (m *PMSConnectionMutation) ResetLastError() {
 	delete(m.clearedFields, pmsconnection.FieldLastError)
 }
 
+// SetCancelStatus sets the "cancel_status" field.
+func (m *PMSConnectionMutation) SetCancelStatus(s string) {
+	m.cancel_status = &s
+}
+
+// CancelStatus returns the value of the "cancel_status" field in the mutation.
+func (m *PMSConnectionMutation) CancelStatus() (r string, exists bool) {
+	v := m.cancel_status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCancelStatus returns the old "cancel_status" field's value of the PMSConnection entity.
+// If the PMSConnection object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PMSConnectionMutation) OldCancelStatus(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCancelStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCancelStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCancelStatus: %w", err)
+	}
+	return oldValue.CancelStatus, nil
+}
+
+// ResetCancelStatus resets all changes to the "cancel_status" field.
+func (m *PMSConnectionMutation) ResetCancelStatus() {
+	m.cancel_status = nil
+}
+
+// SetAppointmentStatuses sets the "appointment_statuses" field.
+func (m *PMSConnectionMutation) SetAppointmentStatuses(s []string) {
+	m.appointment_statuses = &s
+	m.appendappointment_statuses = nil
+}
+
+// AppointmentStatuses returns the value of the "appointment_statuses" field in the mutation.
+func (m *PMSConnectionMutation) AppointmentStatuses() (r []string, exists bool) {
+	v := m.appointment_statuses
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAppointmentStatuses returns the old "appointment_statuses" field's value of the PMSConnection entity.
+// If the PMSConnection object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PMSConnectionMutation) OldAppointmentStatuses(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAppointmentStatuses is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAppointmentStatuses requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAppointmentStatuses: %w", err)
+	}
+	return oldValue.AppointmentStatuses, nil
+}
+
+// AppendAppointmentStatuses adds s to the "appointment_statuses" field.
+func (m *PMSConnectionMutation) AppendAppointmentStatuses(s []string) {
+	m.appendappointment_statuses = append(m.appendappointment_statuses, s...)
+}
+
+// AppendedAppointmentStatuses returns the list of values that were appended to the "appointment_statuses" field in this mutation.
+func (m *PMSConnectionMutation) AppendedAppointmentStatuses() ([]string, bool) {
+	if len(m.appendappointment_statuses) == 0 {
+		return nil, false
+	}
+	return m.appendappointment_statuses, true
+}
+
+// ClearAppointmentStatuses clears the value of the "appointment_statuses" field.
+func (m *PMSConnectionMutation) ClearAppointmentStatuses() {
+	m.appointment_statuses = nil
+	m.appendappointment_statuses = nil
+	m.clearedFields[pmsconnection.FieldAppointmentStatuses] = struct{}{}
+}
+
+// AppointmentStatusesCleared returns if the "appointment_statuses" field was cleared in this mutation.
+func (m *PMSConnectionMutation) AppointmentStatusesCleared() bool {
+	_, ok := m.clearedFields[pmsconnection.FieldAppointmentStatuses]
+	return ok
+}
+
+// ResetAppointmentStatuses resets all changes to the "appointment_statuses" field.
+func (m *PMSConnectionMutation) ResetAppointmentStatuses() {
+	m.appointment_statuses = nil
+	m.appendappointment_statuses = nil
+	delete(m.clearedFields, pmsconnection.FieldAppointmentStatuses)
+}
+
 // ClearPractice clears the "practice" edge to the Practice entity.
 func (m *PMSConnectionMutation) ClearPractice() {
 	m.clearedpractice = true
@@ -10524,7 +10630,7 @@ func (m *PMSConnectionMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *PMSConnectionMutation) Fields() []string {
-	fields := make([]string, 0, 16)
+	fields := make([]string, 0, 18)
 	if m.created_at != nil {
 		fields = append(fields, pmsconnection.FieldCreatedAt)
 	}
@@ -10573,6 +10679,12 @@ func (m *PMSConnectionMutation) Fields() []string {
 	if m.last_error != nil {
 		fields = append(fields, pmsconnection.FieldLastError)
 	}
+	if m.cancel_status != nil {
+		fields = append(fields, pmsconnection.FieldCancelStatus)
+	}
+	if m.appointment_statuses != nil {
+		fields = append(fields, pmsconnection.FieldAppointmentStatuses)
+	}
 	return fields
 }
 
@@ -10613,6 +10725,10 @@ func (m *PMSConnectionMutation) Field(name string) (ent.Value, bool) {
 		return m.AppointmentsChangedSince()
 	case pmsconnection.FieldLastError:
 		return m.LastError()
+	case pmsconnection.FieldCancelStatus:
+		return m.CancelStatus()
+	case pmsconnection.FieldAppointmentStatuses:
+		return m.AppointmentStatuses()
 	}
 	return nil, false
 }
@@ -10654,6 +10770,10 @@ func (m *PMSConnectionMutation) OldField(ctx context.Context, name string) (ent.
 		return m.OldAppointmentsChangedSince(ctx)
 	case pmsconnection.FieldLastError:
 		return m.OldLastError(ctx)
+	case pmsconnection.FieldCancelStatus:
+		return m.OldCancelStatus(ctx)
+	case pmsconnection.FieldAppointmentStatuses:
+		return m.OldAppointmentStatuses(ctx)
 	}
 	return nil, fmt.Errorf("unknown PMSConnection field %s", name)
 }
@@ -10775,6 +10895,20 @@ func (m *PMSConnectionMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetLastError(v)
 		return nil
+	case pmsconnection.FieldCancelStatus:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCancelStatus(v)
+		return nil
+	case pmsconnection.FieldAppointmentStatuses:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAppointmentStatuses(v)
+		return nil
 	}
 	return fmt.Errorf("unknown PMSConnection field %s", name)
 }
@@ -10835,6 +10969,9 @@ func (m *PMSConnectionMutation) ClearedFields() []string {
 	if m.FieldCleared(pmsconnection.FieldLastError) {
 		fields = append(fields, pmsconnection.FieldLastError)
 	}
+	if m.FieldCleared(pmsconnection.FieldAppointmentStatuses) {
+		fields = append(fields, pmsconnection.FieldAppointmentStatuses)
+	}
 	return fields
 }
 
@@ -10878,6 +11015,9 @@ func (m *PMSConnectionMutation) ClearField(name string) error {
 		return nil
 	case pmsconnection.FieldLastError:
 		m.ClearLastError()
+		return nil
+	case pmsconnection.FieldAppointmentStatuses:
+		m.ClearAppointmentStatuses()
 		return nil
 	}
 	return fmt.Errorf("unknown PMSConnection nullable field %s", name)
@@ -10934,6 +11074,12 @@ func (m *PMSConnectionMutation) ResetField(name string) error {
 		return nil
 	case pmsconnection.FieldLastError:
 		m.ResetLastError()
+		return nil
+	case pmsconnection.FieldCancelStatus:
+		m.ResetCancelStatus()
+		return nil
+	case pmsconnection.FieldAppointmentStatuses:
+		m.ResetAppointmentStatuses()
 		return nil
 	}
 	return fmt.Errorf("unknown PMSConnection field %s", name)
@@ -11036,6 +11182,8 @@ type PatientMutation struct {
 	addphone_verify_failures  *int
 	phone_verify_window_start *time.Time
 	phone_verify_locked_until *time.Time
+	active                    *bool
+	former_pms_id             *string
 	clearedFields             map[string]struct{}
 	practice                  *string
 	clearedpractice           bool
@@ -11828,6 +11976,78 @@ func (m *PatientMutation) ResetPhoneVerifyLockedUntil() {
 	delete(m.clearedFields, patient.FieldPhoneVerifyLockedUntil)
 }
 
+// SetActive sets the "active" field.
+func (m *PatientMutation) SetActive(b bool) {
+	m.active = &b
+}
+
+// Active returns the value of the "active" field in the mutation.
+func (m *PatientMutation) Active() (r bool, exists bool) {
+	v := m.active
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldActive returns the old "active" field's value of the Patient entity.
+// If the Patient object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PatientMutation) OldActive(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldActive is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldActive requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldActive: %w", err)
+	}
+	return oldValue.Active, nil
+}
+
+// ResetActive resets all changes to the "active" field.
+func (m *PatientMutation) ResetActive() {
+	m.active = nil
+}
+
+// SetFormerPmsID sets the "former_pms_id" field.
+func (m *PatientMutation) SetFormerPmsID(s string) {
+	m.former_pms_id = &s
+}
+
+// FormerPmsID returns the value of the "former_pms_id" field in the mutation.
+func (m *PatientMutation) FormerPmsID() (r string, exists bool) {
+	v := m.former_pms_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFormerPmsID returns the old "former_pms_id" field's value of the Patient entity.
+// If the Patient object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PatientMutation) OldFormerPmsID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFormerPmsID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFormerPmsID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFormerPmsID: %w", err)
+	}
+	return oldValue.FormerPmsID, nil
+}
+
+// ResetFormerPmsID resets all changes to the "former_pms_id" field.
+func (m *PatientMutation) ResetFormerPmsID() {
+	m.former_pms_id = nil
+}
+
 // ClearPractice clears the "practice" edge to the Practice entity.
 func (m *PatientMutation) ClearPractice() {
 	m.clearedpractice = true
@@ -11943,7 +12163,7 @@ func (m *PatientMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *PatientMutation) Fields() []string {
-	fields := make([]string, 0, 16)
+	fields := make([]string, 0, 18)
 	if m.created_at != nil {
 		fields = append(fields, patient.FieldCreatedAt)
 	}
@@ -11992,6 +12212,12 @@ func (m *PatientMutation) Fields() []string {
 	if m.phone_verify_locked_until != nil {
 		fields = append(fields, patient.FieldPhoneVerifyLockedUntil)
 	}
+	if m.active != nil {
+		fields = append(fields, patient.FieldActive)
+	}
+	if m.former_pms_id != nil {
+		fields = append(fields, patient.FieldFormerPmsID)
+	}
 	return fields
 }
 
@@ -12032,6 +12258,10 @@ func (m *PatientMutation) Field(name string) (ent.Value, bool) {
 		return m.PhoneVerifyWindowStart()
 	case patient.FieldPhoneVerifyLockedUntil:
 		return m.PhoneVerifyLockedUntil()
+	case patient.FieldActive:
+		return m.Active()
+	case patient.FieldFormerPmsID:
+		return m.FormerPmsID()
 	}
 	return nil, false
 }
@@ -12073,6 +12303,10 @@ func (m *PatientMutation) OldField(ctx context.Context, name string) (ent.Value,
 		return m.OldPhoneVerifyWindowStart(ctx)
 	case patient.FieldPhoneVerifyLockedUntil:
 		return m.OldPhoneVerifyLockedUntil(ctx)
+	case patient.FieldActive:
+		return m.OldActive(ctx)
+	case patient.FieldFormerPmsID:
+		return m.OldFormerPmsID(ctx)
 	}
 	return nil, fmt.Errorf("unknown Patient field %s", name)
 }
@@ -12193,6 +12427,20 @@ func (m *PatientMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetPhoneVerifyLockedUntil(v)
+		return nil
+	case patient.FieldActive:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetActive(v)
+		return nil
+	case patient.FieldFormerPmsID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFormerPmsID(v)
 		return nil
 	}
 	return fmt.Errorf("unknown Patient field %s", name)
@@ -12338,6 +12586,12 @@ func (m *PatientMutation) ResetField(name string) error {
 		return nil
 	case patient.FieldPhoneVerifyLockedUntil:
 		m.ResetPhoneVerifyLockedUntil()
+		return nil
+	case patient.FieldActive:
+		m.ResetActive()
+		return nil
+	case patient.FieldFormerPmsID:
+		m.ResetFormerPmsID()
 		return nil
 	}
 	return fmt.Errorf("unknown Patient field %s", name)
@@ -15549,6 +15803,698 @@ func (m *ProviderMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Provider edge %s", name)
+}
+
+// SandboxEntryMutation represents an operation that mutates the SandboxEntry nodes in the graph.
+type SandboxEntryMutation struct {
+	config
+	op              Op
+	typ             string
+	id              *string
+	created_at      *time.Time
+	updated_at      *time.Time
+	seq             *int
+	addseq          *int
+	kind            *string
+	data            *string
+	clearedFields   map[string]struct{}
+	practice        *string
+	clearedpractice bool
+	done            bool
+	oldValue        func(context.Context) (*SandboxEntry, error)
+	predicates      []predicate.SandboxEntry
+}
+
+var _ ent.Mutation = (*SandboxEntryMutation)(nil)
+
+// sandboxentryOption allows management of the mutation configuration using functional options.
+type sandboxentryOption func(*SandboxEntryMutation)
+
+// newSandboxEntryMutation creates new mutation for the SandboxEntry entity.
+func newSandboxEntryMutation(c config, op Op, opts ...sandboxentryOption) *SandboxEntryMutation {
+	m := &SandboxEntryMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeSandboxEntry,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withSandboxEntryID sets the ID field of the mutation.
+func withSandboxEntryID(id string) sandboxentryOption {
+	return func(m *SandboxEntryMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *SandboxEntry
+		)
+		m.oldValue = func(ctx context.Context) (*SandboxEntry, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().SandboxEntry.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withSandboxEntry sets the old SandboxEntry of the mutation.
+func withSandboxEntry(node *SandboxEntry) sandboxentryOption {
+	return func(m *SandboxEntryMutation) {
+		m.oldValue = func(context.Context) (*SandboxEntry, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m SandboxEntryMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m SandboxEntryMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of SandboxEntry entities.
+func (m *SandboxEntryMutation) SetID(id string) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *SandboxEntryMutation) ID() (id string, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *SandboxEntryMutation) IDs(ctx context.Context) ([]string, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []string{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().SandboxEntry.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *SandboxEntryMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *SandboxEntryMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the SandboxEntry entity.
+// If the SandboxEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SandboxEntryMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *SandboxEntryMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *SandboxEntryMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *SandboxEntryMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the SandboxEntry entity.
+// If the SandboxEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SandboxEntryMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *SandboxEntryMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetPracticeID sets the "practice_id" field.
+func (m *SandboxEntryMutation) SetPracticeID(s string) {
+	m.practice = &s
+}
+
+// PracticeID returns the value of the "practice_id" field in the mutation.
+func (m *SandboxEntryMutation) PracticeID() (r string, exists bool) {
+	v := m.practice
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPracticeID returns the old "practice_id" field's value of the SandboxEntry entity.
+// If the SandboxEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SandboxEntryMutation) OldPracticeID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPracticeID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPracticeID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPracticeID: %w", err)
+	}
+	return oldValue.PracticeID, nil
+}
+
+// ResetPracticeID resets all changes to the "practice_id" field.
+func (m *SandboxEntryMutation) ResetPracticeID() {
+	m.practice = nil
+}
+
+// SetSeq sets the "seq" field.
+func (m *SandboxEntryMutation) SetSeq(i int) {
+	m.seq = &i
+	m.addseq = nil
+}
+
+// Seq returns the value of the "seq" field in the mutation.
+func (m *SandboxEntryMutation) Seq() (r int, exists bool) {
+	v := m.seq
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSeq returns the old "seq" field's value of the SandboxEntry entity.
+// If the SandboxEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SandboxEntryMutation) OldSeq(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSeq is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSeq requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSeq: %w", err)
+	}
+	return oldValue.Seq, nil
+}
+
+// AddSeq adds i to the "seq" field.
+func (m *SandboxEntryMutation) AddSeq(i int) {
+	if m.addseq != nil {
+		*m.addseq += i
+	} else {
+		m.addseq = &i
+	}
+}
+
+// AddedSeq returns the value that was added to the "seq" field in this mutation.
+func (m *SandboxEntryMutation) AddedSeq() (r int, exists bool) {
+	v := m.addseq
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetSeq resets all changes to the "seq" field.
+func (m *SandboxEntryMutation) ResetSeq() {
+	m.seq = nil
+	m.addseq = nil
+}
+
+// SetKind sets the "kind" field.
+func (m *SandboxEntryMutation) SetKind(s string) {
+	m.kind = &s
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *SandboxEntryMutation) Kind() (r string, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the SandboxEntry entity.
+// If the SandboxEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SandboxEntryMutation) OldKind(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *SandboxEntryMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetData sets the "data" field.
+func (m *SandboxEntryMutation) SetData(s string) {
+	m.data = &s
+}
+
+// Data returns the value of the "data" field in the mutation.
+func (m *SandboxEntryMutation) Data() (r string, exists bool) {
+	v := m.data
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldData returns the old "data" field's value of the SandboxEntry entity.
+// If the SandboxEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SandboxEntryMutation) OldData(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldData is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldData requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldData: %w", err)
+	}
+	return oldValue.Data, nil
+}
+
+// ResetData resets all changes to the "data" field.
+func (m *SandboxEntryMutation) ResetData() {
+	m.data = nil
+}
+
+// ClearPractice clears the "practice" edge to the Practice entity.
+func (m *SandboxEntryMutation) ClearPractice() {
+	m.clearedpractice = true
+	m.clearedFields[sandboxentry.FieldPracticeID] = struct{}{}
+}
+
+// PracticeCleared reports if the "practice" edge to the Practice entity was cleared.
+func (m *SandboxEntryMutation) PracticeCleared() bool {
+	return m.clearedpractice
+}
+
+// PracticeIDs returns the "practice" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// PracticeID instead. It exists only for internal usage by the builders.
+func (m *SandboxEntryMutation) PracticeIDs() (ids []string) {
+	if id := m.practice; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetPractice resets all changes to the "practice" edge.
+func (m *SandboxEntryMutation) ResetPractice() {
+	m.practice = nil
+	m.clearedpractice = false
+}
+
+// Where appends a list predicates to the SandboxEntryMutation builder.
+func (m *SandboxEntryMutation) Where(ps ...predicate.SandboxEntry) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the SandboxEntryMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *SandboxEntryMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.SandboxEntry, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *SandboxEntryMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *SandboxEntryMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (SandboxEntry).
+func (m *SandboxEntryMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *SandboxEntryMutation) Fields() []string {
+	fields := make([]string, 0, 6)
+	if m.created_at != nil {
+		fields = append(fields, sandboxentry.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, sandboxentry.FieldUpdatedAt)
+	}
+	if m.practice != nil {
+		fields = append(fields, sandboxentry.FieldPracticeID)
+	}
+	if m.seq != nil {
+		fields = append(fields, sandboxentry.FieldSeq)
+	}
+	if m.kind != nil {
+		fields = append(fields, sandboxentry.FieldKind)
+	}
+	if m.data != nil {
+		fields = append(fields, sandboxentry.FieldData)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *SandboxEntryMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case sandboxentry.FieldCreatedAt:
+		return m.CreatedAt()
+	case sandboxentry.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case sandboxentry.FieldPracticeID:
+		return m.PracticeID()
+	case sandboxentry.FieldSeq:
+		return m.Seq()
+	case sandboxentry.FieldKind:
+		return m.Kind()
+	case sandboxentry.FieldData:
+		return m.Data()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *SandboxEntryMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case sandboxentry.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case sandboxentry.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case sandboxentry.FieldPracticeID:
+		return m.OldPracticeID(ctx)
+	case sandboxentry.FieldSeq:
+		return m.OldSeq(ctx)
+	case sandboxentry.FieldKind:
+		return m.OldKind(ctx)
+	case sandboxentry.FieldData:
+		return m.OldData(ctx)
+	}
+	return nil, fmt.Errorf("unknown SandboxEntry field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *SandboxEntryMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case sandboxentry.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case sandboxentry.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case sandboxentry.FieldPracticeID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPracticeID(v)
+		return nil
+	case sandboxentry.FieldSeq:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSeq(v)
+		return nil
+	case sandboxentry.FieldKind:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case sandboxentry.FieldData:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetData(v)
+		return nil
+	}
+	return fmt.Errorf("unknown SandboxEntry field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *SandboxEntryMutation) AddedFields() []string {
+	var fields []string
+	if m.addseq != nil {
+		fields = append(fields, sandboxentry.FieldSeq)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *SandboxEntryMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case sandboxentry.FieldSeq:
+		return m.AddedSeq()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *SandboxEntryMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case sandboxentry.FieldSeq:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddSeq(v)
+		return nil
+	}
+	return fmt.Errorf("unknown SandboxEntry numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *SandboxEntryMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *SandboxEntryMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *SandboxEntryMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown SandboxEntry nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *SandboxEntryMutation) ResetField(name string) error {
+	switch name {
+	case sandboxentry.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case sandboxentry.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case sandboxentry.FieldPracticeID:
+		m.ResetPracticeID()
+		return nil
+	case sandboxentry.FieldSeq:
+		m.ResetSeq()
+		return nil
+	case sandboxentry.FieldKind:
+		m.ResetKind()
+		return nil
+	case sandboxentry.FieldData:
+		m.ResetData()
+		return nil
+	}
+	return fmt.Errorf("unknown SandboxEntry field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *SandboxEntryMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.practice != nil {
+		edges = append(edges, sandboxentry.EdgePractice)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *SandboxEntryMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case sandboxentry.EdgePractice:
+		if id := m.practice; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *SandboxEntryMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *SandboxEntryMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *SandboxEntryMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedpractice {
+		edges = append(edges, sandboxentry.EdgePractice)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *SandboxEntryMutation) EdgeCleared(name string) bool {
+	switch name {
+	case sandboxentry.EdgePractice:
+		return m.clearedpractice
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *SandboxEntryMutation) ClearEdge(name string) error {
+	switch name {
+	case sandboxentry.EdgePractice:
+		m.ClearPractice()
+		return nil
+	}
+	return fmt.Errorf("unknown SandboxEntry unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *SandboxEntryMutation) ResetEdge(name string) error {
+	switch name {
+	case sandboxentry.EdgePractice:
+		m.ResetPractice()
+		return nil
+	}
+	return fmt.Errorf("unknown SandboxEntry edge %s", name)
 }
 
 // SyncRunMutation represents an operation that mutates the SyncRun nodes in the graph.

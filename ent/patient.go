@@ -51,6 +51,10 @@ type Patient struct {
 	PhoneVerifyWindowStart *time.Time `json:"phone_verify_window_start,omitempty"`
 	// until then the phone agent verifies no one as this patient
 	PhoneVerifyLockedUntil *time.Time `json:"phone_verify_locked_until,omitempty"`
+	// false once the PMS no longer has the patient (deleted or merged): never verified or booked by phone, kept for the calls that name them
+	Active bool `json:"active,omitempty"`
+	// the PMS id this row had until the PMS gave it to someone else
+	FormerPmsID string `json:"former_pms_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the PatientQuery when eager-loading is set.
 	Edges        PatientEdges `json:"edges"`
@@ -99,9 +103,11 @@ func (*Patient) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case patient.FieldPhones:
 			values[i] = new([]byte)
+		case patient.FieldActive:
+			values[i] = new(sql.NullBool)
 		case patient.FieldPhoneVerifyFailures:
 			values[i] = new(sql.NullInt64)
-		case patient.FieldID, patient.FieldPracticeID, patient.FieldPmsID, patient.FieldPmsDigest, patient.FieldFirstName, patient.FieldLastName, patient.FieldPreferredName, patient.FieldBirthDate, patient.FieldPhoneIndex, patient.FieldEmail, patient.FieldStatus:
+		case patient.FieldID, patient.FieldPracticeID, patient.FieldPmsID, patient.FieldPmsDigest, patient.FieldFirstName, patient.FieldLastName, patient.FieldPreferredName, patient.FieldBirthDate, patient.FieldPhoneIndex, patient.FieldEmail, patient.FieldStatus, patient.FieldFormerPmsID:
 			values[i] = new(sql.NullString)
 		case patient.FieldCreatedAt, patient.FieldUpdatedAt, patient.FieldPhoneVerifyWindowStart, patient.FieldPhoneVerifyLockedUntil:
 			values[i] = new(sql.NullTime)
@@ -227,6 +233,18 @@ func (_m *Patient) assignValues(columns []string, values []any) error {
 				_m.PhoneVerifyLockedUntil = new(time.Time)
 				*_m.PhoneVerifyLockedUntil = value.Time
 			}
+		case patient.FieldActive:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field active", values[i])
+			} else if value.Valid {
+				_m.Active = value.Bool
+			}
+		case patient.FieldFormerPmsID:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field former_pms_id", values[i])
+			} else if value.Valid {
+				_m.FormerPmsID = value.String
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -326,6 +344,12 @@ func (_m *Patient) String() string {
 		builder.WriteString("phone_verify_locked_until=")
 		builder.WriteString(v.Format(time.ANSIC))
 	}
+	builder.WriteString(", ")
+	builder.WriteString("active=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Active))
+	builder.WriteString(", ")
+	builder.WriteString("former_pms_id=")
+	builder.WriteString(_m.FormerPmsID)
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -233,6 +233,34 @@ func (_c *PatientCreate) SetNillablePhoneVerifyLockedUntil(v *time.Time) *Patien
 	return _c
 }
 
+// SetActive sets the "active" field.
+func (_c *PatientCreate) SetActive(v bool) *PatientCreate {
+	_c.mutation.SetActive(v)
+	return _c
+}
+
+// SetNillableActive sets the "active" field if the given value is not nil.
+func (_c *PatientCreate) SetNillableActive(v *bool) *PatientCreate {
+	if v != nil {
+		_c.SetActive(*v)
+	}
+	return _c
+}
+
+// SetFormerPmsID sets the "former_pms_id" field.
+func (_c *PatientCreate) SetFormerPmsID(v string) *PatientCreate {
+	_c.mutation.SetFormerPmsID(v)
+	return _c
+}
+
+// SetNillableFormerPmsID sets the "former_pms_id" field if the given value is not nil.
+func (_c *PatientCreate) SetNillableFormerPmsID(v *string) *PatientCreate {
+	if v != nil {
+		_c.SetFormerPmsID(*v)
+	}
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *PatientCreate) SetID(v string) *PatientCreate {
 	_c.mutation.SetID(v)
@@ -350,6 +378,14 @@ func (_c *PatientCreate) defaults() error {
 		v := patient.DefaultPhoneVerifyFailures
 		_c.mutation.SetPhoneVerifyFailures(v)
 	}
+	if _, ok := _c.mutation.Active(); !ok {
+		v := patient.DefaultActive
+		_c.mutation.SetActive(v)
+	}
+	if _, ok := _c.mutation.FormerPmsID(); !ok {
+		v := patient.DefaultFormerPmsID
+		_c.mutation.SetFormerPmsID(v)
+	}
 	if _, ok := _c.mutation.ID(); !ok {
 		if patient.DefaultID == nil {
 			return fmt.Errorf("ent: uninitialized patient.DefaultID (forgotten import ent/runtime?)")
@@ -399,6 +435,12 @@ func (_c *PatientCreate) check() error {
 	}
 	if _, ok := _c.mutation.PhoneVerifyFailures(); !ok {
 		return &ValidationError{Name: "phone_verify_failures", err: errors.New(`ent: missing required field "Patient.phone_verify_failures"`)}
+	}
+	if _, ok := _c.mutation.Active(); !ok {
+		return &ValidationError{Name: "active", err: errors.New(`ent: missing required field "Patient.active"`)}
+	}
+	if _, ok := _c.mutation.FormerPmsID(); !ok {
+		return &ValidationError{Name: "former_pms_id", err: errors.New(`ent: missing required field "Patient.former_pms_id"`)}
 	}
 	if v, ok := _c.mutation.ID(); ok {
 		if err := patient.IDValidator(v); err != nil {
@@ -503,6 +545,14 @@ func (_c *PatientCreate) createSpec() (*Patient, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.PhoneVerifyLockedUntil(); ok {
 		_spec.SetField(patient.FieldPhoneVerifyLockedUntil, field.TypeTime, value)
 		_node.PhoneVerifyLockedUntil = &value
+	}
+	if value, ok := _c.mutation.Active(); ok {
+		_spec.SetField(patient.FieldActive, field.TypeBool, value)
+		_node.Active = value
+	}
+	if value, ok := _c.mutation.FormerPmsID(); ok {
+		_spec.SetField(patient.FieldFormerPmsID, field.TypeString, value)
+		_node.FormerPmsID = value
 	}
 	if nodes := _c.mutation.PracticeIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -790,6 +840,30 @@ func (u *PatientUpsert) UpdatePhoneVerifyLockedUntil() *PatientUpsert {
 // ClearPhoneVerifyLockedUntil clears the value of the "phone_verify_locked_until" field.
 func (u *PatientUpsert) ClearPhoneVerifyLockedUntil() *PatientUpsert {
 	u.SetNull(patient.FieldPhoneVerifyLockedUntil)
+	return u
+}
+
+// SetActive sets the "active" field.
+func (u *PatientUpsert) SetActive(v bool) *PatientUpsert {
+	u.Set(patient.FieldActive, v)
+	return u
+}
+
+// UpdateActive sets the "active" field to the value that was provided on create.
+func (u *PatientUpsert) UpdateActive() *PatientUpsert {
+	u.SetExcluded(patient.FieldActive)
+	return u
+}
+
+// SetFormerPmsID sets the "former_pms_id" field.
+func (u *PatientUpsert) SetFormerPmsID(v string) *PatientUpsert {
+	u.Set(patient.FieldFormerPmsID, v)
+	return u
+}
+
+// UpdateFormerPmsID sets the "former_pms_id" field to the value that was provided on create.
+func (u *PatientUpsert) UpdateFormerPmsID() *PatientUpsert {
+	u.SetExcluded(patient.FieldFormerPmsID)
 	return u
 }
 
@@ -1082,6 +1156,34 @@ func (u *PatientUpsertOne) UpdatePhoneVerifyLockedUntil() *PatientUpsertOne {
 func (u *PatientUpsertOne) ClearPhoneVerifyLockedUntil() *PatientUpsertOne {
 	return u.Update(func(s *PatientUpsert) {
 		s.ClearPhoneVerifyLockedUntil()
+	})
+}
+
+// SetActive sets the "active" field.
+func (u *PatientUpsertOne) SetActive(v bool) *PatientUpsertOne {
+	return u.Update(func(s *PatientUpsert) {
+		s.SetActive(v)
+	})
+}
+
+// UpdateActive sets the "active" field to the value that was provided on create.
+func (u *PatientUpsertOne) UpdateActive() *PatientUpsertOne {
+	return u.Update(func(s *PatientUpsert) {
+		s.UpdateActive()
+	})
+}
+
+// SetFormerPmsID sets the "former_pms_id" field.
+func (u *PatientUpsertOne) SetFormerPmsID(v string) *PatientUpsertOne {
+	return u.Update(func(s *PatientUpsert) {
+		s.SetFormerPmsID(v)
+	})
+}
+
+// UpdateFormerPmsID sets the "former_pms_id" field to the value that was provided on create.
+func (u *PatientUpsertOne) UpdateFormerPmsID() *PatientUpsertOne {
+	return u.Update(func(s *PatientUpsert) {
+		s.UpdateFormerPmsID()
 	})
 }
 
@@ -1541,6 +1643,34 @@ func (u *PatientUpsertBulk) UpdatePhoneVerifyLockedUntil() *PatientUpsertBulk {
 func (u *PatientUpsertBulk) ClearPhoneVerifyLockedUntil() *PatientUpsertBulk {
 	return u.Update(func(s *PatientUpsert) {
 		s.ClearPhoneVerifyLockedUntil()
+	})
+}
+
+// SetActive sets the "active" field.
+func (u *PatientUpsertBulk) SetActive(v bool) *PatientUpsertBulk {
+	return u.Update(func(s *PatientUpsert) {
+		s.SetActive(v)
+	})
+}
+
+// UpdateActive sets the "active" field to the value that was provided on create.
+func (u *PatientUpsertBulk) UpdateActive() *PatientUpsertBulk {
+	return u.Update(func(s *PatientUpsert) {
+		s.UpdateActive()
+	})
+}
+
+// SetFormerPmsID sets the "former_pms_id" field.
+func (u *PatientUpsertBulk) SetFormerPmsID(v string) *PatientUpsertBulk {
+	return u.Update(func(s *PatientUpsert) {
+		s.SetFormerPmsID(v)
+	})
+}
+
+// UpdateFormerPmsID sets the "former_pms_id" field to the value that was provided on create.
+func (u *PatientUpsertBulk) UpdateFormerPmsID() *PatientUpsertBulk {
+	return u.Update(func(s *PatientUpsert) {
+		s.UpdateFormerPmsID()
 	})
 }
 

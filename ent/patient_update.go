@@ -253,6 +253,34 @@ func (_u *PatientUpdate) ClearPhoneVerifyLockedUntil() *PatientUpdate {
 	return _u
 }
 
+// SetActive sets the "active" field.
+func (_u *PatientUpdate) SetActive(v bool) *PatientUpdate {
+	_u.mutation.SetActive(v)
+	return _u
+}
+
+// SetNillableActive sets the "active" field if the given value is not nil.
+func (_u *PatientUpdate) SetNillableActive(v *bool) *PatientUpdate {
+	if v != nil {
+		_u.SetActive(*v)
+	}
+	return _u
+}
+
+// SetFormerPmsID sets the "former_pms_id" field.
+func (_u *PatientUpdate) SetFormerPmsID(v string) *PatientUpdate {
+	_u.mutation.SetFormerPmsID(v)
+	return _u
+}
+
+// SetNillableFormerPmsID sets the "former_pms_id" field if the given value is not nil.
+func (_u *PatientUpdate) SetNillableFormerPmsID(v *string) *PatientUpdate {
+	if v != nil {
+		_u.SetFormerPmsID(*v)
+	}
+	return _u
+}
+
 // AddAppointmentIDs adds the "appointments" edge to the Appointment entity by IDs.
 func (_u *PatientUpdate) AddAppointmentIDs(ids ...string) *PatientUpdate {
 	_u.mutation.AddAppointmentIDs(ids...)
@@ -420,6 +448,12 @@ func (_u *PatientUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.PhoneVerifyLockedUntilCleared() {
 		_spec.ClearField(patient.FieldPhoneVerifyLockedUntil, field.TypeTime)
+	}
+	if value, ok := _u.mutation.Active(); ok {
+		_spec.SetField(patient.FieldActive, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.FormerPmsID(); ok {
+		_spec.SetField(patient.FieldFormerPmsID, field.TypeString, value)
 	}
 	if _u.mutation.AppointmentsCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -709,6 +743,34 @@ func (_u *PatientUpdateOne) ClearPhoneVerifyLockedUntil() *PatientUpdateOne {
 	return _u
 }
 
+// SetActive sets the "active" field.
+func (_u *PatientUpdateOne) SetActive(v bool) *PatientUpdateOne {
+	_u.mutation.SetActive(v)
+	return _u
+}
+
+// SetNillableActive sets the "active" field if the given value is not nil.
+func (_u *PatientUpdateOne) SetNillableActive(v *bool) *PatientUpdateOne {
+	if v != nil {
+		_u.SetActive(*v)
+	}
+	return _u
+}
+
+// SetFormerPmsID sets the "former_pms_id" field.
+func (_u *PatientUpdateOne) SetFormerPmsID(v string) *PatientUpdateOne {
+	_u.mutation.SetFormerPmsID(v)
+	return _u
+}
+
+// SetNillableFormerPmsID sets the "former_pms_id" field if the given value is not nil.
+func (_u *PatientUpdateOne) SetNillableFormerPmsID(v *string) *PatientUpdateOne {
+	if v != nil {
+		_u.SetFormerPmsID(*v)
+	}
+	return _u
+}
+
 // AddAppointmentIDs adds the "appointments" edge to the Appointment entity by IDs.
 func (_u *PatientUpdateOne) AddAppointmentIDs(ids ...string) *PatientUpdateOne {
 	_u.mutation.AddAppointmentIDs(ids...)
@@ -906,6 +968,12 @@ func (_u *PatientUpdateOne) sqlSave(ctx context.Context) (_node *Patient, err er
 	}
 	if _u.mutation.PhoneVerifyLockedUntilCleared() {
 		_spec.ClearField(patient.FieldPhoneVerifyLockedUntil, field.TypeTime)
+	}
+	if value, ok := _u.mutation.Active(); ok {
+		_spec.SetField(patient.FieldActive, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.FormerPmsID(); ok {
+		_spec.SetField(patient.FieldFormerPmsID, field.TypeString, value)
 	}
 	if _u.mutation.AppointmentsCleared() {
 		edge := &sqlgraph.EdgeSpec{

@@ -3,6 +3,7 @@
 package ent
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -50,6 +51,10 @@ type PMSConnection struct {
 	AppointmentsChangedSince *time.Time `json:"appointments_changed_since,omitempty"`
 	// the last sync or key error, without patient data
 	LastError string `json:"last_error,omitempty"`
+	// the appointment status a phone cancellation writes, as the practice chose it; empty: the best match among appointment_statuses
+	CancelStatus string `json:"cancel_status,omitempty"`
+	// the appointment statuses the PMS accepts, as the last full sync read them
+	AppointmentStatuses []string `json:"appointment_statuses,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the PMSConnectionQuery when eager-loading is set.
 	Edges        PMSConnectionEdges `json:"edges"`
@@ -83,9 +88,9 @@ func (*PMSConnection) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case pmsconnection.FieldSecretKey, pmsconnection.FieldRequestKey, pmsconnection.FieldRefreshKey:
+		case pmsconnection.FieldSecretKey, pmsconnection.FieldRequestKey, pmsconnection.FieldRefreshKey, pmsconnection.FieldAppointmentStatuses:
 			values[i] = new([]byte)
-		case pmsconnection.FieldID, pmsconnection.FieldPracticeID, pmsconnection.FieldProvider, pmsconnection.FieldOfficeID, pmsconnection.FieldPmsPracticeID, pmsconnection.FieldStatus, pmsconnection.FieldSystem, pmsconnection.FieldLastError:
+		case pmsconnection.FieldID, pmsconnection.FieldPracticeID, pmsconnection.FieldProvider, pmsconnection.FieldOfficeID, pmsconnection.FieldPmsPracticeID, pmsconnection.FieldStatus, pmsconnection.FieldSystem, pmsconnection.FieldLastError, pmsconnection.FieldCancelStatus:
 			values[i] = new(sql.NullString)
 		case pmsconnection.FieldCreatedAt, pmsconnection.FieldUpdatedAt, pmsconnection.FieldKeyExpiresAt, pmsconnection.FieldLastSyncAt, pmsconnection.FieldLastFullSyncAt, pmsconnection.FieldAppointmentsChangedSince:
 			values[i] = new(sql.NullTime)
@@ -210,6 +215,20 @@ func (_m *PMSConnection) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.LastError = value.String
 			}
+		case pmsconnection.FieldCancelStatus:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field cancel_status", values[i])
+			} else if value.Valid {
+				_m.CancelStatus = value.String
+			}
+		case pmsconnection.FieldAppointmentStatuses:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field appointment_statuses", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.AppointmentStatuses); err != nil {
+					return fmt.Errorf("unmarshal field appointment_statuses: %w", err)
+				}
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -303,6 +322,12 @@ func (_m *PMSConnection) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("last_error=")
 	builder.WriteString(_m.LastError)
+	builder.WriteString(", ")
+	builder.WriteString("cancel_status=")
+	builder.WriteString(_m.CancelStatus)
+	builder.WriteString(", ")
+	builder.WriteString("appointment_statuses=")
+	builder.WriteString(fmt.Sprintf("%v", _m.AppointmentStatuses))
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -208,6 +208,26 @@ func (_c *PMSConnectionCreate) SetNillableLastError(v *string) *PMSConnectionCre
 	return _c
 }
 
+// SetCancelStatus sets the "cancel_status" field.
+func (_c *PMSConnectionCreate) SetCancelStatus(v string) *PMSConnectionCreate {
+	_c.mutation.SetCancelStatus(v)
+	return _c
+}
+
+// SetNillableCancelStatus sets the "cancel_status" field if the given value is not nil.
+func (_c *PMSConnectionCreate) SetNillableCancelStatus(v *string) *PMSConnectionCreate {
+	if v != nil {
+		_c.SetCancelStatus(*v)
+	}
+	return _c
+}
+
+// SetAppointmentStatuses sets the "appointment_statuses" field.
+func (_c *PMSConnectionCreate) SetAppointmentStatuses(v []string) *PMSConnectionCreate {
+	_c.mutation.SetAppointmentStatuses(v)
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *PMSConnectionCreate) SetID(v string) *PMSConnectionCreate {
 	_c.mutation.SetID(v)
@@ -286,6 +306,10 @@ func (_c *PMSConnectionCreate) defaults() error {
 		v := pmsconnection.DefaultStatus
 		_c.mutation.SetStatus(v)
 	}
+	if _, ok := _c.mutation.CancelStatus(); !ok {
+		v := pmsconnection.DefaultCancelStatus
+		_c.mutation.SetCancelStatus(v)
+	}
 	if _, ok := _c.mutation.ID(); !ok {
 		if pmsconnection.DefaultID == nil {
 			return fmt.Errorf("ent: uninitialized pmsconnection.DefaultID (forgotten import ent/runtime?)")
@@ -330,6 +354,9 @@ func (_c *PMSConnectionCreate) check() error {
 		if err := pmsconnection.StatusValidator(v); err != nil {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "PMSConnection.status": %w`, err)}
 		}
+	}
+	if _, ok := _c.mutation.CancelStatus(); !ok {
+		return &ValidationError{Name: "cancel_status", err: errors.New(`ent: missing required field "PMSConnection.cancel_status"`)}
 	}
 	if v, ok := _c.mutation.ID(); ok {
 		if err := pmsconnection.IDValidator(v); err != nil {
@@ -434,6 +461,14 @@ func (_c *PMSConnectionCreate) createSpec() (*PMSConnection, *sqlgraph.CreateSpe
 	if value, ok := _c.mutation.LastError(); ok {
 		_spec.SetField(pmsconnection.FieldLastError, field.TypeString, value)
 		_node.LastError = value
+	}
+	if value, ok := _c.mutation.CancelStatus(); ok {
+		_spec.SetField(pmsconnection.FieldCancelStatus, field.TypeString, value)
+		_node.CancelStatus = value
+	}
+	if value, ok := _c.mutation.AppointmentStatuses(); ok {
+		_spec.SetField(pmsconnection.FieldAppointmentStatuses, field.TypeJSON, value)
+		_node.AppointmentStatuses = value
 	}
 	if nodes := _c.mutation.PracticeIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -729,6 +764,36 @@ func (u *PMSConnectionUpsert) UpdateLastError() *PMSConnectionUpsert {
 // ClearLastError clears the value of the "last_error" field.
 func (u *PMSConnectionUpsert) ClearLastError() *PMSConnectionUpsert {
 	u.SetNull(pmsconnection.FieldLastError)
+	return u
+}
+
+// SetCancelStatus sets the "cancel_status" field.
+func (u *PMSConnectionUpsert) SetCancelStatus(v string) *PMSConnectionUpsert {
+	u.Set(pmsconnection.FieldCancelStatus, v)
+	return u
+}
+
+// UpdateCancelStatus sets the "cancel_status" field to the value that was provided on create.
+func (u *PMSConnectionUpsert) UpdateCancelStatus() *PMSConnectionUpsert {
+	u.SetExcluded(pmsconnection.FieldCancelStatus)
+	return u
+}
+
+// SetAppointmentStatuses sets the "appointment_statuses" field.
+func (u *PMSConnectionUpsert) SetAppointmentStatuses(v []string) *PMSConnectionUpsert {
+	u.Set(pmsconnection.FieldAppointmentStatuses, v)
+	return u
+}
+
+// UpdateAppointmentStatuses sets the "appointment_statuses" field to the value that was provided on create.
+func (u *PMSConnectionUpsert) UpdateAppointmentStatuses() *PMSConnectionUpsert {
+	u.SetExcluded(pmsconnection.FieldAppointmentStatuses)
+	return u
+}
+
+// ClearAppointmentStatuses clears the value of the "appointment_statuses" field.
+func (u *PMSConnectionUpsert) ClearAppointmentStatuses() *PMSConnectionUpsert {
+	u.SetNull(pmsconnection.FieldAppointmentStatuses)
 	return u
 }
 
@@ -1049,6 +1114,41 @@ func (u *PMSConnectionUpsertOne) UpdateLastError() *PMSConnectionUpsertOne {
 func (u *PMSConnectionUpsertOne) ClearLastError() *PMSConnectionUpsertOne {
 	return u.Update(func(s *PMSConnectionUpsert) {
 		s.ClearLastError()
+	})
+}
+
+// SetCancelStatus sets the "cancel_status" field.
+func (u *PMSConnectionUpsertOne) SetCancelStatus(v string) *PMSConnectionUpsertOne {
+	return u.Update(func(s *PMSConnectionUpsert) {
+		s.SetCancelStatus(v)
+	})
+}
+
+// UpdateCancelStatus sets the "cancel_status" field to the value that was provided on create.
+func (u *PMSConnectionUpsertOne) UpdateCancelStatus() *PMSConnectionUpsertOne {
+	return u.Update(func(s *PMSConnectionUpsert) {
+		s.UpdateCancelStatus()
+	})
+}
+
+// SetAppointmentStatuses sets the "appointment_statuses" field.
+func (u *PMSConnectionUpsertOne) SetAppointmentStatuses(v []string) *PMSConnectionUpsertOne {
+	return u.Update(func(s *PMSConnectionUpsert) {
+		s.SetAppointmentStatuses(v)
+	})
+}
+
+// UpdateAppointmentStatuses sets the "appointment_statuses" field to the value that was provided on create.
+func (u *PMSConnectionUpsertOne) UpdateAppointmentStatuses() *PMSConnectionUpsertOne {
+	return u.Update(func(s *PMSConnectionUpsert) {
+		s.UpdateAppointmentStatuses()
+	})
+}
+
+// ClearAppointmentStatuses clears the value of the "appointment_statuses" field.
+func (u *PMSConnectionUpsertOne) ClearAppointmentStatuses() *PMSConnectionUpsertOne {
+	return u.Update(func(s *PMSConnectionUpsert) {
+		s.ClearAppointmentStatuses()
 	})
 }
 
@@ -1536,6 +1636,41 @@ func (u *PMSConnectionUpsertBulk) UpdateLastError() *PMSConnectionUpsertBulk {
 func (u *PMSConnectionUpsertBulk) ClearLastError() *PMSConnectionUpsertBulk {
 	return u.Update(func(s *PMSConnectionUpsert) {
 		s.ClearLastError()
+	})
+}
+
+// SetCancelStatus sets the "cancel_status" field.
+func (u *PMSConnectionUpsertBulk) SetCancelStatus(v string) *PMSConnectionUpsertBulk {
+	return u.Update(func(s *PMSConnectionUpsert) {
+		s.SetCancelStatus(v)
+	})
+}
+
+// UpdateCancelStatus sets the "cancel_status" field to the value that was provided on create.
+func (u *PMSConnectionUpsertBulk) UpdateCancelStatus() *PMSConnectionUpsertBulk {
+	return u.Update(func(s *PMSConnectionUpsert) {
+		s.UpdateCancelStatus()
+	})
+}
+
+// SetAppointmentStatuses sets the "appointment_statuses" field.
+func (u *PMSConnectionUpsertBulk) SetAppointmentStatuses(v []string) *PMSConnectionUpsertBulk {
+	return u.Update(func(s *PMSConnectionUpsert) {
+		s.SetAppointmentStatuses(v)
+	})
+}
+
+// UpdateAppointmentStatuses sets the "appointment_statuses" field to the value that was provided on create.
+func (u *PMSConnectionUpsertBulk) UpdateAppointmentStatuses() *PMSConnectionUpsertBulk {
+	return u.Update(func(s *PMSConnectionUpsert) {
+		s.UpdateAppointmentStatuses()
+	})
+}
+
+// ClearAppointmentStatuses clears the value of the "appointment_statuses" field.
+func (u *PMSConnectionUpsertBulk) ClearAppointmentStatuses() *PMSConnectionUpsertBulk {
+	return u.Update(func(s *PMSConnectionUpsert) {
+		s.ClearAppointmentStatuses()
 	})
 }
 

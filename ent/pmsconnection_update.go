@@ -10,6 +10,7 @@ import (
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"entgo.io/ent/dialect/sql/sqljson"
 	"entgo.io/ent/schema/field"
 	"github.com/frontdesk/frontdesk/ent/pmsconnection"
 	"github.com/frontdesk/frontdesk/ent/predicate"
@@ -252,6 +253,38 @@ func (_u *PMSConnectionUpdate) ClearLastError() *PMSConnectionUpdate {
 	return _u
 }
 
+// SetCancelStatus sets the "cancel_status" field.
+func (_u *PMSConnectionUpdate) SetCancelStatus(v string) *PMSConnectionUpdate {
+	_u.mutation.SetCancelStatus(v)
+	return _u
+}
+
+// SetNillableCancelStatus sets the "cancel_status" field if the given value is not nil.
+func (_u *PMSConnectionUpdate) SetNillableCancelStatus(v *string) *PMSConnectionUpdate {
+	if v != nil {
+		_u.SetCancelStatus(*v)
+	}
+	return _u
+}
+
+// SetAppointmentStatuses sets the "appointment_statuses" field.
+func (_u *PMSConnectionUpdate) SetAppointmentStatuses(v []string) *PMSConnectionUpdate {
+	_u.mutation.SetAppointmentStatuses(v)
+	return _u
+}
+
+// AppendAppointmentStatuses appends value to the "appointment_statuses" field.
+func (_u *PMSConnectionUpdate) AppendAppointmentStatuses(v []string) *PMSConnectionUpdate {
+	_u.mutation.AppendAppointmentStatuses(v)
+	return _u
+}
+
+// ClearAppointmentStatuses clears the value of the "appointment_statuses" field.
+func (_u *PMSConnectionUpdate) ClearAppointmentStatuses() *PMSConnectionUpdate {
+	_u.mutation.ClearAppointmentStatuses()
+	return _u
+}
+
 // Mutation returns the PMSConnectionMutation object of the builder.
 func (_u *PMSConnectionUpdate) Mutation() *PMSConnectionMutation {
 	return _u.mutation
@@ -400,6 +433,20 @@ func (_u *PMSConnectionUpdate) sqlSave(ctx context.Context) (_node int, err erro
 	}
 	if _u.mutation.LastErrorCleared() {
 		_spec.ClearField(pmsconnection.FieldLastError, field.TypeString)
+	}
+	if value, ok := _u.mutation.CancelStatus(); ok {
+		_spec.SetField(pmsconnection.FieldCancelStatus, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.AppointmentStatuses(); ok {
+		_spec.SetField(pmsconnection.FieldAppointmentStatuses, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedAppointmentStatuses(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, pmsconnection.FieldAppointmentStatuses, value)
+		})
+	}
+	if _u.mutation.AppointmentStatusesCleared() {
+		_spec.ClearField(pmsconnection.FieldAppointmentStatuses, field.TypeJSON)
 	}
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -645,6 +692,38 @@ func (_u *PMSConnectionUpdateOne) ClearLastError() *PMSConnectionUpdateOne {
 	return _u
 }
 
+// SetCancelStatus sets the "cancel_status" field.
+func (_u *PMSConnectionUpdateOne) SetCancelStatus(v string) *PMSConnectionUpdateOne {
+	_u.mutation.SetCancelStatus(v)
+	return _u
+}
+
+// SetNillableCancelStatus sets the "cancel_status" field if the given value is not nil.
+func (_u *PMSConnectionUpdateOne) SetNillableCancelStatus(v *string) *PMSConnectionUpdateOne {
+	if v != nil {
+		_u.SetCancelStatus(*v)
+	}
+	return _u
+}
+
+// SetAppointmentStatuses sets the "appointment_statuses" field.
+func (_u *PMSConnectionUpdateOne) SetAppointmentStatuses(v []string) *PMSConnectionUpdateOne {
+	_u.mutation.SetAppointmentStatuses(v)
+	return _u
+}
+
+// AppendAppointmentStatuses appends value to the "appointment_statuses" field.
+func (_u *PMSConnectionUpdateOne) AppendAppointmentStatuses(v []string) *PMSConnectionUpdateOne {
+	_u.mutation.AppendAppointmentStatuses(v)
+	return _u
+}
+
+// ClearAppointmentStatuses clears the value of the "appointment_statuses" field.
+func (_u *PMSConnectionUpdateOne) ClearAppointmentStatuses() *PMSConnectionUpdateOne {
+	_u.mutation.ClearAppointmentStatuses()
+	return _u
+}
+
 // Mutation returns the PMSConnectionMutation object of the builder.
 func (_u *PMSConnectionUpdateOne) Mutation() *PMSConnectionMutation {
 	return _u.mutation
@@ -823,6 +902,20 @@ func (_u *PMSConnectionUpdateOne) sqlSave(ctx context.Context) (_node *PMSConnec
 	}
 	if _u.mutation.LastErrorCleared() {
 		_spec.ClearField(pmsconnection.FieldLastError, field.TypeString)
+	}
+	if value, ok := _u.mutation.CancelStatus(); ok {
+		_spec.SetField(pmsconnection.FieldCancelStatus, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.AppointmentStatuses(); ok {
+		_spec.SetField(pmsconnection.FieldAppointmentStatuses, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedAppointmentStatuses(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, pmsconnection.FieldAppointmentStatuses, value)
+		})
+	}
+	if _u.mutation.AppointmentStatusesCleared() {
+		_spec.ClearField(pmsconnection.FieldAppointmentStatuses, field.TypeJSON)
 	}
 	_node = &PMSConnection{config: _u.config}
 	_spec.Assign = _node.assignValues

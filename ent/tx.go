@@ -40,6 +40,8 @@ type Tx struct {
 	Practice *PracticeClient
 	// Provider is the client for interacting with the Provider builders.
 	Provider *ProviderClient
+	// SandboxEntry is the client for interacting with the SandboxEntry builders.
+	SandboxEntry *SandboxEntryClient
 	// SyncRun is the client for interacting with the SyncRun builders.
 	SyncRun *SyncRunClient
 	// ToolInvocation is the client for interacting with the ToolInvocation builders.
@@ -190,6 +192,7 @@ func (tx *Tx) init() {
 	tx.PhoneNumber = NewPhoneNumberClient(tx.config)
 	tx.Practice = NewPracticeClient(tx.config)
 	tx.Provider = NewProviderClient(tx.config)
+	tx.SandboxEntry = NewSandboxEntryClient(tx.config)
 	tx.SyncRun = NewSyncRunClient(tx.config)
 	tx.ToolInvocation = NewToolInvocationClient(tx.config)
 	tx.Writeback = NewWritebackClient(tx.config)

@@ -35,6 +35,9 @@ func (r *queryResolver) Practices(ctx context.Context, after *entgql.Cursor[stri
 // Appointment returns generated.AppointmentResolver implementation.
 func (r *Resolver) Appointment() generated.AppointmentResolver { return &appointmentResolver{r} }
 
+// PMSConnection returns generated.PMSConnectionResolver implementation.
+func (r *Resolver) PMSConnection() generated.PMSConnectionResolver { return &pMSConnectionResolver{r} }
+
 // Practice returns generated.PracticeResolver implementation.
 func (r *Resolver) Practice() generated.PracticeResolver { return &practiceResolver{r} }
 
@@ -42,7 +45,8 @@ func (r *Resolver) Practice() generated.PracticeResolver { return &practiceResol
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 
 type (
-	appointmentResolver struct{ *Resolver }
-	practiceResolver    struct{ *Resolver }
-	queryResolver       struct{ *Resolver }
+	appointmentResolver   struct{ *Resolver }
+	pMSConnectionResolver struct{ *Resolver }
+	practiceResolver      struct{ *Resolver }
+	queryResolver         struct{ *Resolver }
 )

@@ -15,6 +15,7 @@ import (
 	"github.com/frontdesk/frontdesk/ent/provider"
 	"github.com/frontdesk/frontdesk/graph/model"
 	"github.com/frontdesk/frontdesk/internal/patients"
+	"github.com/frontdesk/frontdesk/internal/pmsconn"
 )
 
 // ConnectSikka is the resolver for the connectSikka field.
@@ -35,6 +36,33 @@ func (r *mutationResolver) DisconnectPms(ctx context.Context) (*ent.PMSConnectio
 // SyncPms is the resolver for the syncPMS field.
 func (r *mutationResolver) SyncPms(ctx context.Context, full *bool) (*ent.PMSConnection, error) {
 	return r.Svc.PMS.RequestSync(ctx, full != nil && *full)
+}
+
+// SetPMSCancelStatus is the resolver for the setPMSCancelStatus field.
+func (r *mutationResolver) SetPMSCancelStatus(ctx context.Context, input model.SetPMSCancelStatusInput) (*ent.PMSConnection, error) {
+	return r.Svc.PMS.SetCancelStatus(ctx, deref(input.Status))
+}
+
+// CancelStatus is the resolver for the cancelStatus field.
+func (r *pMSConnectionResolver) CancelStatus(ctx context.Context, obj *ent.PMSConnection) (*string, error) {
+	if status, _ := pmsconn.CancelStatus(obj); status != "" {
+		return &status, nil
+	}
+	return nil, nil
+}
+
+// CancelStatusChosen is the resolver for the cancelStatusChosen field.
+func (r *pMSConnectionResolver) CancelStatusChosen(ctx context.Context, obj *ent.PMSConnection) (bool, error) {
+	_, chosen := pmsconn.CancelStatus(obj)
+	return chosen, nil
+}
+
+// Statuses is the resolver for the statuses field.
+func (r *pMSConnectionResolver) Statuses(ctx context.Context, obj *ent.PMSConnection) ([]string, error) {
+	if obj.AppointmentStatuses == nil {
+		return []string{}, nil
+	}
+	return obj.AppointmentStatuses, nil
 }
 
 // PmsConnection is the resolver for the pmsConnection field.

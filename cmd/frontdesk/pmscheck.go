@@ -176,6 +176,17 @@ func (c *pmsChecker) run(ctx context.Context) error {
 	}
 	c.field("Appointment types", fmt.Sprint(len(types)))
 
+	statuses, err := p.AppointmentStatusValues(ctx)
+	if err != nil {
+		return c.fail("appointment statuses", err, "")
+	}
+	c.field("Statuses", orDash(strings.Join(statuses, ", ")))
+	if best := pms.BestCancelStatus(statuses); best != "" {
+		c.field("Cancel status", best+" (the best match; the practice can choose another in PMS setup)")
+	} else {
+		c.field("Cancel status", "none of these means cancelled: phone cancellations fail until the practice chooses the status they write in PMS setup (setPMSCancelStatus)")
+	}
+
 	// Patients and appointments are counted as they stream by and never
 	// kept: they are PHI.
 	patients := 0

@@ -130,6 +130,8 @@ func TestPmsCheck(t *testing.T) {
 				"Providers          3", "Dr. Ava Frost", "Dr. Liam Grove", "Mia Hale", "Dental Hygienist",
 				"Operatories        5, 1 hidden: OP9",
 				"Appointment types  5",
+				"Statuses           Scheduled, Confirmed, Completed, Cancelled, Broken",
+				"Cancel status      Cancelled (the best match",
 				"Patients           30",
 				"Appointments       40 from ", "(next 30 days), 4 of them cancelled",
 				"ok: these credentials work",
@@ -139,6 +141,21 @@ func TestPmsCheck(t *testing.T) {
 			name: "another practice of the office, zone from the flag",
 			args: append([]string{"--practice-id", "2", "--timezone", "America/Denver"}, creds...),
 			want: []string{"Seeded Dental North\n", "America/Denver (from --timezone)", "Providers          0", "ok: these credentials work"},
+		},
+		{
+			name: "no status means cancelled (Sikka's example statuses)",
+			args: append([]string{"--practice-id", "3"}, creds...),
+			setup: func(_ *testing.T, f *pmsFake) {
+				f.srv.AddPractice(pmsOffice, sikkatest.Practice{ID: "3", Name: "Seeded Dental South", CustID: "1", TimeZone: "America/New_York"})
+				for _, st := range sikkatest.DocumentedStatuses {
+					f.srv.AddVariable(pmsOffice, sikkatest.Variable{PracticeID: "3", ServiceName: "Appointment Status", Value: st, Description: st})
+				}
+			},
+			want: []string{
+				"Statuses           open.unconfirm, open.confirm, complete.unconfirm, complete.confirm",
+				"Cancel status      none of these means cancelled", "PMS setup (setPMSCancelStatus)",
+				"ok: these credentials work",
+			},
 		},
 		{
 			name:    "practice the office did not authorise",

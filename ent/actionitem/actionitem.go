@@ -144,6 +144,7 @@ const (
 	KindWRITEBACK_FAILED    Kind = "WRITEBACK_FAILED"
 	KindNO_RESOLUTION       Kind = "NO_RESOLUTION"
 	KindVERIFICATION_LOCKED Kind = "VERIFICATION_LOCKED"
+	KindPMS_CONFLICT        Kind = "PMS_CONFLICT"
 )
 
 func (k Kind) String() string {
@@ -153,7 +154,7 @@ func (k Kind) String() string {
 // KindValidator is a validator for the "kind" field enum values. It is called by the builders before save.
 func KindValidator(k Kind) error {
 	switch k {
-	case KindMESSAGE, KindTRANSFER_FAILED, KindWRITEBACK_FAILED, KindNO_RESOLUTION, KindVERIFICATION_LOCKED:
+	case KindMESSAGE, KindTRANSFER_FAILED, KindWRITEBACK_FAILED, KindNO_RESOLUTION, KindVERIFICATION_LOCKED, KindPMS_CONFLICT:
 		return nil
 	default:
 		return fmt.Errorf("actionitem: invalid enum value for kind field: %q", k)

@@ -165,6 +165,18 @@ func (f ProviderFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, er
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ProviderMutation", m)
 }
 
+// The SandboxEntryFunc type is an adapter to allow the use of ordinary
+// function as SandboxEntry mutator.
+type SandboxEntryFunc func(context.Context, *ent.SandboxEntryMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f SandboxEntryFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.SandboxEntryMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.SandboxEntryMutation", m)
+}
+
 // The SyncRunFunc type is an adapter to allow the use of ordinary
 // function as SyncRun mutator.
 type SyncRunFunc func(context.Context, *ent.SyncRunMutation) (ent.Value, error)

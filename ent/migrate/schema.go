@@ -14,7 +14,7 @@ var (
 		{Name: "id", Type: field.TypeString},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
-		{Name: "kind", Type: field.TypeEnum, Enums: []string{"MESSAGE", "TRANSFER_FAILED", "WRITEBACK_FAILED", "NO_RESOLUTION", "VERIFICATION_LOCKED"}},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"MESSAGE", "TRANSFER_FAILED", "WRITEBACK_FAILED", "NO_RESOLUTION", "VERIFICATION_LOCKED", "PMS_CONFLICT"}},
 		{Name: "status", Type: field.TypeEnum, Enums: []string{"OPEN", "RESOLVED"}, Default: "OPEN"},
 		{Name: "urgency", Type: field.TypeEnum, Enums: []string{"ROUTINE", "URGENT"}, Default: "ROUTINE"},
 		{Name: "summary", Type: field.TypeString},
@@ -466,6 +466,8 @@ var (
 		{Name: "last_full_sync_at", Type: field.TypeTime, Nullable: true},
 		{Name: "appointments_changed_since", Type: field.TypeTime, Nullable: true},
 		{Name: "last_error", Type: field.TypeString, Nullable: true},
+		{Name: "cancel_status", Type: field.TypeString, Default: ""},
+		{Name: "appointment_statuses", Type: field.TypeJSON, Nullable: true},
 		{Name: "practice_id", Type: field.TypeString},
 	}
 	// PmsConnectionsTable holds the schema information for the "pms_connections" table.
@@ -476,7 +478,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "pms_connections_practices_practice",
-				Columns:    []*schema.Column{PmsConnectionsColumns[16]},
+				Columns:    []*schema.Column{PmsConnectionsColumns[18]},
 				RefColumns: []*schema.Column{PracticesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -485,12 +487,12 @@ var (
 			{
 				Name:    "pmsconnection_practice_id",
 				Unique:  false,
-				Columns: []*schema.Column{PmsConnectionsColumns[16]},
+				Columns: []*schema.Column{PmsConnectionsColumns[18]},
 			},
 			{
 				Name:    "pms_connection_one_per_practice",
 				Unique:  true,
-				Columns: []*schema.Column{PmsConnectionsColumns[16]},
+				Columns: []*schema.Column{PmsConnectionsColumns[18]},
 			},
 		},
 	}
@@ -512,6 +514,8 @@ var (
 		{Name: "phone_verify_failures", Type: field.TypeInt, Default: 0},
 		{Name: "phone_verify_window_start", Type: field.TypeTime, Nullable: true},
 		{Name: "phone_verify_locked_until", Type: field.TypeTime, Nullable: true},
+		{Name: "active", Type: field.TypeBool, Default: true},
+		{Name: "former_pms_id", Type: field.TypeString, Default: ""},
 		{Name: "practice_id", Type: field.TypeString},
 	}
 	// PatientsTable holds the schema information for the "patients" table.
@@ -522,7 +526,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "patients_practices_practice",
-				Columns:    []*schema.Column{PatientsColumns[16]},
+				Columns:    []*schema.Column{PatientsColumns[18]},
 				RefColumns: []*schema.Column{PracticesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -531,22 +535,22 @@ var (
 			{
 				Name:    "patient_practice_id",
 				Unique:  false,
-				Columns: []*schema.Column{PatientsColumns[16]},
+				Columns: []*schema.Column{PatientsColumns[18]},
 			},
 			{
 				Name:    "patient_practice_id_pms_id",
 				Unique:  true,
-				Columns: []*schema.Column{PatientsColumns[16], PatientsColumns[3]},
+				Columns: []*schema.Column{PatientsColumns[18], PatientsColumns[3]},
 			},
 			{
 				Name:    "patient_practice_id_last_name_first_name",
 				Unique:  false,
-				Columns: []*schema.Column{PatientsColumns[16], PatientsColumns[6], PatientsColumns[5]},
+				Columns: []*schema.Column{PatientsColumns[18], PatientsColumns[6], PatientsColumns[5]},
 			},
 			{
 				Name:    "patient_practice_id_birth_date",
 				Unique:  false,
-				Columns: []*schema.Column{PatientsColumns[16], PatientsColumns[8]},
+				Columns: []*schema.Column{PatientsColumns[18], PatientsColumns[8]},
 			},
 		},
 	}
@@ -666,6 +670,42 @@ var (
 				Name:    "provider_practice_id_pms_id",
 				Unique:  true,
 				Columns: []*schema.Column{ProvidersColumns[11], ProvidersColumns[3]},
+			},
+		},
+	}
+	// SandboxEntriesColumns holds the columns for the "sandbox_entries" table.
+	SandboxEntriesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "seq", Type: field.TypeInt},
+		{Name: "kind", Type: field.TypeString},
+		{Name: "data", Type: field.TypeString, Size: 2147483647},
+		{Name: "practice_id", Type: field.TypeString},
+	}
+	// SandboxEntriesTable holds the schema information for the "sandbox_entries" table.
+	SandboxEntriesTable = &schema.Table{
+		Name:       "sandbox_entries",
+		Columns:    SandboxEntriesColumns,
+		PrimaryKey: []*schema.Column{SandboxEntriesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "sandbox_entries_practices_practice",
+				Columns:    []*schema.Column{SandboxEntriesColumns[6]},
+				RefColumns: []*schema.Column{PracticesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "sandboxentry_practice_id",
+				Unique:  false,
+				Columns: []*schema.Column{SandboxEntriesColumns[6]},
+			},
+			{
+				Name:    "sandboxentry_practice_id_seq",
+				Unique:  true,
+				Columns: []*schema.Column{SandboxEntriesColumns[6], SandboxEntriesColumns[3]},
 			},
 		},
 	}
@@ -832,6 +872,7 @@ var (
 		PhoneNumbersTable,
 		PracticesTable,
 		ProvidersTable,
+		SandboxEntriesTable,
 		SyncRunsTable,
 		ToolInvocationsTable,
 		WritebacksTable,
@@ -858,6 +899,7 @@ func init() {
 	PatientsTable.ForeignKeys[0].RefTable = PracticesTable
 	PhoneNumbersTable.ForeignKeys[0].RefTable = PracticesTable
 	ProvidersTable.ForeignKeys[0].RefTable = PracticesTable
+	SandboxEntriesTable.ForeignKeys[0].RefTable = PracticesTable
 	SyncRunsTable.ForeignKeys[0].RefTable = PracticesTable
 	ToolInvocationsTable.ForeignKeys[0].RefTable = PracticesTable
 	ToolInvocationsTable.ForeignKeys[1].RefTable = CallsTable

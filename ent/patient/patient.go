@@ -47,6 +47,10 @@ const (
 	FieldPhoneVerifyWindowStart = "phone_verify_window_start"
 	// FieldPhoneVerifyLockedUntil holds the string denoting the phone_verify_locked_until field in the database.
 	FieldPhoneVerifyLockedUntil = "phone_verify_locked_until"
+	// FieldActive holds the string denoting the active field in the database.
+	FieldActive = "active"
+	// FieldFormerPmsID holds the string denoting the former_pms_id field in the database.
+	FieldFormerPmsID = "former_pms_id"
 	// EdgePractice holds the string denoting the practice edge name in mutations.
 	EdgePractice = "practice"
 	// EdgeAppointments holds the string denoting the appointments edge name in mutations.
@@ -88,6 +92,8 @@ var Columns = []string{
 	FieldPhoneVerifyFailures,
 	FieldPhoneVerifyWindowStart,
 	FieldPhoneVerifyLockedUntil,
+	FieldActive,
+	FieldFormerPmsID,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -132,6 +138,10 @@ var (
 	DefaultStatus string
 	// DefaultPhoneVerifyFailures holds the default value on creation for the "phone_verify_failures" field.
 	DefaultPhoneVerifyFailures int
+	// DefaultActive holds the default value on creation for the "active" field.
+	DefaultActive bool
+	// DefaultFormerPmsID holds the default value on creation for the "former_pms_id" field.
+	DefaultFormerPmsID string
 	// DefaultID holds the default value on creation for the "id" field.
 	DefaultID func() string
 	// IDValidator is a validator for the "id" field. It is called by the builders before save.
@@ -219,6 +229,16 @@ func ByPhoneVerifyWindowStart(opts ...sql.OrderTermOption) OrderOption {
 // ByPhoneVerifyLockedUntil orders the results by the phone_verify_locked_until field.
 func ByPhoneVerifyLockedUntil(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldPhoneVerifyLockedUntil, opts...).ToFunc()
+}
+
+// ByActive orders the results by the active field.
+func ByActive(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldActive, opts...).ToFunc()
+}
+
+// ByFormerPmsID orders the results by the former_pms_id field.
+func ByFormerPmsID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldFormerPmsID, opts...).ToFunc()
 }
 
 // ByPracticeField orders the results by practice field.

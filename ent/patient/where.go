@@ -140,6 +140,16 @@ func PhoneVerifyLockedUntil(v time.Time) predicate.Patient {
 	return predicate.Patient(sql.FieldEQ(FieldPhoneVerifyLockedUntil, v))
 }
 
+// Active applies equality check predicate on the "active" field. It's identical to ActiveEQ.
+func Active(v bool) predicate.Patient {
+	return predicate.Patient(sql.FieldEQ(FieldActive, v))
+}
+
+// FormerPmsID applies equality check predicate on the "former_pms_id" field. It's identical to FormerPmsIDEQ.
+func FormerPmsID(v string) predicate.Patient {
+	return predicate.Patient(sql.FieldEQ(FieldFormerPmsID, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Patient {
 	return predicate.Patient(sql.FieldEQ(FieldCreatedAt, v))
@@ -1038,6 +1048,81 @@ func PhoneVerifyLockedUntilIsNil() predicate.Patient {
 // PhoneVerifyLockedUntilNotNil applies the NotNil predicate on the "phone_verify_locked_until" field.
 func PhoneVerifyLockedUntilNotNil() predicate.Patient {
 	return predicate.Patient(sql.FieldNotNull(FieldPhoneVerifyLockedUntil))
+}
+
+// ActiveEQ applies the EQ predicate on the "active" field.
+func ActiveEQ(v bool) predicate.Patient {
+	return predicate.Patient(sql.FieldEQ(FieldActive, v))
+}
+
+// ActiveNEQ applies the NEQ predicate on the "active" field.
+func ActiveNEQ(v bool) predicate.Patient {
+	return predicate.Patient(sql.FieldNEQ(FieldActive, v))
+}
+
+// FormerPmsIDEQ applies the EQ predicate on the "former_pms_id" field.
+func FormerPmsIDEQ(v string) predicate.Patient {
+	return predicate.Patient(sql.FieldEQ(FieldFormerPmsID, v))
+}
+
+// FormerPmsIDNEQ applies the NEQ predicate on the "former_pms_id" field.
+func FormerPmsIDNEQ(v string) predicate.Patient {
+	return predicate.Patient(sql.FieldNEQ(FieldFormerPmsID, v))
+}
+
+// FormerPmsIDIn applies the In predicate on the "former_pms_id" field.
+func FormerPmsIDIn(vs ...string) predicate.Patient {
+	return predicate.Patient(sql.FieldIn(FieldFormerPmsID, vs...))
+}
+
+// FormerPmsIDNotIn applies the NotIn predicate on the "former_pms_id" field.
+func FormerPmsIDNotIn(vs ...string) predicate.Patient {
+	return predicate.Patient(sql.FieldNotIn(FieldFormerPmsID, vs...))
+}
+
+// FormerPmsIDGT applies the GT predicate on the "former_pms_id" field.
+func FormerPmsIDGT(v string) predicate.Patient {
+	return predicate.Patient(sql.FieldGT(FieldFormerPmsID, v))
+}
+
+// FormerPmsIDGTE applies the GTE predicate on the "former_pms_id" field.
+func FormerPmsIDGTE(v string) predicate.Patient {
+	return predicate.Patient(sql.FieldGTE(FieldFormerPmsID, v))
+}
+
+// FormerPmsIDLT applies the LT predicate on the "former_pms_id" field.
+func FormerPmsIDLT(v string) predicate.Patient {
+	return predicate.Patient(sql.FieldLT(FieldFormerPmsID, v))
+}
+
+// FormerPmsIDLTE applies the LTE predicate on the "former_pms_id" field.
+func FormerPmsIDLTE(v string) predicate.Patient {
+	return predicate.Patient(sql.FieldLTE(FieldFormerPmsID, v))
+}
+
+// FormerPmsIDContains applies the Contains predicate on the "former_pms_id" field.
+func FormerPmsIDContains(v string) predicate.Patient {
+	return predicate.Patient(sql.FieldContains(FieldFormerPmsID, v))
+}
+
+// FormerPmsIDHasPrefix applies the HasPrefix predicate on the "former_pms_id" field.
+func FormerPmsIDHasPrefix(v string) predicate.Patient {
+	return predicate.Patient(sql.FieldHasPrefix(FieldFormerPmsID, v))
+}
+
+// FormerPmsIDHasSuffix applies the HasSuffix predicate on the "former_pms_id" field.
+func FormerPmsIDHasSuffix(v string) predicate.Patient {
+	return predicate.Patient(sql.FieldHasSuffix(FieldFormerPmsID, v))
+}
+
+// FormerPmsIDEqualFold applies the EqualFold predicate on the "former_pms_id" field.
+func FormerPmsIDEqualFold(v string) predicate.Patient {
+	return predicate.Patient(sql.FieldEqualFold(FieldFormerPmsID, v))
+}
+
+// FormerPmsIDContainsFold applies the ContainsFold predicate on the "former_pms_id" field.
+func FormerPmsIDContainsFold(v string) predicate.Patient {
+	return predicate.Patient(sql.FieldContainsFold(FieldFormerPmsID, v))
 }
 
 // HasPractice applies the HasEdge predicate on the "practice" edge.

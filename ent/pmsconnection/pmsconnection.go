@@ -50,6 +50,10 @@ const (
 	FieldAppointmentsChangedSince = "appointments_changed_since"
 	// FieldLastError holds the string denoting the last_error field in the database.
 	FieldLastError = "last_error"
+	// FieldCancelStatus holds the string denoting the cancel_status field in the database.
+	FieldCancelStatus = "cancel_status"
+	// FieldAppointmentStatuses holds the string denoting the appointment_statuses field in the database.
+	FieldAppointmentStatuses = "appointment_statuses"
 	// EdgePractice holds the string denoting the practice edge name in mutations.
 	EdgePractice = "practice"
 	// Table holds the table name of the pmsconnection in the database.
@@ -82,6 +86,8 @@ var Columns = []string{
 	FieldLastFullSyncAt,
 	FieldAppointmentsChangedSince,
 	FieldLastError,
+	FieldCancelStatus,
+	FieldAppointmentStatuses,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -112,6 +118,8 @@ var (
 	PracticeIDValidator func(string) error
 	// DefaultPmsPracticeID holds the default value on creation for the "pms_practice_id" field.
 	DefaultPmsPracticeID string
+	// DefaultCancelStatus holds the default value on creation for the "cancel_status" field.
+	DefaultCancelStatus string
 	// DefaultID holds the default value on creation for the "id" field.
 	DefaultID func() string
 	// IDValidator is a validator for the "id" field. It is called by the builders before save.
@@ -239,6 +247,11 @@ func ByAppointmentsChangedSince(opts ...sql.OrderTermOption) OrderOption {
 // ByLastError orders the results by the last_error field.
 func ByLastError(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldLastError, opts...).ToFunc()
+}
+
+// ByCancelStatus orders the results by the cancel_status field.
+func ByCancelStatus(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldCancelStatus, opts...).ToFunc()
 }
 
 // ByPracticeField orders the results by practice field.

@@ -135,6 +135,11 @@ func LastError(v string) predicate.PMSConnection {
 	return predicate.PMSConnection(sql.FieldEQ(FieldLastError, v))
 }
 
+// CancelStatus applies equality check predicate on the "cancel_status" field. It's identical to CancelStatusEQ.
+func CancelStatus(v string) predicate.PMSConnection {
+	return predicate.PMSConnection(sql.FieldEQ(FieldCancelStatus, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.PMSConnection {
 	return predicate.PMSConnection(sql.FieldEQ(FieldCreatedAt, v))
@@ -958,6 +963,81 @@ func LastErrorEqualFold(v string) predicate.PMSConnection {
 // LastErrorContainsFold applies the ContainsFold predicate on the "last_error" field.
 func LastErrorContainsFold(v string) predicate.PMSConnection {
 	return predicate.PMSConnection(sql.FieldContainsFold(FieldLastError, v))
+}
+
+// CancelStatusEQ applies the EQ predicate on the "cancel_status" field.
+func CancelStatusEQ(v string) predicate.PMSConnection {
+	return predicate.PMSConnection(sql.FieldEQ(FieldCancelStatus, v))
+}
+
+// CancelStatusNEQ applies the NEQ predicate on the "cancel_status" field.
+func CancelStatusNEQ(v string) predicate.PMSConnection {
+	return predicate.PMSConnection(sql.FieldNEQ(FieldCancelStatus, v))
+}
+
+// CancelStatusIn applies the In predicate on the "cancel_status" field.
+func CancelStatusIn(vs ...string) predicate.PMSConnection {
+	return predicate.PMSConnection(sql.FieldIn(FieldCancelStatus, vs...))
+}
+
+// CancelStatusNotIn applies the NotIn predicate on the "cancel_status" field.
+func CancelStatusNotIn(vs ...string) predicate.PMSConnection {
+	return predicate.PMSConnection(sql.FieldNotIn(FieldCancelStatus, vs...))
+}
+
+// CancelStatusGT applies the GT predicate on the "cancel_status" field.
+func CancelStatusGT(v string) predicate.PMSConnection {
+	return predicate.PMSConnection(sql.FieldGT(FieldCancelStatus, v))
+}
+
+// CancelStatusGTE applies the GTE predicate on the "cancel_status" field.
+func CancelStatusGTE(v string) predicate.PMSConnection {
+	return predicate.PMSConnection(sql.FieldGTE(FieldCancelStatus, v))
+}
+
+// CancelStatusLT applies the LT predicate on the "cancel_status" field.
+func CancelStatusLT(v string) predicate.PMSConnection {
+	return predicate.PMSConnection(sql.FieldLT(FieldCancelStatus, v))
+}
+
+// CancelStatusLTE applies the LTE predicate on the "cancel_status" field.
+func CancelStatusLTE(v string) predicate.PMSConnection {
+	return predicate.PMSConnection(sql.FieldLTE(FieldCancelStatus, v))
+}
+
+// CancelStatusContains applies the Contains predicate on the "cancel_status" field.
+func CancelStatusContains(v string) predicate.PMSConnection {
+	return predicate.PMSConnection(sql.FieldContains(FieldCancelStatus, v))
+}
+
+// CancelStatusHasPrefix applies the HasPrefix predicate on the "cancel_status" field.
+func CancelStatusHasPrefix(v string) predicate.PMSConnection {
+	return predicate.PMSConnection(sql.FieldHasPrefix(FieldCancelStatus, v))
+}
+
+// CancelStatusHasSuffix applies the HasSuffix predicate on the "cancel_status" field.
+func CancelStatusHasSuffix(v string) predicate.PMSConnection {
+	return predicate.PMSConnection(sql.FieldHasSuffix(FieldCancelStatus, v))
+}
+
+// CancelStatusEqualFold applies the EqualFold predicate on the "cancel_status" field.
+func CancelStatusEqualFold(v string) predicate.PMSConnection {
+	return predicate.PMSConnection(sql.FieldEqualFold(FieldCancelStatus, v))
+}
+
+// CancelStatusContainsFold applies the ContainsFold predicate on the "cancel_status" field.
+func CancelStatusContainsFold(v string) predicate.PMSConnection {
+	return predicate.PMSConnection(sql.FieldContainsFold(FieldCancelStatus, v))
+}
+
+// AppointmentStatusesIsNil applies the IsNil predicate on the "appointment_statuses" field.
+func AppointmentStatusesIsNil() predicate.PMSConnection {
+	return predicate.PMSConnection(sql.FieldIsNull(FieldAppointmentStatuses))
+}
+
+// AppointmentStatusesNotNil applies the NotNil predicate on the "appointment_statuses" field.
+func AppointmentStatusesNotNil() predicate.PMSConnection {
+	return predicate.PMSConnection(sql.FieldNotNull(FieldAppointmentStatuses))
 }
 
 // HasPractice applies the HasEdge predicate on the "practice" edge.

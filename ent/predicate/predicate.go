@@ -45,6 +45,9 @@ type Practice func(*sql.Selector)
 // Provider is the predicate function for provider builders.
 type Provider func(*sql.Selector)
 
+// SandboxEntry is the predicate function for sandboxentry builders.
+type SandboxEntry func(*sql.Selector)
+
 // SyncRun is the predicate function for syncrun builders.
 type SyncRun func(*sql.Selector)
 

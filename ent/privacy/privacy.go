@@ -423,6 +423,30 @@ func (f ProviderMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutati
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ProviderMutation", m)
 }
 
+// The SandboxEntryQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type SandboxEntryQueryRuleFunc func(context.Context, *ent.SandboxEntryQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f SandboxEntryQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.SandboxEntryQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.SandboxEntryQuery", q)
+}
+
+// The SandboxEntryMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type SandboxEntryMutationRuleFunc func(context.Context, *ent.SandboxEntryMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f SandboxEntryMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.SandboxEntryMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.SandboxEntryMutation", m)
+}
+
 // The SyncRunQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type SyncRunQueryRuleFunc func(context.Context, *ent.SyncRunQuery) error
@@ -556,6 +580,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.ProviderQuery:
 		return q.Filter(), nil
+	case *ent.SandboxEntryQuery:
+		return q.Filter(), nil
 	case *ent.SyncRunQuery:
 		return q.Filter(), nil
 	case *ent.ToolInvocationQuery:
@@ -594,6 +620,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.PracticeMutation:
 		return m.Filter(), nil
 	case *ent.ProviderMutation:
+		return m.Filter(), nil
+	case *ent.SandboxEntryMutation:
 		return m.Filter(), nil
 	case *ent.SyncRunMutation:
 		return m.Filter(), nil

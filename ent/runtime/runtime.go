@@ -19,6 +19,7 @@ import (
 	"github.com/frontdesk/frontdesk/ent/pmsconnection"
 	"github.com/frontdesk/frontdesk/ent/practice"
 	"github.com/frontdesk/frontdesk/ent/provider"
+	"github.com/frontdesk/frontdesk/ent/sandboxentry"
 	"github.com/frontdesk/frontdesk/ent/schema"
 	"github.com/frontdesk/frontdesk/ent/syncrun"
 	"github.com/frontdesk/frontdesk/ent/toolinvocation"
@@ -560,6 +561,10 @@ func init() {
 	pmsconnectionDescPmsPracticeID := pmsconnectionFields[2].Descriptor()
 	// pmsconnection.DefaultPmsPracticeID holds the default value on creation for the pms_practice_id field.
 	pmsconnection.DefaultPmsPracticeID = pmsconnectionDescPmsPracticeID.Default.(string)
+	// pmsconnectionDescCancelStatus is the schema descriptor for cancel_status field.
+	pmsconnectionDescCancelStatus := pmsconnectionFields[13].Descriptor()
+	// pmsconnection.DefaultCancelStatus holds the default value on creation for the cancel_status field.
+	pmsconnection.DefaultCancelStatus = pmsconnectionDescCancelStatus.Default.(string)
 	// pmsconnectionDescID is the schema descriptor for id field.
 	pmsconnectionDescID := pmsconnectionMixinFields0[0].Descriptor()
 	// pmsconnection.DefaultID holds the default value on creation for the id field.
@@ -630,6 +635,14 @@ func init() {
 	patientDescPhoneVerifyFailures := patientFields[8].Descriptor()
 	// patient.DefaultPhoneVerifyFailures holds the default value on creation for the phone_verify_failures field.
 	patient.DefaultPhoneVerifyFailures = patientDescPhoneVerifyFailures.Default.(int)
+	// patientDescActive is the schema descriptor for active field.
+	patientDescActive := patientFields[11].Descriptor()
+	// patient.DefaultActive holds the default value on creation for the active field.
+	patient.DefaultActive = patientDescActive.Default.(bool)
+	// patientDescFormerPmsID is the schema descriptor for former_pms_id field.
+	patientDescFormerPmsID := patientFields[12].Descriptor()
+	// patient.DefaultFormerPmsID holds the default value on creation for the former_pms_id field.
+	patient.DefaultFormerPmsID = patientDescFormerPmsID.Default.(string)
 	// patientDescID is the schema descriptor for id field.
 	patientDescID := patientMixinFields0[0].Descriptor()
 	// patient.DefaultID holds the default value on creation for the id field.
@@ -836,6 +849,44 @@ func init() {
 	provider.DefaultID = providerDescID.Default.(func() string)
 	// provider.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	provider.IDValidator = providerDescID.Validators[0].(func(string) error)
+	sandboxentryMixin := schema.SandboxEntry{}.Mixin()
+	sandboxentry.Policy = privacy.NewPolicies(sandboxentryMixin[2], schema.SandboxEntry{})
+	sandboxentry.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := sandboxentry.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	sandboxentryMixinFields0 := sandboxentryMixin[0].Fields()
+	_ = sandboxentryMixinFields0
+	sandboxentryMixinFields1 := sandboxentryMixin[1].Fields()
+	_ = sandboxentryMixinFields1
+	sandboxentryMixinFields2 := sandboxentryMixin[2].Fields()
+	_ = sandboxentryMixinFields2
+	sandboxentryFields := schema.SandboxEntry{}.Fields()
+	_ = sandboxentryFields
+	// sandboxentryDescCreatedAt is the schema descriptor for created_at field.
+	sandboxentryDescCreatedAt := sandboxentryMixinFields1[0].Descriptor()
+	// sandboxentry.DefaultCreatedAt holds the default value on creation for the created_at field.
+	sandboxentry.DefaultCreatedAt = sandboxentryDescCreatedAt.Default.(func() time.Time)
+	// sandboxentryDescUpdatedAt is the schema descriptor for updated_at field.
+	sandboxentryDescUpdatedAt := sandboxentryMixinFields1[1].Descriptor()
+	// sandboxentry.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	sandboxentry.DefaultUpdatedAt = sandboxentryDescUpdatedAt.Default.(func() time.Time)
+	// sandboxentry.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	sandboxentry.UpdateDefaultUpdatedAt = sandboxentryDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// sandboxentryDescPracticeID is the schema descriptor for practice_id field.
+	sandboxentryDescPracticeID := sandboxentryMixinFields2[0].Descriptor()
+	// sandboxentry.PracticeIDValidator is a validator for the "practice_id" field. It is called by the builders before save.
+	sandboxentry.PracticeIDValidator = sandboxentryDescPracticeID.Validators[0].(func(string) error)
+	// sandboxentryDescID is the schema descriptor for id field.
+	sandboxentryDescID := sandboxentryMixinFields0[0].Descriptor()
+	// sandboxentry.DefaultID holds the default value on creation for the id field.
+	sandboxentry.DefaultID = sandboxentryDescID.Default.(func() string)
+	// sandboxentry.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	sandboxentry.IDValidator = sandboxentryDescID.Validators[0].(func(string) error)
 	syncrunMixin := schema.SyncRun{}.Mixin()
 	syncrun.Policy = privacy.NewPolicies(syncrunMixin[1], schema.SyncRun{})
 	syncrun.Hooks[0] = func(next ent.Mutator) ent.Mutator {

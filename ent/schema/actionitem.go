@@ -22,7 +22,8 @@ func (ActionItem) Mixin() []ent.Mixin {
 // Fields of the ActionItem.
 func (ActionItem) Fields() []ent.Field {
 	return []ent.Field{
-		field.Enum("kind").Values("MESSAGE", "TRANSFER_FAILED", "WRITEBACK_FAILED", "NO_RESOLUTION", "VERIFICATION_LOCKED"),
+		field.Enum("kind").Values("MESSAGE", "TRANSFER_FAILED", "WRITEBACK_FAILED", "NO_RESOLUTION", "VERIFICATION_LOCKED", "PMS_CONFLICT").
+			Comment("PMS_CONFLICT: the PMS gave a record's id to someone else; staff decide which record is whose"),
 		field.Enum("status").Values("OPEN", "RESOLVED").Default("OPEN"),
 		field.Enum("urgency").Values("ROUTINE", "URGENT").Default("ROUTINE"),
 		field.String("summary").Comment("what happened and what to do, for staff"),

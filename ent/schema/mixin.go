@@ -33,6 +33,7 @@ var tables = map[string]string{
 	"agent": "agents",
 	"num":   "phone_numbers",
 	"inv":   "invitations",
+	"sbx":   "sandbox_entries",
 }
 
 // NodeType returns the table an id belongs to.

@@ -42,6 +42,11 @@ func (Patient) Fields() []ent.Field {
 		field.Time("phone_verify_locked_until").Optional().Nillable().
 			Comment("until then the phone agent verifies no one as this patient").
 			Annotations(entgql.Skip(entgql.SkipAll)),
+		field.Bool("active").Default(true).
+			Comment("false once the PMS no longer has the patient (deleted or merged): never verified or booked by phone, kept for the calls that name them"),
+		field.String("former_pms_id").Default("").
+			Comment("the PMS id this row had until the PMS gave it to someone else").
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 	}
 }
 

@@ -37,6 +37,12 @@ func (PMSConnection) Fields() []ent.Field {
 			Comment("watermark of the incremental sync").
 			Annotations(entgql.Skip(entgql.SkipAll)),
 		field.String("last_error").Optional().Comment("the last sync or key error, without patient data"),
+		field.String("cancel_status").Default("").
+			Comment("the appointment status a phone cancellation writes, as the practice chose it; empty: the best match among appointment_statuses").
+			Annotations(entgql.Skip(entgql.SkipAll)),
+		field.Strings("appointment_statuses").Optional().
+			Comment("the appointment statuses the PMS accepts, as the last full sync read them").
+			Annotations(entgql.Skip(entgql.SkipAll)),
 	}
 }
 

@@ -47,6 +47,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 type ResolverRoot interface {
 	Appointment() AppointmentResolver
 	Mutation() MutationResolver
+	PMSConnection() PMSConnectionResolver
 	Practice() PracticeResolver
 	Query() QueryResolver
 	Slot() SlotResolver
@@ -263,6 +264,7 @@ type ComplexityRoot struct {
 		ResolveActionItem     func(childComplexity int, id string, note *string) int
 		RetryWriteback        func(childComplexity int, appointmentID string) int
 		RevokeInvitation      func(childComplexity int, id string) int
+		SetPMSCancelStatus    func(childComplexity int, input model.SetPMSCancelStatusInput) int
 		SetPhoneNumberRouting func(childComplexity int, id string, routing phonenumber.Routing, frontDeskRingSeconds *int) int
 		SyncPms               func(childComplexity int, full *bool) int
 		UpdateAgent           func(childComplexity int, input model.AgentSettingsInput) int
@@ -288,17 +290,20 @@ type ComplexityRoot struct {
 	}
 
 	PMSConnection struct {
-		CreatedAt      func(childComplexity int) int
-		ID             func(childComplexity int) int
-		LastError      func(childComplexity int) int
-		LastFullSyncAt func(childComplexity int) int
-		LastSyncAt     func(childComplexity int) int
-		OfficeID       func(childComplexity int) int
-		Practice       func(childComplexity int) int
-		Provider       func(childComplexity int) int
-		Status         func(childComplexity int) int
-		System         func(childComplexity int) int
-		UpdatedAt      func(childComplexity int) int
+		CancelStatus       func(childComplexity int) int
+		CancelStatusChosen func(childComplexity int) int
+		CreatedAt          func(childComplexity int) int
+		ID                 func(childComplexity int) int
+		LastError          func(childComplexity int) int
+		LastFullSyncAt     func(childComplexity int) int
+		LastSyncAt         func(childComplexity int) int
+		OfficeID           func(childComplexity int) int
+		Practice           func(childComplexity int) int
+		Provider           func(childComplexity int) int
+		Status             func(childComplexity int) int
+		Statuses           func(childComplexity int) int
+		System             func(childComplexity int) int
+		UpdatedAt          func(childComplexity int) int
 	}
 
 	PageInfo struct {
@@ -309,11 +314,13 @@ type ComplexityRoot struct {
 	}
 
 	Patient struct {
+		Active        func(childComplexity int) int
 		Appointments  func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.AppointmentOrder, where *ent.AppointmentWhereInput) int
 		BirthDate     func(childComplexity int) int
 		CreatedAt     func(childComplexity int) int
 		Email         func(childComplexity int) int
 		FirstName     func(childComplexity int) int
+		FormerPmsID   func(childComplexity int) int
 		ID            func(childComplexity int) int
 		LastName      func(childComplexity int) int
 		Phones        func(childComplexity int) int
@@ -530,6 +537,12 @@ type MutationResolver interface {
 	ConnectSandbox(ctx context.Context) (*ent.PMSConnection, error)
 	DisconnectPms(ctx context.Context) (*ent.PMSConnection, error)
 	SyncPms(ctx context.Context, full *bool) (*ent.PMSConnection, error)
+	SetPMSCancelStatus(ctx context.Context, input model.SetPMSCancelStatusInput) (*ent.PMSConnection, error)
+}
+type PMSConnectionResolver interface {
+	CancelStatus(ctx context.Context, obj *ent.PMSConnection) (*string, error)
+	CancelStatusChosen(ctx context.Context, obj *ent.PMSConnection) (bool, error)
+	Statuses(ctx context.Context, obj *ent.PMSConnection) ([]string, error)
 }
 type PracticeResolver interface {
 	OpeningHours(ctx context.Context, obj *ent.Practice) ([]*model.OpeningHours, error)
@@ -1595,6 +1608,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokeInvitation(childComplexity, args["id"].(string)), true
+	case "Mutation.setPMSCancelStatus":
+		if e.ComplexityRoot.Mutation.SetPMSCancelStatus == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setPMSCancelStatus_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetPMSCancelStatus(childComplexity, args["input"].(model.SetPMSCancelStatusInput)), true
 	case "Mutation.setPhoneNumberRouting":
 		if e.ComplexityRoot.Mutation.SetPhoneNumberRouting == nil {
 			break
@@ -1719,6 +1743,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Operatory.UpdatedAt(childComplexity), true
 
+	case "PMSConnection.cancelStatus":
+		if e.ComplexityRoot.PMSConnection.CancelStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PMSConnection.CancelStatus(childComplexity), true
+	case "PMSConnection.cancelStatusChosen":
+		if e.ComplexityRoot.PMSConnection.CancelStatusChosen == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PMSConnection.CancelStatusChosen(childComplexity), true
 	case "PMSConnection.createdAt":
 		if e.ComplexityRoot.PMSConnection.CreatedAt == nil {
 			break
@@ -1773,6 +1809,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PMSConnection.Status(childComplexity), true
+	case "PMSConnection.statuses":
+		if e.ComplexityRoot.PMSConnection.Statuses == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PMSConnection.Statuses(childComplexity), true
 	case "PMSConnection.system":
 		if e.ComplexityRoot.PMSConnection.System == nil {
 			break
@@ -1811,6 +1853,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
 
+	case "Patient.active":
+		if e.ComplexityRoot.Patient.Active == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Patient.Active(childComplexity), true
 	case "Patient.appointments":
 		if e.ComplexityRoot.Patient.Appointments == nil {
 			break
@@ -1846,6 +1894,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Patient.FirstName(childComplexity), true
+	case "Patient.formerPmsID":
+		if e.ComplexityRoot.Patient.FormerPmsID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Patient.FormerPmsID(childComplexity), true
 	case "Patient.id":
 		if e.ComplexityRoot.Patient.ID == nil {
 			break
@@ -2775,6 +2829,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("PracticeSettingsInput", ec.unmarshalInputPracticeSettingsInput),
 			graphql.NewInputUnmarshaler("ProviderOrder", ec.unmarshalInputProviderOrder),
 			graphql.NewInputUnmarshaler("ProviderWhereInput", ec.unmarshalInputProviderWhereInput),
+			graphql.NewInputUnmarshaler("SetPMSCancelStatusInput", ec.unmarshalInputSetPMSCancelStatusInput),
 			graphql.NewInputUnmarshaler("SyncRunOrder", ec.unmarshalInputSyncRunOrder),
 			graphql.NewInputUnmarshaler("ToolInvocationOrder", ec.unmarshalInputToolInvocationOrder),
 			graphql.NewInputUnmarshaler("WritebackOrder", ec.unmarshalInputWritebackOrder),
@@ -3084,6 +3139,9 @@ type ActionItem implements Node {
   id: ID!
   createdAt: Time!
   updatedAt: Time!
+  """
+  PMS_CONFLICT: the PMS gave a record's id to someone else; staff decide which record is whose
+  """
   kind: ActionItemKind!
   status: ActionItemStatus!
   urgency: ActionItemUrgency!
@@ -3142,6 +3200,7 @@ enum ActionItemKind @goModel(model: "github.com/frontdesk/frontdesk/ent/actionit
   WRITEBACK_FAILED
   NO_RESOLUTION
   VERIFICATION_LOCKED
+  PMS_CONFLICT
 }
 """
 Ordering options for ActionItem connections
@@ -4395,6 +4454,14 @@ type Patient implements Node {
   phones: [String!]
   email: String!
   status: String!
+  """
+  false once the PMS no longer has the patient (deleted or merged): never verified or booked by phone, kept for the calls that name them
+  """
+  active: Boolean!
+  """
+  the PMS id this row had until the PMS gave it to someone else
+  """
+  formerPmsID: String!
   practice: Practice!
   appointments(
     """
@@ -4637,6 +4704,27 @@ input PatientWhereInput {
   statusHasSuffix: String
   statusEqualFold: String
   statusContainsFold: String
+  """
+  active field predicates
+  """
+  active: Boolean
+  activeNEQ: Boolean
+  """
+  former_pms_id field predicates
+  """
+  formerPmsID: String
+  formerPmsIDNEQ: String
+  formerPmsIDIn: [String!]
+  formerPmsIDNotIn: [String!]
+  formerPmsIDGT: String
+  formerPmsIDGTE: String
+  formerPmsIDLT: String
+  formerPmsIDLTE: String
+  formerPmsIDContains: String
+  formerPmsIDHasPrefix: String
+  formerPmsIDHasSuffix: String
+  formerPmsIDEqualFold: String
+  formerPmsIDContainsFold: String
   """
   appointments edge predicates
   """
@@ -5250,6 +5338,29 @@ extend type Mutation {
   "Sync now: incremental by default, everything with full: true."
   syncPMS(full: Boolean = false): PMSConnection!
 }
+
+extend type PMSConnection {
+  """
+  The appointment status a phone cancellation writes into the PMS: the one the practice chose with
+  setPMSCancelStatus, else the best match among ` + "`" + `statuses` + "`" + ` (one naming a cancellation, else "Broken").
+  Null when no status means cancelled and none was chosen: cancelling by phone fails until one is.
+  """
+  cancelStatus: String
+  "Whether cancelStatus was chosen by the practice (true) or is the best match (false)."
+  cancelStatusChosen: Boolean!
+  "The appointment statuses the PMS accepts, as the last full sync read them (empty for the sandbox)."
+  statuses: [String!]!
+}
+
+"The status phone cancellations write, one of pmsConnection.statuses; null goes back to the best match."
+input SetPMSCancelStatusInput {
+  status: String
+}
+
+extend type Mutation {
+  "Choose the appointment status phone cancellations write into the PMS. Owners only."
+  setPMSCancelStatus(input: SetPMSCancelStatusInput!): PMSConnection!
+}
 `, BuiltIn: false},
 	{Name: "../../schema/practice.graphql", Input: `# Practices, their members, and who is signed in.
 
@@ -5767,6 +5878,12 @@ func (ec *executionContext) childFields_PMSConnection(ctx context.Context, field
 		return ec.fieldContext_PMSConnection_lastError(ctx, field)
 	case "practice":
 		return ec.fieldContext_PMSConnection_practice(ctx, field)
+	case "cancelStatus":
+		return ec.fieldContext_PMSConnection_cancelStatus(ctx, field)
+	case "cancelStatusChosen":
+		return ec.fieldContext_PMSConnection_cancelStatusChosen(ctx, field)
+	case "statuses":
+		return ec.fieldContext_PMSConnection_statuses(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PMSConnection", field.Name)
 }
@@ -5809,6 +5926,10 @@ func (ec *executionContext) childFields_Patient(ctx context.Context, field graph
 		return ec.fieldContext_Patient_email(ctx, field)
 	case "status":
 		return ec.fieldContext_Patient_status(ctx, field)
+	case "active":
+		return ec.fieldContext_Patient_active(ctx, field)
+	case "formerPmsID":
+		return ec.fieldContext_Patient_formerPmsID(ctx, field)
 	case "practice":
 		return ec.fieldContext_Patient_practice(ctx, field)
 	case "appointments":
@@ -6516,6 +6637,20 @@ func (ec *executionContext) field_Mutation_revokeInvitation_args(ctx context.Con
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setPMSCancelStatus_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SetPMSCancelStatusInput, error) {
+			return ec.unmarshalNSetPMSCancelStatusInput2githubᚗcomᚋfrontdeskᚋfrontdeskᚋgraphᚋmodelᚐSetPMSCancelStatusInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -11496,6 +11631,50 @@ func (ec *executionContext) fieldContext_Mutation_syncPMS(ctx context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_setPMSCancelStatus(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setPMSCancelStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetPMSCancelStatus(ctx, fc.Args["input"].(model.SetPMSCancelStatusInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PMSConnection) graphql.Marshaler {
+			return ec.marshalNPMSConnection2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋentᚐPMSConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setPMSCancelStatus(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PMSConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setPMSCancelStatus_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _OpeningHours_day(ctx context.Context, field graphql.CollectedField, obj *model.OpeningHours) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12020,6 +12199,75 @@ func (ec *executionContext) fieldContext_PMSConnection_practice(_ context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _PMSConnection_cancelStatus(ctx context.Context, field graphql.CollectedField, obj *ent.PMSConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PMSConnection_cancelStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PMSConnection().CancelStatus(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PMSConnection_cancelStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PMSConnection", field, true, true, "String")
+}
+
+func (ec *executionContext) _PMSConnection_cancelStatusChosen(ctx context.Context, field graphql.CollectedField, obj *ent.PMSConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PMSConnection_cancelStatusChosen(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PMSConnection().CancelStatusChosen(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PMSConnection_cancelStatusChosen(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PMSConnection", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _PMSConnection_statuses(ctx context.Context, field graphql.CollectedField, obj *ent.PMSConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PMSConnection_statuses(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PMSConnection().Statuses(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PMSConnection_statuses(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PMSConnection", field, true, true, "String")
+}
+
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[string]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12362,6 +12610,52 @@ func (ec *executionContext) _Patient_status(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Patient_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Patient", field, false, false, "String")
+}
+
+func (ec *executionContext) _Patient_active(ctx context.Context, field graphql.CollectedField, obj *ent.Patient) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Patient_active(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Active, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Patient_active(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Patient", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Patient_formerPmsID(ctx context.Context, field graphql.CollectedField, obj *ent.Patient) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Patient_formerPmsID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FormerPmsID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Patient_formerPmsID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Patient", field, false, false, "String")
 }
 
@@ -21625,7 +21919,7 @@ func (ec *executionContext) unmarshalInputPatientWhereInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "pmsID", "pmsIDNEQ", "pmsIDIn", "pmsIDNotIn", "pmsIDGT", "pmsIDGTE", "pmsIDLT", "pmsIDLTE", "pmsIDContains", "pmsIDHasPrefix", "pmsIDHasSuffix", "pmsIDIsNil", "pmsIDNotNil", "pmsIDEqualFold", "pmsIDContainsFold", "firstName", "firstNameNEQ", "firstNameIn", "firstNameNotIn", "firstNameGT", "firstNameGTE", "firstNameLT", "firstNameLTE", "firstNameContains", "firstNameHasPrefix", "firstNameHasSuffix", "firstNameEqualFold", "firstNameContainsFold", "lastName", "lastNameNEQ", "lastNameIn", "lastNameNotIn", "lastNameGT", "lastNameGTE", "lastNameLT", "lastNameLTE", "lastNameContains", "lastNameHasPrefix", "lastNameHasSuffix", "lastNameEqualFold", "lastNameContainsFold", "preferredName", "preferredNameNEQ", "preferredNameIn", "preferredNameNotIn", "preferredNameGT", "preferredNameGTE", "preferredNameLT", "preferredNameLTE", "preferredNameContains", "preferredNameHasPrefix", "preferredNameHasSuffix", "preferredNameEqualFold", "preferredNameContainsFold", "birthDate", "birthDateNEQ", "birthDateIn", "birthDateNotIn", "birthDateGT", "birthDateGTE", "birthDateLT", "birthDateLTE", "birthDateContains", "birthDateHasPrefix", "birthDateHasSuffix", "birthDateEqualFold", "birthDateContainsFold", "email", "emailNEQ", "emailIn", "emailNotIn", "emailGT", "emailGTE", "emailLT", "emailLTE", "emailContains", "emailHasPrefix", "emailHasSuffix", "emailEqualFold", "emailContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "statusGT", "statusGTE", "statusLT", "statusLTE", "statusContains", "statusHasPrefix", "statusHasSuffix", "statusEqualFold", "statusContainsFold", "hasAppointments", "hasAppointmentsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "pmsID", "pmsIDNEQ", "pmsIDIn", "pmsIDNotIn", "pmsIDGT", "pmsIDGTE", "pmsIDLT", "pmsIDLTE", "pmsIDContains", "pmsIDHasPrefix", "pmsIDHasSuffix", "pmsIDIsNil", "pmsIDNotNil", "pmsIDEqualFold", "pmsIDContainsFold", "firstName", "firstNameNEQ", "firstNameIn", "firstNameNotIn", "firstNameGT", "firstNameGTE", "firstNameLT", "firstNameLTE", "firstNameContains", "firstNameHasPrefix", "firstNameHasSuffix", "firstNameEqualFold", "firstNameContainsFold", "lastName", "lastNameNEQ", "lastNameIn", "lastNameNotIn", "lastNameGT", "lastNameGTE", "lastNameLT", "lastNameLTE", "lastNameContains", "lastNameHasPrefix", "lastNameHasSuffix", "lastNameEqualFold", "lastNameContainsFold", "preferredName", "preferredNameNEQ", "preferredNameIn", "preferredNameNotIn", "preferredNameGT", "preferredNameGTE", "preferredNameLT", "preferredNameLTE", "preferredNameContains", "preferredNameHasPrefix", "preferredNameHasSuffix", "preferredNameEqualFold", "preferredNameContainsFold", "birthDate", "birthDateNEQ", "birthDateIn", "birthDateNotIn", "birthDateGT", "birthDateGTE", "birthDateLT", "birthDateLTE", "birthDateContains", "birthDateHasPrefix", "birthDateHasSuffix", "birthDateEqualFold", "birthDateContainsFold", "email", "emailNEQ", "emailIn", "emailNotIn", "emailGT", "emailGTE", "emailLT", "emailLTE", "emailContains", "emailHasPrefix", "emailHasSuffix", "emailEqualFold", "emailContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "statusGT", "statusGTE", "statusLT", "statusLTE", "statusContains", "statusHasPrefix", "statusHasSuffix", "statusEqualFold", "statusContainsFold", "active", "activeNEQ", "formerPmsID", "formerPmsIDNEQ", "formerPmsIDIn", "formerPmsIDNotIn", "formerPmsIDGT", "formerPmsIDGTE", "formerPmsIDLT", "formerPmsIDLTE", "formerPmsIDContains", "formerPmsIDHasPrefix", "formerPmsIDHasSuffix", "formerPmsIDEqualFold", "formerPmsIDContainsFold", "hasAppointments", "hasAppointmentsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -22486,6 +22780,111 @@ func (ec *executionContext) unmarshalInputPatientWhereInput(ctx context.Context,
 				return it, err
 			}
 			it.StatusContainsFold = data
+		case "active":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("active"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Active = data
+		case "activeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("activeNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActiveNEQ = data
+		case "formerPmsID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("formerPmsID"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FormerPmsID = data
+		case "formerPmsIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("formerPmsIDNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FormerPmsIDNEQ = data
+		case "formerPmsIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("formerPmsIDIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FormerPmsIDIn = data
+		case "formerPmsIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("formerPmsIDNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FormerPmsIDNotIn = data
+		case "formerPmsIDGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("formerPmsIDGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FormerPmsIDGT = data
+		case "formerPmsIDGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("formerPmsIDGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FormerPmsIDGTE = data
+		case "formerPmsIDLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("formerPmsIDLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FormerPmsIDLT = data
+		case "formerPmsIDLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("formerPmsIDLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FormerPmsIDLTE = data
+		case "formerPmsIDContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("formerPmsIDContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FormerPmsIDContains = data
+		case "formerPmsIDHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("formerPmsIDHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FormerPmsIDHasPrefix = data
+		case "formerPmsIDHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("formerPmsIDHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FormerPmsIDHasSuffix = data
+		case "formerPmsIDEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("formerPmsIDEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FormerPmsIDEqualFold = data
+		case "formerPmsIDContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("formerPmsIDContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FormerPmsIDContainsFold = data
 		case "hasAppointments":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasAppointments"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -23492,6 +23891,48 @@ func (ec *executionContext) unmarshalInputProviderWhereInput(ctx context.Context
 func UnmarshalProviderWhereInput(ctx context.Context, raw any) (ent.ProviderWhereInput, error) {
 	var out ent.ProviderWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ProviderWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSetPMSCancelStatusInput(ctx context.Context, obj any) (model.SetPMSCancelStatusInput, error) {
+	var it model.SetPMSCancelStatusInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"status"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSetPMSCancelStatusInput unmarshals raw into the SetPMSCancelStatusInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSetPMSCancelStatusInput(ctx context.Context, raw any) (model.SetPMSCancelStatusInput, error) {
+	var out model.SetPMSCancelStatusInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SetPMSCancelStatusInput", raw, &out)
 	return out, err
 }
 
@@ -25100,6 +25541,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "setPMSCancelStatus":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setPMSCancelStatus(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -25296,6 +25744,24 @@ func (ec *executionContext) _PMSConnection(ctx context.Context, sel ast.Selectio
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._PMSConnection_practice(ctx, field, obj)
 				})
+		case "cancelStatus":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PMSConnection_cancelStatus(ctx, field, obj)
+				})
+		case "cancelStatusChosen":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PMSConnection_cancelStatusChosen(ctx, field, obj)
+				})
+		case "statuses":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PMSConnection_statuses(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -25424,6 +25890,16 @@ func (ec *executionContext) _Patient(ctx context.Context, sel ast.SelectionSet, 
 			}
 		case "status":
 			out.Values[i] = ec._Patient_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "active":
+			out.Values[i] = ec._Patient_active(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "formerPmsID":
+			out.Values[i] = ec._Patient_formerPmsID(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -27746,6 +28222,11 @@ func (ec *executionContext) marshalNProvisionResult2ᚖgithubᚗcomᚋfrontdesk�
 		return graphql.Null
 	}
 	return ec._ProvisionResult(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSetPMSCancelStatusInput2githubᚗcomᚋfrontdeskᚋfrontdeskᚋgraphᚋmodelᚐSetPMSCancelStatusInput(ctx context.Context, v any) (model.SetPMSCancelStatusInput, error) {
+	res, err := ec.unmarshalInputSetPMSCancelStatusInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNSlot2githubᚗcomᚋfrontdeskᚋfrontdeskᚋinternalᚋbookingᚐSlot(ctx context.Context, sel ast.SelectionSet, v booking.Slot) graphql.Marshaler {

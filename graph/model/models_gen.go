@@ -113,6 +113,11 @@ type PracticeSettingsInput struct {
 	DefaultAppointmentTypeID *string `json:"defaultAppointmentTypeID,omitempty"`
 }
 
+// The status phone cancellations write, one of pmsConnection.statuses; null goes back to the best match.
+type SetPMSCancelStatusInput struct {
+	Status *string `json:"status,omitempty"`
+}
+
 type Viewer struct {
 	// The Cognito subject (sub) of the signed-in user.
 	Subject string  `json:"subject"`

@@ -12,6 +12,7 @@ import (
 	"github.com/frontdesk/frontdesk/ent/patient"
 	ewb "github.com/frontdesk/frontdesk/ent/writeback"
 	"github.com/frontdesk/frontdesk/internal/apperr"
+	"github.com/frontdesk/frontdesk/internal/patients"
 	"github.com/frontdesk/frontdesk/internal/phone"
 	"github.com/frontdesk/frontdesk/internal/pms"
 	"github.com/frontdesk/frontdesk/internal/scheduling"
@@ -287,9 +288,13 @@ func (s *Service) patientFor(ctx context.Context, v *practiceView, id string, np
 		if ent.IsNotFound(err) {
 			return nil, false, apperr.New(apperr.NotFound, "no such patient")
 		}
+		if err == nil && !p.Active {
+			return nil, false, apperr.New(apperr.Invalid, "this patient is no longer in the PMS, so they cannot be booked")
+		}
 		return p, false, err
 	}
 	existing, err := c.Patient.Query().Where(
+		patients.Callable(),
 		patient.FirstNameEqualFold(np.FirstName), patient.LastNameEqualFold(np.LastName), patient.BirthDate(np.BirthDate),
 	).First(ctx)
 	if err == nil {

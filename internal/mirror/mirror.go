@@ -85,7 +85,7 @@ func (s *Syncer) sync(ctx context.Context, practiceID string, conn *ent.PMSConne
 	if err != nil {
 		return err
 	}
-	w := &writer{s: s, ctx: ctx, practiceID: practiceID, st: st, loc: loc, n: n}
+	w := &writer{s: s, ctx: ctx, practiceID: practiceID, connID: conn.ID, st: st, loc: loc, n: n}
 	if full {
 		return w.full(p)
 	}
@@ -132,7 +132,8 @@ func (s *Syncer) finish(ctx context.Context, run *ent.SyncRun, conn *ent.PMSConn
 			cu.SetLastFullSyncAt(now)
 		}
 	}
-	if err := cu.Exec(ctx); err != nil {
+	// A connection replaced during the sync is gone: nothing to record on it.
+	if err := cu.Exec(ctx); err != nil && !ent.IsNotFound(err) {
 		return errors.Join(syncErr, fmt.Errorf("mirror: record sync: %w", err))
 	}
 	return syncErr

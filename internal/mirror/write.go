@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"hash"
 	"hash/fnv"
@@ -16,7 +17,10 @@ import (
 	"github.com/frontdesk/frontdesk/ent/appointmenttype"
 	"github.com/frontdesk/frontdesk/ent/operatory"
 	"github.com/frontdesk/frontdesk/ent/patient"
+	"github.com/frontdesk/frontdesk/ent/pmsconnection"
 	"github.com/frontdesk/frontdesk/ent/provider"
+	"github.com/frontdesk/frontdesk/internal/actions"
+	"github.com/frontdesk/frontdesk/internal/patients"
 	"github.com/frontdesk/frontdesk/internal/phone"
 	"github.com/frontdesk/frontdesk/internal/pms"
 )
@@ -30,6 +34,8 @@ type row struct {
 // state maps PMS ids to mirror rows, per entity.
 type state struct {
 	providers, operatories, types, patients, appointments map[string]row
+	// inactivePatients holds the PMS ids of patients marked inactive.
+	inactivePatients map[string]bool
 	// typeByName finds a type when the PMS names it instead of giving its id.
 	typeByName map[string]string
 	typeLength map[string]time.Duration
@@ -37,7 +43,7 @@ type state struct {
 
 func (s *Syncer) load(ctx context.Context) (*state, error) {
 	c := s.DB.Client(ctx)
-	st := &state{typeByName: map[string]string{}, typeLength: map[string]time.Duration{}}
+	st := &state{typeByName: map[string]string{}, typeLength: map[string]time.Duration{}, inactivePatients: map[string]bool{}}
 	type scanned struct {
 		ID        string `json:"id"`
 		PmsID     string `json:"pms_id"`
@@ -68,6 +74,13 @@ func (s *Syncer) load(ctx context.Context) (*state, error) {
 		return nil, fmt.Errorf("mirror: load appointments: %w", err)
 	}
 	st.providers, st.operatories, st.types, st.patients, st.appointments = toMap(ps), toMap(os), toMap(ts), toMap(pats), toMap(appts)
+	inactive, err := c.Patient.Query().Where(patient.PmsIDNotNil(), patient.Active(false)).Select(patient.FieldPmsID).Strings(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("mirror: load inactive patients: %w", err)
+	}
+	for _, id := range inactive {
+		st.inactivePatients[id] = true
+	}
 	types, err := c.AppointmentType.Query().All(ctx)
 	if err != nil {
 		return nil, err
@@ -84,12 +97,31 @@ type writer struct {
 	s          *Syncer
 	ctx        context.Context
 	practiceID string
+	connID     string // the connection whose PMS is read
 	st         *state
 	loc        *time.Location
 	n          *Counts
 }
 
 func (w *writer) client() *ent.Client { return w.s.DB.Client(w.ctx) }
+
+// ErrConnectionChanged stops a sync whose PMS the practice disconnected or
+// replaced while it ran: what it read must not land in the new PMS's mirror.
+var ErrConnectionChanged = errors.New("mirror: the practice's PMS connection changed during the sync")
+
+// stillConnected checks, inside a batch's transaction, that the
+// connection the sync reads is still the practice's and connected.
+func (w *writer) stillConnected(ctx context.Context, c *ent.Client) error {
+	ok, err := c.PMSConnection.Query().
+		Where(pmsconnection.ID(w.connID), pmsconnection.StatusNEQ(pmsconnection.StatusDISCONNECTED)).Exist(ctx)
+	switch {
+	case err != nil:
+		return err
+	case !ok:
+		return ErrConnectionChanged
+	}
+	return nil
+}
 
 func (w *writer) batchSize() int {
 	if w.s.BatchSize > 0 {
@@ -98,11 +130,16 @@ func (w *writer) batchSize() int {
 	return 500
 }
 
-// inBatches runs fn over items in transactions of batchSize.
+// inBatches runs fn over items in transactions of batchSize, each only
+// while the practice is still connected to the PMS the sync reads.
 func inBatches[T any](w *writer, items []T, fn func(ctx context.Context, c *ent.Client, chunk []T) error) error {
 	for chunk := range slices.Chunk(items, w.batchSize()) {
 		err := w.s.DB.InTx(w.ctx, func(ctx context.Context) error {
-			return fn(ctx, w.s.DB.Client(ctx), chunk)
+			c := w.s.DB.Client(ctx)
+			if err := w.stillConnected(ctx, c); err != nil {
+				return err
+			}
+			return fn(ctx, c, chunk)
 		})
 		if err != nil {
 			return err
@@ -118,10 +155,15 @@ func (w *writer) full(p pms.PMS) error {
 		return fmt.Errorf("mirror: practice: %w", err)
 	}
 	if info.System != "" {
-		if err := w.client().PMSConnection.Update().SetSystem(info.System).Exec(ctx); err != nil {
+		err := w.client().PMSConnection.UpdateOneID(w.connID).SetSystem(info.System).Exec(ctx)
+		if ent.IsNotFound(err) {
+			return ErrConnectionChanged
+		}
+		if err != nil {
 			return err
 		}
 	}
+	w.statuses(p)
 	if err := w.providers(p); err != nil {
 		return err
 	}
@@ -134,7 +176,7 @@ func (w *writer) full(p pms.PMS) error {
 	if err := w.hours(p); err != nil {
 		return err
 	}
-	if err := w.patients(p, pms.PatientQuery{}); err != nil {
+	if err := w.patients(p, pms.PatientQuery{}, true); err != nil {
 		return err
 	}
 	today := pms.DateOf(w.s.Clock.Now().In(w.loc))
@@ -145,6 +187,23 @@ func (w *writer) full(p pms.PMS) error {
 	from := pms.DateOf(today.In(w.loc).Add(-window.Past))
 	to := pms.DateOf(today.In(w.loc).Add(window.Future))
 	return w.appointments(p, pms.AppointmentQuery{From: from, To: to}, true)
+}
+
+// statuses records the appointment statuses the PMS accepts, which the
+// practice chooses its cancellation status among. Reading them is not worth
+// failing a sync over: the last ones read stay.
+func (w *writer) statuses(p pms.PMS) {
+	sl, ok := p.(pms.StatusLister)
+	if !ok {
+		return
+	}
+	list, err := sl.AppointmentStatusValues(w.ctx)
+	if err == nil {
+		err = w.client().PMSConnection.UpdateOneID(w.connID).SetAppointmentStatuses(list).Exec(w.ctx)
+	}
+	if err != nil {
+		w.s.Log.WarnContext(w.ctx, "mirror: appointment statuses not read", "practice_id", w.practiceID, "error", err)
+	}
 }
 
 func (w *writer) providers(p pms.PMS) error {
@@ -349,21 +408,38 @@ func (w *writer) hours(p pms.PMS) error {
 		return nil
 	}
 	w.n.Updated++
-	return w.client().Practice.UpdateOneID(w.practiceID).SetPmsHours(sched.Hours).SetPmsClosures(closures).Exec(w.ctx)
+	return w.s.DB.InTx(w.ctx, func(ctx context.Context) error {
+		c := w.s.DB.Client(ctx)
+		if err := w.stillConnected(ctx, c); err != nil {
+			return err
+		}
+		return c.Practice.UpdateOneID(w.practiceID).SetPmsHours(sched.Hours).SetPmsClosures(closures).Exec(ctx)
+	})
 }
 
-func (w *writer) patients(p pms.PMS, q pms.PatientQuery) error {
+// patients mirrors the patients q returns. With all (a full sync's listing
+// of every patient), a mirrored patient the PMS no longer lists — deleted,
+// or merged into another record — is marked inactive rather than removed:
+// the calls that verified them still name them, but no call verifies or
+// books them again. One the PMS lists again is active again.
+func (w *writer) patients(p pms.PMS, q pms.PatientQuery, all bool) error {
 	var changed []pms.Patient
+	seen := map[string]bool{}
 	for pt, err := range p.Patients(w.ctx, q) {
 		if err != nil {
 			return fmt.Errorf("mirror: patients: %w", err)
 		}
 		w.n.Patients++
-		if r, ok := w.st.patients[pt.ID]; !ok || r.digest != digestPatient(pt) {
+		seen[pt.ID] = true
+		if r, ok := w.st.patients[pt.ID]; !ok || r.digest != digestPatient(pt) || w.st.inactivePatients[pt.ID] {
 			changed = append(changed, pt)
 		}
 	}
 	err := inBatches(w, changed, func(ctx context.Context, c *ent.Client, chunk []pms.Patient) error {
+		current, err := w.currentPatients(ctx, c, chunk)
+		if err != nil {
+			return err
+		}
 		var creates []*ent.PatientCreate
 		for _, pt := range chunk {
 			d := digestPatient(pt)
@@ -373,14 +449,22 @@ func (w *writer) patients(p pms.PMS, q pms.PatientQuery) error {
 				birth = pt.BirthDate.String()
 			}
 			if r, ok := w.st.patients[pt.ID]; ok {
-				w.n.Updated++
-				if err := c.Patient.UpdateOneID(r.id).
-					SetFirstName(pt.FirstName).SetLastName(pt.LastName).SetPreferredName(pt.PreferredName).
-					SetBirthDate(birth).SetPhones(phones).SetPhoneIndex(phoneIndex(phones)).
-					SetEmail(pt.Email).SetStatus(pt.Status).SetPmsDigest(d).Exec(ctx); err != nil {
-					return err
+				if old := current[r.id]; old != nil && !patients.SamePerson(old.FirstName, old.LastName, old.BirthDate, pt.FirstName, pt.LastName, birth) {
+					if err := w.supersede(ctx, c, old); err != nil {
+						return err
+					}
+					delete(w.st.patients, pt.ID)
+				} else {
+					w.n.Updated++
+					if err := c.Patient.UpdateOneID(r.id).
+						SetFirstName(pt.FirstName).SetLastName(pt.LastName).SetPreferredName(pt.PreferredName).
+						SetBirthDate(birth).SetPhones(phones).SetPhoneIndex(phoneIndex(phones)).
+						SetEmail(pt.Email).SetStatus(pt.Status).SetActive(true).SetPmsDigest(d).Exec(ctx); err != nil {
+						return err
+					}
+					delete(w.st.inactivePatients, pt.ID)
+					continue
 				}
-				continue
 			}
 			creates = append(creates, c.Patient.Create().SetPracticeID(w.practiceID).SetPmsID(pt.ID).
 				SetFirstName(pt.FirstName).SetLastName(pt.LastName).SetPreferredName(pt.PreferredName).
@@ -390,6 +474,7 @@ func (w *writer) patients(p pms.PMS, q pms.PatientQuery) error {
 		made, err := c.Patient.CreateBulk(creates...).Save(ctx)
 		for _, m := range made {
 			w.st.patients[*m.PmsID] = row{m.ID, m.PmsDigest}
+			delete(w.st.inactivePatients, *m.PmsID)
 		}
 		w.n.Created += len(made)
 		return err
@@ -397,7 +482,59 @@ func (w *writer) patients(p pms.PMS, q pms.PatientQuery) error {
 	if err != nil {
 		return fmt.Errorf("mirror: write patients: %w", err)
 	}
+	// An empty listing is no evidence that every patient is gone: Sikka
+	// answers 204 while it reloads a practice's data.
+	if !all || len(seen) == 0 {
+		return nil
+	}
+	var gone []string
+	for pmsID, r := range w.st.patients {
+		if !seen[pmsID] && !w.st.inactivePatients[pmsID] {
+			gone = append(gone, r.id)
+		}
+	}
+	for chunk := range slices.Chunk(gone, w.batchSize()) {
+		n, err := w.client().Patient.Update().Where(patient.IDIn(chunk...), patient.Active(true)).
+			SetActive(false).SetPmsDigest("").Save(w.ctx)
+		if err != nil {
+			return fmt.Errorf("mirror: deactivate patients: %w", err)
+		}
+		w.n.Removed += n
+	}
 	return nil
+}
+
+// currentPatients reads the mirror rows of the patients in chunk that are
+// already mirrored, by row id.
+func (w *writer) currentPatients(ctx context.Context, c *ent.Client, chunk []pms.Patient) (map[string]*ent.Patient, error) {
+	var ids []string
+	for _, pt := range chunk {
+		if r, ok := w.st.patients[pt.ID]; ok {
+			ids = append(ids, r.id)
+		}
+	}
+	out := map[string]*ent.Patient{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	rows, err := c.Patient.Query().Where(patient.IDIn(ids...)).
+		Select(patient.FieldID, patient.FieldPmsID, patient.FieldFirstName, patient.FieldLastName, patient.FieldBirthDate).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		out[r.ID] = r
+	}
+	return out, nil
+}
+
+// supersede sets aside a patient row whose PMS id now names another
+// person (see patients.Supersede); the new record is then mirrored as a
+// row of its own.
+func (w *writer) supersede(ctx context.Context, c *ent.Client, old *ent.Patient) error {
+	w.s.Log.WarnContext(ctx, "mirror: the PMS reissued a patient id to another person", "practice_id", w.practiceID, "patient_id", old.ID)
+	w.n.Updated++
+	return patients.Supersede(ctx, c, &actions.Service{DB: w.s.DB, Clock: w.s.Clock}, old)
 }
 
 // appointments mirrors what q returns. With removeUnseen (a full sync over
@@ -422,7 +559,7 @@ func (w *writer) appointments(p pms.PMS, q pms.AppointmentQuery, removeUnseen bo
 	}
 	// An appointment can name a patient added since the last full sync.
 	for id := range unknownPatients {
-		if err := w.patients(p, pms.PatientQuery{ID: id}); err != nil {
+		if err := w.patients(p, pms.PatientQuery{ID: id}, false); err != nil {
 			return err
 		}
 	}

@@ -13,6 +13,7 @@ import (
 	"context"
 	"errors"
 	"iter"
+	"strings"
 	"time"
 )
 
@@ -286,3 +287,27 @@ type WriteLister interface {
 // "frontdesk:<appointment id>", so its write can be recognised in a
 // QueuedWrites listing.
 const MarkerPrefix = "frontdesk:"
+
+// StatusLister is implemented by a PMS whose appointment statuses a
+// practice chooses among: the one a phone cancellation writes.
+type StatusLister interface {
+	// AppointmentStatusValues lists the status values the PMS accepts.
+	AppointmentStatusValues(ctx context.Context) ([]string, error)
+}
+
+// BestCancelStatus is the status among statuses a cancellation writes when
+// the practice has chosen none: the first naming a cancellation, else the
+// first naming a broken appointment (Dentrix's and Open Dental's word), else
+// "" — many PMSs have neither (Sikka's own example lists "open.unconfirm",
+// "open.confirm", "complete.unconfirm", "complete.confirm"), and then the
+// practice must choose.
+func BestCancelStatus(statuses []string) string {
+	for _, want := range []string{"cancel", "broken"} {
+		for _, s := range statuses {
+			if strings.Contains(strings.ToLower(s), want) {
+				return s
+			}
+		}
+	}
+	return ""
+}

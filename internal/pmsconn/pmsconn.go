@@ -70,8 +70,9 @@ func (s *Service) Get(ctx context.Context) (*ent.PMSConnection, error) {
 }
 
 // ConnectSikka proves the credentials by getting a request key from Sikka,
-// then stores them (sealed) and enqueues the first full sync — all or
-// nothing: refused credentials leave nothing behind.
+// then, in one transaction, stores them (sealed), replaces the mirror when
+// it came from another PMS (see connect) and enqueues a full sync — all or
+// nothing: refused credentials leave nothing behind, the mirror included.
 func (s *Service) ConnectSikka(ctx context.Context, officeID, secretKey, pmsPracticeID string) (*ent.PMSConnection, error) {
 	practiceID, err := acting(ctx)
 	if err != nil {
@@ -93,19 +94,13 @@ func (s *Service) ConnectSikka(ctx context.Context, officeID, secretKey, pmsPrac
 	}
 	var conn *ent.PMSConnection
 	err = s.DB.InTx(ctx, func(ctx context.Context) error {
-		c := s.DB.Client(ctx)
-		if _, err := c.PMSConnection.Delete().Exec(ctx); err != nil {
-			return err
-		}
-		create := c.PMSConnection.Create().
-			SetPracticeID(practiceID).
-			SetProvider(pmsconnection.ProviderSIKKA).
-			SetOfficeID(officeID).
-			SetPmsPracticeID(pmsPracticeID).
-			SetSecretKey(s.Box.Seal(secretKey, sealContext(practiceID, "secret_key"))).
-			SetStatus(pmsconnection.StatusCONNECTED)
-		setKeys(create.Mutation(), s.Box, practiceID, keys)
-		if conn, err = create.Save(ctx); err != nil {
+		to := source{provider: pmsconnection.ProviderSIKKA, officeID: officeID, practiceID: pmsPracticeID}
+		conn, err = s.connect(ctx, practiceID, to, func(create *ent.PMSConnectionCreate) {
+			create.SetOfficeID(officeID).SetPmsPracticeID(pmsPracticeID).
+				SetSecretKey(s.Box.Seal(secretKey, sealContext(practiceID, "secret_key")))
+			setKeys(create.Mutation(), s.Box, practiceID, keys)
+		})
+		if err != nil {
 			return err
 		}
 		return s.Queue.Insert(ctx, mirror.SyncArgs{PracticeID: practiceID, Full: true}, nil)
@@ -117,7 +112,8 @@ func (s *Service) ConnectSikka(ctx context.Context, officeID, secretKey, pmsPrac
 }
 
 // ConnectSandbox connects the acting practice to a sandbox PMS with
-// deterministic demo data, and enqueues the first full sync.
+// deterministic demo data, replacing the mirror when it came from another
+// PMS (see connect), and enqueues a full sync.
 func (s *Service) ConnectSandbox(ctx context.Context) (*ent.PMSConnection, error) {
 	practiceID, err := acting(ctx)
 	if err != nil {
@@ -125,16 +121,10 @@ func (s *Service) ConnectSandbox(ctx context.Context) (*ent.PMSConnection, error
 	}
 	var conn *ent.PMSConnection
 	err = s.DB.InTx(ctx, func(ctx context.Context) error {
-		c := s.DB.Client(ctx)
-		if _, err := c.PMSConnection.Delete().Exec(ctx); err != nil {
-			return err
-		}
-		if conn, err = c.PMSConnection.Create().
-			SetPracticeID(practiceID).
-			SetProvider(pmsconnection.ProviderSANDBOX).
-			SetStatus(pmsconnection.StatusCONNECTED).
-			SetSystem("frontdesk sandbox").
-			Save(ctx); err != nil {
+		conn, err = s.connect(ctx, practiceID, source{provider: pmsconnection.ProviderSANDBOX}, func(create *ent.PMSConnectionCreate) {
+			create.SetSystem("frontdesk sandbox")
+		})
+		if err != nil {
 			return err
 		}
 		return s.Queue.Insert(ctx, mirror.SyncArgs{PracticeID: practiceID, Full: true}, nil)
@@ -143,7 +133,8 @@ func (s *Service) ConnectSandbox(ctx context.Context) (*ent.PMSConnection, error
 }
 
 // Disconnect stops syncing and forgets the keys. The mirror stays, so the
-// dashboard still shows what was last known.
+// dashboard still shows what was last known, until another PMS is
+// connected.
 func (s *Service) Disconnect(ctx context.Context) (*ent.PMSConnection, error) {
 	if _, err := acting(ctx); err != nil {
 		return nil, err
@@ -206,36 +197,43 @@ func (s *Service) Open(ctx context.Context, practiceID string) (pms.PMS, *time.L
 	}
 	switch conn.Provider {
 	case pmsconnection.ProviderSANDBOX:
-		return s.sandbox(practiceID, loc), loc, nil
+		sb, err := s.sandbox(ctx, practiceID, loc)
+		if err != nil {
+			return nil, nil, err
+		}
+		return sb, loc, nil
 	case pmsconnection.ProviderSIKKA:
 		if s.Sikka == nil {
 			return nil, nil, apperr.New(apperr.Unavailable, "Sikka is not configured on this server: set SIKKA_APP_ID and SIKKA_APP_KEY")
 		}
 		store := &keyStore{db: s.DB, box: s.Box, practiceID: practiceID}
-		return s.Sikka.Practice(conn.OfficeID, conn.PmsPracticeID, loc, store), loc, nil
+		return s.Sikka.Practice(conn.OfficeID, conn.PmsPracticeID, loc, store).WithCancelStatus(conn.CancelStatus), loc, nil
 	default:
 		return nil, nil, fmt.Errorf("pmsconn: unknown provider %q", conn.Provider)
 	}
 }
 
-// sandbox returns the practice's one sandbox in this process: its writes
-// live in memory, so every caller must share it.
-func (s *Service) sandbox(practiceID string, loc *time.Location) *sandbox.Sandbox {
+// sandbox returns the practice's one sandbox in this process, opened over
+// its journal in the database the first time.
+func (s *Service) sandbox(ctx context.Context, practiceID string, loc *time.Location) (*sandbox.Sandbox, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if sb, ok := s.sandboxes[practiceID]; ok {
-		return sb
+		return sb, nil
 	}
 	h := fnv.New64a()
 	h.Write([]byte(practiceID))
-	sb := sandbox.New(sandbox.Config{
+	sb, err := sandbox.Open(ctx, sandbox.Config{
 		Seed:           int64(h.Sum64() >> 1),
 		Location:       loc,
 		Clock:          s.Clock,
 		WritebackDelay: s.SandboxWritebackDelay,
-	})
+	}, &sandboxJournal{db: s.DB, practiceID: practiceID})
+	if err != nil {
+		return nil, err
+	}
 	s.sandboxes[practiceID] = sb
-	return sb
+	return sb, nil
 }
 
 // describe turns a PMS error into a coded error an owner can act on,

@@ -13,6 +13,7 @@ import (
 	"github.com/frontdesk/frontdesk/ent/patient"
 	"github.com/frontdesk/frontdesk/internal/actions"
 	"github.com/frontdesk/frontdesk/internal/booking"
+	"github.com/frontdesk/frontdesk/internal/patients"
 	"github.com/frontdesk/frontdesk/internal/phone"
 	"github.com/frontdesk/frontdesk/internal/spoken"
 )
@@ -89,6 +90,7 @@ func getPatientInfo(ctx context.Context, t *turn) (any, error) {
 	}
 
 	named, err := c.Patient.Query().Where(
+		patients.Callable(),
 		patient.Or(patient.FirstNameEqualFold(first), patient.PreferredNameEqualFold(first)),
 		patient.LastNameEqualFold(last),
 	).Order(patient.ByID()).Limit(maxNameMatches + 1).All(ctx)

@@ -83,6 +83,11 @@ func (w *Worker) work(ctx context.Context, appointmentID string) error {
 	c := w.DB.Client(ctx)
 	for {
 		a, err := c.Appointment.Get(ctx, appointmentID)
+		if ent.IsNotFound(err) {
+			// Gone with the mirror of a PMS the practice replaced, its
+			// writebacks withdrawn (internal/pmsconn): nothing to write.
+			return nil
+		}
 		if err != nil {
 			return fmt.Errorf("writeback: appointment: %w", err)
 		}
@@ -96,6 +101,11 @@ func (w *Worker) work(ctx context.Context, appointmentID string) error {
 			return err
 		}
 		out, err := w.step(ctx, p, loc, a, wb)
+		if ent.IsConstraintError(err) {
+			// Retrying cannot help: the PMS gave what the write created an
+			// id that another record already holds here.
+			return w.fail(ctx, a.ID, wb, "the PMS gave the new record an id that another record in frontdesk already has (did the PMS reissue it?); check both in the PMS")
+		}
 		if err != nil {
 			return err
 		}
@@ -269,7 +279,7 @@ func (w *Worker) poll(ctx context.Context, p pms.PMS, a *ent.Appointment, wb *en
 	st, err := p.WritebackStatus(ctx, wb.PmsWritebackID)
 	switch {
 	case errors.Is(err, pms.ErrNotFound):
-		// The PMS has lost the write (a restarted sandbox does): send it
+		// The PMS has lost the write (a sandbox without its journal does): send it
 		// again, within the budget of sends.
 		return done, w.DB.Client(ctx).Writeback.UpdateOne(wb).SetState(ewb.StateQUEUED).SetPmsWritebackID("").
 			SetLastError("the PMS no longer knows the write; sending it again").Exec(ctx)
@@ -313,7 +323,7 @@ func (w *Worker) complete(ctx context.Context, wb *ent.Writeback, createdID stri
 			if createdID == "" {
 				return errors.New("writeback: the PMS created the patient but did not say its id")
 			}
-			return adoptPatient(ctx, c, *wb.PatientID, createdID)
+			return adoptPatient(ctx, c, w.Actions, *wb.PatientID, createdID)
 		case ewb.KindCREATE_APPOINTMENT:
 			if createdID == "" {
 				return errors.New("writeback: the PMS created the appointment but did not say its id")

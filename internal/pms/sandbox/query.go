@@ -27,8 +27,10 @@ func (s *Sandbox) Patients(ctx context.Context, q pms.PatientQuery) iter.Seq2[pm
 			(q.LastName == "" || strings.EqualFold(p.LastName, strings.TrimSpace(q.LastName))) &&
 			(q.BirthDate.IsZero() || p.BirthDate == q.BirthDate)
 	}
-	return stream(ctx, "patients", func(next int) ([]pms.Patient, int, bool) {
-		s.lockSettled()
+	return stream(ctx, "patients", func(next int) ([]pms.Patient, int, bool, error) {
+		if err := s.lockSettled(ctx); err != nil {
+			return nil, next, false, err
+		}
 		defer s.mu.Unlock()
 		var page []pms.Patient
 		for ; next < len(s.patients) && len(page) < pageSize; next++ {
@@ -38,7 +40,7 @@ func (s *Sandbox) Patients(ctx context.Context, q pms.PatientQuery) iter.Seq2[pm
 				page = append(page, out)
 			}
 		}
-		return page, next, next < len(s.patients)
+		return page, next, next < len(s.patients), nil
 	})
 }
 
@@ -59,8 +61,10 @@ func (s *Sandbox) Appointments(ctx context.Context, q pms.AppointmentQuery) iter
 		return (q.From.IsZero() || compareDates(d, q.From) >= 0) &&
 			(q.To.IsZero() || compareDates(d, q.To) <= 0)
 	}
-	return stream(ctx, "appointments", func(next int) ([]pms.Appointment, int, bool) {
-		s.lockSettled()
+	return stream(ctx, "appointments", func(next int) ([]pms.Appointment, int, bool, error) {
+		if err := s.lockSettled(ctx); err != nil {
+			return nil, next, false, err
+		}
 		defer s.mu.Unlock()
 		var page []pms.Appointment
 		for ; next < len(s.appts) && len(page) < pageSize; next++ {
@@ -68,14 +72,14 @@ func (s *Sandbox) Appointments(ctx context.Context, q pms.AppointmentQuery) iter
 				page = append(page, *a)
 			}
 		}
-		return page, next, next < len(s.appts)
+		return page, next, next < len(s.appts), nil
 	})
 }
 
 // stream yields the pages that page returns, starting at record 0, until
 // page reports no more records or the consumer stops. Records are only ever
 // appended, so a record index is a stable cursor between pages.
-func stream[T any](ctx context.Context, what string, page func(next int) ([]T, int, bool)) iter.Seq2[T, error] {
+func stream[T any](ctx context.Context, what string, page func(next int) ([]T, int, bool, error)) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		for next, more := 0, true; more; {
 			if err := ctx.Err(); err != nil {
@@ -84,7 +88,12 @@ func stream[T any](ctx context.Context, what string, page func(next int) ([]T, i
 				return
 			}
 			var items []T
-			items, next, more = page(next)
+			var err error
+			if items, next, more, err = page(next); err != nil {
+				var zero T
+				yield(zero, fmt.Errorf("sandbox: %s: %w", what, err))
+				return
+			}
 			for _, it := range items {
 				if !yield(it, nil) {
 					return

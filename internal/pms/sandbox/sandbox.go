@@ -12,12 +12,14 @@
 //
 // Writes behave as Sikka's do: each queues a writeback, and the data changes
 // only when the writeback completes, once the Clock has moved
-// Config.WritebackDelay past the request. Everything lives in memory: a new
-// Sandbox knows nothing of an earlier one's writes and numbers its new
-// records from the start again. Its writeback ids, "SBX-<6 random base32
-// characters>-000001" and on, are its own: an id another Sandbox issued (one
-// of a process that has since restarted) is unknown to it, never a write of
-// its own.
+// Config.WritebackDelay past the request, in the order they were queued.
+// A Sandbox from New lives in memory: another knows nothing of its writes.
+// One from Open keeps its anchor day and every write in a Journal (frontdesk
+// keeps it in its database), replays it on start and takes in other
+// processes' entries before each use: a restart changes nothing, and no
+// patient or appointment id is ever issued twice. Writeback ids,
+// "SBX-<6 random base32 characters>-000001" and on, are set apart per
+// Sandbox, so one never mistakes another's write for its own.
 package sandbox
 
 import (
@@ -95,9 +97,13 @@ type Sandbox struct {
 	queued     []*writeback // every write, in the order queued
 	pending    []*writeback
 	// instance sets this Sandbox's writeback ids apart from those of any
-	// other, an earlier process's included, which it must not mistake for
-	// its own.
+	// other (another process's, over the same journal) that it has not
+	// taken in yet.
 	instance string
+	// journal keeps the writes across restarts; nil: memory only.
+	journal Journal
+	seq     int // the last journal entry taken in
+	anchor  pms.Date
 }
 
 // patient is a stored patient with its phones normalised once, at creation.
@@ -111,9 +117,8 @@ var (
 	_ pms.WriteLister = (*Sandbox)(nil)
 )
 
-// New builds the sandbox practice. It panics when Location is nil and the
-// system has no zone data for America/New_York (import time/tzdata then).
-func New(cfg Config) *Sandbox {
+// defaults resolves the zone, clock and anchor day cfg leaves zero.
+func (cfg Config) defaults() (*time.Location, clock.Clock, pms.Date) {
 	loc := cfg.Location
 	if loc == nil {
 		var err error
@@ -129,6 +134,13 @@ func New(cfg Config) *Sandbox {
 	if anchor.IsZero() {
 		anchor = pms.DateOf(clk.Now().In(loc))
 	}
+	return loc, clk, anchor
+}
+
+// New builds the sandbox practice. It panics when Location is nil and the
+// system has no zone data for America/New_York (import time/tzdata then).
+func New(cfg Config) *Sandbox {
+	loc, clk, anchor := cfg.defaults()
 	patients := cfg.Patients
 	if patients == 0 {
 		patients = defaultPatients
@@ -167,6 +179,7 @@ func New(cfg Config) *Sandbox {
 		seededAt:      time.Date(from.Year, from.Month, from.Day-1, 18, 0, 0, 0, loc),
 		writebacks:    map[string]*writeback{},
 		instance:      rand.Text()[:6],
+		anchor:        anchor,
 	}
 	if !s.holidayInWindow() {
 		s.trainingDay = addDays(week, 11)
@@ -191,12 +204,18 @@ func (s *Sandbox) closed(d pms.Date) bool {
 	return d == s.trainingDay || isHoliday(d)
 }
 
-// lockSettled locks s after completing the writebacks that are due, so that
-// whatever runs under the lock sees every write completed by now.
-func (s *Sandbox) lockSettled() {
+// lockSettled locks s after taking in the journal's new entries and
+// completing the writebacks that are due, so that whatever runs under the
+// lock sees every write completed by now. On error s is not locked.
+func (s *Sandbox) lockSettled(ctx context.Context) error {
 	now := s.clock.Now()
 	s.mu.Lock()
+	if err := s.catchUp(ctx); err != nil {
+		s.mu.Unlock()
+		return err
+	}
 	s.settle(now)
+	return nil
 }
 
 // Practice returns the demo practice.

@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -44,22 +45,17 @@ type writeback struct {
 	withdrawn bool // by CancelWriteback
 }
 
-// settle completes the writebacks due by now, earliest first. s.mu is held.
+// settle completes the writebacks due by now, in the order they were
+// queued: a write completes only after every earlier one, so that replaying
+// the journal (another process's writes included) applies them as they
+// were applied. s.mu is held.
 func (s *Sandbox) settle(now time.Time) {
-	var due, rest []*writeback
+	n := 0
 	for _, w := range s.pending {
 		if now.Before(w.due) {
-			rest = append(rest, w)
-		} else {
-			due = append(due, w)
+			break
 		}
-	}
-	if len(due) == 0 {
-		return
-	}
-	s.pending = rest
-	slices.SortStableFunc(due, func(a, b *writeback) int { return a.due.Compare(b.due) })
-	for _, w := range due {
+		n++
 		reason := w.fail
 		if reason == "" {
 			w.status.CreatedID, reason = w.apply(w.due)
@@ -70,26 +66,55 @@ func (s *Sandbox) settle(now time.Time) {
 		}
 		w.status.State = pms.WritebackCompleted
 	}
+	s.pending = s.pending[n:]
 }
 
-// queue records a write that completes WritebackDelay from now. body is the
+// queue records a write that completes WritebackDelay from now: in the
+// journal first, so that it outlives this process, then here. body is the
 // write's fields under the names Sikka's API gives them, for QueuedWrites.
-func (s *Sandbox) queue(kind string, body map[string]string, apply func(at time.Time) (string, string)) string {
-	body["practice_id"] = s.practice.ID
-	w := &writeback{kind: kind, body: body, apply: apply, status: pms.WritebackStatus{State: pms.WritebackPending}}
+func (s *Sandbox) queue(ctx context.Context, kind string, req request) (string, error) {
+	body, apply := s.build(kind, req)
+	fail := ""
 	if s.fail != nil {
-		w.fail = s.fail(kind)
+		fail = s.fail(kind)
 	}
-	now := s.clock.Now()
-	w.submitted, w.due = now, now.Add(s.delay)
-	s.mu.Lock()
+	if err := s.lockSettled(ctx); err != nil {
+		return "", err
+	}
 	defer s.mu.Unlock()
-	s.settle(now)
-	w.id = fmt.Sprintf("SBX-%s-%06d", s.instance, len(s.queued)+1)
+	now := s.clock.Now()
+	for attempt := 0; ; attempt++ {
+		rec := record{
+			ID: fmt.Sprintf("SBX-%s-%06d", s.instance, len(s.queued)+1), Kind: kind, Request: req,
+			Submitted: now, Due: now.Add(s.delay), Fail: fail,
+		}
+		err := s.append(ctx, kind, rec)
+		if errors.Is(err, ErrJournalConflict) && attempt < maxJournalRetries {
+			// Another process's sandbox wrote first: take its writes in, then
+			// queue this one after them.
+			if err := s.catchUp(ctx); err != nil {
+				return "", err
+			}
+			continue
+		}
+		if err != nil {
+			return "", err
+		}
+		s.restore(rec, body, apply)
+		return rec.ID, nil
+	}
+}
+
+// restore adds a journalled write. s.mu is held.
+func (s *Sandbox) restore(rec record, body map[string]string, apply func(time.Time) (string, string)) {
+	body["practice_id"] = s.practice.ID
+	w := &writeback{
+		id: rec.ID, kind: rec.Kind, body: body, apply: apply, fail: rec.Fail,
+		submitted: rec.Submitted, due: rec.Due, status: pms.WritebackStatus{State: pms.WritebackPending},
+	}
 	s.writebacks[w.id] = w
 	s.queued = append(s.queued, w)
 	s.pending = append(s.pending, w)
-	return w.id
 }
 
 // QueuedWrites lists the writes queued since since (all of them when since
@@ -106,7 +131,9 @@ func (s *Sandbox) QueuedWrites(ctx context.Context, since time.Time) ([]pms.Queu
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("sandbox: queued writes: %w", err)
 	}
-	s.lockSettled()
+	if err := s.lockSettled(ctx); err != nil {
+		return nil, err
+	}
 	defer s.mu.Unlock()
 	var out []pms.QueuedWrite
 	for _, w := range s.queued {
@@ -149,11 +176,17 @@ func (s *Sandbox) CreatePatient(ctx context.Context, p pms.NewPatient) (string, 
 	if !p.BirthDate.IsZero() && !validDate(p.BirthDate) {
 		return "", rejected(op, "birth date is not a calendar date")
 	}
-	var phones []string
 	if p.Phone != "" {
 		if _, err := phone.Normalize(p.Phone); err != nil {
 			return "", rejected(op, "phone is not a valid number")
 		}
+	}
+	return s.queue(ctx, KindCreatePatient, request{Patient: &p})
+}
+
+func (s *Sandbox) createPatient(p pms.NewPatient) (map[string]string, func(time.Time) (string, string)) {
+	var phones []string
+	if p.Phone != "" {
 		phones = []string{p.Phone}
 	}
 	body := map[string]string{"firstname": p.FirstName, "lastname": p.LastName}
@@ -165,7 +198,7 @@ func (s *Sandbox) CreatePatient(ctx context.Context, p pms.NewPatient) (string, 
 	if !p.BirthDate.IsZero() {
 		body["birthdate"] = p.BirthDate.String()
 	}
-	return s.queue(KindCreatePatient, body, func(at time.Time) (string, string) {
+	return body, func(at time.Time) (string, string) {
 		if p.ProviderID != "" && !s.hasProvider(p.ProviderID) {
 			return "", "Provider not found"
 		}
@@ -178,7 +211,7 @@ func (s *Sandbox) CreatePatient(ctx context.Context, p pms.NewPatient) (string, 
 			Phones: phones, Email: p.Email, Status: statusActive, ProviderID: p.ProviderID, UpdatedAt: at,
 		})
 		return id, ""
-	}), nil
+	}
 }
 
 // CreateAppointment queues a new appointment. Patient, provider, operatory,
@@ -198,6 +231,10 @@ func (s *Sandbox) CreateAppointment(ctx context.Context, a pms.NewAppointment) (
 	case !wholeMinutes(a.Start, a.Length):
 		return "", rejected(op, "start and length must be whole minutes")
 	}
+	return s.queue(ctx, KindCreateAppointment, request{Appointment: &a})
+}
+
+func (s *Sandbox) createAppointment(a pms.NewAppointment) (map[string]string, func(time.Time) (string, string)) {
 	start := a.Start.In(s.loc)
 	body := map[string]string{"patient_id": a.PatientID, "provider_id": a.ProviderID, "operatory": a.OperatoryID, "length": minutesField(a.Length)}
 	wallFields(body, start)
@@ -206,7 +243,7 @@ func (s *Sandbox) CreateAppointment(ctx context.Context, a pms.NewAppointment) (
 			body[k] = v
 		}
 	}
-	return s.queue(KindCreateAppointment, body, func(at time.Time) (string, string) {
+	return body, func(at time.Time) (string, string) {
 		if _, ok := s.byPatient[a.PatientID]; !ok {
 			return "", "Patient not found"
 		}
@@ -231,7 +268,7 @@ func (s *Sandbox) CreateAppointment(ctx context.Context, a pms.NewAppointment) (
 			Description: desc, LastChanged: at,
 		})
 		return id, ""
-	}), nil
+	}
 }
 
 // CancelAppointment queues setting an appointment's status to Cancelled. An
@@ -245,11 +282,15 @@ func (s *Sandbox) CancelAppointment(ctx context.Context, appointmentID, reason s
 	if appointmentID == "" {
 		return "", rejected(op, "appointment id is required")
 	}
+	return s.queue(ctx, KindCancelAppointment, request{AppointmentID: appointmentID, Reason: reason})
+}
+
+func (s *Sandbox) cancelAppointment(appointmentID, reason string) (map[string]string, func(time.Time) (string, string)) {
 	body := map[string]string{"appointment_sr_no": appointmentID, "value": statusCancelled}
 	if reason != "" {
 		body["cancellation_note"] = reason
 	}
-	return s.queue(KindCancelAppointment, body, func(at time.Time) (string, string) {
+	return body, func(at time.Time) (string, string) {
 		i, ok := s.byAppt[appointmentID]
 		if !ok {
 			return "", "Appointment not found"
@@ -257,7 +298,7 @@ func (s *Sandbox) CancelAppointment(ctx context.Context, appointmentID, reason s
 		a := &s.appts[i]
 		a.Status, a.Cancelled, a.LastChanged = statusCancelled, true, at
 		return "", ""
-	}), nil
+	}
 }
 
 // RescheduleAppointment queues moving an appointment; zero fields of r stay.
@@ -276,6 +317,10 @@ func (s *Sandbox) RescheduleAppointment(ctx context.Context, appointmentID strin
 	case r.Length < 0 || !wholeMinutes(r.Start, r.Length):
 		return "", rejected(op, "start and length must be whole minutes")
 	}
+	return s.queue(ctx, KindRescheduleAppointment, request{AppointmentID: appointmentID, Reschedule: &r})
+}
+
+func (s *Sandbox) rescheduleAppointment(appointmentID string, r pms.Reschedule) (map[string]string, func(time.Time) (string, string)) {
 	body := map[string]string{"appointment_sr_no": appointmentID}
 	if !r.Start.IsZero() {
 		wallFields(body, r.Start.In(s.loc))
@@ -289,7 +334,7 @@ func (s *Sandbox) RescheduleAppointment(ctx context.Context, appointmentID strin
 	if r.OperatoryID != "" {
 		body["operatory"] = r.OperatoryID
 	}
-	return s.queue(KindRescheduleAppointment, body, func(at time.Time) (string, string) {
+	return body, func(at time.Time) (string, string) {
 		i, ok := s.byAppt[appointmentID]
 		if !ok {
 			return "", "Appointment not found"
@@ -316,7 +361,7 @@ func (s *Sandbox) RescheduleAppointment(ctx context.Context, appointmentID strin
 		a.LastChanged = at
 		s.appts[i] = a
 		return "", ""
-	}), nil
+	}
 }
 
 // WritebackStatus reports where a queued write stands. CreatedID is set for
@@ -325,7 +370,9 @@ func (s *Sandbox) WritebackStatus(ctx context.Context, writebackID string) (pms.
 	if err := ctx.Err(); err != nil {
 		return pms.WritebackStatus{}, fmt.Errorf("sandbox: writeback status: %w", err)
 	}
-	s.lockSettled()
+	if err := s.lockSettled(ctx); err != nil {
+		return pms.WritebackStatus{}, err
+	}
 	defer s.mu.Unlock()
 	w, ok := s.writebacks[writebackID]
 	if !ok {
@@ -340,7 +387,9 @@ func (s *Sandbox) CancelWriteback(ctx context.Context, writebackID string) error
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("sandbox: cancel writeback: %w", err)
 	}
-	s.lockSettled()
+	if err := s.lockSettled(ctx); err != nil {
+		return err
+	}
 	defer s.mu.Unlock()
 	w, ok := s.writebacks[writebackID]
 	if !ok {
@@ -349,10 +398,31 @@ func (s *Sandbox) CancelWriteback(ctx context.Context, writebackID string) error
 	if w.status.State != pms.WritebackPending {
 		return fmt.Errorf("sandbox: cancel writeback %s: no longer pending: %w", writebackID, pms.ErrRejected)
 	}
+	for attempt := 0; ; attempt++ {
+		err := s.append(ctx, kindWithdraw, withdrawal{ID: writebackID})
+		if errors.Is(err, ErrJournalConflict) && attempt < maxJournalRetries {
+			if err := s.catchUp(ctx); err != nil {
+				return err
+			}
+			if w.status.State != pms.WritebackPending {
+				return fmt.Errorf("sandbox: cancel writeback %s: no longer pending: %w", writebackID, pms.ErrRejected)
+			}
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		break
+	}
+	s.withdraw(w)
+	return nil
+}
+
+// withdraw takes a pending write back. s.mu is held.
+func (s *Sandbox) withdraw(w *writeback) {
 	s.pending = slices.DeleteFunc(s.pending, func(p *writeback) bool { return p == w })
 	w.status = pms.WritebackStatus{State: pms.WritebackFailed, Reason: "Cancelled before it ran"}
 	w.withdrawn = true
-	return nil
 }
 
 func (s *Sandbox) hasProvider(id string) bool {

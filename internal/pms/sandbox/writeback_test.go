@@ -15,7 +15,13 @@ import (
 // hours, at which provider and op are free for length.
 func freeSlot(t *testing.T, s *Sandbox, provider, op string, length time.Duration) time.Time {
 	t.Helper()
-	for d := testAnchor; compareDates(d, s.to) <= 0; d = addDays(d, 1) {
+	return freeSlotFrom(t, s, provider, op, length, testAnchor)
+}
+
+// freeSlotFrom is freeSlot from day from on.
+func freeSlotFrom(t *testing.T, s *Sandbox, provider, op string, length time.Duration, from pms.Date) time.Time {
+	t.Helper()
+	for d := from; compareDates(d, s.to) <= 0; d = addDays(d, 1) {
 		if s.closed(d) {
 			continue
 		}

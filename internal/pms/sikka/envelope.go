@@ -10,6 +10,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/frontdesk/frontdesk/internal/pms"
 )
 
 // str decodes a JSON value that Sikka sends as a string. Sikka sends every
@@ -56,8 +58,20 @@ type envelope struct {
 	Offset     str               `json:"offset"`
 	Limit      str               `json:"limit"`
 	TotalCount str               `json:"total_count"`
+	Pagination *pagination       `json:"pagination"`
 	Items      []json.RawMessage `json:"items"`
 }
+
+// pagination holds the links Sikka puts in every list response; next is
+// empty on the last page.
+type pagination struct {
+	Next str `json:"next"`
+}
+
+// keyed is implemented by the items a listing de-duplicates: Sikka's pages
+// can repeat rows (its examples report a total_count larger than the rows
+// it returns), and a repeated row must not become a second record.
+type keyed interface{ key() string }
 
 // unwrapArray returns the first element when body is a top-level JSON
 // array: several Sikka answers (the pagination example, writeback_status)
@@ -88,14 +102,20 @@ func decodeEnvelope(status int, body []byte) (envelope, error) {
 	return env, nil
 }
 
-// list streams every item of a paged GET, one page per request. Sikka's
-// offset is the page index ("offset = 1 and limit = 500 will return rows 501
-// to 1000"), so the next request asks for offset+1, not offset+limit.
+// list streams every item of a paged GET, one page per request, each item
+// once (see keyed). Sikka's offset is the page index ("offset = 1 and limit
+// = 500 will return rows 501 to 1000"), so the next request asks for
+// offset+1, not offset+limit. The last page is the one whose
+// pagination.next is empty; total_count is not trusted to say so (the
+// documented operatories answer has "total_count":"11" over two rows and no
+// next page). Only an answer without pagination links falls back to
+// total_count and a short page.
 func list[T any](ctx context.Context, pageSize int, get func(ctx context.Context, q url.Values) (*response, error), path string, q url.Values) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var zero T
 		read := 0
-		for page := 0; ; page++ {
+		seen := map[string]bool{}
+		for page := 0; page < maxPages; page++ {
 			pq := url.Values{}
 			for k, v := range q {
 				pq[k] = v
@@ -118,6 +138,14 @@ func list[T any](ctx context.Context, pageSize int, get func(ctx context.Context
 					yield(zero, fmt.Errorf("sikka: GET %s page %d: decode item: %w", path, page, err))
 					return
 				}
+				if k, ok := any(item).(keyed); ok {
+					if key := k.key(); key != "" {
+						if seen[key] {
+							continue
+						}
+						seen[key] = true
+					}
+				}
 				if !yield(item, nil) {
 					return
 				}
@@ -131,14 +159,24 @@ func list[T any](ctx context.Context, pageSize int, get func(ctx context.Context
 			switch {
 			case len(env.Items) == 0:
 				return
+			case env.Pagination != nil:
+				if env.Pagination.Next == "" {
+					return
+				}
 			case hasTotal && read >= total:
 				return
 			case !hasTotal && len(env.Items) < limit:
 				return
 			}
 		}
+		yield(zero, fmt.Errorf("sikka: GET %s: more than %d pages: %w", path, maxPages, pms.ErrUnavailable))
 	}
 }
+
+// maxPages bounds one listing: a PMS that keeps answering "there is a next
+// page" must not keep a sync reading forever. At the default page size it
+// is a million rows.
+const maxPages = 1000
 
 // collect drains a stream into a slice.
 func collect[T any](seq iter.Seq2[T, error]) ([]T, error) {

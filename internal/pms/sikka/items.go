@@ -202,3 +202,19 @@ func parseClock(s string) (int, error) {
 	}
 	return h*60 + m, nil
 }
+
+// The keys listings de-duplicate by (see keyed): each record's own id.
+
+func (it patientItem) key() string         { return string(it.PatientID) }
+func (it appointmentItem) key() string     { return string(it.SrNo) }
+func (it practiceItem) key() string        { return string(it.PracticeID) }
+func (it providerItem) key() string        { return string(it.ProviderID) }
+func (it variableItem) key() string        { return string(it.ServiceName) + "\x00" + string(it.Value) }
+func (it statusItem) key() string          { return string(it.Status) }
+func (it authorizedItem) key() string      { return string(it.OfficeID) + "\x00" + string(it.PracticeID) }
+func (it writebackItem) key() string       { return string(it.ID) }
+func (it writebackStatusItem) key() string { return string(it.ID) }
+
+// An operatory is named by its practice and its name: two locations of an
+// office can both have an "OP1".
+func (it operatoryItem) key() string { return string(it.PracticeID) + "\x00" + string(it.Operatory) }

@@ -7,6 +7,7 @@ import (
 	"iter"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -20,9 +21,15 @@ type Practice struct {
 	c   *Client
 	st  *practiceState
 	loc *time.Location
+	// cancel is the status cancellations write, as the practice chose it;
+	// empty: the best match.
+	cancel string
 }
 
-var _ pms.PMS = (*Practice)(nil)
+var (
+	_ pms.PMS          = (*Practice)(nil)
+	_ pms.StatusLister = (*Practice)(nil)
+)
 
 // Practice returns the connection to practiceID of officeID. loc is the
 // practice's zone: Sikka's dates and times are wall clock there. The store
@@ -212,6 +219,7 @@ func title(specialty, code string) string {
 }
 
 type operatoryItem struct {
+	PracticeID   str `json:"practice_id"`
 	Operatory    str `json:"operatory"`
 	Abbreviation str `json:"abbreviation"`
 	IsHidden     str `json:"is_hidden"`
@@ -219,7 +227,9 @@ type operatoryItem struct {
 }
 
 // Operatories lists the practice's chairs. Sikka requires cust_id (from
-// GET /practices). The operatory value is both the id that writebacks take
+// GET /practices), which names the whole office: the answer holds the
+// chairs of every location, so only those of this practice are kept (see
+// ownOperatory). The operatory value is both the id that writebacks take
 // and the display name: Sikka has no other. provider_id is filled only by
 // Eaglesoft, pipe-separated.
 func (p *Practice) Operatories(ctx context.Context) ([]pms.Operatory, error) {
@@ -234,6 +244,9 @@ func (p *Practice) Operatories(ctx context.Context) ([]pms.Operatory, error) {
 	}
 	out := make([]pms.Operatory, 0, len(items))
 	for _, it := range items {
+		if !p.ownOperatory(string(it.PracticeID)) {
+			continue
+		}
 		op := pms.Operatory{
 			ID:           string(it.Operatory),
 			Name:         string(it.Operatory),
@@ -248,6 +261,18 @@ func (p *Practice) Operatories(ctx context.Context) ([]pms.Operatory, error) {
 		out = append(out, op)
 	}
 	return out, nil
+}
+
+// ownOperatory reports whether an operatory's practice_id is this
+// practice's. Sikka writes it as "<practice_id>-<n>" ("1-0" in its example
+// for practice 1); an operatory with none is kept, since nothing says whose
+// it is.
+func (p *Practice) ownOperatory(practiceID string) bool {
+	if practiceID == "" || practiceID == p.st.practiceID {
+		return true
+	}
+	own, _, _ := strings.Cut(practiceID, "-")
+	return own == p.st.practiceID
 }
 
 type variableItem struct {
@@ -328,30 +353,59 @@ func cancelledStatus(s string) bool {
 	return false
 }
 
-// cancelValue is the status value to write to cancel a visit: one naming a
-// cancellation, else "Broken". Cached per practice.
+// AppointmentStatusValues lists the status values the practice's PMS
+// accepts (see AppointmentStatuses), each once.
+func (p *Practice) AppointmentStatusValues(ctx context.Context) ([]string, error) {
+	statuses, err := p.AppointmentStatuses(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, 0, len(statuses))
+	for _, s := range statuses {
+		if s.Value != "" && !slices.Contains(out, s.Value) {
+			out = append(out, s.Value)
+		}
+	}
+	return out, nil
+}
+
+// WithCancelStatus returns a view of the practice whose cancellations write
+// status, the one the practice chose; "" keeps the best match.
+func (p *Practice) WithCancelStatus(status string) *Practice {
+	v := *p
+	v.cancel = status
+	return &v
+}
+
+// ErrNoCancelStatus: no appointment status of the practice means
+// cancelled and the practice has chosen none.
+var ErrNoCancelStatus = errors.New("no appointment status of the practice means cancelled: choose the one phone cancellations write in PMS setup")
+
+// cancelValue is the status value to write to cancel a visit: the
+// practice's choice, else the best match among its statuses
+// (pms.BestCancelStatus), cached per practice.
 func (p *Practice) cancelValue(ctx context.Context) (string, error) {
+	if p.cancel != "" {
+		return p.cancel, nil
+	}
 	p.st.mu.Lock()
 	v := p.st.cancelStatus
 	p.st.mu.Unlock()
 	if v != "" {
 		return v, nil
 	}
-	statuses, err := p.AppointmentStatuses(ctx)
+	statuses, err := p.AppointmentStatusValues(ctx)
 	if err != nil {
 		return "", err
 	}
-	for _, want := range []string{"cancel", "broken"} {
-		for _, s := range statuses {
-			if strings.Contains(strings.ToLower(s.Value), want) {
-				p.st.mu.Lock()
-				p.st.cancelStatus = s.Value
-				p.st.mu.Unlock()
-				return s.Value, nil
-			}
-		}
+	v = pms.BestCancelStatus(statuses)
+	if v == "" {
+		return "", fmt.Errorf("sikka: practice %s: %w: %w", p.st.practiceID, ErrNoCancelStatus, pms.ErrRejected)
 	}
-	return "", fmt.Errorf("sikka: practice %s has no appointment status meaning cancelled: %w", p.st.practiceID, pms.ErrRejected)
+	p.st.mu.Lock()
+	p.st.cancelStatus = v
+	p.st.mu.Unlock()
+	return v, nil
 }
 
 // Patients streams the patients matching q.

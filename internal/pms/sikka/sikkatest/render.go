@@ -265,6 +265,10 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request, path string, rows 
 		offset = n
 	}
 	start := offset * limit
+	if start >= len(rows) && s.opts.RepeatPastLast && len(rows) > 0 {
+		offset = (len(rows) - 1) / limit
+		start = offset * limit
+	}
 	if start >= len(rows) {
 		w.WriteHeader(http.StatusNoContent)
 		return
@@ -289,7 +293,7 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request, path string, rows 
 	env := map[string]any{
 		"offset":         strconv.Itoa(offset),
 		"limit":          strconv.Itoa(limit),
-		"total_count":    strconv.Itoa(len(rows)),
+		"total_count":    strconv.Itoa(len(rows) + s.opts.TotalCountExtra),
 		"execution_time": "7",
 		"pagination":     pagination,
 		"items":          items,

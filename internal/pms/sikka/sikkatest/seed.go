@@ -19,7 +19,15 @@ type SeedOptions struct {
 	// "2026-01-05"); appointments fill weekdays from it, 8:00 to 17:00.
 	From string
 	Seed uint64
+	// Statuses are the practice's appointment statuses (practice_variables
+	// and appointment_statuses); default Scheduled, Confirmed, Completed,
+	// Cancelled, Broken. DocumentedStatuses are Sikka's own example's.
+	Statuses []string
 }
+
+// DocumentedStatuses are the "Appointment Status" practice_variables of
+// Sikka's example answer: none of them names a cancellation.
+var DocumentedStatuses = []string{"open.unconfirm", "open.confirm", "complete.unconfirm", "complete.confirm"}
 
 // Seeded names what SeedPractice created.
 type Seeded struct {
@@ -95,7 +103,10 @@ func (s *Server) SeedPractice(officeID, secret string, o SeedOptions) Seeded {
 	for i, t := range apptTypes {
 		off.variables = append(off.variables, Variable{PracticeID: p.ID, ServiceName: "Appointment Type", Value: fmt.Sprint(i + 1), Description: t})
 	}
-	for _, st := range statuses {
+	if o.Statuses == nil {
+		o.Statuses = statuses
+	}
+	for _, st := range o.Statuses {
 		off.variables = append(off.variables, Variable{PracticeID: p.ID, ServiceName: "Appointment Status", Value: st, Description: st})
 		off.statuses = append(off.statuses, Variable{PracticeID: p.ID, Value: st})
 	}

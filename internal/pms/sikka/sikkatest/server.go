@@ -40,6 +40,14 @@ type Options struct {
 	// WrapEnvelopes wraps every list envelope in a top-level array, as some
 	// of Sikka's examples do. writeback_status is always wrapped.
 	WrapEnvelopes bool
+	// TotalCountExtra overstates every total_count by this much, as Sikka's
+	// documented operatories answer does ("total_count":"11" over two rows,
+	// "next":""): only pagination.next says whether a page follows.
+	TotalCountExtra int
+	// RepeatPastLast answers a page past the last with the last page again
+	// (its next empty) instead of 204, so a client paging by total_count
+	// reads rows twice.
+	RepeatPastLast bool
 	// WritebackPolls, when positive, completes a writeback on that
 	// writeback_status poll of it.
 	WritebackPolls int

@@ -1,0 +1,68 @@
+package graph_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"slices"
+	"testing"
+
+	"github.com/frontdesk/frontdesk/graph/graphtest"
+	"github.com/frontdesk/frontdesk/internal/clock"
+	"github.com/frontdesk/frontdesk/internal/database/dbtest"
+	"github.com/frontdesk/frontdesk/internal/mirror"
+	"github.com/frontdesk/frontdesk/internal/pms/sikka"
+	"github.com/frontdesk/frontdesk/internal/pms/sikka/sikkatest"
+)
+
+// Sikka's own example statuses name no cancellation, so phone cancellations
+// failed: the practice chooses the status in PMS setup.
+func TestCancelStatusThroughTheAPI(t *testing.T) {
+	fake := sikkatest.New(sikkatest.Options{})
+	defer fake.Close()
+	fake.SeedPractice("D1", "secret", sikkatest.SeedOptions{Patients: 3, Appointments: 3, Statuses: sikkatest.DocumentedStatuses})
+	client := sikka.New(sikka.Config{BaseURL: fake.URL, AppID: fake.AppID(), AppKey: fake.AppKey()})
+	env := graphtest.New(t, dbtest.Open(t), graphtest.WithSikka(client))
+	owner := user("owner", "owner@example.com")
+	id := mustCreate(t, env, owner, "Sikka Dental")
+	env.MustDo(t, owner, `mutation { connectSikka(officeId: "D1", secretKey: "secret") { status } }`, nil, nil)
+	s := &mirror.Syncer{DB: env.DB, PMS: env.Resolver.Svc.PMS, Clock: clock.Real{}, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	if _, err := s.Sync(context.Background(), id, true); err != nil {
+		t.Fatal(err)
+	}
+
+	type conn struct {
+		CancelStatus       *string
+		CancelStatusChosen bool
+		Statuses           []string
+	}
+	var got struct{ PmsConnection conn }
+	env.MustDo(t, owner, `{ pmsConnection { cancelStatus cancelStatusChosen statuses } }`, nil, &got)
+	if got.PmsConnection.CancelStatus != nil || got.PmsConnection.CancelStatusChosen || !slices.Equal(got.PmsConnection.Statuses, sikkatest.DocumentedStatuses) {
+		t.Fatalf("before choosing: %+v", got.PmsConnection)
+	}
+
+	const set = `mutation($s: String) { setPMSCancelStatus(input: {status: $s}) { cancelStatus cancelStatusChosen } }`
+	if r := env.Do(t, owner, set, map[string]any{"s": "Cancelled"}); r.Code() != "INVALID" {
+		t.Fatalf("a status the PMS does not have: %+v", r.Errors)
+	}
+	var chosen struct{ SetPMSCancelStatus conn }
+	env.MustDo(t, owner, set, map[string]any{"s": "complete.unconfirm"}, &chosen)
+	if c := chosen.SetPMSCancelStatus; c.CancelStatus == nil || *c.CancelStatus != "complete.unconfirm" || !c.CancelStatusChosen {
+		t.Fatalf("after choosing: %+v", c)
+	}
+	env.MustDo(t, owner, set, map[string]any{"s": nil}, &chosen)
+	if c := chosen.SetPMSCancelStatus; c.CancelStatus != nil || c.CancelStatusChosen {
+		t.Fatalf("back to the best match: %+v", c)
+	}
+
+	var pats struct {
+		Patients struct {
+			Edges []struct{ Node struct{ Active bool } }
+		}
+	}
+	env.MustDo(t, owner, `{ patients(first: 3) { edges { node { active } } } }`, nil, &pats)
+	if len(pats.Patients.Edges) != 3 || !pats.Patients.Edges[0].Node.Active {
+		t.Fatalf("patients %+v", pats)
+	}
+}
