@@ -9,9 +9,9 @@ import (
 
 	"github.com/frontdesk/frontdesk/ent"
 	"github.com/frontdesk/frontdesk/ent/appointment"
-	"github.com/frontdesk/frontdesk/ent/patient"
 	ewb "github.com/frontdesk/frontdesk/ent/writeback"
 	"github.com/frontdesk/frontdesk/internal/apperr"
+	"github.com/frontdesk/frontdesk/internal/patients"
 	"github.com/frontdesk/frontdesk/internal/phone"
 	"github.com/frontdesk/frontdesk/internal/pms"
 	"github.com/frontdesk/frontdesk/internal/scheduling"
@@ -269,17 +269,15 @@ func validNewPatient(r BookRequest, now time.Time) (*NewPatient, error) {
 		return nil, apperr.New(apperr.Invalid, "that date of birth is not possible")
 	}
 	out.BirthDate = d.String()
-	if strings.TrimSpace(np.Phone) != "" {
-		if out.Phone, err = phone.Normalize(np.Phone); err != nil {
-			return nil, apperr.New(apperr.Invalid, "that phone number is not valid")
-		}
+	if out.Phone, err = phone.Parse(np.Phone, "phone"); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
 
 // patientFor returns the booking's patient: the one named by id, else an
-// existing patient with the same name and birth date, else a new one (made
-// here, written to the PMS by the writeback).
+// existing patient with the same identity (patients.Find), else a new one
+// (made here, written to the PMS by the writeback).
 func (s *Service) patientFor(ctx context.Context, v *practiceView, id string, np *NewPatient) (*ent.Patient, bool, error) {
 	c := s.DB.Client(ctx)
 	if id != "" {
@@ -289,19 +287,17 @@ func (s *Service) patientFor(ctx context.Context, v *practiceView, id string, np
 		}
 		return p, false, err
 	}
-	existing, err := c.Patient.Query().Where(
-		patient.FirstNameEqualFold(np.FirstName), patient.LastNameEqualFold(np.LastName), patient.BirthDate(np.BirthDate),
-	).First(ctx)
-	if err == nil {
-		return existing, false, nil
-	}
-	if !ent.IsNotFound(err) {
+	existing, err := patients.Find(ctx, c, patients.Identity{FirstName: np.FirstName, LastName: np.LastName, BirthDate: np.BirthDate}, np.Phone)
+	if err != nil {
 		return nil, false, err
+	}
+	if len(existing) > 0 {
+		return existing[0], false, nil
 	}
 	create := c.Patient.Create().SetPracticeID(v.practice.ID).
 		SetFirstName(np.FirstName).SetLastName(np.LastName).SetBirthDate(np.BirthDate)
 	if np.Phone != "" {
-		create.SetPhones([]string{np.Phone}).SetPhoneIndex(" " + np.Phone + " ")
+		create.SetPhones([]string{np.Phone}).SetPhoneIndex(patients.PhoneIndex([]string{np.Phone}))
 	}
 	p, err := create.Save(ctx)
 	return p, err == nil, err

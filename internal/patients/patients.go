@@ -32,12 +32,12 @@ func Predicate(s Search) (predicate.Patient, error) {
 			patient.PreferredNameContainsFold(word),
 		))
 	}
-	if strings.TrimSpace(s.Phone) != "" {
-		n, err := phone.Normalize(s.Phone)
-		if err != nil {
-			return nil, apperr.New(apperr.Invalid, "phone is not a phone number")
-		}
-		ps = append(ps, patient.PhoneIndexContains(" "+n+" "))
+	n, err := phone.Parse(s.Phone, "phone")
+	if err != nil {
+		return nil, err
+	}
+	if n != "" {
+		ps = append(ps, HasPhone(n))
 	}
 	if d := strings.TrimSpace(s.BirthDate); d != "" {
 		if _, err := time.Parse(time.DateOnly, d); err != nil {

@@ -164,9 +164,9 @@ func (s *Service) Update(ctx context.Context, in Settings) (*ent.Practice, error
 		if *in.FrontDeskNumber == "" {
 			u.ClearFrontDeskNumber()
 		} else {
-			n, err := phone.Normalize(*in.FrontDeskNumber)
+			n, err := phone.Parse(*in.FrontDeskNumber, "the front-desk number")
 			if err != nil {
-				return nil, apperr.New(apperr.Invalid, "the front-desk number is not a phone number")
+				return nil, err
 			}
 			u.SetFrontDeskNumber(n)
 		}

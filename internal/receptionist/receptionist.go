@@ -348,7 +348,7 @@ func (s *Service) loadCallRow(ctx context.Context, l Line) (*ent.Call, error) {
 	practiceID := tenant.FromContext(ctx).PracticeID
 	create := c.Call.Create().SetPracticeID(practiceID).SetVapiCallID(l.VapiCallID).
 		SetTwilioCallSid(l.TwilioCallSid).SetStartedAt(s.Clock.Now())
-	if n, err := phone.Normalize(l.Caller); err == nil {
+	if n := phone.OrEmpty(l.Caller); n != "" {
 		create.SetCallerNumber(n)
 	}
 	row, err = create.Save(ctx)

@@ -10,10 +10,10 @@ import (
 	"github.com/frontdesk/frontdesk/ent"
 	"github.com/frontdesk/frontdesk/ent/actionitem"
 	"github.com/frontdesk/frontdesk/ent/appointment"
-	"github.com/frontdesk/frontdesk/ent/patient"
 	"github.com/frontdesk/frontdesk/internal/actions"
 	"github.com/frontdesk/frontdesk/internal/apperr"
 	"github.com/frontdesk/frontdesk/internal/booking"
+	"github.com/frontdesk/frontdesk/internal/patients"
 	"github.com/frontdesk/frontdesk/internal/phone"
 	"github.com/frontdesk/frontdesk/internal/pms"
 	"github.com/frontdesk/frontdesk/internal/scheduling"
@@ -172,29 +172,17 @@ func getPatientInfo(ctx context.Context, t *turn) (any, error) {
 	if first == "" || last == "" || dob.IsZero() {
 		return notVerified{Message: "To find a record I need the caller's first name, last name and date of birth."}, nil
 	}
-	c := t.s.DB.Client(ctx)
-	matches, err := c.Patient.Query().Where(
-		patient.Or(patient.FirstNameEqualFold(first), patient.PreferredNameEqualFold(first)),
-		patient.LastNameEqualFold(last),
-		patient.BirthDate(dob.String()),
-	).All(ctx)
+	number, err := phone.Parse(a.Phone, "phone")
 	if err != nil {
 		return nil, err
 	}
-	if len(matches) > 1 {
-		number := strings.TrimSpace(a.Phone)
-		if number == "" {
-			number = t.line.Caller
-		}
-		if n, err := phone.Normalize(number); err == nil {
-			var byPhone []*ent.Patient
-			for _, p := range matches {
-				if strings.Contains(p.PhoneIndex, " "+n+" ") {
-					byPhone = append(byPhone, p)
-				}
-			}
-			matches = byPhone
-		}
+	if number == "" {
+		number = phone.OrEmpty(t.line.Caller)
+	}
+	c := t.s.DB.Client(ctx)
+	matches, err := patients.Find(ctx, c, patients.Identity{FirstName: first, LastName: last, BirthDate: dob.String()}, number)
+	if err != nil {
+		return nil, err
 	}
 	switch len(matches) {
 	case 0:
@@ -271,11 +259,10 @@ func bookAppointment(ctx context.Context, t *turn) (any, error) {
 	case a.PatientID != "" && t.verified() == a.PatientID:
 		req.PatientID = a.PatientID
 	case a.FirstName != "" || a.LastName != "" || a.DateOfBirth != "":
-		number := a.Phone
-		if number == "" {
-			number = t.line.Caller
-		}
-		req.NewPatient = &booking.NewPatient{FirstName: a.FirstName, LastName: a.LastName, BirthDate: a.DateOfBirth, Phone: validOrEmpty(number)}
+		// A number the caller gives is checked as the dashboard's is (by
+		// booking); the caller ID stands in only when it is usable.
+		number := firstNonEmpty(a.Phone, phone.OrEmpty(t.line.Caller))
+		req.NewPatient = &booking.NewPatient{FirstName: a.FirstName, LastName: a.LastName, BirthDate: a.DateOfBirth, Phone: number}
 	case a.PatientID != "":
 		return nil, apperr.New(apperr.Forbidden, "Book for a patient_id only after get-patient-info verified that patient on this call; otherwise give first_name, last_name and date_of_birth.")
 	default:
@@ -385,7 +372,13 @@ func takeMessage(ctx context.Context, t *turn) (any, error) {
 	default:
 		return nil, apperr.New(apperr.Invalid, "urgency must be routine or urgent")
 	}
-	callback := validOrEmpty(firstNonEmpty(a.CallbackNumber, t.line.Caller))
+	callback, err := phone.Parse(a.CallbackNumber, "callback_number")
+	if err != nil {
+		return nil, err
+	}
+	if callback == "" {
+		callback = phone.OrEmpty(t.line.Caller)
+	}
 	if _, err := t.s.Actions.Open(ctx, actions.Item{
 		Kind: actionitem.KindMESSAGE, Urgency: urgency, Summary: strings.TrimSpace(a.Message),
 		CallbackNumber: callback, PatientID: t.verified(), CallID: t.call.ID,
@@ -416,7 +409,7 @@ func transferToHuman(ctx context.Context, t *turn) (any, error) {
 			_, err := t.s.Actions.Open(ctx, actions.Item{
 				Kind: actionitem.KindTRANSFER_FAILED, Urgency: actionitem.UrgencyURGENT,
 				Summary:        fmt.Sprintf("A caller asked for a person (%s) but the transfer failed: %s. Please call them back.", firstNonEmpty(a.Reason, "no reason given"), why),
-				CallbackNumber: validOrEmpty(t.line.Caller), PatientID: t.verified(), CallID: t.call.ID,
+				CallbackNumber: phone.OrEmpty(t.line.Caller), PatientID: t.verified(), CallID: t.call.ID,
 			})
 			return err
 		})
@@ -474,14 +467,6 @@ func zone(ctx context.Context, t *turn) (*time.Location, error) {
 		return nil, err
 	}
 	return time.LoadLocation(p.TimeZone)
-}
-
-func validOrEmpty(number string) string {
-	n, err := phone.Normalize(number)
-	if err != nil {
-		return ""
-	}
-	return n
 }
 
 func firstNonEmpty(ss ...string) string {

@@ -1,0 +1,94 @@
+package vapi_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/frontdesk/frontdesk/ent/actionitem"
+	"github.com/frontdesk/frontdesk/ent/patient"
+	"github.com/frontdesk/frontdesk/internal/apperr"
+	"github.com/frontdesk/frontdesk/internal/booking"
+	"github.com/frontdesk/frontdesk/internal/database"
+	"github.com/frontdesk/frontdesk/internal/database/dbtest"
+	"github.com/frontdesk/frontdesk/internal/patients"
+	"github.com/frontdesk/frontdesk/internal/receptionist"
+	"github.com/frontdesk/frontdesk/internal/voice/vapitest"
+)
+
+// The phone agent verifies a caller and books for them by one identity rule
+// (patients.Identity): a patient who gives the name they go by is the same
+// patient to both, so booking by phone under a preferred name makes no
+// duplicate.
+func TestBookingUnderPreferredNameFindsThePatient(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		e := newEnv(t, db)
+		cl := e.db.Client(e.sys)
+		ted := cl.Patient.Create().SetPracticeID(e.id).SetFirstName("Theodore").SetPreferredName("Ted").SetLastName("Quill").
+			SetBirthDate("1980-04-04").SetPhones([]string{"+15550109999"}).SetPhoneIndex(patients.PhoneIndex([]string{"+15550109999"})).
+			SaveX(e.sys)
+		c := e.theCall("c-ted")
+
+		info := decode[struct {
+			Verified  bool
+			PatientID string `json:"patient_id"`
+		}](t, e.tools(t, c, vapitest.ToolCall{Name: receptionist.GetPatientInfo, Arguments: verify("ted", "QUILL", "1980-04-04")})[0])
+		if !info.Verified || info.PatientID != ted.ID {
+			t.Fatalf("get-patient-info under the preferred name: %+v", info)
+		}
+
+		booked := decode[struct {
+			AppointmentID string `json:"appointment_id"`
+		}](t, e.tools(t, e.theCall("c-ted-2"), vapitest.ToolCall{Name: receptionist.BookAppointment, Arguments: map[string]any{
+			"slot_id": e.freeSlot(t, c, 0), "first_name": "Ted", "last_name": "Quill", "date_of_birth": "1980-04-04",
+		}})[0])
+		appt := cl.Appointment.GetX(e.sys, booked.AppointmentID)
+		if appt.PatientID == nil || *appt.PatientID != ted.ID {
+			t.Fatalf("booked for %v, want the existing patient %s", appt.PatientID, ted.ID)
+		}
+		if n := cl.Patient.Query().Where(patient.LastName("Quill")).CountX(e.sys); n != 1 {
+			t.Fatalf("%d patients named Quill: booking made a duplicate", n)
+		}
+	})
+}
+
+// A number the caller gives is checked as the dashboard checks it: a bad one
+// is refused with a tool error naming the argument, and nothing is saved. A
+// caller ID that is not a usable number is nobody's mistake: it is dropped.
+func TestBadNumbersAreRefusedLikeTheDashboard(t *testing.T) {
+	e := newEnv(t, dbtest.Open(t))
+	c := e.theCall("c-numbers")
+	res := e.tools(t, c,
+		vapitest.ToolCall{Name: receptionist.TakeMessage, Arguments: map[string]any{"message": "Call me back", "callback_number": "my cell"}},
+		vapitest.ToolCall{Name: receptionist.BookAppointment, Arguments: map[string]any{
+			"slot_id": e.freeSlot(t, c, 0), "first_name": "Ana", "last_name": "Lopez", "date_of_birth": "1990-02-02", "phone": "555-01",
+		}},
+		vapitest.ToolCall{Name: receptionist.GetPatientInfo, Arguments: map[string]any{
+			"first_name": demo.FirstName, "last_name": demo.LastName, "date_of_birth": demo.BirthDate.String(), "phone": "home",
+		}},
+	)
+	for i, arg := range []string{"callback_number", "phone", "phone"} {
+		if !strings.Contains(res[i].Error, arg+" is not a phone number") {
+			t.Errorf("%s: %+v, want an error naming %s", res[i].Name, res[i], arg)
+		}
+	}
+	// The dashboard's booking refuses the same number with the same words.
+	_, err := e.bookings.Book(e.sys, booking.BookRequest{SlotID: e.freeSlot(t, c, 0),
+		NewPatient: &booking.NewPatient{FirstName: "Ana", LastName: "Lopez", BirthDate: "1990-02-02", Phone: "555-01"}})
+	if err == nil || apperr.MessageOf(err) != res[1].Error {
+		t.Errorf("dashboard: %v; phone: %q", err, res[1].Error)
+	}
+	cl := e.db.Client(e.sys)
+	if n := cl.ActionItem.Query().CountX(e.sys); n != 0 {
+		t.Fatalf("%d action items from refused calls", n)
+	}
+
+	withheld := e.theCall("c-withheld")
+	withheld.CustomerNumber = "anonymous"
+	got := decode[map[string]string](t, e.tools(t, withheld, vapitest.ToolCall{Name: receptionist.TakeMessage, Arguments: map[string]any{"message": "Call me back"}})[0])
+	if got["status"] != "message_taken" {
+		t.Fatalf("withheld caller: %+v", got)
+	}
+	if it := cl.ActionItem.Query().Where(actionitem.KindEQ(actionitem.KindMESSAGE)).OnlyX(e.sys); it.CallbackNumber != "" {
+		t.Fatalf("callback %q from a withheld caller ID", it.CallbackNumber)
+	}
+}
