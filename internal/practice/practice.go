@@ -161,13 +161,13 @@ func (s *Service) Update(ctx context.Context, in Settings) (*ent.Practice, error
 		SetNillableHorizonDays(in.HorizonDays).
 		SetNillableSlotStepMinutes(in.SlotStepMinutes)
 	if in.FrontDeskNumber != nil {
-		if *in.FrontDeskNumber == "" {
+		n, err := phone.Parse(*in.FrontDeskNumber, "the front-desk number")
+		if err != nil {
+			return nil, err
+		}
+		if n == "" {
 			u.ClearFrontDeskNumber()
 		} else {
-			n, err := phone.Parse(*in.FrontDeskNumber, "the front-desk number")
-			if err != nil {
-				return nil, err
-			}
 			u.SetFrontDeskNumber(n)
 		}
 	}
