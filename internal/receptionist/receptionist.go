@@ -22,6 +22,7 @@ import (
 	"github.com/frontdesk/frontdesk/ent/toolinvocation"
 	"github.com/frontdesk/frontdesk/internal/actions"
 	"github.com/frontdesk/frontdesk/internal/apperr"
+	"github.com/frontdesk/frontdesk/internal/apperr/coded"
 	"github.com/frontdesk/frontdesk/internal/booking"
 	"github.com/frontdesk/frontdesk/internal/clock"
 	"github.com/frontdesk/frontdesk/internal/database"
@@ -253,8 +254,9 @@ type turn struct {
 	onFailure []func(context.Context) error
 }
 
-// result turns a tool's outcome into Vapi's answer. Only coded errors are
-// read to the caller; anything else is "something went wrong".
+// result turns a tool's outcome into Vapi's answer. Errors are read by the
+// mapping the API uses (coded.Of), so the agent hears what the dashboard
+// would show; an internal error is "something went wrong".
 func (t *turn) result(out any, err error) voice.ToolCallResult {
 	if err == nil {
 		return voice.Result(t.tc, out)
@@ -263,11 +265,12 @@ func (t *turn) result(out any, err error) voice.ToolCallResult {
 	if errors.As(err, &taken) {
 		return voice.ErrorResult(t.tc, slotTakenMessage(taken))
 	}
-	if apperr.CodeOf(err) == apperr.Internal {
+	ae := coded.Of(err)
+	if ae.Code == apperr.Internal {
 		t.s.Log.ErrorContext(context.Background(), "receptionist: tool failed", "tool", t.tc.Name, "err", err)
 		return voice.ErrorResult(t.tc, "Something went wrong on our side. Offer to take a message or transfer the caller.")
 	}
-	return voice.ErrorResult(t.tc, apperr.MessageOf(err))
+	return voice.ErrorResult(t.tc, ae.Message)
 }
 
 // replay returns the stored answer of a tool call id already answered. It
