@@ -7,7 +7,6 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 
-	"github.com/frontdesk/frontdesk/ent/practice"
 	"github.com/frontdesk/frontdesk/graph/model"
 	"github.com/frontdesk/frontdesk/internal/apperr"
 	"github.com/frontdesk/frontdesk/internal/pms"
@@ -39,11 +38,7 @@ func (r *Resolver) zone(ctx context.Context, practiceID string) (*time.Location,
 			return loc, nil
 		}
 	}
-	tz, err := r.DB.Client(ctx).Practice.Query().Where(practice.ID(practiceID)).Select(practice.FieldTimeZone).String(ctx)
-	if err != nil {
-		return nil, err
-	}
-	loc, err := time.LoadLocation(tz)
+	loc, err := practicesvc.Zone(ctx, r.DB, practiceID)
 	if err != nil {
 		return nil, err
 	}

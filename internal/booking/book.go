@@ -16,6 +16,7 @@ import (
 	"github.com/frontdesk/frontdesk/internal/pms"
 	"github.com/frontdesk/frontdesk/internal/scheduling"
 	"github.com/frontdesk/frontdesk/internal/spoken"
+	"github.com/frontdesk/frontdesk/internal/tenant"
 	"github.com/frontdesk/frontdesk/internal/writeback"
 )
 
@@ -326,7 +327,7 @@ func (s *Service) mayBeInPMS(ctx context.Context, a *ent.Appointment) (bool, err
 
 // Cancel cancels an appointment, here at once and in the PMS behind it.
 func (s *Service) Cancel(ctx context.Context, id, reason string) (*ent.Appointment, error) {
-	practiceID, err := actingPractice(ctx)
+	practiceID, err := tenant.ActingPractice(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -438,7 +439,7 @@ func (s *Service) Reschedule(ctx context.Context, id, slotID, start string) (*en
 
 // RetryWriteback sends an appointment's failed writebacks again.
 func (s *Service) RetryWriteback(ctx context.Context, id string) (*ent.Appointment, error) {
-	practiceID, err := actingPractice(ctx)
+	practiceID, err := tenant.ActingPractice(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -22,6 +22,7 @@ import (
 	"github.com/frontdesk/frontdesk/internal/pms"
 	"github.com/frontdesk/frontdesk/internal/pms/sandbox"
 	"github.com/frontdesk/frontdesk/internal/pms/sikka"
+	"github.com/frontdesk/frontdesk/internal/practice"
 	"github.com/frontdesk/frontdesk/internal/secrets"
 	"github.com/frontdesk/frontdesk/internal/tenant"
 )
@@ -50,16 +51,6 @@ func New(c Config) *Service {
 	return &Service{Config: c, sandboxes: map[string]*sandbox.Sandbox{}}
 }
 
-var errNoPractice = apperr.New(apperr.Invalid, "choose a practice first (X-Practice-ID)")
-
-func acting(ctx context.Context) (string, error) {
-	v := tenant.FromContext(ctx)
-	if v == nil || v.PracticeID == "" {
-		return "", errNoPractice
-	}
-	return v.PracticeID, nil
-}
-
 // Get returns the acting practice's connection, or nil when it has none.
 func (s *Service) Get(ctx context.Context) (*ent.PMSConnection, error) {
 	c, err := s.DB.Client(ctx).PMSConnection.Query().Only(ctx)
@@ -73,7 +64,7 @@ func (s *Service) Get(ctx context.Context) (*ent.PMSConnection, error) {
 // then stores them (sealed) and enqueues the first full sync — all or
 // nothing: refused credentials leave nothing behind.
 func (s *Service) ConnectSikka(ctx context.Context, officeID, secretKey, pmsPracticeID string) (*ent.PMSConnection, error) {
-	practiceID, err := acting(ctx)
+	practiceID, err := tenant.ActingPractice(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -119,7 +110,7 @@ func (s *Service) ConnectSikka(ctx context.Context, officeID, secretKey, pmsPrac
 // ConnectSandbox connects the acting practice to a sandbox PMS with
 // deterministic demo data, and enqueues the first full sync.
 func (s *Service) ConnectSandbox(ctx context.Context) (*ent.PMSConnection, error) {
-	practiceID, err := acting(ctx)
+	practiceID, err := tenant.ActingPractice(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -145,7 +136,7 @@ func (s *Service) ConnectSandbox(ctx context.Context) (*ent.PMSConnection, error
 // Disconnect stops syncing and forgets the keys. The mirror stays, so the
 // dashboard still shows what was last known.
 func (s *Service) Disconnect(ctx context.Context) (*ent.PMSConnection, error) {
-	if _, err := acting(ctx); err != nil {
+	if _, err := tenant.ActingPractice(ctx); err != nil {
 		return nil, err
 	}
 	c := s.DB.Client(ctx)
@@ -164,7 +155,7 @@ func (s *Service) Disconnect(ctx context.Context) (*ent.PMSConnection, error) {
 
 // RequestSync enqueues a sync of the acting practice now.
 func (s *Service) RequestSync(ctx context.Context, full bool) (*ent.PMSConnection, error) {
-	practiceID, err := acting(ctx)
+	practiceID, err := tenant.ActingPractice(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -186,13 +177,9 @@ func (s *Service) RequestSync(ctx context.Context, full bool) (*ent.PMSConnectio
 func (s *Service) Open(ctx context.Context, practiceID string) (pms.PMS, *time.Location, error) {
 	ctx = tenant.System(ctx, practiceID)
 	c := s.DB.Client(ctx)
-	p, err := c.Practice.Get(ctx, practiceID)
+	loc, err := practice.Zone(ctx, s.DB, practiceID)
 	if err != nil {
-		return nil, nil, fmt.Errorf("pmsconn: practice %s: %w", practiceID, err)
-	}
-	loc, err := time.LoadLocation(p.TimeZone)
-	if err != nil {
-		return nil, nil, fmt.Errorf("pmsconn: practice %s zone: %w", practiceID, err)
+		return nil, nil, fmt.Errorf("pmsconn: %w", err)
 	}
 	conn, err := c.PMSConnection.Query().Only(ctx)
 	if ent.IsNotFound(err) {

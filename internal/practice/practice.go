@@ -149,7 +149,7 @@ type Settings struct {
 // Update changes the practice this request acts on (owners only, by the
 // practice's privacy policy).
 func (s *Service) Update(ctx context.Context, in Settings) (*ent.Practice, error) {
-	id, err := actingPractice(ctx)
+	id, err := tenant.ActingPractice(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -217,7 +217,7 @@ func (s *Service) Members(ctx context.Context) ([]*ent.Member, error) {
 // with that verified email. Inviting an existing member's email changes
 // nothing and says so.
 func (s *Service) Invite(ctx context.Context, email string, role member.Role) (*ent.Member, error) {
-	id, err := actingPractice(ctx)
+	id, err := tenant.ActingPractice(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -263,18 +263,4 @@ func (s *Service) RemoveMember(ctx context.Context, id string) error {
 		}
 		return c.Member.DeleteOne(m).Exec(ctx)
 	})
-}
-
-func actingPractice(ctx context.Context) (string, error) {
-	v := tenant.FromContext(ctx)
-	switch {
-	case v == nil:
-		return "", apperr.New(apperr.Unauthenticated, "sign in required")
-	case v.PracticeID != "":
-		return v.PracticeID, nil
-	case len(v.Memberships) > 1 || v.Admin:
-		return "", apperr.New(apperr.Invalid, "choose a practice with the X-Practice-ID header")
-	default:
-		return "", apperr.New(apperr.Forbidden, "you are not a member of any practice: create one with createPractice")
-	}
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/frontdesk/frontdesk/internal/patients"
 	"github.com/frontdesk/frontdesk/internal/phone"
 	"github.com/frontdesk/frontdesk/internal/pms"
+	"github.com/frontdesk/frontdesk/internal/practice"
 	"github.com/frontdesk/frontdesk/internal/scheduling"
 	"github.com/frontdesk/frontdesk/internal/spoken"
 	"github.com/frontdesk/frontdesk/internal/tenant"
@@ -462,11 +463,7 @@ func slotTakenMessage(e *booking.SlotTakenError) string {
 }
 
 func zone(ctx context.Context, t *turn) (*time.Location, error) {
-	p, err := t.s.DB.Client(ctx).Practice.Get(ctx, t.call.PracticeID)
-	if err != nil {
-		return nil, err
-	}
-	return time.LoadLocation(p.TimeZone)
+	return practice.Zone(ctx, t.s.DB, t.call.PracticeID)
 }
 
 func firstNonEmpty(ss ...string) string {
