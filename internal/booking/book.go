@@ -11,6 +11,7 @@ import (
 	"github.com/frontdesk/frontdesk/ent/appointment"
 	ewb "github.com/frontdesk/frontdesk/ent/writeback"
 	"github.com/frontdesk/frontdesk/internal/apperr"
+	"github.com/frontdesk/frontdesk/internal/calendar"
 	"github.com/frontdesk/frontdesk/internal/patients"
 	"github.com/frontdesk/frontdesk/internal/phone"
 	"github.com/frontdesk/frontdesk/internal/pms"
@@ -262,9 +263,9 @@ func validNewPatient(r BookRequest, now time.Time) (*NewPatient, error) {
 		return nil, apperr.New(apperr.Invalid, "who is the appointment for: a patient id, or first name, last name and date of birth")
 	}
 	out := &NewPatient{FirstName: strings.TrimSpace(np.FirstName), LastName: strings.TrimSpace(np.LastName)}
-	d, err := pms.ParseDate(strings.TrimSpace(np.BirthDate))
-	if err != nil || len(strings.TrimSpace(np.BirthDate)) != 10 {
-		return nil, apperr.New(apperr.Invalid, "date of birth must be YYYY-MM-DD")
+	d, err := calendar.ParseDate(np.BirthDate, "date of birth")
+	if err != nil {
+		return nil, err
 	}
 	if d.In(time.UTC).After(now) || d.Year < now.Year()-130 {
 		return nil, apperr.New(apperr.Invalid, "that date of birth is not possible")

@@ -5,11 +5,10 @@ package patients
 
 import (
 	"strings"
-	"time"
 
 	"github.com/frontdesk/frontdesk/ent/patient"
 	"github.com/frontdesk/frontdesk/ent/predicate"
-	"github.com/frontdesk/frontdesk/internal/apperr"
+	"github.com/frontdesk/frontdesk/internal/calendar"
 	"github.com/frontdesk/frontdesk/internal/phone"
 )
 
@@ -39,11 +38,12 @@ func Predicate(s Search) (predicate.Patient, error) {
 	if n != "" {
 		ps = append(ps, HasPhone(n))
 	}
-	if d := strings.TrimSpace(s.BirthDate); d != "" {
-		if _, err := time.Parse(time.DateOnly, d); err != nil {
-			return nil, apperr.New(apperr.Invalid, "birth date must be YYYY-MM-DD")
-		}
-		ps = append(ps, patient.BirthDate(d))
+	birth, err := calendar.ParseDate(s.BirthDate, "birth date")
+	if err != nil {
+		return nil, err
+	}
+	if !birth.IsZero() {
+		ps = append(ps, patient.BirthDate(birth.String()))
 	}
 	return patient.And(ps...), nil
 }

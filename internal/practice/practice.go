@@ -7,13 +7,13 @@ import (
 	"fmt"
 	"net/mail"
 	"strings"
-	"time"
 
 	"github.com/frontdesk/frontdesk/ent"
 	"github.com/frontdesk/frontdesk/ent/member"
 	"github.com/frontdesk/frontdesk/ent/practice"
 	"github.com/frontdesk/frontdesk/internal/apperr"
 	"github.com/frontdesk/frontdesk/internal/auth"
+	"github.com/frontdesk/frontdesk/internal/calendar"
 	"github.com/frontdesk/frontdesk/internal/clock"
 	"github.com/frontdesk/frontdesk/internal/database"
 	"github.com/frontdesk/frontdesk/internal/phone"
@@ -186,12 +186,15 @@ func (s *Service) Update(ctx context.Context, in Settings) (*ent.Practice, error
 		}
 	}
 	if in.Closures != nil {
+		closures := []string{}
 		for _, d := range *in.Closures {
-			if _, err := time.Parse(time.DateOnly, d); err != nil {
+			day, err := calendar.ParseDate(d, "a closure")
+			if err != nil || day.IsZero() {
 				return nil, apperr.New(apperr.Invalid, "closures must be dates like 2026-12-25")
 			}
+			closures = append(closures, day.String())
 		}
-		u.SetClosures(*in.Closures)
+		u.SetClosures(closures)
 	}
 	if in.DefaultAppointmentTypeID != nil {
 		if *in.DefaultAppointmentTypeID != "" {

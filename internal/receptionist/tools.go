@@ -13,9 +13,9 @@ import (
 	"github.com/frontdesk/frontdesk/internal/actions"
 	"github.com/frontdesk/frontdesk/internal/apperr"
 	"github.com/frontdesk/frontdesk/internal/booking"
+	"github.com/frontdesk/frontdesk/internal/calendar"
 	"github.com/frontdesk/frontdesk/internal/patients"
 	"github.com/frontdesk/frontdesk/internal/phone"
-	"github.com/frontdesk/frontdesk/internal/pms"
 	"github.com/frontdesk/frontdesk/internal/practice"
 	"github.com/frontdesk/frontdesk/internal/scheduling"
 	"github.com/frontdesk/frontdesk/internal/spoken"
@@ -91,22 +91,14 @@ func checkAvailability(ctx context.Context, t *turn) (any, error) {
 		q.MaxResults = 5
 	}
 	var err error
-	if q.From, err = date(a.DateFrom, "date_from"); err != nil {
+	if q.From, err = calendar.ParseDate(a.DateFrom, "date_from"); err != nil {
 		return nil, err
 	}
-	if q.To, err = date(a.DateTo, "date_to"); err != nil {
+	if q.To, err = calendar.ParseDate(a.DateTo, "date_to"); err != nil {
 		return nil, err
 	}
-	switch strings.ToLower(strings.TrimSpace(a.TimeOfDay)) {
-	case "", "any":
-	case "morning":
-		q.TimeOfDay = scheduling.Morning
-	case "afternoon":
-		q.TimeOfDay = scheduling.Afternoon
-	case "evening":
-		q.TimeOfDay = scheduling.Evening
-	default:
-		return nil, apperr.New(apperr.Invalid, "time_of_day must be morning, afternoon, evening or any")
+	if q.TimeOfDay, err = scheduling.ParseTimeOfDay(a.TimeOfDay, "time_of_day"); err != nil {
+		return nil, err
 	}
 	av, err := t.s.Booking.Availability(ctx, q)
 	if err != nil {
@@ -136,18 +128,6 @@ func checkAvailability(ctx context.Context, t *turn) (any, error) {
 	return text.Result, nil
 }
 
-func date(s, name string) (pms.Date, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return pms.Date{}, nil
-	}
-	d, err := time.Parse(time.DateOnly, s)
-	if err != nil {
-		return pms.Date{}, apperr.New(apperr.Invalid, "%s must be a date like 2026-12-01", name)
-	}
-	return pms.DateOf(d), nil
-}
-
 // getPatientInfo is the identity check: details only when first name, last
 // name and birth date all match one patient. The calling number narrows the
 // search but is never enough on its own.
@@ -166,7 +146,7 @@ func getPatientInfo(ctx context.Context, t *turn) (any, error) {
 		Message  string `json:"message"`
 	}
 	first, last := strings.TrimSpace(a.FirstName), strings.TrimSpace(a.LastName)
-	dob, err := date(a.DateOfBirth, "date_of_birth")
+	dob, err := calendar.ParseDate(a.DateOfBirth, "date_of_birth")
 	if err != nil {
 		return nil, err
 	}

@@ -92,3 +92,26 @@ func TestBadNumbersAreRefusedLikeTheDashboard(t *testing.T) {
 		t.Fatalf("callback %q from a withheld caller ID", it.CallbackNumber)
 	}
 }
+
+// The phone agent's dates and parts of the day are read by the parsers the
+// API uses (graph's TestAvailabilityDatesReadAsThePhoneReadsThem): the same
+// text is refused, or accepted, on both paths.
+func TestDatesAndTimesOfDayReadAsTheAPIReadsThem(t *testing.T) {
+	e := newEnv(t, dbtest.Open(t))
+	c := e.theCall("c-dates")
+	for _, tt := range []struct {
+		args map[string]any
+		err  string
+	}{
+		{map[string]any{"date_from": "2026-12-08T09:00"}, "date_from must be a date like 2026-12-01"},
+		{map[string]any{"date_from": "2026-12-08junk"}, "date_from must be a date like 2026-12-01"},
+		{map[string]any{"date_to": "12/08/2026"}, "date_to must be a date like 2026-12-01"},
+		{map[string]any{"time_of_day": "night"}, "time_of_day must be morning, afternoon, evening or any"},
+		{map[string]any{"date_from": "2026-12-08", "time_of_day": "MORNING", "appointment_type": "Exam"}, ""},
+	} {
+		res := e.tools(t, c, vapitest.ToolCall{Name: receptionist.CheckAvailability, Arguments: tt.args})[0]
+		if res.Error != tt.err {
+			t.Errorf("%v: error %q, want %q", tt.args, res.Error, tt.err)
+		}
+	}
+}
