@@ -72,8 +72,6 @@ func slotOf(s booking.Slot) slotJSON {
 	}
 }
 
-const maxSlots = 10
-
 func checkAvailability(ctx context.Context, t *turn) (any, error) {
 	var a struct {
 		AppointmentType string `json:"appointment_type"`
@@ -87,8 +85,8 @@ func checkAvailability(ctx context.Context, t *turn) (any, error) {
 		return nil, err
 	}
 	q := booking.AvailabilityQuery{AppointmentType: a.AppointmentType, Provider: a.Provider, MaxResults: a.MaxResults}
-	if q.MaxResults <= 0 || q.MaxResults > maxSlots {
-		q.MaxResults = 5
+	if q.MaxResults <= 0 || q.MaxResults > booking.MaxSpokenResults {
+		q.MaxResults = booking.SpokenResults
 	}
 	var err error
 	if q.From, err = calendar.ParseDate(a.DateFrom, "date_from"); err != nil {
