@@ -115,3 +115,32 @@ func TestDatesAndTimesOfDayReadAsTheAPIReadsThem(t *testing.T) {
 		}
 	}
 }
+
+// How many slots the agent hears is booking's to say (SpokenResults,
+// MaxSpokenResults), not the receptionist's.
+func TestSlotsReadToACallerAreBookingsLimits(t *testing.T) {
+	e := newEnv(t, dbtest.Open(t))
+	c := e.theCall("c-limits")
+	for _, tt := range []struct {
+		asked any
+		want  int
+	}{
+		{nil, booking.SpokenResults},
+		{0, booking.SpokenResults},
+		{3, 3},
+		{booking.MaxSpokenResults, booking.MaxSpokenResults},
+		{booking.MaxSpokenResults + 1, booking.SpokenResults},
+		{10000, booking.SpokenResults},
+	} {
+		args := map[string]any{"appointment_type": "Exam", "date_from": "2026-12-08"}
+		if tt.asked != nil {
+			args["max_results"] = tt.asked
+		}
+		got := decode[struct {
+			Slots []struct{} `json:"slots"`
+		}](t, e.tools(t, c, vapitest.ToolCall{Name: receptionist.CheckAvailability, Arguments: args})[0])
+		if len(got.Slots) != tt.want {
+			t.Errorf("max_results %v: %d slots, want %d", tt.asked, len(got.Slots), tt.want)
+		}
+	}
+}
