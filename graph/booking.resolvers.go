@@ -43,17 +43,29 @@ func (r *mutationResolver) BookAppointment(ctx context.Context, input model.Book
 	if np := input.NewPatient; np != nil {
 		req.NewPatient = &booking.NewPatient{FirstName: np.FirstName, LastName: np.LastName, BirthDate: np.BirthDate, Phone: deref(np.Phone)}
 	}
-	return r.Svc.Booking.Book(ctx, req)
+	b, err := r.Svc.Booking.Book(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	return b.Appointment, nil
 }
 
 // CancelAppointment is the resolver for the cancelAppointment field.
 func (r *mutationResolver) CancelAppointment(ctx context.Context, id string, reason *string) (*ent.Appointment, error) {
-	return r.Svc.Booking.Cancel(ctx, id, deref(reason))
+	b, err := r.Svc.Booking.Cancel(ctx, id, deref(reason))
+	if err != nil {
+		return nil, err
+	}
+	return b.Appointment, nil
 }
 
 // RescheduleAppointment is the resolver for the rescheduleAppointment field.
 func (r *mutationResolver) RescheduleAppointment(ctx context.Context, id string, slotID *string, start *string) (*ent.Appointment, error) {
-	return r.Svc.Booking.Reschedule(ctx, id, deref(slotID), deref(start))
+	b, err := r.Svc.Booking.Reschedule(ctx, id, deref(slotID), deref(start))
+	if err != nil {
+		return nil, err
+	}
+	return b.Appointment, nil
 }
 
 // RetryWriteback is the resolver for the retryWriteback field.

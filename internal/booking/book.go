@@ -176,10 +176,35 @@ func (s *Service) check(v *practiceView, in scheduling.Input, ref slotRef) (sche
 	return scheduling.Slot{}, first, nil
 }
 
+// Booked is an appointment as Book, Reschedule or Cancel left it, with what
+// reading it back to a caller needs, so that no caller loads the practice
+// again to say it.
+type Booked struct {
+	*ent.Appointment
+	Location     *time.Location // the practice's zone
+	PracticeName string
+	ProviderName string // as the practice's people say it; "" when none
+	// Spoken reads the time and provider aloud: "Tuesday, December 1st at
+	// 9 AM with Dr. Lee".
+	Spoken string
+}
+
+func (s *Service) booked(v *practiceView, a *ent.Appointment) *Booked {
+	b := &Booked{Appointment: a, Location: v.loc, PracticeName: v.practice.Name, Spoken: spoken.When(a.StartAt, v.loc, s.Clock.Now())}
+	if a.ProviderID != nil {
+		p := v.byProvider[*a.ProviderID]
+		b.ProviderName = ProviderName(p)
+		if with := spoken.WithProvider(pmsProvider(p)); with != "" {
+			b.Spoken += " " + with
+		}
+	}
+	return b
+}
+
 // Book books an appointment: the slot is checked again, the appointment
 // inserted (PENDING until the PMS has it) and its writeback enqueued, all in
 // one transaction. A slot someone else took is a *SlotTakenError.
-func (s *Service) Book(ctx context.Context, r BookRequest) (*ent.Appointment, error) {
+func (s *Service) Book(ctx context.Context, r BookRequest) (*Booked, error) {
 	v, err := s.view(ctx)
 	if err != nil {
 		return nil, err
@@ -251,7 +276,7 @@ func (s *Service) Book(ctx context.Context, r BookRequest) (*ent.Appointment, er
 	if reason != "" {
 		return nil, s.slotTaken(ctx, v, ref, reason)
 	}
-	return appt, nil
+	return s.booked(v, appt), nil
 }
 
 func validNewPatient(r BookRequest, now time.Time) (*NewPatient, error) {
@@ -327,11 +352,12 @@ func (s *Service) mayBeInPMS(ctx context.Context, a *ent.Appointment) (bool, err
 }
 
 // Cancel cancels an appointment, here at once and in the PMS behind it.
-func (s *Service) Cancel(ctx context.Context, id, reason string) (*ent.Appointment, error) {
-	practiceID, err := tenant.ActingPractice(ctx)
+func (s *Service) Cancel(ctx context.Context, id, reason string) (*Booked, error) {
+	v, err := s.view(ctx)
 	if err != nil {
 		return nil, err
 	}
+	practiceID := v.practice.ID
 	var out *ent.Appointment
 	err = s.DB.InTx(ctx, func(ctx context.Context) error {
 		if err := s.DB.LockPractice(ctx, practiceID); err != nil {
@@ -367,11 +393,14 @@ func (s *Service) Cancel(ctx context.Context, id, reason string) (*ent.Appointme
 		}
 		return s.Queue.Insert(ctx, writeback.Args{PracticeID: practiceID, AppointmentID: a.ID}, nil)
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	return s.booked(v, out), nil
 }
 
 // Reschedule moves an appointment to another slot, checked as a booking is.
-func (s *Service) Reschedule(ctx context.Context, id, slotID, start string) (*ent.Appointment, error) {
+func (s *Service) Reschedule(ctx context.Context, id, slotID, start string) (*Booked, error) {
 	v, err := s.view(ctx)
 	if err != nil {
 		return nil, err
@@ -435,7 +464,7 @@ func (s *Service) Reschedule(ctx context.Context, id, slotID, start string) (*en
 	if reason != "" {
 		return nil, s.slotTaken(ctx, v, ref, reason)
 	}
-	return out, nil
+	return s.booked(v, out), nil
 }
 
 // RetryWriteback sends an appointment's failed writebacks again.
@@ -473,19 +502,4 @@ func (s *Service) appointment(ctx context.Context, id string) (*ent.Appointment,
 		return nil, apperr.New(apperr.NotFound, "no such appointment")
 	}
 	return a, err
-}
-
-// Confirmation reads a booked appointment back the way a caller hears it.
-func (s *Service) Confirmation(ctx context.Context, a *ent.Appointment) (string, error) {
-	v, err := s.view(ctx)
-	if err != nil {
-		return "", err
-	}
-	out := spoken.When(a.StartAt, v.loc, s.Clock.Now())
-	if a.ProviderID != nil {
-		if with := spoken.WithProvider(pmsProvider(v.byProvider[*a.ProviderID])); with != "" {
-			out += " " + with
-		}
-	}
-	return out, nil
 }

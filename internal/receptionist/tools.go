@@ -181,7 +181,7 @@ func getPatientInfo(ctx context.Context, t *turn) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	loc, err := zone(ctx, t)
+	loc, err := practice.Zone(ctx, t.s.DB, t.call.PracticeID)
 	if err != nil {
 		return nil, err
 	}
@@ -247,28 +247,22 @@ func bookAppointment(ctx context.Context, t *turn) (any, error) {
 	default:
 		return nil, apperr.New(apperr.Invalid, "Who is the appointment for? Give first_name, last_name and date_of_birth (or the patient_id get-patient-info returned).")
 	}
-	ap, err := t.s.Booking.Book(ctx, req)
+	b, err := t.s.Booking.Book(ctx, req)
 	if err != nil {
 		return nil, err
 	}
-	return t.confirmation(ctx, ap, "booked")
+	return confirmation(b, "booked"), nil
 }
 
-func (t *turn) confirmation(ctx context.Context, ap *ent.Appointment, status string) (any, error) {
-	sp, err := t.s.Booking.Confirmation(ctx, ap)
-	if err != nil {
-		return nil, err
-	}
-	loc, err := zone(ctx, t)
-	if err != nil {
-		return nil, err
-	}
+// confirmation is what the agent reads back after a change, all of it from
+// what booking returned.
+func confirmation(b *booking.Booked, status string) any {
 	return struct {
 		Status        string `json:"status"`
 		AppointmentID string `json:"appointment_id"`
 		Start         string `json:"start"`
 		Spoken        string `json:"spoken"`
-	}{status, ap.ID, ap.StartAt.In(loc).Format(time.RFC3339), sp}, nil
+	}{status, b.ID, b.StartAt.In(b.Location).Format(time.RFC3339), b.Spoken}
 }
 
 // ownAppointment returns an appointment of the patient verified on this
@@ -306,10 +300,11 @@ func cancelAppointment(ctx context.Context, t *turn) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if ap, err = t.s.Booking.Cancel(ctx, ap.ID, firstNonEmpty(a.Reason, "cancelled by phone")); err != nil {
+	b, err := t.s.Booking.Cancel(ctx, ap.ID, firstNonEmpty(a.Reason, "cancelled by phone"))
+	if err != nil {
 		return nil, err
 	}
-	return t.confirmation(ctx, ap, "cancelled")
+	return confirmation(b, "cancelled"), nil
 }
 
 func rescheduleAppointment(ctx context.Context, t *turn) (any, error) {
@@ -325,10 +320,11 @@ func rescheduleAppointment(ctx context.Context, t *turn) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if ap, err = t.s.Booking.Reschedule(ctx, ap.ID, a.SlotID, a.Start); err != nil {
+	b, err := t.s.Booking.Reschedule(ctx, ap.ID, a.SlotID, a.Start)
+	if err != nil {
 		return nil, err
 	}
-	return t.confirmation(ctx, ap, "rescheduled")
+	return confirmation(b, "rescheduled"), nil
 }
 
 func takeMessage(ctx context.Context, t *turn) (any, error) {
@@ -438,10 +434,6 @@ func slotTakenMessage(e *booking.SlotTakenError) string {
 	// Keep the spoken part, and give the agent ids it can book.
 	head, _, _ := strings.Cut(msg, "Open times nearby:")
 	return strings.TrimSpace(head) + " Open times nearby: " + strings.Join(ids, "; ") + "."
-}
-
-func zone(ctx context.Context, t *turn) (*time.Location, error) {
-	return practice.Zone(ctx, t.s.DB, t.call.PracticeID)
 }
 
 func firstNonEmpty(ss ...string) string {
