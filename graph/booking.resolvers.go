@@ -14,9 +14,10 @@ import (
 	"github.com/frontdesk/frontdesk/ent/appointment"
 	"github.com/frontdesk/frontdesk/graph/generated"
 	"github.com/frontdesk/frontdesk/graph/model"
-	"github.com/frontdesk/frontdesk/internal/apperr"
 	"github.com/frontdesk/frontdesk/internal/booking"
+	"github.com/frontdesk/frontdesk/internal/calendar"
 	practicesvc "github.com/frontdesk/frontdesk/internal/practice"
+	"github.com/frontdesk/frontdesk/internal/scheduling"
 )
 
 // LocalStart is the resolver for the localStart field.
@@ -25,7 +26,7 @@ func (r *appointmentResolver) LocalStart(ctx context.Context, obj *ent.Appointme
 	if err != nil {
 		return "", err
 	}
-	return obj.StartAt.In(loc).Format(localLayout), nil
+	return obj.StartAt.In(loc).Format(booking.LocalTimeLayout), nil
 }
 
 // BookAppointment is the resolver for the bookAppointment field.
@@ -42,17 +43,29 @@ func (r *mutationResolver) BookAppointment(ctx context.Context, input model.Book
 	if np := input.NewPatient; np != nil {
 		req.NewPatient = &booking.NewPatient{FirstName: np.FirstName, LastName: np.LastName, BirthDate: np.BirthDate, Phone: deref(np.Phone)}
 	}
-	return r.Svc.Booking.Book(ctx, req)
+	b, err := r.Svc.Booking.Book(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	return b.Appointment, nil
 }
 
 // CancelAppointment is the resolver for the cancelAppointment field.
 func (r *mutationResolver) CancelAppointment(ctx context.Context, id string, reason *string) (*ent.Appointment, error) {
-	return r.Svc.Booking.Cancel(ctx, id, deref(reason))
+	b, err := r.Svc.Booking.Cancel(ctx, id, deref(reason))
+	if err != nil {
+		return nil, err
+	}
+	return b.Appointment, nil
 }
 
 // RescheduleAppointment is the resolver for the rescheduleAppointment field.
 func (r *mutationResolver) RescheduleAppointment(ctx context.Context, id string, slotID *string, start *string) (*ent.Appointment, error) {
-	return r.Svc.Booking.Reschedule(ctx, id, deref(slotID), deref(start))
+	b, err := r.Svc.Booking.Reschedule(ctx, id, deref(slotID), deref(start))
+	if err != nil {
+		return nil, err
+	}
+	return b.Appointment, nil
 }
 
 // RetryWriteback is the resolver for the retryWriteback field.
@@ -76,7 +89,7 @@ func (r *practiceResolver) OpeningHours(ctx context.Context, obj *ent.Practice) 
 	out := []*model.OpeningHours{}
 	for _, wd := range weekdays {
 		for _, rg := range hours[wd.day] {
-			out = append(out, &model.OpeningHours{Day: model.Weekday(wd.gql), Open: clock(rg.Start), Close: clock(rg.End)})
+			out = append(out, &model.OpeningHours{Day: model.Weekday(wd.gql), Open: calendar.FormatClock(rg.Start), Close: calendar.FormatClock(rg.End)})
 		}
 	}
 	return out, nil
@@ -94,13 +107,13 @@ func (r *practiceResolver) ClosedDates(ctx context.Context, obj *ent.Practice) (
 
 // Availability is the resolver for the availability field.
 func (r *queryResolver) Availability(ctx context.Context, input model.AvailabilityInput) (*booking.Availability, error) {
-	from, err := parseDate(input.From)
+	from, err := calendar.ParseDate(deref(input.From), "from")
 	if err != nil {
-		return nil, apperr.New(apperr.Invalid, "from must be a date like 2026-12-01")
+		return nil, err
 	}
-	to, err := parseDate(input.To)
+	to, err := calendar.ParseDate(deref(input.To), "to")
 	if err != nil {
-		return nil, apperr.New(apperr.Invalid, "to must be a date like 2026-12-14")
+		return nil, err
 	}
 	q := booking.AvailabilityQuery{
 		AppointmentType: deref(input.AppointmentType),
@@ -110,7 +123,9 @@ func (r *queryResolver) Availability(ctx context.Context, input model.Availabili
 		MaxResults:      deref(input.MaxResults),
 	}
 	if input.TimeOfDay != nil {
-		q.TimeOfDay = timeOfDay[string(*input.TimeOfDay)]
+		if q.TimeOfDay, err = scheduling.ParseTimeOfDay(string(*input.TimeOfDay), "timeOfDay"); err != nil {
+			return nil, err
+		}
 	}
 	return r.Svc.Booking.Availability(ctx, q)
 }
@@ -131,7 +146,7 @@ func (r *queryResolver) ActionItems(ctx context.Context, after *entgql.Cursor[st
 
 // LocalStart is the resolver for the localStart field.
 func (r *slotResolver) LocalStart(ctx context.Context, obj *booking.Slot) (string, error) {
-	return obj.Start.Format(localLayout), nil
+	return obj.Start.Format(booking.LocalTimeLayout), nil
 }
 
 // Slot returns generated.SlotResolver implementation.

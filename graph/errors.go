@@ -2,7 +2,6 @@ package graph
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"runtime/debug"
@@ -10,33 +9,9 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
-	"github.com/frontdesk/frontdesk/ent"
-	"github.com/frontdesk/frontdesk/ent/privacy"
 	"github.com/frontdesk/frontdesk/internal/apperr"
+	"github.com/frontdesk/frontdesk/internal/apperr/coded"
 )
-
-// classify maps any error a resolver returns onto our codes. It is the one
-// place the API decides what a client may learn from an error.
-func classify(err error) *apperr.Error {
-	var ae *apperr.Error
-	var ve *ent.ValidationError
-	switch {
-	case errors.As(err, &ae):
-		return ae
-	case errors.As(err, &ve):
-		return apperr.Wrap(apperr.Invalid, err, "invalid %s", ve.Name)
-	case ent.IsNotFound(err):
-		return apperr.Wrap(apperr.NotFound, err, "not found")
-	case ent.IsConstraintError(err):
-		return apperr.Wrap(apperr.Conflict, err, "conflicts with an existing record")
-	case errors.Is(err, privacy.Deny):
-		return apperr.Wrap(apperr.Forbidden, err, "not allowed")
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return apperr.Wrap(apperr.Unavailable, err, "request cancelled or timed out")
-	default:
-		return apperr.Wrap(apperr.Internal, err, "internal error")
-	}
-}
 
 // errorPresenter gives every error a code in extensions.code; internal
 // errors reach the client as "internal error" and the log in full.
@@ -59,7 +34,7 @@ func errorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			}
 			return gqlErr
 		}
-		ae := classify(gqlErr.Err)
+		ae := coded.Of(gqlErr.Err)
 		if ae.Code == apperr.Internal {
 			log.ErrorContext(ctx, "graphql: internal error", "path", gqlErr.Path.String(), "err", err)
 		}

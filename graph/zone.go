@@ -7,12 +7,11 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 
-	"github.com/frontdesk/frontdesk/ent/practice"
 	"github.com/frontdesk/frontdesk/graph/model"
 	"github.com/frontdesk/frontdesk/internal/apperr"
+	"github.com/frontdesk/frontdesk/internal/calendar"
 	"github.com/frontdesk/frontdesk/internal/pms"
 	practicesvc "github.com/frontdesk/frontdesk/internal/practice"
-	"github.com/frontdesk/frontdesk/internal/scheduling"
 )
 
 // zones caches practice time zones for one operation, so that a page of
@@ -39,11 +38,7 @@ func (r *Resolver) zone(ctx context.Context, practiceID string) (*time.Location,
 			return loc, nil
 		}
 	}
-	tz, err := r.DB.Client(ctx).Practice.Query().Where(practice.ID(practiceID)).Select(practice.FieldTimeZone).String(ctx)
-	if err != nil {
-		return nil, err
-	}
-	loc, err := time.LoadLocation(tz)
+	loc, err := practicesvc.Zone(ctx, r.DB, practiceID)
 	if err != nil {
 		return nil, err
 	}
@@ -53,40 +48,12 @@ func (r *Resolver) zone(ctx context.Context, practiceID string) (*time.Location,
 	return loc, nil
 }
 
-const localLayout = "2006-01-02T15:04"
-
 var weekdays = []struct {
 	gql string
 	day time.Weekday
 }{
 	{"SUNDAY", time.Sunday}, {"MONDAY", time.Monday}, {"TUESDAY", time.Tuesday}, {"WEDNESDAY", time.Wednesday},
 	{"THURSDAY", time.Thursday}, {"FRIDAY", time.Friday}, {"SATURDAY", time.Saturday},
-}
-
-func clock(minutes int) string {
-	return time.Date(0, 1, 1, minutes/60, minutes%60, 0, 0, time.UTC).Format("15:04")
-}
-
-func parseClock(s string) (int, bool) {
-	t, err := time.Parse("15:04", s)
-	if err != nil {
-		if s == "24:00" {
-			return 24 * 60, true
-		}
-		return 0, false
-	}
-	return t.Hour()*60 + t.Minute(), true
-}
-
-func parseDate(s *string) (pms.Date, error) {
-	if s == nil || *s == "" {
-		return pms.Date{}, nil
-	}
-	return pms.ParseDate(*s)
-}
-
-var timeOfDay = map[string]scheduling.TimeOfDay{
-	"ANY": scheduling.AnyTime, "MORNING": scheduling.Morning, "AFTERNOON": scheduling.Afternoon, "EVENING": scheduling.Evening,
 }
 
 // practiceSettings reads the API's settings input.
@@ -99,9 +66,9 @@ func practiceSettings(in model.PracticeSettingsInput) (practicesvc.Settings, err
 	if in.Hours != nil {
 		hours := pms.WeeklyHours{}
 		for _, h := range in.Hours {
-			open, ok1 := parseClock(h.Open)
-			closing, ok2 := parseClock(h.Close)
-			if !ok1 || !ok2 {
+			open, err1 := calendar.ParseClock(h.Open)
+			closing, err2 := calendar.ParseClock(h.Close)
+			if err1 != nil || err2 != nil {
 				return s, apperr.New(apperr.Invalid, "opening hours must be HH:MM, like 08:00")
 			}
 			for _, wd := range weekdays {

@@ -14,10 +14,10 @@ import (
 
 	"github.com/frontdesk/frontdesk/ent"
 	"github.com/frontdesk/frontdesk/ent/pmsconnection"
+	"github.com/frontdesk/frontdesk/internal/calendar"
 	"github.com/frontdesk/frontdesk/internal/config"
 	"github.com/frontdesk/frontdesk/internal/database"
 	"github.com/frontdesk/frontdesk/internal/ids"
-	"github.com/frontdesk/frontdesk/internal/pms"
 	"github.com/frontdesk/frontdesk/internal/pms/sandbox"
 	"github.com/frontdesk/frontdesk/internal/receptionist"
 	"github.com/frontdesk/frontdesk/internal/tenant"
@@ -72,8 +72,8 @@ func simulateCall(ctx context.Context, args []string, getenv func(string) string
 	who := sandbox.DemoPatient
 	if *first != "" || *last != "" || *dob != "" {
 		who.FirstName, who.LastName, who.Phone = *first, *last, *callerPhone
-		if who.BirthDate, err = parseDOB(*dob); err != nil {
-			return err
+		if who.BirthDate, err = calendar.ParseDate(*dob, "--date-of-birth"); err != nil || who.BirthDate.IsZero() {
+			return fmt.Errorf("--date-of-birth must be YYYY-MM-DD")
 		}
 	}
 	if *callerPhone != "" {
@@ -227,12 +227,4 @@ func callLine(ctx context.Context, db *database.DB, practiceID string) (receptio
 		return l, false, err
 	}
 	return l, sandboxed, nil
-}
-
-func parseDOB(s string) (pms.Date, error) {
-	d, err := pms.ParseDate(s)
-	if err != nil || len(s) != 10 {
-		return pms.Date{}, fmt.Errorf("--date-of-birth must be YYYY-MM-DD")
-	}
-	return d, nil
 }

@@ -35,9 +35,9 @@ type Item struct {
 
 // Open records an item for the practice ctx acts on.
 func (s *Service) Open(ctx context.Context, it Item) (*ent.ActionItem, error) {
-	v := tenant.FromContext(ctx)
-	if v == nil || v.PracticeID == "" {
-		return nil, apperr.New(apperr.Invalid, "choose a practice first (X-Practice-ID)")
+	practiceID, err := tenant.ActingPractice(ctx)
+	if err != nil {
+		return nil, err
 	}
 	if strings.TrimSpace(it.Summary) == "" {
 		return nil, apperr.New(apperr.Invalid, "an action item needs a summary")
@@ -46,7 +46,7 @@ func (s *Service) Open(ctx context.Context, it Item) (*ent.ActionItem, error) {
 		it.Urgency = actionitem.UrgencyROUTINE
 	}
 	c := s.DB.Client(ctx).ActionItem.Create().
-		SetPracticeID(v.PracticeID).
+		SetPracticeID(practiceID).
 		SetKind(it.Kind).
 		SetUrgency(it.Urgency).
 		SetSummary(strings.TrimSpace(it.Summary)).

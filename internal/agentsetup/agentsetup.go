@@ -69,7 +69,7 @@ const (
 // Agent returns the acting practice's agent, created with defaults (named
 // after the practice) on first read.
 func (s *Service) Agent(ctx context.Context) (*ent.Agent, error) {
-	pid, err := actingPractice(ctx)
+	pid, err := tenant.ActingPractice(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -183,23 +183,11 @@ func (s *Service) Update(ctx context.Context, in Settings) (*ent.Agent, error) {
 	return a, wrap("update agent", err)
 }
 
-// actingPractice is the practice ctx acts on.
-func actingPractice(ctx context.Context) (string, error) {
-	v := tenant.FromContext(ctx)
-	switch {
-	case v == nil:
-		return "", apperr.New(apperr.Unauthenticated, "sign in required")
-	case v.PracticeID == "":
-		return "", apperr.New(apperr.Invalid, "choose a practice with the X-Practice-ID header")
-	}
-	return v.PracticeID, nil
-}
-
 // owningPractice is the practice ctx acts on, when it may change the
 // practice's phone agent: the transfer number and what the agent says are
 // an owner's decision, as the practice's own settings are.
 func owningPractice(ctx context.Context) (string, error) {
-	pid, err := actingPractice(ctx)
+	pid, err := tenant.ActingPractice(ctx)
 	if err != nil {
 		return "", err
 	}

@@ -45,6 +45,14 @@ const (
 	MaxSearchDays     = 92
 )
 
+// Slots the phone agent asks for: each is read to a caller, so fewer than
+// the dashboard shows. Booking owns every availability cap; the
+// receptionist uses these rather than its own.
+const (
+	SpokenResults    = 5  // when the agent names no max_results, or too many
+	MaxSpokenResults = 10 // the most max_results the agent may ask for
+)
+
 // Availability finds open slots.
 func (s *Service) Availability(ctx context.Context, q AvailabilityQuery) (*Availability, error) {
 	snap, err := s.snapshot(ctx)

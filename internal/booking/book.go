@@ -9,14 +9,15 @@ import (
 
 	"github.com/frontdesk/frontdesk/ent"
 	"github.com/frontdesk/frontdesk/ent/appointment"
-	"github.com/frontdesk/frontdesk/ent/patient"
 	ewb "github.com/frontdesk/frontdesk/ent/writeback"
 	"github.com/frontdesk/frontdesk/internal/apperr"
+	"github.com/frontdesk/frontdesk/internal/calendar"
 	"github.com/frontdesk/frontdesk/internal/patients"
 	"github.com/frontdesk/frontdesk/internal/phone"
 	"github.com/frontdesk/frontdesk/internal/pms"
 	"github.com/frontdesk/frontdesk/internal/scheduling"
 	"github.com/frontdesk/frontdesk/internal/spoken"
+	"github.com/frontdesk/frontdesk/internal/tenant"
 	"github.com/frontdesk/frontdesk/internal/writeback"
 )
 
@@ -175,10 +176,35 @@ func (s *Service) check(v *practiceView, in scheduling.Input, ref slotRef) (sche
 	return scheduling.Slot{}, first, nil
 }
 
+// Booked is an appointment as Book, Reschedule or Cancel left it, with what
+// reading it back to a caller needs, so that no caller loads the practice
+// again to say it.
+type Booked struct {
+	*ent.Appointment
+	Location     *time.Location // the practice's zone
+	PracticeName string
+	ProviderName string // as the practice's people say it; "" when none
+	// Spoken reads the time and provider aloud: "Tuesday, December 1st at
+	// 9 AM with Dr. Lee".
+	Spoken string
+}
+
+func (s *Service) booked(v *practiceView, a *ent.Appointment) *Booked {
+	b := &Booked{Appointment: a, Location: v.loc, PracticeName: v.practice.Name, Spoken: spoken.When(a.StartAt, v.loc, s.Clock.Now())}
+	if a.ProviderID != nil {
+		p := v.byProvider[*a.ProviderID]
+		b.ProviderName = ProviderName(p)
+		if with := spoken.WithProvider(pmsProvider(p)); with != "" {
+			b.Spoken += " " + with
+		}
+	}
+	return b
+}
+
 // Book books an appointment: the slot is checked again, the appointment
 // inserted (PENDING until the PMS has it) and its writeback enqueued, all in
 // one transaction. A slot someone else took is a *SlotTakenError.
-func (s *Service) Book(ctx context.Context, r BookRequest) (*ent.Appointment, error) {
+func (s *Service) Book(ctx context.Context, r BookRequest) (*Booked, error) {
 	v, err := s.view(ctx)
 	if err != nil {
 		return nil, err
@@ -250,7 +276,7 @@ func (s *Service) Book(ctx context.Context, r BookRequest) (*ent.Appointment, er
 	if reason != "" {
 		return nil, s.slotTaken(ctx, v, ref, reason)
 	}
-	return appt, nil
+	return s.booked(v, appt), nil
 }
 
 func validNewPatient(r BookRequest, now time.Time) (*NewPatient, error) {
@@ -262,25 +288,23 @@ func validNewPatient(r BookRequest, now time.Time) (*NewPatient, error) {
 		return nil, apperr.New(apperr.Invalid, "who is the appointment for: a patient id, or first name, last name and date of birth")
 	}
 	out := &NewPatient{FirstName: strings.TrimSpace(np.FirstName), LastName: strings.TrimSpace(np.LastName)}
-	d, err := pms.ParseDate(strings.TrimSpace(np.BirthDate))
-	if err != nil || len(strings.TrimSpace(np.BirthDate)) != 10 {
-		return nil, apperr.New(apperr.Invalid, "date of birth must be YYYY-MM-DD")
+	d, err := calendar.ParseDate(np.BirthDate, "date of birth")
+	if err != nil {
+		return nil, err
 	}
 	if d.In(time.UTC).After(now) || d.Year < now.Year()-130 {
 		return nil, apperr.New(apperr.Invalid, "that date of birth is not possible")
 	}
 	out.BirthDate = d.String()
-	if strings.TrimSpace(np.Phone) != "" {
-		if out.Phone, err = phone.Normalize(np.Phone); err != nil {
-			return nil, apperr.New(apperr.Invalid, "that phone number is not valid")
-		}
+	if out.Phone, err = phone.Parse(np.Phone, "phone"); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
 
 // patientFor returns the booking's patient: the one named by id, else an
-// existing patient with the same name and birth date, else a new one (made
-// here, written to the PMS by the writeback).
+// existing patient with the same identity (patients.Find), else a new one
+// (made here, written to the PMS by the writeback).
 func (s *Service) patientFor(ctx context.Context, v *practiceView, id string, np *NewPatient) (*ent.Patient, bool, error) {
 	c := s.DB.Client(ctx)
 	if id != "" {
@@ -293,20 +317,17 @@ func (s *Service) patientFor(ctx context.Context, v *practiceView, id string, np
 		}
 		return p, false, err
 	}
-	existing, err := c.Patient.Query().Where(
-		patients.Callable(),
-		patient.FirstNameEqualFold(np.FirstName), patient.LastNameEqualFold(np.LastName), patient.BirthDate(np.BirthDate),
-	).First(ctx)
-	if err == nil {
-		return existing, false, nil
-	}
-	if !ent.IsNotFound(err) {
+	existing, err := patients.Find(ctx, c, patients.Identity{FirstName: np.FirstName, LastName: np.LastName, BirthDate: np.BirthDate}, np.Phone)
+	if err != nil {
 		return nil, false, err
+	}
+	if len(existing) > 0 {
+		return existing[0], false, nil
 	}
 	create := c.Patient.Create().SetPracticeID(v.practice.ID).
 		SetFirstName(np.FirstName).SetLastName(np.LastName).SetBirthDate(np.BirthDate)
 	if np.Phone != "" {
-		create.SetPhones([]string{np.Phone}).SetPhoneIndex(" " + np.Phone + " ")
+		create.SetPhones([]string{np.Phone}).SetPhoneIndex(patients.PhoneIndex([]string{np.Phone}))
 	}
 	p, err := create.Save(ctx)
 	return p, err == nil, err
@@ -334,11 +355,12 @@ func (s *Service) mayBeInPMS(ctx context.Context, a *ent.Appointment) (bool, err
 }
 
 // Cancel cancels an appointment, here at once and in the PMS behind it.
-func (s *Service) Cancel(ctx context.Context, id, reason string) (*ent.Appointment, error) {
-	practiceID, err := actingPractice(ctx)
+func (s *Service) Cancel(ctx context.Context, id, reason string) (*Booked, error) {
+	v, err := s.view(ctx)
 	if err != nil {
 		return nil, err
 	}
+	practiceID := v.practice.ID
 	var out *ent.Appointment
 	err = s.DB.InTx(ctx, func(ctx context.Context) error {
 		if err := s.DB.LockPractice(ctx, practiceID); err != nil {
@@ -374,11 +396,14 @@ func (s *Service) Cancel(ctx context.Context, id, reason string) (*ent.Appointme
 		}
 		return s.Queue.Insert(ctx, writeback.Args{PracticeID: practiceID, AppointmentID: a.ID}, nil)
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	return s.booked(v, out), nil
 }
 
 // Reschedule moves an appointment to another slot, checked as a booking is.
-func (s *Service) Reschedule(ctx context.Context, id, slotID, start string) (*ent.Appointment, error) {
+func (s *Service) Reschedule(ctx context.Context, id, slotID, start string) (*Booked, error) {
 	v, err := s.view(ctx)
 	if err != nil {
 		return nil, err
@@ -442,12 +467,12 @@ func (s *Service) Reschedule(ctx context.Context, id, slotID, start string) (*en
 	if reason != "" {
 		return nil, s.slotTaken(ctx, v, ref, reason)
 	}
-	return out, nil
+	return s.booked(v, out), nil
 }
 
 // RetryWriteback sends an appointment's failed writebacks again.
 func (s *Service) RetryWriteback(ctx context.Context, id string) (*ent.Appointment, error) {
-	practiceID, err := actingPractice(ctx)
+	practiceID, err := tenant.ActingPractice(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -480,19 +505,4 @@ func (s *Service) appointment(ctx context.Context, id string) (*ent.Appointment,
 		return nil, apperr.New(apperr.NotFound, "no such appointment")
 	}
 	return a, err
-}
-
-// Confirmation reads a booked appointment back the way a caller hears it.
-func (s *Service) Confirmation(ctx context.Context, a *ent.Appointment) (string, error) {
-	v, err := s.view(ctx)
-	if err != nil {
-		return "", err
-	}
-	out := spoken.When(a.StartAt, v.loc, s.Clock.Now())
-	if a.ProviderID != nil {
-		if with := spoken.WithProvider(pmsProvider(v.byProvider[*a.ProviderID])); with != "" {
-			out += " " + with
-		}
-	}
-	return out, nil
 }

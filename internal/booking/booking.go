@@ -23,7 +23,6 @@ import (
 	"github.com/frontdesk/frontdesk/internal/pms"
 	"github.com/frontdesk/frontdesk/internal/practice"
 	"github.com/frontdesk/frontdesk/internal/scheduling"
-	"github.com/frontdesk/frontdesk/internal/tenant"
 )
 
 // Service books.
@@ -50,28 +49,12 @@ type practiceView struct {
 	types       []*ent.AppointmentType
 }
 
-func actingPractice(ctx context.Context) (string, error) {
-	v := tenant.FromContext(ctx)
-	if v == nil || v.PracticeID == "" {
-		return "", apperr.New(apperr.Invalid, "choose a practice first (X-Practice-ID)")
-	}
-	return v.PracticeID, nil
-}
-
 func (s *Service) view(ctx context.Context) (*practiceView, error) {
-	id, err := actingPractice(ctx)
+	p, loc, err := practice.Acting(ctx, s.DB)
 	if err != nil {
 		return nil, err
 	}
 	c := s.DB.Client(ctx)
-	p, err := c.Practice.Get(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	loc, err := time.LoadLocation(p.TimeZone)
-	if err != nil {
-		return nil, fmt.Errorf("booking: practice zone: %w", err)
-	}
 	v := &practiceView{practice: p, loc: loc, byProvider: map[string]*ent.Provider{}}
 	if v.providers, err = c.Provider.Query().Where(provider.Active(true)).
 		Order(provider.ByLastName(), provider.ByFirstName(), provider.ByID()).All(ctx); err != nil {

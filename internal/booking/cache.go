@@ -9,6 +9,7 @@ import (
 	"golang.org/x/sync/singleflight"
 
 	"github.com/frontdesk/frontdesk/internal/scheduling"
+	"github.com/frontdesk/frontdesk/internal/tenant"
 )
 
 // Availability is asked far more often than a practice's schedule changes,
@@ -44,7 +45,7 @@ type cache struct {
 }
 
 func (s *Service) snapshot(ctx context.Context) (*snapshot, error) {
-	id, err := actingPractice(ctx)
+	id, err := tenant.ActingPractice(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -458,7 +458,7 @@ func (w *writer) patients(p pms.PMS, q pms.PatientQuery, all bool) error {
 					w.n.Updated++
 					if err := c.Patient.UpdateOneID(r.id).
 						SetFirstName(pt.FirstName).SetLastName(pt.LastName).SetPreferredName(pt.PreferredName).
-						SetBirthDate(birth).SetPhones(phones).SetPhoneIndex(phoneIndex(phones)).
+						SetBirthDate(birth).SetPhones(phones).SetPhoneIndex(patients.PhoneIndex(phones)).
 						SetEmail(pt.Email).SetStatus(pt.Status).SetActive(true).SetPmsDigest(d).Exec(ctx); err != nil {
 						return err
 					}
@@ -468,7 +468,7 @@ func (w *writer) patients(p pms.PMS, q pms.PatientQuery, all bool) error {
 			}
 			creates = append(creates, c.Patient.Create().SetPracticeID(w.practiceID).SetPmsID(pt.ID).
 				SetFirstName(pt.FirstName).SetLastName(pt.LastName).SetPreferredName(pt.PreferredName).
-				SetBirthDate(birth).SetPhones(phones).SetPhoneIndex(phoneIndex(phones)).
+				SetBirthDate(birth).SetPhones(phones).SetPhoneIndex(patients.PhoneIndex(phones)).
 				SetEmail(pt.Email).SetStatus(pt.Status).SetPmsDigest(d))
 		}
 		made, err := c.Patient.CreateBulk(creates...).Save(ctx)
@@ -685,15 +685,6 @@ func normalizedPhones(raw []string) []string {
 		}
 	}
 	return out
-}
-
-// phoneIndex frames each number in spaces, so " +15550100123 " matches one
-// whole number and never a part of another.
-func phoneIndex(phones []string) string {
-	if len(phones) == 0 {
-		return ""
-	}
-	return " " + strings.Join(phones, " ") + " "
 }
 
 func hoursEqual(a, b pms.WeeklyHours) bool {

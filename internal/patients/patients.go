@@ -7,14 +7,13 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/frontdesk/frontdesk/ent"
 	"github.com/frontdesk/frontdesk/ent/actionitem"
 	"github.com/frontdesk/frontdesk/ent/patient"
 	"github.com/frontdesk/frontdesk/ent/predicate"
 	"github.com/frontdesk/frontdesk/internal/actions"
-	"github.com/frontdesk/frontdesk/internal/apperr"
+	"github.com/frontdesk/frontdesk/internal/calendar"
 	"github.com/frontdesk/frontdesk/internal/phone"
 )
 
@@ -37,18 +36,19 @@ func Predicate(s Search) (predicate.Patient, error) {
 			patient.PreferredNameContainsFold(word),
 		))
 	}
-	if strings.TrimSpace(s.Phone) != "" {
-		n, err := phone.Normalize(s.Phone)
-		if err != nil {
-			return nil, apperr.New(apperr.Invalid, "phone is not a phone number")
-		}
-		ps = append(ps, patient.PhoneIndexContains(" "+n+" "))
+	n, err := phone.Parse(s.Phone, "phone")
+	if err != nil {
+		return nil, err
 	}
-	if d := strings.TrimSpace(s.BirthDate); d != "" {
-		if _, err := time.Parse(time.DateOnly, d); err != nil {
-			return nil, apperr.New(apperr.Invalid, "birth date must be YYYY-MM-DD")
-		}
-		ps = append(ps, patient.BirthDate(d))
+	if n != "" {
+		ps = append(ps, HasPhone(n))
+	}
+	birth, err := calendar.ParseDate(s.BirthDate, "birth date")
+	if err != nil {
+		return nil, err
+	}
+	if !birth.IsZero() {
+		ps = append(ps, patient.BirthDate(birth.String()))
 	}
 	return patient.And(ps...), nil
 }

@@ -16,15 +16,8 @@ func TestSearch(t *testing.T) {
 	c := db.Client(sys)
 	p := c.Practice.Create().SetName("P").SetTimeZone("UTC").SaveX(sys)
 	add := func(first, last, preferred, birth string, phones ...string) {
-		idx := ""
-		if len(phones) > 0 {
-			idx = " "
-			for _, ph := range phones {
-				idx += ph + " "
-			}
-		}
 		c.Patient.Create().SetPracticeID(p.ID).SetFirstName(first).SetLastName(last).SetPreferredName(preferred).
-			SetBirthDate(birth).SetPhones(phones).SetPhoneIndex(idx).SaveX(sys)
+			SetBirthDate(birth).SetPhones(phones).SetPhoneIndex(patients.PhoneIndex(phones)).SaveX(sys)
 	}
 	add("Maria", "Alvarez", "", "1986-03-14", "+15550100123")
 	add("Mateo", "Alvarez", "Teo", "2015-07-01", "+15550100123", "+15550100456")

@@ -5,6 +5,8 @@ package phone
 import (
 	"errors"
 	"strings"
+
+	"github.com/frontdesk/frontdesk/internal/apperr"
 )
 
 // ErrInvalid reports a string that is not a dialable number.
@@ -44,6 +46,32 @@ func Normalize(s string) (string, error) {
 	default:
 		return "", ErrInvalid
 	}
+}
+
+// Parse is the rule for a number a person gives us, on the dashboard or to
+// the phone agent as a tool argument: empty is no number; anything else must
+// be a phone number, or it is refused (INVALID) with a message that names
+// the field and never the number.
+func Parse(s, field string) (string, error) {
+	if strings.TrimSpace(s) == "" {
+		return "", nil
+	}
+	n, err := Normalize(s)
+	if err != nil {
+		return "", apperr.Wrap(apperr.Invalid, err, "%s is not a phone number: give it like +15555550100 or (555) 555-0100", field)
+	}
+	return n, nil
+}
+
+// OrEmpty is the rule for a number the network reports (caller ID): it may
+// be withheld or unusable through no one's fault, so it is dropped rather
+// than refused.
+func OrEmpty(s string) string {
+	n, err := Normalize(s)
+	if err != nil {
+		return ""
+	}
+	return n
 }
 
 // Mask hides all but the last two digits, for logs: "+1555*****23".

@@ -1,6 +1,11 @@
 package phone
 
-import "testing"
+import (
+	"strings"
+	"testing"
+
+	"github.com/frontdesk/frontdesk/internal/apperr"
+)
 
 func TestNormalize(t *testing.T) {
 	tests := []struct {
@@ -33,5 +38,32 @@ func TestMask(t *testing.T) {
 	}
 	if got := Mask("123"); got != "***" {
 		t.Errorf("Mask short = %q", got)
+	}
+}
+
+func TestParseAndOrEmpty(t *testing.T) {
+	tests := []struct {
+		in, want string
+		invalid  bool
+	}{
+		{"", "", false},
+		{"   ", "", false},
+		{"(555) 010-0123", "+15550100123", false},
+		{"+44 20 7946 0958", "+442079460958", false},
+		{"call me", "", true},
+		{"010-0123", "", true},
+	}
+	for _, tt := range tests {
+		got, err := Parse(tt.in, "callback_number")
+		if got != tt.want || (err != nil) != tt.invalid {
+			t.Errorf("Parse(%q) = %q, %v", tt.in, got, err)
+		}
+		if err != nil && (apperr.CodeOf(err) != apperr.Invalid || !strings.Contains(apperr.MessageOf(err), "callback_number") || strings.Contains(apperr.MessageOf(err), tt.in)) {
+			t.Errorf("Parse(%q) error %q: want INVALID naming the field, not the number", tt.in, apperr.MessageOf(err))
+		}
+		// A reported number is never refused: what does not parse is dropped.
+		if got := OrEmpty(tt.in); got != tt.want {
+			t.Errorf("OrEmpty(%q) = %q, want %q", tt.in, got, tt.want)
+		}
 	}
 }

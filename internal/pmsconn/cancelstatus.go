@@ -8,6 +8,7 @@ import (
 	"github.com/frontdesk/frontdesk/ent"
 	"github.com/frontdesk/frontdesk/internal/apperr"
 	"github.com/frontdesk/frontdesk/internal/pms"
+	"github.com/frontdesk/frontdesk/internal/tenant"
 )
 
 // maxStatusLength bounds a chosen cancellation status; PMS status names are
@@ -29,7 +30,7 @@ func CancelStatus(c *ent.PMSConnection) (status string, chosen bool) {
 // cancellations write: one of the statuses its PMS accepts, or "" for the
 // best match.
 func (s *Service) SetCancelStatus(ctx context.Context, status string) (*ent.PMSConnection, error) {
-	if _, err := acting(ctx); err != nil {
+	if _, err := tenant.ActingPractice(ctx); err != nil {
 		return nil, err
 	}
 	conn, err := s.Get(ctx)

@@ -22,6 +22,7 @@ import (
 	"github.com/frontdesk/frontdesk/internal/pms"
 	"github.com/frontdesk/frontdesk/internal/pms/sandbox"
 	"github.com/frontdesk/frontdesk/internal/pms/sikka"
+	"github.com/frontdesk/frontdesk/internal/practice"
 	"github.com/frontdesk/frontdesk/internal/secrets"
 	"github.com/frontdesk/frontdesk/internal/tenant"
 )
@@ -50,16 +51,6 @@ func New(c Config) *Service {
 	return &Service{Config: c, sandboxes: map[string]*sandbox.Sandbox{}}
 }
 
-var errNoPractice = apperr.New(apperr.Invalid, "choose a practice first (X-Practice-ID)")
-
-func acting(ctx context.Context) (string, error) {
-	v := tenant.FromContext(ctx)
-	if v == nil || v.PracticeID == "" {
-		return "", errNoPractice
-	}
-	return v.PracticeID, nil
-}
-
 // Get returns the acting practice's connection, or nil when it has none.
 func (s *Service) Get(ctx context.Context) (*ent.PMSConnection, error) {
 	c, err := s.DB.Client(ctx).PMSConnection.Query().Only(ctx)
@@ -74,7 +65,7 @@ func (s *Service) Get(ctx context.Context) (*ent.PMSConnection, error) {
 // it came from another PMS (see connect) and enqueues a full sync — all or
 // nothing: refused credentials leave nothing behind, the mirror included.
 func (s *Service) ConnectSikka(ctx context.Context, officeID, secretKey, pmsPracticeID string) (*ent.PMSConnection, error) {
-	practiceID, err := acting(ctx)
+	practiceID, err := tenant.ActingPractice(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -115,7 +106,7 @@ func (s *Service) ConnectSikka(ctx context.Context, officeID, secretKey, pmsPrac
 // deterministic demo data, replacing the mirror when it came from another
 // PMS (see connect), and enqueues a full sync.
 func (s *Service) ConnectSandbox(ctx context.Context) (*ent.PMSConnection, error) {
-	practiceID, err := acting(ctx)
+	practiceID, err := tenant.ActingPractice(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -136,7 +127,7 @@ func (s *Service) ConnectSandbox(ctx context.Context) (*ent.PMSConnection, error
 // dashboard still shows what was last known, until another PMS is
 // connected.
 func (s *Service) Disconnect(ctx context.Context) (*ent.PMSConnection, error) {
-	if _, err := acting(ctx); err != nil {
+	if _, err := tenant.ActingPractice(ctx); err != nil {
 		return nil, err
 	}
 	c := s.DB.Client(ctx)
@@ -155,7 +146,7 @@ func (s *Service) Disconnect(ctx context.Context) (*ent.PMSConnection, error) {
 
 // RequestSync enqueues a sync of the acting practice now.
 func (s *Service) RequestSync(ctx context.Context, full bool) (*ent.PMSConnection, error) {
-	practiceID, err := acting(ctx)
+	practiceID, err := tenant.ActingPractice(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -177,13 +168,9 @@ func (s *Service) RequestSync(ctx context.Context, full bool) (*ent.PMSConnectio
 func (s *Service) Open(ctx context.Context, practiceID string) (pms.PMS, *time.Location, error) {
 	ctx = tenant.System(ctx, practiceID)
 	c := s.DB.Client(ctx)
-	p, err := c.Practice.Get(ctx, practiceID)
+	loc, err := practice.Zone(ctx, s.DB, practiceID)
 	if err != nil {
-		return nil, nil, fmt.Errorf("pmsconn: practice %s: %w", practiceID, err)
-	}
-	loc, err := time.LoadLocation(p.TimeZone)
-	if err != nil {
-		return nil, nil, fmt.Errorf("pmsconn: practice %s zone: %w", practiceID, err)
+		return nil, nil, fmt.Errorf("pmsconn: %w", err)
 	}
 	conn, err := c.PMSConnection.Query().Only(ctx)
 	if ent.IsNotFound(err) {

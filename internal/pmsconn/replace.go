@@ -11,6 +11,7 @@ import (
 	"github.com/frontdesk/frontdesk/ent/pmsconnection"
 	ewb "github.com/frontdesk/frontdesk/ent/writeback"
 	"github.com/frontdesk/frontdesk/internal/actions"
+	"github.com/frontdesk/frontdesk/internal/practice"
 	"github.com/frontdesk/frontdesk/internal/spoken"
 )
 
@@ -73,11 +74,9 @@ func (s *Service) replaceMirror(ctx context.Context, c *ent.Client, practiceID s
 	if err != nil {
 		return fmt.Errorf("pmsconn: pending writebacks: %w", err)
 	}
-	loc := time.UTC
-	if p, err := c.Practice.Get(ctx, practiceID); err == nil {
-		if l, err := time.LoadLocation(p.TimeZone); err == nil {
-			loc = l
-		}
+	loc, err := practice.Zone(ctx, s.DB, practiceID)
+	if err != nil {
+		loc = time.UTC
 	}
 	acts := &actions.Service{DB: s.DB, Clock: s.Clock}
 	for _, wb := range pending {

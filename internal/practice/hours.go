@@ -31,7 +31,7 @@ func ClosedDates(p *ent.Practice) []string {
 // of that weekday's opening ranges. A practice with no known hours is never
 // open.
 func OpenAt(p *ent.Practice, t time.Time) bool {
-	loc, err := time.LoadLocation(p.TimeZone)
+	loc, err := location(p.ID, p.TimeZone)
 	if err != nil {
 		return false
 	}

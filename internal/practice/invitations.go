@@ -43,7 +43,7 @@ type Invitation struct {
 // Invite invites someone by email into the acting practice with a role no
 // higher than the inviter's own. Nothing changes for them until they accept.
 func (s *Service) Invite(ctx context.Context, email string, role member.Role) (*Invitation, error) {
-	pid, err := actingPractice(ctx)
+	pid, err := tenant.ActingPractice(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -115,7 +115,7 @@ func (s *Service) Invite(ctx context.Context, email string, role member.Role) (*
 // Invitations lists the acting practice's pending invitations, oldest
 // first. Any member may read them.
 func (s *Service) Invitations(ctx context.Context) ([]*Invitation, error) {
-	pid, err := actingPractice(ctx)
+	pid, err := tenant.ActingPractice(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -142,7 +142,7 @@ func (s *Service) Invitations(ctx context.Context) ([]*Invitation, error) {
 // Revoke withdraws a pending invitation of the acting practice. A member
 // may revoke what they could have sent: invitations up to their own role.
 func (s *Service) Revoke(ctx context.Context, id string) error {
-	pid, err := actingPractice(ctx)
+	pid, err := tenant.ActingPractice(ctx)
 	if err != nil {
 		return err
 	}

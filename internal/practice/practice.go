@@ -5,13 +5,13 @@ package practice
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/frontdesk/frontdesk/ent"
 	"github.com/frontdesk/frontdesk/ent/member"
 	"github.com/frontdesk/frontdesk/ent/practice"
 	"github.com/frontdesk/frontdesk/internal/apperr"
 	"github.com/frontdesk/frontdesk/internal/auth"
+	"github.com/frontdesk/frontdesk/internal/calendar"
 	"github.com/frontdesk/frontdesk/internal/clock"
 	"github.com/frontdesk/frontdesk/internal/database"
 	"github.com/frontdesk/frontdesk/internal/phone"
@@ -131,7 +131,7 @@ type Settings struct {
 // Update changes the practice this request acts on (owners only, by the
 // practice's privacy policy).
 func (s *Service) Update(ctx context.Context, in Settings) (*ent.Practice, error) {
-	id, err := actingPractice(ctx)
+	id, err := tenant.ActingPractice(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -143,13 +143,13 @@ func (s *Service) Update(ctx context.Context, in Settings) (*ent.Practice, error
 		SetNillableHorizonDays(in.HorizonDays).
 		SetNillableSlotStepMinutes(in.SlotStepMinutes)
 	if in.FrontDeskNumber != nil {
-		if *in.FrontDeskNumber == "" {
+		n, err := phone.Parse(*in.FrontDeskNumber, "the front-desk number")
+		if err != nil {
+			return nil, err
+		}
+		if n == "" {
 			u.ClearFrontDeskNumber()
 		} else {
-			n, err := phone.Normalize(*in.FrontDeskNumber)
-			if err != nil {
-				return nil, apperr.New(apperr.Invalid, "the front-desk number is not a phone number")
-			}
 			u.SetFrontDeskNumber(n)
 		}
 	}
@@ -168,12 +168,15 @@ func (s *Service) Update(ctx context.Context, in Settings) (*ent.Practice, error
 		}
 	}
 	if in.Closures != nil {
+		closures := []string{}
 		for _, d := range *in.Closures {
-			if _, err := time.Parse(time.DateOnly, d); err != nil {
+			day, err := calendar.ParseDate(d, "a closure")
+			if err != nil || day.IsZero() {
 				return nil, apperr.New(apperr.Invalid, "closures must be dates like 2026-12-25")
 			}
+			closures = append(closures, day.String())
 		}
-		u.SetClosures(*in.Closures)
+		u.SetClosures(closures)
 	}
 	if in.DefaultAppointmentTypeID != nil {
 		if *in.DefaultAppointmentTypeID != "" {
@@ -218,18 +221,4 @@ func (s *Service) RemoveMember(ctx context.Context, id string) error {
 		}
 		return c.Member.DeleteOne(m).Exec(ctx)
 	})
-}
-
-func actingPractice(ctx context.Context) (string, error) {
-	v := tenant.FromContext(ctx)
-	switch {
-	case v == nil:
-		return "", apperr.New(apperr.Unauthenticated, "sign in required")
-	case v.PracticeID != "":
-		return v.PracticeID, nil
-	case len(v.Memberships) > 1 || v.Admin:
-		return "", apperr.New(apperr.Invalid, "choose a practice with the X-Practice-ID header")
-	default:
-		return "", apperr.New(apperr.Forbidden, "you are not a member of any practice: create one with createPractice")
-	}
 }

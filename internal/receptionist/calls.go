@@ -14,6 +14,7 @@ import (
 	"github.com/frontdesk/frontdesk/ent/toolinvocation"
 	"github.com/frontdesk/frontdesk/internal/actions"
 	"github.com/frontdesk/frontdesk/internal/apperr"
+	"github.com/frontdesk/frontdesk/internal/phone"
 	"github.com/frontdesk/frontdesk/internal/voice"
 )
 
@@ -96,7 +97,7 @@ func (s *Service) EndOfCall(ctx context.Context, l Line, m *voice.Message) error
 		}
 		callback := row.CallerNumber
 		if callback == "" {
-			callback = validOrEmpty(l.Caller)
+			callback = phone.OrEmpty(l.Caller)
 		}
 		if callback != row.CallerNumber {
 			u.SetCallerNumber(callback)

@@ -13,8 +13,10 @@ import (
 	"github.com/frontdesk/frontdesk/ent/patient"
 	"github.com/frontdesk/frontdesk/internal/actions"
 	"github.com/frontdesk/frontdesk/internal/booking"
+	"github.com/frontdesk/frontdesk/internal/calendar"
 	"github.com/frontdesk/frontdesk/internal/patients"
 	"github.com/frontdesk/frontdesk/internal/phone"
+	"github.com/frontdesk/frontdesk/internal/practice"
 	"github.com/frontdesk/frontdesk/internal/spoken"
 )
 
@@ -68,13 +70,21 @@ func getPatientInfo(ctx context.Context, t *turn) (any, error) {
 		return nil, err
 	}
 	first, last := strings.TrimSpace(a.FirstName), strings.TrimSpace(a.LastName)
-	dob, err := date(a.DateOfBirth, "date_of_birth")
+	dob, err := calendar.ParseDate(a.DateOfBirth, "date_of_birth")
 	if err != nil {
 		return nil, err
 	}
 	if first == "" || last == "" || dob.IsZero() {
 		return notVerified{Message: "To find a record I need the caller's first name, last name and date of birth."}, nil
 	}
+	number, err := phone.Parse(a.Phone, "phone")
+	if err != nil {
+		return nil, err
+	}
+	if number == "" {
+		number = phone.OrEmpty(t.line.Caller)
+	}
+	id := patients.Identity{FirstName: first, LastName: last, BirthDate: dob.String()}
 	c := t.s.DB.Client(ctx)
 	now := t.s.Clock.Now()
 
@@ -91,8 +101,7 @@ func getPatientInfo(ctx context.Context, t *turn) (any, error) {
 
 	named, err := c.Patient.Query().Where(
 		patients.Callable(),
-		patient.Or(patient.FirstNameEqualFold(first), patient.PreferredNameEqualFold(first)),
-		patient.LastNameEqualFold(last),
+		id.Named(),
 	).Order(patient.ByID()).Limit(maxNameMatches + 1).All(ctx)
 	if err != nil {
 		return nil, err
@@ -122,21 +131,7 @@ func getPatientInfo(ctx context.Context, t *turn) (any, error) {
 			matches = append(matches, p)
 		}
 	}
-	if len(matches) > 1 {
-		number := strings.TrimSpace(a.Phone)
-		if number == "" {
-			number = t.line.Caller
-		}
-		if n, err := phone.Normalize(number); err == nil {
-			var byPhone []*ent.Patient
-			for _, p := range matches {
-				if strings.Contains(p.PhoneIndex, " "+n+" ") {
-					byPhone = append(byPhone, p)
-				}
-			}
-			matches = byPhone
-		}
-	}
+	matches = patients.Narrow(matches, number)
 	switch len(matches) {
 	case 0:
 		// Every name-matched patient keeps the attempt: their birth date
@@ -220,7 +215,7 @@ func (t *turn) patientInfo(ctx context.Context, p *ent.Patient) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	loc, err := zone(ctx, t)
+	loc, err := practice.Zone(ctx, t.s.DB, t.call.PracticeID)
 	if err != nil {
 		return nil, err
 	}

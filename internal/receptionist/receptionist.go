@@ -22,6 +22,7 @@ import (
 	"github.com/frontdesk/frontdesk/ent/toolinvocation"
 	"github.com/frontdesk/frontdesk/internal/actions"
 	"github.com/frontdesk/frontdesk/internal/apperr"
+	"github.com/frontdesk/frontdesk/internal/apperr/coded"
 	"github.com/frontdesk/frontdesk/internal/booking"
 	"github.com/frontdesk/frontdesk/internal/clock"
 	"github.com/frontdesk/frontdesk/internal/database"
@@ -318,8 +319,9 @@ func (t *turn) failed(ctx context.Context) {
 	}
 }
 
-// result turns a tool's outcome into Vapi's answer. Only coded errors are
-// read to the caller; anything else is "something went wrong".
+// result turns a tool's outcome into Vapi's answer. Errors are read by the
+// mapping the API uses (coded.Of), so the agent hears what the dashboard
+// would show; an internal error is "something went wrong".
 func (t *turn) result(out any, err error) voice.ToolCallResult {
 	if err == nil {
 		return voice.Result(t.tc, out)
@@ -328,11 +330,12 @@ func (t *turn) result(out any, err error) voice.ToolCallResult {
 	if errors.As(err, &taken) {
 		return voice.ErrorResult(t.tc, slotTakenMessage(taken))
 	}
-	if apperr.CodeOf(err) == apperr.Internal {
+	ae := coded.Of(err)
+	if ae.Code == apperr.Internal {
 		t.s.Log.ErrorContext(context.Background(), "receptionist: tool failed", "tool", t.tc.Name, "err", err)
 		return voice.ErrorResult(t.tc, "Something went wrong on our side. Offer to take a message or transfer the caller.")
 	}
-	return voice.ErrorResult(t.tc, apperr.MessageOf(err))
+	return voice.ErrorResult(t.tc, ae.Message)
 }
 
 // stored is the answer a tool call id got, and the call and tool it got it
@@ -476,7 +479,7 @@ func (s *Service) loadCallRow(ctx context.Context, l Line) (*ent.Call, error) {
 	now := s.Clock.Now()
 	create := c.Call.Create().SetPracticeID(practiceID).SetVapiCallID(l.VapiCallID).
 		SetTwilioCallSid(l.TwilioCallSid).SetStartedAt(now)
-	if n, err := phone.Normalize(l.Caller); err == nil {
+	if n := phone.OrEmpty(l.Caller); n != "" {
 		create.SetCallerNumber(n)
 	}
 	if l.unidentified {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/frontdesk/frontdesk/ent"
@@ -14,8 +13,8 @@ import (
 	"github.com/frontdesk/frontdesk/internal/actions"
 	"github.com/frontdesk/frontdesk/internal/apperr"
 	"github.com/frontdesk/frontdesk/internal/booking"
+	"github.com/frontdesk/frontdesk/internal/calendar"
 	"github.com/frontdesk/frontdesk/internal/phone"
-	"github.com/frontdesk/frontdesk/internal/pms"
 	"github.com/frontdesk/frontdesk/internal/scheduling"
 	"github.com/frontdesk/frontdesk/internal/tenant"
 	"github.com/frontdesk/frontdesk/internal/voice"
@@ -77,8 +76,6 @@ func slotOf(s booking.Slot) slotJSON {
 	}
 }
 
-const maxSlots = 10
-
 func checkAvailability(ctx context.Context, t *turn) (any, error) {
 	var a struct {
 		AppointmentType string `json:"appointment_type"`
@@ -92,26 +89,18 @@ func checkAvailability(ctx context.Context, t *turn) (any, error) {
 		return nil, err
 	}
 	q := booking.AvailabilityQuery{AppointmentType: a.AppointmentType, Provider: a.Provider, MaxResults: a.MaxResults}
-	if q.MaxResults <= 0 || q.MaxResults > maxSlots {
-		q.MaxResults = 5
+	if q.MaxResults <= 0 || q.MaxResults > booking.MaxSpokenResults {
+		q.MaxResults = booking.SpokenResults
 	}
 	var err error
-	if q.From, err = date(a.DateFrom, "date_from"); err != nil {
+	if q.From, err = calendar.ParseDate(a.DateFrom, "date_from"); err != nil {
 		return nil, err
 	}
-	if q.To, err = date(a.DateTo, "date_to"); err != nil {
+	if q.To, err = calendar.ParseDate(a.DateTo, "date_to"); err != nil {
 		return nil, err
 	}
-	switch strings.ToLower(strings.TrimSpace(a.TimeOfDay)) {
-	case "", "any":
-	case "morning":
-		q.TimeOfDay = scheduling.Morning
-	case "afternoon":
-		q.TimeOfDay = scheduling.Afternoon
-	case "evening":
-		q.TimeOfDay = scheduling.Evening
-	default:
-		return nil, apperr.New(apperr.Invalid, "time_of_day must be morning, afternoon, evening or any")
+	if q.TimeOfDay, err = scheduling.ParseTimeOfDay(a.TimeOfDay, "time_of_day"); err != nil {
+		return nil, err
 	}
 	av, err := t.s.Booking.Availability(ctx, q)
 	if err != nil {
@@ -141,18 +130,6 @@ func checkAvailability(ctx context.Context, t *turn) (any, error) {
 	return text.Result, nil
 }
 
-func date(s, name string) (pms.Date, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return pms.Date{}, nil
-	}
-	d, err := time.Parse(time.DateOnly, s)
-	if err != nil {
-		return pms.Date{}, apperr.New(apperr.Invalid, "%s must be a date like 2026-12-01", name)
-	}
-	return pms.DateOf(d), nil
-}
-
 func bookAppointment(ctx context.Context, t *turn) (any, error) {
 	var a struct {
 		SlotID          string `json:"slot_id"`
@@ -177,38 +154,31 @@ func bookAppointment(ctx context.Context, t *turn) (any, error) {
 	case a.PatientID != "" && t.verified() == a.PatientID:
 		req.PatientID = a.PatientID
 	case a.FirstName != "" || a.LastName != "" || a.DateOfBirth != "":
-		number := a.Phone
-		if number == "" {
-			number = t.line.Caller
-		}
-		req.NewPatient = &booking.NewPatient{FirstName: a.FirstName, LastName: a.LastName, BirthDate: a.DateOfBirth, Phone: validOrEmpty(number)}
+		// A number the caller gives is checked as the dashboard's is (by
+		// booking); the caller ID stands in only when it is usable.
+		number := firstNonEmpty(a.Phone, phone.OrEmpty(t.line.Caller))
+		req.NewPatient = &booking.NewPatient{FirstName: a.FirstName, LastName: a.LastName, BirthDate: a.DateOfBirth, Phone: number}
 	case a.PatientID != "":
 		return nil, apperr.New(apperr.Forbidden, "Book for a patient_id only after get-patient-info verified that patient on this call; otherwise give first_name, last_name and date_of_birth.")
 	default:
 		return nil, apperr.New(apperr.Invalid, "Who is the appointment for? Give first_name, last_name and date_of_birth (or the patient_id get-patient-info returned).")
 	}
-	ap, err := t.s.Booking.Book(ctx, req)
+	b, err := t.s.Booking.Book(ctx, req)
 	if err != nil {
 		return nil, err
 	}
-	return t.confirmation(ctx, ap, "booked")
+	return confirmation(b, "booked"), nil
 }
 
-func (t *turn) confirmation(ctx context.Context, ap *ent.Appointment, status string) (any, error) {
-	sp, err := t.s.Booking.Confirmation(ctx, ap)
-	if err != nil {
-		return nil, err
-	}
-	loc, err := zone(ctx, t)
-	if err != nil {
-		return nil, err
-	}
+// confirmation is what the agent reads back after a change, all of it from
+// what booking returned.
+func confirmation(b *booking.Booked, status string) any {
 	return struct {
 		Status        string `json:"status"`
 		AppointmentID string `json:"appointment_id"`
 		Start         string `json:"start"`
 		Spoken        string `json:"spoken"`
-	}{status, ap.ID, ap.StartAt.In(loc).Format(time.RFC3339), sp}, nil
+	}{status, b.ID, b.StartAt.In(b.Location).Format(time.RFC3339), b.Spoken}
 }
 
 // ownAppointment returns an appointment of the patient verified on this
@@ -246,10 +216,11 @@ func cancelAppointment(ctx context.Context, t *turn) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if ap, err = t.s.Booking.Cancel(ctx, ap.ID, firstNonEmpty(a.Reason, "cancelled by phone")); err != nil {
+	b, err := t.s.Booking.Cancel(ctx, ap.ID, firstNonEmpty(a.Reason, "cancelled by phone"))
+	if err != nil {
 		return nil, err
 	}
-	return t.confirmation(ctx, ap, "cancelled")
+	return confirmation(b, "cancelled"), nil
 }
 
 func rescheduleAppointment(ctx context.Context, t *turn) (any, error) {
@@ -265,10 +236,11 @@ func rescheduleAppointment(ctx context.Context, t *turn) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if ap, err = t.s.Booking.Reschedule(ctx, ap.ID, a.SlotID, a.Start); err != nil {
+	b, err := t.s.Booking.Reschedule(ctx, ap.ID, a.SlotID, a.Start)
+	if err != nil {
 		return nil, err
 	}
-	return t.confirmation(ctx, ap, "rescheduled")
+	return confirmation(b, "rescheduled"), nil
 }
 
 func takeMessage(ctx context.Context, t *turn) (any, error) {
@@ -291,7 +263,13 @@ func takeMessage(ctx context.Context, t *turn) (any, error) {
 	default:
 		return nil, apperr.New(apperr.Invalid, "urgency must be routine or urgent")
 	}
-	callback := validOrEmpty(firstNonEmpty(a.CallbackNumber, t.line.Caller))
+	callback, err := phone.Parse(a.CallbackNumber, "callback_number")
+	if err != nil {
+		return nil, err
+	}
+	if callback == "" {
+		callback = phone.OrEmpty(t.line.Caller)
+	}
 	if _, err := t.s.Actions.Open(ctx, actions.Item{
 		Kind: actionitem.KindMESSAGE, Urgency: urgency, Summary: strings.TrimSpace(a.Message),
 		CallbackNumber: callback, PatientID: t.verified(), CallID: t.call.ID,
@@ -322,7 +300,7 @@ func transferToHuman(ctx context.Context, t *turn) (any, error) {
 			_, err := t.s.Actions.Open(ctx, actions.Item{
 				Kind: actionitem.KindTRANSFER_FAILED, Urgency: actionitem.UrgencyURGENT,
 				Summary:        fmt.Sprintf("A caller asked for a person (%s) but the transfer failed: %s. Please call them back.", firstNonEmpty(a.Reason, "no reason given"), why),
-				CallbackNumber: validOrEmpty(t.line.Caller), PatientID: t.verified(), CallID: t.call.ID,
+				CallbackNumber: phone.OrEmpty(t.line.Caller), PatientID: t.verified(), CallID: t.call.ID,
 			})
 			return err
 		})
@@ -375,35 +353,6 @@ func slotTakenMessage(e *booking.SlotTakenError) string {
 	// Keep the spoken part, and give the agent ids it can book.
 	head, _, _ := strings.Cut(msg, "Open times nearby:")
 	return strings.TrimSpace(head) + " Open times nearby: " + strings.Join(ids, "; ") + "."
-}
-
-// zones keeps the time zones loaded so far: time.LoadLocation reads the
-// zone database from disk on every call, and zone runs inside tool
-// transactions, which wait on nothing but the database.
-var zones sync.Map // name → *time.Location
-
-func zone(ctx context.Context, t *turn) (*time.Location, error) {
-	p, err := t.s.DB.Client(ctx).Practice.Get(ctx, t.call.PracticeID)
-	if err != nil {
-		return nil, err
-	}
-	if loc, ok := zones.Load(p.TimeZone); ok {
-		return loc.(*time.Location), nil
-	}
-	loc, err := time.LoadLocation(p.TimeZone)
-	if err != nil {
-		return nil, err
-	}
-	zones.Store(p.TimeZone, loc)
-	return loc, nil
-}
-
-func validOrEmpty(number string) string {
-	n, err := phone.Normalize(number)
-	if err != nil {
-		return ""
-	}
-	return n
 }
 
 func firstNonEmpty(ss ...string) string {

@@ -27,6 +27,7 @@ package scheduling
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/frontdesk/frontdesk/internal/apperr"
@@ -102,6 +103,20 @@ const (
 	Afternoon TimeOfDay = "afternoon" // 12:00 to before 17:00
 	Evening   TimeOfDay = "evening"   // 17:00 on
 )
+
+// ParseTimeOfDay reads a part of the day as the phone agent or the API names
+// it ("morning", "AFTERNOON", "any", or nothing), refusing anything else
+// (INVALID) with a message naming field.
+func ParseTimeOfDay(s, field string) (TimeOfDay, error) {
+	t := TimeOfDay(strings.ToLower(strings.TrimSpace(s)))
+	switch t {
+	case "", AnyTime:
+		return AnyTime, nil
+	case Morning, Afternoon, Evening:
+		return t, nil
+	}
+	return "", apperr.New(apperr.Invalid, "%s must be morning, afternoon, evening or any", field)
+}
 
 // Query is one availability question.
 type Query struct {
@@ -272,10 +287,11 @@ func providerIndex(ps []Provider, id string) int {
 }
 
 func (q Query) validate() error {
-	switch q.TimeOfDay {
-	case "", AnyTime, Morning, Afternoon, Evening:
-	default:
-		return apperr.New(apperr.Invalid, "time of day must be morning, afternoon, evening or any")
+	// A query holds a parsed TimeOfDay: one ParseTimeOfDay returns as it is.
+	if t, err := ParseTimeOfDay(string(q.TimeOfDay), "time of day"); err != nil {
+		return err
+	} else if q.TimeOfDay != "" && t != q.TimeOfDay {
+		return apperr.New(apperr.Invalid, "time of day %q is not one ParseTimeOfDay returns", q.TimeOfDay)
 	}
 	if !q.From.IsZero() && !q.To.IsZero() && civil(q.To) < civil(q.From) {
 		return apperr.New(apperr.Invalid, "the end date is before the start date")

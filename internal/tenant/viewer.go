@@ -94,3 +94,20 @@ func FromContext(ctx context.Context) *Viewer {
 func System(ctx context.Context, practiceID string) context.Context {
 	return NewContext(ctx, &Viewer{System: true, PracticeID: practiceID})
 }
+
+// ActingPractice returns the practice ctx acts on: the one a signed-in user
+// chose or has, or the one a webhook or job acts as. It refuses as the
+// privacy rules do, one code for each case: not signed in
+// (UNAUTHENTICATED), a member of no practice (FORBIDDEN), or a choice not
+// made (INVALID). Services that act for "the practice" start here
+// (practice.Acting adds its zone).
+func ActingPractice(ctx context.Context) (string, error) {
+	id, all, err := scope(ctx)
+	switch {
+	case err != nil:
+		return "", err
+	case all:
+		return "", errChoose
+	}
+	return id, nil
+}

@@ -33,7 +33,7 @@ func TestAReissuedIDNeitherMergesPatientsNorRetriesForever(t *testing.T) {
 		if err, _ := e.drive(t, first.ID, 50); err != nil {
 			t.Fatal(err)
 		}
-		first = e.appointment(t, first.ID)
+		first.Appointment = e.appointment(t, first.ID)
 		jordan := e.db.Client(e.ctx).Patient.GetX(e.ctx, *first.PatientID)
 		if first.PmsID == nil || jordan.PmsID == nil {
 			t.Fatalf("the first booking did not reach the PMS: %+v", first)

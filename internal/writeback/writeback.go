@@ -24,6 +24,7 @@ import (
 	"github.com/frontdesk/frontdesk/internal/clock"
 	"github.com/frontdesk/frontdesk/internal/database"
 	"github.com/frontdesk/frontdesk/internal/pms"
+	"github.com/frontdesk/frontdesk/internal/practice"
 	"github.com/frontdesk/frontdesk/internal/spoken"
 	"github.com/frontdesk/frontdesk/internal/tenant"
 )
@@ -442,11 +443,7 @@ func pmsReason(err error) string {
 
 // zone returns a practice's location.
 func (w *Worker) zone(ctx context.Context, practiceID string) (*time.Location, error) {
-	p, err := w.DB.Client(ctx).Practice.Get(ctx, practiceID)
-	if err != nil {
-		return nil, err
-	}
-	return time.LoadLocation(p.TimeZone)
+	return practice.Zone(ctx, w.DB, practiceID)
 }
 
 // pmsIDOf is the PMS id of the mirror row id names, "" when there is no row

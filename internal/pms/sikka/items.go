@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/frontdesk/frontdesk/internal/calendar"
 	"github.com/frontdesk/frontdesk/internal/phone"
 	"github.com/frontdesk/frontdesk/internal/pms"
 )
@@ -113,7 +114,7 @@ func (it appointmentItem) appointment(loc *time.Location) (pms.Appointment, erro
 	if err != nil {
 		return pms.Appointment{}, fmt.Errorf("date: %w", err)
 	}
-	mins, err := parseClock(string(it.Time))
+	mins, err := calendar.ParseClock(string(it.Time))
 	if err != nil {
 		return pms.Appointment{}, fmt.Errorf("time: %w", err)
 	}
@@ -145,64 +146,6 @@ func parseWall(s string, loc *time.Location) time.Time {
 	}
 	return time.Time{}
 }
-
-// parseClock reads a wall-clock time of day as minutes after midnight.
-// Sikka documents "HH:mm" for appointments and nothing for schedules, so it
-// takes "08:00", "8:00", "08:00:00", "8:00 AM", "8:00pm", "0800" and a
-// timestamp's time part ("1899-12-30T08:00:00"). "24:00" is the end of day.
-func parseClock(s string) (int, error) {
-	orig := s
-	s = strings.ToUpper(strings.TrimSpace(s))
-	if i := strings.IndexAny(s, "T "); i >= 0 && strings.Count(s, "-") >= 2 {
-		s = strings.TrimSpace(s[i+1:])
-	}
-	half := ""
-	for _, suf := range []string{"A.M.", "P.M.", "AM", "PM", "A", "P"} {
-		if strings.HasSuffix(s, suf) {
-			half = suf[:1]
-			s = strings.TrimSpace(strings.TrimSuffix(s, suf))
-			break
-		}
-	}
-	var h, m int
-	var err error
-	switch parts := strings.Split(s, ":"); {
-	case len(parts) == 2 || len(parts) == 3:
-		if h, err = strconv.Atoi(parts[0]); err == nil {
-			m, err = strconv.Atoi(parts[1])
-		}
-		if err == nil && len(parts) == 3 {
-			_, err = strconv.Atoi(parts[2])
-		}
-		if err == nil && len(parts[1]) != 2 {
-			err = fmt.Errorf("minutes %q", parts[1])
-		}
-	case len(s) == 3 || len(s) == 4:
-		var n int
-		if n, err = strconv.Atoi(s); err == nil {
-			h, m = n/100, n%100
-		}
-	default:
-		err = fmt.Errorf("no time of day")
-	}
-	if err != nil {
-		return 0, fmt.Errorf("parse time of day %q: %w", orig, err)
-	}
-	if half != "" {
-		if h < 1 || h > 12 {
-			return 0, fmt.Errorf("parse time of day %q: hour %d with %sM", orig, h, half)
-		}
-		h %= 12
-		if half == "P" {
-			h += 12
-		}
-	}
-	if m < 0 || m > 59 || h < 0 || h > 24 || (h == 24 && m != 0) {
-		return 0, fmt.Errorf("parse time of day %q: out of range", orig)
-	}
-	return h*60 + m, nil
-}
-
 // The keys listings de-duplicate by (see keyed): each record's own id.
 
 func (it patientItem) key() string         { return string(it.PatientID) }

@@ -341,39 +341,6 @@ func TestPatientSearchByNameAndBirthDate(t *testing.T) {
 	}
 }
 
-func TestParseClock(t *testing.T) {
-	tests := []struct {
-		in   string
-		want int
-		bad  bool
-	}{
-		{in: "08:00", want: 480},
-		{in: "8:00", want: 480},
-		{in: "08:00:00", want: 480},
-		{in: "8:00 AM", want: 480},
-		{in: "8:00am", want: 480},
-		{in: "12:00 PM", want: 720},
-		{in: "12:30 AM", want: 30},
-		{in: "5:15 PM", want: 1035},
-		{in: "0800", want: 480},
-		{in: "1730", want: 1050},
-		{in: "800", want: 480},
-		{in: "1899-12-30T08:00:00", want: 480},
-		{in: "24:00", want: 1440},
-		{in: "", bad: true},
-		{in: "25:00", bad: true},
-		{in: "8:5", bad: true},
-		{in: "13:00 PM", bad: true},
-		{in: "noon", bad: true},
-	}
-	for _, tt := range tests {
-		got, err := parseClock(tt.in)
-		if (err != nil) != tt.bad || (!tt.bad && got != tt.want) {
-			t.Errorf("parseClock(%q) = %d, %v", tt.in, got, err)
-		}
-	}
-}
-
 func TestSchedule(t *testing.T) {
 	e := newEnv(t, sikkatest.Options{}, nil)
 	e.srv.AddOffice("D1", "secret")

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/frontdesk/frontdesk/internal/calendar"
 	"github.com/frontdesk/frontdesk/internal/pms"
 )
 
@@ -70,11 +71,11 @@ func scheduleOf(it map[string]str, start, week pms.Date) (pms.Schedule, error) {
 			if from == "" && to == "" {
 				continue
 			}
-			a, err := parseClock(from)
+			a, err := calendar.ParseClock(from)
 			if err != nil {
 				return pms.Schedule{}, fmt.Errorf("sikka: schedule %s: %w", name, err)
 			}
-			b, err := parseClock(to)
+			b, err := calendar.ParseClock(to)
 			if err != nil {
 				return pms.Schedule{}, fmt.Errorf("sikka: schedule %s: %w", name, err)
 			}
