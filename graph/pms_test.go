@@ -212,14 +212,13 @@ func TestMirrorQueries(t *testing.T) {
 // their patient, provider, operatory and type costs the same few queries
 // whether it holds 5 rows or 50.
 func TestListingAppointmentsCostsBoundedQueries(t *testing.T) {
-	db := dbtest.Open(t)
+	var n atomic.Int64
+	db := dbtest.Open(t, database.WithQueryHook(func(context.Context, ...any) { n.Add(1) }))
 	clk := clock.NewFake(time.Date(2026, 12, 1, 15, 0, 0, 0, time.UTC))
 	env := graphtest.New(t, db, graphtest.WithClock(clk))
 	ann := user("ann", "ann@example.com")
 	mirrored(t, env, ann, clk)
 
-	var n atomic.Int64
-	db.OnQuery(func(context.Context, ...any) { n.Add(1) })
 	cost := func(first int) int64 {
 		n.Store(0)
 		var out struct {
