@@ -104,7 +104,7 @@ func TestSignInErrors(t *testing.T) {
 	}
 	other := authtest.New(t)
 	req := func(token string) int {
-		res, err := http.DefaultClient.Do(mustRequest(t, env.Server.URL, token))
+		res, err := http.DefaultClient.Do(mustRequest(t, env.GraphQLURL, token))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -245,9 +245,9 @@ func TestInviteJoinAndRemove(t *testing.T) {
 
 func membershipsWithToken(t *testing.T, env *graphtest.Env, token string) int {
 	t.Helper()
-	req := mustRequest(t, env.Server.URL, token)
+	req := mustRequest(t, env.GraphQLURL, token)
 	req.Body = http.NoBody
-	req, _ = http.NewRequest(http.MethodPost, env.Server.URL, strings.NewReader(`{"query":"{ viewer { memberships { role } } }"}`))
+	req, _ = http.NewRequest(http.MethodPost, env.GraphQLURL, strings.NewReader(`{"query":"{ viewer { memberships { role } } }"}`))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", "Bearer "+token)
 	res, err := http.DefaultClient.Do(req)
