@@ -32,25 +32,9 @@ func (_c *ActionItemCreate) SetCreatedAt(v time.Time) *ActionItemCreate {
 	return _c
 }
 
-// SetNillableCreatedAt sets the "created_at" field if the given value is not nil.
-func (_c *ActionItemCreate) SetNillableCreatedAt(v *time.Time) *ActionItemCreate {
-	if v != nil {
-		_c.SetCreatedAt(*v)
-	}
-	return _c
-}
-
 // SetUpdatedAt sets the "updated_at" field.
 func (_c *ActionItemCreate) SetUpdatedAt(v time.Time) *ActionItemCreate {
 	_c.mutation.SetUpdatedAt(v)
-	return _c
-}
-
-// SetNillableUpdatedAt sets the "updated_at" field if the given value is not nil.
-func (_c *ActionItemCreate) SetNillableUpdatedAt(v *time.Time) *ActionItemCreate {
-	if v != nil {
-		_c.SetUpdatedAt(*v)
-	}
 	return _c
 }
 
@@ -264,20 +248,6 @@ func (_c *ActionItemCreate) ExecX(ctx context.Context) {
 
 // defaults sets the default values of the builder before save.
 func (_c *ActionItemCreate) defaults() error {
-	if _, ok := _c.mutation.CreatedAt(); !ok {
-		if actionitem.DefaultCreatedAt == nil {
-			return fmt.Errorf("ent: uninitialized actionitem.DefaultCreatedAt (forgotten import ent/runtime?)")
-		}
-		v := actionitem.DefaultCreatedAt()
-		_c.mutation.SetCreatedAt(v)
-	}
-	if _, ok := _c.mutation.UpdatedAt(); !ok {
-		if actionitem.DefaultUpdatedAt == nil {
-			return fmt.Errorf("ent: uninitialized actionitem.DefaultUpdatedAt (forgotten import ent/runtime?)")
-		}
-		v := actionitem.DefaultUpdatedAt()
-		_c.mutation.SetUpdatedAt(v)
-	}
 	if _, ok := _c.mutation.Status(); !ok {
 		v := actionitem.DefaultStatus
 		_c.mutation.SetStatus(v)

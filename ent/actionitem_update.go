@@ -36,6 +36,14 @@ func (_u *ActionItemUpdate) SetUpdatedAt(v time.Time) *ActionItemUpdate {
 	return _u
 }
 
+// SetNillableUpdatedAt sets the "updated_at" field if the given value is not nil.
+func (_u *ActionItemUpdate) SetNillableUpdatedAt(v *time.Time) *ActionItemUpdate {
+	if v != nil {
+		_u.SetUpdatedAt(*v)
+	}
+	return _u
+}
+
 // SetKind sets the "kind" field.
 func (_u *ActionItemUpdate) SetKind(v actionitem.Kind) *ActionItemUpdate {
 	_u.mutation.SetKind(v)
@@ -243,9 +251,6 @@ func (_u *ActionItemUpdate) ClearPatient() *ActionItemUpdate {
 
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *ActionItemUpdate) Save(ctx context.Context) (int, error) {
-	if err := _u.defaults(); err != nil {
-		return 0, err
-	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -269,18 +274,6 @@ func (_u *ActionItemUpdate) ExecX(ctx context.Context) {
 	if err := _u.Exec(ctx); err != nil {
 		panic(err)
 	}
-}
-
-// defaults sets the default values of the builder before save.
-func (_u *ActionItemUpdate) defaults() error {
-	if _, ok := _u.mutation.UpdatedAt(); !ok {
-		if actionitem.UpdateDefaultUpdatedAt == nil {
-			return fmt.Errorf("ent: uninitialized actionitem.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
-		}
-		v := actionitem.UpdateDefaultUpdatedAt()
-		_u.mutation.SetUpdatedAt(v)
-	}
-	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -435,6 +428,14 @@ type ActionItemUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *ActionItemUpdateOne) SetUpdatedAt(v time.Time) *ActionItemUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetNillableUpdatedAt sets the "updated_at" field if the given value is not nil.
+func (_u *ActionItemUpdateOne) SetNillableUpdatedAt(v *time.Time) *ActionItemUpdateOne {
+	if v != nil {
+		_u.SetUpdatedAt(*v)
+	}
 	return _u
 }
 
@@ -658,9 +659,6 @@ func (_u *ActionItemUpdateOne) Select(field string, fields ...string) *ActionIte
 
 // Save executes the query and returns the updated ActionItem entity.
 func (_u *ActionItemUpdateOne) Save(ctx context.Context) (*ActionItem, error) {
-	if err := _u.defaults(); err != nil {
-		return nil, err
-	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -684,18 +682,6 @@ func (_u *ActionItemUpdateOne) ExecX(ctx context.Context) {
 	if err := _u.Exec(ctx); err != nil {
 		panic(err)
 	}
-}
-
-// defaults sets the default values of the builder before save.
-func (_u *ActionItemUpdateOne) defaults() error {
-	if _, ok := _u.mutation.UpdatedAt(); !ok {
-		if actionitem.UpdateDefaultUpdatedAt == nil {
-			return fmt.Errorf("ent: uninitialized actionitem.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
-		}
-		v := actionitem.UpdateDefaultUpdatedAt()
-		_u.mutation.SetUpdatedAt(v)
-	}
-	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

@@ -30,25 +30,9 @@ func (_c *AgentCreate) SetCreatedAt(v time.Time) *AgentCreate {
 	return _c
 }
 
-// SetNillableCreatedAt sets the "created_at" field if the given value is not nil.
-func (_c *AgentCreate) SetNillableCreatedAt(v *time.Time) *AgentCreate {
-	if v != nil {
-		_c.SetCreatedAt(*v)
-	}
-	return _c
-}
-
 // SetUpdatedAt sets the "updated_at" field.
 func (_c *AgentCreate) SetUpdatedAt(v time.Time) *AgentCreate {
 	_c.mutation.SetUpdatedAt(v)
-	return _c
-}
-
-// SetNillableUpdatedAt sets the "updated_at" field if the given value is not nil.
-func (_c *AgentCreate) SetNillableUpdatedAt(v *time.Time) *AgentCreate {
-	if v != nil {
-		_c.SetUpdatedAt(*v)
-	}
 	return _c
 }
 
@@ -260,20 +244,6 @@ func (_c *AgentCreate) ExecX(ctx context.Context) {
 
 // defaults sets the default values of the builder before save.
 func (_c *AgentCreate) defaults() error {
-	if _, ok := _c.mutation.CreatedAt(); !ok {
-		if agent.DefaultCreatedAt == nil {
-			return fmt.Errorf("ent: uninitialized agent.DefaultCreatedAt (forgotten import ent/runtime?)")
-		}
-		v := agent.DefaultCreatedAt()
-		_c.mutation.SetCreatedAt(v)
-	}
-	if _, ok := _c.mutation.UpdatedAt(); !ok {
-		if agent.DefaultUpdatedAt == nil {
-			return fmt.Errorf("ent: uninitialized agent.DefaultUpdatedAt (forgotten import ent/runtime?)")
-		}
-		v := agent.DefaultUpdatedAt()
-		_c.mutation.SetUpdatedAt(v)
-	}
 	if _, ok := _c.mutation.Name(); !ok {
 		v := agent.DefaultName
 		_c.mutation.SetName(v)

@@ -34,6 +34,14 @@ func (_u *AgentUpdate) SetUpdatedAt(v time.Time) *AgentUpdate {
 	return _u
 }
 
+// SetNillableUpdatedAt sets the "updated_at" field if the given value is not nil.
+func (_u *AgentUpdate) SetNillableUpdatedAt(v *time.Time) *AgentUpdate {
+	if v != nil {
+		_u.SetUpdatedAt(*v)
+	}
+	return _u
+}
+
 // SetName sets the "name" field.
 func (_u *AgentUpdate) SetName(v string) *AgentUpdate {
 	_u.mutation.SetName(v)
@@ -199,9 +207,6 @@ func (_u *AgentUpdate) Mutation() *AgentMutation {
 
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *AgentUpdate) Save(ctx context.Context) (int, error) {
-	if err := _u.defaults(); err != nil {
-		return 0, err
-	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -225,18 +230,6 @@ func (_u *AgentUpdate) ExecX(ctx context.Context) {
 	if err := _u.Exec(ctx); err != nil {
 		panic(err)
 	}
-}
-
-// defaults sets the default values of the builder before save.
-func (_u *AgentUpdate) defaults() error {
-	if _, ok := _u.mutation.UpdatedAt(); !ok {
-		if agent.UpdateDefaultUpdatedAt == nil {
-			return fmt.Errorf("ent: uninitialized agent.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
-		}
-		v := agent.UpdateDefaultUpdatedAt()
-		_u.mutation.SetUpdatedAt(v)
-	}
-	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -329,6 +322,14 @@ type AgentUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *AgentUpdateOne) SetUpdatedAt(v time.Time) *AgentUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetNillableUpdatedAt sets the "updated_at" field if the given value is not nil.
+func (_u *AgentUpdateOne) SetNillableUpdatedAt(v *time.Time) *AgentUpdateOne {
+	if v != nil {
+		_u.SetUpdatedAt(*v)
+	}
 	return _u
 }
 
@@ -510,9 +511,6 @@ func (_u *AgentUpdateOne) Select(field string, fields ...string) *AgentUpdateOne
 
 // Save executes the query and returns the updated Agent entity.
 func (_u *AgentUpdateOne) Save(ctx context.Context) (*Agent, error) {
-	if err := _u.defaults(); err != nil {
-		return nil, err
-	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -536,18 +534,6 @@ func (_u *AgentUpdateOne) ExecX(ctx context.Context) {
 	if err := _u.Exec(ctx); err != nil {
 		panic(err)
 	}
-}
-
-// defaults sets the default values of the builder before save.
-func (_u *AgentUpdateOne) defaults() error {
-	if _, ok := _u.mutation.UpdatedAt(); !ok {
-		if agent.UpdateDefaultUpdatedAt == nil {
-			return fmt.Errorf("ent: uninitialized agent.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
-		}
-		v := agent.UpdateDefaultUpdatedAt()
-		_u.mutation.SetUpdatedAt(v)
-	}
-	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

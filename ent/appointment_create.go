@@ -35,25 +35,9 @@ func (_c *AppointmentCreate) SetCreatedAt(v time.Time) *AppointmentCreate {
 	return _c
 }
 
-// SetNillableCreatedAt sets the "created_at" field if the given value is not nil.
-func (_c *AppointmentCreate) SetNillableCreatedAt(v *time.Time) *AppointmentCreate {
-	if v != nil {
-		_c.SetCreatedAt(*v)
-	}
-	return _c
-}
-
 // SetUpdatedAt sets the "updated_at" field.
 func (_c *AppointmentCreate) SetUpdatedAt(v time.Time) *AppointmentCreate {
 	_c.mutation.SetUpdatedAt(v)
-	return _c
-}
-
-// SetNillableUpdatedAt sets the "updated_at" field if the given value is not nil.
-func (_c *AppointmentCreate) SetNillableUpdatedAt(v *time.Time) *AppointmentCreate {
-	if v != nil {
-		_c.SetUpdatedAt(*v)
-	}
 	return _c
 }
 
@@ -362,20 +346,6 @@ func (_c *AppointmentCreate) ExecX(ctx context.Context) {
 
 // defaults sets the default values of the builder before save.
 func (_c *AppointmentCreate) defaults() error {
-	if _, ok := _c.mutation.CreatedAt(); !ok {
-		if appointment.DefaultCreatedAt == nil {
-			return fmt.Errorf("ent: uninitialized appointment.DefaultCreatedAt (forgotten import ent/runtime?)")
-		}
-		v := appointment.DefaultCreatedAt()
-		_c.mutation.SetCreatedAt(v)
-	}
-	if _, ok := _c.mutation.UpdatedAt(); !ok {
-		if appointment.DefaultUpdatedAt == nil {
-			return fmt.Errorf("ent: uninitialized appointment.DefaultUpdatedAt (forgotten import ent/runtime?)")
-		}
-		v := appointment.DefaultUpdatedAt()
-		_c.mutation.SetUpdatedAt(v)
-	}
 	if _, ok := _c.mutation.Status(); !ok {
 		v := appointment.DefaultStatus
 		_c.mutation.SetStatus(v)

@@ -30,25 +30,9 @@ func (_c *AppointmentTypeCreate) SetCreatedAt(v time.Time) *AppointmentTypeCreat
 	return _c
 }
 
-// SetNillableCreatedAt sets the "created_at" field if the given value is not nil.
-func (_c *AppointmentTypeCreate) SetNillableCreatedAt(v *time.Time) *AppointmentTypeCreate {
-	if v != nil {
-		_c.SetCreatedAt(*v)
-	}
-	return _c
-}
-
 // SetUpdatedAt sets the "updated_at" field.
 func (_c *AppointmentTypeCreate) SetUpdatedAt(v time.Time) *AppointmentTypeCreate {
 	_c.mutation.SetUpdatedAt(v)
-	return _c
-}
-
-// SetNillableUpdatedAt sets the "updated_at" field if the given value is not nil.
-func (_c *AppointmentTypeCreate) SetNillableUpdatedAt(v *time.Time) *AppointmentTypeCreate {
-	if v != nil {
-		_c.SetUpdatedAt(*v)
-	}
 	return _c
 }
 
@@ -190,20 +174,6 @@ func (_c *AppointmentTypeCreate) ExecX(ctx context.Context) {
 
 // defaults sets the default values of the builder before save.
 func (_c *AppointmentTypeCreate) defaults() error {
-	if _, ok := _c.mutation.CreatedAt(); !ok {
-		if appointmenttype.DefaultCreatedAt == nil {
-			return fmt.Errorf("ent: uninitialized appointmenttype.DefaultCreatedAt (forgotten import ent/runtime?)")
-		}
-		v := appointmenttype.DefaultCreatedAt()
-		_c.mutation.SetCreatedAt(v)
-	}
-	if _, ok := _c.mutation.UpdatedAt(); !ok {
-		if appointmenttype.DefaultUpdatedAt == nil {
-			return fmt.Errorf("ent: uninitialized appointmenttype.DefaultUpdatedAt (forgotten import ent/runtime?)")
-		}
-		v := appointmenttype.DefaultUpdatedAt()
-		_c.mutation.SetUpdatedAt(v)
-	}
 	if _, ok := _c.mutation.Name(); !ok {
 		v := appointmenttype.DefaultName
 		_c.mutation.SetName(v)

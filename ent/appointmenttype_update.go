@@ -35,6 +35,14 @@ func (_u *AppointmentTypeUpdate) SetUpdatedAt(v time.Time) *AppointmentTypeUpdat
 	return _u
 }
 
+// SetNillableUpdatedAt sets the "updated_at" field if the given value is not nil.
+func (_u *AppointmentTypeUpdate) SetNillableUpdatedAt(v *time.Time) *AppointmentTypeUpdate {
+	if v != nil {
+		_u.SetUpdatedAt(*v)
+	}
+	return _u
+}
+
 // SetPmsID sets the "pms_id" field.
 func (_u *AppointmentTypeUpdate) SetPmsID(v string) *AppointmentTypeUpdate {
 	_u.mutation.SetPmsID(v)
@@ -149,9 +157,6 @@ func (_u *AppointmentTypeUpdate) Mutation() *AppointmentTypeMutation {
 
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *AppointmentTypeUpdate) Save(ctx context.Context) (int, error) {
-	if err := _u.defaults(); err != nil {
-		return 0, err
-	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -175,18 +180,6 @@ func (_u *AppointmentTypeUpdate) ExecX(ctx context.Context) {
 	if err := _u.Exec(ctx); err != nil {
 		panic(err)
 	}
-}
-
-// defaults sets the default values of the builder before save.
-func (_u *AppointmentTypeUpdate) defaults() error {
-	if _, ok := _u.mutation.UpdatedAt(); !ok {
-		if appointmenttype.UpdateDefaultUpdatedAt == nil {
-			return fmt.Errorf("ent: uninitialized appointmenttype.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
-		}
-		v := appointmenttype.UpdateDefaultUpdatedAt()
-		_u.mutation.SetUpdatedAt(v)
-	}
-	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -270,6 +263,14 @@ type AppointmentTypeUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *AppointmentTypeUpdateOne) SetUpdatedAt(v time.Time) *AppointmentTypeUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetNillableUpdatedAt sets the "updated_at" field if the given value is not nil.
+func (_u *AppointmentTypeUpdateOne) SetNillableUpdatedAt(v *time.Time) *AppointmentTypeUpdateOne {
+	if v != nil {
+		_u.SetUpdatedAt(*v)
+	}
 	return _u
 }
 
@@ -400,9 +401,6 @@ func (_u *AppointmentTypeUpdateOne) Select(field string, fields ...string) *Appo
 
 // Save executes the query and returns the updated AppointmentType entity.
 func (_u *AppointmentTypeUpdateOne) Save(ctx context.Context) (*AppointmentType, error) {
-	if err := _u.defaults(); err != nil {
-		return nil, err
-	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -426,18 +424,6 @@ func (_u *AppointmentTypeUpdateOne) ExecX(ctx context.Context) {
 	if err := _u.Exec(ctx); err != nil {
 		panic(err)
 	}
-}
-
-// defaults sets the default values of the builder before save.
-func (_u *AppointmentTypeUpdateOne) defaults() error {
-	if _, ok := _u.mutation.UpdatedAt(); !ok {
-		if appointmenttype.UpdateDefaultUpdatedAt == nil {
-			return fmt.Errorf("ent: uninitialized appointmenttype.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
-		}
-		v := appointmenttype.UpdateDefaultUpdatedAt()
-		_u.mutation.SetUpdatedAt(v)
-	}
-	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

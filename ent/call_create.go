@@ -33,25 +33,9 @@ func (_c *CallCreate) SetCreatedAt(v time.Time) *CallCreate {
 	return _c
 }
 
-// SetNillableCreatedAt sets the "created_at" field if the given value is not nil.
-func (_c *CallCreate) SetNillableCreatedAt(v *time.Time) *CallCreate {
-	if v != nil {
-		_c.SetCreatedAt(*v)
-	}
-	return _c
-}
-
 // SetUpdatedAt sets the "updated_at" field.
 func (_c *CallCreate) SetUpdatedAt(v time.Time) *CallCreate {
 	_c.mutation.SetUpdatedAt(v)
-	return _c
-}
-
-// SetNillableUpdatedAt sets the "updated_at" field if the given value is not nil.
-func (_c *CallCreate) SetNillableUpdatedAt(v *time.Time) *CallCreate {
-	if v != nil {
-		_c.SetUpdatedAt(*v)
-	}
 	return _c
 }
 
@@ -429,20 +413,6 @@ func (_c *CallCreate) ExecX(ctx context.Context) {
 
 // defaults sets the default values of the builder before save.
 func (_c *CallCreate) defaults() error {
-	if _, ok := _c.mutation.CreatedAt(); !ok {
-		if call.DefaultCreatedAt == nil {
-			return fmt.Errorf("ent: uninitialized call.DefaultCreatedAt (forgotten import ent/runtime?)")
-		}
-		v := call.DefaultCreatedAt()
-		_c.mutation.SetCreatedAt(v)
-	}
-	if _, ok := _c.mutation.UpdatedAt(); !ok {
-		if call.DefaultUpdatedAt == nil {
-			return fmt.Errorf("ent: uninitialized call.DefaultUpdatedAt (forgotten import ent/runtime?)")
-		}
-		v := call.DefaultUpdatedAt()
-		_c.mutation.SetUpdatedAt(v)
-	}
 	if _, ok := _c.mutation.CalledNumber(); !ok {
 		v := call.DefaultCalledNumber
 		_c.mutation.SetCalledNumber(v)

@@ -37,6 +37,14 @@ func (_u *CallUpdate) SetUpdatedAt(v time.Time) *CallUpdate {
 	return _u
 }
 
+// SetNillableUpdatedAt sets the "updated_at" field if the given value is not nil.
+func (_u *CallUpdate) SetNillableUpdatedAt(v *time.Time) *CallUpdate {
+	if v != nil {
+		_u.SetUpdatedAt(*v)
+	}
+	return _u
+}
+
 // SetVapiCallID sets the "vapi_call_id" field.
 func (_u *CallUpdate) SetVapiCallID(v string) *CallUpdate {
 	_u.mutation.SetVapiCallID(v)
@@ -464,9 +472,6 @@ func (_u *CallUpdate) RemoveToolInvocations(v ...*ToolInvocation) *CallUpdate {
 
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *CallUpdate) Save(ctx context.Context) (int, error) {
-	if err := _u.defaults(); err != nil {
-		return 0, err
-	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -490,18 +495,6 @@ func (_u *CallUpdate) ExecX(ctx context.Context) {
 	if err := _u.Exec(ctx); err != nil {
 		panic(err)
 	}
-}
-
-// defaults sets the default values of the builder before save.
-func (_u *CallUpdate) defaults() error {
-	if _, ok := _u.mutation.UpdatedAt(); !ok {
-		if call.UpdateDefaultUpdatedAt == nil {
-			return fmt.Errorf("ent: uninitialized call.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
-		}
-		v := call.UpdateDefaultUpdatedAt()
-		_u.mutation.SetUpdatedAt(v)
-	}
-	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -738,6 +731,14 @@ type CallUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *CallUpdateOne) SetUpdatedAt(v time.Time) *CallUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetNillableUpdatedAt sets the "updated_at" field if the given value is not nil.
+func (_u *CallUpdateOne) SetNillableUpdatedAt(v *time.Time) *CallUpdateOne {
+	if v != nil {
+		_u.SetUpdatedAt(*v)
+	}
 	return _u
 }
 
@@ -1181,9 +1182,6 @@ func (_u *CallUpdateOne) Select(field string, fields ...string) *CallUpdateOne {
 
 // Save executes the query and returns the updated Call entity.
 func (_u *CallUpdateOne) Save(ctx context.Context) (*Call, error) {
-	if err := _u.defaults(); err != nil {
-		return nil, err
-	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -1207,18 +1205,6 @@ func (_u *CallUpdateOne) ExecX(ctx context.Context) {
 	if err := _u.Exec(ctx); err != nil {
 		panic(err)
 	}
-}
-
-// defaults sets the default values of the builder before save.
-func (_u *CallUpdateOne) defaults() error {
-	if _, ok := _u.mutation.UpdatedAt(); !ok {
-		if call.UpdateDefaultUpdatedAt == nil {
-			return fmt.Errorf("ent: uninitialized call.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
-		}
-		v := call.UpdateDefaultUpdatedAt()
-		_u.mutation.SetUpdatedAt(v)
-	}
-	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

@@ -34,6 +34,14 @@ func (_u *InvitationUpdate) SetUpdatedAt(v time.Time) *InvitationUpdate {
 	return _u
 }
 
+// SetNillableUpdatedAt sets the "updated_at" field if the given value is not nil.
+func (_u *InvitationUpdate) SetNillableUpdatedAt(v *time.Time) *InvitationUpdate {
+	if v != nil {
+		_u.SetUpdatedAt(*v)
+	}
+	return _u
+}
+
 // SetEmail sets the "email" field.
 func (_u *InvitationUpdate) SetEmail(v string) *InvitationUpdate {
 	_u.mutation.SetEmail(v)
@@ -97,9 +105,6 @@ func (_u *InvitationUpdate) Mutation() *InvitationMutation {
 
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *InvitationUpdate) Save(ctx context.Context) (int, error) {
-	if err := _u.defaults(); err != nil {
-		return 0, err
-	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -123,18 +128,6 @@ func (_u *InvitationUpdate) ExecX(ctx context.Context) {
 	if err := _u.Exec(ctx); err != nil {
 		panic(err)
 	}
-}
-
-// defaults sets the default values of the builder before save.
-func (_u *InvitationUpdate) defaults() error {
-	if _, ok := _u.mutation.UpdatedAt(); !ok {
-		if invitation.UpdateDefaultUpdatedAt == nil {
-			return fmt.Errorf("ent: uninitialized invitation.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
-		}
-		v := invitation.UpdateDefaultUpdatedAt()
-		_u.mutation.SetUpdatedAt(v)
-	}
-	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -205,6 +198,14 @@ type InvitationUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *InvitationUpdateOne) SetUpdatedAt(v time.Time) *InvitationUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetNillableUpdatedAt sets the "updated_at" field if the given value is not nil.
+func (_u *InvitationUpdateOne) SetNillableUpdatedAt(v *time.Time) *InvitationUpdateOne {
+	if v != nil {
+		_u.SetUpdatedAt(*v)
+	}
 	return _u
 }
 
@@ -284,9 +285,6 @@ func (_u *InvitationUpdateOne) Select(field string, fields ...string) *Invitatio
 
 // Save executes the query and returns the updated Invitation entity.
 func (_u *InvitationUpdateOne) Save(ctx context.Context) (*Invitation, error) {
-	if err := _u.defaults(); err != nil {
-		return nil, err
-	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -310,18 +308,6 @@ func (_u *InvitationUpdateOne) ExecX(ctx context.Context) {
 	if err := _u.Exec(ctx); err != nil {
 		panic(err)
 	}
-}
-
-// defaults sets the default values of the builder before save.
-func (_u *InvitationUpdateOne) defaults() error {
-	if _, ok := _u.mutation.UpdatedAt(); !ok {
-		if invitation.UpdateDefaultUpdatedAt == nil {
-			return fmt.Errorf("ent: uninitialized invitation.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
-		}
-		v := invitation.UpdateDefaultUpdatedAt()
-		_u.mutation.SetUpdatedAt(v)
-	}
-	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

@@ -30,25 +30,9 @@ func (_c *MemberCreate) SetCreatedAt(v time.Time) *MemberCreate {
 	return _c
 }
 
-// SetNillableCreatedAt sets the "created_at" field if the given value is not nil.
-func (_c *MemberCreate) SetNillableCreatedAt(v *time.Time) *MemberCreate {
-	if v != nil {
-		_c.SetCreatedAt(*v)
-	}
-	return _c
-}
-
 // SetUpdatedAt sets the "updated_at" field.
 func (_c *MemberCreate) SetUpdatedAt(v time.Time) *MemberCreate {
 	_c.mutation.SetUpdatedAt(v)
-	return _c
-}
-
-// SetNillableUpdatedAt sets the "updated_at" field if the given value is not nil.
-func (_c *MemberCreate) SetNillableUpdatedAt(v *time.Time) *MemberCreate {
-	if v != nil {
-		_c.SetUpdatedAt(*v)
-	}
 	return _c
 }
 
@@ -162,20 +146,6 @@ func (_c *MemberCreate) ExecX(ctx context.Context) {
 
 // defaults sets the default values of the builder before save.
 func (_c *MemberCreate) defaults() error {
-	if _, ok := _c.mutation.CreatedAt(); !ok {
-		if member.DefaultCreatedAt == nil {
-			return fmt.Errorf("ent: uninitialized member.DefaultCreatedAt (forgotten import ent/runtime?)")
-		}
-		v := member.DefaultCreatedAt()
-		_c.mutation.SetCreatedAt(v)
-	}
-	if _, ok := _c.mutation.UpdatedAt(); !ok {
-		if member.DefaultUpdatedAt == nil {
-			return fmt.Errorf("ent: uninitialized member.DefaultUpdatedAt (forgotten import ent/runtime?)")
-		}
-		v := member.DefaultUpdatedAt()
-		_c.mutation.SetUpdatedAt(v)
-	}
 	if _, ok := _c.mutation.ID(); !ok {
 		if member.DefaultID == nil {
 			return fmt.Errorf("ent: uninitialized member.DefaultID (forgotten import ent/runtime?)")

@@ -34,6 +34,14 @@ func (_u *MemberUpdate) SetUpdatedAt(v time.Time) *MemberUpdate {
 	return _u
 }
 
+// SetNillableUpdatedAt sets the "updated_at" field if the given value is not nil.
+func (_u *MemberUpdate) SetNillableUpdatedAt(v *time.Time) *MemberUpdate {
+	if v != nil {
+		_u.SetUpdatedAt(*v)
+	}
+	return _u
+}
+
 // SetSubject sets the "subject" field.
 func (_u *MemberUpdate) SetSubject(v string) *MemberUpdate {
 	_u.mutation.SetSubject(v)
@@ -115,9 +123,6 @@ func (_u *MemberUpdate) Mutation() *MemberMutation {
 
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *MemberUpdate) Save(ctx context.Context) (int, error) {
-	if err := _u.defaults(); err != nil {
-		return 0, err
-	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -141,18 +146,6 @@ func (_u *MemberUpdate) ExecX(ctx context.Context) {
 	if err := _u.Exec(ctx); err != nil {
 		panic(err)
 	}
-}
-
-// defaults sets the default values of the builder before save.
-func (_u *MemberUpdate) defaults() error {
-	if _, ok := _u.mutation.UpdatedAt(); !ok {
-		if member.UpdateDefaultUpdatedAt == nil {
-			return fmt.Errorf("ent: uninitialized member.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
-		}
-		v := member.UpdateDefaultUpdatedAt()
-		_u.mutation.SetUpdatedAt(v)
-	}
-	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -232,6 +225,14 @@ type MemberUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *MemberUpdateOne) SetUpdatedAt(v time.Time) *MemberUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetNillableUpdatedAt sets the "updated_at" field if the given value is not nil.
+func (_u *MemberUpdateOne) SetNillableUpdatedAt(v *time.Time) *MemberUpdateOne {
+	if v != nil {
+		_u.SetUpdatedAt(*v)
+	}
 	return _u
 }
 
@@ -329,9 +330,6 @@ func (_u *MemberUpdateOne) Select(field string, fields ...string) *MemberUpdateO
 
 // Save executes the query and returns the updated Member entity.
 func (_u *MemberUpdateOne) Save(ctx context.Context) (*Member, error) {
-	if err := _u.defaults(); err != nil {
-		return nil, err
-	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -355,18 +353,6 @@ func (_u *MemberUpdateOne) ExecX(ctx context.Context) {
 	if err := _u.Exec(ctx); err != nil {
 		panic(err)
 	}
-}
-
-// defaults sets the default values of the builder before save.
-func (_u *MemberUpdateOne) defaults() error {
-	if _, ok := _u.mutation.UpdatedAt(); !ok {
-		if member.UpdateDefaultUpdatedAt == nil {
-			return fmt.Errorf("ent: uninitialized member.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
-		}
-		v := member.UpdateDefaultUpdatedAt()
-		_u.mutation.SetUpdatedAt(v)
-	}
-	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

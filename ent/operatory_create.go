@@ -30,25 +30,9 @@ func (_c *OperatoryCreate) SetCreatedAt(v time.Time) *OperatoryCreate {
 	return _c
 }
 
-// SetNillableCreatedAt sets the "created_at" field if the given value is not nil.
-func (_c *OperatoryCreate) SetNillableCreatedAt(v *time.Time) *OperatoryCreate {
-	if v != nil {
-		_c.SetCreatedAt(*v)
-	}
-	return _c
-}
-
 // SetUpdatedAt sets the "updated_at" field.
 func (_c *OperatoryCreate) SetUpdatedAt(v time.Time) *OperatoryCreate {
 	_c.mutation.SetUpdatedAt(v)
-	return _c
-}
-
-// SetNillableUpdatedAt sets the "updated_at" field if the given value is not nil.
-func (_c *OperatoryCreate) SetNillableUpdatedAt(v *time.Time) *OperatoryCreate {
-	if v != nil {
-		_c.SetUpdatedAt(*v)
-	}
 	return _c
 }
 
@@ -190,20 +174,6 @@ func (_c *OperatoryCreate) ExecX(ctx context.Context) {
 
 // defaults sets the default values of the builder before save.
 func (_c *OperatoryCreate) defaults() error {
-	if _, ok := _c.mutation.CreatedAt(); !ok {
-		if operatory.DefaultCreatedAt == nil {
-			return fmt.Errorf("ent: uninitialized operatory.DefaultCreatedAt (forgotten import ent/runtime?)")
-		}
-		v := operatory.DefaultCreatedAt()
-		_c.mutation.SetCreatedAt(v)
-	}
-	if _, ok := _c.mutation.UpdatedAt(); !ok {
-		if operatory.DefaultUpdatedAt == nil {
-			return fmt.Errorf("ent: uninitialized operatory.DefaultUpdatedAt (forgotten import ent/runtime?)")
-		}
-		v := operatory.DefaultUpdatedAt()
-		_c.mutation.SetUpdatedAt(v)
-	}
 	if _, ok := _c.mutation.Name(); !ok {
 		v := operatory.DefaultName
 		_c.mutation.SetName(v)

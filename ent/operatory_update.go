@@ -35,6 +35,14 @@ func (_u *OperatoryUpdate) SetUpdatedAt(v time.Time) *OperatoryUpdate {
 	return _u
 }
 
+// SetNillableUpdatedAt sets the "updated_at" field if the given value is not nil.
+func (_u *OperatoryUpdate) SetNillableUpdatedAt(v *time.Time) *OperatoryUpdate {
+	if v != nil {
+		_u.SetUpdatedAt(*v)
+	}
+	return _u
+}
+
 // SetPmsID sets the "pms_id" field.
 func (_u *OperatoryUpdate) SetPmsID(v string) *OperatoryUpdate {
 	_u.mutation.SetPmsID(v)
@@ -142,9 +150,6 @@ func (_u *OperatoryUpdate) Mutation() *OperatoryMutation {
 
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *OperatoryUpdate) Save(ctx context.Context) (int, error) {
-	if err := _u.defaults(); err != nil {
-		return 0, err
-	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -168,18 +173,6 @@ func (_u *OperatoryUpdate) ExecX(ctx context.Context) {
 	if err := _u.Exec(ctx); err != nil {
 		panic(err)
 	}
-}
-
-// defaults sets the default values of the builder before save.
-func (_u *OperatoryUpdate) defaults() error {
-	if _, ok := _u.mutation.UpdatedAt(); !ok {
-		if operatory.UpdateDefaultUpdatedAt == nil {
-			return fmt.Errorf("ent: uninitialized operatory.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
-		}
-		v := operatory.UpdateDefaultUpdatedAt()
-		_u.mutation.SetUpdatedAt(v)
-	}
-	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -260,6 +253,14 @@ type OperatoryUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *OperatoryUpdateOne) SetUpdatedAt(v time.Time) *OperatoryUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetNillableUpdatedAt sets the "updated_at" field if the given value is not nil.
+func (_u *OperatoryUpdateOne) SetNillableUpdatedAt(v *time.Time) *OperatoryUpdateOne {
+	if v != nil {
+		_u.SetUpdatedAt(*v)
+	}
 	return _u
 }
 
@@ -383,9 +384,6 @@ func (_u *OperatoryUpdateOne) Select(field string, fields ...string) *OperatoryU
 
 // Save executes the query and returns the updated Operatory entity.
 func (_u *OperatoryUpdateOne) Save(ctx context.Context) (*Operatory, error) {
-	if err := _u.defaults(); err != nil {
-		return nil, err
-	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -409,18 +407,6 @@ func (_u *OperatoryUpdateOne) ExecX(ctx context.Context) {
 	if err := _u.Exec(ctx); err != nil {
 		panic(err)
 	}
-}
-
-// defaults sets the default values of the builder before save.
-func (_u *OperatoryUpdateOne) defaults() error {
-	if _, ok := _u.mutation.UpdatedAt(); !ok {
-		if operatory.UpdateDefaultUpdatedAt == nil {
-			return fmt.Errorf("ent: uninitialized operatory.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
-		}
-		v := operatory.UpdateDefaultUpdatedAt()
-		_u.mutation.SetUpdatedAt(v)
-	}
-	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

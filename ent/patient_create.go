@@ -31,25 +31,9 @@ func (_c *PatientCreate) SetCreatedAt(v time.Time) *PatientCreate {
 	return _c
 }
 
-// SetNillableCreatedAt sets the "created_at" field if the given value is not nil.
-func (_c *PatientCreate) SetNillableCreatedAt(v *time.Time) *PatientCreate {
-	if v != nil {
-		_c.SetCreatedAt(*v)
-	}
-	return _c
-}
-
 // SetUpdatedAt sets the "updated_at" field.
 func (_c *PatientCreate) SetUpdatedAt(v time.Time) *PatientCreate {
 	_c.mutation.SetUpdatedAt(v)
-	return _c
-}
-
-// SetNillableUpdatedAt sets the "updated_at" field if the given value is not nil.
-func (_c *PatientCreate) SetNillableUpdatedAt(v *time.Time) *PatientCreate {
-	if v != nil {
-		_c.SetUpdatedAt(*v)
-	}
 	return _c
 }
 
@@ -332,20 +316,6 @@ func (_c *PatientCreate) ExecX(ctx context.Context) {
 
 // defaults sets the default values of the builder before save.
 func (_c *PatientCreate) defaults() error {
-	if _, ok := _c.mutation.CreatedAt(); !ok {
-		if patient.DefaultCreatedAt == nil {
-			return fmt.Errorf("ent: uninitialized patient.DefaultCreatedAt (forgotten import ent/runtime?)")
-		}
-		v := patient.DefaultCreatedAt()
-		_c.mutation.SetCreatedAt(v)
-	}
-	if _, ok := _c.mutation.UpdatedAt(); !ok {
-		if patient.DefaultUpdatedAt == nil {
-			return fmt.Errorf("ent: uninitialized patient.DefaultUpdatedAt (forgotten import ent/runtime?)")
-		}
-		v := patient.DefaultUpdatedAt()
-		_c.mutation.SetUpdatedAt(v)
-	}
 	if _, ok := _c.mutation.FirstName(); !ok {
 		v := patient.DefaultFirstName
 		_c.mutation.SetFirstName(v)

@@ -30,25 +30,9 @@ func (_c *PhoneNumberCreate) SetCreatedAt(v time.Time) *PhoneNumberCreate {
 	return _c
 }
 
-// SetNillableCreatedAt sets the "created_at" field if the given value is not nil.
-func (_c *PhoneNumberCreate) SetNillableCreatedAt(v *time.Time) *PhoneNumberCreate {
-	if v != nil {
-		_c.SetCreatedAt(*v)
-	}
-	return _c
-}
-
 // SetUpdatedAt sets the "updated_at" field.
 func (_c *PhoneNumberCreate) SetUpdatedAt(v time.Time) *PhoneNumberCreate {
 	_c.mutation.SetUpdatedAt(v)
-	return _c
-}
-
-// SetNillableUpdatedAt sets the "updated_at" field if the given value is not nil.
-func (_c *PhoneNumberCreate) SetNillableUpdatedAt(v *time.Time) *PhoneNumberCreate {
-	if v != nil {
-		_c.SetUpdatedAt(*v)
-	}
 	return _c
 }
 
@@ -176,20 +160,6 @@ func (_c *PhoneNumberCreate) ExecX(ctx context.Context) {
 
 // defaults sets the default values of the builder before save.
 func (_c *PhoneNumberCreate) defaults() error {
-	if _, ok := _c.mutation.CreatedAt(); !ok {
-		if phonenumber.DefaultCreatedAt == nil {
-			return fmt.Errorf("ent: uninitialized phonenumber.DefaultCreatedAt (forgotten import ent/runtime?)")
-		}
-		v := phonenumber.DefaultCreatedAt()
-		_c.mutation.SetCreatedAt(v)
-	}
-	if _, ok := _c.mutation.UpdatedAt(); !ok {
-		if phonenumber.DefaultUpdatedAt == nil {
-			return fmt.Errorf("ent: uninitialized phonenumber.DefaultUpdatedAt (forgotten import ent/runtime?)")
-		}
-		v := phonenumber.DefaultUpdatedAt()
-		_c.mutation.SetUpdatedAt(v)
-	}
 	if _, ok := _c.mutation.TwilioSid(); !ok {
 		v := phonenumber.DefaultTwilioSid
 		_c.mutation.SetTwilioSid(v)

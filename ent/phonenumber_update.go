@@ -34,6 +34,14 @@ func (_u *PhoneNumberUpdate) SetUpdatedAt(v time.Time) *PhoneNumberUpdate {
 	return _u
 }
 
+// SetNillableUpdatedAt sets the "updated_at" field if the given value is not nil.
+func (_u *PhoneNumberUpdate) SetNillableUpdatedAt(v *time.Time) *PhoneNumberUpdate {
+	if v != nil {
+		_u.SetUpdatedAt(*v)
+	}
+	return _u
+}
+
 // SetNumber sets the "number" field.
 func (_u *PhoneNumberUpdate) SetNumber(v string) *PhoneNumberUpdate {
 	_u.mutation.SetNumber(v)
@@ -118,9 +126,6 @@ func (_u *PhoneNumberUpdate) Mutation() *PhoneNumberMutation {
 
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *PhoneNumberUpdate) Save(ctx context.Context) (int, error) {
-	if err := _u.defaults(); err != nil {
-		return 0, err
-	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -144,18 +149,6 @@ func (_u *PhoneNumberUpdate) ExecX(ctx context.Context) {
 	if err := _u.Exec(ctx); err != nil {
 		panic(err)
 	}
-}
-
-// defaults sets the default values of the builder before save.
-func (_u *PhoneNumberUpdate) defaults() error {
-	if _, ok := _u.mutation.UpdatedAt(); !ok {
-		if phonenumber.UpdateDefaultUpdatedAt == nil {
-			return fmt.Errorf("ent: uninitialized phonenumber.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
-		}
-		v := phonenumber.UpdateDefaultUpdatedAt()
-		_u.mutation.SetUpdatedAt(v)
-	}
-	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -237,6 +230,14 @@ type PhoneNumberUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *PhoneNumberUpdateOne) SetUpdatedAt(v time.Time) *PhoneNumberUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetNillableUpdatedAt sets the "updated_at" field if the given value is not nil.
+func (_u *PhoneNumberUpdateOne) SetNillableUpdatedAt(v *time.Time) *PhoneNumberUpdateOne {
+	if v != nil {
+		_u.SetUpdatedAt(*v)
+	}
 	return _u
 }
 
@@ -337,9 +338,6 @@ func (_u *PhoneNumberUpdateOne) Select(field string, fields ...string) *PhoneNum
 
 // Save executes the query and returns the updated PhoneNumber entity.
 func (_u *PhoneNumberUpdateOne) Save(ctx context.Context) (*PhoneNumber, error) {
-	if err := _u.defaults(); err != nil {
-		return nil, err
-	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -363,18 +361,6 @@ func (_u *PhoneNumberUpdateOne) ExecX(ctx context.Context) {
 	if err := _u.Exec(ctx); err != nil {
 		panic(err)
 	}
-}
-
-// defaults sets the default values of the builder before save.
-func (_u *PhoneNumberUpdateOne) defaults() error {
-	if _, ok := _u.mutation.UpdatedAt(); !ok {
-		if phonenumber.UpdateDefaultUpdatedAt == nil {
-			return fmt.Errorf("ent: uninitialized phonenumber.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
-		}
-		v := phonenumber.UpdateDefaultUpdatedAt()
-		_u.mutation.SetUpdatedAt(v)
-	}
-	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

@@ -30,25 +30,9 @@ func (_c *PMSConnectionCreate) SetCreatedAt(v time.Time) *PMSConnectionCreate {
 	return _c
 }
 
-// SetNillableCreatedAt sets the "created_at" field if the given value is not nil.
-func (_c *PMSConnectionCreate) SetNillableCreatedAt(v *time.Time) *PMSConnectionCreate {
-	if v != nil {
-		_c.SetCreatedAt(*v)
-	}
-	return _c
-}
-
 // SetUpdatedAt sets the "updated_at" field.
 func (_c *PMSConnectionCreate) SetUpdatedAt(v time.Time) *PMSConnectionCreate {
 	_c.mutation.SetUpdatedAt(v)
-	return _c
-}
-
-// SetNillableUpdatedAt sets the "updated_at" field if the given value is not nil.
-func (_c *PMSConnectionCreate) SetNillableUpdatedAt(v *time.Time) *PMSConnectionCreate {
-	if v != nil {
-		_c.SetUpdatedAt(*v)
-	}
 	return _c
 }
 
@@ -284,20 +268,6 @@ func (_c *PMSConnectionCreate) ExecX(ctx context.Context) {
 
 // defaults sets the default values of the builder before save.
 func (_c *PMSConnectionCreate) defaults() error {
-	if _, ok := _c.mutation.CreatedAt(); !ok {
-		if pmsconnection.DefaultCreatedAt == nil {
-			return fmt.Errorf("ent: uninitialized pmsconnection.DefaultCreatedAt (forgotten import ent/runtime?)")
-		}
-		v := pmsconnection.DefaultCreatedAt()
-		_c.mutation.SetCreatedAt(v)
-	}
-	if _, ok := _c.mutation.UpdatedAt(); !ok {
-		if pmsconnection.DefaultUpdatedAt == nil {
-			return fmt.Errorf("ent: uninitialized pmsconnection.DefaultUpdatedAt (forgotten import ent/runtime?)")
-		}
-		v := pmsconnection.DefaultUpdatedAt()
-		_c.mutation.SetUpdatedAt(v)
-	}
 	if _, ok := _c.mutation.PmsPracticeID(); !ok {
 		v := pmsconnection.DefaultPmsPracticeID
 		_c.mutation.SetPmsPracticeID(v)

@@ -35,6 +35,14 @@ func (_u *PMSConnectionUpdate) SetUpdatedAt(v time.Time) *PMSConnectionUpdate {
 	return _u
 }
 
+// SetNillableUpdatedAt sets the "updated_at" field if the given value is not nil.
+func (_u *PMSConnectionUpdate) SetNillableUpdatedAt(v *time.Time) *PMSConnectionUpdate {
+	if v != nil {
+		_u.SetUpdatedAt(*v)
+	}
+	return _u
+}
+
 // SetProvider sets the "provider" field.
 func (_u *PMSConnectionUpdate) SetProvider(v pmsconnection.Provider) *PMSConnectionUpdate {
 	_u.mutation.SetProvider(v)
@@ -292,9 +300,6 @@ func (_u *PMSConnectionUpdate) Mutation() *PMSConnectionMutation {
 
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *PMSConnectionUpdate) Save(ctx context.Context) (int, error) {
-	if err := _u.defaults(); err != nil {
-		return 0, err
-	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -318,18 +323,6 @@ func (_u *PMSConnectionUpdate) ExecX(ctx context.Context) {
 	if err := _u.Exec(ctx); err != nil {
 		panic(err)
 	}
-}
-
-// defaults sets the default values of the builder before save.
-func (_u *PMSConnectionUpdate) defaults() error {
-	if _, ok := _u.mutation.UpdatedAt(); !ok {
-		if pmsconnection.UpdateDefaultUpdatedAt == nil {
-			return fmt.Errorf("ent: uninitialized pmsconnection.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
-		}
-		v := pmsconnection.UpdateDefaultUpdatedAt()
-		_u.mutation.SetUpdatedAt(v)
-	}
-	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -471,6 +464,14 @@ type PMSConnectionUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *PMSConnectionUpdateOne) SetUpdatedAt(v time.Time) *PMSConnectionUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetNillableUpdatedAt sets the "updated_at" field if the given value is not nil.
+func (_u *PMSConnectionUpdateOne) SetNillableUpdatedAt(v *time.Time) *PMSConnectionUpdateOne {
+	if v != nil {
+		_u.SetUpdatedAt(*v)
+	}
 	return _u
 }
 
@@ -744,9 +745,6 @@ func (_u *PMSConnectionUpdateOne) Select(field string, fields ...string) *PMSCon
 
 // Save executes the query and returns the updated PMSConnection entity.
 func (_u *PMSConnectionUpdateOne) Save(ctx context.Context) (*PMSConnection, error) {
-	if err := _u.defaults(); err != nil {
-		return nil, err
-	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -770,18 +768,6 @@ func (_u *PMSConnectionUpdateOne) ExecX(ctx context.Context) {
 	if err := _u.Exec(ctx); err != nil {
 		panic(err)
 	}
-}
-
-// defaults sets the default values of the builder before save.
-func (_u *PMSConnectionUpdateOne) defaults() error {
-	if _, ok := _u.mutation.UpdatedAt(); !ok {
-		if pmsconnection.UpdateDefaultUpdatedAt == nil {
-			return fmt.Errorf("ent: uninitialized pmsconnection.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
-		}
-		v := pmsconnection.UpdateDefaultUpdatedAt()
-		_u.mutation.SetUpdatedAt(v)
-	}
-	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

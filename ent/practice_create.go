@@ -30,25 +30,9 @@ func (_c *PracticeCreate) SetCreatedAt(v time.Time) *PracticeCreate {
 	return _c
 }
 
-// SetNillableCreatedAt sets the "created_at" field if the given value is not nil.
-func (_c *PracticeCreate) SetNillableCreatedAt(v *time.Time) *PracticeCreate {
-	if v != nil {
-		_c.SetCreatedAt(*v)
-	}
-	return _c
-}
-
 // SetUpdatedAt sets the "updated_at" field.
 func (_c *PracticeCreate) SetUpdatedAt(v time.Time) *PracticeCreate {
 	_c.mutation.SetUpdatedAt(v)
-	return _c
-}
-
-// SetNillableUpdatedAt sets the "updated_at" field if the given value is not nil.
-func (_c *PracticeCreate) SetNillableUpdatedAt(v *time.Time) *PracticeCreate {
-	if v != nil {
-		_c.SetUpdatedAt(*v)
-	}
 	return _c
 }
 
@@ -223,20 +207,6 @@ func (_c *PracticeCreate) ExecX(ctx context.Context) {
 
 // defaults sets the default values of the builder before save.
 func (_c *PracticeCreate) defaults() error {
-	if _, ok := _c.mutation.CreatedAt(); !ok {
-		if practice.DefaultCreatedAt == nil {
-			return fmt.Errorf("ent: uninitialized practice.DefaultCreatedAt (forgotten import ent/runtime?)")
-		}
-		v := practice.DefaultCreatedAt()
-		_c.mutation.SetCreatedAt(v)
-	}
-	if _, ok := _c.mutation.UpdatedAt(); !ok {
-		if practice.DefaultUpdatedAt == nil {
-			return fmt.Errorf("ent: uninitialized practice.DefaultUpdatedAt (forgotten import ent/runtime?)")
-		}
-		v := practice.DefaultUpdatedAt()
-		_c.mutation.SetUpdatedAt(v)
-	}
 	if _, ok := _c.mutation.LeadTimeMinutes(); !ok {
 		v := practice.DefaultLeadTimeMinutes
 		_c.mutation.SetLeadTimeMinutes(v)

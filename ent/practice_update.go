@@ -36,6 +36,14 @@ func (_u *PracticeUpdate) SetUpdatedAt(v time.Time) *PracticeUpdate {
 	return _u
 }
 
+// SetNillableUpdatedAt sets the "updated_at" field if the given value is not nil.
+func (_u *PracticeUpdate) SetNillableUpdatedAt(v *time.Time) *PracticeUpdate {
+	if v != nil {
+		_u.SetUpdatedAt(*v)
+	}
+	return _u
+}
+
 // SetName sets the "name" field.
 func (_u *PracticeUpdate) SetName(v string) *PracticeUpdate {
 	_u.mutation.SetName(v)
@@ -255,9 +263,6 @@ func (_u *PracticeUpdate) Mutation() *PracticeMutation {
 
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *PracticeUpdate) Save(ctx context.Context) (int, error) {
-	if err := _u.defaults(); err != nil {
-		return 0, err
-	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -281,18 +286,6 @@ func (_u *PracticeUpdate) ExecX(ctx context.Context) {
 	if err := _u.Exec(ctx); err != nil {
 		panic(err)
 	}
-}
-
-// defaults sets the default values of the builder before save.
-func (_u *PracticeUpdate) defaults() error {
-	if _, ok := _u.mutation.UpdatedAt(); !ok {
-		if practice.UpdateDefaultUpdatedAt == nil {
-			return fmt.Errorf("ent: uninitialized practice.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
-		}
-		v := practice.UpdateDefaultUpdatedAt()
-		_u.mutation.SetUpdatedAt(v)
-	}
-	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -444,6 +437,14 @@ type PracticeUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *PracticeUpdateOne) SetUpdatedAt(v time.Time) *PracticeUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetNillableUpdatedAt sets the "updated_at" field if the given value is not nil.
+func (_u *PracticeUpdateOne) SetNillableUpdatedAt(v *time.Time) *PracticeUpdateOne {
+	if v != nil {
+		_u.SetUpdatedAt(*v)
+	}
 	return _u
 }
 
@@ -679,9 +680,6 @@ func (_u *PracticeUpdateOne) Select(field string, fields ...string) *PracticeUpd
 
 // Save executes the query and returns the updated Practice entity.
 func (_u *PracticeUpdateOne) Save(ctx context.Context) (*Practice, error) {
-	if err := _u.defaults(); err != nil {
-		return nil, err
-	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -705,18 +703,6 @@ func (_u *PracticeUpdateOne) ExecX(ctx context.Context) {
 	if err := _u.Exec(ctx); err != nil {
 		panic(err)
 	}
-}
-
-// defaults sets the default values of the builder before save.
-func (_u *PracticeUpdateOne) defaults() error {
-	if _, ok := _u.mutation.UpdatedAt(); !ok {
-		if practice.UpdateDefaultUpdatedAt == nil {
-			return fmt.Errorf("ent: uninitialized practice.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
-		}
-		v := practice.UpdateDefaultUpdatedAt()
-		_u.mutation.SetUpdatedAt(v)
-	}
-	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

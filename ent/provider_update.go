@@ -35,6 +35,14 @@ func (_u *ProviderUpdate) SetUpdatedAt(v time.Time) *ProviderUpdate {
 	return _u
 }
 
+// SetNillableUpdatedAt sets the "updated_at" field if the given value is not nil.
+func (_u *ProviderUpdate) SetNillableUpdatedAt(v *time.Time) *ProviderUpdate {
+	if v != nil {
+		_u.SetUpdatedAt(*v)
+	}
+	return _u
+}
+
 // SetPmsID sets the "pms_id" field.
 func (_u *ProviderUpdate) SetPmsID(v string) *ProviderUpdate {
 	_u.mutation.SetPmsID(v)
@@ -164,9 +172,6 @@ func (_u *ProviderUpdate) Mutation() *ProviderMutation {
 
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *ProviderUpdate) Save(ctx context.Context) (int, error) {
-	if err := _u.defaults(); err != nil {
-		return 0, err
-	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -190,18 +195,6 @@ func (_u *ProviderUpdate) ExecX(ctx context.Context) {
 	if err := _u.Exec(ctx); err != nil {
 		panic(err)
 	}
-}
-
-// defaults sets the default values of the builder before save.
-func (_u *ProviderUpdate) defaults() error {
-	if _, ok := _u.mutation.UpdatedAt(); !ok {
-		if provider.UpdateDefaultUpdatedAt == nil {
-			return fmt.Errorf("ent: uninitialized provider.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
-		}
-		v := provider.UpdateDefaultUpdatedAt()
-		_u.mutation.SetUpdatedAt(v)
-	}
-	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -283,6 +276,14 @@ type ProviderUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *ProviderUpdateOne) SetUpdatedAt(v time.Time) *ProviderUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetNillableUpdatedAt sets the "updated_at" field if the given value is not nil.
+func (_u *ProviderUpdateOne) SetNillableUpdatedAt(v *time.Time) *ProviderUpdateOne {
+	if v != nil {
+		_u.SetUpdatedAt(*v)
+	}
 	return _u
 }
 
@@ -428,9 +429,6 @@ func (_u *ProviderUpdateOne) Select(field string, fields ...string) *ProviderUpd
 
 // Save executes the query and returns the updated Provider entity.
 func (_u *ProviderUpdateOne) Save(ctx context.Context) (*Provider, error) {
-	if err := _u.defaults(); err != nil {
-		return nil, err
-	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -454,18 +452,6 @@ func (_u *ProviderUpdateOne) ExecX(ctx context.Context) {
 	if err := _u.Exec(ctx); err != nil {
 		panic(err)
 	}
-}
-
-// defaults sets the default values of the builder before save.
-func (_u *ProviderUpdateOne) defaults() error {
-	if _, ok := _u.mutation.UpdatedAt(); !ok {
-		if provider.UpdateDefaultUpdatedAt == nil {
-			return fmt.Errorf("ent: uninitialized provider.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
-		}
-		v := provider.UpdateDefaultUpdatedAt()
-		_u.mutation.SetUpdatedAt(v)
-	}
-	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

@@ -30,25 +30,9 @@ func (_c *SandboxEntryCreate) SetCreatedAt(v time.Time) *SandboxEntryCreate {
 	return _c
 }
 
-// SetNillableCreatedAt sets the "created_at" field if the given value is not nil.
-func (_c *SandboxEntryCreate) SetNillableCreatedAt(v *time.Time) *SandboxEntryCreate {
-	if v != nil {
-		_c.SetCreatedAt(*v)
-	}
-	return _c
-}
-
 // SetUpdatedAt sets the "updated_at" field.
 func (_c *SandboxEntryCreate) SetUpdatedAt(v time.Time) *SandboxEntryCreate {
 	_c.mutation.SetUpdatedAt(v)
-	return _c
-}
-
-// SetNillableUpdatedAt sets the "updated_at" field if the given value is not nil.
-func (_c *SandboxEntryCreate) SetNillableUpdatedAt(v *time.Time) *SandboxEntryCreate {
-	if v != nil {
-		_c.SetUpdatedAt(*v)
-	}
 	return _c
 }
 
@@ -132,20 +116,6 @@ func (_c *SandboxEntryCreate) ExecX(ctx context.Context) {
 
 // defaults sets the default values of the builder before save.
 func (_c *SandboxEntryCreate) defaults() error {
-	if _, ok := _c.mutation.CreatedAt(); !ok {
-		if sandboxentry.DefaultCreatedAt == nil {
-			return fmt.Errorf("ent: uninitialized sandboxentry.DefaultCreatedAt (forgotten import ent/runtime?)")
-		}
-		v := sandboxentry.DefaultCreatedAt()
-		_c.mutation.SetCreatedAt(v)
-	}
-	if _, ok := _c.mutation.UpdatedAt(); !ok {
-		if sandboxentry.DefaultUpdatedAt == nil {
-			return fmt.Errorf("ent: uninitialized sandboxentry.DefaultUpdatedAt (forgotten import ent/runtime?)")
-		}
-		v := sandboxentry.DefaultUpdatedAt()
-		_c.mutation.SetUpdatedAt(v)
-	}
 	if _, ok := _c.mutation.ID(); !ok {
 		if sandboxentry.DefaultID == nil {
 			return fmt.Errorf("ent: uninitialized sandboxentry.DefaultID (forgotten import ent/runtime?)")

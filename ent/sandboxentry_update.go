@@ -34,6 +34,14 @@ func (_u *SandboxEntryUpdate) SetUpdatedAt(v time.Time) *SandboxEntryUpdate {
 	return _u
 }
 
+// SetNillableUpdatedAt sets the "updated_at" field if the given value is not nil.
+func (_u *SandboxEntryUpdate) SetNillableUpdatedAt(v *time.Time) *SandboxEntryUpdate {
+	if v != nil {
+		_u.SetUpdatedAt(*v)
+	}
+	return _u
+}
+
 // Mutation returns the SandboxEntryMutation object of the builder.
 func (_u *SandboxEntryUpdate) Mutation() *SandboxEntryMutation {
 	return _u.mutation
@@ -41,9 +49,6 @@ func (_u *SandboxEntryUpdate) Mutation() *SandboxEntryMutation {
 
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *SandboxEntryUpdate) Save(ctx context.Context) (int, error) {
-	if err := _u.defaults(); err != nil {
-		return 0, err
-	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -67,18 +72,6 @@ func (_u *SandboxEntryUpdate) ExecX(ctx context.Context) {
 	if err := _u.Exec(ctx); err != nil {
 		panic(err)
 	}
-}
-
-// defaults sets the default values of the builder before save.
-func (_u *SandboxEntryUpdate) defaults() error {
-	if _, ok := _u.mutation.UpdatedAt(); !ok {
-		if sandboxentry.UpdateDefaultUpdatedAt == nil {
-			return fmt.Errorf("ent: uninitialized sandboxentry.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
-		}
-		v := sandboxentry.UpdateDefaultUpdatedAt()
-		_u.mutation.SetUpdatedAt(v)
-	}
-	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -130,6 +123,14 @@ func (_u *SandboxEntryUpdateOne) SetUpdatedAt(v time.Time) *SandboxEntryUpdateOn
 	return _u
 }
 
+// SetNillableUpdatedAt sets the "updated_at" field if the given value is not nil.
+func (_u *SandboxEntryUpdateOne) SetNillableUpdatedAt(v *time.Time) *SandboxEntryUpdateOne {
+	if v != nil {
+		_u.SetUpdatedAt(*v)
+	}
+	return _u
+}
+
 // Mutation returns the SandboxEntryMutation object of the builder.
 func (_u *SandboxEntryUpdateOne) Mutation() *SandboxEntryMutation {
 	return _u.mutation
@@ -150,9 +151,6 @@ func (_u *SandboxEntryUpdateOne) Select(field string, fields ...string) *Sandbox
 
 // Save executes the query and returns the updated SandboxEntry entity.
 func (_u *SandboxEntryUpdateOne) Save(ctx context.Context) (*SandboxEntry, error) {
-	if err := _u.defaults(); err != nil {
-		return nil, err
-	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -176,18 +174,6 @@ func (_u *SandboxEntryUpdateOne) ExecX(ctx context.Context) {
 	if err := _u.Exec(ctx); err != nil {
 		panic(err)
 	}
-}
-
-// defaults sets the default values of the builder before save.
-func (_u *SandboxEntryUpdateOne) defaults() error {
-	if _, ok := _u.mutation.UpdatedAt(); !ok {
-		if sandboxentry.UpdateDefaultUpdatedAt == nil {
-			return fmt.Errorf("ent: uninitialized sandboxentry.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
-		}
-		v := sandboxentry.UpdateDefaultUpdatedAt()
-		_u.mutation.SetUpdatedAt(v)
-	}
-	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

@@ -31,25 +31,9 @@ func (_c *ToolInvocationCreate) SetCreatedAt(v time.Time) *ToolInvocationCreate 
 	return _c
 }
 
-// SetNillableCreatedAt sets the "created_at" field if the given value is not nil.
-func (_c *ToolInvocationCreate) SetNillableCreatedAt(v *time.Time) *ToolInvocationCreate {
-	if v != nil {
-		_c.SetCreatedAt(*v)
-	}
-	return _c
-}
-
 // SetUpdatedAt sets the "updated_at" field.
 func (_c *ToolInvocationCreate) SetUpdatedAt(v time.Time) *ToolInvocationCreate {
 	_c.mutation.SetUpdatedAt(v)
-	return _c
-}
-
-// SetNillableUpdatedAt sets the "updated_at" field if the given value is not nil.
-func (_c *ToolInvocationCreate) SetNillableUpdatedAt(v *time.Time) *ToolInvocationCreate {
-	if v != nil {
-		_c.SetUpdatedAt(*v)
-	}
 	return _c
 }
 
@@ -172,20 +156,6 @@ func (_c *ToolInvocationCreate) ExecX(ctx context.Context) {
 
 // defaults sets the default values of the builder before save.
 func (_c *ToolInvocationCreate) defaults() error {
-	if _, ok := _c.mutation.CreatedAt(); !ok {
-		if toolinvocation.DefaultCreatedAt == nil {
-			return fmt.Errorf("ent: uninitialized toolinvocation.DefaultCreatedAt (forgotten import ent/runtime?)")
-		}
-		v := toolinvocation.DefaultCreatedAt()
-		_c.mutation.SetCreatedAt(v)
-	}
-	if _, ok := _c.mutation.UpdatedAt(); !ok {
-		if toolinvocation.DefaultUpdatedAt == nil {
-			return fmt.Errorf("ent: uninitialized toolinvocation.DefaultUpdatedAt (forgotten import ent/runtime?)")
-		}
-		v := toolinvocation.DefaultUpdatedAt()
-		_c.mutation.SetUpdatedAt(v)
-	}
 	if _, ok := _c.mutation.Result(); !ok {
 		v := toolinvocation.DefaultResult
 		_c.mutation.SetResult(v)

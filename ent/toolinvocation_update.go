@@ -35,6 +35,14 @@ func (_u *ToolInvocationUpdate) SetUpdatedAt(v time.Time) *ToolInvocationUpdate 
 	return _u
 }
 
+// SetNillableUpdatedAt sets the "updated_at" field if the given value is not nil.
+func (_u *ToolInvocationUpdate) SetNillableUpdatedAt(v *time.Time) *ToolInvocationUpdate {
+	if v != nil {
+		_u.SetUpdatedAt(*v)
+	}
+	return _u
+}
+
 // SetCallID sets the "call_id" field.
 func (_u *ToolInvocationUpdate) SetCallID(v string) *ToolInvocationUpdate {
 	_u.mutation.SetCallID(v)
@@ -144,9 +152,6 @@ func (_u *ToolInvocationUpdate) ClearCall() *ToolInvocationUpdate {
 
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *ToolInvocationUpdate) Save(ctx context.Context) (int, error) {
-	if err := _u.defaults(); err != nil {
-		return 0, err
-	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -170,18 +175,6 @@ func (_u *ToolInvocationUpdate) ExecX(ctx context.Context) {
 	if err := _u.Exec(ctx); err != nil {
 		panic(err)
 	}
-}
-
-// defaults sets the default values of the builder before save.
-func (_u *ToolInvocationUpdate) defaults() error {
-	if _, ok := _u.mutation.UpdatedAt(); !ok {
-		if toolinvocation.UpdateDefaultUpdatedAt == nil {
-			return fmt.Errorf("ent: uninitialized toolinvocation.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
-		}
-		v := toolinvocation.UpdateDefaultUpdatedAt()
-		_u.mutation.SetUpdatedAt(v)
-	}
-	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -290,6 +283,14 @@ type ToolInvocationUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *ToolInvocationUpdateOne) SetUpdatedAt(v time.Time) *ToolInvocationUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetNillableUpdatedAt sets the "updated_at" field if the given value is not nil.
+func (_u *ToolInvocationUpdateOne) SetNillableUpdatedAt(v *time.Time) *ToolInvocationUpdateOne {
+	if v != nil {
+		_u.SetUpdatedAt(*v)
+	}
 	return _u
 }
 
@@ -415,9 +416,6 @@ func (_u *ToolInvocationUpdateOne) Select(field string, fields ...string) *ToolI
 
 // Save executes the query and returns the updated ToolInvocation entity.
 func (_u *ToolInvocationUpdateOne) Save(ctx context.Context) (*ToolInvocation, error) {
-	if err := _u.defaults(); err != nil {
-		return nil, err
-	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -441,18 +439,6 @@ func (_u *ToolInvocationUpdateOne) ExecX(ctx context.Context) {
 	if err := _u.Exec(ctx); err != nil {
 		panic(err)
 	}
-}
-
-// defaults sets the default values of the builder before save.
-func (_u *ToolInvocationUpdateOne) defaults() error {
-	if _, ok := _u.mutation.UpdatedAt(); !ok {
-		if toolinvocation.UpdateDefaultUpdatedAt == nil {
-			return fmt.Errorf("ent: uninitialized toolinvocation.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
-		}
-		v := toolinvocation.UpdateDefaultUpdatedAt()
-		_u.mutation.SetUpdatedAt(v)
-	}
-	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

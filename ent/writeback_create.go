@@ -32,25 +32,9 @@ func (_c *WritebackCreate) SetCreatedAt(v time.Time) *WritebackCreate {
 	return _c
 }
 
-// SetNillableCreatedAt sets the "created_at" field if the given value is not nil.
-func (_c *WritebackCreate) SetNillableCreatedAt(v *time.Time) *WritebackCreate {
-	if v != nil {
-		_c.SetCreatedAt(*v)
-	}
-	return _c
-}
-
 // SetUpdatedAt sets the "updated_at" field.
 func (_c *WritebackCreate) SetUpdatedAt(v time.Time) *WritebackCreate {
 	_c.mutation.SetUpdatedAt(v)
-	return _c
-}
-
-// SetNillableUpdatedAt sets the "updated_at" field if the given value is not nil.
-func (_c *WritebackCreate) SetNillableUpdatedAt(v *time.Time) *WritebackCreate {
-	if v != nil {
-		_c.SetUpdatedAt(*v)
-	}
 	return _c
 }
 
@@ -292,20 +276,6 @@ func (_c *WritebackCreate) ExecX(ctx context.Context) {
 
 // defaults sets the default values of the builder before save.
 func (_c *WritebackCreate) defaults() error {
-	if _, ok := _c.mutation.CreatedAt(); !ok {
-		if writeback.DefaultCreatedAt == nil {
-			return fmt.Errorf("ent: uninitialized writeback.DefaultCreatedAt (forgotten import ent/runtime?)")
-		}
-		v := writeback.DefaultCreatedAt()
-		_c.mutation.SetCreatedAt(v)
-	}
-	if _, ok := _c.mutation.UpdatedAt(); !ok {
-		if writeback.DefaultUpdatedAt == nil {
-			return fmt.Errorf("ent: uninitialized writeback.DefaultUpdatedAt (forgotten import ent/runtime?)")
-		}
-		v := writeback.DefaultUpdatedAt()
-		_c.mutation.SetUpdatedAt(v)
-	}
 	if _, ok := _c.mutation.State(); !ok {
 		v := writeback.DefaultState
 		_c.mutation.SetState(v)

@@ -36,6 +36,14 @@ func (_u *WritebackUpdate) SetUpdatedAt(v time.Time) *WritebackUpdate {
 	return _u
 }
 
+// SetNillableUpdatedAt sets the "updated_at" field if the given value is not nil.
+func (_u *WritebackUpdate) SetNillableUpdatedAt(v *time.Time) *WritebackUpdate {
+	if v != nil {
+		_u.SetUpdatedAt(*v)
+	}
+	return _u
+}
+
 // SetAppointmentID sets the "appointment_id" field.
 func (_u *WritebackUpdate) SetAppointmentID(v string) *WritebackUpdate {
 	_u.mutation.SetAppointmentID(v)
@@ -297,9 +305,6 @@ func (_u *WritebackUpdate) ClearPatient() *WritebackUpdate {
 
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *WritebackUpdate) Save(ctx context.Context) (int, error) {
-	if err := _u.defaults(); err != nil {
-		return 0, err
-	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -323,18 +328,6 @@ func (_u *WritebackUpdate) ExecX(ctx context.Context) {
 	if err := _u.Exec(ctx); err != nil {
 		panic(err)
 	}
-}
-
-// defaults sets the default values of the builder before save.
-func (_u *WritebackUpdate) defaults() error {
-	if _, ok := _u.mutation.UpdatedAt(); !ok {
-		if writeback.UpdateDefaultUpdatedAt == nil {
-			return fmt.Errorf("ent: uninitialized writeback.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
-		}
-		v := writeback.UpdateDefaultUpdatedAt()
-		_u.mutation.SetUpdatedAt(v)
-	}
-	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -508,6 +501,14 @@ type WritebackUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *WritebackUpdateOne) SetUpdatedAt(v time.Time) *WritebackUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetNillableUpdatedAt sets the "updated_at" field if the given value is not nil.
+func (_u *WritebackUpdateOne) SetNillableUpdatedAt(v *time.Time) *WritebackUpdateOne {
+	if v != nil {
+		_u.SetUpdatedAt(*v)
+	}
 	return _u
 }
 
@@ -785,9 +786,6 @@ func (_u *WritebackUpdateOne) Select(field string, fields ...string) *WritebackU
 
 // Save executes the query and returns the updated Writeback entity.
 func (_u *WritebackUpdateOne) Save(ctx context.Context) (*Writeback, error) {
-	if err := _u.defaults(); err != nil {
-		return nil, err
-	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -811,18 +809,6 @@ func (_u *WritebackUpdateOne) ExecX(ctx context.Context) {
 	if err := _u.Exec(ctx); err != nil {
 		panic(err)
 	}
-}
-
-// defaults sets the default values of the builder before save.
-func (_u *WritebackUpdateOne) defaults() error {
-	if _, ok := _u.mutation.UpdatedAt(); !ok {
-		if writeback.UpdateDefaultUpdatedAt == nil {
-			return fmt.Errorf("ent: uninitialized writeback.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
-		}
-		v := writeback.UpdateDefaultUpdatedAt()
-		_u.mutation.SetUpdatedAt(v)
-	}
-	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

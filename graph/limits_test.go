@@ -226,7 +226,7 @@ func TestBadRequestsAreClientErrors(t *testing.T) {
 		{"GET variables not JSON", "GET", "", "", "query=" + url.QueryEscape(query) + "&variables=%7B", 400, graph.CodeBadRequest},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			req, _ := http.NewRequest(tt.method, env.Server.URL+"?"+tt.rawQuery, strings.NewReader(tt.body))
+			req, _ := http.NewRequest(tt.method, env.GraphQLURL+"?"+tt.rawQuery, strings.NewReader(tt.body))
 			if tt.contentType != "" {
 				req.Header.Set("Content-Type", tt.contentType)
 			}
@@ -326,7 +326,7 @@ func TestMachineTokensAreRefused(t *testing.T) {
 		"client credentials with every scope":      env.Issuer.MachineToken(authtest.ClientID, "frontdesk/read", "frontdesk/write", "aws.cognito.signin.user.admin"),
 	} {
 		t.Run(name, func(t *testing.T) {
-			res, err := http.DefaultClient.Do(mustRequest(t, env.Server.URL, token))
+			res, err := http.DefaultClient.Do(mustRequest(t, env.GraphQLURL, token))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -3,24 +3,19 @@ package graph_test
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/frontdesk/frontdesk/ent/pmsconnection"
 	"github.com/frontdesk/frontdesk/graph/graphtest"
 	"github.com/frontdesk/frontdesk/internal/clock"
 	"github.com/frontdesk/frontdesk/internal/database"
 	"github.com/frontdesk/frontdesk/internal/database/dbtest"
-	"github.com/frontdesk/frontdesk/internal/mirror"
-	"github.com/frontdesk/frontdesk/internal/pms/pmstest"
+	"github.com/frontdesk/frontdesk/internal/fixture"
 	"github.com/frontdesk/frontdesk/internal/pms/sandbox"
 	"github.com/frontdesk/frontdesk/internal/pms/sikka"
 	"github.com/frontdesk/frontdesk/internal/pms/sikka/sikkatest"
-	"github.com/frontdesk/frontdesk/internal/tenant"
 )
 
 func TestConnectSikkaThroughTheAPI(t *testing.T) {
@@ -76,15 +71,7 @@ func TestConnectSikkaThroughTheAPI(t *testing.T) {
 func mirrored(t *testing.T, env *graphtest.Env, ann *graphtest.User, clk clock.Clock) string {
 	t.Helper()
 	id := mustCreate(t, env, ann, "Mirror Dental")
-	sys := tenant.System(context.Background(), id)
-	env.DB.Client(sys).PMSConnection.Create().SetPracticeID(id).SetProvider(pmsconnection.ProviderSANDBOX).SaveX(sys)
-	ny, _ := time.LoadLocation("America/New_York")
-	sb := sandbox.New(sandbox.Config{Seed: 11, Location: ny, Clock: clk})
-	s := &mirror.Syncer{DB: env.DB, PMS: pmstest.Fixed{PMS: sb, Location: ny}, Clock: clk, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	if _, err := s.Sync(context.Background(), id, true); err != nil {
-		t.Fatal(err)
-	}
-	return id
+	return fixture.Mirror(t, env.DB, fixture.Options{Clock: clk, Sandbox: sandbox.Config{Seed: 11}, PracticeID: id}).ID
 }
 
 func TestMirrorQueries(t *testing.T) {
@@ -212,14 +199,13 @@ func TestMirrorQueries(t *testing.T) {
 // their patient, provider, operatory and type costs the same few queries
 // whether it holds 5 rows or 50.
 func TestListingAppointmentsCostsBoundedQueries(t *testing.T) {
-	db := dbtest.Open(t)
+	var n atomic.Int64
+	db := dbtest.Open(t, database.WithQueryHook(func(context.Context, ...any) { n.Add(1) }))
 	clk := clock.NewFake(time.Date(2026, 12, 1, 15, 0, 0, 0, time.UTC))
 	env := graphtest.New(t, db, graphtest.WithClock(clk))
 	ann := user("ann", "ann@example.com")
 	mirrored(t, env, ann, clk)
 
-	var n atomic.Int64
-	db.OnQuery(func(context.Context, ...any) { n.Add(1) })
 	cost := func(first int) int64 {
 		n.Store(0)
 		var out struct {

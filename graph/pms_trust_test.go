@@ -2,15 +2,11 @@ package graph_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"slices"
 	"testing"
 
 	"github.com/frontdesk/frontdesk/graph/graphtest"
-	"github.com/frontdesk/frontdesk/internal/clock"
 	"github.com/frontdesk/frontdesk/internal/database/dbtest"
-	"github.com/frontdesk/frontdesk/internal/mirror"
 	"github.com/frontdesk/frontdesk/internal/pms/sikka"
 	"github.com/frontdesk/frontdesk/internal/pms/sikka/sikkatest"
 )
@@ -26,7 +22,7 @@ func TestCancelStatusThroughTheAPI(t *testing.T) {
 	owner := user("owner", "owner@example.com")
 	id := mustCreate(t, env, owner, "Sikka Dental")
 	env.MustDo(t, owner, `mutation { connectSikka(officeId: "D1", secretKey: "secret") { status } }`, nil, nil)
-	s := &mirror.Syncer{DB: env.DB, PMS: env.Resolver.Svc.PMS, Clock: clock.Real{}, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	s := env.App.Syncer
 	if _, err := s.Sync(context.Background(), id, true); err != nil {
 		t.Fatal(err)
 	}

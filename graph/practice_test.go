@@ -104,7 +104,7 @@ func TestSignInErrors(t *testing.T) {
 	}
 	other := authtest.New(t)
 	req := func(token string) int {
-		res, err := http.DefaultClient.Do(mustRequest(t, env.Server.URL, token))
+		res, err := http.DefaultClient.Do(mustRequest(t, env.GraphQLURL, token))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -20,7 +20,7 @@ func TestWebsocketSignsInWithConnectionInit(t *testing.T) {
 	env := graphtest.New(t, dbtest.Open(t))
 	ann := user("ann", "ann@example.com")
 	mustCreate(t, env, ann, "Socket Dental")
-	url := "ws" + strings.TrimPrefix(env.Server.URL, "http")
+	url := "ws" + strings.TrimPrefix(env.GraphQLURL, "http")
 
 	dial := func(t *testing.T, payload map[string]any) (*websocket.Conn, map[string]any) {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)

@@ -1,6 +1,7 @@
 // Command frontdesk is the backend of an AI phone receptionist for dental
 // practices. `frontdesk serve` runs everything: the GraphQL API, the
-// webhooks, and the jobs. serve.go shows how the pieces are wired.
+// webhooks, and the jobs. serve.go shows the life of a server; internal/app
+// builds the pieces and wires them.
 package main
 
 import (

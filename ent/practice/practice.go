@@ -3,8 +3,6 @@
 package practice
 
 import (
-	"time"
-
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 )
@@ -83,12 +81,6 @@ func ValidColumn(column string) bool {
 var (
 	Hooks  [2]ent.Hook
 	Policy ent.Policy
-	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
-	DefaultCreatedAt func() time.Time
-	// DefaultUpdatedAt holds the default value on creation for the "updated_at" field.
-	DefaultUpdatedAt func() time.Time
-	// UpdateDefaultUpdatedAt holds the default value on update for the "updated_at" field.
-	UpdateDefaultUpdatedAt func() time.Time
 	// NameValidator is a validator for the "name" field. It is called by the builders before save.
 	NameValidator func(string) error
 	// TimeZoneValidator is a validator for the "time_zone" field. It is called by the builders before save.

@@ -4,7 +4,6 @@ package runtime
 
 import (
 	"context"
-	"time"
 
 	"github.com/frontdesk/frontdesk/ent/actionitem"
 	"github.com/frontdesk/frontdesk/ent/agent"
@@ -45,22 +44,10 @@ func init() {
 	}
 	actionitemMixinFields0 := actionitemMixin[0].Fields()
 	_ = actionitemMixinFields0
-	actionitemMixinFields1 := actionitemMixin[1].Fields()
-	_ = actionitemMixinFields1
 	actionitemMixinFields2 := actionitemMixin[2].Fields()
 	_ = actionitemMixinFields2
 	actionitemFields := schema.ActionItem{}.Fields()
 	_ = actionitemFields
-	// actionitemDescCreatedAt is the schema descriptor for created_at field.
-	actionitemDescCreatedAt := actionitemMixinFields1[0].Descriptor()
-	// actionitem.DefaultCreatedAt holds the default value on creation for the created_at field.
-	actionitem.DefaultCreatedAt = actionitemDescCreatedAt.Default.(func() time.Time)
-	// actionitemDescUpdatedAt is the schema descriptor for updated_at field.
-	actionitemDescUpdatedAt := actionitemMixinFields1[1].Descriptor()
-	// actionitem.DefaultUpdatedAt holds the default value on creation for the updated_at field.
-	actionitem.DefaultUpdatedAt = actionitemDescUpdatedAt.Default.(func() time.Time)
-	// actionitem.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
-	actionitem.UpdateDefaultUpdatedAt = actionitemDescUpdatedAt.UpdateDefault.(func() time.Time)
 	// actionitemDescPracticeID is the schema descriptor for practice_id field.
 	actionitemDescPracticeID := actionitemMixinFields2[0].Descriptor()
 	// actionitem.PracticeIDValidator is a validator for the "practice_id" field. It is called by the builders before save.
@@ -95,22 +82,10 @@ func init() {
 	}
 	agentMixinFields0 := agentMixin[0].Fields()
 	_ = agentMixinFields0
-	agentMixinFields1 := agentMixin[1].Fields()
-	_ = agentMixinFields1
 	agentMixinFields2 := agentMixin[2].Fields()
 	_ = agentMixinFields2
 	agentFields := schema.Agent{}.Fields()
 	_ = agentFields
-	// agentDescCreatedAt is the schema descriptor for created_at field.
-	agentDescCreatedAt := agentMixinFields1[0].Descriptor()
-	// agent.DefaultCreatedAt holds the default value on creation for the created_at field.
-	agent.DefaultCreatedAt = agentDescCreatedAt.Default.(func() time.Time)
-	// agentDescUpdatedAt is the schema descriptor for updated_at field.
-	agentDescUpdatedAt := agentMixinFields1[1].Descriptor()
-	// agent.DefaultUpdatedAt holds the default value on creation for the updated_at field.
-	agent.DefaultUpdatedAt = agentDescUpdatedAt.Default.(func() time.Time)
-	// agent.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
-	agent.UpdateDefaultUpdatedAt = agentDescUpdatedAt.UpdateDefault.(func() time.Time)
 	// agentDescPracticeID is the schema descriptor for practice_id field.
 	agentDescPracticeID := agentMixinFields2[0].Descriptor()
 	// agent.PracticeIDValidator is a validator for the "practice_id" field. It is called by the builders before save.
@@ -174,22 +149,10 @@ func init() {
 	appointment.Hooks[1] = appointmentHooks[0]
 	appointmentMixinFields0 := appointmentMixin[0].Fields()
 	_ = appointmentMixinFields0
-	appointmentMixinFields1 := appointmentMixin[1].Fields()
-	_ = appointmentMixinFields1
 	appointmentMixinFields2 := appointmentMixin[2].Fields()
 	_ = appointmentMixinFields2
 	appointmentFields := schema.Appointment{}.Fields()
 	_ = appointmentFields
-	// appointmentDescCreatedAt is the schema descriptor for created_at field.
-	appointmentDescCreatedAt := appointmentMixinFields1[0].Descriptor()
-	// appointment.DefaultCreatedAt holds the default value on creation for the created_at field.
-	appointment.DefaultCreatedAt = appointmentDescCreatedAt.Default.(func() time.Time)
-	// appointmentDescUpdatedAt is the schema descriptor for updated_at field.
-	appointmentDescUpdatedAt := appointmentMixinFields1[1].Descriptor()
-	// appointment.DefaultUpdatedAt holds the default value on creation for the updated_at field.
-	appointment.DefaultUpdatedAt = appointmentDescUpdatedAt.Default.(func() time.Time)
-	// appointment.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
-	appointment.UpdateDefaultUpdatedAt = appointmentDescUpdatedAt.UpdateDefault.(func() time.Time)
 	// appointmentDescPracticeID is the schema descriptor for practice_id field.
 	appointmentDescPracticeID := appointmentMixinFields2[0].Descriptor()
 	// appointment.PracticeIDValidator is a validator for the "practice_id" field. It is called by the builders before save.
@@ -231,22 +194,10 @@ func init() {
 	appointmenttype.Hooks[1] = appointmenttypeHooks[0]
 	appointmenttypeMixinFields0 := appointmenttypeMixin[0].Fields()
 	_ = appointmenttypeMixinFields0
-	appointmenttypeMixinFields1 := appointmenttypeMixin[1].Fields()
-	_ = appointmenttypeMixinFields1
 	appointmenttypeMixinFields2 := appointmenttypeMixin[2].Fields()
 	_ = appointmenttypeMixinFields2
 	appointmenttypeFields := schema.AppointmentType{}.Fields()
 	_ = appointmenttypeFields
-	// appointmenttypeDescCreatedAt is the schema descriptor for created_at field.
-	appointmenttypeDescCreatedAt := appointmenttypeMixinFields1[0].Descriptor()
-	// appointmenttype.DefaultCreatedAt holds the default value on creation for the created_at field.
-	appointmenttype.DefaultCreatedAt = appointmenttypeDescCreatedAt.Default.(func() time.Time)
-	// appointmenttypeDescUpdatedAt is the schema descriptor for updated_at field.
-	appointmenttypeDescUpdatedAt := appointmenttypeMixinFields1[1].Descriptor()
-	// appointmenttype.DefaultUpdatedAt holds the default value on creation for the updated_at field.
-	appointmenttype.DefaultUpdatedAt = appointmenttypeDescUpdatedAt.Default.(func() time.Time)
-	// appointmenttype.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
-	appointmenttype.UpdateDefaultUpdatedAt = appointmenttypeDescUpdatedAt.UpdateDefault.(func() time.Time)
 	// appointmenttypeDescPracticeID is the schema descriptor for practice_id field.
 	appointmenttypeDescPracticeID := appointmenttypeMixinFields2[0].Descriptor()
 	// appointmenttype.PracticeIDValidator is a validator for the "practice_id" field. It is called by the builders before save.
@@ -281,22 +232,10 @@ func init() {
 	}
 	callMixinFields0 := callMixin[0].Fields()
 	_ = callMixinFields0
-	callMixinFields1 := callMixin[1].Fields()
-	_ = callMixinFields1
 	callMixinFields2 := callMixin[2].Fields()
 	_ = callMixinFields2
 	callFields := schema.Call{}.Fields()
 	_ = callFields
-	// callDescCreatedAt is the schema descriptor for created_at field.
-	callDescCreatedAt := callMixinFields1[0].Descriptor()
-	// call.DefaultCreatedAt holds the default value on creation for the created_at field.
-	call.DefaultCreatedAt = callDescCreatedAt.Default.(func() time.Time)
-	// callDescUpdatedAt is the schema descriptor for updated_at field.
-	callDescUpdatedAt := callMixinFields1[1].Descriptor()
-	// call.DefaultUpdatedAt holds the default value on creation for the updated_at field.
-	call.DefaultUpdatedAt = callDescUpdatedAt.Default.(func() time.Time)
-	// call.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
-	call.UpdateDefaultUpdatedAt = callDescUpdatedAt.UpdateDefault.(func() time.Time)
 	// callDescPracticeID is the schema descriptor for practice_id field.
 	callDescPracticeID := callMixinFields2[0].Descriptor()
 	// call.PracticeIDValidator is a validator for the "practice_id" field. It is called by the builders before save.
@@ -367,22 +306,10 @@ func init() {
 	}
 	invitationMixinFields0 := invitationMixin[0].Fields()
 	_ = invitationMixinFields0
-	invitationMixinFields1 := invitationMixin[1].Fields()
-	_ = invitationMixinFields1
 	invitationMixinFields2 := invitationMixin[2].Fields()
 	_ = invitationMixinFields2
 	invitationFields := schema.Invitation{}.Fields()
 	_ = invitationFields
-	// invitationDescCreatedAt is the schema descriptor for created_at field.
-	invitationDescCreatedAt := invitationMixinFields1[0].Descriptor()
-	// invitation.DefaultCreatedAt holds the default value on creation for the created_at field.
-	invitation.DefaultCreatedAt = invitationDescCreatedAt.Default.(func() time.Time)
-	// invitationDescUpdatedAt is the schema descriptor for updated_at field.
-	invitationDescUpdatedAt := invitationMixinFields1[1].Descriptor()
-	// invitation.DefaultUpdatedAt holds the default value on creation for the updated_at field.
-	invitation.DefaultUpdatedAt = invitationDescUpdatedAt.Default.(func() time.Time)
-	// invitation.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
-	invitation.UpdateDefaultUpdatedAt = invitationDescUpdatedAt.UpdateDefault.(func() time.Time)
 	// invitationDescPracticeID is the schema descriptor for practice_id field.
 	invitationDescPracticeID := invitationMixinFields2[0].Descriptor()
 	// invitation.PracticeIDValidator is a validator for the "practice_id" field. It is called by the builders before save.
@@ -428,22 +355,10 @@ func init() {
 	}
 	memberMixinFields0 := memberMixin[0].Fields()
 	_ = memberMixinFields0
-	memberMixinFields1 := memberMixin[1].Fields()
-	_ = memberMixinFields1
 	memberMixinFields2 := memberMixin[2].Fields()
 	_ = memberMixinFields2
 	memberFields := schema.Member{}.Fields()
 	_ = memberFields
-	// memberDescCreatedAt is the schema descriptor for created_at field.
-	memberDescCreatedAt := memberMixinFields1[0].Descriptor()
-	// member.DefaultCreatedAt holds the default value on creation for the created_at field.
-	member.DefaultCreatedAt = memberDescCreatedAt.Default.(func() time.Time)
-	// memberDescUpdatedAt is the schema descriptor for updated_at field.
-	memberDescUpdatedAt := memberMixinFields1[1].Descriptor()
-	// member.DefaultUpdatedAt holds the default value on creation for the updated_at field.
-	member.DefaultUpdatedAt = memberDescUpdatedAt.Default.(func() time.Time)
-	// member.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
-	member.UpdateDefaultUpdatedAt = memberDescUpdatedAt.UpdateDefault.(func() time.Time)
 	// memberDescPracticeID is the schema descriptor for practice_id field.
 	memberDescPracticeID := memberMixinFields2[0].Descriptor()
 	// member.PracticeIDValidator is a validator for the "practice_id" field. It is called by the builders before save.
@@ -487,22 +402,10 @@ func init() {
 	operatory.Hooks[1] = operatoryHooks[0]
 	operatoryMixinFields0 := operatoryMixin[0].Fields()
 	_ = operatoryMixinFields0
-	operatoryMixinFields1 := operatoryMixin[1].Fields()
-	_ = operatoryMixinFields1
 	operatoryMixinFields2 := operatoryMixin[2].Fields()
 	_ = operatoryMixinFields2
 	operatoryFields := schema.Operatory{}.Fields()
 	_ = operatoryFields
-	// operatoryDescCreatedAt is the schema descriptor for created_at field.
-	operatoryDescCreatedAt := operatoryMixinFields1[0].Descriptor()
-	// operatory.DefaultCreatedAt holds the default value on creation for the created_at field.
-	operatory.DefaultCreatedAt = operatoryDescCreatedAt.Default.(func() time.Time)
-	// operatoryDescUpdatedAt is the schema descriptor for updated_at field.
-	operatoryDescUpdatedAt := operatoryMixinFields1[1].Descriptor()
-	// operatory.DefaultUpdatedAt holds the default value on creation for the updated_at field.
-	operatory.DefaultUpdatedAt = operatoryDescUpdatedAt.Default.(func() time.Time)
-	// operatory.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
-	operatory.UpdateDefaultUpdatedAt = operatoryDescUpdatedAt.UpdateDefault.(func() time.Time)
 	// operatoryDescPracticeID is the schema descriptor for practice_id field.
 	operatoryDescPracticeID := operatoryMixinFields2[0].Descriptor()
 	// operatory.PracticeIDValidator is a validator for the "practice_id" field. It is called by the builders before save.
@@ -537,22 +440,10 @@ func init() {
 	}
 	pmsconnectionMixinFields0 := pmsconnectionMixin[0].Fields()
 	_ = pmsconnectionMixinFields0
-	pmsconnectionMixinFields1 := pmsconnectionMixin[1].Fields()
-	_ = pmsconnectionMixinFields1
 	pmsconnectionMixinFields2 := pmsconnectionMixin[2].Fields()
 	_ = pmsconnectionMixinFields2
 	pmsconnectionFields := schema.PMSConnection{}.Fields()
 	_ = pmsconnectionFields
-	// pmsconnectionDescCreatedAt is the schema descriptor for created_at field.
-	pmsconnectionDescCreatedAt := pmsconnectionMixinFields1[0].Descriptor()
-	// pmsconnection.DefaultCreatedAt holds the default value on creation for the created_at field.
-	pmsconnection.DefaultCreatedAt = pmsconnectionDescCreatedAt.Default.(func() time.Time)
-	// pmsconnectionDescUpdatedAt is the schema descriptor for updated_at field.
-	pmsconnectionDescUpdatedAt := pmsconnectionMixinFields1[1].Descriptor()
-	// pmsconnection.DefaultUpdatedAt holds the default value on creation for the updated_at field.
-	pmsconnection.DefaultUpdatedAt = pmsconnectionDescUpdatedAt.Default.(func() time.Time)
-	// pmsconnection.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
-	pmsconnection.UpdateDefaultUpdatedAt = pmsconnectionDescUpdatedAt.UpdateDefault.(func() time.Time)
 	// pmsconnectionDescPracticeID is the schema descriptor for practice_id field.
 	pmsconnectionDescPracticeID := pmsconnectionMixinFields2[0].Descriptor()
 	// pmsconnection.PracticeIDValidator is a validator for the "practice_id" field. It is called by the builders before save.
@@ -583,22 +474,10 @@ func init() {
 	}
 	patientMixinFields0 := patientMixin[0].Fields()
 	_ = patientMixinFields0
-	patientMixinFields1 := patientMixin[1].Fields()
-	_ = patientMixinFields1
 	patientMixinFields2 := patientMixin[2].Fields()
 	_ = patientMixinFields2
 	patientFields := schema.Patient{}.Fields()
 	_ = patientFields
-	// patientDescCreatedAt is the schema descriptor for created_at field.
-	patientDescCreatedAt := patientMixinFields1[0].Descriptor()
-	// patient.DefaultCreatedAt holds the default value on creation for the created_at field.
-	patient.DefaultCreatedAt = patientDescCreatedAt.Default.(func() time.Time)
-	// patientDescUpdatedAt is the schema descriptor for updated_at field.
-	patientDescUpdatedAt := patientMixinFields1[1].Descriptor()
-	// patient.DefaultUpdatedAt holds the default value on creation for the updated_at field.
-	patient.DefaultUpdatedAt = patientDescUpdatedAt.Default.(func() time.Time)
-	// patient.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
-	patient.UpdateDefaultUpdatedAt = patientDescUpdatedAt.UpdateDefault.(func() time.Time)
 	// patientDescPracticeID is the schema descriptor for practice_id field.
 	patientDescPracticeID := patientMixinFields2[0].Descriptor()
 	// patient.PracticeIDValidator is a validator for the "practice_id" field. It is called by the builders before save.
@@ -661,22 +540,10 @@ func init() {
 	}
 	phonenumberMixinFields0 := phonenumberMixin[0].Fields()
 	_ = phonenumberMixinFields0
-	phonenumberMixinFields1 := phonenumberMixin[1].Fields()
-	_ = phonenumberMixinFields1
 	phonenumberMixinFields2 := phonenumberMixin[2].Fields()
 	_ = phonenumberMixinFields2
 	phonenumberFields := schema.PhoneNumber{}.Fields()
 	_ = phonenumberFields
-	// phonenumberDescCreatedAt is the schema descriptor for created_at field.
-	phonenumberDescCreatedAt := phonenumberMixinFields1[0].Descriptor()
-	// phonenumber.DefaultCreatedAt holds the default value on creation for the created_at field.
-	phonenumber.DefaultCreatedAt = phonenumberDescCreatedAt.Default.(func() time.Time)
-	// phonenumberDescUpdatedAt is the schema descriptor for updated_at field.
-	phonenumberDescUpdatedAt := phonenumberMixinFields1[1].Descriptor()
-	// phonenumber.DefaultUpdatedAt holds the default value on creation for the updated_at field.
-	phonenumber.DefaultUpdatedAt = phonenumberDescUpdatedAt.Default.(func() time.Time)
-	// phonenumber.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
-	phonenumber.UpdateDefaultUpdatedAt = phonenumberDescUpdatedAt.UpdateDefault.(func() time.Time)
 	// phonenumberDescPracticeID is the schema descriptor for practice_id field.
 	phonenumberDescPracticeID := phonenumberMixinFields2[0].Descriptor()
 	// phonenumber.PracticeIDValidator is a validator for the "practice_id" field. It is called by the builders before save.
@@ -720,20 +587,8 @@ func init() {
 	practice.Hooks[1] = practiceHooks[0]
 	practiceMixinFields0 := practiceMixin[0].Fields()
 	_ = practiceMixinFields0
-	practiceMixinFields1 := practiceMixin[1].Fields()
-	_ = practiceMixinFields1
 	practiceFields := schema.Practice{}.Fields()
 	_ = practiceFields
-	// practiceDescCreatedAt is the schema descriptor for created_at field.
-	practiceDescCreatedAt := practiceMixinFields1[0].Descriptor()
-	// practice.DefaultCreatedAt holds the default value on creation for the created_at field.
-	practice.DefaultCreatedAt = practiceDescCreatedAt.Default.(func() time.Time)
-	// practiceDescUpdatedAt is the schema descriptor for updated_at field.
-	practiceDescUpdatedAt := practiceMixinFields1[1].Descriptor()
-	// practice.DefaultUpdatedAt holds the default value on creation for the updated_at field.
-	practice.DefaultUpdatedAt = practiceDescUpdatedAt.Default.(func() time.Time)
-	// practice.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
-	practice.UpdateDefaultUpdatedAt = practiceDescUpdatedAt.UpdateDefault.(func() time.Time)
 	// practiceDescName is the schema descriptor for name field.
 	practiceDescName := practiceFields[0].Descriptor()
 	// practice.NameValidator is a validator for the "name" field. It is called by the builders before save.
@@ -803,22 +658,10 @@ func init() {
 	provider.Hooks[1] = providerHooks[0]
 	providerMixinFields0 := providerMixin[0].Fields()
 	_ = providerMixinFields0
-	providerMixinFields1 := providerMixin[1].Fields()
-	_ = providerMixinFields1
 	providerMixinFields2 := providerMixin[2].Fields()
 	_ = providerMixinFields2
 	providerFields := schema.Provider{}.Fields()
 	_ = providerFields
-	// providerDescCreatedAt is the schema descriptor for created_at field.
-	providerDescCreatedAt := providerMixinFields1[0].Descriptor()
-	// provider.DefaultCreatedAt holds the default value on creation for the created_at field.
-	provider.DefaultCreatedAt = providerDescCreatedAt.Default.(func() time.Time)
-	// providerDescUpdatedAt is the schema descriptor for updated_at field.
-	providerDescUpdatedAt := providerMixinFields1[1].Descriptor()
-	// provider.DefaultUpdatedAt holds the default value on creation for the updated_at field.
-	provider.DefaultUpdatedAt = providerDescUpdatedAt.Default.(func() time.Time)
-	// provider.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
-	provider.UpdateDefaultUpdatedAt = providerDescUpdatedAt.UpdateDefault.(func() time.Time)
 	// providerDescPracticeID is the schema descriptor for practice_id field.
 	providerDescPracticeID := providerMixinFields2[0].Descriptor()
 	// provider.PracticeIDValidator is a validator for the "practice_id" field. It is called by the builders before save.
@@ -861,22 +704,10 @@ func init() {
 	}
 	sandboxentryMixinFields0 := sandboxentryMixin[0].Fields()
 	_ = sandboxentryMixinFields0
-	sandboxentryMixinFields1 := sandboxentryMixin[1].Fields()
-	_ = sandboxentryMixinFields1
 	sandboxentryMixinFields2 := sandboxentryMixin[2].Fields()
 	_ = sandboxentryMixinFields2
 	sandboxentryFields := schema.SandboxEntry{}.Fields()
 	_ = sandboxentryFields
-	// sandboxentryDescCreatedAt is the schema descriptor for created_at field.
-	sandboxentryDescCreatedAt := sandboxentryMixinFields1[0].Descriptor()
-	// sandboxentry.DefaultCreatedAt holds the default value on creation for the created_at field.
-	sandboxentry.DefaultCreatedAt = sandboxentryDescCreatedAt.Default.(func() time.Time)
-	// sandboxentryDescUpdatedAt is the schema descriptor for updated_at field.
-	sandboxentryDescUpdatedAt := sandboxentryMixinFields1[1].Descriptor()
-	// sandboxentry.DefaultUpdatedAt holds the default value on creation for the updated_at field.
-	sandboxentry.DefaultUpdatedAt = sandboxentryDescUpdatedAt.Default.(func() time.Time)
-	// sandboxentry.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
-	sandboxentry.UpdateDefaultUpdatedAt = sandboxentryDescUpdatedAt.UpdateDefault.(func() time.Time)
 	// sandboxentryDescPracticeID is the schema descriptor for practice_id field.
 	sandboxentryDescPracticeID := sandboxentryMixinFields2[0].Descriptor()
 	// sandboxentry.PracticeIDValidator is a validator for the "practice_id" field. It is called by the builders before save.
@@ -961,22 +792,10 @@ func init() {
 	}
 	toolinvocationMixinFields0 := toolinvocationMixin[0].Fields()
 	_ = toolinvocationMixinFields0
-	toolinvocationMixinFields1 := toolinvocationMixin[1].Fields()
-	_ = toolinvocationMixinFields1
 	toolinvocationMixinFields2 := toolinvocationMixin[2].Fields()
 	_ = toolinvocationMixinFields2
 	toolinvocationFields := schema.ToolInvocation{}.Fields()
 	_ = toolinvocationFields
-	// toolinvocationDescCreatedAt is the schema descriptor for created_at field.
-	toolinvocationDescCreatedAt := toolinvocationMixinFields1[0].Descriptor()
-	// toolinvocation.DefaultCreatedAt holds the default value on creation for the created_at field.
-	toolinvocation.DefaultCreatedAt = toolinvocationDescCreatedAt.Default.(func() time.Time)
-	// toolinvocationDescUpdatedAt is the schema descriptor for updated_at field.
-	toolinvocationDescUpdatedAt := toolinvocationMixinFields1[1].Descriptor()
-	// toolinvocation.DefaultUpdatedAt holds the default value on creation for the updated_at field.
-	toolinvocation.DefaultUpdatedAt = toolinvocationDescUpdatedAt.Default.(func() time.Time)
-	// toolinvocation.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
-	toolinvocation.UpdateDefaultUpdatedAt = toolinvocationDescUpdatedAt.UpdateDefault.(func() time.Time)
 	// toolinvocationDescPracticeID is the schema descriptor for practice_id field.
 	toolinvocationDescPracticeID := toolinvocationMixinFields2[0].Descriptor()
 	// toolinvocation.PracticeIDValidator is a validator for the "practice_id" field. It is called by the builders before save.
@@ -1011,22 +830,10 @@ func init() {
 	}
 	writebackMixinFields0 := writebackMixin[0].Fields()
 	_ = writebackMixinFields0
-	writebackMixinFields1 := writebackMixin[1].Fields()
-	_ = writebackMixinFields1
 	writebackMixinFields2 := writebackMixin[2].Fields()
 	_ = writebackMixinFields2
 	writebackFields := schema.Writeback{}.Fields()
 	_ = writebackFields
-	// writebackDescCreatedAt is the schema descriptor for created_at field.
-	writebackDescCreatedAt := writebackMixinFields1[0].Descriptor()
-	// writeback.DefaultCreatedAt holds the default value on creation for the created_at field.
-	writeback.DefaultCreatedAt = writebackDescCreatedAt.Default.(func() time.Time)
-	// writebackDescUpdatedAt is the schema descriptor for updated_at field.
-	writebackDescUpdatedAt := writebackMixinFields1[1].Descriptor()
-	// writeback.DefaultUpdatedAt holds the default value on creation for the updated_at field.
-	writeback.DefaultUpdatedAt = writebackDescUpdatedAt.Default.(func() time.Time)
-	// writeback.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
-	writeback.UpdateDefaultUpdatedAt = writebackDescUpdatedAt.UpdateDefault.(func() time.Time)
 	// writebackDescPracticeID is the schema descriptor for practice_id field.
 	writebackDescPracticeID := writebackMixinFields2[0].Descriptor()
 	// writeback.PracticeIDValidator is a validator for the "practice_id" field. It is called by the builders before save.

@@ -2,7 +2,6 @@ package schema
 
 import (
 	"fmt"
-	"time"
 
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
@@ -64,7 +63,9 @@ func (m IDMixin) Fields() []ent.Field {
 	}
 }
 
-// TimeMixin records when a row was created and last changed.
+// TimeMixin records when a row was created and last changed. The times
+// come from the clock internal/database is opened with (its stampTimes
+// hook), never from time.Now here.
 type TimeMixin struct{ mixin.Schema }
 
 // Fields of the TimeMixin.
@@ -72,11 +73,8 @@ func (TimeMixin) Fields() []ent.Field {
 	return []ent.Field{
 		field.Time("created_at").
 			Immutable().
-			Default(time.Now).
 			Annotations(entgql.OrderField("CREATED_AT"), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 		field.Time("updated_at").
-			Default(time.Now).
-			UpdateDefault(time.Now).
 			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 	}
 }

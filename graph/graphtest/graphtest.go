@@ -1,38 +1,28 @@
-// Package graphtest runs the GraphQL API in-process for tests: the real
-// handler behind the real sign-in middleware, a local OIDC issuer signing
-// Cognito-shaped tokens, and a real database.
+// Package graphtest runs the API in-process for tests: the app serve runs
+// (internal/app: every route behind the server's middleware), signed in
+// through a local OIDC issuer that signs Cognito-shaped tokens, on a real
+// database.
 package graphtest
 
 import (
 	"bytes"
 	"context"
 	"encoding/json"
-
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"testing"
 	"time"
 
-	"github.com/riverqueue/river"
-
-	"github.com/frontdesk/frontdesk/graph"
-	"github.com/frontdesk/frontdesk/internal/actions"
-	"github.com/frontdesk/frontdesk/internal/agentsetup"
+	"github.com/frontdesk/frontdesk/internal/app"
 	"github.com/frontdesk/frontdesk/internal/auth"
 	"github.com/frontdesk/frontdesk/internal/auth/authtest"
-	"github.com/frontdesk/frontdesk/internal/booking"
 	"github.com/frontdesk/frontdesk/internal/clock"
+	"github.com/frontdesk/frontdesk/internal/config"
 	"github.com/frontdesk/frontdesk/internal/database"
-	"github.com/frontdesk/frontdesk/internal/jobs"
-	"github.com/frontdesk/frontdesk/internal/mirror"
 	"github.com/frontdesk/frontdesk/internal/pms/sikka"
-	"github.com/frontdesk/frontdesk/internal/pmsconn"
-	"github.com/frontdesk/frontdesk/internal/practice"
-	"github.com/frontdesk/frontdesk/internal/receptionist"
 	"github.com/frontdesk/frontdesk/internal/secrets"
 	"github.com/frontdesk/frontdesk/internal/voice"
-	"github.com/frontdesk/frontdesk/internal/writeback"
 )
 
 // AdminGroup is the admin group of the test server.
@@ -40,75 +30,73 @@ const AdminGroup = "admin"
 
 // Env is a running API.
 type Env struct {
-	DB       *database.DB
-	Box      *secrets.Box
-	Issuer   *authtest.Issuer
-	Server   *httptest.Server
-	Resolver *graph.Resolver
+	DB     *database.DB
+	Box    *secrets.Box
+	Issuer *authtest.Issuer
+	App    *app.App
+	Server *httptest.Server
+	// GraphQLURL is the GraphQL endpoint, Server.URL + "/graphql".
+	GraphQLURL string
 }
 
 // Option changes the API under test.
 type Option func(*options)
 
 type options struct {
-	sikka   *sikka.Client
-	vapi    *voice.Client
 	clock   clock.Clock
+	app     []app.Option
 	timeout time.Duration
 }
 
-// WithVapi gives provisioning a Vapi (fake) through client.
-func WithVapi(client *voice.Client) Option { return func(o *options) { o.vapi = client } }
+// WithVapi gives provisioning and call control a Vapi (fake) through client.
+func WithVapi(client *voice.Client) Option {
+	return func(o *options) { o.app = append(o.app, app.WithVapi(client)) }
+}
 
 // WithSikka connects the API to a Sikka (fake) through client.
-func WithSikka(client *sikka.Client) Option { return func(o *options) { o.sikka = client } }
+func WithSikka(client *sikka.Client) Option {
+	return func(o *options) { o.app = append(o.app, app.WithSikka(client)) }
+}
 
-// WithClock gives the services a clock.
+// WithClock gives the services, and the token verifier, a clock; tokens
+// are issued by it too.
 func WithClock(c clock.Clock) Option { return func(o *options) { o.clock = c } }
 
 // WithRequestTimeout gives each request that deadline.
 func WithRequestTimeout(d time.Duration) Option { return func(o *options) { o.timeout = d } }
 
-// New starts the API on db. Jobs are enqueued but not worked.
+// New starts the API on db (migrated). Jobs are enqueued but not worked.
 func New(t testing.TB, db *database.DB, opts ...Option) *Env {
 	t.Helper()
-	o := options{clock: clock.Real{}}
+	o := options{clock: clock.Real{}, timeout: config.DefaultRequestTimeout}
 	for _, opt := range opts {
 		opt(&o)
 	}
 	iss := authtest.New(t)
-	log := slog.New(slog.NewTextHandler(testWriter{t}, nil))
-	clk := o.clock
-	practices := practice.New(db, clk)
-	key, _ := secrets.ParseKey(secrets.NewKey())
-	box, _ := secrets.New(key)
-	queue := &jobs.Queue{}
-	workers := river.NewWorkers()
-	river.AddWorker(workers, &mirror.Worker{})
-	river.AddWorker(workers, &writeback.Worker{})
-	if _, err := jobs.New(jobs.Config{DB: db, Logger: log, Workers: workers}, queue); err != nil {
+	key, err := secrets.ParseKey(secrets.NewKey())
+	if err != nil {
 		t.Fatal(err)
 	}
-	pmsConns := pmsconn.New(pmsconn.Config{DB: db, Box: box, Clock: clk, Queue: queue, Sikka: o.sikka})
-	authn := &auth.Authenticator{
-		Verifier:   auth.NewVerifier(context.Background(), nil, auth.Issuer{URL: iss.URL, ClientID: authtest.ClientID}),
-		Viewers:    practices,
-		AdminGroup: AdminGroup,
-		Logger:     log,
+	cfg := &config.Config{
+		PublicURL:         "https://frontdesk.example",
+		SecretKey:         key,
+		CognitoIssuer:     iss.URL,
+		CognitoClientID:   authtest.ClientID,
+		AdminGroup:        AdminGroup,
+		VapiWebhookSecret: "test-webhook-secret",
+		RequestTimeout:    o.timeout,
 	}
-	bookings := &booking.Service{DB: db, Clock: clk, Queue: queue}
-	acts := &actions.Service{DB: db, Clock: clk}
-	r := &graph.Resolver{DB: db, Svc: graph.Services{
-		Practice: practices,
-		PMS:      pmsConns,
-		Booking:  bookings,
-		Actions:  acts,
-		Calls:    &receptionist.Service{DB: db, Clock: clk, Booking: bookings, Actions: acts, Log: log},
-		Agent:    agentsetup.New(agentsetup.Config{DB: db, Vapi: o.vapi, PublicURL: "https://frontdesk.example", WebhookSecret: "test-webhook-secret", Clock: clk}),
-	}}
-	srv := httptest.NewServer(authn.Middleware(graph.NewHandler(graph.Config{Resolver: r, Auth: authn, Logger: log, RequestTimeout: o.timeout})))
-	t.Cleanup(srv.Close)
-	return &Env{DB: db, Box: box, Issuer: iss, Server: srv, Resolver: r}
+	log := slog.New(slog.NewTextHandler(testWriter{t}, nil))
+	a, err := app.New(context.Background(), cfg, append([]app.Option{app.WithDB(db), app.WithLogger(log), app.WithClock(o.clock)}, o.app...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(a.Handler)
+	t.Cleanup(func() {
+		srv.Close()
+		a.Close()
+	})
+	return &Env{DB: db, Box: a.Box, Issuer: iss, App: a, Server: srv, GraphQLURL: srv.URL + "/graphql"}
 }
 
 // User is someone who signs in.
@@ -120,12 +108,14 @@ type User struct {
 	Access bool
 }
 
-// Token returns a bearer token for u.
+// Token returns a bearer token for u, issued at the API's clock's now.
 func (e *Env) Token(u User) string {
+	now := e.App.Clock.Now()
+	at := map[string]any{"iat": now.Unix(), "auth_time": now.Unix(), "exp": now.Add(time.Hour).Unix()}
 	if u.Access {
-		return e.Issuer.AccessToken(u.User, nil)
+		return e.Issuer.AccessToken(u.User, at)
 	}
-	return e.Issuer.IDToken(u.User, nil)
+	return e.Issuer.IDToken(u.User, at)
 }
 
 // Response is a GraphQL response.
@@ -152,7 +142,7 @@ func (r *Response) Code() string {
 func (e *Env) Do(t testing.TB, u *User, query string, vars map[string]any) *Response {
 	t.Helper()
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-	req, _ := http.NewRequest(http.MethodPost, e.Server.URL, bytes.NewReader(body))
+	req, _ := http.NewRequest(http.MethodPost, e.GraphQLURL, bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	if u != nil {
 		req.Header.Set("Authorization", "Bearer "+e.Token(*u))

@@ -15,17 +15,15 @@ import (
 	"github.com/frontdesk/frontdesk/ent"
 	"github.com/frontdesk/frontdesk/ent/appointment"
 	"github.com/frontdesk/frontdesk/ent/patient"
-	"github.com/frontdesk/frontdesk/ent/pmsconnection"
 	ewb "github.com/frontdesk/frontdesk/ent/writeback"
 	"github.com/frontdesk/frontdesk/internal/apperr"
 	"github.com/frontdesk/frontdesk/internal/booking"
 	"github.com/frontdesk/frontdesk/internal/clock"
 	"github.com/frontdesk/frontdesk/internal/database"
 	"github.com/frontdesk/frontdesk/internal/database/dbtest"
+	"github.com/frontdesk/frontdesk/internal/fixture"
 	"github.com/frontdesk/frontdesk/internal/jobs"
-	"github.com/frontdesk/frontdesk/internal/mirror"
 	"github.com/frontdesk/frontdesk/internal/pms"
-	"github.com/frontdesk/frontdesk/internal/pms/pmstest"
 	"github.com/frontdesk/frontdesk/internal/pms/sandbox"
 	"github.com/frontdesk/frontdesk/internal/scheduling"
 	"github.com/frontdesk/frontdesk/internal/tenant"
@@ -34,26 +32,17 @@ import (
 
 var (
 	discard = slog.New(slog.NewTextHandler(io.Discard, nil))
-	newYork = mustLoad("America/New_York")
+	newYork = fixture.NewYork
 	// Tuesday 2026-12-01, 10:00 in New York.
 	now = time.Date(2026, 12, 1, 15, 0, 0, 0, time.UTC)
 )
 
-func mustLoad(name string) *time.Location {
-	l, err := time.LoadLocation(name)
-	if err != nil {
-		panic(err)
-	}
-	return l
-}
-
 type env struct {
-	db      *database.DB
-	svc     *booking.Service
-	clk     *clock.Fake
-	sandbox *sandbox.Sandbox
-	ctx     context.Context // the practice's owner
-	id      string
+	db  *database.DB
+	svc *booking.Service
+	clk *clock.Fake
+	ctx context.Context // the practice's owner
+	id  string
 }
 
 func newQueue(t testing.TB, db *database.DB) *jobs.Queue {
@@ -71,19 +60,11 @@ func newQueue(t testing.TB, db *database.DB) *jobs.Queue {
 func newEnv(t testing.TB, db *database.DB) *env {
 	t.Helper()
 	clk := clock.NewFake(now)
-	sb := sandbox.New(sandbox.Config{Seed: 5, Location: newYork, Clock: clk})
-	sys := tenant.Unscoped(context.Background())
-	p := db.Client(sys).Practice.Create().SetName("Booking Dental").SetTimeZone("America/New_York").
-		SetLeadTimeMinutes(60).SaveX(sys)
-	db.Client(sys).PMSConnection.Create().SetPracticeID(p.ID).SetProvider(pmsconnection.ProviderSANDBOX).SaveX(sys)
-	s := &mirror.Syncer{DB: db, PMS: pmstest.Fixed{PMS: sb, Location: newYork}, Clock: clk, Log: discard}
-	if _, err := s.Sync(context.Background(), p.ID, true); err != nil {
-		t.Fatal(err)
-	}
-	owner := tenant.NewContext(context.Background(), &tenant.Viewer{
-		Subject: "owner", PracticeID: p.ID, Memberships: []tenant.Membership{{PracticeID: p.ID, Role: tenant.Owner}},
+	m := fixture.Mirror(t, db, fixture.Options{
+		Clock: clk, Sandbox: sandbox.Config{Seed: 5}, Name: "Booking Dental",
+		Practice: func(p *ent.PracticeCreate) { p.SetLeadTimeMinutes(60) },
 	})
-	return &env{db: db, svc: &booking.Service{DB: db, Clock: clk, Queue: newQueue(t, db)}, clk: clk, sandbox: sb, ctx: owner, id: p.ID}
+	return &env{db: db, svc: &booking.Service{DB: db, Clock: clk, Queue: newQueue(t, db)}, clk: clk, ctx: m.Owner, id: m.ID}
 }
 
 func (e *env) somePatient(t testing.TB) *ent.Patient {

@@ -23,6 +23,7 @@ import (
 
 	"github.com/frontdesk/frontdesk/ent"
 	_ "github.com/frontdesk/frontdesk/ent/runtime" // schema hooks and privacy policies
+	"github.com/frontdesk/frontdesk/internal/clock"
 )
 
 // DB is an open database.
@@ -31,11 +32,36 @@ type DB struct {
 	Dialect string // dialect.SQLite or dialect.Postgres
 	ent     *ent.Client
 	stmts   sync.Map // query → *sql.Stmt (QueryRowHot)
+	opts    options
+}
+
+// Option changes how Open sets the database up. Options are fixed at open:
+// nothing about a DB changes while it is in use.
+type Option func(*options)
+
+type options struct {
+	clock   clock.Clock
+	onQuery func(ctx context.Context, args ...any)
+}
+
+// WithClock stamps created_at and updated_at from c (default: the real
+// clock), so a service's clock and its rows' times agree.
+func WithClock(c clock.Clock) Option { return func(o *options) { o.clock = c } }
+
+// WithQueryHook calls fn with every statement ent runs outside a
+// transaction, from any goroutine. Tests use it to count the queries a
+// request costs.
+func WithQueryHook(fn func(ctx context.Context, args ...any)) Option {
+	return func(o *options) { o.onQuery = fn }
 }
 
 // Open opens the database at rawURL: "sqlite://PATH" (a file, created if
 // missing) or "postgres://..." / "postgresql://...". It does not migrate.
-func Open(ctx context.Context, rawURL string) (*DB, error) {
+func Open(ctx context.Context, rawURL string, opts ...Option) (*DB, error) {
+	o := options{clock: clock.Real{}}
+	for _, opt := range opts {
+		opt(&o)
+	}
 	scheme, rest, ok := strings.Cut(rawURL, "://")
 	if !ok {
 		return nil, fmt.Errorf("database: %q is not a URL: use sqlite://PATH or postgres://USER@HOST/DB", rawURL)
@@ -46,9 +72,9 @@ func Open(ctx context.Context, rawURL string) (*DB, error) {
 	)
 	switch scheme {
 	case "sqlite", "sqlite3", "file":
-		db, err = openSQLite(rest)
+		db, err = openSQLite(rest, o)
 	case "postgres", "postgresql":
-		db, err = openPostgres(rawURL)
+		db, err = openPostgres(rawURL, o)
 	default:
 		return nil, fmt.Errorf("database: unsupported scheme %q: use sqlite://PATH or postgres://USER@HOST/DB", scheme)
 	}
@@ -64,7 +90,7 @@ func Open(ctx context.Context, rawURL string) (*DB, error) {
 	return db, nil
 }
 
-func openSQLite(path string) (*DB, error) {
+func openSQLite(path string, o options) (*DB, error) {
 	path, query, _ := strings.Cut(path, "?")
 	if path == "" {
 		return nil, errors.New("database: sqlite URL needs a file path, e.g. sqlite://./frontdesk.db")
@@ -103,10 +129,10 @@ func openSQLite(path string) (*DB, error) {
 	sqlDB.SetMaxOpenConns(4*runtime.GOMAXPROCS(0) + 8)
 	sqlDB.SetMaxIdleConns(4*runtime.GOMAXPROCS(0) + 8)
 	sqlDB.SetConnMaxIdleTime(0)
-	return newDB(sqlDB, dialect.SQLite), nil
+	return newDB(sqlDB, dialect.SQLite, o), nil
 }
 
-func openPostgres(rawURL string) (*DB, error) {
+func openPostgres(rawURL string, o options) (*DB, error) {
 	sqlDB, err := sql.Open("pgx", rawURL)
 	if err != nil {
 		return nil, fmt.Errorf("database: open postgres: %w", err)
@@ -114,13 +140,24 @@ func openPostgres(rawURL string) (*DB, error) {
 	sqlDB.SetMaxOpenConns(20)
 	sqlDB.SetMaxIdleConns(10)
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
-	return newDB(sqlDB, dialect.Postgres), nil
+	return newDB(sqlDB, dialect.Postgres, o), nil
 }
 
-func newDB(sqlDB *sql.DB, dialectName string) *DB {
-	db := &DB{SQL: sqlDB, Dialect: dialectName}
-	db.ent = ent.NewClient(ent.Driver(db.driver(entsql.OpenDB(dialectName, sqlDB))))
+func newDB(sqlDB *sql.DB, dialectName string, o options) *DB {
+	db := &DB{SQL: sqlDB, Dialect: dialectName, opts: o}
+	drv := db.driver(entsql.OpenDB(dialectName, sqlDB))
+	if o.onQuery != nil {
+		drv = dialect.DebugWithContext(drv, o.onQuery)
+	}
+	db.ent = db.newClient(drv)
 	return db
+}
+
+// newClient is an ent client on drv that stamps rows from the DB's clock.
+func (db *DB) newClient(drv dialect.Driver) *ent.Client {
+	c := ent.NewClient(ent.Driver(drv))
+	c.Use(stampTimes(db.opts.clock))
+	return c
 }
 
 // driver wraps an ent driver as the dialect needs (see utcDriver).
@@ -129,12 +166,6 @@ func (db *DB) driver(d dialect.Driver) dialect.Driver {
 		return utcDriver{d}
 	}
 	return d
-}
-
-// OnQuery calls fn with every statement ent runs outside a transaction,
-// from now on. Tests use it to count the queries a request costs.
-func (db *DB) OnQuery(fn func(ctx context.Context, args ...any)) {
-	db.ent = ent.NewClient(ent.Driver(dialect.DebugWithContext(db.driver(entsql.OpenDB(db.Dialect, db.SQL)), fn)))
 }
 
 // Close closes the database.

@@ -5,11 +5,13 @@ import (
 	"errors"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/frontdesk/frontdesk/ent"
 	"github.com/frontdesk/frontdesk/ent/appointment"
+	"github.com/frontdesk/frontdesk/internal/clock"
 	"github.com/frontdesk/frontdesk/internal/database"
 	"github.com/frontdesk/frontdesk/internal/database/dbtest"
 	"github.com/frontdesk/frontdesk/internal/tenant"
@@ -145,4 +147,67 @@ func TestTimesCompareAsInstants(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
+}
+
+// TestRowsAreStampedFromTheClock: created_at and updated_at come from the
+// clock the database was opened with, in and out of a transaction, on a
+// single create, a bulk create and an update.
+func TestRowsAreStampedFromTheClock(t *testing.T) {
+	for _, d := range dbtest.Dialects() {
+		t.Run(d, func(t *testing.T) {
+			created := time.Date(2026, 12, 1, 15, 0, 0, 0, time.UTC)
+			clk := clock.NewFake(created)
+			db := dbtest.OpenDialect(t, d, database.WithClock(clk))
+			ctx := tenant.Unscoped(context.Background())
+			p := db.Client(ctx).Practice.Create().SetName("Stamped").SetTimeZone("UTC").SaveX(ctx)
+			var bulk []*ent.Provider
+			err := db.InTx(ctx, func(ctx context.Context) error {
+				var err error
+				bulk, err = db.Client(ctx).Provider.MapCreateBulk([]string{"Lee", "Kim"}, func(c *ent.ProviderCreate, i int) {
+					c.SetPracticeID(p.ID).SetPmsID([]string{"1", "2"}[i]).SetLastName([]string{"Lee", "Kim"}[i])
+				}).Save(ctx)
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, got := range []time.Time{p.CreatedAt, p.UpdatedAt, bulk[0].CreatedAt, bulk[1].UpdatedAt} {
+				if !got.Equal(created) {
+					t.Errorf("stamped %s, want the fake clock's %s", got, created)
+				}
+			}
+
+			clk.Advance(time.Hour)
+			db.Client(ctx).Practice.UpdateOneID(p.ID).SetName("Restamped").ExecX(ctx)
+			p = db.Client(ctx).Practice.GetX(ctx, p.ID)
+			if !p.CreatedAt.Equal(created) || !p.UpdatedAt.Equal(created.Add(time.Hour)) {
+				t.Errorf("after an update: created %s, updated %s", p.CreatedAt, p.UpdatedAt)
+			}
+		})
+	}
+}
+
+// TestQueryHookUnderConcurrentQueries: the query hook is fixed when the
+// database opens, so queries from many goroutines see it without a race
+// (run under -race).
+func TestQueryHookUnderConcurrentQueries(t *testing.T) {
+	var n atomic.Int64
+	db := dbtest.Open(t, database.WithQueryHook(func(context.Context, ...any) { n.Add(1) }))
+	ctx := tenant.Unscoped(context.Background())
+	const goroutines, queries = 8, 20
+	var wg sync.WaitGroup
+	for range goroutines {
+		wg.Go(func() {
+			for range queries {
+				if _, err := db.Client(ctx).Practice.Query().Count(ctx); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if got := n.Load(); got != goroutines*queries {
+		t.Fatalf("the hook saw %d queries, want %d", got, goroutines*queries)
+	}
 }

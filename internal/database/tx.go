@@ -53,7 +53,7 @@ func (db *DB) Begin(ctx context.Context) (context.Context, *Tx, error) {
 		return ctx, nil, fmt.Errorf("database: begin: %w", err)
 	}
 	drv := db.driver(txDriver{entsql.NewDriver(db.Dialect, entsql.Conn{ExecQuerier: sqlTx})})
-	tx := &Tx{sql: sqlTx, client: ent.NewClient(ent.Driver(drv))}
+	tx := &Tx{sql: sqlTx, client: db.newClient(drv)}
 	ctx = context.WithValue(ctx, txKey{}, tx)
 	ctx = ent.NewContext(ctx, tx.client)
 	ctx = changes.Track(ctx)

@@ -133,9 +133,6 @@ func (r *Runner) Stop(ctx context.Context) error {
 	return err
 }
 
-// Client exposes the river client, for tests that wait on job events.
-func (r *Runner) Client() *river.Client[*sql.Tx] { return r.client }
-
 // jobTimeout cancels a job well before it would be rescued, so a live
 // process never races its own rescued job.
 func jobTimeout(rescue time.Duration) time.Duration {

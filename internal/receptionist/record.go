@@ -84,7 +84,7 @@ func (s *Service) writeRecords(batch []invocation) {
 	var q strings.Builder
 	q.WriteString("INSERT INTO tool_invocations (id, created_at, updated_at, practice_id, call_id, tool_call_id, tool, outcome, result, latency_ms) VALUES ")
 	args := make([]any, 0, 10*len(batch))
-	now := time.Now().UTC()
+	now := s.Clock.Now().UTC()
 	for i, inv := range batch {
 		if i > 0 {
 			q.WriteString(", ")

@@ -19,11 +19,17 @@ type Server struct {
 	log  *slog.Logger
 }
 
-// New returns a server for the routes; reg collects its metrics (a fresh
-// registry per server keeps tests independent).
-func New(log *slog.Logger, reg *prometheus.Registry, rt Routes) *Server {
+// Handler is every route behind the middleware every request passes
+// through (recover, request id and log, metrics; body limits per route);
+// reg collects its metrics (a fresh registry per handler keeps tests
+// independent).
+func Handler(log *slog.Logger, reg *prometheus.Registry, rt Routes) http.Handler {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	h := recoverPanics(log, observe(log, newMetrics(reg), rt.mux(reg)))
+	return recoverPanics(log, observe(log, newMetrics(reg), rt.mux(reg)))
+}
+
+// New returns a server for h (Handler's).
+func New(log *slog.Logger, h http.Handler) *Server {
 	return &Server{
 		log: log,
 		http: &http.Server{
@@ -38,9 +44,6 @@ func New(log *slog.Logger, reg *prometheus.Registry, rt Routes) *Server {
 		},
 	}
 }
-
-// Handler returns the server's handler, for tests.
-func (s *Server) Handler() http.Handler { return s.http.Handler }
 
 // Serve serves on ln until ctx is done, then shuts down gracefully: it stops
 // accepting, lets in-flight requests finish for up to grace, and returns.

@@ -16,24 +16,25 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 )
 
-func newTestServer(t *testing.T, rt Routes) (*Server, *bytes.Buffer) {
+func newTestHandler(t *testing.T, rt Routes) (http.Handler, *bytes.Buffer) {
 	t.Helper()
 	var logs bytes.Buffer
 	if rt.Ready == nil {
 		rt.Ready = func(context.Context) error { return nil }
 	}
-	return New(slog.New(slog.NewJSONHandler(&logs, nil)), prometheus.NewRegistry(), rt), &logs
+	return Handler(slog.New(slog.NewJSONHandler(&logs, nil)), prometheus.NewRegistry(), rt), &logs
 }
 
 func TestGracefulShutdownFinishesInFlightRequests(t *testing.T) {
 	started, release := make(chan struct{}), make(chan struct{})
-	srv, _ := newTestServer(t, Routes{Webhooks: map[string]http.Handler{
+	h, logs := newTestHandler(t, Routes{Webhooks: map[string]http.Handler{
 		"POST /slow": http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			close(started)
 			<-release
 			io.WriteString(w, "done")
 		}),
 	}})
+	srv := New(slog.New(slog.NewJSONHandler(logs, nil)), h)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -70,11 +71,11 @@ func TestGracefulShutdownFinishesInFlightRequests(t *testing.T) {
 }
 
 func TestPanicsBecome500(t *testing.T) {
-	srv, logs := newTestServer(t, Routes{Webhooks: map[string]http.Handler{
+	h, logs := newTestHandler(t, Routes{Webhooks: map[string]http.Handler{
 		"POST /boom": http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic("kaboom") }),
 	}})
 	rec := httptest.NewRecorder()
-	srv.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/boom", nil))
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/boom", nil))
 	if rec.Code != http.StatusInternalServerError || strings.Contains(rec.Body.String(), "kaboom") {
 		t.Fatalf("%d %s", rec.Code, rec.Body)
 	}
@@ -85,33 +86,33 @@ func TestPanicsBecome500(t *testing.T) {
 
 func TestReadiness(t *testing.T) {
 	ready := errors.New("migrations not applied yet")
-	srv, _ := newTestServer(t, Routes{Ready: func(context.Context) error { return ready }})
+	h, _ := newTestHandler(t, Routes{Ready: func(context.Context) error { return ready }})
 	rec := httptest.NewRecorder()
-	srv.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/readyz", nil))
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/readyz", nil))
 	if rec.Code != http.StatusServiceUnavailable || !strings.Contains(rec.Body.String(), "migrations") {
 		t.Fatalf("%d %s", rec.Code, rec.Body)
 	}
 	ready = nil
 	rec = httptest.NewRecorder()
-	srv.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/readyz", nil))
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/readyz", nil))
 	if rec.Code != http.StatusOK {
 		t.Fatalf("%d", rec.Code)
 	}
 	rec = httptest.NewRecorder()
-	srv.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/healthz", nil))
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/healthz", nil))
 	if rec.Code != http.StatusOK {
 		t.Fatalf("healthz %d", rec.Code)
 	}
 }
 
 func TestRequestIDsAndLogsWithoutPaths(t *testing.T) {
-	srv, logs := newTestServer(t, Routes{Webhooks: map[string]http.Handler{
+	h, logs := newTestHandler(t, Routes{Webhooks: map[string]http.Handler{
 		"GET /patients/{phone}": http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}),
 	}})
 	req := httptest.NewRequest(http.MethodGet, "/patients/+15550100123?dob=1980-01-01", nil)
 	req.Header.Set(RequestIDHeader, "abc-123")
 	rec := httptest.NewRecorder()
-	srv.Handler().ServeHTTP(rec, req)
+	h.ServeHTTP(rec, req)
 	if rec.Header().Get(RequestIDHeader) != "abc-123" {
 		t.Fatalf("request id %q", rec.Header().Get(RequestIDHeader))
 	}
@@ -126,14 +127,14 @@ func TestRequestIDsAndLogsWithoutPaths(t *testing.T) {
 	req = httptest.NewRequest(http.MethodGet, "/healthz", nil)
 	req.Header.Set(RequestIDHeader, "bad id with spaces")
 	rec = httptest.NewRecorder()
-	srv.Handler().ServeHTTP(rec, req)
+	h.ServeHTTP(rec, req)
 	if id := rec.Header().Get(RequestIDHeader); id == "" || strings.Contains(id, " ") {
 		t.Fatalf("unsafe request id passed through: %q", id)
 	}
 }
 
 func TestBodyLimit(t *testing.T) {
-	srv, _ := newTestServer(t, Routes{Webhooks: map[string]http.Handler{
+	h, _ := newTestHandler(t, Routes{Webhooks: map[string]http.Handler{
 		"POST /hook": http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if _, err := io.ReadAll(r.Body); err != nil {
 				http.Error(w, "too large", http.StatusRequestEntityTooLarge)
@@ -141,19 +142,19 @@ func TestBodyLimit(t *testing.T) {
 		}),
 	}})
 	rec := httptest.NewRecorder()
-	srv.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/hook", bytes.NewReader(make([]byte, webhookBodyLimit+1))))
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/hook", bytes.NewReader(make([]byte, webhookBodyLimit+1))))
 	if rec.Code != http.StatusRequestEntityTooLarge {
 		t.Fatalf("%d", rec.Code)
 	}
 }
 
 func TestMetrics(t *testing.T) {
-	srv, _ := newTestServer(t, Routes{})
+	h, _ := newTestHandler(t, Routes{})
 	for range 3 {
-		srv.Handler().ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/healthz", nil))
+		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/healthz", nil))
 	}
 	rec := httptest.NewRecorder()
-	srv.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
 	body := rec.Body.String()
 	for _, want := range []string{
 		`frontdesk_http_requests_total{method="GET",route="GET /healthz",status="200"} 3`,

@@ -16,25 +16,24 @@ import (
 	"github.com/frontdesk/frontdesk/ent/actionitem"
 	"github.com/frontdesk/frontdesk/ent/appointment"
 	"github.com/frontdesk/frontdesk/ent/patient"
-	"github.com/frontdesk/frontdesk/ent/pmsconnection"
 	ewb "github.com/frontdesk/frontdesk/ent/writeback"
 	"github.com/frontdesk/frontdesk/internal/actions"
 	"github.com/frontdesk/frontdesk/internal/booking"
 	"github.com/frontdesk/frontdesk/internal/clock"
 	"github.com/frontdesk/frontdesk/internal/database"
 	"github.com/frontdesk/frontdesk/internal/database/dbtest"
+	"github.com/frontdesk/frontdesk/internal/fixture"
 	"github.com/frontdesk/frontdesk/internal/jobs"
 	"github.com/frontdesk/frontdesk/internal/mirror"
 	"github.com/frontdesk/frontdesk/internal/pms"
 	"github.com/frontdesk/frontdesk/internal/pms/pmstest"
 	"github.com/frontdesk/frontdesk/internal/pms/sandbox"
-	"github.com/frontdesk/frontdesk/internal/tenant"
 	"github.com/frontdesk/frontdesk/internal/writeback"
 )
 
 var (
 	discard = slog.New(slog.NewTextHandler(io.Discard, nil))
-	newYork = func() *time.Location { l, _ := time.LoadLocation("America/New_York"); return l }()
+	newYork = fixture.NewYork
 	now     = time.Date(2026, 12, 1, 15, 0, 0, 0, time.UTC)
 )
 
@@ -51,16 +50,13 @@ type env struct {
 func newEnv(t *testing.T, db *database.DB, wrap func(pms.PMS) pms.PMS) *env {
 	t.Helper()
 	clk := clock.NewFake(now)
-	sb := sandbox.New(sandbox.Config{Seed: 5, Location: newYork, Clock: clk, WritebackDelay: 30 * time.Second})
-	var p pms.PMS = sb
+	m := fixture.Mirror(t, db, fixture.Options{
+		Clock: clk, Sandbox: sandbox.Config{Seed: 5, WritebackDelay: 30 * time.Second}, Name: "Writeback Dental",
+		Practice: func(p *ent.PracticeCreate) { p.SetLeadTimeMinutes(60) },
+	})
+	var p pms.PMS = m.Sandbox
 	if wrap != nil {
-		p = wrap(sb)
-	}
-	sys := tenant.Unscoped(context.Background())
-	pr := db.Client(sys).Practice.Create().SetName("Writeback Dental").SetTimeZone("America/New_York").SetLeadTimeMinutes(60).SaveX(sys)
-	db.Client(sys).PMSConnection.Create().SetPracticeID(pr.ID).SetProvider(pmsconnection.ProviderSANDBOX).SaveX(sys)
-	if _, err := (&mirror.Syncer{DB: db, PMS: pmstest.Fixed{PMS: sb, Location: newYork}, Clock: clk, Log: discard}).Sync(context.Background(), pr.ID, true); err != nil {
-		t.Fatal(err)
+		p = wrap(m.Sandbox)
 	}
 	q := &jobs.Queue{}
 	w := &writeback.Worker{DB: db, PMS: pmstest.Fixed{PMS: p, Location: newYork}, Clock: clk, Actions: &actions.Service{DB: db, Clock: clk}, Log: discard,
@@ -70,10 +66,7 @@ func newEnv(t *testing.T, db *database.DB, wrap func(pms.PMS) pms.PMS) *env {
 	if _, err := jobs.New(jobs.Config{DB: db, Logger: discard, Workers: workers}, q); err != nil {
 		t.Fatal(err)
 	}
-	owner := tenant.NewContext(context.Background(), &tenant.Viewer{
-		Subject: "owner", PracticeID: pr.ID, Memberships: []tenant.Membership{{PracticeID: pr.ID, Role: tenant.Owner}},
-	})
-	return &env{db: db, clk: clk, sb: sb, book: &booking.Service{DB: db, Clock: clk, Queue: q}, worker: w, ctx: owner, id: pr.ID}
+	return &env{db: db, clk: clk, sb: m.Sandbox, book: &booking.Service{DB: db, Clock: clk, Queue: q}, worker: w, ctx: m.Owner, id: m.ID}
 }
 
 // drive works the appointment's job as river would, following snoozes on

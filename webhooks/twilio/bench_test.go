@@ -21,10 +21,10 @@ import (
 // the same run, over the same loopback and client.
 func BenchmarkTwilioVoice(b *testing.B) {
 	e := newEnv(b, dbtest.Open(b))
-	real := httptest.NewServer(server.New(discard, prometheus.NewRegistry(), server.Routes{
+	real := httptest.NewServer(server.Handler(discard, prometheus.NewRegistry(), server.Routes{
 		Webhooks: e.hooks.Routes(),
 		Ready:    func(context.Context) error { return nil },
-	}).Handler())
+	}))
 	defer real.Close()
 	// Twilio signs the public URL; the requests go to the real server.
 	tw := &twiliotest.Twilio{BaseURL: real.URL, PublicURL: e.srv.URL, AuthToken: authToken}

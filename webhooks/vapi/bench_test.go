@@ -36,10 +36,10 @@ func BenchmarkToolLatency(b *testing.B) {
 	e := newEnv(b, dbtest.Open(b))
 	e.db.Client(e.sys).Practice.UpdateOneID(e.id).SetHorizonDays(365).ExecX(e.sys)
 	defer e.desk.RecordInBackground()()
-	real := httptest.NewServer(server.New(discard, prometheus.NewRegistry(), server.Routes{
+	real := httptest.NewServer(server.Handler(discard, prometheus.NewRegistry(), server.Routes{
 		Webhooks: e.hooks.Routes(),
 		Ready:    func(context.Context) error { return nil },
-	}).Handler())
+	}))
 	defer real.Close()
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: callers, MaxConnsPerHost: callers}}
 

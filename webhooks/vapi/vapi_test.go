@@ -14,20 +14,19 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"github.com/frontdesk/frontdesk/ent"
 	"github.com/frontdesk/frontdesk/ent/actionitem"
 	"github.com/frontdesk/frontdesk/ent/appointment"
 	"github.com/frontdesk/frontdesk/ent/call"
 	"github.com/frontdesk/frontdesk/ent/patient"
-	"github.com/frontdesk/frontdesk/ent/pmsconnection"
 	"github.com/frontdesk/frontdesk/internal/actions"
 	"github.com/frontdesk/frontdesk/internal/booking"
 	"github.com/frontdesk/frontdesk/internal/clock"
 	"github.com/frontdesk/frontdesk/internal/database"
 	"github.com/frontdesk/frontdesk/internal/database/dbtest"
+	"github.com/frontdesk/frontdesk/internal/fixture"
 	"github.com/frontdesk/frontdesk/internal/jobs"
-	"github.com/frontdesk/frontdesk/internal/mirror"
 	"github.com/frontdesk/frontdesk/internal/pms"
-	"github.com/frontdesk/frontdesk/internal/pms/pmstest"
 	"github.com/frontdesk/frontdesk/internal/pms/sandbox"
 	"github.com/frontdesk/frontdesk/internal/receptionist"
 	"github.com/frontdesk/frontdesk/internal/tenant"
@@ -46,7 +45,7 @@ const (
 
 var (
 	discard = slog.New(slog.NewTextHandler(io.Discard, nil))
-	newYork = func() *time.Location { l, _ := time.LoadLocation("America/New_York"); return l }()
+	newYork = fixture.NewYork
 	now     = time.Date(2026, 12, 1, 15, 0, 0, 0, time.UTC)
 	demo    = sandbox.DemoPatient
 )
@@ -67,17 +66,14 @@ type env struct {
 func newEnv(t testing.TB, db *database.DB) *env {
 	t.Helper()
 	clk := clock.NewFake(now)
-	sb := sandbox.New(sandbox.Config{Seed: 1, Location: newYork, Clock: clk, Anchor: pms.Date{Year: 2026, Month: 11, Day: 30}})
+	p := fixture.Mirror(t, db, fixture.Options{
+		Clock: clk, Sandbox: sandbox.Config{Seed: 1, Anchor: pms.Date{Year: 2026, Month: 11, Day: 30}}, Name: "Bright Smile Dental",
+		Practice: func(p *ent.PracticeCreate) { p.SetFrontDeskNumber("+15555550199").SetLeadTimeMinutes(60) },
+	})
 	sys := tenant.Unscoped(context.Background())
 	c := db.Client(sys)
-	p := c.Practice.Create().SetName("Bright Smile Dental").SetTimeZone("America/New_York").
-		SetFrontDeskNumber("+15555550199").SetLeadTimeMinutes(60).SaveX(sys)
-	c.PMSConnection.Create().SetPracticeID(p.ID).SetProvider(pmsconnection.ProviderSANDBOX).SaveX(sys)
 	c.Agent.Create().SetPracticeID(p.ID).SetVapiAssistantID(assistantID).SaveX(sys)
 	c.PhoneNumber.Create().SetPracticeID(p.ID).SetNumber("+15555550100").SetVapiPhoneNumberID(phoneNumberID).SaveX(sys)
-	if _, err := (&mirror.Syncer{DB: db, PMS: pmstest.Fixed{PMS: sb, Location: newYork}, Clock: clk, Log: discard}).Sync(context.Background(), p.ID, true); err != nil {
-		t.Fatal(err)
-	}
 	q := &jobs.Queue{}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &writeback.Worker{})

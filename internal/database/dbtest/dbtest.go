@@ -21,10 +21,11 @@ import (
 // PostgresEnv names the variable holding the test server's URL.
 const PostgresEnv = "FRONTDESK_TEST_POSTGRES_URL"
 
-// Open returns a migrated SQLite database in a temporary directory.
-func Open(t testing.TB) *database.DB {
+// Open returns a migrated SQLite database in a temporary directory, opened
+// with opts.
+func Open(t testing.TB, opts ...database.Option) *database.DB {
 	t.Helper()
-	return open(t, "sqlite://"+filepath.Join(t.TempDir(), "test.db"))
+	return open(t, "sqlite://"+filepath.Join(t.TempDir(), "test.db"), opts...)
 }
 
 // PostgresURL returns the test server's URL, or skips t when it is unset.
@@ -42,16 +43,16 @@ var schemaSeq atomic.Int64
 // OpenPostgres returns a migrated database in a fresh schema on the test
 // server, dropped when the test ends; it skips when no server is configured.
 // Two calls with the same schema name share it (two "processes").
-func OpenPostgres(t testing.TB) *database.DB {
+func OpenPostgres(t testing.TB, opts ...database.Option) *database.DB {
 	t.Helper()
-	db, _ := OpenPostgresSchema(t, "")
+	db, _ := OpenPostgresSchema(t, "", opts...)
 	return db
 }
 
 // OpenPostgresSchema is OpenPostgres that also returns the URL of the
 // schema, so a test can point a second process at the same data. An empty
 // schema name makes a new one.
-func OpenPostgresSchema(t testing.TB, schema string) (*database.DB, string) {
+func OpenPostgresSchema(t testing.TB, schema string, opts ...database.Option) (*database.DB, string) {
 	t.Helper()
 	base := PostgresURL(t)
 	if schema == "" {
@@ -80,13 +81,13 @@ func OpenPostgresSchema(t testing.TB, schema string) (*database.DB, string) {
 	q := u.Query()
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
-	return open(t, u.String()), u.String()
+	return open(t, u.String(), opts...), u.String()
 }
 
-func open(t testing.TB, rawURL string) *database.DB {
+func open(t testing.TB, rawURL string, opts ...database.Option) *database.DB {
 	t.Helper()
 	ctx := context.Background()
-	db, err := database.Open(ctx, rawURL)
+	db, err := database.Open(ctx, rawURL, opts...)
 	if err != nil {
 		t.Fatalf("dbtest: open: %v", err)
 	}
@@ -119,10 +120,10 @@ func Dialects() []string {
 }
 
 // OpenDialect opens a migrated database of the named dialect.
-func OpenDialect(t testing.TB, name string) *database.DB {
+func OpenDialect(t testing.TB, name string, opts ...database.Option) *database.DB {
 	t.Helper()
 	if strings.HasPrefix(name, "postgres") {
-		return OpenPostgres(t)
+		return OpenPostgres(t, opts...)
 	}
-	return Open(t)
+	return Open(t, opts...)
 }
