@@ -38,7 +38,7 @@ migration:
 
 ## bench: the benchmarks the issues ask for, each beside its baseline from the same run
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime 2s ./... | $(GO) run ./internal/benchreport
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 2s ./... | $(GO) run ./cmd/benchreport
 
 ## build: the frontdesk binary in bin/
 build:

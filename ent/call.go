@@ -13,7 +13,7 @@ import (
 	"github.com/frontdesk/frontdesk/ent/call"
 	"github.com/frontdesk/frontdesk/ent/patient"
 	"github.com/frontdesk/frontdesk/ent/practice"
-	"github.com/frontdesk/frontdesk/internal/voice"
+	"github.com/frontdesk/frontdesk/internal/vapi"
 )
 
 // Call is the model entity for the Call schema.
@@ -66,7 +66,7 @@ type Call struct {
 	// what Vapi charged for the call, in USD
 	Cost float64 `json:"cost,omitempty"`
 	// the cost by component (telephony, speech, language model, Vapi)
-	CostBreakdown *voice.CostBreakdown `json:"cost_breakdown,omitempty"`
+	CostBreakdown *vapi.CostBreakdown `json:"cost_breakdown,omitempty"`
 	// the patient whose name and birth date the caller gave; only their appointments may be changed on this call
 	VerifiedPatientID *string `json:"verified_patient_id,omitempty"`
 	// identity checks on this call that matched no one; counted before each check, so concurrent attempts cannot pass the limit

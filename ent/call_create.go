@@ -16,7 +16,7 @@ import (
 	"github.com/frontdesk/frontdesk/ent/patient"
 	"github.com/frontdesk/frontdesk/ent/practice"
 	"github.com/frontdesk/frontdesk/ent/toolinvocation"
-	"github.com/frontdesk/frontdesk/internal/voice"
+	"github.com/frontdesk/frontdesk/internal/vapi"
 )
 
 // CallCreate is the builder for creating a Call entity.
@@ -304,7 +304,7 @@ func (_c *CallCreate) SetNillableCost(v *float64) *CallCreate {
 }
 
 // SetCostBreakdown sets the "cost_breakdown" field.
-func (_c *CallCreate) SetCostBreakdown(v *voice.CostBreakdown) *CallCreate {
+func (_c *CallCreate) SetCostBreakdown(v *vapi.CostBreakdown) *CallCreate {
 	_c.mutation.SetCostBreakdown(v)
 	return _c
 }
@@ -1077,7 +1077,7 @@ func (u *CallUpsert) AddCost(v float64) *CallUpsert {
 }
 
 // SetCostBreakdown sets the "cost_breakdown" field.
-func (u *CallUpsert) SetCostBreakdown(v *voice.CostBreakdown) *CallUpsert {
+func (u *CallUpsert) SetCostBreakdown(v *vapi.CostBreakdown) *CallUpsert {
 	u.Set(call.FieldCostBreakdown, v)
 	return u
 }
@@ -1535,7 +1535,7 @@ func (u *CallUpsertOne) UpdateCost() *CallUpsertOne {
 }
 
 // SetCostBreakdown sets the "cost_breakdown" field.
-func (u *CallUpsertOne) SetCostBreakdown(v *voice.CostBreakdown) *CallUpsertOne {
+func (u *CallUpsertOne) SetCostBreakdown(v *vapi.CostBreakdown) *CallUpsertOne {
 	return u.Update(func(s *CallUpsert) {
 		s.SetCostBreakdown(v)
 	})
@@ -2169,7 +2169,7 @@ func (u *CallUpsertBulk) UpdateCost() *CallUpsertBulk {
 }
 
 // SetCostBreakdown sets the "cost_breakdown" field.
-func (u *CallUpsertBulk) SetCostBreakdown(v *voice.CostBreakdown) *CallUpsertBulk {
+func (u *CallUpsertBulk) SetCostBreakdown(v *vapi.CostBreakdown) *CallUpsertBulk {
 	return u.Update(func(s *CallUpsert) {
 		s.SetCostBreakdown(v)
 	})

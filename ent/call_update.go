@@ -15,7 +15,7 @@ import (
 	"github.com/frontdesk/frontdesk/ent/patient"
 	"github.com/frontdesk/frontdesk/ent/predicate"
 	"github.com/frontdesk/frontdesk/ent/toolinvocation"
-	"github.com/frontdesk/frontdesk/internal/voice"
+	"github.com/frontdesk/frontdesk/internal/vapi"
 )
 
 // CallUpdate is the builder for updating Call entities.
@@ -366,7 +366,7 @@ func (_u *CallUpdate) AddCost(v float64) *CallUpdate {
 }
 
 // SetCostBreakdown sets the "cost_breakdown" field.
-func (_u *CallUpdate) SetCostBreakdown(v *voice.CostBreakdown) *CallUpdate {
+func (_u *CallUpdate) SetCostBreakdown(v *vapi.CostBreakdown) *CallUpdate {
 	_u.mutation.SetCostBreakdown(v)
 	return _u
 }
@@ -1063,7 +1063,7 @@ func (_u *CallUpdateOne) AddCost(v float64) *CallUpdateOne {
 }
 
 // SetCostBreakdown sets the "cost_breakdown" field.
-func (_u *CallUpdateOne) SetCostBreakdown(v *voice.CostBreakdown) *CallUpdateOne {
+func (_u *CallUpdateOne) SetCostBreakdown(v *vapi.CostBreakdown) *CallUpdateOne {
 	_u.mutation.SetCostBreakdown(v)
 	return _u
 }

@@ -29,8 +29,8 @@ import (
 	"github.com/frontdesk/frontdesk/ent/syncrun"
 	"github.com/frontdesk/frontdesk/ent/toolinvocation"
 	"github.com/frontdesk/frontdesk/ent/writeback"
-	"github.com/frontdesk/frontdesk/internal/pms"
-	"github.com/frontdesk/frontdesk/internal/voice"
+	"github.com/frontdesk/frontdesk/internal/calendar"
+	"github.com/frontdesk/frontdesk/internal/vapi"
 )
 
 const (
@@ -5172,7 +5172,7 @@ type CallMutation struct {
 	structured_data         *map[string]interface{}
 	cost                    *float64
 	addcost                 *float64
-	cost_breakdown          **voice.CostBreakdown
+	cost_breakdown          **vapi.CostBreakdown
 	failed_verifications    *int
 	addfailed_verifications *int
 	clearedFields           map[string]struct{}
@@ -6229,12 +6229,12 @@ func (m *CallMutation) ResetCost() {
 }
 
 // SetCostBreakdown sets the "cost_breakdown" field.
-func (m *CallMutation) SetCostBreakdown(vb *voice.CostBreakdown) {
+func (m *CallMutation) SetCostBreakdown(vb *vapi.CostBreakdown) {
 	m.cost_breakdown = &vb
 }
 
 // CostBreakdown returns the value of the "cost_breakdown" field in the mutation.
-func (m *CallMutation) CostBreakdown() (r *voice.CostBreakdown, exists bool) {
+func (m *CallMutation) CostBreakdown() (r *vapi.CostBreakdown, exists bool) {
 	v := m.cost_breakdown
 	if v == nil {
 		return
@@ -6245,7 +6245,7 @@ func (m *CallMutation) CostBreakdown() (r *voice.CostBreakdown, exists bool) {
 // OldCostBreakdown returns the old "cost_breakdown" field's value of the Call entity.
 // If the Call object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *CallMutation) OldCostBreakdown(ctx context.Context) (v *voice.CostBreakdown, err error) {
+func (m *CallMutation) OldCostBreakdown(ctx context.Context) (v *vapi.CostBreakdown, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldCostBreakdown is only allowed on UpdateOne operations")
 	}
@@ -6881,7 +6881,7 @@ func (m *CallMutation) SetField(name string, value ent.Value) error {
 		m.SetCost(v)
 		return nil
 	case call.FieldCostBreakdown:
-		v, ok := value.(*voice.CostBreakdown)
+		v, ok := value.(*vapi.CostBreakdown)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
@@ -13510,8 +13510,8 @@ type PracticeMutation struct {
 	name                        *string
 	time_zone                   *string
 	front_desk_number           *string
-	pms_hours                   *pms.WeeklyHours
-	hours                       *pms.WeeklyHours
+	pms_hours                   *calendar.WeeklyHours
+	hours                       *calendar.WeeklyHours
 	closures                    *[]string
 	appendclosures              []string
 	lead_time_minutes           *int
@@ -13829,12 +13829,12 @@ func (m *PracticeMutation) ResetFrontDeskNumber() {
 }
 
 // SetPmsHours sets the "pms_hours" field.
-func (m *PracticeMutation) SetPmsHours(ph pms.WeeklyHours) {
-	m.pms_hours = &ph
+func (m *PracticeMutation) SetPmsHours(ch calendar.WeeklyHours) {
+	m.pms_hours = &ch
 }
 
 // PmsHours returns the value of the "pms_hours" field in the mutation.
-func (m *PracticeMutation) PmsHours() (r pms.WeeklyHours, exists bool) {
+func (m *PracticeMutation) PmsHours() (r calendar.WeeklyHours, exists bool) {
 	v := m.pms_hours
 	if v == nil {
 		return
@@ -13845,7 +13845,7 @@ func (m *PracticeMutation) PmsHours() (r pms.WeeklyHours, exists bool) {
 // OldPmsHours returns the old "pms_hours" field's value of the Practice entity.
 // If the Practice object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *PracticeMutation) OldPmsHours(ctx context.Context) (v pms.WeeklyHours, err error) {
+func (m *PracticeMutation) OldPmsHours(ctx context.Context) (v calendar.WeeklyHours, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldPmsHours is only allowed on UpdateOne operations")
 	}
@@ -13878,12 +13878,12 @@ func (m *PracticeMutation) ResetPmsHours() {
 }
 
 // SetHours sets the "hours" field.
-func (m *PracticeMutation) SetHours(ph pms.WeeklyHours) {
-	m.hours = &ph
+func (m *PracticeMutation) SetHours(ch calendar.WeeklyHours) {
+	m.hours = &ch
 }
 
 // Hours returns the value of the "hours" field in the mutation.
-func (m *PracticeMutation) Hours() (r pms.WeeklyHours, exists bool) {
+func (m *PracticeMutation) Hours() (r calendar.WeeklyHours, exists bool) {
 	v := m.hours
 	if v == nil {
 		return
@@ -13894,7 +13894,7 @@ func (m *PracticeMutation) Hours() (r pms.WeeklyHours, exists bool) {
 // OldHours returns the old "hours" field's value of the Practice entity.
 // If the Practice object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *PracticeMutation) OldHours(ctx context.Context) (v pms.WeeklyHours, err error) {
+func (m *PracticeMutation) OldHours(ctx context.Context) (v calendar.WeeklyHours, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldHours is only allowed on UpdateOne operations")
 	}
@@ -14524,14 +14524,14 @@ func (m *PracticeMutation) SetField(name string, value ent.Value) error {
 		m.SetFrontDeskNumber(v)
 		return nil
 	case practice.FieldPmsHours:
-		v, ok := value.(pms.WeeklyHours)
+		v, ok := value.(calendar.WeeklyHours)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetPmsHours(v)
 		return nil
 	case practice.FieldHours:
-		v, ok := value.(pms.WeeklyHours)
+		v, ok := value.(calendar.WeeklyHours)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
@@ -14834,7 +14834,7 @@ type ProviderMutation struct {
 	title           *string
 	specialty       *string
 	active          *bool
-	hours           *pms.WeeklyHours
+	hours           *calendar.WeeklyHours
 	clearedFields   map[string]struct{}
 	practice        *string
 	clearedpractice bool
@@ -15334,12 +15334,12 @@ func (m *ProviderMutation) ResetActive() {
 }
 
 // SetHours sets the "hours" field.
-func (m *ProviderMutation) SetHours(ph pms.WeeklyHours) {
-	m.hours = &ph
+func (m *ProviderMutation) SetHours(ch calendar.WeeklyHours) {
+	m.hours = &ch
 }
 
 // Hours returns the value of the "hours" field in the mutation.
-func (m *ProviderMutation) Hours() (r pms.WeeklyHours, exists bool) {
+func (m *ProviderMutation) Hours() (r calendar.WeeklyHours, exists bool) {
 	v := m.hours
 	if v == nil {
 		return
@@ -15350,7 +15350,7 @@ func (m *ProviderMutation) Hours() (r pms.WeeklyHours, exists bool) {
 // OldHours returns the old "hours" field's value of the Provider entity.
 // If the Provider object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *ProviderMutation) OldHours(ctx context.Context) (v pms.WeeklyHours, err error) {
+func (m *ProviderMutation) OldHours(ctx context.Context) (v calendar.WeeklyHours, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldHours is only allowed on UpdateOne operations")
 	}
@@ -15618,7 +15618,7 @@ func (m *ProviderMutation) SetField(name string, value ent.Value) error {
 		m.SetActive(v)
 		return nil
 	case provider.FieldHours:
-		v, ok := value.(pms.WeeklyHours)
+		v, ok := value.(calendar.WeeklyHours)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}

@@ -11,7 +11,7 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"github.com/frontdesk/frontdesk/ent/practice"
-	"github.com/frontdesk/frontdesk/internal/pms"
+	"github.com/frontdesk/frontdesk/internal/calendar"
 )
 
 // Practice is the model entity for the Practice schema.
@@ -30,9 +30,9 @@ type Practice struct {
 	// E.164 number calls are transferred to when a person is needed
 	FrontDeskNumber string `json:"front_desk_number,omitempty"`
 	// opening hours as the PMS reports them
-	PmsHours pms.WeeklyHours `json:"pms_hours,omitempty"`
+	PmsHours calendar.WeeklyHours `json:"pms_hours,omitempty"`
 	// opening hours set in frontdesk; when set, they replace the PMS's
-	Hours pms.WeeklyHours `json:"hours,omitempty"`
+	Hours calendar.WeeklyHours `json:"hours,omitempty"`
 	// dates ("2006-01-02") set in frontdesk when the practice is closed, beside the PMS's
 	Closures []string `json:"closures,omitempty"`
 	// how soon a caller may book: no slot starts earlier than now plus this

@@ -13,7 +13,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/frontdesk/frontdesk/ent/practice"
-	"github.com/frontdesk/frontdesk/internal/pms"
+	"github.com/frontdesk/frontdesk/internal/calendar"
 )
 
 // PracticeCreate is the builder for creating a Practice entity.
@@ -63,13 +63,13 @@ func (_c *PracticeCreate) SetNillableFrontDeskNumber(v *string) *PracticeCreate 
 }
 
 // SetPmsHours sets the "pms_hours" field.
-func (_c *PracticeCreate) SetPmsHours(v pms.WeeklyHours) *PracticeCreate {
+func (_c *PracticeCreate) SetPmsHours(v calendar.WeeklyHours) *PracticeCreate {
 	_c.mutation.SetPmsHours(v)
 	return _c
 }
 
 // SetHours sets the "hours" field.
-func (_c *PracticeCreate) SetHours(v pms.WeeklyHours) *PracticeCreate {
+func (_c *PracticeCreate) SetHours(v calendar.WeeklyHours) *PracticeCreate {
 	_c.mutation.SetHours(v)
 	return _c
 }
@@ -493,7 +493,7 @@ func (u *PracticeUpsert) ClearFrontDeskNumber() *PracticeUpsert {
 }
 
 // SetPmsHours sets the "pms_hours" field.
-func (u *PracticeUpsert) SetPmsHours(v pms.WeeklyHours) *PracticeUpsert {
+func (u *PracticeUpsert) SetPmsHours(v calendar.WeeklyHours) *PracticeUpsert {
 	u.Set(practice.FieldPmsHours, v)
 	return u
 }
@@ -511,7 +511,7 @@ func (u *PracticeUpsert) ClearPmsHours() *PracticeUpsert {
 }
 
 // SetHours sets the "hours" field.
-func (u *PracticeUpsert) SetHours(v pms.WeeklyHours) *PracticeUpsert {
+func (u *PracticeUpsert) SetHours(v calendar.WeeklyHours) *PracticeUpsert {
 	u.Set(practice.FieldHours, v)
 	return u
 }
@@ -769,7 +769,7 @@ func (u *PracticeUpsertOne) ClearFrontDeskNumber() *PracticeUpsertOne {
 }
 
 // SetPmsHours sets the "pms_hours" field.
-func (u *PracticeUpsertOne) SetPmsHours(v pms.WeeklyHours) *PracticeUpsertOne {
+func (u *PracticeUpsertOne) SetPmsHours(v calendar.WeeklyHours) *PracticeUpsertOne {
 	return u.Update(func(s *PracticeUpsert) {
 		s.SetPmsHours(v)
 	})
@@ -790,7 +790,7 @@ func (u *PracticeUpsertOne) ClearPmsHours() *PracticeUpsertOne {
 }
 
 // SetHours sets the "hours" field.
-func (u *PracticeUpsertOne) SetHours(v pms.WeeklyHours) *PracticeUpsertOne {
+func (u *PracticeUpsertOne) SetHours(v calendar.WeeklyHours) *PracticeUpsertOne {
 	return u.Update(func(s *PracticeUpsert) {
 		s.SetHours(v)
 	})
@@ -1239,7 +1239,7 @@ func (u *PracticeUpsertBulk) ClearFrontDeskNumber() *PracticeUpsertBulk {
 }
 
 // SetPmsHours sets the "pms_hours" field.
-func (u *PracticeUpsertBulk) SetPmsHours(v pms.WeeklyHours) *PracticeUpsertBulk {
+func (u *PracticeUpsertBulk) SetPmsHours(v calendar.WeeklyHours) *PracticeUpsertBulk {
 	return u.Update(func(s *PracticeUpsert) {
 		s.SetPmsHours(v)
 	})
@@ -1260,7 +1260,7 @@ func (u *PracticeUpsertBulk) ClearPmsHours() *PracticeUpsertBulk {
 }
 
 // SetHours sets the "hours" field.
-func (u *PracticeUpsertBulk) SetHours(v pms.WeeklyHours) *PracticeUpsertBulk {
+func (u *PracticeUpsertBulk) SetHours(v calendar.WeeklyHours) *PracticeUpsertBulk {
 	return u.Update(func(s *PracticeUpsert) {
 		s.SetHours(v)
 	})

@@ -14,7 +14,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/frontdesk/frontdesk/ent/practice"
 	"github.com/frontdesk/frontdesk/ent/predicate"
-	"github.com/frontdesk/frontdesk/internal/pms"
+	"github.com/frontdesk/frontdesk/internal/calendar"
 )
 
 // PracticeUpdate is the builder for updating Practice entities.
@@ -93,7 +93,7 @@ func (_u *PracticeUpdate) ClearFrontDeskNumber() *PracticeUpdate {
 }
 
 // SetPmsHours sets the "pms_hours" field.
-func (_u *PracticeUpdate) SetPmsHours(v pms.WeeklyHours) *PracticeUpdate {
+func (_u *PracticeUpdate) SetPmsHours(v calendar.WeeklyHours) *PracticeUpdate {
 	_u.mutation.SetPmsHours(v)
 	return _u
 }
@@ -105,7 +105,7 @@ func (_u *PracticeUpdate) ClearPmsHours() *PracticeUpdate {
 }
 
 // SetHours sets the "hours" field.
-func (_u *PracticeUpdate) SetHours(v pms.WeeklyHours) *PracticeUpdate {
+func (_u *PracticeUpdate) SetHours(v calendar.WeeklyHours) *PracticeUpdate {
 	_u.mutation.SetHours(v)
 	return _u
 }
@@ -497,7 +497,7 @@ func (_u *PracticeUpdateOne) ClearFrontDeskNumber() *PracticeUpdateOne {
 }
 
 // SetPmsHours sets the "pms_hours" field.
-func (_u *PracticeUpdateOne) SetPmsHours(v pms.WeeklyHours) *PracticeUpdateOne {
+func (_u *PracticeUpdateOne) SetPmsHours(v calendar.WeeklyHours) *PracticeUpdateOne {
 	_u.mutation.SetPmsHours(v)
 	return _u
 }
@@ -509,7 +509,7 @@ func (_u *PracticeUpdateOne) ClearPmsHours() *PracticeUpdateOne {
 }
 
 // SetHours sets the "hours" field.
-func (_u *PracticeUpdateOne) SetHours(v pms.WeeklyHours) *PracticeUpdateOne {
+func (_u *PracticeUpdateOne) SetHours(v calendar.WeeklyHours) *PracticeUpdateOne {
 	_u.mutation.SetHours(v)
 	return _u
 }

@@ -12,7 +12,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"github.com/frontdesk/frontdesk/ent/practice"
 	"github.com/frontdesk/frontdesk/ent/provider"
-	"github.com/frontdesk/frontdesk/internal/pms"
+	"github.com/frontdesk/frontdesk/internal/calendar"
 )
 
 // Provider is the model entity for the Provider schema.
@@ -41,7 +41,7 @@ type Provider struct {
 	// Active holds the value of the "active" field.
 	Active bool `json:"active,omitempty"`
 	// the provider's own hours; empty means the practice's
-	Hours pms.WeeklyHours `json:"hours,omitempty"`
+	Hours calendar.WeeklyHours `json:"hours,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the ProviderQuery when eager-loading is set.
 	Edges        ProviderEdges `json:"edges"`

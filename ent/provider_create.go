@@ -14,7 +14,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/frontdesk/frontdesk/ent/practice"
 	"github.com/frontdesk/frontdesk/ent/provider"
-	"github.com/frontdesk/frontdesk/internal/pms"
+	"github.com/frontdesk/frontdesk/internal/calendar"
 )
 
 // ProviderCreate is the builder for creating a Provider entity.
@@ -142,7 +142,7 @@ func (_c *ProviderCreate) SetNillableActive(v *bool) *ProviderCreate {
 }
 
 // SetHours sets the "hours" field.
-func (_c *ProviderCreate) SetHours(v pms.WeeklyHours) *ProviderCreate {
+func (_c *ProviderCreate) SetHours(v calendar.WeeklyHours) *ProviderCreate {
 	_c.mutation.SetHours(v)
 	return _c
 }
@@ -526,7 +526,7 @@ func (u *ProviderUpsert) UpdateActive() *ProviderUpsert {
 }
 
 // SetHours sets the "hours" field.
-func (u *ProviderUpsert) SetHours(v pms.WeeklyHours) *ProviderUpsert {
+func (u *ProviderUpsert) SetHours(v calendar.WeeklyHours) *ProviderUpsert {
 	u.Set(provider.FieldHours, v)
 	return u
 }
@@ -724,7 +724,7 @@ func (u *ProviderUpsertOne) UpdateActive() *ProviderUpsertOne {
 }
 
 // SetHours sets the "hours" field.
-func (u *ProviderUpsertOne) SetHours(v pms.WeeklyHours) *ProviderUpsertOne {
+func (u *ProviderUpsertOne) SetHours(v calendar.WeeklyHours) *ProviderUpsertOne {
 	return u.Update(func(s *ProviderUpsert) {
 		s.SetHours(v)
 	})
@@ -1092,7 +1092,7 @@ func (u *ProviderUpsertBulk) UpdateActive() *ProviderUpsertBulk {
 }
 
 // SetHours sets the "hours" field.
-func (u *ProviderUpsertBulk) SetHours(v pms.WeeklyHours) *ProviderUpsertBulk {
+func (u *ProviderUpsertBulk) SetHours(v calendar.WeeklyHours) *ProviderUpsertBulk {
 	return u.Update(func(s *ProviderUpsert) {
 		s.SetHours(v)
 	})

@@ -13,7 +13,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/frontdesk/frontdesk/ent/predicate"
 	"github.com/frontdesk/frontdesk/ent/provider"
-	"github.com/frontdesk/frontdesk/internal/pms"
+	"github.com/frontdesk/frontdesk/internal/calendar"
 )
 
 // ProviderUpdate is the builder for updating Provider entities.
@@ -154,7 +154,7 @@ func (_u *ProviderUpdate) SetNillableActive(v *bool) *ProviderUpdate {
 }
 
 // SetHours sets the "hours" field.
-func (_u *ProviderUpdate) SetHours(v pms.WeeklyHours) *ProviderUpdate {
+func (_u *ProviderUpdate) SetHours(v calendar.WeeklyHours) *ProviderUpdate {
 	_u.mutation.SetHours(v)
 	return _u
 }
@@ -398,7 +398,7 @@ func (_u *ProviderUpdateOne) SetNillableActive(v *bool) *ProviderUpdateOne {
 }
 
 // SetHours sets the "hours" field.
-func (_u *ProviderUpdateOne) SetHours(v pms.WeeklyHours) *ProviderUpdateOne {
+func (_u *ProviderUpdateOne) SetHours(v calendar.WeeklyHours) *ProviderUpdateOne {
 	_u.mutation.SetHours(v)
 	return _u
 }

@@ -9,14 +9,14 @@ import (
 	"github.com/frontdesk/frontdesk/internal/database"
 	"github.com/frontdesk/frontdesk/internal/database/dbtest"
 	"github.com/frontdesk/frontdesk/internal/receptionist"
-	"github.com/frontdesk/frontdesk/internal/voice"
-	"github.com/frontdesk/frontdesk/internal/voice/vapitest"
+	"github.com/frontdesk/frontdesk/internal/vapi"
+	"github.com/frontdesk/frontdesk/internal/vapi/vapitest"
 )
 
 func TestAgentSetupThroughTheAPI(t *testing.T) {
 	fake := vapitest.NewServer()
 	defer fake.Close()
-	env := graphtest.New(t, dbtest.Open(t), graphtest.WithVapi(voice.NewClient(voice.ClientConfig{BaseURL: fake.URL, APIKey: fake.APIKey})))
+	env := graphtest.New(t, dbtest.Open(t), graphtest.WithVapi(vapi.NewClient(vapi.ClientConfig{BaseURL: fake.URL, APIKey: fake.APIKey})))
 	owner := user("owner", "owner@example.com")
 	mustCreate(t, env, owner, "Agent Dental")
 

@@ -8,7 +8,7 @@ import (
 	"github.com/frontdesk/frontdesk/internal/database"
 	"github.com/frontdesk/frontdesk/internal/database/dbtest"
 	"github.com/frontdesk/frontdesk/internal/tenant"
-	"github.com/frontdesk/frontdesk/internal/voice"
+	"github.com/frontdesk/frontdesk/internal/vapi"
 )
 
 // What Vapi's report said of a call is in the API: both recordings, the
@@ -23,15 +23,15 @@ func TestCallAnalysisInTheAPI(t *testing.T) {
 		env.DB.Client(sys).Call.Create().SetPracticeID(id).SetVapiCallID("v-analysis").SetTwilioCallSid("CA1").
 			SetRecordingURL("https://rec/mono.wav").SetStereoRecordingURL("https://rec/stereo.wav").
 			SetSuccessEvaluation("true").SetStructuredData(map[string]any{"intent": "whitening", "new_patient": true}).
-			SetCostBreakdown(&voice.CostBreakdown{LLM: &llm, Total: &total}).SaveX(sys)
+			SetCostBreakdown(&vapi.CostBreakdown{LLM: &llm, Total: &total}).SaveX(sys)
 		env.DB.Client(sys).Call.Create().SetPracticeID(id).SetVapiCallID("v-bare").SaveX(sys)
 		var out struct {
 			Calls struct {
 				Edges []struct {
 					Node struct {
 						VapiCallID, TwilioCallSid, RecordingURL, StereoRecordingURL, SuccessEvaluation string
-						StructuredData                                                                map[string]any
-						CostBreakdown                                                                 *struct {
+						StructuredData                                                                 map[string]any
+						CostBreakdown                                                                  *struct {
 							LLM, Total, TTS *float64
 						}
 					}

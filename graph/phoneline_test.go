@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/frontdesk/frontdesk/graph/graphtest"
-	"github.com/frontdesk/frontdesk/internal/actions"
+	"github.com/frontdesk/frontdesk/internal/actionitems"
 	"github.com/frontdesk/frontdesk/internal/clock"
 	"github.com/frontdesk/frontdesk/internal/database/dbtest"
 	"github.com/frontdesk/frontdesk/internal/telephony"
@@ -50,7 +50,7 @@ func TestPhoneLineThroughTheAPI(t *testing.T) {
 	}
 
 	// Two calls on the front desk's number: one answered, one missed.
-	phone := &telephony.Service{DB: env.DB, Clock: clk, Actions: &actions.Service{DB: env.DB, Clock: clk},
+	phone := &telephony.Service{DB: env.DB, Clock: clk, Actions: &actionitems.Service{DB: env.DB, Clock: clk},
 		PublicURL: "https://frontdesk.example", Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	ctx := context.Background()
 	for sid, dialStatus := range map[string]string{"CAanswered": "completed", "CAmissed": "no-answer"} {

@@ -6,7 +6,7 @@ import (
 	"context"
 
 	"github.com/frontdesk/frontdesk/ent/schema"
-	"github.com/frontdesk/frontdesk/internal/actions"
+	"github.com/frontdesk/frontdesk/internal/actionitems"
 	"github.com/frontdesk/frontdesk/internal/agentsetup"
 	"github.com/frontdesk/frontdesk/internal/booking"
 	"github.com/frontdesk/frontdesk/internal/database"
@@ -26,7 +26,7 @@ type Services struct {
 	Practice *practice.Service
 	PMS      *pmsconn.Service
 	Booking  *booking.Service
-	Actions  *actions.Service
+	Actions  *actionitems.Service
 	Calls    *receptionist.Service
 	Agent    *agentsetup.Service
 }

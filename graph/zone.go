@@ -10,7 +10,6 @@ import (
 	"github.com/frontdesk/frontdesk/graph/model"
 	"github.com/frontdesk/frontdesk/internal/apperr"
 	"github.com/frontdesk/frontdesk/internal/calendar"
-	"github.com/frontdesk/frontdesk/internal/pms"
 	practicesvc "github.com/frontdesk/frontdesk/internal/practice"
 )
 
@@ -64,7 +63,7 @@ func practiceSettings(in model.PracticeSettingsInput) (practicesvc.Settings, err
 		DefaultAppointmentTypeID: in.DefaultAppointmentTypeID,
 	}
 	if in.Hours != nil {
-		hours := pms.WeeklyHours{}
+		hours := calendar.WeeklyHours{}
 		for _, h := range in.Hours {
 			open, err1 := calendar.ParseClock(h.Open)
 			closing, err2 := calendar.ParseClock(h.Close)
@@ -73,7 +72,7 @@ func practiceSettings(in model.PracticeSettingsInput) (practicesvc.Settings, err
 			}
 			for _, wd := range weekdays {
 				if wd.gql == string(h.Day) {
-					hours[wd.day] = append(hours[wd.day], pms.TimeRange{Start: open, End: closing})
+					hours[wd.day] = append(hours[wd.day], calendar.TimeRange{Start: open, End: closing})
 				}
 			}
 		}

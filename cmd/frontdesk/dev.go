@@ -16,8 +16,8 @@ import (
 	"github.com/frontdesk/frontdesk/internal/config"
 	"github.com/frontdesk/frontdesk/internal/database"
 	"github.com/frontdesk/frontdesk/internal/devauth"
+	"github.com/frontdesk/frontdesk/internal/jobargs"
 	"github.com/frontdesk/frontdesk/internal/jobs"
-	"github.com/frontdesk/frontdesk/internal/mirror"
 	"github.com/frontdesk/frontdesk/internal/tenant"
 )
 
@@ -43,7 +43,7 @@ func seedDemo(ctx context.Context, db *database.DB, clk clock.Clock, queue *jobs
 			return err
 		}
 		c := db.Client(ctx)
-		if err := queue.Insert(ctx, mirror.SyncArgs{PracticeID: demoPracticeID, Full: true}, nil); err != nil {
+		if err := queue.Insert(ctx, jobargs.Sync{PracticeID: demoPracticeID, Full: true}, nil); err != nil {
 			return err
 		}
 		exists, err := c.Practice.Query().Where(practice.ID(demoPracticeID)).Exist(ctx)

@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/frontdesk/frontdesk/internal/calendar"
 	"github.com/frontdesk/frontdesk/internal/config"
 	"github.com/frontdesk/frontdesk/internal/pms"
 	"github.com/frontdesk/frontdesk/internal/pms/sikka"
@@ -199,7 +200,7 @@ func (c *pmsChecker) run(ctx context.Context) error {
 	c.field("Patients", fmt.Sprint(patients))
 
 	now := time.Now().In(loc)
-	from, to := pms.DateOf(now), pms.DateOf(now.AddDate(0, 0, upcomingDays-1))
+	from, to := calendar.DateOf(now), calendar.DateOf(now.AddDate(0, 0, upcomingDays-1))
 	appts, cancelled := 0, 0
 	for a, err := range p.Appointments(ctx, pms.AppointmentQuery{From: from, To: to}) {
 		if err != nil {

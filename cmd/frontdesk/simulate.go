@@ -21,8 +21,8 @@ import (
 	"github.com/frontdesk/frontdesk/internal/pms/sandbox"
 	"github.com/frontdesk/frontdesk/internal/receptionist"
 	"github.com/frontdesk/frontdesk/internal/tenant"
-	"github.com/frontdesk/frontdesk/internal/voice"
-	"github.com/frontdesk/frontdesk/internal/voice/vapitest"
+	"github.com/frontdesk/frontdesk/internal/vapi"
+	"github.com/frontdesk/frontdesk/internal/vapi/vapitest"
 )
 
 // simulateCall plays a phone call through the real webhook routes, as Vapi
@@ -163,7 +163,7 @@ func (s *simulator) tool(c vapitest.Call, name string, args map[string]any) (str
 		return "", err
 	}
 	var resp struct {
-		Results []voice.ToolCallResult `json:"results"`
+		Results []vapi.ToolCallResult `json:"results"`
 	}
 	if err := json.Unmarshal(body, &resp); err != nil || len(resp.Results) != 1 {
 		return "", fmt.Errorf("%s: unexpected answer %s", name, body)
@@ -191,7 +191,7 @@ func (s *simulator) post(body []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	voice.Sign(req, body, s.secret, s.hmac, time.Now())
+	vapi.Sign(req, body, s.secret, s.hmac, time.Now())
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return nil, fmt.Errorf("cannot reach frontdesk at %s (is it running? pass --url): %w", s.url, err)

@@ -21,7 +21,7 @@ import (
 	"github.com/frontdesk/frontdesk/internal/config"
 	"github.com/frontdesk/frontdesk/internal/database"
 	"github.com/frontdesk/frontdesk/internal/tenant"
-	"github.com/frontdesk/frontdesk/internal/voice"
+	"github.com/frontdesk/frontdesk/internal/vapi"
 )
 
 const vapiUsage = `Usage:
@@ -95,7 +95,7 @@ func vapiSync(ctx context.Context, args []string, getenv func(string) string, st
 
 	svc := agentsetup.New(agentsetup.Config{
 		DB:                db,
-		Vapi:              voice.NewClient(voice.ClientConfig{BaseURL: cfg.VapiBaseURL, APIKey: cfg.VapiAPIKey}),
+		Vapi:              vapi.NewClient(vapi.ClientConfig{BaseURL: cfg.VapiBaseURL, APIKey: cfg.VapiAPIKey}),
 		PublicURL:         cfg.PublicURL,
 		WebhookSecret:     cfg.VapiWebhookSecret,
 		WebhookHMACSecret: cfg.VapiWebhookHMACSecret,
@@ -136,7 +136,7 @@ func vapiSync(ctx context.Context, args []string, getenv func(string) string, st
 			failed++
 			fmt.Fprintf(stdout, "  %-10s %s\n", "failed", errorLine(err))
 			// A rejected key fails every practice alike.
-			var ae *voice.APIError
+			var ae *vapi.APIError
 			rejected = errors.As(err, &ae) && (ae.StatusCode == http.StatusUnauthorized || ae.StatusCode == http.StatusForbidden)
 		}
 	}

@@ -8,7 +8,7 @@ import (
 
 	"github.com/frontdesk/frontdesk/internal/database"
 	"github.com/frontdesk/frontdesk/internal/tenant"
-	"github.com/frontdesk/frontdesk/internal/voice/vapitest"
+	"github.com/frontdesk/frontdesk/internal/vapi/vapitest"
 )
 
 const vapiTestSecret = "vapi-webhook-secret-for-tests"

@@ -8,7 +8,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
-	"github.com/frontdesk/frontdesk/internal/voice"
+	"github.com/frontdesk/frontdesk/internal/vapi"
 )
 
 // Call is one phone call the receptionist took, kept from Vapi's reports so
@@ -51,7 +51,7 @@ func (Call) Fields() []ent.Field {
 			Comment("what Vapi's analysis extracted from the call under the assistant's structured-data schema").
 			Annotations(entgql.Type("Map")),
 		field.Float("cost").Default(0).Comment("what Vapi charged for the call, in USD"),
-		field.JSON("cost_breakdown", &voice.CostBreakdown{}).Optional().
+		field.JSON("cost_breakdown", &vapi.CostBreakdown{}).Optional().
 			Comment("the cost by component (telephony, speech, language model, Vapi)").
 			Annotations(entgql.Type("CostBreakdown")),
 		field.String("verified_patient_id").Optional().Nillable().

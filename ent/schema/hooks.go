@@ -6,8 +6,8 @@ import (
 	gen "github.com/frontdesk/frontdesk/ent"
 	"github.com/frontdesk/frontdesk/ent/hook"
 	"github.com/frontdesk/frontdesk/ent/privacy"
-	"github.com/frontdesk/frontdesk/internal/changes"
 	"github.com/frontdesk/frontdesk/internal/tenant"
+	"github.com/frontdesk/frontdesk/internal/txonce"
 
 	"entgo.io/ent"
 )
@@ -32,7 +32,7 @@ func scheduleChanged() ent.Hook {
 			} else if viewer := tenant.FromContext(ctx); viewer != nil {
 				practiceID = viewer.PracticeID
 			}
-			if practiceID == "" || !changes.First(ctx, practiceID) {
+			if practiceID == "" || !txonce.First(ctx, practiceID) {
 				return v, nil
 			}
 			c, ok := m.(interface{ Client() *gen.Client })

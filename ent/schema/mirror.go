@@ -7,7 +7,7 @@ import (
 	"entgo.io/ent/schema/index"
 	"entgo.io/ent/schema/mixin"
 
-	"github.com/frontdesk/frontdesk/internal/pms"
+	"github.com/frontdesk/frontdesk/internal/calendar"
 )
 
 // MirrorMixin marks a row as a copy of a PMS record: its PMS id (empty for a
@@ -35,7 +35,7 @@ func (MirrorMixin) Indexes() []ent.Index {
 
 // hoursField holds weekly opening hours.
 func hoursField(name, comment string) ent.Field {
-	return field.JSON(name, pms.WeeklyHours{}).
+	return field.JSON(name, calendar.WeeklyHours{}).
 		Optional().
 		Comment(comment).
 		Annotations(entgql.Skip(entgql.SkipAll))

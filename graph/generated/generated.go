@@ -30,7 +30,7 @@ import (
 	"github.com/frontdesk/frontdesk/internal/booking"
 	"github.com/frontdesk/frontdesk/internal/practice"
 	"github.com/frontdesk/frontdesk/internal/receptionist"
-	"github.com/frontdesk/frontdesk/internal/voice"
+	"github.com/frontdesk/frontdesk/internal/vapi"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -9595,8 +9595,8 @@ func (ec *executionContext) _Call_costBreakdown(ctx context.Context, field graph
 			return obj.CostBreakdown, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *voice.CostBreakdown) graphql.Marshaler {
-			return ec.marshalOCostBreakdown2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋinternalᚋvoiceᚐCostBreakdown(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *vapi.CostBreakdown) graphql.Marshaler {
+			return ec.marshalOCostBreakdown2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋinternalᚋvapiᚐCostBreakdown(ctx, selections, v)
 		},
 		true,
 		false,
@@ -10106,7 +10106,7 @@ func (ec *executionContext) fieldContext_CallStats_actionItemsOpened(_ context.C
 	return graphql.NewScalarFieldContext("CallStats", field, false, false, "Int")
 }
 
-func (ec *executionContext) _CostBreakdown_transport(ctx context.Context, field graphql.CollectedField, obj *voice.CostBreakdown) (ret graphql.Marshaler) {
+func (ec *executionContext) _CostBreakdown_transport(ctx context.Context, field graphql.CollectedField, obj *vapi.CostBreakdown) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10129,7 +10129,7 @@ func (ec *executionContext) fieldContext_CostBreakdown_transport(_ context.Conte
 	return graphql.NewScalarFieldContext("CostBreakdown", field, false, false, "Float")
 }
 
-func (ec *executionContext) _CostBreakdown_stt(ctx context.Context, field graphql.CollectedField, obj *voice.CostBreakdown) (ret graphql.Marshaler) {
+func (ec *executionContext) _CostBreakdown_stt(ctx context.Context, field graphql.CollectedField, obj *vapi.CostBreakdown) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10152,7 +10152,7 @@ func (ec *executionContext) fieldContext_CostBreakdown_stt(_ context.Context, fi
 	return graphql.NewScalarFieldContext("CostBreakdown", field, false, false, "Float")
 }
 
-func (ec *executionContext) _CostBreakdown_llm(ctx context.Context, field graphql.CollectedField, obj *voice.CostBreakdown) (ret graphql.Marshaler) {
+func (ec *executionContext) _CostBreakdown_llm(ctx context.Context, field graphql.CollectedField, obj *vapi.CostBreakdown) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10175,7 +10175,7 @@ func (ec *executionContext) fieldContext_CostBreakdown_llm(_ context.Context, fi
 	return graphql.NewScalarFieldContext("CostBreakdown", field, false, false, "Float")
 }
 
-func (ec *executionContext) _CostBreakdown_tts(ctx context.Context, field graphql.CollectedField, obj *voice.CostBreakdown) (ret graphql.Marshaler) {
+func (ec *executionContext) _CostBreakdown_tts(ctx context.Context, field graphql.CollectedField, obj *vapi.CostBreakdown) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10198,7 +10198,7 @@ func (ec *executionContext) fieldContext_CostBreakdown_tts(_ context.Context, fi
 	return graphql.NewScalarFieldContext("CostBreakdown", field, false, false, "Float")
 }
 
-func (ec *executionContext) _CostBreakdown_vapi(ctx context.Context, field graphql.CollectedField, obj *voice.CostBreakdown) (ret graphql.Marshaler) {
+func (ec *executionContext) _CostBreakdown_vapi(ctx context.Context, field graphql.CollectedField, obj *vapi.CostBreakdown) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10221,7 +10221,7 @@ func (ec *executionContext) fieldContext_CostBreakdown_vapi(_ context.Context, f
 	return graphql.NewScalarFieldContext("CostBreakdown", field, false, false, "Float")
 }
 
-func (ec *executionContext) _CostBreakdown_total(ctx context.Context, field graphql.CollectedField, obj *voice.CostBreakdown) (ret graphql.Marshaler) {
+func (ec *executionContext) _CostBreakdown_total(ctx context.Context, field graphql.CollectedField, obj *vapi.CostBreakdown) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10244,7 +10244,7 @@ func (ec *executionContext) fieldContext_CostBreakdown_total(_ context.Context, 
 	return graphql.NewScalarFieldContext("CostBreakdown", field, false, false, "Float")
 }
 
-func (ec *executionContext) _CostBreakdown_llmPromptTokens(ctx context.Context, field graphql.CollectedField, obj *voice.CostBreakdown) (ret graphql.Marshaler) {
+func (ec *executionContext) _CostBreakdown_llmPromptTokens(ctx context.Context, field graphql.CollectedField, obj *vapi.CostBreakdown) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10267,7 +10267,7 @@ func (ec *executionContext) fieldContext_CostBreakdown_llmPromptTokens(_ context
 	return graphql.NewScalarFieldContext("CostBreakdown", field, false, false, "Float")
 }
 
-func (ec *executionContext) _CostBreakdown_llmCompletionTokens(ctx context.Context, field graphql.CollectedField, obj *voice.CostBreakdown) (ret graphql.Marshaler) {
+func (ec *executionContext) _CostBreakdown_llmCompletionTokens(ctx context.Context, field graphql.CollectedField, obj *vapi.CostBreakdown) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10290,7 +10290,7 @@ func (ec *executionContext) fieldContext_CostBreakdown_llmCompletionTokens(_ con
 	return graphql.NewScalarFieldContext("CostBreakdown", field, false, false, "Float")
 }
 
-func (ec *executionContext) _CostBreakdown_ttsCharacters(ctx context.Context, field graphql.CollectedField, obj *voice.CostBreakdown) (ret graphql.Marshaler) {
+func (ec *executionContext) _CostBreakdown_ttsCharacters(ctx context.Context, field graphql.CollectedField, obj *vapi.CostBreakdown) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -25132,7 +25132,7 @@ func (ec *executionContext) _CallStats(ctx context.Context, sel ast.SelectionSet
 
 var costBreakdownImplementors = []string{"CostBreakdown"}
 
-func (ec *executionContext) _CostBreakdown(ctx context.Context, sel ast.SelectionSet, obj *voice.CostBreakdown) graphql.Marshaler {
+func (ec *executionContext) _CostBreakdown(ctx context.Context, sel ast.SelectionSet, obj *vapi.CostBreakdown) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, costBreakdownImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -29251,7 +29251,7 @@ func (ec *executionContext) unmarshalOCallWhereInput2ᚖgithubᚗcomᚋfrontdesk
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOCostBreakdown2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋinternalᚋvoiceᚐCostBreakdown(ctx context.Context, sel ast.SelectionSet, v *voice.CostBreakdown) graphql.Marshaler {
+func (ec *executionContext) marshalOCostBreakdown2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋinternalᚋvapiᚐCostBreakdown(ctx context.Context, sel ast.SelectionSet, v *vapi.CostBreakdown) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

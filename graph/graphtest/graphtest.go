@@ -22,7 +22,7 @@ import (
 	"github.com/frontdesk/frontdesk/internal/database"
 	"github.com/frontdesk/frontdesk/internal/pms/sikka"
 	"github.com/frontdesk/frontdesk/internal/secrets"
-	"github.com/frontdesk/frontdesk/internal/voice"
+	"github.com/frontdesk/frontdesk/internal/vapi"
 )
 
 // AdminGroup is the admin group of the test server.
@@ -49,7 +49,7 @@ type options struct {
 }
 
 // WithVapi gives provisioning and call control a Vapi (fake) through client.
-func WithVapi(client *voice.Client) Option {
+func WithVapi(client *vapi.Client) Option {
 	return func(o *options) { o.app = append(o.app, app.WithVapi(client)) }
 }
 

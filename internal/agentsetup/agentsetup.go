@@ -20,7 +20,7 @@ import (
 	"github.com/frontdesk/frontdesk/internal/database"
 	"github.com/frontdesk/frontdesk/internal/phone"
 	"github.com/frontdesk/frontdesk/internal/tenant"
-	"github.com/frontdesk/frontdesk/internal/voice"
+	"github.com/frontdesk/frontdesk/internal/vapi"
 )
 
 // Config configures a Service.
@@ -28,7 +28,7 @@ type Config struct {
 	DB *database.DB
 	// Vapi is nil when VAPI_API_KEY is not configured: Provision then
 	// answers apperr.Unavailable.
-	Vapi *voice.Client
+	Vapi *vapi.Client
 	// PublicURL is FRONTDESK_PUBLIC_URL: tools post to
 	// PublicURL/webhooks/vapi/tools/{name}, the assistant and numbers to
 	// PublicURL/webhooks/vapi.

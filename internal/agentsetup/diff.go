@@ -5,7 +5,7 @@ import (
 	"reflect"
 	"slices"
 
-	"github.com/frontdesk/frontdesk/internal/voice"
+	"github.com/frontdesk/frontdesk/internal/vapi"
 )
 
 // Provisioning compares what we want with what Vapi has as JSON values, one
@@ -112,29 +112,29 @@ func diff[T any](fields []field[T], want, got *T) (names []string, patch T) {
 	return names, patch
 }
 
-var toolFields = []field[voice.Tool]{
-	{"async", func(t *voice.Tool) any { return t.Async }, func(d, s *voice.Tool) { d.Async = s.Async }},
-	{"function", func(t *voice.Tool) any { return t.Function }, func(d, s *voice.Tool) { d.Function = s.Function }},
-	{"server", func(t *voice.Tool) any { return t.Server }, func(d, s *voice.Tool) { d.Server = s.Server }},
-	{"messages", func(t *voice.Tool) any { return t.Messages }, func(d, s *voice.Tool) { d.Messages = s.Messages }},
+var toolFields = []field[vapi.Tool]{
+	{"async", func(t *vapi.Tool) any { return t.Async }, func(d, s *vapi.Tool) { d.Async = s.Async }},
+	{"function", func(t *vapi.Tool) any { return t.Function }, func(d, s *vapi.Tool) { d.Function = s.Function }},
+	{"server", func(t *vapi.Tool) any { return t.Server }, func(d, s *vapi.Tool) { d.Server = s.Server }},
+	{"messages", func(t *vapi.Tool) any { return t.Messages }, func(d, s *vapi.Tool) { d.Messages = s.Messages }},
 }
 
-var assistantFields = []field[voice.Assistant]{
-	{"name", func(a *voice.Assistant) any { return a.Name }, func(d, s *voice.Assistant) { d.Name = s.Name }},
-	{"firstMessage", func(a *voice.Assistant) any { return a.FirstMessage }, func(d, s *voice.Assistant) { d.FirstMessage = s.FirstMessage }},
-	{"model", func(a *voice.Assistant) any { return a.Model }, func(d, s *voice.Assistant) { d.Model = s.Model }},
-	{"voice", func(a *voice.Assistant) any { return a.Voice }, func(d, s *voice.Assistant) { d.Voice = s.Voice }},
-	{"server", func(a *voice.Assistant) any { return a.Server }, func(d, s *voice.Assistant) { d.Server = s.Server }},
+var assistantFields = []field[vapi.Assistant]{
+	{"name", func(a *vapi.Assistant) any { return a.Name }, func(d, s *vapi.Assistant) { d.Name = s.Name }},
+	{"firstMessage", func(a *vapi.Assistant) any { return a.FirstMessage }, func(d, s *vapi.Assistant) { d.FirstMessage = s.FirstMessage }},
+	{"model", func(a *vapi.Assistant) any { return a.Model }, func(d, s *vapi.Assistant) { d.Model = s.Model }},
+	{"voice", func(a *vapi.Assistant) any { return a.Voice }, func(d, s *vapi.Assistant) { d.Voice = s.Voice }},
+	{"server", func(a *vapi.Assistant) any { return a.Server }, func(d, s *vapi.Assistant) { d.Server = s.Server }},
 	// A set: Vapi may list the events in any order.
-	{"serverMessages", func(a *voice.Assistant) any { return sorted(a.ServerMessages) }, func(d, s *voice.Assistant) { d.ServerMessages = s.ServerMessages }},
-	{"metadata", func(a *voice.Assistant) any { return a.Metadata }, func(d, s *voice.Assistant) { d.Metadata = s.Metadata }},
-	{"monitorPlan", func(a *voice.Assistant) any { return a.MonitorPlan }, func(d, s *voice.Assistant) { d.MonitorPlan = s.MonitorPlan }},
+	{"serverMessages", func(a *vapi.Assistant) any { return sorted(a.ServerMessages) }, func(d, s *vapi.Assistant) { d.ServerMessages = s.ServerMessages }},
+	{"metadata", func(a *vapi.Assistant) any { return a.Metadata }, func(d, s *vapi.Assistant) { d.Metadata = s.Metadata }},
+	{"monitorPlan", func(a *vapi.Assistant) any { return a.MonitorPlan }, func(d, s *vapi.Assistant) { d.MonitorPlan = s.MonitorPlan }},
 }
 
-var numberFields = []field[voice.PhoneNumber]{
-	{"assistantId", func(p *voice.PhoneNumber) any { return p.AssistantID }, func(d, s *voice.PhoneNumber) { d.AssistantID = s.AssistantID }},
-	{"server", func(p *voice.PhoneNumber) any { return p.Server }, func(d, s *voice.PhoneNumber) { d.Server = s.Server }},
-	{"fallbackDestination", func(p *voice.PhoneNumber) any { return p.FallbackDestination }, func(d, s *voice.PhoneNumber) { d.FallbackDestination = s.FallbackDestination }},
+var numberFields = []field[vapi.PhoneNumber]{
+	{"assistantId", func(p *vapi.PhoneNumber) any { return p.AssistantID }, func(d, s *vapi.PhoneNumber) { d.AssistantID = s.AssistantID }},
+	{"server", func(p *vapi.PhoneNumber) any { return p.Server }, func(d, s *vapi.PhoneNumber) { d.Server = s.Server }},
+	{"fallbackDestination", func(p *vapi.PhoneNumber) any { return p.FallbackDestination }, func(d, s *vapi.PhoneNumber) { d.FallbackDestination = s.FallbackDestination }},
 }
 
 func sorted(s []string) []string {

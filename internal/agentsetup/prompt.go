@@ -9,7 +9,7 @@ import (
 
 	"github.com/frontdesk/frontdesk/ent"
 	"github.com/frontdesk/frontdesk/internal/booking"
-	"github.com/frontdesk/frontdesk/internal/pms"
+	"github.com/frontdesk/frontdesk/internal/calendar"
 	"github.com/frontdesk/frontdesk/internal/spoken"
 )
 
@@ -20,7 +20,7 @@ type PromptInput struct {
 	TimeZone     string // IANA
 	// Hours are the practice's opening hours: its own when set in
 	// frontdesk, else the PMS's (practice.Hours); empty when unknown.
-	Hours pms.WeeklyHours
+	Hours calendar.WeeklyHours
 	// Providers and AppointmentTypes may hold inactive providers and types
 	// not bookable by phone: SystemPrompt leaves those out.
 	Providers        []*ent.Provider
@@ -87,7 +87,7 @@ func SystemPrompt(in PromptInput) string {
 // weekdays in the order a caller expects them.
 var weekdays = []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday, time.Saturday, time.Sunday}
 
-func hours(b *strings.Builder, h pms.WeeklyHours) {
+func hours(b *strings.Builder, h calendar.WeeklyHours) {
 	open := false
 	for _, ranges := range h {
 		open = open || len(ranges) > 0
@@ -99,7 +99,7 @@ func hours(b *strings.Builder, h pms.WeeklyHours) {
 	b.WriteString("Opening hours:\n")
 	for _, d := range weekdays {
 		ranges := slices.Clone(h[d])
-		slices.SortFunc(ranges, func(x, y pms.TimeRange) int { return cmp.Compare(x.Start, y.Start) })
+		slices.SortFunc(ranges, func(x, y calendar.TimeRange) int { return cmp.Compare(x.Start, y.Start) })
 		var parts []string
 		for _, r := range ranges {
 			if r.End > r.Start {

@@ -8,8 +8,8 @@ import (
 
 	"github.com/frontdesk/frontdesk/ent"
 	"github.com/frontdesk/frontdesk/internal/agentsetup"
+	"github.com/frontdesk/frontdesk/internal/calendar"
 	"github.com/frontdesk/frontdesk/internal/database/dbtest"
-	"github.com/frontdesk/frontdesk/internal/pms"
 )
 
 func TestVapiPromptHasPracticeFactsAndNoPatientData(t *testing.T) {
@@ -71,7 +71,7 @@ func TestVapiPromptIsDeterministic(t *testing.T) {
 		{ID: "t1", Name: "Exam", DurationMinutes: 30, BookableByPhone: true},
 		{ID: "t2", Name: "cleaning", DurationMinutes: 60, BookableByPhone: true},
 	}
-	hours := pms.WeeklyHours{time.Monday: {{Start: 780, End: 1020}, {Start: 480, End: 720}}}
+	hours := calendar.WeeklyHours{time.Monday: {{Start: 780, End: 1020}, {Start: 480, End: 720}}}
 	in := agentsetup.PromptInput{PracticeName: "X Dental", TimeZone: "America/Chicago", Hours: hours, Providers: provs, AppointmentTypes: types}
 	first := agentsetup.SystemPrompt(in)
 	for range 5 {

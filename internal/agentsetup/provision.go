@@ -14,7 +14,7 @@ import (
 	"github.com/frontdesk/frontdesk/internal/apperr"
 	"github.com/frontdesk/frontdesk/internal/practice"
 	"github.com/frontdesk/frontdesk/internal/tenant"
-	"github.com/frontdesk/frontdesk/internal/voice"
+	"github.com/frontdesk/frontdesk/internal/vapi"
 )
 
 // The webhook credentials Vapi authenticates to us with, one per mode, so
@@ -33,7 +33,7 @@ const (
 
 // ServerMessages are the events the assistant sends to /webhooks/vapi;
 // "tool-calls" must stay, or tool webhooks never arrive.
-var ServerMessages = []string{voice.TypeToolCalls, voice.TypeStatusUpdate, voice.TypeEndOfCallReport, voice.TypeTransferDestinationRequest}
+var ServerMessages = []string{vapi.TypeToolCalls, vapi.TypeStatusUpdate, vapi.TypeEndOfCallReport, vapi.TypeTransferDestinationRequest}
 
 // Result is what one Provision run did, item by item: "credential",
 // "tool check-availability", "assistant", "number +15555550100". Skipped
@@ -133,7 +133,7 @@ func (s *Service) load(ctx context.Context, pid string) (*state, error) {
 // run is one Provision: what it read, learned and did.
 type run struct {
 	s    *Service
-	vapi *voice.Client
+	vapi *vapi.Client
 	st   *state
 	res  *Result
 
@@ -194,12 +194,12 @@ func (r *run) credential(ctx context.Context) error {
 	return nil
 }
 
-func (s *Service) wantCredential() (string, voice.Credential, map[string]string) {
+func (s *Service) wantCredential() (string, vapi.Credential, map[string]string) {
 	if s.cfg.WebhookHMACSecret == "" {
-		return CredentialName, voice.BearerCredential(CredentialName, s.cfg.WebhookSecret, "", true), nil
+		return CredentialName, vapi.BearerCredential(CredentialName, s.cfg.WebhookSecret, "", true), nil
 	}
-	return HMACCredentialName, voice.HMACCredential(HMACCredentialName, s.cfg.WebhookHMACSecret),
-		map[string]string{voice.HeaderSecret: s.cfg.WebhookSecret}
+	return HMACCredentialName, vapi.HMACCredential(HMACCredentialName, s.cfg.WebhookHMACSecret),
+		map[string]string{vapi.HeaderSecret: s.cfg.WebhookSecret}
 }
 
 // RotateCredential adds a credential of our name made from the configured
@@ -224,8 +224,8 @@ func (s *Service) RotateCredential(ctx context.Context) error {
 
 // newestCredential is the credential of our name that servers should use:
 // after a rotation, the newest. Vapi lists newest first, which breaks ties.
-func newestCredential(all []voice.Credential, name string) *voice.Credential {
-	var found *voice.Credential
+func newestCredential(all []vapi.Credential, name string) *vapi.Credential {
+	var found *vapi.Credential
 	for i, c := range all {
 		if c.Provider == "webhook" && c.Name == name && (found == nil || c.CreatedAt.After(found.CreatedAt)) {
 			found = &all[i]
@@ -245,7 +245,7 @@ func (r *run) tools(ctx context.Context) error {
 	for _, want := range Tools(r.s.cfg.PublicURL, r.auth) {
 		name := want.Function.Name
 		item := "tool " + name
-		var got *voice.Tool
+		var got *vapi.Tool
 		for i, t := range existing {
 			if t.Type == "function" && t.Function != nil && t.Function.Name == name && (got == nil || !t.CreatedAt.After(got.CreatedAt)) {
 				got = &existing[i]
@@ -283,7 +283,7 @@ func (st *state) transferNumber() string {
 }
 
 // wantAssistant is the practice's assistant as it should be.
-func (r *run) wantAssistant() voice.Assistant {
+func (r *run) wantAssistant() vapi.Assistant {
 	p, a := r.st.practice, r.st.agent
 	name := a.Name
 	if name == agent.DefaultName {
@@ -307,21 +307,21 @@ func (r *run) wantAssistant() voice.Assistant {
 		ExtraInstructions: a.ExtraInstructions,
 	})
 	control := true
-	return voice.Assistant{
+	return vapi.Assistant{
 		Name:         truncate(name, MaxNameLength),
 		FirstMessage: liquidSafe(greeting),
-		Model: &voice.Model{
+		Model: &vapi.Model{
 			Provider: ModelProvider,
 			Model:    Model,
-			Messages: []voice.ModelMessage{{Role: "system", Content: prompt}},
+			Messages: []vapi.ModelMessage{{Role: "system", Content: prompt}},
 			ToolIDs:  ids,
 		},
-		Voice:          &voice.Voice{Provider: a.VoiceProvider, VoiceID: a.VoiceID},
+		Voice:          &vapi.Voice{Provider: a.VoiceProvider, VoiceID: a.VoiceID},
 		Server:         r.auth.server(r.s.cfg.PublicURL+"/webhooks/vapi", 0),
 		ServerMessages: ServerMessages,
 		Metadata:       map[string]any{"practiceId": p.ID},
 		// transfer-to-human transfers through the call's control URL.
-		MonitorPlan: &voice.MonitorPlan{ControlEnabled: &control},
+		MonitorPlan: &vapi.MonitorPlan{ControlEnabled: &control},
 	}
 }
 
@@ -355,12 +355,12 @@ func (r *run) assistant(ctx context.Context) error {
 // findAssistant returns the practice's assistant in Vapi, or nil: the one
 // the agent names unless it is gone or another practice's, else the oldest
 // whose metadata names the practice.
-func (r *run) findAssistant(ctx context.Context) (*voice.Assistant, error) {
+func (r *run) findAssistant(ctx context.Context) (*vapi.Assistant, error) {
 	pid := r.st.practice.ID
 	if id := r.st.agent.VapiAssistantID; id != "" {
 		a, err := r.vapi.GetAssistant(ctx, id)
 		switch {
-		case voice.IsNotFound(err):
+		case vapi.IsNotFound(err):
 		case err != nil:
 			return nil, vapiError("read the assistant", err)
 		case a.Metadata["practiceId"] == nil || a.Metadata["practiceId"] == pid:
@@ -371,7 +371,7 @@ func (r *run) findAssistant(ctx context.Context) (*voice.Assistant, error) {
 	if err != nil {
 		return nil, vapiError("list assistants", err)
 	}
-	var found *voice.Assistant
+	var found *vapi.Assistant
 	for i, a := range all {
 		if a.Metadata["practiceId"] == pid && (found == nil || !a.CreatedAt.After(found.CreatedAt)) {
 			found = &all[i]
@@ -385,7 +385,7 @@ func (r *run) findAssistant(ctx context.Context) (*voice.Assistant, error) {
 // Vapi does not have yet. FRONT_DESK numbers are left alone: their calls
 // never reach Vapi through us.
 func (r *run) numbers(ctx context.Context) error {
-	var inVapi []voice.PhoneNumber
+	var inVapi []vapi.PhoneNumber
 	listed := false
 	for _, n := range r.st.numbers {
 		item := "number " + n.Number
@@ -400,15 +400,15 @@ func (r *run) numbers(ctx context.Context) error {
 			}
 			listed = true
 		}
-		want := voice.PhoneNumber{Server: r.auth.server(r.s.cfg.PublicURL+"/webhooks/vapi", 0)}
+		want := vapi.PhoneNumber{Server: r.auth.server(r.s.cfg.PublicURL+"/webhooks/vapi", 0)}
 		if r.st.agent.Enabled {
 			want.AssistantID = r.assistantID
 		}
 		if t := r.st.transferNumber(); t != "" {
 			// Where Vapi sends the call when the assistant cannot take it.
-			want.FallbackDestination = voice.NumberDestination(t, "")
+			want.FallbackDestination = vapi.NumberDestination(t, "")
 		}
-		i := slices.IndexFunc(inVapi, func(p voice.PhoneNumber) bool { return p.Number == n.Number })
+		i := slices.IndexFunc(inVapi, func(p vapi.PhoneNumber) bool { return p.Number == n.Number })
 		if i < 0 {
 			if r.s.cfg.TwilioAccountSID == "" || r.s.cfg.TwilioAuthToken == "" {
 				r.res.Skipped = append(r.res.Skipped, item+": not in Vapi yet, and TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN are needed to import it")
@@ -435,7 +435,7 @@ func (r *run) numbers(ctx context.Context) error {
 			r.res.Unchanged = append(r.res.Unchanged, item)
 			continue
 		}
-		u := voice.PhoneNumberUpdate{PhoneNumber: patch, ClearAssistant: slices.Contains(fields, "assistantId") && want.AssistantID == ""}
+		u := vapi.PhoneNumberUpdate{PhoneNumber: patch, ClearAssistant: slices.Contains(fields, "assistantId") && want.AssistantID == ""}
 		if _, err := r.vapi.UpdatePhoneNumber(ctx, got.ID, u); err != nil {
 			return vapiError("update "+item, err)
 		}
@@ -518,11 +518,11 @@ func errorText(err error) string {
 
 // vapiError turns a failed Vapi call into what an operator can act on.
 func vapiError(step string, err error) error {
-	var ae *voice.APIError
+	var ae *vapi.APIError
 	switch {
 	case errors.Is(err, context.DeadlineExceeded):
 		return apperr.Wrap(apperr.Unavailable, err, "Vapi did not answer in time to %s: try again; check VAPI_BASE_URL if it persists", step)
-	case errors.Is(err, voice.ErrNoAPIKey):
+	case errors.Is(err, vapi.ErrNoAPIKey):
 		return apperr.Wrap(apperr.Unavailable, err, "the voice agent cannot be provisioned: VAPI_API_KEY is not configured")
 	case errors.As(err, &ae) && (ae.StatusCode == http.StatusUnauthorized || ae.StatusCode == http.StatusForbidden):
 		return apperr.Wrap(apperr.Unavailable, err, "Vapi rejected VAPI_API_KEY (HTTP %d: %s): set it to the private API key of the Vapi organisation", ae.StatusCode, ae.Message)

@@ -16,13 +16,13 @@ import (
 	"github.com/frontdesk/frontdesk/ent/phonenumber"
 	"github.com/frontdesk/frontdesk/internal/agentsetup"
 	"github.com/frontdesk/frontdesk/internal/apperr"
+	"github.com/frontdesk/frontdesk/internal/calendar"
 	"github.com/frontdesk/frontdesk/internal/clock"
 	"github.com/frontdesk/frontdesk/internal/database"
 	"github.com/frontdesk/frontdesk/internal/database/dbtest"
-	"github.com/frontdesk/frontdesk/internal/pms"
 	"github.com/frontdesk/frontdesk/internal/tenant"
-	"github.com/frontdesk/frontdesk/internal/voice"
-	"github.com/frontdesk/frontdesk/internal/voice/vapitest"
+	"github.com/frontdesk/frontdesk/internal/vapi"
+	"github.com/frontdesk/frontdesk/internal/vapi/vapitest"
 )
 
 const (
@@ -42,7 +42,7 @@ var now = time.Date(2026, 3, 10, 14, 30, 0, 0, time.UTC)
 type env struct {
 	db    *database.DB
 	vapi  *vapitest.Server
-	api   *voice.Client
+	api   *vapi.Client
 	clk   *clock.Fake
 	cfg   agentsetup.Config
 	svc   *agentsetup.Service
@@ -64,7 +64,7 @@ func newEnv(t *testing.T, db *database.DB, opts ...option) *env {
 	e := &env{db: db, clk: clock.NewFake(now), admin: tenant.Unscoped(context.Background())}
 	e.vapi = vapitest.NewServer(vapitest.WithClock(e.clk))
 	t.Cleanup(e.vapi.Close)
-	e.api = voice.NewClient(voice.ClientConfig{BaseURL: e.vapi.URL, APIKey: e.vapi.APIKey})
+	e.api = vapi.NewClient(vapi.ClientConfig{BaseURL: e.vapi.URL, APIKey: e.vapi.APIKey})
 	e.cfg = agentsetup.Config{DB: db, Vapi: e.api, PublicURL: publicURL + "/", WebhookSecret: webhookSecret, Clock: e.clk}
 	for _, o := range opts {
 		o(&e.cfg)
@@ -82,13 +82,13 @@ func newEnv(t *testing.T, db *database.DB, opts ...option) *env {
 func (e *env) practice(t *testing.T, name string) string {
 	t.Helper()
 	c := e.db.Client(e.admin)
-	weekday := []pms.TimeRange{{Start: 8 * 60, End: 12 * 60}, {Start: 13 * 60, End: 17 * 60}}
+	weekday := []calendar.TimeRange{{Start: 8 * 60, End: 12 * 60}, {Start: 13 * 60, End: 17 * 60}}
 	p := c.Practice.Create().SetName(name).SetTimeZone("America/New_York").SetFrontDeskNumber(frontDesk).
-		SetHours(pms.WeeklyHours{
+		SetHours(calendar.WeeklyHours{
 			time.Monday: weekday, time.Tuesday: weekday, time.Wednesday: weekday, time.Thursday: weekday,
 			time.Friday: {{Start: 8 * 60, End: 14*60 + 30}},
 		}).
-		SetPmsHours(pms.WeeklyHours{time.Saturday: {{Start: 9 * 60, End: 12 * 60}}}).
+		SetPmsHours(calendar.WeeklyHours{time.Saturday: {{Start: 9 * 60, End: 12 * 60}}}).
 		SaveX(e.admin)
 	c.Provider.Create().SetPracticeID(p.ID).SetPmsID("DR1").SetTitle("Dr.").SetFirstName("Amy").SetLastName("Lee").SetSpecialty("General dentistry").SaveX(e.admin)
 	c.Provider.Create().SetPracticeID(p.ID).SetPmsID("HYG1").SetFirstName("Sam").SetLastName("Patel").SetSpecialty("Hygienist").SaveX(e.admin)
@@ -300,7 +300,7 @@ func TestVapiChangesPatchOnlyTheAssistant(t *testing.T) {
 		{"hours", func(t *testing.T) {
 			p := e.db.Client(e.admin).Practice.GetX(e.admin, e.pid)
 			h := p.Hours
-			h[time.Saturday] = []pms.TimeRange{{Start: 9 * 60, End: 13 * 60}}
+			h[time.Saturday] = []calendar.TimeRange{{Start: 9 * 60, End: 13 * 60}}
 			e.db.Client(e.admin).Practice.UpdateOneID(e.pid).SetHours(h).ExecX(e.admin)
 		}, func(t *testing.T, a map[string]any) {
 			if !strings.Contains(prompt(a), "- Saturday: 9 AM to 1 PM") {
@@ -344,7 +344,7 @@ func TestVapiToolEditedByHandIsPatchedBack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var book voice.Tool
+	var book vapi.Tool
 	for _, tool := range tools {
 		if tool.Function.Name == agentsetup.BookAppointment {
 			book = tool
@@ -353,7 +353,7 @@ func TestVapiToolEditedByHandIsPatchedBack(t *testing.T) {
 	original := *book.Function
 	edited := original
 	edited.Description = "someone's hand edit"
-	if _, err := e.api.UpdateTool(e.ctx, book.ID, voice.Tool{Function: &edited, Server: &voice.Server{URL: "https://elsewhere.example.com/hook"}}); err != nil {
+	if _, err := e.api.UpdateTool(e.ctx, book.ID, vapi.Tool{Function: &edited, Server: &vapi.Server{URL: "https://elsewhere.example.com/hook"}}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -425,7 +425,7 @@ func TestVapiLostAssistantIDIsFoundByMetadata(t *testing.T) {
 
 func TestVapiWrongKeyIsAClearErrorStoredOnTheAgent(t *testing.T) {
 	e := newEnv(t, dbtest.Open(t))
-	e.cfg.Vapi = voice.NewClient(voice.ClientConfig{BaseURL: e.vapi.URL, APIKey: "the-public-key"})
+	e.cfg.Vapi = vapi.NewClient(vapi.ClientConfig{BaseURL: e.vapi.URL, APIKey: "the-public-key"})
 	_, err := agentsetup.New(e.cfg).Provision(e.ctx)
 	if apperr.CodeOf(err) != apperr.Unavailable {
 		t.Fatalf("err %v (%s), want UNAVAILABLE", err, apperr.CodeOf(err))
@@ -451,7 +451,7 @@ func TestVapiWrongKeyIsAClearErrorStoredOnTheAgent(t *testing.T) {
 
 func TestVapiFailureMidwayKeepsWhatWasLearned(t *testing.T) {
 	e := newEnv(t, dbtest.Open(t))
-	e.cfg.Vapi = voice.NewClient(voice.ClientConfig{
+	e.cfg.Vapi = vapi.NewClient(vapi.ClientConfig{
 		BaseURL: e.vapi.URL, APIKey: e.vapi.APIKey,
 		HTTPClient: &http.Client{Transport: failPost{"/assistant"}},
 	})
@@ -517,7 +517,7 @@ func TestVapiNumbersWithoutTwilioCredentialsAreSkipped(t *testing.T) {
 // the assistant even without Twilio credentials.
 func TestVapiExistingNumberIsAdopted(t *testing.T) {
 	e := newEnv(t, dbtest.Open(t))
-	pn, err := e.api.CreatePhoneNumber(e.ctx, voice.PhoneNumber{Provider: "twilio", Number: mainNumber, TwilioAccountSID: twilioSID, TwilioAuthToken: "x"})
+	pn, err := e.api.CreatePhoneNumber(e.ctx, vapi.PhoneNumber{Provider: "twilio", Number: mainNumber, TwilioAccountSID: twilioSID, TwilioAuthToken: "x"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -624,7 +624,7 @@ func TestVapiHMACModeSignsAndSendsTheSecretHeader(t *testing.T) {
 	}
 	for _, s := range servers {
 		srv := s.(map[string]any)
-		if h, _ := srv["headers"].(map[string]any); h[voice.HeaderSecret] != webhookSecret || srv["credentialId"] != creds[0]["id"] {
+		if h, _ := srv["headers"].(map[string]any); h[vapi.HeaderSecret] != webhookSecret || srv["credentialId"] != creds[0]["id"] {
 			t.Errorf("server %v lacks the credential or the secret header", srv)
 		}
 	}
@@ -670,7 +670,7 @@ func TestVapiRotatedCredentialIsUsedByTheNextRun(t *testing.T) {
 func TestVapiProvisionDoesNotAttachAnotherPracticesIDs(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		e := newEnv(t, db)
-		pn, err := e.api.CreatePhoneNumber(e.ctx, voice.PhoneNumber{Provider: "twilio", Number: mainNumber, TwilioAccountSID: twilioSID, TwilioAuthToken: "x"})
+		pn, err := e.api.CreatePhoneNumber(e.ctx, vapi.PhoneNumber{Provider: "twilio", Number: mainNumber, TwilioAccountSID: twilioSID, TwilioAuthToken: "x"})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 
 	"github.com/frontdesk/frontdesk/internal/receptionist"
-	"github.com/frontdesk/frontdesk/internal/voice"
+	"github.com/frontdesk/frontdesk/internal/vapi"
 )
 
 // The tool names are the receptionist's: ARCHITECTURE.md's contract, each
@@ -31,8 +31,8 @@ type ServerAuth struct {
 	Headers      map[string]string
 }
 
-func (a ServerAuth) server(url string, timeout int) *voice.Server {
-	return &voice.Server{URL: url, TimeoutSeconds: timeout, CredentialID: a.CredentialID, Headers: a.Headers}
+func (a ServerAuth) server(url string, timeout int) *vapi.Server {
+	return &vapi.Server{URL: url, TimeoutSeconds: timeout, CredentialID: a.CredentialID, Headers: a.Headers}
 }
 
 // toolSpec is one tool of the contract. Parameters use only the JSON Schema
@@ -173,22 +173,22 @@ const delayedAfterMS = 4000
 // order, pointing at publicURL. They are shared by every practice of the
 // Vapi org: a tool call names no practice, the webhook finds it from the
 // call's phone number or assistant.
-func Tools(publicURL string, auth ServerAuth) []voice.Tool {
-	out := make([]voice.Tool, 0, len(toolSpecs))
+func Tools(publicURL string, auth ServerAuth) []vapi.Tool {
+	out := make([]vapi.Tool, 0, len(toolSpecs))
 	for _, t := range toolSpecs {
 		params, err := json.Marshal(t.params)
 		if err != nil {
 			panic("agentsetup: tool parameters: " + err.Error()) // static data
 		}
-		msgs := []voice.ToolMessage{{Type: "request-start", Content: t.start}}
+		msgs := []vapi.ToolMessage{{Type: "request-start", Content: t.start}}
 		if t.delayed != "" {
-			msgs = append(msgs, voice.ToolMessage{Type: "request-response-delayed", Content: t.delayed, TimingMilliseconds: delayedAfterMS})
+			msgs = append(msgs, vapi.ToolMessage{Type: "request-response-delayed", Content: t.delayed, TimingMilliseconds: delayedAfterMS})
 		}
 		async := false
-		out = append(out, voice.Tool{
+		out = append(out, vapi.Tool{
 			Type:     "function",
 			Async:    &async,
-			Function: &voice.Function{Name: t.name, Description: t.description, Parameters: params},
+			Function: &vapi.Function{Name: t.name, Description: t.description, Parameters: params},
 			Server:   auth.server(publicURL+"/webhooks/vapi/tools/"+t.name, ToolTimeoutSeconds),
 			Messages: msgs,
 		})

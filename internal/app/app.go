@@ -19,7 +19,7 @@ import (
 
 	"github.com/frontdesk/frontdesk/graph"
 	"github.com/frontdesk/frontdesk/graph/graphiql"
-	"github.com/frontdesk/frontdesk/internal/actions"
+	"github.com/frontdesk/frontdesk/internal/actionitems"
 	"github.com/frontdesk/frontdesk/internal/agentsetup"
 	"github.com/frontdesk/frontdesk/internal/auth"
 	"github.com/frontdesk/frontdesk/internal/booking"
@@ -36,7 +36,7 @@ import (
 	"github.com/frontdesk/frontdesk/internal/secrets"
 	"github.com/frontdesk/frontdesk/internal/server"
 	"github.com/frontdesk/frontdesk/internal/telephony"
-	"github.com/frontdesk/frontdesk/internal/voice"
+	"github.com/frontdesk/frontdesk/internal/vapi"
 	"github.com/frontdesk/frontdesk/internal/writeback"
 	twiliowebhook "github.com/frontdesk/frontdesk/webhooks/twilio"
 	vapiwebhook "github.com/frontdesk/frontdesk/webhooks/vapi"
@@ -85,7 +85,7 @@ type options struct {
 	clock clock.Clock
 	db    *database.DB
 	sikka *sikka.Client
-	vapi  *voice.Client
+	vapi  *vapi.Client
 }
 
 // WithLogger logs there (default: nowhere).
@@ -106,7 +106,7 @@ func WithSikka(client *sikka.Client) Option { return func(o *options) { o.sikka 
 
 // WithVapi talks to Vapi (provisioning and live-call control) through
 // client instead of one built from the VAPI_* settings.
-func WithVapi(client *voice.Client) Option { return func(o *options) { o.vapi = client } }
+func WithVapi(client *vapi.Client) Option { return func(o *options) { o.vapi = client } }
 
 // New builds frontdesk from cfg (as config.Check left it). It opens the
 // database but neither migrates it nor starts anything.
@@ -147,7 +147,7 @@ func (a *App) build(ctx context.Context, cfg *config.Config, o options) error {
 	}
 	pmsConns := pmsconn.New(pmsconn.Config{DB: db, Box: box, Clock: clk, Queue: a.Queue, Sikka: sikkaClient, SandboxWritebackDelay: SandboxWritebackDelay})
 	a.Syncer = &mirror.Syncer{DB: db, PMS: pmsConns, Clock: clk, Log: log}
-	actionItems := &actions.Service{DB: db, Clock: clk}
+	actionItems := &actionitems.Service{DB: db, Clock: clk}
 	bookings := &booking.Service{DB: db, Clock: clk, Queue: a.Queue}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &mirror.Worker{Syncer: a.Syncer})
@@ -183,7 +183,7 @@ func (a *App) build(ctx context.Context, cfg *config.Config, o options) error {
 	// The voice agent's side: Vapi's webhooks, answered by the receptionist.
 	vapiControl, vapiAPI := o.vapi, o.vapi
 	if vapiControl == nil {
-		vapiControl = voice.NewClient(voice.ClientConfig{BaseURL: cfg.VapiBaseURL, APIKey: cfg.VapiAPIKey,
+		vapiControl = vapi.NewClient(vapi.ClientConfig{BaseURL: cfg.VapiBaseURL, APIKey: cfg.VapiAPIKey,
 			ControlHosts: cfg.VapiControlHosts, ControlLoopback: cfg.Dev})
 		// Provisioning says it is unavailable without a key.
 		if cfg.VapiAPIKey != "" {
@@ -192,7 +192,7 @@ func (a *App) build(ctx context.Context, cfg *config.Config, o options) error {
 	}
 	desk := &receptionist.Service{DB: db, Clock: clk, Booking: bookings, Actions: actionItems, Control: vapiControl, Log: log}
 	vapiHooks := &vapiwebhook.Handler{
-		Verifier: &voice.Verifier{Secret: cfg.VapiWebhookSecret, HMACSecret: cfg.VapiWebhookHMACSecret, Clock: clk},
+		Verifier: &vapi.Verifier{Secret: cfg.VapiWebhookSecret, HMACSecret: cfg.VapiWebhookHMACSecret, Clock: clk},
 		Desk:     desk,
 		Log:      log,
 	}

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/frontdesk/frontdesk/internal/apperr"
-	"github.com/frontdesk/frontdesk/internal/pms"
+	"github.com/frontdesk/frontdesk/internal/calendar"
 	"github.com/frontdesk/frontdesk/internal/practice"
 	"github.com/frontdesk/frontdesk/internal/scheduling"
 )
@@ -18,7 +18,7 @@ type AvailabilityQuery struct {
 	AppointmentType string
 	// From and To are practice-local dates, inclusive; zero From is today,
 	// zero To is From plus two weeks.
-	From, To  pms.Date
+	From, To  calendar.Date
 	TimeOfDay scheduling.TimeOfDay
 	// Provider is an id, a PMS id or a name; empty means anyone allowed.
 	Provider   string
@@ -99,10 +99,10 @@ func (s *Service) find(snap *snapshot, q AvailabilityQuery, now time.Time) (*Ava
 	}
 	local := now.In(v.loc)
 	if q.From.IsZero() {
-		q.From = pms.DateOf(local)
+		q.From = calendar.DateOf(local)
 	}
 	if q.To.IsZero() {
-		q.To = pms.DateOf(q.From.In(v.loc).AddDate(0, 0, DefaultSearchDays-1))
+		q.To = calendar.DateOf(q.From.In(v.loc).AddDate(0, 0, DefaultSearchDays-1))
 	}
 	if err := checkBounds(&q, v.loc); err != nil {
 		return nil, err

@@ -8,8 +8,8 @@ import (
 	"github.com/frontdesk/frontdesk/ent/appointment"
 	"github.com/frontdesk/frontdesk/ent/patient"
 	"github.com/frontdesk/frontdesk/internal/booking"
+	"github.com/frontdesk/frontdesk/internal/calendar"
 	"github.com/frontdesk/frontdesk/internal/database/dbtest"
-	"github.com/frontdesk/frontdesk/internal/pms"
 )
 
 // BenchmarkBooking books one appointment per iteration on SQLite: the
@@ -45,7 +45,7 @@ func BenchmarkBooking(b *testing.B) {
 		busyUntil := map[string]time.Time{}
 		var slots []booking.Slot
 		for d := 2; d <= 85; d++ {
-			day := pms.DateOf(now.Add(time.Duration(d) * 24 * time.Hour).In(newYork))
+			day := calendar.DateOf(now.Add(time.Duration(d) * 24 * time.Hour).In(newYork))
 			a, err := e.svc.Availability(ctx, booking.AvailabilityQuery{
 				AppointmentType: "Exam", From: day, To: day, MaxResults: booking.MaxResultsLimit,
 			})

@@ -12,13 +12,12 @@ import (
 	ewb "github.com/frontdesk/frontdesk/ent/writeback"
 	"github.com/frontdesk/frontdesk/internal/apperr"
 	"github.com/frontdesk/frontdesk/internal/calendar"
+	"github.com/frontdesk/frontdesk/internal/jobargs"
 	"github.com/frontdesk/frontdesk/internal/patients"
 	"github.com/frontdesk/frontdesk/internal/phone"
-	"github.com/frontdesk/frontdesk/internal/pms"
 	"github.com/frontdesk/frontdesk/internal/scheduling"
 	"github.com/frontdesk/frontdesk/internal/spoken"
 	"github.com/frontdesk/frontdesk/internal/tenant"
-	"github.com/frontdesk/frontdesk/internal/writeback"
 )
 
 // NewPatient is a caller who is not in the PMS yet.
@@ -87,11 +86,11 @@ func (s *Service) slotTaken(ctx context.Context, v *practiceView, ref slotRef, r
 
 // alternatives are up to three open slots nearest the one asked for.
 func (s *Service) alternatives(ctx context.Context, v *practiceView, ref slotRef) []Slot {
-	day := pms.DateOf(ref.start.In(v.loc))
-	q := AvailabilityQuery{AppointmentType: ref.typ.ID, From: day, To: pms.DateOf(ref.start.In(v.loc).AddDate(0, 0, 2)), MaxResults: 60}
-	if today := pms.DateOf(s.Clock.Now().In(v.loc)); day.In(v.loc).Before(today.In(v.loc)) {
+	day := calendar.DateOf(ref.start.In(v.loc))
+	q := AvailabilityQuery{AppointmentType: ref.typ.ID, From: day, To: calendar.DateOf(ref.start.In(v.loc).AddDate(0, 0, 2)), MaxResults: 60}
+	if today := calendar.DateOf(s.Clock.Now().In(v.loc)); day.In(v.loc).Before(today.In(v.loc)) {
 		q.From = today
-		q.To = pms.DateOf(today.In(v.loc).AddDate(0, 0, 2))
+		q.To = calendar.DateOf(today.In(v.loc).AddDate(0, 0, 2))
 	}
 	a, err := s.Availability(ctx, q)
 	if err != nil || a == nil {
@@ -268,7 +267,7 @@ func (s *Service) Book(ctx context.Context, r BookRequest) (*Booked, error) {
 			SetPatientID(pat.ID).SetKind(ewb.KindCREATE_APPOINTMENT).Exec(ctx); err != nil {
 			return err
 		}
-		return s.Queue.Insert(ctx, writeback.Args{PracticeID: v.practice.ID, AppointmentID: appt.ID}, nil)
+		return s.Queue.Insert(ctx, jobargs.Writeback{PracticeID: v.practice.ID, AppointmentID: appt.ID}, nil)
 	})
 	if err != nil {
 		return nil, err
@@ -394,7 +393,7 @@ func (s *Service) Cancel(ctx context.Context, id, reason string) (*Booked, error
 		if out, err = upd.Save(ctx); err != nil {
 			return err
 		}
-		return s.Queue.Insert(ctx, writeback.Args{PracticeID: practiceID, AppointmentID: a.ID}, nil)
+		return s.Queue.Insert(ctx, jobargs.Writeback{PracticeID: practiceID, AppointmentID: a.ID}, nil)
 	})
 	if err != nil {
 		return nil, err
@@ -459,7 +458,7 @@ func (s *Service) Reschedule(ctx context.Context, id, slotID, start string) (*Bo
 		if out, err = upd.Save(ctx); err != nil {
 			return err
 		}
-		return s.Queue.Insert(ctx, writeback.Args{PracticeID: v.practice.ID, AppointmentID: a.ID}, nil)
+		return s.Queue.Insert(ctx, jobargs.Writeback{PracticeID: v.practice.ID, AppointmentID: a.ID}, nil)
 	})
 	if err != nil {
 		return nil, err
@@ -494,7 +493,7 @@ func (s *Service) RetryWriteback(ctx context.Context, id string) (*ent.Appointme
 			SetWritebackError("").Save(ctx); err != nil {
 			return err
 		}
-		return s.Queue.Insert(ctx, writeback.Args{PracticeID: practiceID, AppointmentID: a.ID}, nil)
+		return s.Queue.Insert(ctx, jobargs.Writeback{PracticeID: practiceID, AppointmentID: a.ID}, nil)
 	})
 	return out, err
 }

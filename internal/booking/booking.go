@@ -17,6 +17,7 @@ import (
 	"github.com/frontdesk/frontdesk/ent/operatory"
 	"github.com/frontdesk/frontdesk/ent/provider"
 	"github.com/frontdesk/frontdesk/internal/apperr"
+	"github.com/frontdesk/frontdesk/internal/calendar"
 	"github.com/frontdesk/frontdesk/internal/clock"
 	"github.com/frontdesk/frontdesk/internal/database"
 	"github.com/frontdesk/frontdesk/internal/jobs"
@@ -73,8 +74,8 @@ func (s *Service) view(ctx context.Context) (*practiceView, error) {
 	return v, nil
 }
 
-func (v *practiceView) closures() []pms.Date {
-	var out []pms.Date
+func (v *practiceView) closures() []calendar.Date {
+	var out []calendar.Date
 	for _, s := range practice.ClosedDates(v.practice) {
 		if d, err := pms.ParseDate(s); err == nil {
 			out = append(out, d)
@@ -280,13 +281,13 @@ func (s *Service) UpdateAppointmentType(ctx context.Context, id string, bookable
 }
 
 // intersect returns the times inside both a and b, day by day.
-func intersect(a, b pms.WeeklyHours) pms.WeeklyHours {
-	out := pms.WeeklyHours{}
+func intersect(a, b calendar.WeeklyHours) calendar.WeeklyHours {
+	out := calendar.WeeklyHours{}
 	for day, ra := range a {
 		for _, x := range ra {
 			for _, y := range b[day] {
 				if s, e := max(x.Start, y.Start), min(x.End, y.End); s < e {
-					out[day] = append(out[day], pms.TimeRange{Start: s, End: e})
+					out[day] = append(out[day], calendar.TimeRange{Start: s, End: e})
 				}
 			}
 		}

@@ -18,12 +18,12 @@ import (
 	ewb "github.com/frontdesk/frontdesk/ent/writeback"
 	"github.com/frontdesk/frontdesk/internal/apperr"
 	"github.com/frontdesk/frontdesk/internal/booking"
+	"github.com/frontdesk/frontdesk/internal/calendar"
 	"github.com/frontdesk/frontdesk/internal/clock"
 	"github.com/frontdesk/frontdesk/internal/database"
 	"github.com/frontdesk/frontdesk/internal/database/dbtest"
 	"github.com/frontdesk/frontdesk/internal/fixture"
 	"github.com/frontdesk/frontdesk/internal/jobs"
-	"github.com/frontdesk/frontdesk/internal/pms"
 	"github.com/frontdesk/frontdesk/internal/pms/sandbox"
 	"github.com/frontdesk/frontdesk/internal/scheduling"
 	"github.com/frontdesk/frontdesk/internal/tenant"
@@ -118,7 +118,7 @@ func TestAvailability(t *testing.T) {
 	}
 
 	// A Sunday has nothing; the answer says when the next opening is.
-	sunday := pms.Date{Year: 2026, Month: 12, Day: 6}
+	sunday := calendar.Date{Year: 2026, Month: 12, Day: 6}
 	c, err := e.svc.Availability(e.ctx, booking.AvailabilityQuery{AppointmentType: "Exam", From: sunday, To: sunday})
 	if err != nil {
 		t.Fatal(err)
@@ -138,9 +138,9 @@ func TestAvailability(t *testing.T) {
 // here, for the API and the phone alike, and refused before any work.
 func TestAvailabilityBounds(t *testing.T) {
 	e := newEnv(t, dbtest.Open(t))
-	from := pms.Date{Year: 2026, Month: 12, Day: 7}
-	last := pms.DateOf(from.In(newYork).AddDate(0, 0, booking.MaxSearchDays-1))
-	past := pms.DateOf(from.In(newYork).AddDate(0, 0, booking.MaxSearchDays))
+	from := calendar.Date{Year: 2026, Month: 12, Day: 7}
+	last := calendar.DateOf(from.In(newYork).AddDate(0, 0, booking.MaxSearchDays-1))
+	past := calendar.DateOf(from.In(newYork).AddDate(0, 0, booking.MaxSearchDays))
 	for _, tt := range []struct {
 		name string
 		q    booking.AvailabilityQuery
@@ -150,7 +150,7 @@ func TestAvailabilityBounds(t *testing.T) {
 		{"too many results", booking.AvailabilityQuery{AppointmentType: "Exam", From: from, MaxResults: booking.MaxResultsLimit + 1}, false},
 		{"negative results", booking.AvailabilityQuery{AppointmentType: "Exam", From: from, MaxResults: -1}, false},
 		{"a range too long", booking.AvailabilityQuery{AppointmentType: "Exam", From: from, To: past}, false},
-		{"ten years", booking.AvailabilityQuery{AppointmentType: "Exam", To: pms.Date{Year: 2036, Month: 12, Day: 1}, MaxResults: 100000}, false},
+		{"ten years", booking.AvailabilityQuery{AppointmentType: "Exam", To: calendar.Date{Year: 2036, Month: 12, Day: 1}, MaxResults: 100000}, false},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			a, err := e.svc.Availability(e.ctx, tt.q)
@@ -193,7 +193,7 @@ func TestBookExistingPatient(t *testing.T) {
 			t.Fatalf("%d writeback jobs", n)
 		}
 		// The slot is gone.
-		again, _ := e.svc.Availability(e.ctx, booking.AvailabilityQuery{AppointmentType: "Exam", Provider: slot.Provider.ID, From: pms.DateOf(slot.Start), To: pms.DateOf(slot.Start)})
+		again, _ := e.svc.Availability(e.ctx, booking.AvailabilityQuery{AppointmentType: "Exam", Provider: slot.Provider.ID, From: calendar.DateOf(slot.Start), To: calendar.DateOf(slot.Start)})
 		for _, s := range again.Slots {
 			if s.ID == slot.ID {
 				t.Fatal("the booked slot is still offered")
@@ -367,7 +367,7 @@ func TestCancelAndReschedule(t *testing.T) {
 		}
 		// Moved before its create was sent: the create goes out with the new time.
 		prov := *appt.ProviderID
-		open, err := e.svc.Availability(e.ctx, booking.AvailabilityQuery{AppointmentType: "Exam", Provider: prov, From: pms.Date{Year: 2026, Month: 12, Day: 9}, To: pms.Date{Year: 2026, Month: 12, Day: 11}})
+		open, err := e.svc.Availability(e.ctx, booking.AvailabilityQuery{AppointmentType: "Exam", Provider: prov, From: calendar.Date{Year: 2026, Month: 12, Day: 9}, To: calendar.Date{Year: 2026, Month: 12, Day: 11}})
 		if err != nil || len(open.Slots) < 2 {
 			t.Fatalf("open slots: %v %d", err, len(open.Slots))
 		}
@@ -440,7 +440,7 @@ func TestAvailabilityCacheFollowsChanges(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		e := newEnv(t, db)
 		other := &booking.Service{DB: db, Clock: e.clk, Queue: e.svc.Queue} // another process
-		q := booking.AvailabilityQuery{AppointmentType: "Exam", From: pms.Date{Year: 2026, Month: 12, Day: 8}, To: pms.Date{Year: 2026, Month: 12, Day: 8}, MaxResults: booking.MaxResultsLimit}
+		q := booking.AvailabilityQuery{AppointmentType: "Exam", From: calendar.Date{Year: 2026, Month: 12, Day: 8}, To: calendar.Date{Year: 2026, Month: 12, Day: 8}, MaxResults: booking.MaxResultsLimit}
 		offered := func() map[string]bool {
 			a, err := e.svc.Availability(e.ctx, q)
 			if err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/frontdesk/frontdesk/ent"
 	"github.com/frontdesk/frontdesk/internal/apperr"
+	"github.com/frontdesk/frontdesk/internal/calendar"
 	"github.com/frontdesk/frontdesk/internal/pms"
 	"github.com/frontdesk/frontdesk/internal/scheduling"
 	"github.com/frontdesk/frontdesk/internal/spoken"
@@ -63,7 +64,7 @@ func (v *practiceView) parseSlotID(id string) (slotRef, error) {
 	if err != nil {
 		return slotRef{}, errBadSlot
 	}
-	start, ok := scheduling.WallClock(pms.DateOf(local), local.Hour()*60+local.Minute(), v.loc)
+	start, ok := scheduling.WallClock(calendar.DateOf(local), local.Hour()*60+local.Minute(), v.loc)
 	if !ok {
 		return slotRef{}, errBadSlot
 	}
@@ -92,7 +93,7 @@ func (v *practiceView) parseLocal(s string) (time.Time, error) {
 	}
 	for _, layout := range []string{LocalTimeLayout, "2006-01-02T15:04:05", "2006-01-02 15:04"} {
 		if w, err := time.ParseInLocation(layout, s, time.UTC); err == nil {
-			t, ok := scheduling.WallClock(pms.DateOf(w), w.Hour()*60+w.Minute(), v.loc)
+			t, ok := scheduling.WallClock(calendar.DateOf(w), w.Hour()*60+w.Minute(), v.loc)
 			if !ok {
 				return time.Time{}, apperr.New(apperr.Invalid, "%s does not exist in %s (the clocks change then)", s, v.loc)
 			}

@@ -1,7 +1,10 @@
-// Package calendar reads the dates and clock times that reach frontdesk —
-// API fields, the phone agent's tool arguments, what a PMS sends — one way
-// wherever they arrive, so that the phone and the dashboard accept the same
-// things.
+// Package calendar holds the wall-clock values every layer talks about — a
+// date with no zone, a span of a day, a week of opening hours — and reads the
+// dates and clock times that reach frontdesk (API fields, the phone agent's
+// tool arguments, what a PMS sends) one way wherever they arrive, so that the
+// phone and the dashboard accept the same things. It depends on nothing of
+// frontdesk's but apperr, so the availability engine, the PMS port and the
+// data model share it without importing one another.
 package calendar
 
 import (
@@ -11,7 +14,6 @@ import (
 	"time"
 
 	"github.com/frontdesk/frontdesk/internal/apperr"
-	"github.com/frontdesk/frontdesk/internal/pms"
 )
 
 // DateLayout is how a date is written: "2026-12-01".
@@ -20,16 +22,16 @@ const DateLayout = time.DateOnly
 // ParseDate reads a date a person gave as field: empty is no date (the zero
 // Date); anything else must be YYYY-MM-DD, or it is refused (INVALID) with a
 // message naming field.
-func ParseDate(s, field string) (pms.Date, error) {
+func ParseDate(s, field string) (Date, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
-		return pms.Date{}, nil
+		return Date{}, nil
 	}
 	t, err := time.Parse(DateLayout, s)
 	if err != nil {
-		return pms.Date{}, apperr.Wrap(apperr.Invalid, err, "%s must be a date like 2026-12-01", field)
+		return Date{}, apperr.Wrap(apperr.Invalid, err, "%s must be a date like 2026-12-01", field)
 	}
-	return pms.DateOf(t), nil
+	return DateOf(t), nil
 }
 
 // FormatClock writes minutes after midnight as "15:04" ("24:00" for the end

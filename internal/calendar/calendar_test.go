@@ -5,24 +5,23 @@ import (
 
 	"github.com/frontdesk/frontdesk/internal/apperr"
 	"github.com/frontdesk/frontdesk/internal/calendar"
-	"github.com/frontdesk/frontdesk/internal/pms"
 )
 
 func TestParseDate(t *testing.T) {
 	tests := []struct {
 		in   string
-		want pms.Date
+		want calendar.Date
 		bad  bool
 	}{
-		{"", pms.Date{}, false},
-		{"  ", pms.Date{}, false},
-		{"2026-12-01", pms.Date{Year: 2026, Month: 12, Day: 1}, false},
-		{" 2026-12-01 ", pms.Date{Year: 2026, Month: 12, Day: 1}, false},
-		{"2026-12-01T09:00", pms.Date{}, true},
-		{"2026-12-01junk", pms.Date{}, true},
-		{"2026-02-30", pms.Date{}, true},
-		{"12/01/2026", pms.Date{}, true},
-		{"tomorrow", pms.Date{}, true},
+		{"", calendar.Date{}, false},
+		{"  ", calendar.Date{}, false},
+		{"2026-12-01", calendar.Date{Year: 2026, Month: 12, Day: 1}, false},
+		{" 2026-12-01 ", calendar.Date{Year: 2026, Month: 12, Day: 1}, false},
+		{"2026-12-01T09:00", calendar.Date{}, true},
+		{"2026-12-01junk", calendar.Date{}, true},
+		{"2026-02-30", calendar.Date{}, true},
+		{"12/01/2026", calendar.Date{}, true},
+		{"tomorrow", calendar.Date{}, true},
 	}
 	for _, tt := range tests {
 		got, err := calendar.ParseDate(tt.in, "date_from")

@@ -87,8 +87,8 @@ func TestLoadErrorsNameTheVariable(t *testing.T) {
 		"COGNITO_ISSUER":            {"COGNITO_ISSUER": "cognito"},
 		"FRONTDESK_ADDR":            {"FRONTDESK_ADDR": "8080"},
 		"FRONTDESK_REQUEST_TIMEOUT": {"FRONTDESK_REQUEST_TIMEOUT": "0s"},
-		"VAPI_CONTROL_HOSTS":     {"VAPI_CONTROL_HOSTS": "https://evil.example/"},
-		"VAPI_CONTROL_HOSTS ":    {"VAPI_CONTROL_HOSTS": " , "},
+		"VAPI_CONTROL_HOSTS":        {"VAPI_CONTROL_HOSTS": "https://evil.example/"},
+		"VAPI_CONTROL_HOSTS ":       {"VAPI_CONTROL_HOSTS": " , "},
 	} {
 		name = strings.TrimSpace(name)
 		_, err := Load(nil, env(kv), io.Discard)

@@ -11,7 +11,7 @@ import (
 	entsql "entgo.io/ent/dialect/sql"
 
 	"github.com/frontdesk/frontdesk/ent"
-	"github.com/frontdesk/frontdesk/internal/changes"
+	"github.com/frontdesk/frontdesk/internal/txonce"
 )
 
 // Tx is one database transaction, shared by ent (Client) and river (SQL, for
@@ -56,7 +56,7 @@ func (db *DB) Begin(ctx context.Context) (context.Context, *Tx, error) {
 	tx := &Tx{sql: sqlTx, client: db.newClient(drv)}
 	ctx = context.WithValue(ctx, txKey{}, tx)
 	ctx = ent.NewContext(ctx, tx.client)
-	ctx = changes.Track(ctx)
+	ctx = txonce.Track(ctx)
 	return ctx, tx, nil
 }
 

@@ -13,26 +13,10 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/rivertype"
 
 	"github.com/frontdesk/frontdesk/internal/database"
+	"github.com/frontdesk/frontdesk/internal/jobargs"
 )
-
-// Queues and how many jobs of each run at once in one process.
-const (
-	QueueDefault = river.QueueDefault
-	QueueSync    = "sync"
-)
-
-// PendingStates makes a job unique while one like it waits or runs, but not
-// once it has finished: the next periodic run may then enqueue again.
-var PendingStates = []rivertype.JobState{
-	rivertype.JobStateAvailable,
-	rivertype.JobStatePending,
-	rivertype.JobStateRunning,
-	rivertype.JobStateRetryable,
-	rivertype.JobStateScheduled,
-}
 
 // Queue inserts jobs. Services hold it from the start; the river client
 // behind it is bound once every worker is registered.
@@ -87,8 +71,8 @@ type Runner struct {
 // has not started.
 func New(c Config, q *Queue) (*Runner, error) {
 	queues := map[string]river.QueueConfig{
-		QueueDefault: {MaxWorkers: 10},
-		QueueSync:    {MaxWorkers: 2},
+		jobargs.QueueDefault: {MaxWorkers: 10},
+		jobargs.QueueSync:    {MaxWorkers: 2},
 	}
 	for name, n := range c.Queues {
 		queues[name] = river.QueueConfig{MaxWorkers: n}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/frontdesk/frontdesk/ent/pmsconnection"
+	"github.com/frontdesk/frontdesk/internal/calendar"
 	"github.com/frontdesk/frontdesk/internal/clock"
 	"github.com/frontdesk/frontdesk/internal/database/dbtest"
 	"github.com/frontdesk/frontdesk/internal/mirror"
@@ -59,7 +60,7 @@ func BenchmarkFullSync(b *testing.B) {
 				}
 				n++
 			}
-			for _, err := range p.Appointments(ctx, pms.AppointmentQuery{From: pms.Date{Year: 2026, Month: 10, Day: 1}, To: pms.Date{Year: 2028, Month: 1, Day: 1}}) {
+			for _, err := range p.Appointments(ctx, pms.AppointmentQuery{From: calendar.Date{Year: 2026, Month: 10, Day: 1}, To: calendar.Date{Year: 2028, Month: 1, Day: 1}}) {
 				if err != nil {
 					b.Fatal(err)
 				}

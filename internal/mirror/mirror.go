@@ -19,6 +19,7 @@ import (
 	"github.com/frontdesk/frontdesk/ent/syncrun"
 	"github.com/frontdesk/frontdesk/internal/clock"
 	"github.com/frontdesk/frontdesk/internal/database"
+	"github.com/frontdesk/frontdesk/internal/jobargs"
 	"github.com/frontdesk/frontdesk/internal/jobs"
 	"github.com/frontdesk/frontdesk/internal/pms"
 	"github.com/frontdesk/frontdesk/internal/tenant"
@@ -139,32 +140,14 @@ func (s *Syncer) finish(ctx context.Context, run *ent.SyncRun, conn *ent.PMSConn
 	return syncErr
 }
 
-// SyncArgs asks for one sync of one practice.
-type SyncArgs struct {
-	PracticeID string `json:"practice_id"`
-	Full       bool   `json:"full"`
-}
-
-// Kind names the job.
-func (SyncArgs) Kind() string { return "pms_sync" }
-
-// InsertOpts: one sync of a kind per practice waits at a time.
-func (SyncArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{
-		Queue:       jobs.QueueSync,
-		MaxAttempts: 5,
-		UniqueOpts:  river.UniqueOpts{ByArgs: true, ByState: jobs.PendingStates},
-	}
-}
-
-// Worker runs SyncArgs jobs.
+// Worker runs jobargs.Sync jobs.
 type Worker struct {
-	river.WorkerDefaults[SyncArgs]
+	river.WorkerDefaults[jobargs.Sync]
 	Syncer *Syncer
 }
 
 // Work syncs; a failed sync is recorded on its SyncRun and retried by river.
-func (w *Worker) Work(ctx context.Context, job *river.Job[SyncArgs]) error {
+func (w *Worker) Work(ctx context.Context, job *river.Job[jobargs.Sync]) error {
 	_, err := w.Syncer.Sync(ctx, job.Args.PracticeID, job.Args.Full)
 	return err
 }
@@ -201,7 +184,7 @@ func (s *Scheduler) Work(ctx context.Context, _ *river.Job[ScheduleArgs]) error 
 	}
 	for _, c := range conns {
 		full := c.LastFullSyncAt == nil || s.Clock.Now().Sub(*c.LastFullSyncAt) > every
-		if err := s.Queue.Insert(ctx, SyncArgs{PracticeID: c.PracticeID, Full: full}, nil); err != nil {
+		if err := s.Queue.Insert(ctx, jobargs.Sync{PracticeID: c.PracticeID, Full: full}, nil); err != nil {
 			return err
 		}
 	}
@@ -212,7 +195,7 @@ func (s *Scheduler) Work(ctx context.Context, _ *river.Job[ScheduleArgs]) error 
 func Periodic(interval time.Duration) *river.PeriodicJob {
 	return river.NewPeriodicJob(river.PeriodicInterval(interval),
 		func() (river.JobArgs, *river.InsertOpts) {
-			return ScheduleArgs{}, &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: jobs.PendingStates}}
+			return ScheduleArgs{}, &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: jobargs.PendingStates}}
 		},
 		&river.PeriodicJobOpts{RunOnStart: true, ID: "pms_sync_schedule"})
 }

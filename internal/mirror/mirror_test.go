@@ -12,6 +12,7 @@ import (
 	"github.com/frontdesk/frontdesk/ent/patient"
 	"github.com/frontdesk/frontdesk/ent/pmsconnection"
 	"github.com/frontdesk/frontdesk/ent/syncrun"
+	"github.com/frontdesk/frontdesk/internal/calendar"
 	"github.com/frontdesk/frontdesk/internal/clock"
 	"github.com/frontdesk/frontdesk/internal/database"
 	"github.com/frontdesk/frontdesk/internal/database/dbtest"
@@ -105,7 +106,7 @@ func TestIncrementalSyncPicksUpChanges(t *testing.T) {
 	before := c.Appointment.Query().CountX(ctx)
 
 	// Someone at the practice books a new patient, and cancels a visit.
-	wbp, err := sb.CreatePatient(ctx, pms.NewPatient{FirstName: "Nora", LastName: "Quill", BirthDate: pms.Date{Year: 1990, Month: 5, Day: 6}, Phone: "+15550100999"})
+	wbp, err := sb.CreatePatient(ctx, pms.NewPatient{FirstName: "Nora", LastName: "Quill", BirthDate: calendar.Date{Year: 1990, Month: 5, Day: 6}, Phone: "+15550100999"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/frontdesk/frontdesk/ent/actionitem"
 	"github.com/frontdesk/frontdesk/ent/appointment"
 	"github.com/frontdesk/frontdesk/ent/patient"
+	"github.com/frontdesk/frontdesk/internal/calendar"
 	"github.com/frontdesk/frontdesk/internal/clock"
 	"github.com/frontdesk/frontdesk/internal/database"
 	"github.com/frontdesk/frontdesk/internal/database/dbtest"
@@ -132,7 +133,7 @@ func TestSyncSeeingAReissuedIDKeepsBothPatients(t *testing.T) {
 		}
 
 		other := editedPMS{PMS: sb, reissued: map[string]pms.Patient{"P00005": {
-			FirstName: "Zed", LastName: "Other", BirthDate: pms.Date{Year: 2001, Month: 1, Day: 1}, Status: "Active",
+			FirstName: "Zed", LastName: "Other", BirthDate: calendar.Date{Year: 2001, Month: 1, Day: 1}, Status: "Active",
 		}}}
 		for range 2 {
 			if _, err := newSyncer(db, other, clk).Sync(ctx, id, true); err != nil {
@@ -157,7 +158,7 @@ func TestSyncSeeingAReissuedIDKeepsBothPatients(t *testing.T) {
 	})
 }
 
-func mustDate(t *testing.T, s string) pms.Date {
+func mustDate(t *testing.T, s string) calendar.Date {
 	t.Helper()
 	d, err := pms.ParseDate(s)
 	if err != nil {

@@ -19,7 +19,8 @@ import (
 	"github.com/frontdesk/frontdesk/ent/patient"
 	"github.com/frontdesk/frontdesk/ent/pmsconnection"
 	"github.com/frontdesk/frontdesk/ent/provider"
-	"github.com/frontdesk/frontdesk/internal/actions"
+	"github.com/frontdesk/frontdesk/internal/actionitems"
+	"github.com/frontdesk/frontdesk/internal/calendar"
 	"github.com/frontdesk/frontdesk/internal/patients"
 	"github.com/frontdesk/frontdesk/internal/phone"
 	"github.com/frontdesk/frontdesk/internal/pms"
@@ -179,13 +180,13 @@ func (w *writer) full(p pms.PMS) error {
 	if err := w.patients(p, pms.PatientQuery{}, true); err != nil {
 		return err
 	}
-	today := pms.DateOf(w.s.Clock.Now().In(w.loc))
+	today := calendar.DateOf(w.s.Clock.Now().In(w.loc))
 	window := w.s.Window
 	if window == (Window{}) {
 		window = DefaultWindow
 	}
-	from := pms.DateOf(today.In(w.loc).Add(-window.Past))
-	to := pms.DateOf(today.In(w.loc).Add(window.Future))
+	from := calendar.DateOf(today.In(w.loc).Add(-window.Past))
+	to := calendar.DateOf(today.In(w.loc).Add(window.Future))
 	return w.appointments(p, pms.AppointmentQuery{From: from, To: to}, true)
 }
 
@@ -214,8 +215,8 @@ func (w *writer) providers(p pms.PMS) error {
 	w.n.Providers = len(list)
 	seen := map[string]bool{}
 	var changed []pms.Provider
-	hours := map[string]pms.WeeklyHours{}
-	week := pms.DateOf(w.s.Clock.Now().In(w.loc))
+	hours := map[string]calendar.WeeklyHours{}
+	week := calendar.DateOf(w.s.Clock.Now().In(w.loc))
 	for _, pr := range list {
 		seen[pr.ID] = true
 		sched, err := p.Schedule(w.ctx, pms.ScheduleQuery{ProviderID: pr.ID, WeekOf: week})
@@ -381,7 +382,7 @@ const closureWeeks = 13
 
 func (w *writer) hours(p pms.PMS) error {
 	today := w.s.Clock.Now().In(w.loc)
-	sched, err := p.Schedule(w.ctx, pms.ScheduleQuery{WeekOf: pms.DateOf(today)})
+	sched, err := p.Schedule(w.ctx, pms.ScheduleQuery{WeekOf: calendar.DateOf(today)})
 	if err != nil {
 		return fmt.Errorf("mirror: practice hours: %w", err)
 	}
@@ -390,7 +391,7 @@ func (w *writer) hours(p pms.PMS) error {
 		closures = append(closures, d.String())
 	}
 	for wk := 1; wk < closureWeeks; wk++ {
-		s, err := p.Schedule(w.ctx, pms.ScheduleQuery{WeekOf: pms.DateOf(today.AddDate(0, 0, 7*wk))})
+		s, err := p.Schedule(w.ctx, pms.ScheduleQuery{WeekOf: calendar.DateOf(today.AddDate(0, 0, 7*wk))})
 		if err != nil {
 			return fmt.Errorf("mirror: practice closures: %w", err)
 		}
@@ -534,7 +535,7 @@ func (w *writer) currentPatients(ctx context.Context, c *ent.Client, chunk []pms
 func (w *writer) supersede(ctx context.Context, c *ent.Client, old *ent.Patient) error {
 	w.s.Log.WarnContext(ctx, "mirror: the PMS reissued a patient id to another person", "practice_id", w.practiceID, "patient_id", old.ID)
 	w.n.Updated++
-	return patients.Supersede(ctx, c, &actions.Service{DB: w.s.DB, Clock: w.s.Clock}, old)
+	return patients.Supersede(ctx, c, &actionitems.Service{DB: w.s.DB, Clock: w.s.Clock}, old)
 }
 
 // appointments mirrors what q returns. With removeUnseen (a full sync over
@@ -687,7 +688,7 @@ func normalizedPhones(raw []string) []string {
 	return out
 }
 
-func hoursEqual(a, b pms.WeeklyHours) bool {
+func hoursEqual(a, b calendar.WeeklyHours) bool {
 	if len(a) != len(b) {
 		return false
 	}
@@ -722,7 +723,7 @@ func (d digest) num(ns ...int64) digest {
 	return d
 }
 
-func (d digest) hours(h pms.WeeklyHours) digest {
+func (d digest) hours(h calendar.WeeklyHours) digest {
 	for day := time.Sunday; day <= time.Saturday; day++ {
 		d.num(int64(day))
 		for _, r := range h[day] {
@@ -745,7 +746,7 @@ func boolNum(b bool) int64 {
 	return 0
 }
 
-func digestProvider(p pms.Provider, h pms.WeeklyHours) string {
+func digestProvider(p pms.Provider, h calendar.WeeklyHours) string {
 	return newDigest().str(p.FirstName, p.LastName, p.Title, p.Specialty).num(boolNum(p.Active)).hours(h).sum()
 }
 

@@ -12,7 +12,7 @@ import (
 	"github.com/frontdesk/frontdesk/ent/actionitem"
 	"github.com/frontdesk/frontdesk/ent/patient"
 	"github.com/frontdesk/frontdesk/ent/predicate"
-	"github.com/frontdesk/frontdesk/internal/actions"
+	"github.com/frontdesk/frontdesk/internal/actionitems"
 	"github.com/frontdesk/frontdesk/internal/calendar"
 	"github.com/frontdesk/frontdesk/internal/phone"
 )
@@ -75,7 +75,7 @@ func SamePerson(aFirst, aLast, aBirth, bFirst, bLast, bBirth string) bool {
 // its appointments and calls, records the id as former_pms_id, becomes
 // inactive (no call verifies it until staff sort it out), and staff get an
 // action item. It runs in the caller's transaction.
-func Supersede(ctx context.Context, c *ent.Client, acts *actions.Service, old *ent.Patient) error {
+func Supersede(ctx context.Context, c *ent.Client, acts *actionitems.Service, old *ent.Patient) error {
 	if old.PmsID == nil {
 		return nil
 	}
@@ -83,7 +83,7 @@ func Supersede(ctx context.Context, c *ent.Client, acts *actions.Service, old *e
 	if err := c.Patient.UpdateOneID(old.ID).ClearPmsID().SetFormerPmsID(pmsID).SetActive(false).SetPmsDigest("").Exec(ctx); err != nil {
 		return fmt.Errorf("patients: set aside a reissued PMS id: %w", err)
 	}
-	_, err := acts.Open(ctx, actions.Item{
+	_, err := acts.Open(ctx, actionitems.Item{
 		Kind:    actionitem.KindPMS_CONFLICT,
 		Urgency: actionitem.UrgencyURGENT,
 		Summary: fmt.Sprintf("The PMS now gives patient id %s to a different person than this patient, who had it before. "+

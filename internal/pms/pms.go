@@ -15,6 +15,8 @@ import (
 	"iter"
 	"strings"
 	"time"
+
+	"github.com/frontdesk/frontdesk/internal/calendar"
 )
 
 // Provider is a dentist, hygienist or other bookable person.
@@ -51,7 +53,7 @@ type Patient struct {
 	FirstName     string
 	LastName      string
 	PreferredName string
-	BirthDate     Date
+	BirthDate     calendar.Date
 	Phones        []string
 	Email         string
 	Status        string
@@ -75,59 +77,24 @@ type Appointment struct {
 	LastChanged time.Time // zero when unknown
 }
 
-// Date is a calendar date with no zone (a birth date, a PMS schedule day).
-type Date struct {
-	Year  int
-	Month time.Month
-	Day   int
-}
-
 // ParseDate parses "2006-01-02" (a trailing "T00:00:00" is accepted, as
 // Sikka sends it).
-func ParseDate(s string) (Date, error) {
+func ParseDate(s string) (calendar.Date, error) {
 	if len(s) > 10 {
 		s = s[:10]
 	}
 	t, err := time.Parse(time.DateOnly, s)
 	if err != nil {
-		return Date{}, err
+		return calendar.Date{}, err
 	}
-	return DateOf(t), nil
+	return calendar.DateOf(t), nil
 }
-
-// DateOf returns the date of t in t's location.
-func DateOf(t time.Time) Date {
-	y, m, d := t.Date()
-	return Date{y, m, d}
-}
-
-// IsZero reports whether d is the zero Date.
-func (d Date) IsZero() bool { return d == Date{} }
-
-// String formats d as "2006-01-02".
-func (d Date) String() string {
-	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)
-}
-
-// In returns midnight of d in loc.
-func (d Date) In(loc *time.Location) time.Time {
-	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, loc)
-}
-
-// TimeRange is a span of a day in minutes after midnight, wall clock.
-type TimeRange struct {
-	Start int // minutes after midnight
-	End   int // exclusive
-}
-
-// WeeklyHours are opening hours by weekday; a weekday absent or empty is closed.
-type WeeklyHours map[time.Weekday][]TimeRange
 
 // Schedule is a practice's or a provider's hours for a week.
 type Schedule struct {
-	Hours WeeklyHours
+	Hours calendar.WeeklyHours
 	// Closed lists the dates in the requested week that are holidays.
-	Closed []Date
+	Closed []calendar.Date
 }
 
 // PracticeInfo describes the practice the connection is for.
@@ -146,13 +113,13 @@ type PatientQuery struct {
 	Phone     string // E.164 or any format; matched against every phone field
 	FirstName string
 	LastName  string
-	BirthDate Date
+	BirthDate calendar.Date
 }
 
 // AppointmentQuery selects appointments by start date (From/To, inclusive,
 // practice dates) or, when ChangedSince is set, by last change.
 type AppointmentQuery struct {
-	From, To     Date
+	From, To     calendar.Date
 	ChangedSince time.Time
 	PatientID    string
 }
@@ -160,14 +127,14 @@ type AppointmentQuery struct {
 // ScheduleQuery selects whose hours to read; empty ProviderID means the practice.
 type ScheduleQuery struct {
 	ProviderID string
-	WeekOf     Date
+	WeekOf     calendar.Date
 }
 
 // NewPatient is a patient to create.
 type NewPatient struct {
 	FirstName  string
 	LastName   string
-	BirthDate  Date
+	BirthDate  calendar.Date
 	Phone      string // E.164
 	Email      string
 	ProviderID string

@@ -17,8 +17,8 @@ import (
 	"github.com/frontdesk/frontdesk/internal/apperr"
 	"github.com/frontdesk/frontdesk/internal/clock"
 	"github.com/frontdesk/frontdesk/internal/database"
+	"github.com/frontdesk/frontdesk/internal/jobargs"
 	"github.com/frontdesk/frontdesk/internal/jobs"
-	"github.com/frontdesk/frontdesk/internal/mirror"
 	"github.com/frontdesk/frontdesk/internal/pms"
 	"github.com/frontdesk/frontdesk/internal/pms/sandbox"
 	"github.com/frontdesk/frontdesk/internal/pms/sikka"
@@ -94,7 +94,7 @@ func (s *Service) ConnectSikka(ctx context.Context, officeID, secretKey, pmsPrac
 		if err != nil {
 			return err
 		}
-		return s.Queue.Insert(ctx, mirror.SyncArgs{PracticeID: practiceID, Full: true}, nil)
+		return s.Queue.Insert(ctx, jobargs.Sync{PracticeID: practiceID, Full: true}, nil)
 	})
 	if err != nil {
 		return nil, err
@@ -118,7 +118,7 @@ func (s *Service) ConnectSandbox(ctx context.Context) (*ent.PMSConnection, error
 		if err != nil {
 			return err
 		}
-		return s.Queue.Insert(ctx, mirror.SyncArgs{PracticeID: practiceID, Full: true}, nil)
+		return s.Queue.Insert(ctx, jobargs.Sync{PracticeID: practiceID, Full: true}, nil)
 	})
 	return conn, err
 }
@@ -157,7 +157,7 @@ func (s *Service) RequestSync(ctx context.Context, full bool) (*ent.PMSConnectio
 	if conn == nil || conn.Status == pmsconnection.StatusDISCONNECTED {
 		return nil, apperr.New(apperr.Invalid, "no PMS is connected: connect one first")
 	}
-	if err := s.Queue.Insert(ctx, mirror.SyncArgs{PracticeID: practiceID, Full: full}, nil); err != nil {
+	if err := s.Queue.Insert(ctx, jobargs.Sync{PracticeID: practiceID, Full: full}, nil); err != nil {
 		return nil, err
 	}
 	return conn, nil

@@ -10,7 +10,7 @@ import (
 	"github.com/frontdesk/frontdesk/ent/actionitem"
 	"github.com/frontdesk/frontdesk/ent/pmsconnection"
 	ewb "github.com/frontdesk/frontdesk/ent/writeback"
-	"github.com/frontdesk/frontdesk/internal/actions"
+	"github.com/frontdesk/frontdesk/internal/actionitems"
 	"github.com/frontdesk/frontdesk/internal/practice"
 	"github.com/frontdesk/frontdesk/internal/spoken"
 )
@@ -78,7 +78,7 @@ func (s *Service) replaceMirror(ctx context.Context, c *ent.Client, practiceID s
 	if err != nil {
 		loc = time.UTC
 	}
-	acts := &actions.Service{DB: s.DB, Clock: s.Clock}
+	acts := &actionitems.Service{DB: s.DB, Clock: s.Clock}
 	for _, wb := range pending {
 		it := withdrawnItem(wb, old, loc, s.Clock.Now())
 		if _, err := acts.Open(ctx, it); err != nil {
@@ -112,7 +112,7 @@ func (s *Service) replaceMirror(ctx context.Context, c *ent.Client, practiceID s
 // withdrawnItem tells staff what a withdrawn writeback would have written.
 // The appointment and patient rows go with the old mirror, so the item says
 // in words whose and when.
-func withdrawnItem(wb *ent.Writeback, old *ent.PMSConnection, loc *time.Location, now time.Time) actions.Item {
+func withdrawnItem(wb *ent.Writeback, old *ent.PMSConnection, loc *time.Location, now time.Time) actionitems.Item {
 	what := map[ewb.Kind]string{
 		ewb.KindCREATE_PATIENT:         "A new patient record",
 		ewb.KindCREATE_APPOINTMENT:     "A booking",
@@ -120,7 +120,7 @@ func withdrawnItem(wb *ent.Writeback, old *ent.PMSConnection, loc *time.Location
 		ewb.KindRESCHEDULE_APPOINTMENT: "A change of time",
 	}[wb.Kind]
 	var details []string
-	it := actions.Item{Kind: actionitem.KindWRITEBACK_FAILED, Urgency: actionitem.UrgencyURGENT}
+	it := actionitems.Item{Kind: actionitem.KindWRITEBACK_FAILED, Urgency: actionitem.UrgencyURGENT}
 	if a := wb.Edges.Appointment; a != nil {
 		details = append(details, spoken.When(a.StartAt, loc, now))
 		if p := a.Edges.Patient; p != nil {

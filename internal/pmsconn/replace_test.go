@@ -11,6 +11,7 @@ import (
 	"github.com/frontdesk/frontdesk/ent/appointment"
 	ewb "github.com/frontdesk/frontdesk/ent/writeback"
 	"github.com/frontdesk/frontdesk/internal/booking"
+	"github.com/frontdesk/frontdesk/internal/calendar"
 	"github.com/frontdesk/frontdesk/internal/database"
 	"github.com/frontdesk/frontdesk/internal/database/dbtest"
 	"github.com/frontdesk/frontdesk/internal/mirror"
@@ -86,7 +87,7 @@ func TestConnectingAnotherPMSReplacesTheMirror(t *testing.T) {
 			t.Fatalf("the sandbox's mirror: %+v", got)
 		}
 		book := &booking.Service{DB: db, Clock: e.clk, Queue: e.queue}
-		exam := booking.AvailabilityQuery{AppointmentType: "Exam", From: pms.Date{Year: 2026, Month: 12, Day: 7}}
+		exam := booking.AvailabilityQuery{AppointmentType: "Exam", From: calendar.Date{Year: 2026, Month: 12, Day: 7}}
 		if a, err := book.Availability(e.owner, exam); err != nil || len(a.Slots) == 0 {
 			t.Fatalf("the sandbox's availability: %+v, %v", a, err)
 		}
@@ -207,7 +208,7 @@ func TestSandboxSurvivesARestart(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			wb, err := p.CreatePatient(ctx, pms.NewPatient{FirstName: first, LastName: "Caller", BirthDate: pms.Date{Year: 1980, Month: 1, Day: 2}})
+			wb, err := p.CreatePatient(ctx, pms.NewPatient{FirstName: first, LastName: "Caller", BirthDate: calendar.Date{Year: 1980, Month: 1, Day: 2}})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -5,13 +5,13 @@ import (
 	"time"
 
 	"github.com/frontdesk/frontdesk/ent"
-	"github.com/frontdesk/frontdesk/internal/pms"
+	"github.com/frontdesk/frontdesk/internal/calendar"
 )
 
 // Hours are the practice's opening hours: its own when set in frontdesk,
 // else what the PMS reports. Availability, the agent's prompt and the API
 // all read them here, so a caller is never told hours the slots disagree with.
-func Hours(p *ent.Practice) pms.WeeklyHours {
+func Hours(p *ent.Practice) calendar.WeeklyHours {
 	if len(p.Hours) > 0 {
 		return p.Hours
 	}

@@ -7,17 +7,17 @@ import (
 	"time"
 
 	"github.com/frontdesk/frontdesk/ent"
-	"github.com/frontdesk/frontdesk/internal/pms"
+	"github.com/frontdesk/frontdesk/internal/calendar"
 	"github.com/frontdesk/frontdesk/internal/practice"
 )
 
 func TestHours(t *testing.T) {
-	own := pms.WeeklyHours{time.Monday: {{Start: 9 * 60, End: 17 * 60}}}
-	fromPMS := pms.WeeklyHours{time.Tuesday: {{Start: 8 * 60, End: 12 * 60}}}
+	own := calendar.WeeklyHours{time.Monday: {{Start: 9 * 60, End: 17 * 60}}}
+	fromPMS := calendar.WeeklyHours{time.Tuesday: {{Start: 8 * 60, End: 12 * 60}}}
 	tests := []struct {
 		name string
 		p    ent.Practice
-		want pms.WeeklyHours
+		want calendar.WeeklyHours
 	}{
 		{"own hours win", ent.Practice{Hours: own, PmsHours: fromPMS}, own},
 		{"else the PMS's", ent.Practice{PmsHours: fromPMS}, fromPMS},
@@ -50,7 +50,7 @@ func TestClosedDates(t *testing.T) {
 func TestOpenAt(t *testing.T) {
 	p := &ent.Practice{
 		TimeZone:    "America/New_York",
-		Hours:       pms.WeeklyHours{time.Tuesday: {{Start: 8 * 60, End: 12 * 60}, {Start: 13 * 60, End: 17 * 60}}},
+		Hours:       calendar.WeeklyHours{time.Tuesday: {{Start: 8 * 60, End: 12 * 60}, {Start: 13 * 60, End: 17 * 60}}},
 		PmsClosures: []string{"2026-12-22"},
 	}
 	ny, _ := time.LoadLocation("America/New_York")

@@ -15,7 +15,6 @@ import (
 	"github.com/frontdesk/frontdesk/internal/clock"
 	"github.com/frontdesk/frontdesk/internal/database"
 	"github.com/frontdesk/frontdesk/internal/phone"
-	"github.com/frontdesk/frontdesk/internal/pms"
 	"github.com/frontdesk/frontdesk/internal/tenant"
 )
 
@@ -122,7 +121,7 @@ func (s *Service) Current(ctx context.Context) (*ent.Practice, error) {
 type Settings struct {
 	Name, TimeZone, FrontDeskNumber *string
 	// Hours replace the PMS's hours; an empty non-nil map goes back to them.
-	Hours                                         *pms.WeeklyHours
+	Hours                                         *calendar.WeeklyHours
 	Closures                                      *[]string
 	LeadTimeMinutes, HorizonDays, SlotStepMinutes *int
 	DefaultAppointmentTypeID                      *string

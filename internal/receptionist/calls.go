@@ -12,14 +12,14 @@ import (
 	"github.com/frontdesk/frontdesk/ent/call"
 	"github.com/frontdesk/frontdesk/ent/phonenumber"
 	"github.com/frontdesk/frontdesk/ent/toolinvocation"
-	"github.com/frontdesk/frontdesk/internal/actions"
+	"github.com/frontdesk/frontdesk/internal/actionitems"
 	"github.com/frontdesk/frontdesk/internal/apperr"
 	"github.com/frontdesk/frontdesk/internal/phone"
-	"github.com/frontdesk/frontdesk/internal/voice"
+	"github.com/frontdesk/frontdesk/internal/vapi"
 )
 
 // StatusUpdate records a call's status as Vapi reports it.
-func (s *Service) StatusUpdate(ctx context.Context, l Line, m *voice.Message) error {
+func (s *Service) StatusUpdate(ctx context.Context, l Line, m *vapi.Message) error {
 	row, err := s.callRow(ctx, l)
 	if err != nil {
 		return err
@@ -50,9 +50,9 @@ const abandonedAfter = 20 * time.Second
 // EndOfCall records Vapi's report of a finished call: times, reason,
 // summary, transcript, recordings, cost and its breakdown, Vapi's analysis,
 // and the outcome the tools show. What the report could not say (a part
-// Vapi sent unreadable or nonsensical, see voice.Message.Problems) is left
+// Vapi sent unreadable or nonsensical, see vapi.Message.Problems) is left
 // as it was.
-func (s *Service) EndOfCall(ctx context.Context, l Line, m *voice.Message) error {
+func (s *Service) EndOfCall(ctx context.Context, l Line, m *vapi.Message) error {
 	rep := m.EndOfCallReport()
 	var structured map[string]any
 	if rep.StructuredData != nil {
@@ -107,7 +107,7 @@ func (s *Service) EndOfCall(ctx context.Context, l Line, m *voice.Message) error
 		}
 		// A web call has no number to call back: no item asks staff to.
 		if outcome == call.OutcomeABANDONED && rep.Duration >= abandonedAfter && row.Outcome == nil && callback != "" {
-			_, err := s.Actions.Open(ctx, actions.Item{
+			_, err := s.Actions.Open(ctx, actionitems.Item{
 				Kind:           actionitem.KindNO_RESOLUTION,
 				Summary:        fmt.Sprintf("A caller spoke with the receptionist for %d seconds and hung up with nothing booked or taken down. Consider calling back.", int(rep.Duration/time.Second)),
 				CallbackNumber: callback,
@@ -145,13 +145,13 @@ func (s *Service) outcome(ctx context.Context, row *ent.Call) (call.Outcome, err
 
 // AssistantRequest answers Vapi's question "which assistant takes this
 // call?" for a number imported without one.
-func (s *Service) AssistantRequest(ctx context.Context, r Route) voice.AssistantRequestResponse {
-	frontDesk := func() voice.AssistantRequestResponse {
+func (s *Service) AssistantRequest(ctx context.Context, r Route) vapi.AssistantRequestResponse {
+	frontDesk := func() vapi.AssistantRequestResponse {
 		number, err := s.TransferNumber(ctx, r.PracticeID)
 		if err != nil || number == "" {
-			return voice.AssistantRequestResponse{Error: "Sorry, no one can take your call right now. Please call back later."}
+			return vapi.AssistantRequestResponse{Error: "Sorry, no one can take your call right now. Please call back later."}
 		}
-		return voice.AssistantRequestResponse{Destination: voice.NumberDestination(number, "")}
+		return vapi.AssistantRequestResponse{Destination: vapi.NumberDestination(number, "")}
 	}
 	switch {
 	case r.Number != nil && r.Number.Routing == phonenumber.RoutingFRONT_DESK:
@@ -159,17 +159,17 @@ func (s *Service) AssistantRequest(ctx context.Context, r Route) voice.Assistant
 	case r.Agent == nil || !r.Agent.Enabled || r.Agent.VapiAssistantID == "":
 		return frontDesk()
 	default:
-		return voice.AssistantRequestResponse{AssistantID: r.Agent.VapiAssistantID}
+		return vapi.AssistantRequestResponse{AssistantID: r.Agent.VapiAssistantID}
 	}
 }
 
 // TransferDestination answers a transferCall tool that named no number.
-func (s *Service) TransferDestination(ctx context.Context, r Route) voice.TransferDestinationResponse {
+func (s *Service) TransferDestination(ctx context.Context, r Route) vapi.TransferDestinationResponse {
 	number, err := s.TransferNumber(ctx, r.PracticeID)
 	if err != nil || number == "" {
-		return voice.TransferDestinationResponse{Error: "No one is available to take the call right now."}
+		return vapi.TransferDestinationResponse{Error: "No one is available to take the call right now."}
 	}
-	return voice.TransferDestinationResponse{Destination: voice.NumberDestination(number, "Please hold while I transfer you.")}
+	return vapi.TransferDestinationResponse{Destination: vapi.NumberDestination(number, "Please hold while I transfer you.")}
 }
 
 func firstTime(ts ...time.Time) time.Time {

@@ -11,7 +11,7 @@ import (
 	"github.com/frontdesk/frontdesk/ent/appointment"
 	"github.com/frontdesk/frontdesk/ent/call"
 	"github.com/frontdesk/frontdesk/ent/patient"
-	"github.com/frontdesk/frontdesk/internal/actions"
+	"github.com/frontdesk/frontdesk/internal/actionitems"
 	"github.com/frontdesk/frontdesk/internal/booking"
 	"github.com/frontdesk/frontdesk/internal/calendar"
 	"github.com/frontdesk/frontdesk/internal/patients"
@@ -197,7 +197,7 @@ func (t *turn) lockIfExhausted(ctx context.Context, c *ent.Client, id string, no
 		return err
 	}
 	t.s.Log.WarnContext(ctx, "receptionist: patient locked for phone verification", "call_id", t.call.ID, "patient_id", id, "until", until)
-	_, err = t.s.Actions.Open(ctx, actions.Item{
+	_, err = t.s.Actions.Open(ctx, actionitems.Item{
 		Kind: actionitem.KindVERIFICATION_LOCKED, Urgency: actionitem.UrgencyURGENT, PatientID: id, CallID: t.call.ID,
 		Summary: fmt.Sprintf("Callers gave this patient's name with a wrong birth date %d times within %s, the last on this call. "+
 			"The phone agent will not verify anyone as this patient until %s UTC. Please contact the patient: someone may be trying to reach their record.",

@@ -20,7 +20,7 @@ import (
 	"github.com/frontdesk/frontdesk/ent/call"
 	"github.com/frontdesk/frontdesk/ent/phonenumber"
 	"github.com/frontdesk/frontdesk/ent/toolinvocation"
-	"github.com/frontdesk/frontdesk/internal/actions"
+	"github.com/frontdesk/frontdesk/internal/actionitems"
 	"github.com/frontdesk/frontdesk/internal/apperr"
 	"github.com/frontdesk/frontdesk/internal/apperr/coded"
 	"github.com/frontdesk/frontdesk/internal/booking"
@@ -28,12 +28,12 @@ import (
 	"github.com/frontdesk/frontdesk/internal/database"
 	"github.com/frontdesk/frontdesk/internal/phone"
 	"github.com/frontdesk/frontdesk/internal/tenant"
-	"github.com/frontdesk/frontdesk/internal/voice"
+	"github.com/frontdesk/frontdesk/internal/vapi"
 )
 
-// Controller steers a live call (voice.Client).
+// Controller steers a live call (vapi.Client).
 type Controller interface {
-	Control(ctx context.Context, controlURL string, msg voice.ControlMessage) error
+	Control(ctx context.Context, controlURL string, msg vapi.ControlMessage) error
 }
 
 // Service answers the voice agent.
@@ -41,7 +41,7 @@ type Service struct {
 	DB      *database.DB
 	Clock   clock.Clock
 	Booking *booking.Service
-	Actions *actions.Service
+	Actions *actionitems.Service
 	Control Controller
 	Log     *slog.Logger
 
@@ -90,7 +90,7 @@ type Line struct {
 const UnidentifiedCallPrefix = "unidentified:"
 
 // LineOf reads a message's call.
-func LineOf(m *voice.Message) Line {
+func LineOf(m *vapi.Message) Line {
 	return Line{
 		VapiCallID:    m.Call.ID,
 		PhoneNumberID: m.PhoneNumberID(),
@@ -168,20 +168,20 @@ func (s *Service) route(ctx context.Context, l Line) (Route, error) {
 // Answer runs one tool call for the practice ctx acts as (tenant.System),
 // once: a tool call id seen before gets the answer it got then, but only on
 // the same call and for the same tool; anywhere else it is refused.
-func (s *Service) Answer(ctx context.Context, l Line, tc voice.ToolCall) (res voice.ToolCallResult) {
+func (s *Service) Answer(ctx context.Context, l Line, tc vapi.ToolCall) (res vapi.ToolCallResult) {
 	started := time.Now()
 	defer func() {
 		if p := recover(); p != nil {
 			s.Log.ErrorContext(ctx, "receptionist: panic", "tool", tc.Name, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-			res = voice.ErrorResult(tc, "Something went wrong on our side. Offer to take a message or transfer the caller.")
+			res = vapi.ErrorResult(tc, "Something went wrong on our side. Offer to take a message or transfer the caller.")
 		}
 	}()
 	if tc.ID == "" {
-		return voice.ErrorResult(tc, "the tool call has no id")
+		return vapi.ErrorResult(tc, "the tool call has no id")
 	}
 	run, ok := tools[tc.Name]
 	if !ok {
-		return voice.ErrorResult(tc, fmt.Sprintf("unknown tool %q: the tools are %s", tc.Name, strings.Join(Tools, ", ")))
+		return vapi.ErrorResult(tc, fmt.Sprintf("unknown tool %q: the tools are %s", tc.Name, strings.Join(Tools, ", ")))
 	}
 	// A tool call naming no call is its own call, before any replay check,
 	// so that its repeat is matched to it.
@@ -203,7 +203,7 @@ func (s *Service) Answer(ctx context.Context, l Line, tc voice.ToolCall) (res vo
 	callRow, err := s.callRow(ctx, l)
 	if err != nil {
 		s.Log.ErrorContext(ctx, "receptionist: record call", "err", err)
-		return voice.ErrorResult(tc, "Something went wrong on our side. Offer to take a message or transfer the caller.")
+		return vapi.ErrorResult(tc, "Something went wrong on our side. Offer to take a message or transfer the caller.")
 	}
 	t := &turn{s: s, line: l, call: callRow, tc: tc}
 	switch run.kind {
@@ -251,7 +251,7 @@ func (s *Service) Answer(ctx context.Context, l Line, tc voice.ToolCall) (res vo
 }
 
 // answerRemote runs a tool that calls out: claim, commit, call, record.
-func (s *Service) answerRemote(ctx context.Context, t *turn, run tool, started time.Time) voice.ToolCallResult {
+func (s *Service) answerRemote(ctx context.Context, t *turn, run tool, started time.Time) vapi.ToolCallResult {
 	if err := s.claim(ctx, t); errors.Is(err, errClaimed) {
 		return s.claimedAnswer(ctx, t)
 	} else if err != nil {
@@ -272,16 +272,16 @@ func (s *Service) answerRemote(ctx context.Context, t *turn, run tool, started t
 }
 
 // claimedAnswer answers a tool call whose id another delivery claimed.
-func (s *Service) claimedAnswer(ctx context.Context, t *turn) voice.ToolCallResult {
+func (s *Service) claimedAnswer(ctx context.Context, t *turn) vapi.ToolCallResult {
 	if stored, ok := s.replay(ctx, t.line, t.tc); ok {
 		return stored.answer(t.line, t.tc)
 	}
-	return voice.ErrorResult(t.tc, "this request is already being handled")
+	return vapi.ErrorResult(t.tc, "this request is already being handled")
 }
 
 // recordClaimed stores the answer of a tool call claimed outside a
 // transaction.
-func (s *Service) recordClaimed(ctx context.Context, t *turn, res voice.ToolCallResult, started time.Time) {
+func (s *Service) recordClaimed(ctx context.Context, t *turn, res vapi.ToolCallResult, started time.Time) {
 	if err := s.finish(ctx, t, res, started); err != nil {
 		s.Log.ErrorContext(ctx, "receptionist: record tool call", "tool", t.tc.Name, "err", err)
 	}
@@ -294,7 +294,7 @@ type turn struct {
 	s    *Service
 	line Line
 	call *ent.Call
-	tc   voice.ToolCall
+	tc   vapi.ToolCall
 	// onFailure runs after a failed write tool's transaction is rolled back.
 	onFailure []func(context.Context) error
 }
@@ -322,39 +322,39 @@ func (t *turn) failed(ctx context.Context) {
 // result turns a tool's outcome into Vapi's answer. Errors are read by the
 // mapping the API uses (coded.Of), so the agent hears what the dashboard
 // would show; an internal error is "something went wrong".
-func (t *turn) result(out any, err error) voice.ToolCallResult {
+func (t *turn) result(out any, err error) vapi.ToolCallResult {
 	if err == nil {
-		return voice.Result(t.tc, out)
+		return vapi.Result(t.tc, out)
 	}
 	var taken *booking.SlotTakenError
 	if errors.As(err, &taken) {
-		return voice.ErrorResult(t.tc, slotTakenMessage(taken))
+		return vapi.ErrorResult(t.tc, slotTakenMessage(taken))
 	}
 	ae := coded.Of(err)
 	if ae.Code == apperr.Internal {
 		t.s.Log.ErrorContext(context.Background(), "receptionist: tool failed", "tool", t.tc.Name, "err", err)
-		return voice.ErrorResult(t.tc, "Something went wrong on our side. Offer to take a message or transfer the caller.")
+		return vapi.ErrorResult(t.tc, "Something went wrong on our side. Offer to take a message or transfer the caller.")
 	}
-	return voice.ErrorResult(t.tc, ae.Message)
+	return vapi.ErrorResult(t.tc, ae.Message)
 }
 
 // stored is the answer a tool call id got, and the call and tool it got it
 // for.
 type stored struct {
 	vapiCallID, tool string
-	res              voice.ToolCallResult
+	res              vapi.ToolCallResult
 }
 
-func (st stored) same(l Line, tc voice.ToolCall) bool {
+func (st stored) same(l Line, tc vapi.ToolCall) bool {
 	return st.vapiCallID == l.VapiCallID && st.tool == tc.Name
 }
 
 // answer is the stored answer for its own call and tool. Sent from another
 // call, or naming another tool, the id gets an error and nothing of the
 // first answer: it may hold a verified patient's details.
-func (st stored) answer(l Line, tc voice.ToolCall) voice.ToolCallResult {
+func (st stored) answer(l Line, tc vapi.ToolCall) vapi.ToolCallResult {
 	if !st.same(l, tc) {
-		return voice.ErrorResult(tc, "this tool call id was already used by another call or tool, so nothing was done; call the tool again")
+		return vapi.ErrorResult(tc, "this tool call id was already used by another call or tool, so nothing was done; call the tool again")
 	}
 	return st.res
 }
@@ -364,7 +364,7 @@ func (st stored) answer(l Line, tc voice.ToolCall) voice.ToolCallResult {
 // tool (whose answer refuses); a claim of the same call and tool still at
 // work is not ok. It runs on every tool call, so it is one prepared point
 // query (scoped to the practice by hand, since it bypasses ent).
-func (s *Service) replay(ctx context.Context, l Line, tc voice.ToolCall) (stored, bool) {
+func (s *Service) replay(ctx context.Context, l Line, tc vapi.ToolCall) (stored, bool) {
 	var st stored
 	var outcome, result string
 	err := s.DB.QueryRowHot(ctx, "SELECT ti.outcome, ti.result, ti.tool, c.vapi_call_id FROM tool_invocations ti JOIN calls c ON c.id = ti.call_id WHERE ti.practice_id = ? AND ti.tool_call_id = ?",
@@ -379,9 +379,9 @@ func (s *Service) replay(ctx context.Context, l Line, tc voice.ToolCall) (stored
 		return st, false
 	}
 	if toolinvocation.Outcome(outcome) == toolinvocation.OutcomeERROR {
-		st.res = voice.ErrorResult(tc, result)
+		st.res = vapi.ErrorResult(tc, result)
 	} else {
-		st.res = voice.Result(tc, result)
+		st.res = vapi.Result(tc, result)
 	}
 	return st, true
 }
@@ -396,7 +396,7 @@ func (s *Service) claim(ctx context.Context, t *turn) error {
 	return err
 }
 
-func (s *Service) finish(ctx context.Context, t *turn, res voice.ToolCallResult, started time.Time) error {
+func (s *Service) finish(ctx context.Context, t *turn, res vapi.ToolCallResult, started time.Time) error {
 	outcome, text := outcomeOf(res)
 	return s.DB.Client(ctx).ToolInvocation.Update().Where(toolinvocation.ToolCallID(t.tc.ID), toolinvocation.CallID(t.call.ID)).
 		SetOutcome(outcome).SetResult(text).SetLatencyMs(int(time.Since(started).Milliseconds())).Exec(ctx)
@@ -405,7 +405,7 @@ func (s *Service) finish(ctx context.Context, t *turn, res voice.ToolCallResult,
 // record stores the answer of a tool call that ran outside a claim (a read,
 // or a write that failed and was rolled back). A duplicate delivery that
 // got there first wins; its answer is as good.
-func (s *Service) record(ctx context.Context, t *turn, res voice.ToolCallResult, started time.Time) {
+func (s *Service) record(ctx context.Context, t *turn, res vapi.ToolCallResult, started time.Time) {
 	outcome, text := outcomeOf(res)
 	err := s.DB.Client(ctx).ToolInvocation.Create().
 		SetPracticeID(t.call.PracticeID).SetCallID(t.call.ID).SetToolCallID(t.tc.ID).SetTool(t.tc.Name).
@@ -415,7 +415,7 @@ func (s *Service) record(ctx context.Context, t *turn, res voice.ToolCallResult,
 	}
 }
 
-func outcomeOf(res voice.ToolCallResult) (toolinvocation.Outcome, string) {
+func outcomeOf(res vapi.ToolCallResult) (toolinvocation.Outcome, string) {
 	if res.Error != "" {
 		return toolinvocation.OutcomeERROR, res.Error
 	}

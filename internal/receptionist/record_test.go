@@ -6,14 +6,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/frontdesk/frontdesk/internal/actions"
+	"github.com/frontdesk/frontdesk/internal/actionitems"
 	"github.com/frontdesk/frontdesk/internal/booking"
 	"github.com/frontdesk/frontdesk/internal/clock"
 	"github.com/frontdesk/frontdesk/internal/database/dbtest"
 	"github.com/frontdesk/frontdesk/internal/fixture"
 	"github.com/frontdesk/frontdesk/internal/pms/sandbox"
 	"github.com/frontdesk/frontdesk/internal/receptionist"
-	"github.com/frontdesk/frontdesk/internal/voice"
+	"github.com/frontdesk/frontdesk/internal/vapi"
 )
 
 // TestBackgroundRecordsTakeTheServiceClock: the records of read-only tool
@@ -26,11 +26,11 @@ func TestBackgroundRecordsTakeTheServiceClock(t *testing.T) {
 	m := fixture.Mirror(t, db, fixture.Options{Clock: clk, Sandbox: sandbox.Config{Seed: 3}})
 	discard := slog.New(slog.NewTextHandler(io.Discard, nil))
 	desk := &receptionist.Service{DB: db, Clock: clk, Log: discard,
-		Booking: &booking.Service{DB: db, Clock: clk}, Actions: &actions.Service{DB: db, Clock: clk}}
+		Booking: &booking.Service{DB: db, Clock: clk}, Actions: &actionitems.Service{DB: db, Clock: clk}}
 
 	stop := desk.RecordInBackground()
 	res := desk.Answer(m.System, receptionist.Line{VapiCallID: "call-1"},
-		voice.ToolCall{ID: "tc-1", Name: receptionist.CheckAvailability, Arguments: []byte(`{"appointment_type":"Exam"}`)})
+		vapi.ToolCall{ID: "tc-1", Name: receptionist.CheckAvailability, Arguments: []byte(`{"appointment_type":"Exam"}`)})
 	if res.Error != "" {
 		t.Fatalf("check-availability: %s", res.Error)
 	}

@@ -13,7 +13,7 @@ import (
 	"github.com/frontdesk/frontdesk/internal/apperr/coded"
 	"github.com/frontdesk/frontdesk/internal/database/dbtest"
 	"github.com/frontdesk/frontdesk/internal/tenant"
-	"github.com/frontdesk/frontdesk/internal/voice"
+	"github.com/frontdesk/frontdesk/internal/vapi"
 )
 
 // The agent hears what the dashboard shows for the same error: both read it
@@ -35,7 +35,7 @@ func TestToolErrorsReadLikeTheAPI(t *testing.T) {
 		{"deadline", context.DeadlineExceeded, "request cancelled or timed out"},
 		{"internal", errors.New("pq: secret detail"), "Something went wrong on our side. Offer to take a message or transfer the caller."},
 	}
-	tn := &turn{s: &Service{Log: slog.New(slog.NewTextHandler(io.Discard, nil))}, tc: voice.ToolCall{ID: "tc", Name: TakeMessage}}
+	tn := &turn{s: &Service{Log: slog.New(slog.NewTextHandler(io.Discard, nil))}, tc: vapi.ToolCall{ID: "tc", Name: TakeMessage}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := tn.result(nil, tt.err).Error

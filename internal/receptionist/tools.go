@@ -10,14 +10,14 @@ import (
 	"github.com/frontdesk/frontdesk/ent"
 	"github.com/frontdesk/frontdesk/ent/actionitem"
 	"github.com/frontdesk/frontdesk/ent/appointment"
-	"github.com/frontdesk/frontdesk/internal/actions"
+	"github.com/frontdesk/frontdesk/internal/actionitems"
 	"github.com/frontdesk/frontdesk/internal/apperr"
 	"github.com/frontdesk/frontdesk/internal/booking"
 	"github.com/frontdesk/frontdesk/internal/calendar"
 	"github.com/frontdesk/frontdesk/internal/phone"
 	"github.com/frontdesk/frontdesk/internal/scheduling"
 	"github.com/frontdesk/frontdesk/internal/tenant"
-	"github.com/frontdesk/frontdesk/internal/voice"
+	"github.com/frontdesk/frontdesk/internal/vapi"
 )
 
 // kind is how a tool's work meets the database.
@@ -122,7 +122,7 @@ func checkAvailability(ctx context.Context, t *turn) (any, error) {
 		n := slotOf(*av.NextAvailable)
 		out.NextAvailable = &n
 	}
-	text := voice.Result(t.tc, out)
+	text := vapi.Result(t.tc, out)
 	if text.Error != "" {
 		return nil, errors.New(text.Error)
 	}
@@ -270,7 +270,7 @@ func takeMessage(ctx context.Context, t *turn) (any, error) {
 	if callback == "" {
 		callback = phone.OrEmpty(t.line.Caller)
 	}
-	if _, err := t.s.Actions.Open(ctx, actions.Item{
+	if _, err := t.s.Actions.Open(ctx, actionitems.Item{
 		Kind: actionitem.KindMESSAGE, Urgency: urgency, Summary: strings.TrimSpace(a.Message),
 		CallbackNumber: callback, PatientID: t.verified(), CallID: t.call.ID,
 	}); err != nil {
@@ -297,7 +297,7 @@ func transferToHuman(ctx context.Context, t *turn) (any, error) {
 		// The caller still needs someone: staff are told whom to call back,
 		// once the tool call's own transaction is out of the way.
 		t.onFailure = append(t.onFailure, func(ctx context.Context) error {
-			_, err := t.s.Actions.Open(ctx, actions.Item{
+			_, err := t.s.Actions.Open(ctx, actionitems.Item{
 				Kind: actionitem.KindTRANSFER_FAILED, Urgency: actionitem.UrgencyURGENT,
 				Summary:        fmt.Sprintf("A caller asked for a person (%s) but the transfer failed: %s. Please call them back.", firstNonEmpty(a.Reason, "no reason given"), why),
 				CallbackNumber: phone.OrEmpty(t.line.Caller), PatientID: t.verified(), CallID: t.call.ID,
@@ -312,9 +312,9 @@ func transferToHuman(ctx context.Context, t *turn) (any, error) {
 	case t.line.ControlURL == "":
 		return fail("the call offered no way to transfer it")
 	}
-	if err := t.s.Control.Control(ctx, t.line.ControlURL, voice.TransferControl(number, "Please hold while I transfer you to the front desk.")); err != nil {
+	if err := t.s.Control.Control(ctx, t.line.ControlURL, vapi.TransferControl(number, "Please hold while I transfer you to the front desk.")); err != nil {
 		t.s.Log.WarnContext(ctx, "receptionist: transfer failed", "err", err)
-		if errors.Is(err, voice.ErrControlURL) {
+		if errors.Is(err, vapi.ErrControlURL) {
 			return fail("the call's transfer address was not Vapi's")
 		}
 		return fail("the voice service did not accept the transfer")

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/frontdesk/frontdesk/internal/pms"
+	"github.com/frontdesk/frontdesk/internal/calendar"
 )
 
 // benchInput is a busy practice: 4 providers (one with own hours), 5
@@ -17,13 +17,13 @@ func benchInput(appointments int) (Input, Query) {
 	in := Input{
 		Location:    newYork,
 		Now:         now,
-		Hours:       weekdays(pms.TimeRange{Start: hm(8, 0), End: hm(12, 0)}, pms.TimeRange{Start: hm(13, 0), End: hm(17, 0)}),
-		Closures:    []pms.Date{date(2026, 12, 25)},
+		Hours:       weekdays(calendar.TimeRange{Start: hm(8, 0), End: hm(12, 0)}, calendar.TimeRange{Start: hm(13, 0), End: hm(17, 0)}),
+		Closures:    []calendar.Date{date(2026, 12, 25)},
 		Operatories: []string{"op1", "op2", "op3", "op4", "op5"},
 		Providers: []Provider{
 			{ID: "dmd1"},
 			{ID: "dmd2", OperatoryIDs: []string{"op2", "op3"}},
-			{ID: "hyg1", Hours: weekdays(pms.TimeRange{Start: hm(7, 0), End: hm(15, 0)})},
+			{ID: "hyg1", Hours: weekdays(calendar.TimeRange{Start: hm(7, 0), End: hm(15, 0)})},
 			{ID: "hyg2", OperatoryIDs: []string{"op4", "op5"}},
 		},
 		Rules: Rules{LeadTime: 2 * time.Hour, Horizon: 90 * 24 * time.Hour, Step: 15 * time.Minute},

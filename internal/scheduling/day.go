@@ -3,7 +3,7 @@ package scheduling
 import (
 	"time"
 
-	"github.com/frontdesk/frontdesk/internal/pms"
+	"github.com/frontdesk/frontdesk/internal/calendar"
 )
 
 // Inside the engine, instants are Unix seconds and wall clocks, offsets and
@@ -20,17 +20,17 @@ const (
 
 // civil numbers a calendar date: days since 1970-01-01, so dates compare and
 // step as integers.
-func civil(d pms.Date) int {
+func civil(d calendar.Date) int {
 	return int(time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC).Unix() / 86400)
 }
 
 // civilOf is the local date of t in loc.
 func civilOf(t time.Time, loc *time.Location) int {
-	return civil(pms.DateOf(t.In(loc)))
+	return civil(calendar.DateOf(t.In(loc)))
 }
 
-func dateOf(n int) pms.Date {
-	return pms.DateOf(time.Unix(int64(n)*86400, 0).UTC())
+func dateOf(n int) calendar.Date {
+	return calendar.DateOf(time.Unix(int64(n)*86400, 0).UTC())
 }
 
 func weekday(n int) time.Weekday {
@@ -112,7 +112,7 @@ type span struct{ start, end int64 }
 
 // workSpans appends to dst the instants of the day whose wall clock lies in
 // ranges, in order, joining spans that touch.
-func (d *day) workSpans(ranges []pms.TimeRange, dst []span) []span {
+func (d *day) workSpans(ranges []calendar.TimeRange, dst []span) []span {
 	for _, p := range d.pieces {
 		pw0, pw1 := p.start+p.off-d.mid, p.end+p.off-d.mid
 		for _, r := range ranges {
@@ -143,7 +143,7 @@ func covers(spans []span, s, e int64) bool {
 
 // onGrid reports whether wall clock w is a slot start: a range's start plus
 // a whole number of steps, inside that range.
-func onGrid(ranges []pms.TimeRange, w, step int64) bool {
+func onGrid(ranges []calendar.TimeRange, w, step int64) bool {
 	for _, r := range ranges {
 		if s := int64(r.Start) * minute; w >= s && w < int64(r.End)*minute {
 			return (w-s)%step == 0
@@ -156,7 +156,7 @@ func onGrid(ranges []pms.TimeRange, w, step int64) bool {
 // minutes after midnight on date d — the instant a practice means by "9:00
 // on December 1st" — and false when that wall clock does not exist there
 // (skipped by a spring-forward).
-func WallClock(d pms.Date, minutes int, loc *time.Location) (time.Time, bool) {
+func WallClock(d calendar.Date, minutes int, loc *time.Location) (time.Time, bool) {
 	n := civil(d)
 	var dy day
 	dy.load(n, dayStart(n, loc), dayStart(n+1, loc), loc)

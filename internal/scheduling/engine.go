@@ -5,7 +5,7 @@ import (
 	"slices"
 	"time"
 
-	"github.com/frontdesk/frontdesk/internal/pms"
+	"github.com/frontdesk/frontdesk/internal/calendar"
 )
 
 // engine holds one question's inputs in the shape the search loops want.
@@ -16,7 +16,7 @@ type engine struct {
 	earliest, latest int64    // slot starts allowed, inclusive
 	dur, step        int64    // seconds
 	allowed          []string // providers the type allows; empty: all
-	closures         []pms.Date
+	closures         []calendar.Date
 	hours            week // the practice's
 	operatories      []string
 	allOps           []int
@@ -33,8 +33,8 @@ type prov struct {
 	hours week
 	ops   []int // operatories in order of preference
 
-	ranges  []pms.TimeRange // on the day being walked
-	spans   []span          // working time on the day being walked
+	ranges  []calendar.TimeRange // on the day being walked
+	spans   []span               // working time on the day being walked
 	spanBuf [4]span
 	ri      int   // current range
 	w       int64 // next wall-clock start in ranges[ri]
@@ -42,7 +42,7 @@ type prov struct {
 
 // week is WeeklyHours normalised: each day's ranges sorted, clipped to the
 // day, overlapping and touching ranges merged.
-type week [7][]pms.TimeRange
+type week [7][]calendar.TimeRange
 
 func newEngine(in Input, typ AppointmentType) (*engine, error) {
 	if err := validate(in, typ); err != nil {
@@ -189,7 +189,7 @@ func ceilUnix(t time.Time) int64 {
 	return t.Unix()
 }
 
-func weekOf(h pms.WeeklyHours) week {
+func weekOf(h calendar.WeeklyHours) week {
 	var w week
 	for wd, ranges := range h {
 		if wd >= time.Sunday && wd <= time.Saturday {
@@ -202,18 +202,18 @@ func weekOf(h pms.WeeklyHours) week {
 // normalize returns ranges sorted, clipped to the day and merged where they
 // overlap or touch (so a slot may run across the seam); ranges itself when
 // it already is.
-func normalize(ranges []pms.TimeRange) []pms.TimeRange {
+func normalize(ranges []calendar.TimeRange) []calendar.TimeRange {
 	if isNormal(ranges) {
 		return ranges
 	}
-	out := make([]pms.TimeRange, 0, len(ranges))
+	out := make([]calendar.TimeRange, 0, len(ranges))
 	for _, r := range ranges {
 		r.Start, r.End = max(r.Start, 0), min(r.End, 24*60)
 		if r.Start < r.End {
 			out = append(out, r)
 		}
 	}
-	slices.SortFunc(out, func(a, b pms.TimeRange) int { return cmp.Compare(a.Start, b.Start) })
+	slices.SortFunc(out, func(a, b calendar.TimeRange) int { return cmp.Compare(a.Start, b.Start) })
 	merged := out[:0]
 	for _, r := range out {
 		if n := len(merged); n > 0 && r.Start <= merged[n-1].End {
@@ -225,7 +225,7 @@ func normalize(ranges []pms.TimeRange) []pms.TimeRange {
 	return merged
 }
 
-func isNormal(ranges []pms.TimeRange) bool {
+func isNormal(ranges []calendar.TimeRange) bool {
 	end := -1
 	for _, r := range ranges {
 		if r.Start <= end || r.End <= r.Start || r.End > 24*60 {

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/frontdesk/frontdesk/internal/pms"
+	"github.com/frontdesk/frontdesk/internal/calendar"
 )
 
 // The property test checks Find and Check against a brute-force oracle that
@@ -35,17 +35,17 @@ type propertyCase struct {
 	q  Query
 }
 
-func randomHours(r *rand.Rand) pms.WeeklyHours {
-	h := pms.WeeklyHours{}
+func randomHours(r *rand.Rand) calendar.WeeklyHours {
+	h := calendar.WeeklyHours{}
 	for d := time.Sunday; d <= time.Saturday; d++ {
 		switch r.IntN(6) {
 		case 0: // closed
 		case 1:
-			h[d] = []pms.TimeRange{{Start: 0, End: 24 * 60}}
+			h[d] = []calendar.TimeRange{{Start: 0, End: 24 * 60}}
 		default:
 			for range 1 + r.IntN(3) {
 				s := r.IntN(96) * 15
-				h[d] = append(h[d], pms.TimeRange{Start: s - 15*r.IntN(2), End: s + 15*(1+r.IntN(20))}) // sometimes before midnight or past it
+				h[d] = append(h[d], calendar.TimeRange{Start: s - 15*r.IntN(2), End: s + 15*(1+r.IntN(20))}) // sometimes before midnight or past it
 			}
 		}
 	}
@@ -83,9 +83,9 @@ func randomCase(r *rand.Rand) propertyCase {
 		}
 		in.Providers = append(in.Providers, p)
 	}
-	today := pms.DateOf(now)
+	today := calendar.DateOf(now)
 	for range r.IntN(3) {
-		in.Closures = append(in.Closures, pms.DateOf(today.In(time.UTC).AddDate(0, 0, r.IntN(6))))
+		in.Closures = append(in.Closures, calendar.DateOf(today.In(time.UTC).AddDate(0, 0, r.IntN(6))))
 	}
 	who := []string{"", "p0", "p1", "p2", "nobody"}
 	where := []string{"", "op1", "op2", "op3", "nowhere"}
@@ -109,9 +109,9 @@ func randomCase(r *rand.Rand) propertyCase {
 	}
 	q := Query{Type: typ, TimeOfDay: []TimeOfDay{"", AnyTime, Morning, Afternoon, Evening}[r.IntN(5)]}
 	if r.IntN(4) > 0 {
-		q.From = pms.DateOf(today.In(time.UTC).AddDate(0, 0, r.IntN(6)-1))
+		q.From = calendar.DateOf(today.In(time.UTC).AddDate(0, 0, r.IntN(6)-1))
 		if r.IntN(2) == 0 {
-			q.To = pms.DateOf(q.From.In(time.UTC).AddDate(0, 0, r.IntN(3)))
+			q.To = calendar.DateOf(q.From.In(time.UTC).AddDate(0, 0, r.IntN(3)))
 		}
 	}
 	if r.IntN(3) == 0 {
@@ -132,7 +132,7 @@ func randomCase(r *rand.Rand) propertyCase {
 // order; Slot names the first of them.
 type oracleSlot struct {
 	Slot
-	date pms.Date
+	date calendar.Date
 	wall int // minutes after midnight
 	free []string
 }
@@ -147,14 +147,14 @@ func oracle(in Input, typ AppointmentType) []oracleSlot {
 	n := int(latest.Add(typ.Duration).Sub(from)/cell) + 2
 
 	type local struct {
-		date pms.Date
+		date calendar.Date
 		wall int
 	}
 	cells := make([]local, n)
 	first := make(map[local]int, n)
 	for i := range cells {
 		lt := from.Add(time.Duration(i) * cell).In(loc)
-		cells[i] = local{pms.DateOf(lt), lt.Hour()*60 + lt.Minute()}
+		cells[i] = local{calendar.DateOf(lt), lt.Hour()*60 + lt.Minute()}
 		if _, ok := first[cells[i]]; !ok {
 			first[cells[i]] = i
 		}
@@ -162,7 +162,7 @@ func oracle(in Input, typ AppointmentType) []oracleSlot {
 	// anchor[weekday][m] is the first minute of the open stretch that holds
 	// minute m, or -1 when m is outside hours; a grid start is a whole number
 	// of steps after its anchor.
-	anchors := func(hours pms.WeeklyHours) (anchor [7][24 * 60]int) {
+	anchors := func(hours calendar.WeeklyHours) (anchor [7][24 * 60]int) {
 		for wd := range anchor {
 			var open [24 * 60]bool
 			for _, r := range hours[time.Weekday(wd)] {
@@ -252,13 +252,13 @@ func oracle(in Input, typ AppointmentType) []oracleSlot {
 func answer(in Input, q Query, all []oracleSlot) Result {
 	from := q.From
 	if from.IsZero() {
-		from = pms.DateOf(in.Now.In(in.Location))
+		from = calendar.DateOf(in.Now.In(in.Location))
 	}
 	to := q.To
 	if to.IsZero() {
 		to = from
 	}
-	before := func(a, b pms.Date) bool { return a.In(time.UTC).Before(b.In(time.UTC)) }
+	before := func(a, b calendar.Date) bool { return a.In(time.UTC).Before(b.In(time.UTC)) }
 	var res Result
 	for _, s := range all {
 		switch {
@@ -347,7 +347,7 @@ func checkInvariants(t *testing.T, i int, in Input, typ AppointmentType, s Slot)
 			t.Fatalf("case %d: %s overlaps busy %v", i, render(s), b)
 		}
 	}
-	d := pms.DateOf(s.Start.In(in.Location))
+	d := calendar.DateOf(s.Start.In(in.Location))
 	if slices.Contains(in.Closures, d) {
 		t.Fatalf("case %d: %s is on a closure", i, render(s))
 	}
@@ -359,7 +359,7 @@ func checkInvariants(t *testing.T, i int, in Input, typ AppointmentType, s Slot)
 	for m := s.Start; m.Before(s.End); m = m.Add(time.Minute) {
 		lt := m.In(in.Location)
 		w := lt.Hour()*60 + lt.Minute()
-		if pms.DateOf(lt) != d || !slices.ContainsFunc(hours[d.In(time.UTC).Weekday()], func(r pms.TimeRange) bool { return w >= r.Start && w < r.End }) {
+		if calendar.DateOf(lt) != d || !slices.ContainsFunc(hours[d.In(time.UTC).Weekday()], func(r calendar.TimeRange) bool { return w >= r.Start && w < r.End }) {
 			t.Fatalf("case %d: %s is outside working hours at %s", i, render(s), lt)
 		}
 	}

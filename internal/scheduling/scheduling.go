@@ -31,7 +31,7 @@ import (
 	"time"
 
 	"github.com/frontdesk/frontdesk/internal/apperr"
-	"github.com/frontdesk/frontdesk/internal/pms"
+	"github.com/frontdesk/frontdesk/internal/calendar"
 )
 
 // Input is what the search knows about one practice at one moment. IDs are
@@ -43,9 +43,9 @@ type Input struct {
 	Now time.Time
 	// Hours are the practice's weekly hours; ranges of a day may overlap or
 	// touch (they are merged) and are clipped to the day.
-	Hours pms.WeeklyHours
+	Hours calendar.WeeklyHours
 	// Closures are practice-local dates when nobody is booked.
-	Closures []pms.Date
+	Closures []calendar.Date
 	// Providers in the order slots at one start are listed.
 	Providers []Provider
 	// Operatories (IDs) in the order they are filled.
@@ -61,7 +61,7 @@ type Provider struct {
 	ID string
 	// Hours are the provider's own weekly hours, replacing the practice's;
 	// nil means the practice's hours. Closures apply either way.
-	Hours pms.WeeklyHours
+	Hours calendar.WeeklyHours
 	// OperatoryIDs are the operatories the provider works in, in order of
 	// preference; empty means every operatory in Input order.
 	OperatoryIDs []string
@@ -123,7 +123,7 @@ type Query struct {
 	Type AppointmentType
 	// From and To are practice-local dates, inclusive. A zero From means
 	// today; a zero To means From.
-	From, To   pms.Date
+	From, To   calendar.Date
 	TimeOfDay  TimeOfDay
 	ProviderID string // empty: any provider allowed for the type
 	MaxResults int    // 0: no limit

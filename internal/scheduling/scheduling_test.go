@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/frontdesk/frontdesk/internal/apperr"
-	"github.com/frontdesk/frontdesk/internal/pms"
+	"github.com/frontdesk/frontdesk/internal/calendar"
 )
 
 func mustLoad(name string) *time.Location {
@@ -28,8 +28,8 @@ var (
 func hm(h, m int) int { return h*60 + m }
 
 // weekdays opens Monday to Friday with the same ranges.
-func weekdays(ranges ...pms.TimeRange) pms.WeeklyHours {
-	h := pms.WeeklyHours{}
+func weekdays(ranges ...calendar.TimeRange) calendar.WeeklyHours {
+	h := calendar.WeeklyHours{}
 	for d := time.Monday; d <= time.Friday; d++ {
 		h[d] = ranges
 	}
@@ -37,8 +37,8 @@ func weekdays(ranges ...pms.TimeRange) pms.WeeklyHours {
 }
 
 var (
-	morning   = pms.TimeRange{Start: hm(9, 0), End: hm(11, 0)}
-	afternoon = pms.TimeRange{Start: hm(13, 0), End: hm(14, 0)}
+	morning   = calendar.TimeRange{Start: hm(9, 0), End: hm(11, 0)}
+	afternoon = calendar.TimeRange{Start: hm(13, 0), End: hm(14, 0)}
 	hour      = AppointmentType{Duration: time.Hour}
 )
 
@@ -63,7 +63,7 @@ func busy(provider, operatory string, start time.Time, d time.Duration) Busy {
 	return Busy{ProviderID: provider, OperatoryID: operatory, Start: start, End: start.Add(d)}
 }
 
-func date(y int, m time.Month, d int) pms.Date { return pms.Date{Year: y, Month: m, Day: d} }
+func date(y int, m time.Month, d int) calendar.Date { return calendar.Date{Year: y, Month: m, Day: d} }
 
 var (
 	tue = date(2026, 12, 1)
@@ -104,7 +104,7 @@ func TestFind(t *testing.T) {
 		{
 			name: "ranges that touch are one range",
 			edit: func(in *Input) {
-				in.Hours = weekdays(pms.TimeRange{Start: hm(10, 0), End: hm(11, 0)}, pms.TimeRange{Start: hm(9, 0), End: hm(10, 0)})
+				in.Hours = weekdays(calendar.TimeRange{Start: hm(10, 0), End: hm(11, 0)}, calendar.TimeRange{Start: hm(9, 0), End: hm(10, 0)})
 			},
 			q: Query{Type: hour, From: tue},
 			want: []string{
@@ -115,7 +115,7 @@ func TestFind(t *testing.T) {
 		},
 		{
 			name: "closure day has nothing; next available is the next open day",
-			edit: func(in *Input) { in.Closures = []pms.Date{tue} },
+			edit: func(in *Input) { in.Closures = []calendar.Date{tue} },
 			q:    Query{Type: hour, From: tue},
 			next: "Wed 12-02 09:00 EST–10:00 EST lee op1",
 		},
@@ -127,7 +127,7 @@ func TestFind(t *testing.T) {
 		{
 			name: "provider with own hours, listed by start then provider order",
 			edit: func(in *Input) {
-				in.Providers = append(in.Providers, Provider{ID: "kim", Hours: pms.WeeklyHours{
+				in.Providers = append(in.Providers, Provider{ID: "kim", Hours: calendar.WeeklyHours{
 					time.Tuesday: {{Start: hm(10, 0), End: hm(12, 0)}},
 				}})
 				in.Operatories = []string{"op1", "op2"}
@@ -146,7 +146,7 @@ func TestFind(t *testing.T) {
 		{
 			name: "provider with own hours works on none of the practice's other days",
 			edit: func(in *Input) {
-				in.Providers = []Provider{{ID: "kim", Hours: pms.WeeklyHours{time.Tuesday: {{Start: hm(10, 0), End: hm(11, 0)}}}}}
+				in.Providers = []Provider{{ID: "kim", Hours: calendar.WeeklyHours{time.Tuesday: {{Start: hm(10, 0), End: hm(11, 0)}}}}}
 			},
 			q:    Query{Type: hour, From: wed, To: date(2026, 12, 4)},
 			next: "Tue 12-08 10:00 EST–11:00 EST kim op1",
@@ -306,7 +306,7 @@ func TestFind(t *testing.T) {
 		},
 		{
 			name: "afternoon starts at noon and ends before five",
-			edit: func(in *Input) { in.Hours = weekdays(pms.TimeRange{Start: hm(11, 0), End: hm(18, 30)}) },
+			edit: func(in *Input) { in.Hours = weekdays(calendar.TimeRange{Start: hm(11, 0), End: hm(18, 30)}) },
 			q:    Query{Type: AppointmentType{Duration: 30 * time.Minute}, From: tue, TimeOfDay: Afternoon},
 			want: []string{
 				"Tue 12-01 12:00 EST–12:30 EST lee op1",
@@ -323,7 +323,7 @@ func TestFind(t *testing.T) {
 		},
 		{
 			name: "evening starts at five",
-			edit: func(in *Input) { in.Hours = weekdays(pms.TimeRange{Start: hm(16, 0), End: hm(19, 0)}) },
+			edit: func(in *Input) { in.Hours = weekdays(calendar.TimeRange{Start: hm(16, 0), End: hm(19, 0)}) },
 			q:    Query{Type: hour, From: tue, TimeOfDay: Evening},
 			want: []string{
 				"Tue 12-01 17:00 EST–18:00 EST lee op1",
@@ -349,7 +349,7 @@ func TestFind(t *testing.T) {
 			name: "spring forward in New York: 02:00–02:59 does not exist",
 			edit: func(in *Input) {
 				in.Now = at(newYork, 2026, 3, 1, 12, 0)
-				in.Hours = pms.WeeklyHours{time.Sunday: {{Start: 0, End: hm(5, 0)}}}
+				in.Hours = calendar.WeeklyHours{time.Sunday: {{Start: 0, End: hm(5, 0)}}}
 			},
 			q: Query{Type: hour, From: date(2026, 3, 8)},
 			want: []string{
@@ -366,7 +366,7 @@ func TestFind(t *testing.T) {
 			name: "spring forward: hours ending in the gap end at the jump",
 			edit: func(in *Input) {
 				in.Now = at(newYork, 2026, 3, 1, 12, 0)
-				in.Hours = pms.WeeklyHours{time.Sunday: {{Start: hm(1, 0), End: hm(2, 30)}}}
+				in.Hours = calendar.WeeklyHours{time.Sunday: {{Start: hm(1, 0), End: hm(2, 30)}}}
 			},
 			q:    Query{Type: hour, From: date(2026, 3, 8)},
 			want: []string{"Sun 03-08 01:00 EST–03:00 EDT lee op1"},
@@ -375,7 +375,7 @@ func TestFind(t *testing.T) {
 			name: "fall back in New York: the repeated hour is offered once, durations are real time",
 			edit: func(in *Input) {
 				in.Now = at(newYork, 2026, 10, 25, 12, 0)
-				in.Hours = pms.WeeklyHours{time.Sunday: {{Start: 0, End: hm(4, 0)}}}
+				in.Hours = calendar.WeeklyHours{time.Sunday: {{Start: 0, End: hm(4, 0)}}}
 			},
 			q: Query{Type: hour, From: date(2026, 11, 1)},
 			want: []string{
@@ -392,7 +392,7 @@ func TestFind(t *testing.T) {
 			name: "fall back: an appointment in the second 01:00 hour blocks by instant",
 			edit: func(in *Input) {
 				in.Now = at(newYork, 2026, 10, 25, 12, 0)
-				in.Hours = pms.WeeklyHours{time.Sunday: {{Start: 0, End: hm(4, 0)}}}
+				in.Hours = calendar.WeeklyHours{time.Sunday: {{Start: 0, End: hm(4, 0)}}}
 				in.Busy = []Busy{busy("lee", "op1", time.Date(2026, 11, 1, 6, 0, 0, 0, time.UTC), time.Hour)} // 01:00–02:00 EST
 			},
 			q: Query{Type: hour, From: date(2026, 11, 1)},
@@ -409,7 +409,7 @@ func TestFind(t *testing.T) {
 			name: "fall back: hours ending inside the repeated hour cover both passes up to that wall clock",
 			edit: func(in *Input) {
 				in.Now = at(newYork, 2026, 10, 25, 12, 0)
-				in.Hours = pms.WeeklyHours{time.Sunday: {{Start: hm(0, 30), End: hm(1, 30)}}}
+				in.Hours = calendar.WeeklyHours{time.Sunday: {{Start: hm(0, 30), End: hm(1, 30)}}}
 			},
 			q: Query{Type: AppointmentType{Duration: 30 * time.Minute}, From: date(2026, 11, 1)},
 			want: []string{
@@ -422,7 +422,7 @@ func TestFind(t *testing.T) {
 			edit: func(in *Input) {
 				in.Location = lordHowe
 				in.Now = at(lordHowe, 2026, 10, 1, 12, 0)
-				in.Hours = pms.WeeklyHours{time.Sunday: {{Start: hm(1, 0), End: hm(3, 30)}}}
+				in.Hours = calendar.WeeklyHours{time.Sunday: {{Start: hm(1, 0), End: hm(3, 30)}}}
 				in.Rules.Step = 15 * time.Minute
 			},
 			q: Query{Type: AppointmentType{Duration: 30 * time.Minute}, From: date(2026, 10, 4)},
@@ -441,7 +441,7 @@ func TestFind(t *testing.T) {
 			edit: func(in *Input) {
 				in.Location = lordHowe
 				in.Now = at(lordHowe, 2026, 4, 1, 12, 0)
-				in.Hours = pms.WeeklyHours{time.Sunday: {{Start: hm(1, 0), End: hm(2, 30)}}}
+				in.Hours = calendar.WeeklyHours{time.Sunday: {{Start: hm(1, 0), End: hm(2, 30)}}}
 				in.Rules.Step = 15 * time.Minute
 			},
 			q: Query{Type: AppointmentType{Duration: 30 * time.Minute}, From: date(2026, 4, 5)},
@@ -558,7 +558,7 @@ func TestCheck(t *testing.T) {
 		in := base()
 		in.Providers = []Provider{{ID: "lee"}, {ID: "kim", OperatoryIDs: []string{"op2"}}, {ID: "ann"}}
 		in.Operatories = []string{"op1", "op2"}
-		in.Closures = []pms.Date{wed}
+		in.Closures = []calendar.Date{wed}
 		in.Busy = []Busy{
 			busy("lee", "", at(newYork, 2026, 12, 1, 13, 0), time.Hour),
 			busy("", "op1", at(newYork, 2026, 12, 1, 9, 0), time.Hour),
@@ -583,7 +583,7 @@ func TestCheck(t *testing.T) {
 		{name: "unknown operatory", c: Candidate{Start: at(newYork, 2026, 12, 1, 13, 0), ProviderID: "kim", OperatoryID: "op9"}, reason: OperatoryNotAllowed},
 		{name: "operatory the provider does not use", c: Candidate{Start: at(newYork, 2026, 12, 1, 13, 0), ProviderID: "kim", OperatoryID: "op1"}, reason: OperatoryNotAllowed},
 		{name: "within lead time", c: Candidate{Start: at(newYork, 2026, 11, 30, 21, 0), ProviderID: "kim"}, reason: TooSoon},
-		{name: "too soon wins over closed", edit: func(in *Input) { in.Closures = []pms.Date{date(2026, 11, 30)} }, c: Candidate{Start: at(newYork, 2026, 11, 30, 21, 0), ProviderID: "kim"}, reason: TooSoon},
+		{name: "too soon wins over closed", edit: func(in *Input) { in.Closures = []calendar.Date{date(2026, 11, 30)} }, c: Candidate{Start: at(newYork, 2026, 11, 30, 21, 0), ProviderID: "kim"}, reason: TooSoon},
 		{name: "beyond horizon", c: Candidate{Start: at(newYork, 2027, 2, 1, 9, 0), ProviderID: "kim"}, reason: BeyondHorizon},
 		{name: "closed", c: Candidate{Start: at(newYork, 2026, 12, 2, 9, 0), ProviderID: "kim"}, reason: Closed},
 		{name: "lunch", c: Candidate{Start: at(newYork, 2026, 12, 1, 11, 0), ProviderID: "kim"}, reason: OutsideHours},
@@ -597,7 +597,7 @@ func TestCheck(t *testing.T) {
 			name: "second pass of a repeated hour",
 			edit: func(in *Input) {
 				in.Now = at(newYork, 2026, 10, 25, 12, 0)
-				in.Hours = pms.WeeklyHours{time.Sunday: {{Start: 0, End: hm(4, 0)}}}
+				in.Hours = calendar.WeeklyHours{time.Sunday: {{Start: 0, End: hm(4, 0)}}}
 			},
 			c:      Candidate{Start: time.Date(2026, 11, 1, 6, 30, 0, 0, time.UTC), ProviderID: "kim"}, // 01:30 EST
 			reason: NotSlotStart,
@@ -606,7 +606,7 @@ func TestCheck(t *testing.T) {
 			name: "first pass of a repeated hour",
 			edit: func(in *Input) {
 				in.Now = at(newYork, 2026, 10, 25, 12, 0)
-				in.Hours = pms.WeeklyHours{time.Sunday: {{Start: 0, End: hm(4, 0)}}}
+				in.Hours = calendar.WeeklyHours{time.Sunday: {{Start: 0, End: hm(4, 0)}}}
 			},
 			c:    Candidate{Start: time.Date(2026, 11, 1, 5, 30, 0, 0, time.UTC), ProviderID: "kim"}, // 01:30 EDT
 			want: "Sun 11-01 01:30 EDT–01:30 EST kim op2",
@@ -636,15 +636,15 @@ func TestCheck(t *testing.T) {
 func TestWallClock(t *testing.T) {
 	ny, _ := time.LoadLocation("America/New_York")
 	tests := []struct {
-		d       pms.Date
+		d       calendar.Date
 		minutes int
 		want    string
 		ok      bool
 	}{
-		{pms.Date{Year: 2026, Month: 12, Day: 1}, 9 * 60, "2026-12-01T09:00:00-05:00", true},
-		{pms.Date{Year: 2026, Month: 3, Day: 8}, 2*60 + 30, "", false},                        // skipped
-		{pms.Date{Year: 2026, Month: 11, Day: 1}, 60 + 30, "2026-11-01T01:30:00-04:00", true}, // first of two
-		{pms.Date{Year: 2026, Month: 7, Day: 4}, 0, "2026-07-04T00:00:00-04:00", true},
+		{calendar.Date{Year: 2026, Month: 12, Day: 1}, 9 * 60, "2026-12-01T09:00:00-05:00", true},
+		{calendar.Date{Year: 2026, Month: 3, Day: 8}, 2*60 + 30, "", false},                        // skipped
+		{calendar.Date{Year: 2026, Month: 11, Day: 1}, 60 + 30, "2026-11-01T01:30:00-04:00", true}, // first of two
+		{calendar.Date{Year: 2026, Month: 7, Day: 4}, 0, "2026-07-04T00:00:00-04:00", true},
 	}
 	for _, tt := range tests {
 		got, ok := WallClock(tt.d, tt.minutes, ny)

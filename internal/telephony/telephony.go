@@ -19,13 +19,13 @@ import (
 	"github.com/frontdesk/frontdesk/ent/agent"
 	"github.com/frontdesk/frontdesk/ent/call"
 	"github.com/frontdesk/frontdesk/ent/phonenumber"
-	"github.com/frontdesk/frontdesk/internal/actions"
+	"github.com/frontdesk/frontdesk/internal/actionitems"
 	"github.com/frontdesk/frontdesk/internal/clock"
 	"github.com/frontdesk/frontdesk/internal/database"
 	"github.com/frontdesk/frontdesk/internal/phone"
 	"github.com/frontdesk/frontdesk/internal/practice"
 	"github.com/frontdesk/frontdesk/internal/tenant"
-	"github.com/frontdesk/frontdesk/internal/voice"
+	"github.com/frontdesk/frontdesk/internal/vapi"
 )
 
 // AgentTimeout is how long Vapi gets to hand back the TwiML that connects
@@ -53,9 +53,9 @@ const (
 	AfterAgent          After = "agent"            // the agent's stream ended; the front desk is next
 )
 
-// Agent creates the Vapi call that takes a Twilio call (voice.Client).
+// Agent creates the Vapi call that takes a Twilio call (vapi.Client).
 type Agent interface {
-	CreateCall(ctx context.Context, req voice.CallRequest) (*voice.CreatedCall, error)
+	CreateCall(ctx context.Context, req vapi.CallRequest) (*vapi.CreatedCall, error)
 }
 
 // Service routes the practice's calls.
@@ -63,7 +63,7 @@ type Service struct {
 	DB      *database.DB
 	Clock   clock.Clock
 	Agent   Agent // nil: Vapi is not configured, so calls go to the front desk
-	Actions *actions.Service
+	Actions *actionitems.Service
 	// PublicURL is where Twilio reaches frontdesk (FRONTDESK_PUBLIC_URL):
 	// the base of the action URLs in the TwiML.
 	PublicURL string
@@ -219,9 +219,9 @@ func (s *Service) agentTwiML(ctx context.Context, l *line, from string) ([]any, 
 	}
 	ctx, cancel := context.WithTimeout(ctx, AgentTimeout)
 	defer cancel()
-	created, err := s.Agent.CreateCall(ctx, voice.CallRequest{
+	created, err := s.Agent.CreateCall(ctx, vapi.CallRequest{
 		AssistantID: l.agent.VapiAssistantID, PhoneNumberID: l.number.VapiPhoneNumberID,
-		Customer: voice.Customer{Number: caller}, PhoneCallProviderBypassEnabled: true,
+		Customer: vapi.Customer{Number: caller}, PhoneCallProviderBypassEnabled: true,
 	})
 	if err != nil {
 		return nil, "", err
@@ -335,7 +335,7 @@ func (s *Service) Voicemail(ctx context.Context, c Call, recordingURL string, se
 		if err != nil {
 			return err
 		}
-		_, err = s.Actions.Open(ctx, actions.Item{
+		_, err = s.Actions.Open(ctx, actionitems.Item{
 			Kind:           actionitem.KindMESSAGE,
 			Summary:        fmt.Sprintf("Voicemail (%d seconds): %s", seconds, recordingURL),
 			CallbackNumber: row.CallerNumber,

@@ -10,7 +10,7 @@ import (
 	"github.com/frontdesk/frontdesk/ent/call"
 	"github.com/frontdesk/frontdesk/ent/patient"
 	ewb "github.com/frontdesk/frontdesk/ent/writeback"
-	"github.com/frontdesk/frontdesk/internal/actions"
+	"github.com/frontdesk/frontdesk/internal/actionitems"
 	"github.com/frontdesk/frontdesk/internal/patients"
 )
 
@@ -21,7 +21,7 @@ import (
 // patient exists once. A row holding the id for another person is no copy:
 // the PMS has reissued the id, and that row is set aside
 // (patients.Supersede), never merged into ours.
-func adoptPatient(ctx context.Context, c *ent.Client, acts *actions.Service, ours, pmsID string) error {
+func adoptPatient(ctx context.Context, c *ent.Client, acts *actionitems.Service, ours, pmsID string) error {
 	me, err := c.Patient.Get(ctx, ours)
 	if err != nil {
 		return err

@@ -10,9 +10,9 @@ import (
 	"github.com/frontdesk/frontdesk/ent/patient"
 	ewb "github.com/frontdesk/frontdesk/ent/writeback"
 	"github.com/frontdesk/frontdesk/internal/booking"
+	"github.com/frontdesk/frontdesk/internal/calendar"
 	"github.com/frontdesk/frontdesk/internal/database"
 	"github.com/frontdesk/frontdesk/internal/database/dbtest"
-	"github.com/frontdesk/frontdesk/internal/pms"
 	"github.com/frontdesk/frontdesk/internal/pms/pmstest"
 	"github.com/frontdesk/frontdesk/internal/pms/sandbox"
 )
@@ -41,7 +41,7 @@ func TestAReissuedIDNeitherMergesPatientsNorRetriesForever(t *testing.T) {
 
 		// The PMS restarts and forgets: it numbers its records from the start again.
 		e.worker.PMS = pmstest.Fixed{PMS: sandbox.New(sandbox.Config{Seed: 5, Location: newYork, Clock: e.clk, WritebackDelay: 30 * time.Second}), Location: newYork}
-		open, err := e.book.Availability(e.ctx, booking.AvailabilityQuery{AppointmentType: "Exam", From: pms.Date{Year: 2026, Month: 12, Day: 10}})
+		open, err := e.book.Availability(e.ctx, booking.AvailabilityQuery{AppointmentType: "Exam", From: calendar.Date{Year: 2026, Month: 12, Day: 10}})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -20,9 +20,10 @@ import (
 	"github.com/frontdesk/frontdesk/ent/actionitem"
 	"github.com/frontdesk/frontdesk/ent/appointment"
 	ewb "github.com/frontdesk/frontdesk/ent/writeback"
-	"github.com/frontdesk/frontdesk/internal/actions"
+	"github.com/frontdesk/frontdesk/internal/actionitems"
 	"github.com/frontdesk/frontdesk/internal/clock"
 	"github.com/frontdesk/frontdesk/internal/database"
+	"github.com/frontdesk/frontdesk/internal/jobargs"
 	"github.com/frontdesk/frontdesk/internal/pms"
 	"github.com/frontdesk/frontdesk/internal/practice"
 	"github.com/frontdesk/frontdesk/internal/spoken"
@@ -45,13 +46,13 @@ type Policy struct {
 // minute or two, sometimes much later.
 var DefaultPolicy = Policy{PollBase: 2 * time.Second, PollMax: time.Minute, Budget: 30 * time.Minute, MaxSubmits: 5}
 
-// Worker runs Args jobs.
+// Worker runs jobargs.Writeback jobs.
 type Worker struct {
-	river.WorkerDefaults[Args]
+	river.WorkerDefaults[jobargs.Writeback]
 	DB      *database.DB
 	PMS     pms.Opener
 	Clock   clock.Clock
-	Actions *actions.Service
+	Actions *actionitems.Service
 	Policy  Policy
 	Log     *slog.Logger
 }
@@ -65,7 +66,7 @@ type outcome struct {
 var done = outcome{}
 
 // Work carries the appointment's pending writebacks into the PMS, in order.
-func (w *Worker) Work(ctx context.Context, job *river.Job[Args]) error {
+func (w *Worker) Work(ctx context.Context, job *river.Job[jobargs.Writeback]) error {
 	ctx = tenant.System(ctx, job.Args.PracticeID)
 	err := w.work(ctx, job.Args.AppointmentID)
 	var snooze *river.JobSnoozeError
@@ -371,7 +372,7 @@ func (w *Worker) fail(ctx context.Context, appointmentID string, wb *ent.Writeba
 		if err != nil {
 			return err
 		}
-		_, err = w.Actions.Open(ctx, actions.Item{
+		_, err = w.Actions.Open(ctx, actionitems.Item{
 			Kind:          actionitem.KindWRITEBACK_FAILED,
 			Urgency:       actionitem.UrgencyURGENT,
 			Summary:       w.summary(ctx, a, wb, reason),

@@ -17,12 +17,14 @@ import (
 	"github.com/frontdesk/frontdesk/ent/appointment"
 	"github.com/frontdesk/frontdesk/ent/patient"
 	ewb "github.com/frontdesk/frontdesk/ent/writeback"
-	"github.com/frontdesk/frontdesk/internal/actions"
+	"github.com/frontdesk/frontdesk/internal/actionitems"
 	"github.com/frontdesk/frontdesk/internal/booking"
+	"github.com/frontdesk/frontdesk/internal/calendar"
 	"github.com/frontdesk/frontdesk/internal/clock"
 	"github.com/frontdesk/frontdesk/internal/database"
 	"github.com/frontdesk/frontdesk/internal/database/dbtest"
 	"github.com/frontdesk/frontdesk/internal/fixture"
+	"github.com/frontdesk/frontdesk/internal/jobargs"
 	"github.com/frontdesk/frontdesk/internal/jobs"
 	"github.com/frontdesk/frontdesk/internal/mirror"
 	"github.com/frontdesk/frontdesk/internal/pms"
@@ -59,7 +61,7 @@ func newEnv(t *testing.T, db *database.DB, wrap func(pms.PMS) pms.PMS) *env {
 		p = wrap(m.Sandbox)
 	}
 	q := &jobs.Queue{}
-	w := &writeback.Worker{DB: db, PMS: pmstest.Fixed{PMS: p, Location: newYork}, Clock: clk, Actions: &actions.Service{DB: db, Clock: clk}, Log: discard,
+	w := &writeback.Worker{DB: db, PMS: pmstest.Fixed{PMS: p, Location: newYork}, Clock: clk, Actions: &actionitems.Service{DB: db, Clock: clk}, Log: discard,
 		Policy: writeback.Policy{PollBase: 2 * time.Second, PollMax: 30 * time.Second, Budget: 10 * time.Minute, MaxSubmits: 3}}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, w)
@@ -74,7 +76,7 @@ func newEnv(t *testing.T, db *database.DB, wrap func(pms.PMS) pms.PMS) *env {
 // times the job ran.
 func (e *env) drive(t *testing.T, appointmentID string, maxRuns int) (error, int) {
 	t.Helper()
-	job := &river.Job[writeback.Args]{JobRow: &rivertype.JobRow{Attempt: 1, MaxAttempts: 25}, Args: writeback.Args{PracticeID: e.id, AppointmentID: appointmentID}}
+	job := &river.Job[jobargs.Writeback]{JobRow: &rivertype.JobRow{Attempt: 1, MaxAttempts: 25}, Args: jobargs.Writeback{PracticeID: e.id, AppointmentID: appointmentID}}
 	for run := 1; run <= maxRuns; run++ {
 		err := e.worker.Work(context.Background(), job)
 		var snooze *river.JobSnoozeError
@@ -161,7 +163,7 @@ func TestRescheduleReachesThePMS(t *testing.T) {
 	if err, _ := e.drive(t, appt.ID, 50); err != nil {
 		t.Fatal(err)
 	}
-	a, err := e.book.Availability(e.ctx, booking.AvailabilityQuery{AppointmentType: "Exam", Provider: *appt.ProviderID, From: pms.Date{Year: 2026, Month: 12, Day: 10}})
+	a, err := e.book.Availability(e.ctx, booking.AvailabilityQuery{AppointmentType: "Exam", Provider: *appt.ProviderID, From: calendar.Date{Year: 2026, Month: 12, Day: 10}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -342,7 +344,7 @@ func TestASyncBetweenTheWriteAndItsIDMergesCopies(t *testing.T) {
 			t.Fatal(err)
 		}
 		syncer := &mirror.Syncer{DB: db, PMS: pmstest.Fixed{PMS: e.sb, Location: newYork}, Clock: e.clk, Log: discard}
-		job := &river.Job[writeback.Args]{JobRow: &rivertype.JobRow{Attempt: 1, MaxAttempts: 25}, Args: writeback.Args{PracticeID: e.id, AppointmentID: appt.ID}}
+		job := &river.Job[jobargs.Writeback]{JobRow: &rivertype.JobRow{Attempt: 1, MaxAttempts: 25}, Args: jobargs.Writeback{PracticeID: e.id, AppointmentID: appt.ID}}
 		// Run the job one step at a time; whenever the PMS has run a write
 		// the job has not yet seen, let a full sync in first.
 		for range 60 {

@@ -12,16 +12,16 @@ import (
 	"github.com/frontdesk/frontdesk/ent"
 	"github.com/frontdesk/frontdesk/ent/call"
 	"github.com/frontdesk/frontdesk/ent/phonenumber"
-	"github.com/frontdesk/frontdesk/internal/actions"
+	"github.com/frontdesk/frontdesk/internal/actionitems"
+	"github.com/frontdesk/frontdesk/internal/calendar"
 	"github.com/frontdesk/frontdesk/internal/clock"
 	"github.com/frontdesk/frontdesk/internal/database"
-	"github.com/frontdesk/frontdesk/internal/pms"
 	"github.com/frontdesk/frontdesk/internal/receptionist"
 	"github.com/frontdesk/frontdesk/internal/telephony"
 	"github.com/frontdesk/frontdesk/internal/tenant"
 	"github.com/frontdesk/frontdesk/internal/twilio/twiliotest"
-	"github.com/frontdesk/frontdesk/internal/voice"
-	"github.com/frontdesk/frontdesk/internal/voice/vapitest"
+	"github.com/frontdesk/frontdesk/internal/vapi"
+	"github.com/frontdesk/frontdesk/internal/vapi/vapitest"
 	twiliowebhook "github.com/frontdesk/frontdesk/webhooks/twilio"
 	vapiwebhook "github.com/frontdesk/frontdesk/webhooks/vapi"
 )
@@ -69,21 +69,21 @@ func newEnv(t testing.TB, db *database.DB) *env {
 	all := tenant.Unscoped(context.Background())
 	c := db.Client(all)
 	p := c.Practice.Create().SetName("Bright Smile Dental").SetTimeZone("America/New_York").SetFrontDeskNumber(frontDesk).
-		SetHours(pms.WeeklyHours{time.Tuesday: {{Start: 8 * 60, End: 17 * 60}}}).SetClosures([]string{"2026-12-08"}).SaveX(all)
+		SetHours(calendar.WeeklyHours{time.Tuesday: {{Start: 8 * 60, End: 17 * 60}}}).SetClosures([]string{"2026-12-08"}).SaveX(all)
 	c.Agent.Create().SetPracticeID(p.ID).SetVapiAssistantID(assistantID).SaveX(all)
 	for routing, n := range numbers {
 		c.PhoneNumber.Create().SetPracticeID(p.ID).SetNumber(n).SetRouting(routing).SetVapiPhoneNumberID(phoneNumberID + "-" + string(routing)).SaveX(all)
 	}
 	fake := vapitest.NewServer()
 	t.Cleanup(fake.Close)
-	acts := &actions.Service{DB: db, Clock: clk}
+	acts := &actionitems.Service{DB: db, Clock: clk}
 	phone := &telephony.Service{
 		DB: db, Clock: clk, Actions: acts, Log: discard,
-		Agent: voice.NewClient(voice.ClientConfig{BaseURL: fake.URL, APIKey: fake.APIKey}),
+		Agent: vapi.NewClient(vapi.ClientConfig{BaseURL: fake.URL, APIKey: fake.APIKey}),
 	}
 	hooks := &twiliowebhook.Handler{AuthToken: authToken, Phone: phone, Log: discard}
 	desk := &receptionist.Service{DB: db, Clock: clk, Actions: acts, Log: discard}
-	vapiHooks := &vapiwebhook.Handler{Verifier: &voice.Verifier{Secret: vapiSecret, Clock: clk}, Desk: desk, Log: discard}
+	vapiHooks := &vapiwebhook.Handler{Verifier: &vapi.Verifier{Secret: vapiSecret, Clock: clk}, Desk: desk, Log: discard}
 	mux := http.NewServeMux()
 	for pattern, h := range hooks.Routes() {
 		mux.Handle(pattern, h)

@@ -19,8 +19,8 @@ import (
 	"github.com/frontdesk/frontdesk/internal/database"
 	"github.com/frontdesk/frontdesk/internal/database/dbtest"
 	"github.com/frontdesk/frontdesk/internal/twilio/twiliotest"
-	"github.com/frontdesk/frontdesk/internal/voice"
-	"github.com/frontdesk/frontdesk/internal/voice/vapitest"
+	"github.com/frontdesk/frontdesk/internal/vapi"
+	"github.com/frontdesk/frontdesk/internal/vapi/vapitest"
 )
 
 // agentTwiML checks doc hands the call to Vapi: Vapi's verbs, then a
@@ -255,7 +255,7 @@ func (e *env) postVapi(t *testing.T, body []byte) {
 	t.Helper()
 	req, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/webhooks/vapi", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
-	voice.Sign(req, body, vapiSecret, "", e.clk.Now())
+	vapi.Sign(req, body, vapiSecret, "", e.clk.Now())
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)

@@ -13,15 +13,16 @@ import (
 	"testing"
 	"time"
 
-	"github.com/frontdesk/frontdesk/internal/booking"
-	"github.com/frontdesk/frontdesk/internal/database/dbtest"
-	"github.com/frontdesk/frontdesk/internal/pms"
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/frontdesk/frontdesk/internal/booking"
+	"github.com/frontdesk/frontdesk/internal/calendar"
+	"github.com/frontdesk/frontdesk/internal/database/dbtest"
 
 	"github.com/frontdesk/frontdesk/internal/receptionist"
 	"github.com/frontdesk/frontdesk/internal/server"
-	"github.com/frontdesk/frontdesk/internal/voice"
-	"github.com/frontdesk/frontdesk/internal/voice/vapitest"
+	"github.com/frontdesk/frontdesk/internal/vapi"
+	"github.com/frontdesk/frontdesk/internal/vapi/vapitest"
 )
 
 // callers is how many calls are in progress at once.
@@ -103,7 +104,7 @@ func load(b *testing.B, client *http.Client, url string, body func(i int) []byte
 					}
 					payload := body(n)
 					req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(payload))
-					voice.Sign(req, payload, secret, "", now)
+					vapi.Sign(req, payload, secret, "", now)
 					t0 := time.Now()
 					res, err := client.Do(req)
 					if err != nil {
@@ -138,7 +139,7 @@ func load(b *testing.B, client *http.Client, url string, body func(i int) []byte
 // booking of them succeeds.
 func (e *env) bookableSlots(b *testing.B) []string {
 	a, err := e.bookings.Availability(e.sys, booking.AvailabilityQuery{
-		AppointmentType: "Exam", From: pms.Date{Year: 2026, Month: 12, Day: 2}, To: pms.Date{Year: 2027, Month: 11, Day: 30}, MaxResults: 1 << 20,
+		AppointmentType: "Exam", From: calendar.Date{Year: 2026, Month: 12, Day: 2}, To: calendar.Date{Year: 2027, Month: 11, Day: 30}, MaxResults: 1 << 20,
 	})
 	if err != nil {
 		b.Fatal(err)

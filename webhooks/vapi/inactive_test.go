@@ -9,7 +9,7 @@ import (
 	"github.com/frontdesk/frontdesk/internal/database"
 	"github.com/frontdesk/frontdesk/internal/database/dbtest"
 	"github.com/frontdesk/frontdesk/internal/receptionist"
-	"github.com/frontdesk/frontdesk/internal/voice/vapitest"
+	"github.com/frontdesk/frontdesk/internal/vapi/vapitest"
 )
 
 // A patient the PMS no longer has (deleted or merged away; a full sync marks

@@ -18,7 +18,7 @@ import (
 	"github.com/frontdesk/frontdesk/internal/database/dbtest"
 	"github.com/frontdesk/frontdesk/internal/receptionist"
 	"github.com/frontdesk/frontdesk/internal/tenant"
-	"github.com/frontdesk/frontdesk/internal/voice/vapitest"
+	"github.com/frontdesk/frontdesk/internal/vapi/vapitest"
 )
 
 // edit decodes a message body, lets f change the message, and encodes it

@@ -19,13 +19,13 @@ import (
 	"github.com/frontdesk/frontdesk/ent/appointment"
 	"github.com/frontdesk/frontdesk/ent/call"
 	"github.com/frontdesk/frontdesk/ent/patient"
-	"github.com/frontdesk/frontdesk/internal/actions"
+	"github.com/frontdesk/frontdesk/internal/actionitems"
 	"github.com/frontdesk/frontdesk/internal/database"
 	"github.com/frontdesk/frontdesk/internal/database/dbtest"
 	"github.com/frontdesk/frontdesk/internal/receptionist"
-	"github.com/frontdesk/frontdesk/internal/voice"
-	"github.com/frontdesk/frontdesk/internal/voice/vapitest"
-	"github.com/frontdesk/frontdesk/webhooks/vapi"
+	"github.com/frontdesk/frontdesk/internal/vapi"
+	"github.com/frontdesk/frontdesk/internal/vapi/vapitest"
+	vapiwebhook "github.com/frontdesk/frontdesk/webhooks/vapi"
 )
 
 // logBuffer collects a server's log lines.
@@ -61,8 +61,8 @@ func (e *env) process(t testing.TB, control receptionist.Controller) *process {
 	if control == nil {
 		control = e.desk.Control
 	}
-	desk := &receptionist.Service{DB: e.db, Clock: e.clk, Booking: e.bookings, Actions: &actions.Service{DB: e.db, Clock: e.clk}, Control: control, Log: log}
-	h := &vapi.Handler{Verifier: e.verifier, Desk: desk, Log: log}
+	desk := &receptionist.Service{DB: e.db, Clock: e.clk, Booking: e.bookings, Actions: &actionitems.Service{DB: e.db, Clock: e.clk}, Control: control, Log: log}
+	h := &vapiwebhook.Handler{Verifier: e.verifier, Desk: desk, Log: log}
 	mux := http.NewServeMux()
 	for pattern, handler := range h.Routes() {
 		mux.Handle(pattern, handler)
@@ -78,7 +78,7 @@ func (p *process) tools(t testing.TB, c vapitest.Call, calls ...vapitest.ToolCal
 	t.Helper()
 	body := c.ToolCalls(p.e.clk.Now(), calls...)
 	req, _ := http.NewRequest(http.MethodPost, p.srv.URL+"/webhooks/vapi", bytes.NewReader(body))
-	voice.Sign(req, body, secret, "", p.e.clk.Now())
+	vapi.Sign(req, body, secret, "", p.e.clk.Now())
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Error(err)
@@ -418,7 +418,7 @@ func TestTransferGoesOnlyToVapi(t *testing.T) {
 	}))
 	defer remote.Close()
 
-	prod := e.process(t, voice.NewClient(voice.ClientConfig{})) // default: Vapi's hosts only
+	prod := e.process(t, vapi.NewClient(vapi.ClientConfig{})) // default: Vapi's hosts only
 	for i, url := range []string{
 		remote.URL + "/c/control",              // http, loopback, any port
 		"https://evil.example/c/control",       // not Vapi's
@@ -439,7 +439,7 @@ func TestTransferGoesOnlyToVapi(t *testing.T) {
 
 	// Dev mode reaches loopback (frontdesk simulate-call); the remote's
 	// error body is not logged.
-	dev := e.process(t, voice.NewClient(voice.ClientConfig{ControlLoopback: true}))
+	dev := e.process(t, vapi.NewClient(vapi.ClientConfig{ControlLoopback: true}))
 	c := e.theCall("c-remote-error")
 	c.ControlURL = remote.URL + "/c/control"
 	if r := dev.one(t, c, vapitest.ToolCall{Name: receptionist.TransferToHuman}); !strings.Contains(r.Error, "take a message") || hits.Load() != 1 {
@@ -488,7 +488,7 @@ func TestTransferDoesNotHoldTheDatabase(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, p.srv.URL+"/webhooks/vapi", bytes.NewReader(body))
-		voice.Sign(req, body, secret, "", e.clk.Now())
+		vapi.Sign(req, body, secret, "", e.clk.Now())
 		res, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatalf("a booking on another call waited on the transfer: %v", err)

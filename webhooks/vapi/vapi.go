@@ -20,12 +20,12 @@ import (
 	"github.com/frontdesk/frontdesk/internal/apperr"
 	"github.com/frontdesk/frontdesk/internal/receptionist"
 	"github.com/frontdesk/frontdesk/internal/tenant"
-	"github.com/frontdesk/frontdesk/internal/voice"
+	"github.com/frontdesk/frontdesk/internal/vapi"
 )
 
 // Handler serves the Vapi webhook routes.
 type Handler struct {
-	Verifier *voice.Verifier
+	Verifier *vapi.Verifier
 	Desk     *receptionist.Service
 	Log      *slog.Logger
 }
@@ -42,7 +42,7 @@ func (h *Handler) Routes() map[string]http.Handler {
 // already answered. The secret is checked from the headers before a byte of
 // the body is read; the body (bounded by the server's webhook limit) is read
 // only for a caller who holds it, to check its signature and parse it.
-func (h *Handler) read(w http.ResponseWriter, r *http.Request) (*voice.Message, bool) {
+func (h *Handler) read(w http.ResponseWriter, r *http.Request) (*vapi.Message, bool) {
 	if err := h.Verifier.Authenticate(r.Header); err != nil {
 		h.refuse(w, r, err)
 		return nil, false
@@ -66,7 +66,7 @@ func (h *Handler) read(w http.ResponseWriter, r *http.Request) (*voice.Message, 
 		h.refuse(w, r, err)
 		return nil, false
 	}
-	m, err := voice.ParseMessage(body)
+	m, err := vapi.ParseMessage(body)
 	if err != nil {
 		h.Log.WarnContext(r.Context(), "vapi: not a server message", "err", err)
 		writeJSON(w, http.StatusOK, map[string]string{"error": "not a Vapi server message: " + err.Error()})
@@ -95,7 +95,7 @@ func (h *Handler) serveTool(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if m.Type != voice.TypeToolCalls {
+	if m.Type != vapi.TypeToolCalls {
 		h.Log.WarnContext(r.Context(), "vapi: a message that is not tool-calls on a tool route", "type", m.Type)
 		writeJSON(w, http.StatusOK, map[string]string{"error": "this route takes tool-calls messages only; send others to /webhooks/vapi"})
 		return
@@ -103,7 +103,7 @@ func (h *Handler) serveTool(w http.ResponseWriter, r *http.Request) {
 	h.dispatch(w, r, m, r.PathValue("tool"))
 }
 
-func (h *Handler) dispatch(w http.ResponseWriter, r *http.Request, m *voice.Message, only string) {
+func (h *Handler) dispatch(w http.ResponseWriter, r *http.Request, m *vapi.Message, only string) {
 	ctx := r.Context()
 	line := receptionist.LineOf(m)
 	route, routeErr := h.Desk.Route(ctx, line)
@@ -119,17 +119,17 @@ func (h *Handler) dispatch(w http.ResponseWriter, r *http.Request, m *voice.Mess
 	}()
 
 	switch m.Type {
-	case voice.TypeToolCalls:
+	case vapi.TypeToolCalls:
 		calls := m.ToolCalls()
 		tooMany := receptionist.TooManyToolCalls(len(calls))
-		resp := voice.Respond(calls, func(tc voice.ToolCall) voice.ToolCallResult {
+		resp := vapi.Respond(calls, func(tc vapi.ToolCall) vapi.ToolCallResult {
 			switch {
 			case tooMany != "":
-				return voice.ErrorResult(tc, tooMany)
+				return vapi.ErrorResult(tc, tooMany)
 			case routeErr != nil:
-				return voice.ErrorResult(tc, "This phone line is not set up with a practice, so I cannot look anything up. Please call the practice directly.")
+				return vapi.ErrorResult(tc, "This phone line is not set up with a practice, so I cannot look anything up. Please call the practice directly.")
 			case only != "" && tc.Name != only:
-				return voice.ErrorResult(tc, "tool "+tc.Name+" was sent to the route of "+only)
+				return vapi.ErrorResult(tc, "tool "+tc.Name+" was sent to the route of "+only)
 			}
 			res := h.Desk.Answer(ctx, line, tc)
 			log.DebugContext(ctx, "vapi: tool call", "tool", tc.Name, "ok", res.Error == "")
@@ -139,27 +139,27 @@ func (h *Handler) dispatch(w http.ResponseWriter, r *http.Request, m *voice.Mess
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write(append(body, '\n'))
 
-	case voice.TypeAssistantRequest:
+	case vapi.TypeAssistantRequest:
 		if routeErr != nil {
-			writeJSON(w, http.StatusOK, voice.AssistantRequestResponse{Error: "Sorry, this number is not in service."})
+			writeJSON(w, http.StatusOK, vapi.AssistantRequestResponse{Error: "Sorry, this number is not in service."})
 			return
 		}
 		writeJSON(w, http.StatusOK, h.Desk.AssistantRequest(ctx, route))
 
-	case voice.TypeTransferDestinationRequest:
+	case vapi.TypeTransferDestinationRequest:
 		if routeErr != nil {
-			writeJSON(w, http.StatusOK, voice.TransferDestinationResponse{Error: "No one is available to take the call."})
+			writeJSON(w, http.StatusOK, vapi.TransferDestinationResponse{Error: "No one is available to take the call."})
 			return
 		}
 		writeJSON(w, http.StatusOK, h.Desk.TransferDestination(ctx, route))
 
-	case voice.TypeStatusUpdate, voice.TypeEndOfCallReport:
+	case vapi.TypeStatusUpdate, vapi.TypeEndOfCallReport:
 		if routeErr != nil {
 			writeJSON(w, http.StatusOK, struct{}{})
 			return
 		}
 		var err error
-		if m.Type == voice.TypeStatusUpdate {
+		if m.Type == vapi.TypeStatusUpdate {
 			err = h.Desk.StatusUpdate(ctx, line, m)
 		} else {
 			err = h.Desk.EndOfCall(ctx, line, m)

@@ -19,21 +19,21 @@ import (
 	"github.com/frontdesk/frontdesk/ent/appointment"
 	"github.com/frontdesk/frontdesk/ent/call"
 	"github.com/frontdesk/frontdesk/ent/patient"
-	"github.com/frontdesk/frontdesk/internal/actions"
+	"github.com/frontdesk/frontdesk/internal/actionitems"
 	"github.com/frontdesk/frontdesk/internal/booking"
+	"github.com/frontdesk/frontdesk/internal/calendar"
 	"github.com/frontdesk/frontdesk/internal/clock"
 	"github.com/frontdesk/frontdesk/internal/database"
 	"github.com/frontdesk/frontdesk/internal/database/dbtest"
 	"github.com/frontdesk/frontdesk/internal/fixture"
 	"github.com/frontdesk/frontdesk/internal/jobs"
-	"github.com/frontdesk/frontdesk/internal/pms"
 	"github.com/frontdesk/frontdesk/internal/pms/sandbox"
 	"github.com/frontdesk/frontdesk/internal/receptionist"
 	"github.com/frontdesk/frontdesk/internal/tenant"
-	"github.com/frontdesk/frontdesk/internal/voice"
-	"github.com/frontdesk/frontdesk/internal/voice/vapitest"
+	"github.com/frontdesk/frontdesk/internal/vapi"
+	"github.com/frontdesk/frontdesk/internal/vapi/vapitest"
 	"github.com/frontdesk/frontdesk/internal/writeback"
-	"github.com/frontdesk/frontdesk/webhooks/vapi"
+	vapiwebhook "github.com/frontdesk/frontdesk/webhooks/vapi"
 )
 
 const (
@@ -55,10 +55,10 @@ type env struct {
 	clk      *clock.Fake
 	vapi     *vapitest.Server
 	srv      *httptest.Server
-	verifier *voice.Verifier
+	verifier *vapi.Verifier
 	bookings *booking.Service
 	desk     *receptionist.Service
-	hooks    *vapi.Handler
+	hooks    *vapiwebhook.Handler
 	id       string
 	sys      context.Context
 }
@@ -67,7 +67,7 @@ func newEnv(t testing.TB, db *database.DB) *env {
 	t.Helper()
 	clk := clock.NewFake(now)
 	p := fixture.Mirror(t, db, fixture.Options{
-		Clock: clk, Sandbox: sandbox.Config{Seed: 1, Anchor: pms.Date{Year: 2026, Month: 11, Day: 30}}, Name: "Bright Smile Dental",
+		Clock: clk, Sandbox: sandbox.Config{Seed: 1, Anchor: calendar.Date{Year: 2026, Month: 11, Day: 30}}, Name: "Bright Smile Dental",
 		Practice: func(p *ent.PracticeCreate) { p.SetFrontDeskNumber("+15555550199").SetLeadTimeMinutes(60) },
 	})
 	sys := tenant.Unscoped(context.Background())
@@ -82,15 +82,15 @@ func newEnv(t testing.TB, db *database.DB) *env {
 	}
 	fake := vapitest.NewServer()
 	t.Cleanup(fake.Close)
-	acts := &actions.Service{DB: db, Clock: clk}
+	acts := &actionitems.Service{DB: db, Clock: clk}
 	bookings := &booking.Service{DB: db, Clock: clk, Queue: q}
 	desk := &receptionist.Service{
 		DB: db, Clock: clk, Actions: acts, Log: discard,
 		Booking: bookings,
-		Control: voice.NewClient(voice.ClientConfig{BaseURL: fake.URL, APIKey: fake.APIKey, ControlLoopback: true}),
+		Control: vapi.NewClient(vapi.ClientConfig{BaseURL: fake.URL, APIKey: fake.APIKey, ControlLoopback: true}),
 	}
-	verifier := &voice.Verifier{Secret: secret, Clock: clk}
-	h := &vapi.Handler{Verifier: verifier, Desk: desk, Log: discard}
+	verifier := &vapi.Verifier{Secret: secret, Clock: clk}
+	h := &vapiwebhook.Handler{Verifier: verifier, Desk: desk, Log: discard}
 	mux := http.NewServeMux()
 	for pattern, handler := range h.Routes() {
 		mux.Handle(pattern, handler)
@@ -112,7 +112,7 @@ func (e *env) post(t testing.TB, path string, body []byte, sign func(*http.Reque
 	req, _ := http.NewRequest(http.MethodPost, e.srv.URL+path, bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	if sign == nil {
-		voice.Sign(req, body, secret, e.verifier.HMACSecret, e.clk.Now())
+		vapi.Sign(req, body, secret, e.verifier.HMACSecret, e.clk.Now())
 	} else {
 		sign(req)
 	}
@@ -217,7 +217,7 @@ func TestVerification(t *testing.T) {
 	e.verifier.HMACSecret = hmacSecret
 	signed := func(ts time.Time, sig string) func(*http.Request) {
 		return func(r *http.Request) {
-			voice.Sign(r, body, secret, hmacSecret, ts)
+			vapi.Sign(r, body, secret, hmacSecret, ts)
 			if sig != "" {
 				r.Header.Set("x-signature", sig)
 			}
@@ -234,7 +234,7 @@ func TestVerification(t *testing.T) {
 		{"stale timestamp", signed(now.Add(-6*time.Minute), ""), http.StatusUnauthorized},
 		{"future timestamp", signed(now.Add(6*time.Minute), ""), http.StatusUnauthorized},
 		{"secret missing, signature good", func(r *http.Request) {
-			voice.Sign(r, body, secret, hmacSecret, now)
+			vapi.Sign(r, body, secret, hmacSecret, now)
 			r.Header.Del("Authorization")
 		}, http.StatusUnauthorized},
 	}

@@ -3,33 +3,33 @@ package sandbox
 import (
 	"time"
 
-	"github.com/frontdesk/frontdesk/internal/pms"
+	"github.com/frontdesk/frontdesk/internal/calendar"
 )
 
 // addDays returns d moved by n calendar days.
-func addDays(d pms.Date, n int) pms.Date {
-	return pms.DateOf(time.Date(d.Year, d.Month, d.Day+n, 0, 0, 0, 0, time.UTC))
+func addDays(d calendar.Date, n int) calendar.Date {
+	return calendar.DateOf(time.Date(d.Year, d.Month, d.Day+n, 0, 0, 0, 0, time.UTC))
 }
 
 // weekday returns the day of the week of d.
-func weekday(d pms.Date) time.Weekday {
+func weekday(d calendar.Date) time.Weekday {
 	return d.In(time.UTC).Weekday()
 }
 
 // compareDates orders dates: negative when a is before b.
-func compareDates(a, b pms.Date) int {
+func compareDates(a, b calendar.Date) int {
 	return d2i(a) - d2i(b)
 }
 
-func d2i(d pms.Date) int { return d.Year*10000 + int(d.Month)*100 + d.Day }
+func d2i(d calendar.Date) int { return d.Year*10000 + int(d.Month)*100 + d.Day }
 
 // mondayOf returns the Monday on or before d.
-func mondayOf(d pms.Date) pms.Date {
+func mondayOf(d calendar.Date) calendar.Date {
 	return addDays(d, -((int(weekday(d)) + 6) % 7))
 }
 
 // validDate reports whether d is a real calendar date (not 2026-02-30).
-func validDate(d pms.Date) bool {
+func validDate(d calendar.Date) bool {
 	return addDays(d, 0) == d
 }
 
@@ -37,19 +37,19 @@ func validDate(d pms.Date) bool {
 // Friday or Monday they are observed on: New Year's Day, Memorial Day,
 // Independence Day, Labor Day, Thanksgiving and Christmas. New Year's Day of
 // y+1 can be observed on December 31 of y, so callers also ask for y+1.
-func holidays(y int) []pms.Date {
-	return []pms.Date{
-		observed(pms.Date{Year: y, Month: time.January, Day: 1}),
+func holidays(y int) []calendar.Date {
+	return []calendar.Date{
+		observed(calendar.Date{Year: y, Month: time.January, Day: 1}),
 		lastWeekday(y, time.May, time.Monday),
-		observed(pms.Date{Year: y, Month: time.July, Day: 4}),
+		observed(calendar.Date{Year: y, Month: time.July, Day: 4}),
 		nthWeekday(y, time.September, time.Monday, 1),
 		nthWeekday(y, time.November, time.Thursday, 4),
-		observed(pms.Date{Year: y, Month: time.December, Day: 25}),
+		observed(calendar.Date{Year: y, Month: time.December, Day: 25}),
 	}
 }
 
 // observed moves a Saturday holiday to Friday and a Sunday one to Monday.
-func observed(d pms.Date) pms.Date {
+func observed(d calendar.Date) calendar.Date {
 	switch weekday(d) {
 	case time.Saturday:
 		return addDays(d, -1)
@@ -59,18 +59,18 @@ func observed(d pms.Date) pms.Date {
 	return d
 }
 
-func nthWeekday(y int, m time.Month, wd time.Weekday, n int) pms.Date {
-	first := pms.Date{Year: y, Month: m, Day: 1}
+func nthWeekday(y int, m time.Month, wd time.Weekday, n int) calendar.Date {
+	first := calendar.Date{Year: y, Month: m, Day: 1}
 	return addDays(first, (int(wd)-int(weekday(first))+7)%7+7*(n-1))
 }
 
-func lastWeekday(y int, m time.Month, wd time.Weekday) pms.Date {
-	last := addDays(pms.Date{Year: y, Month: m + 1, Day: 1}, -1)
+func lastWeekday(y int, m time.Month, wd time.Weekday) calendar.Date {
+	last := addDays(calendar.Date{Year: y, Month: m + 1, Day: 1}, -1)
 	return addDays(last, -((int(weekday(last)) - int(wd) + 7) % 7))
 }
 
 // isHoliday reports whether the practice is closed on d for a holiday.
-func isHoliday(d pms.Date) bool {
+func isHoliday(d calendar.Date) bool {
 	for _, y := range []int{d.Year, d.Year + 1} {
 		for _, h := range holidays(y) {
 			if h == d {

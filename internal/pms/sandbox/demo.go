@@ -3,7 +3,7 @@ package sandbox
 import (
 	"time"
 
-	"github.com/frontdesk/frontdesk/internal/pms"
+	"github.com/frontdesk/frontdesk/internal/calendar"
 )
 
 // Identity is a caller the call simulator and the docs can rely on, whatever
@@ -12,7 +12,7 @@ type Identity struct {
 	PatientID string // empty for a caller the PMS does not know
 	FirstName string
 	LastName  string
-	BirthDate pms.Date
+	BirthDate calendar.Date
 	Phone     string // E.164
 }
 
@@ -25,7 +25,7 @@ var DemoPatient = Identity{
 	PatientID: "P00001",
 	FirstName: "Maria",
 	LastName:  "Alvarez",
-	BirthDate: pms.Date{Year: 1986, Month: time.March, Day: 14},
+	BirthDate: calendar.Date{Year: 1986, Month: time.March, Day: 14},
 	Phone:     "+15550100123",
 }
 
@@ -34,6 +34,6 @@ var DemoPatient = Identity{
 var DemoNewCaller = Identity{
 	FirstName: "Jordan",
 	LastName:  "Whitaker",
-	BirthDate: pms.Date{Year: 1994, Month: time.November, Day: 5},
+	BirthDate: calendar.Date{Year: 1994, Month: time.November, Day: 5},
 	Phone:     "+15550100188",
 }

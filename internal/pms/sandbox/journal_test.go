@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/frontdesk/frontdesk/internal/calendar"
 	"github.com/frontdesk/frontdesk/internal/clock"
 	"github.com/frontdesk/frontdesk/internal/pms"
 )
@@ -67,14 +68,14 @@ func TestRestartIssuesNoOldID(t *testing.T) {
 	clk := clock.NewFake(time.Date(2026, time.November, 25, 12, 0, 0, 0, loc))
 	j := &memJournal{}
 	before := openOn(t, j, clk)
-	wbPat, err := before.CreatePatient(ctx, pms.NewPatient{FirstName: "Ada", LastName: "Byron", BirthDate: pms.Date{Year: 1990, Month: 3, Day: 4}})
+	wbPat, err := before.CreatePatient(ctx, pms.NewPatient{FirstName: "Ada", LastName: "Byron", BirthDate: calendar.Date{Year: 1990, Month: 3, Day: 4}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	clk.Advance(10 * time.Second)
 	first := completed(t, before, wbPat)
 	doc := before.providers[0].ID
-	start := freeSlotFrom(t, before, doc, before.operatories[0].ID, 30*time.Minute, addDays(pms.DateOf(clk.Now().In(loc)), 1))
+	start := freeSlotFrom(t, before, doc, before.operatories[0].ID, 30*time.Minute, addDays(calendar.DateOf(clk.Now().In(loc)), 1))
 	wbAppt, err := before.CreateAppointment(ctx, pms.NewAppointment{PatientID: first, ProviderID: doc, OperatoryID: before.operatories[0].ID, Start: start, Length: 30 * time.Minute})
 	if err != nil {
 		t.Fatal(err)

@@ -3,6 +3,7 @@ package sandbox
 import (
 	"time"
 
+	"github.com/frontdesk/frontdesk/internal/calendar"
 	"github.com/frontdesk/frontdesk/internal/pms"
 )
 
@@ -69,21 +70,21 @@ func appointmentTypes() []pms.AppointmentType {
 }
 
 // at returns a TimeRange from h1:m1 to h2:m2.
-func at(h1, m1, h2, m2 int) pms.TimeRange {
-	return pms.TimeRange{Start: h1*60 + m1, End: h2*60 + m2}
+func at(h1, m1, h2, m2 int) calendar.TimeRange {
+	return calendar.TimeRange{Start: h1*60 + m1, End: h2*60 + m2}
 }
 
 var (
-	fullDay   = []pms.TimeRange{at(8, 0, 12, 0), at(13, 0, 17, 0)}
-	lateDay   = []pms.TimeRange{at(10, 0, 13, 0), at(14, 0, 19, 0)}
-	earlyDay  = []pms.TimeRange{at(7, 30, 12, 0), at(13, 0, 16, 0)}
-	shortDay  = []pms.TimeRange{at(8, 0, 14, 0)}
-	saturday  = []pms.TimeRange{at(9, 0, 13, 0)}
-	lateShift = []pms.TimeRange{at(14, 0, 19, 0)}
+	fullDay   = []calendar.TimeRange{at(8, 0, 12, 0), at(13, 0, 17, 0)}
+	lateDay   = []calendar.TimeRange{at(10, 0, 13, 0), at(14, 0, 19, 0)}
+	earlyDay  = []calendar.TimeRange{at(7, 30, 12, 0), at(13, 0, 16, 0)}
+	shortDay  = []calendar.TimeRange{at(8, 0, 14, 0)}
+	saturday  = []calendar.TimeRange{at(9, 0, 13, 0)}
+	lateShift = []calendar.TimeRange{at(14, 0, 19, 0)}
 )
 
-func practiceHours() pms.WeeklyHours {
-	return pms.WeeklyHours{
+func practiceHours() calendar.WeeklyHours {
+	return calendar.WeeklyHours{
 		time.Monday:    fullDay,
 		time.Tuesday:   fullDay,
 		time.Wednesday: lateDay,
@@ -94,8 +95,8 @@ func practiceHours() pms.WeeklyHours {
 }
 
 // providerHours are each provider's own hours, always inside the practice's.
-func providerHours() map[string]pms.WeeklyHours {
-	return map[string]pms.WeeklyHours{
+func providerHours() map[string]calendar.WeeklyHours {
+	return map[string]calendar.WeeklyHours{
 		generalDentist: {
 			time.Monday: fullDay, time.Tuesday: fullDay, time.Wednesday: lateDay,
 			time.Thursday: earlyDay, time.Friday: shortDay,

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/frontdesk/frontdesk/internal/calendar"
 	"github.com/frontdesk/frontdesk/internal/phone"
 	"github.com/frontdesk/frontdesk/internal/pms"
 )
@@ -57,7 +58,7 @@ func (s *Sandbox) Appointments(ctx context.Context, q pms.AppointmentQuery) iter
 		if !q.ChangedSince.IsZero() {
 			return !a.LastChanged.Before(q.ChangedSince)
 		}
-		d := pms.DateOf(a.Start.In(s.loc))
+		d := calendar.DateOf(a.Start.In(s.loc))
 		return (q.From.IsZero() || compareDates(d, q.From) >= 0) &&
 			(q.To.IsZero() || compareDates(d, q.To) <= 0)
 	}

@@ -6,12 +6,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/frontdesk/frontdesk/internal/calendar"
 	"github.com/frontdesk/frontdesk/internal/pms"
 )
 
 func TestPatientQueries(t *testing.T) {
 	s, _ := newTest(t, Config{Seed: 1})
-	mateo := pms.Date{Year: 2015, Month: time.July, Day: 22}
+	mateo := calendar.Date{Year: 2015, Month: time.July, Day: 22}
 	tests := []struct {
 		name string
 		q    pms.PatientQuery
@@ -60,11 +61,11 @@ func TestPatientQueries(t *testing.T) {
 func TestAppointmentQueries(t *testing.T) {
 	s, _ := newTest(t, Config{Seed: 1})
 	all := allAppointments(t, s, pms.AppointmentQuery{})
-	monday := pms.Date{Year: 2026, Month: time.November, Day: 30}
-	onDays := func(from, to pms.Date) int {
+	monday := calendar.Date{Year: 2026, Month: time.November, Day: 30}
+	onDays := func(from, to calendar.Date) int {
 		n := 0
 		for _, a := range all {
-			if d := pms.DateOf(a.Start); compareDates(d, from) >= 0 && compareDates(d, to) <= 0 {
+			if d := calendar.DateOf(a.Start); compareDates(d, from) >= 0 && compareDates(d, to) <= 0 {
 				n++
 			}
 		}

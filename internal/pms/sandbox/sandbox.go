@@ -30,6 +30,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/frontdesk/frontdesk/internal/calendar"
 	"github.com/frontdesk/frontdesk/internal/clock"
 	"github.com/frontdesk/frontdesk/internal/pms"
 )
@@ -44,7 +45,7 @@ type Config struct {
 	Clock clock.Clock
 	// Anchor is a day of the week the data is built around; zero means the
 	// Clock's today in Location.
-	Anchor pms.Date
+	Anchor calendar.Date
 	// Patients is how many patients exist; zero means 2000, and the demo
 	// family makes it at least 2.
 	Patients int
@@ -80,12 +81,12 @@ type Sandbox struct {
 	// Fixed at construction; never written again.
 	practice      pms.PracticeInfo
 	providers     []pms.Provider
-	providerHours map[string]pms.WeeklyHours
+	providerHours map[string]calendar.WeeklyHours
 	operatories   []pms.Operatory
 	types         []pms.AppointmentType
-	hours         pms.WeeklyHours
-	trainingDay   pms.Date // zero when a holiday already closes a day in the window
-	from, to      pms.Date // the appointment window, inclusive
+	hours         calendar.WeeklyHours
+	trainingDay   calendar.Date // zero when a holiday already closes a day in the window
+	from, to      calendar.Date // the appointment window, inclusive
 	seededAt      time.Time
 
 	mu         sync.Mutex
@@ -103,7 +104,7 @@ type Sandbox struct {
 	// journal keeps the writes across restarts; nil: memory only.
 	journal Journal
 	seq     int // the last journal entry taken in
-	anchor  pms.Date
+	anchor  calendar.Date
 }
 
 // patient is a stored patient with its phones normalised once, at creation.
@@ -118,7 +119,7 @@ var (
 )
 
 // defaults resolves the zone, clock and anchor day cfg leaves zero.
-func (cfg Config) defaults() (*time.Location, clock.Clock, pms.Date) {
+func (cfg Config) defaults() (*time.Location, clock.Clock, calendar.Date) {
 	loc := cfg.Location
 	if loc == nil {
 		var err error
@@ -132,7 +133,7 @@ func (cfg Config) defaults() (*time.Location, clock.Clock, pms.Date) {
 	}
 	anchor := cfg.Anchor
 	if anchor.IsZero() {
-		anchor = pms.DateOf(clk.Now().In(loc))
+		anchor = calendar.DateOf(clk.Now().In(loc))
 	}
 	return loc, clk, anchor
 }
@@ -200,7 +201,7 @@ func (s *Sandbox) holidayInWindow() bool {
 }
 
 // closed reports whether the practice is closed all day on d.
-func (s *Sandbox) closed(d pms.Date) bool {
+func (s *Sandbox) closed(d calendar.Date) bool {
 	return d == s.trainingDay || isHoliday(d)
 }
 
@@ -269,9 +270,9 @@ func (s *Sandbox) Schedule(ctx context.Context, q pms.ScheduleQuery) (pms.Schedu
 	}
 	week := q.WeekOf
 	if week.IsZero() {
-		week = pms.DateOf(s.clock.Now().In(s.loc))
+		week = calendar.DateOf(s.clock.Now().In(s.loc))
 	}
-	out := pms.Schedule{Hours: make(pms.WeeklyHours, len(hours))}
+	out := pms.Schedule{Hours: make(calendar.WeeklyHours, len(hours))}
 	for wd, ranges := range hours {
 		out.Hours[wd] = slices.Clone(ranges)
 	}

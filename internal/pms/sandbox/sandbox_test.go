@@ -9,13 +9,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/frontdesk/frontdesk/internal/calendar"
 	"github.com/frontdesk/frontdesk/internal/clock"
 	"github.com/frontdesk/frontdesk/internal/pms"
 )
 
 // testAnchor is the Wednesday before Thanksgiving 2026, so the default window
 // (2026-11-09 … 2026-12-20) holds a holiday closure.
-var testAnchor = pms.Date{Year: 2026, Month: time.November, Day: 25}
+var testAnchor = calendar.Date{Year: 2026, Month: time.November, Day: 25}
 
 // newTest returns a sandbox on testAnchor with a fake clock at noon that day.
 func newTest(t testing.TB, cfg Config) (*Sandbox, *clock.Fake) {
@@ -105,14 +106,14 @@ func TestCounts(t *testing.T) {
 	if n := len(allPatients(t, s, pms.PatientQuery{})); n != 2000 {
 		t.Errorf("patients = %d, want 2000", n)
 	}
-	if s.from != (pms.Date{Year: 2026, Month: time.November, Day: 9}) || s.to != (pms.Date{Year: 2026, Month: time.December, Day: 20}) {
+	if s.from != (calendar.Date{Year: 2026, Month: time.November, Day: 9}) || s.to != (calendar.Date{Year: 2026, Month: time.December, Day: 20}) {
 		t.Errorf("window = %v … %v, want 2026-11-09 … 2026-12-20", s.from, s.to)
 	}
 	appts := allAppointments(t, s, pms.AppointmentQuery{})
-	weeks := map[pms.Date]int{}
+	weeks := map[calendar.Date]int{}
 	cancelled := 0
 	for _, a := range appts {
-		d := pms.DateOf(a.Start)
+		d := calendar.DateOf(a.Start)
 		if compareDates(d, s.from) < 0 || compareDates(d, s.to) > 0 {
 			t.Errorf("%s on %v, outside the window", a.ID, d)
 		}
@@ -137,7 +138,7 @@ func TestCounts(t *testing.T) {
 	if n := len(allPatients(t, small, pms.PatientQuery{})); n != 50 {
 		t.Errorf("Patients: 50 gave %d", n)
 	}
-	if want := (pms.Date{Year: 2026, Month: time.November, Day: 16}); small.from != want || small.to != addDays(want, 20) {
+	if want := (calendar.Date{Year: 2026, Month: time.November, Day: 16}); small.from != want || small.to != addDays(want, 20) {
 		t.Errorf("Weeks: 3 gave %v … %v, want one week back and two ahead", small.from, small.to)
 	}
 }
@@ -151,7 +152,7 @@ func TestDefaults(t *testing.T) {
 	if s.loc.String() != "America/New_York" || s.delay != 5*time.Second {
 		t.Errorf("location %v, delay %v", s.loc, s.delay)
 	}
-	if want := (pms.Date{Year: 2026, Month: time.March, Day: 2}); s.from != want || s.to != addDays(want, 13) {
+	if want := (calendar.Date{Year: 2026, Month: time.March, Day: 2}); s.from != want || s.to != addDays(want, 13) {
 		t.Errorf("window = %v … %v, want the anchor week and the next (Weeks below 2 means 2)", s.from, s.to)
 	}
 	if len(s.patients) != defaultPatients {
@@ -249,18 +250,18 @@ func TestClosures(t *testing.T) {
 	ctx := context.Background()
 	tests := []struct {
 		name   string
-		anchor pms.Date
-		weekOf pms.Date
-		closed []pms.Date
+		anchor calendar.Date
+		weekOf calendar.Date
+		closed []calendar.Date
 	}{
-		{"Thanksgiving in the window", testAnchor, pms.Date{Year: 2026, Month: time.November, Day: 23},
-			[]pms.Date{{Year: 2026, Month: time.November, Day: 26}}},
-		{"no holiday: a training day on the Friday after the anchor week", pms.Date{Year: 2026, Month: time.March, Day: 11},
-			pms.Date{Year: 2026, Month: time.March, Day: 16}, []pms.Date{{Year: 2026, Month: time.March, Day: 20}}},
-		{"a week from Sunday", pms.Date{Year: 2026, Month: time.March, Day: 11},
-			pms.Date{Year: 2026, Month: time.March, Day: 15}, []pms.Date{{Year: 2026, Month: time.March, Day: 20}}},
-		{"holidays outside the window still close", testAnchor, pms.Date{Year: 2027, Month: time.July, Day: 1},
-			[]pms.Date{{Year: 2027, Month: time.July, Day: 5}}},
+		{"Thanksgiving in the window", testAnchor, calendar.Date{Year: 2026, Month: time.November, Day: 23},
+			[]calendar.Date{{Year: 2026, Month: time.November, Day: 26}}},
+		{"no holiday: a training day on the Friday after the anchor week", calendar.Date{Year: 2026, Month: time.March, Day: 11},
+			calendar.Date{Year: 2026, Month: time.March, Day: 16}, []calendar.Date{{Year: 2026, Month: time.March, Day: 20}}},
+		{"a week from Sunday", calendar.Date{Year: 2026, Month: time.March, Day: 11},
+			calendar.Date{Year: 2026, Month: time.March, Day: 15}, []calendar.Date{{Year: 2026, Month: time.March, Day: 20}}},
+		{"holidays outside the window still close", testAnchor, calendar.Date{Year: 2027, Month: time.July, Day: 1},
+			[]calendar.Date{{Year: 2027, Month: time.July, Day: 5}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/frontdesk/frontdesk/internal/calendar"
 	"github.com/frontdesk/frontdesk/internal/phone"
 	"github.com/frontdesk/frontdesk/internal/pms"
 )
@@ -16,11 +17,11 @@ import (
 type seeder struct {
 	rng    *rand.Rand
 	s      *Sandbox
-	anchor pms.Date
+	anchor calendar.Date
 	phones int // how many numbers have been handed out
 }
 
-func newSeeder(seed int64, s *Sandbox, anchor pms.Date) *seeder {
+func newSeeder(seed int64, s *Sandbox, anchor calendar.Date) *seeder {
 	return &seeder{rng: rand.New(rand.NewPCG(uint64(seed), 0x5eed)), s: s, anchor: anchor}
 }
 
@@ -56,11 +57,11 @@ func (g *seeder) formatted() string {
 func (g *seeder) pick(list []string) string { return list[g.rng.IntN(len(list))] }
 
 // birthDate returns a birth date for someone between minAge and maxAge at the anchor.
-func (g *seeder) birthDate(minAge, maxAge int) pms.Date {
+func (g *seeder) birthDate(minAge, maxAge int) calendar.Date {
 	y := g.anchor.Year - minAge - g.rng.IntN(maxAge-minAge+1)
 	m := time.Month(1 + g.rng.IntN(12))
-	days := addDays(pms.Date{Year: y, Month: m + 1, Day: 1}, -1).Day
-	return pms.Date{Year: y, Month: m, Day: 1 + g.rng.IntN(days)}
+	days := addDays(calendar.Date{Year: y, Month: m + 1, Day: 1}, -1).Day
+	return calendar.Date{Year: y, Month: m, Day: 1 + g.rng.IntN(days)}
 }
 
 // email returns an address at example.com for some patients, none for others.
@@ -100,7 +101,7 @@ func (g *seeder) patients(n int) {
 		Status: statusActive, ProviderID: generalDentist,
 	})
 	g.add(pms.Patient{
-		FirstName: "Mateo", LastName: demo.LastName, BirthDate: pms.Date{Year: 2015, Month: time.July, Day: 22},
+		FirstName: "Mateo", LastName: demo.LastName, BirthDate: calendar.Date{Year: 2015, Month: time.July, Day: 22},
 		Phones: []string{"555.010.0123"}, Status: statusActive, ProviderID: generalDentist,
 	})
 	for len(s.patients) < n {
@@ -115,7 +116,7 @@ func (g *seeder) patients(n int) {
 // single adds a patient with a household of their own.
 func (g *seeder) single() {
 	first, last := g.pick(firstNames), g.pick(lastNames)
-	var birth pms.Date
+	var birth calendar.Date
 	switch r := g.rng.Float64(); {
 	case r < 0.2:
 		birth = g.birthDate(3, 17)
@@ -211,7 +212,7 @@ var homeRoom = map[string]string{
 
 // slot is a seeded appointment before it gets its id and patient.
 type slot struct {
-	day           pms.Date
+	day           calendar.Date
 	start, length int // minutes
 	provider, op  string
 	typeID        string
@@ -290,7 +291,7 @@ func (g *seeder) appointments() {
 // demoDay is the day of DemoPatient's cleaning: the first weekday at least
 // three days after the anchor that the practice is open. Weeks ≥ 2 puts one
 // inside the window.
-func (g *seeder) demoDay() pms.Date {
+func (g *seeder) demoDay() calendar.Date {
 	d := addDays(g.anchor, 3)
 	for weekday(d) == time.Saturday || weekday(d) == time.Sunday || g.s.closed(d) {
 		d = addDays(d, 1)
@@ -300,15 +301,15 @@ func (g *seeder) demoDay() pms.Date {
 
 // demoSlot is DemoPatient's cleaning: 10:00, 60 minutes, inside hygienist A's
 // hours on every weekday.
-var demoSlot = pms.TimeRange{Start: 10 * 60, End: 11 * 60}
+var demoSlot = calendar.TimeRange{Start: 10 * 60, End: 11 * 60}
 
 // day appends the appointments of one open day. Each provider's hours are
 // packed with visits from their mix, then visits are dropped at random while
 // that brings the booked share closer to a target of 62–78 %; some dropped
 // ones stay as cancellations, which is how the gaps in a real book come about.
-func (g *seeder) day(out []slot, d pms.Date, demo bool, minutes map[string]int) []slot {
+func (g *seeder) day(out []slot, d calendar.Date, demo bool, minutes map[string]int) []slot {
 	s := g.s
-	var shared []pms.TimeRange // op3's bookings
+	var shared []calendar.TimeRange // op3's bookings
 	for _, p := range s.providers {
 		ranges := s.providerHours[p.ID][weekday(d)]
 		if len(ranges) == 0 {
@@ -333,7 +334,7 @@ func (g *seeder) day(out []slot, d pms.Date, demo bool, minutes map[string]int) 
 					break
 				}
 				sl := slot{day: d, start: cur, length: minutes[typeID], provider: p.ID, op: homeRoom[p.ID], typeID: typeID}
-				span := pms.TimeRange{Start: cur, End: cur + sl.length}
+				span := calendar.TimeRange{Start: cur, End: cur + sl.length}
 				if typeID == typeEmerg && !overlapsAny(shared, span) {
 					sl.op = op3
 					shared = append(shared, span)
@@ -388,24 +389,24 @@ func (g *seeder) pickType(mix []weighted, minutes map[string]int, room int) (str
 }
 
 // subtract returns ranges with cut taken out.
-func subtract(ranges []pms.TimeRange, cut pms.TimeRange) []pms.TimeRange {
-	var out []pms.TimeRange
+func subtract(ranges []calendar.TimeRange, cut calendar.TimeRange) []calendar.TimeRange {
+	var out []calendar.TimeRange
 	for _, r := range ranges {
 		if r.End <= cut.Start || cut.End <= r.Start {
 			out = append(out, r)
 			continue
 		}
 		if r.Start < cut.Start {
-			out = append(out, pms.TimeRange{Start: r.Start, End: cut.Start})
+			out = append(out, calendar.TimeRange{Start: r.Start, End: cut.Start})
 		}
 		if cut.End < r.End {
-			out = append(out, pms.TimeRange{Start: cut.End, End: r.End})
+			out = append(out, calendar.TimeRange{Start: cut.End, End: r.End})
 		}
 	}
 	return out
 }
 
-func overlapsAny(spans []pms.TimeRange, r pms.TimeRange) bool {
+func overlapsAny(spans []calendar.TimeRange, r calendar.TimeRange) bool {
 	for _, x := range spans {
 		if x.Start < r.End && r.Start < x.End {
 			return true

@@ -7,12 +7,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/frontdesk/frontdesk/internal/calendar"
 	"github.com/frontdesk/frontdesk/internal/pms"
 )
 
 // within reports whether [start, end) lies inside one of ranges.
-func within(ranges []pms.TimeRange, start, end int) bool {
-	return slices.ContainsFunc(ranges, func(r pms.TimeRange) bool { return r.Start <= start && end <= r.End })
+func within(ranges []calendar.TimeRange, start, end int) bool {
+	return slices.ContainsFunc(ranges, func(r calendar.TimeRange) bool { return r.Start <= start && end <= r.End })
 }
 
 // minutesOf returns the wall-clock span of a in minutes after midnight.
@@ -26,8 +27,8 @@ func minutesOf(a pms.Appointment) (start, end int) {
 var seeds = []Config{
 	{Seed: 1},
 	{Seed: 2},
-	{Seed: 3, Anchor: pms.Date{Year: 2026, Month: time.March, Day: 11}},
-	{Seed: 4, Anchor: pms.Date{Year: 2026, Month: time.December, Day: 30}},
+	{Seed: 3, Anchor: calendar.Date{Year: 2026, Month: time.March, Day: 11}},
+	{Seed: 4, Anchor: calendar.Date{Year: 2026, Month: time.December, Day: 30}},
 }
 
 func TestSeedNoOverlaps(t *testing.T) {
@@ -59,7 +60,7 @@ func TestSeedInsideHours(t *testing.T) {
 	for _, cfg := range seeds {
 		s, _ := newTest(t, cfg)
 		for _, a := range allAppointments(t, s, pms.AppointmentQuery{}) {
-			d := pms.DateOf(a.Start)
+			d := calendar.DateOf(a.Start)
 			start, end := minutesOf(a)
 			switch {
 			case a.Start.Location() != s.loc:
@@ -78,10 +79,10 @@ func TestSeedInsideHours(t *testing.T) {
 func TestSeedBusy(t *testing.T) {
 	for _, cfg := range seeds {
 		s, _ := newTest(t, cfg)
-		booked := map[pms.Date]int{}
+		booked := map[calendar.Date]int{}
 		for _, a := range allAppointments(t, s, pms.AppointmentQuery{}) {
 			if !a.Cancelled {
-				booked[pms.DateOf(a.Start)] += int(a.Length / time.Minute)
+				booked[calendar.DateOf(a.Start)] += int(a.Length / time.Minute)
 			}
 		}
 		days, inRange := 0, 0
@@ -115,7 +116,7 @@ func TestSeedStatuses(t *testing.T) {
 	counts := map[string]int{}
 	for _, a := range allAppointments(t, s, pms.AppointmentQuery{}) {
 		counts[a.Status]++
-		past := compareDates(pms.DateOf(a.Start), testAnchor) < 0
+		past := compareDates(calendar.DateOf(a.Start), testAnchor) < 0
 		switch {
 		case a.Cancelled != (a.Status == statusCancelled):
 			t.Errorf("%s: status %s, cancelled %v", a.ID, a.Status, a.Cancelled)
@@ -149,7 +150,7 @@ func TestSeedPatients(t *testing.T) {
 	fictional := regexp.MustCompile(`^\+155501\d{5}$`)
 	phoneCount := map[int]int{}
 	statuses := map[string]int{}
-	firsts, lasts, births := map[string]bool{}, map[string]bool{}, map[pms.Date]bool{}
+	firsts, lasts, births := map[string]bool{}, map[string]bool{}, map[calendar.Date]bool{}
 	for i, p := range patients {
 		phoneCount[len(p.Phones)]++
 		statuses[p.Status]++

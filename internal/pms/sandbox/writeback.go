@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/frontdesk/frontdesk/internal/calendar"
 	"github.com/frontdesk/frontdesk/internal/phone"
 	"github.com/frontdesk/frontdesk/internal/pms"
 )
@@ -202,7 +203,7 @@ func (s *Sandbox) createPatient(p pms.NewPatient) (map[string]string, func(time.
 		if p.ProviderID != "" && !s.hasProvider(p.ProviderID) {
 			return "", "Provider not found"
 		}
-		if compareDates(p.BirthDate, pms.DateOf(at.In(s.loc))) > 0 {
+		if compareDates(p.BirthDate, calendar.DateOf(at.In(s.loc))) > 0 {
 			return "", "Birth date cannot be in the future"
 		}
 		id := fmt.Sprintf("P%05d", len(s.patients)+1)

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/frontdesk/frontdesk/internal/calendar"
 	"github.com/frontdesk/frontdesk/internal/pms"
 )
 
@@ -19,7 +20,7 @@ func freeSlot(t *testing.T, s *Sandbox, provider, op string, length time.Duratio
 }
 
 // freeSlotFrom is freeSlot from day from on.
-func freeSlotFrom(t *testing.T, s *Sandbox, provider, op string, length time.Duration, from pms.Date) time.Time {
+func freeSlotFrom(t *testing.T, s *Sandbox, provider, op string, length time.Duration, from calendar.Date) time.Time {
 	t.Helper()
 	for d := from; compareDates(d, s.to) <= 0; d = addDays(d, 1) {
 		if s.closed(d) {
@@ -121,7 +122,7 @@ func TestCreateAppointmentLifecycle(t *testing.T) {
 	if len(changed) != 1 || changed[0].ID != st.CreatedID {
 		t.Errorf("ChangedSince the request: %+v", changed)
 	}
-	if got := allAppointments(t, s, pms.AppointmentQuery{PatientID: "P00042", From: pms.DateOf(start), To: pms.DateOf(start)}); len(got) != 1 {
+	if got := allAppointments(t, s, pms.AppointmentQuery{PatientID: "P00042", From: calendar.DateOf(start), To: calendar.DateOf(start)}); len(got) != 1 {
 		t.Errorf("by patient and day: %+v", got)
 	}
 }
@@ -466,7 +467,7 @@ func TestRejectedRequests(t *testing.T) {
 			return s.CreatePatient(ctx, pms.NewPatient{FirstName: "A", LastName: "  "})
 		}},
 		{"patient born on February 30", func(ctx context.Context) (string, error) {
-			return s.CreatePatient(ctx, pms.NewPatient{FirstName: "A", LastName: "B", BirthDate: pms.Date{Year: 2000, Month: time.February, Day: 30}})
+			return s.CreatePatient(ctx, pms.NewPatient{FirstName: "A", LastName: "B", BirthDate: calendar.Date{Year: 2000, Month: time.February, Day: 30}})
 		}},
 		{"patient with a phone that is no number", func(ctx context.Context) (string, error) {
 			return s.CreatePatient(ctx, pms.NewPatient{FirstName: "A", LastName: "B", Phone: "call me"})

@@ -53,7 +53,7 @@ type patientMatcher struct {
 	phone     string // E.164
 	first     string
 	last      string
-	birthDate pms.Date
+	birthDate calendar.Date
 }
 
 func newPatientMatcher(q pms.PatientQuery) (patientMatcher, error) {
@@ -146,6 +146,7 @@ func parseWall(s string, loc *time.Location) time.Time {
 	}
 	return time.Time{}
 }
+
 // The keys listings de-duplicate by (see keyed): each record's own id.
 
 func (it patientItem) key() string         { return string(it.PatientID) }

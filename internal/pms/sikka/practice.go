@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/frontdesk/frontdesk/internal/calendar"
 	"github.com/frontdesk/frontdesk/internal/pms"
 )
 
@@ -472,9 +473,9 @@ func (p *Practice) Appointments(ctx context.Context, q pms.AppointmentQuery) ite
 	switch {
 	case !q.ChangedSince.IsZero():
 		v.Set("date_filter_on", "last_changed_date")
-		v.Set("startdate", pms.DateOf(q.ChangedSince.In(p.loc)).String())
+		v.Set("startdate", calendar.DateOf(q.ChangedSince.In(p.loc)).String())
 		// Tomorrow, so that a practice ahead of our clock loses nothing.
-		v.Set("enddate", pms.DateOf(p.c.clock.Now().In(p.loc).AddDate(0, 0, 1)).String())
+		v.Set("enddate", calendar.DateOf(p.c.clock.Now().In(p.loc).AddDate(0, 0, 1)).String())
 	case !q.From.IsZero() || !q.To.IsZero():
 		v.Set("date_filter_on", "date")
 		if !q.From.IsZero() {

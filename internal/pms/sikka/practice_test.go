@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/frontdesk/frontdesk/internal/calendar"
 	"github.com/frontdesk/frontdesk/internal/pms"
 	"github.com/frontdesk/frontdesk/internal/pms/sikka/sikkatest"
 )
@@ -307,7 +308,7 @@ func TestPatientSearchByNameAndBirthDate(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := e.c.Practice("D1", "1", e.loc, NewMemoryKeyStore(keys))
-	bd := pms.Date{Year: 1984, Month: 12, Day: 10}
+	bd := calendar.Date{Year: 1984, Month: 12, Day: 10}
 	tests := []struct {
 		name string
 		q    pms.PatientQuery
@@ -364,31 +365,31 @@ func TestSchedule(t *testing.T) {
 	}
 	p := e.c.Practice("D1", "1", e.loc, NewMemoryKeyStore(keys))
 	ctx := context.Background()
-	week := pms.Date{Year: 2026, Month: 3, Day: 1}
+	week := calendar.Date{Year: 2026, Month: 3, Day: 1}
 
 	got, err := p.Schedule(ctx, pms.ScheduleQuery{WeekOf: week})
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := pms.Schedule{
-		Hours: pms.WeeklyHours{
+		Hours: calendar.WeeklyHours{
 			time.Monday:    {{Start: 480, End: 720}, {Start: 780, End: 1020}},
 			time.Tuesday:   {{Start: 480, End: 1020}},
 			time.Wednesday: {{Start: 480, End: 1020}},
 			time.Friday:    {{Start: 480, End: 840}},
 		},
-		Closed: []pms.Date{{Year: 2026, Month: 3, Day: 6}},
+		Closed: []calendar.Date{{Year: 2026, Month: 3, Day: 6}},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("practice week\n got %+v\nwant %+v", got, want)
 	}
 
-	earlier, err := p.Schedule(ctx, pms.ScheduleQuery{WeekOf: pms.Date{Year: 2026, Month: 2, Day: 22}})
-	if err != nil || !reflect.DeepEqual(earlier.Hours, pms.WeeklyHours{time.Monday: {{Start: 540, End: 1020}}}) || earlier.Closed != nil {
+	earlier, err := p.Schedule(ctx, pms.ScheduleQuery{WeekOf: calendar.Date{Year: 2026, Month: 2, Day: 22}})
+	if err != nil || !reflect.DeepEqual(earlier.Hours, calendar.WeeklyHours{time.Monday: {{Start: 540, End: 1020}}}) || earlier.Closed != nil {
 		t.Fatalf("earlier week %+v, %v", earlier, err)
 	}
-	prov, err := p.Schedule(ctx, pms.ScheduleQuery{ProviderID: "DR1", WeekOf: pms.Date{Year: 2026, Month: 3, Day: 8}})
-	if err != nil || !reflect.DeepEqual(prov.Hours, pms.WeeklyHours{time.Saturday: {{Start: 540, End: 780}}}) || prov.Closed != nil {
+	prov, err := p.Schedule(ctx, pms.ScheduleQuery{ProviderID: "DR1", WeekOf: calendar.Date{Year: 2026, Month: 3, Day: 8}})
+	if err != nil || !reflect.DeepEqual(prov.Hours, calendar.WeeklyHours{time.Saturday: {{Start: 540, End: 780}}}) || prov.Closed != nil {
 		t.Fatalf("provider %+v, %v", prov, err)
 	}
 	if _, err := p.Schedule(ctx, pms.ScheduleQuery{ProviderID: "NOBODY", WeekOf: week}); !errors.Is(err, pms.ErrNotFound) {
@@ -408,7 +409,7 @@ func TestAppointmentTimesAreLocal(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := e.c.Practice("D1", "1", e.loc, NewMemoryKeyStore(keys))
-	appts, err := collect(p.Appointments(context.Background(), pms.AppointmentQuery{From: pms.Date{Year: 2026, Month: 3, Day: 1}, To: pms.Date{Year: 2026, Month: 3, Day: 31}}))
+	appts, err := collect(p.Appointments(context.Background(), pms.AppointmentQuery{From: calendar.Date{Year: 2026, Month: 3, Day: 1}, To: calendar.Date{Year: 2026, Month: 3, Day: 31}}))
 	if err != nil || len(appts) != 2 {
 		t.Fatalf("%+v, %v", appts, err)
 	}

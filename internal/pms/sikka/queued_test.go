@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/frontdesk/frontdesk/internal/calendar"
 	"github.com/frontdesk/frontdesk/internal/pms"
 	"github.com/frontdesk/frontdesk/internal/pms/sikka/sikkatest"
 )
@@ -100,7 +101,7 @@ func TestQueuedWrites(t *testing.T) {
 	}
 	e.clk.Advance(time.Minute)
 	patient, err := e.p.CreatePatient(ctx, pms.NewPatient{FirstName: "Nia", LastName: "Stone",
-		BirthDate: pms.Date{Year: 1990, Month: time.May, Day: 4}, Phone: "+15550100177", ProviderID: s.ProviderIDs[0]})
+		BirthDate: calendar.Date{Year: 1990, Month: time.May, Day: 4}, Phone: "+15550100177", ProviderID: s.ProviderIDs[0]})
 	if err != nil {
 		t.Fatal(err)
 	}

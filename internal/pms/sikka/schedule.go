@@ -33,10 +33,10 @@ func (p *Practice) Schedule(ctx context.Context, q pms.ScheduleQuery) (pms.Sched
 	}
 	week := q.WeekOf
 	if week.IsZero() {
-		week = pms.DateOf(p.c.clock.Now().In(p.loc))
+		week = calendar.DateOf(p.c.clock.Now().In(p.loc))
 	}
 	var best map[string]str
-	var bestDate pms.Date
+	var bestDate calendar.Date
 	for _, it := range items {
 		if r := string(it["resource_id"]); r != "" && r != resource {
 			continue
@@ -63,8 +63,8 @@ func (p *Practice) Schedule(ctx context.Context, q pms.ScheduleQuery) (pms.Sched
 
 // scheduleOf maps one practice_schedule item. start is the item's week start
 // (zero for a template); week is the requested week's first day.
-func scheduleOf(it map[string]str, start, week pms.Date) (pms.Schedule, error) {
-	s := pms.Schedule{Hours: pms.WeeklyHours{}}
+func scheduleOf(it map[string]str, start, week calendar.Date) (pms.Schedule, error) {
+	s := pms.Schedule{Hours: calendar.WeeklyHours{}}
 	for wd, name := range weekdayNames {
 		for i := 1; i <= 3; i++ {
 			from, to := string(it[fmt.Sprintf("%s_start_%d", name, i)]), string(it[fmt.Sprintf("%s_end_%d", name, i)])
@@ -82,7 +82,7 @@ func scheduleOf(it map[string]str, start, week pms.Date) (pms.Schedule, error) {
 			if b <= a {
 				continue // "00:00"-"00:00" and the like: no hours in this slot
 			}
-			s.Hours[time.Weekday(wd)] = append(s.Hours[time.Weekday(wd)], pms.TimeRange{Start: a, End: b})
+			s.Hours[time.Weekday(wd)] = append(s.Hours[time.Weekday(wd)], calendar.TimeRange{Start: a, End: b})
 		}
 		if start.IsZero() {
 			continue
@@ -99,7 +99,7 @@ func scheduleOf(it map[string]str, start, week pms.Date) (pms.Schedule, error) {
 				continue
 			}
 			t := start.In(time.UTC)
-			day = pms.DateOf(t.AddDate(0, 0, (wd-int(t.Weekday())+7)%7))
+			day = calendar.DateOf(t.AddDate(0, 0, (wd-int(t.Weekday())+7)%7))
 		}
 		first := week.In(time.UTC)
 		if t := day.In(time.UTC); !t.Before(first) && t.Before(first.AddDate(0, 0, 7)) {

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/frontdesk/frontdesk/internal/calendar"
 	"github.com/frontdesk/frontdesk/internal/pms"
 	"github.com/frontdesk/frontdesk/internal/pms/sikka/sikkatest"
 )
@@ -136,7 +137,7 @@ func TestCreatePatient(t *testing.T) {
 	s := e.connect(sikkatest.SeedOptions{})
 	ctx := context.Background()
 	id, err := e.p.CreatePatient(ctx, pms.NewPatient{
-		FirstName: "Ann", LastName: "Lee", BirthDate: pms.Date{Year: 1990, Month: 1, Day: 2}, Phone: "+15550100177",
+		FirstName: "Ann", LastName: "Lee", BirthDate: calendar.Date{Year: 1990, Month: 1, Day: 2}, Phone: "+15550100177",
 		Email: "ann@example.com", ProviderID: s.ProviderIDs[0],
 	})
 	if err != nil {
@@ -150,7 +151,7 @@ func TestCreatePatient(t *testing.T) {
 		t.Fatalf("%+v, %v", st, err)
 	}
 	pts, err := collect(e.p.Patients(ctx, pms.PatientQuery{Phone: "555-010-0177"}))
-	if err != nil || len(pts) != 1 || pts[0].ID != st.CreatedID || pts[0].BirthDate != (pms.Date{Year: 1990, Month: 1, Day: 2}) {
+	if err != nil || len(pts) != 1 || pts[0].ID != st.CreatedID || pts[0].BirthDate != (calendar.Date{Year: 1990, Month: 1, Day: 2}) {
 		t.Fatalf("%+v, %v", pts, err)
 	}
 	if got := e.srv.Patients("D1")[0].Cell; got != "5550100177" {

@@ -1,4 +1,4 @@
-package voice
+package vapi
 
 import (
 	"context"
@@ -17,7 +17,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/frontdesk/frontdesk/internal/clock"
-	"github.com/frontdesk/frontdesk/internal/voice/vapitest"
+	"github.com/frontdesk/frontdesk/internal/vapi/vapitest"
 )
 
 var fakeNow = time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC)

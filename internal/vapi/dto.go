@@ -1,4 +1,4 @@
-package voice
+package vapi
 
 import (
 	"encoding/json"

@@ -1,8 +1,8 @@
-// Package changes remembers, for one transaction, which practices' schedules
+// Package txonce remembers, for one transaction, which practices' schedules
 // it has already marked changed, so a transaction that writes five thousand
 // appointments bumps the practice's schedule version once, not five
 // thousand times.
-package changes
+package txonce
 
 import (
 	"context"

@@ -1,7 +1,7 @@
 // Package actions keeps the list of what staff must follow up: messages
 // callers left, transfers that failed, bookings the PMS refused, calls that
 // ended unresolved.
-package actions
+package actionitems
 
 import (
 	"context"

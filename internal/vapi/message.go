@@ -9,7 +9,7 @@
 // still sends beside their replacements). And since Vapi ignores any answer
 // but 200, a part of a message that cannot be read is left out and named in
 // Message.Problems rather than costing the whole message.
-package voice
+package vapi
 
 import (
 	"bytes"
