@@ -53,7 +53,10 @@ func TestResealEverySecret(t *testing.T) {
 		}
 		sys := tenant.Unscoped(context.Background())
 		for name, connect := range map[string]func(context.Context) error{
-			"Second Dental":  func(ctx context.Context) error { _, err := e.svc.ConnectSikka(ctx, "D2", "second-secret", ""); return err },
+			"Second Dental": func(ctx context.Context) error {
+				_, err := e.svc.ConnectSikka(ctx, "D2", "second-secret", "")
+				return err
+			},
 			"Sandbox Dental": func(ctx context.Context) error { _, err := e.svc.ConnectSandbox(ctx); return err },
 		} {
 			p := db.Client(sys).Practice.Create().SetName(name).SetTimeZone("UTC").SaveX(sys)
