@@ -99,7 +99,9 @@ func report(in io.Reader, out io.Writer) (failed bool, err error) {
 		reasons = append(reasons, r)
 		total += n
 	}
-	sort.Slice(reasons, func(i, j int) bool { return skips[reasons[i]] > skips[reasons[j]] || skips[reasons[i]] == skips[reasons[j]] && reasons[i] < reasons[j] })
+	sort.Slice(reasons, func(i, j int) bool {
+		return skips[reasons[i]] > skips[reasons[j]] || skips[reasons[i]] == skips[reasons[j]] && reasons[i] < reasons[j]
+	})
 	fmt.Fprintf(out, "skipped: %d tests\n", total)
 	for _, r := range reasons {
 		fmt.Fprintf(out, "  %4d × %s (e.g. %s)\n", skips[r], r, examples[r])
