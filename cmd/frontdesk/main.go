@@ -25,6 +25,8 @@ Usage:
                                check a practice's Sikka credentials and what they reach
   frontdesk vapi sync (--practice ID | --all) [--rotate]
                                create or update the practices' Vapi tools, assistants and numbers
+  frontdesk rotate-key --new-key-file FILE
+                               reseal every stored secret under a new FRONTDESK_SECRET_KEY
   frontdesk simulate-call [--practice ID] [--url URL]
                                play a scripted call through the webhooks (dev: the demo practice)
   frontdesk version            print the version
@@ -59,6 +61,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return pmsCommand(ctx, rest, getenv, stdout, stderr)
 	case "vapi":
 		return vapiCommand(ctx, rest, getenv, stdout, stderr)
+	case "rotate-key":
+		return rotateKey(ctx, rest, getenv, stdout, stderr)
 	case "simulate-call":
 		return simulateCall(ctx, rest, getenv, stdout, stderr)
 	case "version":

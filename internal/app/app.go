@@ -132,7 +132,7 @@ func New(ctx context.Context, cfg *config.Config, opts ...Option) (*App, error) 
 
 func (a *App) build(ctx context.Context, cfg *config.Config, o options) error {
 	db, clk, log := a.DB, a.Clock, a.Log
-	box, err := secrets.New(cfg.SecretKey)
+	box, err := secrets.New(cfg.SecretKey, cfg.PreviousSecretKey)
 	if err != nil {
 		return fmt.Errorf("FRONTDESK_SECRET_KEY: %w", err)
 	}

@@ -41,7 +41,9 @@ type Config struct {
 	PublicURL   string
 	DataDir     string
 	SecretKey   []byte
-	Dev         bool
+	// PreviousSecretKey still opens secrets during a key rotation.
+	PreviousSecretKey []byte
+	Dev               bool
 
 	CognitoIssuer   string
 	CognitoClientID string
@@ -85,6 +87,7 @@ func (c *Config) settings(raw map[string]*string) []setting {
 		s("FRONTDESK_PUBLIC_URL", "public-url", "", "the URL Twilio and Vapi reach this server at (default http://localhost:PORT, PORT from the listen address)"),
 		s("FRONTDESK_DATA_DIR", "data-dir", "./.frontdesk", "where dev mode keeps its keys"),
 		s("FRONTDESK_SECRET_KEY", "secret-key", "", "base64 32-byte key that encrypts secrets at rest (dev: generated into the data dir)"),
+		s("FRONTDESK_SECRET_KEY_PREVIOUS", "secret-key-previous", "", "the key FRONTDESK_SECRET_KEY replaces, during a rotation: secrets sealed under it still open (see frontdesk rotate-key)"),
 		s("FRONTDESK_DEV", "dev", "0", "1 for dev mode: demo practice, dev sign-in, dev webhook secrets"),
 		s("COGNITO_ISSUER", "cognito-issuer", "", "https://cognito-idp.REGION.amazonaws.com/POOL_ID (any OIDC issuer)"),
 		s("COGNITO_CLIENT_ID", "cognito-client-id", "", "the Cognito app client id"),
@@ -217,6 +220,13 @@ func LoadCommand(name string, more func(*flag.FlagSet), args []string, getenv fu
 			return nil, fmt.Errorf("FRONTDESK_SECRET_KEY %v: make one with `head -c 32 /dev/urandom | base64`", err)
 		}
 		c.SecretKey = key
+	}
+	if k := get("FRONTDESK_SECRET_KEY_PREVIOUS"); k != "" {
+		key, err := secrets.ParseKey(k)
+		if err != nil {
+			return nil, fmt.Errorf("FRONTDESK_SECRET_KEY_PREVIOUS %v", err)
+		}
+		c.PreviousSecretKey = key
 	}
 	return c, nil
 }

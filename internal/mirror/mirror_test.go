@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/frontdesk/frontdesk/ent"
 	"github.com/frontdesk/frontdesk/ent/appointment"
 	"github.com/frontdesk/frontdesk/ent/patient"
 	"github.com/frontdesk/frontdesk/ent/pmsconnection"
@@ -122,8 +121,7 @@ func TestIncrementalSyncPicksUpChanges(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var someScheduled *ent.Appointment
-	someScheduled = c.Appointment.Query().Where(appointment.StatusEQ(appointment.StatusSCHEDULED), appointment.StartAtGT(clk.Now())).FirstX(ctx)
+	someScheduled := c.Appointment.Query().Where(appointment.StatusEQ(appointment.StatusSCHEDULED), appointment.StartAtGT(clk.Now())).FirstX(ctx)
 	if _, err := sb.CancelAppointment(ctx, *someScheduled.PmsID, "patient called"); err != nil {
 		t.Fatal(err)
 	}

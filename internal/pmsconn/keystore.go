@@ -7,6 +7,7 @@ import (
 	"entgo.io/ent/dialect"
 
 	"github.com/frontdesk/frontdesk/ent"
+	"github.com/frontdesk/frontdesk/ent/pmsconnection"
 	"github.com/frontdesk/frontdesk/internal/database"
 	"github.com/frontdesk/frontdesk/internal/pms/sikka"
 	"github.com/frontdesk/frontdesk/internal/secrets"
@@ -98,4 +99,60 @@ func (k *keyStore) Rotate(ctx context.Context, refresh func(context.Context, sik
 		return upd.Exec(ctx)
 	})
 	return next, err
+}
+
+// sealedFields are the pms_connections columns sealed with the secrets Box.
+var sealedFields = []string{pmsconnection.FieldSecretKey, pmsconnection.FieldRequestKey, pmsconnection.FieldRefreshKey}
+
+// Reseal seals every practice's stored PMS secrets again under to, opening
+// them with from, in one transaction (the caller's, when it has one). It
+// holds every connection row, so a key refresh (Rotate) waits for it
+// rather than being overwritten. It returns how many values it resealed.
+func Reseal(ctx context.Context, db *database.DB, from, to *secrets.Box) (int, error) {
+	n := 0
+	err := db.InTx(ctx, func(ctx context.Context) error {
+		if db.Dialect == dialect.Postgres {
+			if _, err := database.TxFromContext(ctx).SQL().ExecContext(ctx, "SELECT id FROM pms_connections FOR UPDATE"); err != nil {
+				return fmt.Errorf("pmsconn: lock keys: %w", err)
+			}
+		}
+		// Unscoped: a rotation spans every practice; each row is then
+		// written as its own practice's system.
+		conns, err := db.Client(tenant.Unscoped(ctx)).PMSConnection.Query().All(tenant.Unscoped(ctx))
+		if err != nil {
+			return fmt.Errorf("pmsconn: reseal: %w", err)
+		}
+		for _, conn := range conns {
+			sys := tenant.System(ctx, conn.PracticeID)
+			upd := db.Client(sys).PMSConnection.UpdateOne(conn)
+			sealed := map[string][]byte{
+				pmsconnection.FieldSecretKey:  conn.SecretKey,
+				pmsconnection.FieldRequestKey: conn.RequestKey,
+				pmsconnection.FieldRefreshKey: conn.RefreshKey,
+			}
+			changed := false
+			for _, field := range sealedFields {
+				if len(sealed[field]) == 0 {
+					continue
+				}
+				sc := sealContext(conn.PracticeID, field)
+				plain, err := from.Open(sealed[field], sc)
+				if err != nil {
+					return fmt.Errorf("pmsconn: reseal practice %s %s: %w", conn.PracticeID, field, err)
+				}
+				if err := upd.Mutation().SetField(field, to.Seal(plain, sc)); err != nil {
+					return err
+				}
+				changed = true
+				n++
+			}
+			if changed {
+				if err := upd.Exec(sys); err != nil {
+					return fmt.Errorf("pmsconn: reseal practice %s: %w", conn.PracticeID, err)
+				}
+			}
+		}
+		return nil
+	})
+	return n, err
 }

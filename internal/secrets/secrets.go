@@ -22,11 +22,36 @@ const version byte = 1
 // ErrOpen reports a value that is not sealed with this key, or was altered.
 var ErrOpen = errors.New("secrets: cannot open sealed value (wrong FRONTDESK_SECRET_KEY, or the value was altered)")
 
-// Box seals and opens values with one key.
-type Box struct{ aead cipher.AEAD }
+// Box seals values with its key and opens them with that key or, during a
+// key rotation, with the previous one (FRONTDESK_SECRET_KEY_PREVIOUS), so
+// rows not yet resealed still read.
+type Box struct {
+	aead     cipher.AEAD
+	previous []cipher.AEAD
+}
 
-// New returns a Box for a 32-byte key.
-func New(key []byte) (*Box, error) {
+// New returns a Box for a 32-byte key; the previous keys (nil ones ignored)
+// also open.
+func New(key []byte, previous ...[]byte) (*Box, error) {
+	aead, err := newAEAD(key)
+	if err != nil {
+		return nil, err
+	}
+	b := &Box{aead: aead}
+	for _, k := range previous {
+		if k == nil {
+			continue
+		}
+		p, err := newAEAD(k)
+		if err != nil {
+			return nil, fmt.Errorf("previous key: %w", err)
+		}
+		b.previous = append(b.previous, p)
+	}
+	return b, nil
+}
+
+func newAEAD(key []byte) (cipher.AEAD, error) {
 	if len(key) != KeySize {
 		return nil, fmt.Errorf("secrets: key is %d bytes, want %d", len(key), KeySize)
 	}
@@ -38,7 +63,7 @@ func New(key []byte) (*Box, error) {
 	if err != nil {
 		return nil, fmt.Errorf("secrets: %w", err)
 	}
-	return &Box{aead: aead}, nil
+	return aead, nil
 }
 
 // ParseKey decodes a base64 (standard or URL, padded or not) 32-byte key.
@@ -90,13 +115,25 @@ func (b *Box) Seal(plaintext, context string) []byte {
 	return b.aead.Seal(out, nonce, []byte(plaintext), []byte(context))
 }
 
-// Open decrypts a value sealed with the same key and context.
+// Open decrypts a value sealed with the same context and the Box's key or
+// its previous key.
 func (b *Box) Open(sealed []byte, context string) (string, error) {
-	n := b.aead.NonceSize()
-	if len(sealed) < 1+n+b.aead.Overhead() || sealed[0] != version {
+	plain, err := open(b.aead, sealed, context)
+	for _, p := range b.previous {
+		if err == nil {
+			break
+		}
+		plain, err = open(p, sealed, context)
+	}
+	return plain, err
+}
+
+func open(aead cipher.AEAD, sealed []byte, context string) (string, error) {
+	n := aead.NonceSize()
+	if len(sealed) < 1+n+aead.Overhead() || sealed[0] != version {
 		return "", ErrOpen
 	}
-	plain, err := b.aead.Open(nil, sealed[1:1+n], sealed[1+n:], []byte(context))
+	plain, err := aead.Open(nil, sealed[1:1+n], sealed[1+n:], []byte(context))
 	if err != nil {
 		return "", ErrOpen
 	}

@@ -108,3 +108,27 @@ func TestCreateOnceUnderConcurrency(t *testing.T) {
 		}
 	}
 }
+
+// TestPreviousKeyOpens: during a rotation a Box opens values sealed under
+// its previous key, and seals only under its own.
+func TestPreviousKeyOpens(t *testing.T) {
+	oldKey, _ := ParseKey(NewKey())
+	newKey, _ := ParseKey(NewKey())
+	old, _ := New(oldKey)
+	both, err := New(newKey, oldKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := both.Open(old.Seal("v", "ctx"), "ctx"); err != nil || got != "v" {
+		t.Fatalf("Open(sealed under the previous key) = %q, %v", got, err)
+	}
+	if _, err := old.Open(both.Seal("v", "ctx"), "ctx"); !errors.Is(err, ErrOpen) {
+		t.Fatalf("a value sealed during the rotation opened under the old key alone: %v", err)
+	}
+	if _, err := both.Open(old.Seal("v", "ctx"), "other"); !errors.Is(err, ErrOpen) {
+		t.Fatalf("the previous key opened another context: %v", err)
+	}
+	if _, err := New(newKey, []byte("short")); err == nil {
+		t.Fatal("accepted a short previous key")
+	}
+}

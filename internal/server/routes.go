@@ -37,6 +37,9 @@ func (rt Routes) mux(reg *prometheus.Registry) *http.ServeMux {
 		mux.Handle("POST /graphql", rt.GraphQL)
 		mux.Handle("GET /graphql", rt.GraphQL)
 		mux.Handle("OPTIONS /graphql", rt.GraphQL)
+		// Any other method reaches graph's guard too, which refuses it
+		// with a JSON 405, as it does every bad request.
+		mux.Handle("/graphql", rt.GraphQL)
 	}
 	if rt.GraphiQL != nil {
 		// "/{$}" is the root alone: a catch-all would answer every unknown

@@ -149,8 +149,13 @@ func PracticeQueryFilter() privacy.QueryRule {
 			for _, m := range v.Memberships {
 				ids = append(ids, m.PracticeID)
 			}
-			// FieldIn with no values matches nothing, as it must.
-			f.Where(entql.FieldIn("id", ids...))
+			if len(ids) == 0 {
+				// No practice: nothing matches. (An empty IN () is an
+				// error on PostgreSQL.)
+				f.Where(entql.FieldNil("id"))
+			} else {
+				f.Where(entql.FieldIn("id", ids...))
+			}
 		}
 		return privacy.Skip
 	})

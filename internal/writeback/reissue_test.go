@@ -30,7 +30,7 @@ func TestAReissuedIDNeitherMergesPatientsNorRetriesForever(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err, _ := e.drive(t, first.ID, 50); err != nil {
+		if _, err := e.drive(t, first.ID, 50); err != nil {
 			t.Fatal(err)
 		}
 		first.Appointment = e.appointment(t, first.ID)
@@ -50,7 +50,7 @@ func TestAReissuedIDNeitherMergesPatientsNorRetriesForever(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		err, runs := e.drive(t, second.ID, 50)
+		runs, err := e.drive(t, second.ID, 50)
 		if err != nil || runs > 20 {
 			t.Fatalf("the writeback ended after %d runs with %v", runs, err)
 		}

@@ -72,9 +72,9 @@ func newEnv(t *testing.T, db *database.DB, wrap func(pms.PMS) pms.PMS) *env {
 }
 
 // drive works the appointment's job as river would, following snoozes on
-// the fake clock, until it ends; it returns the last error and how many
-// times the job ran.
-func (e *env) drive(t *testing.T, appointmentID string, maxRuns int) (error, int) {
+// the fake clock, until it ends; it returns how many times the job ran
+// and the last error.
+func (e *env) drive(t *testing.T, appointmentID string, maxRuns int) (int, error) {
 	t.Helper()
 	job := &river.Job[jobargs.Writeback]{JobRow: &rivertype.JobRow{Attempt: 1, MaxAttempts: 25}, Args: jobargs.Writeback{PracticeID: e.id, AppointmentID: appointmentID}}
 	for run := 1; run <= maxRuns; run++ {
@@ -84,9 +84,9 @@ func (e *env) drive(t *testing.T, appointmentID string, maxRuns int) (error, int
 			e.clk.Advance(snooze.Duration)
 			continue
 		}
-		return err, run
+		return run, err
 	}
-	return errors.New("still snoozing"), maxRuns
+	return maxRuns, errors.New("still snoozing")
 }
 
 func (e *env) appointment(t *testing.T, id string) *ent.Appointment {
@@ -117,7 +117,7 @@ func TestNewPatientAndAppointmentReachThePMS(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err, _ := e.drive(t, appt.ID, 50); err != nil {
+		if _, err := e.drive(t, appt.ID, 50); err != nil {
 			t.Fatal(err)
 		}
 		got := e.appointment(t, appt.ID)
@@ -143,7 +143,7 @@ func TestNewPatientAndAppointmentReachThePMS(t *testing.T) {
 		if _, err := e.book.Cancel(e.ctx, appt.ID, "schedule conflict"); err != nil {
 			t.Fatal(err)
 		}
-		if err, _ := e.drive(t, appt.ID, 50); err != nil {
+		if _, err := e.drive(t, appt.ID, 50); err != nil {
 			t.Fatal(err)
 		}
 		inPMS = e.sandboxAppointments(t, *pat.PmsID)
@@ -160,7 +160,7 @@ func TestRescheduleReachesThePMS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err, _ := e.drive(t, appt.ID, 50); err != nil {
+	if _, err := e.drive(t, appt.ID, 50); err != nil {
 		t.Fatal(err)
 	}
 	a, err := e.book.Availability(e.ctx, booking.AvailabilityQuery{AppointmentType: "Exam", Provider: *appt.ProviderID, From: calendar.Date{Year: 2026, Month: 12, Day: 10}})
@@ -171,7 +171,7 @@ func TestRescheduleReachesThePMS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err, _ := e.drive(t, appt.ID, 50); err != nil {
+	if _, err := e.drive(t, appt.ID, 50); err != nil {
 		t.Fatal(err)
 	}
 	for _, x := range e.sandboxAppointments(t, *pat.PmsID) {
@@ -201,7 +201,7 @@ func TestARefusedWritebackIsReportedAndCanBeRetried(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err, _ := e.drive(t, appt.ID, 50); err != nil {
+		if _, err := e.drive(t, appt.ID, 50); err != nil {
 			t.Fatal(err)
 		}
 		got := e.appointment(t, appt.ID)
@@ -222,7 +222,7 @@ func TestARefusedWritebackIsReportedAndCanBeRetried(t *testing.T) {
 		if _, err := e.book.RetryWriteback(e.ctx, appt.ID); err != nil {
 			t.Fatal(err)
 		}
-		if err, _ := e.drive(t, appt.ID, 50); err != nil {
+		if _, err := e.drive(t, appt.ID, 50); err != nil {
 			t.Fatal(err)
 		}
 		if s := e.appointment(t, appt.ID).WritebackState; s != appointment.WritebackStateCONFIRMED {
@@ -261,7 +261,7 @@ func TestAWriteThatNeverRunsIsWithdrawnAfterTheBudget(t *testing.T) {
 		t.Fatal(err)
 	}
 	start := e.clk.Now()
-	err, runs := e.drive(t, appt.ID, 100)
+	runs, err := e.drive(t, appt.ID, 100)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -308,7 +308,7 @@ func TestALostAnswerIsFoundNotSentAgain(t *testing.T) {
 			t.Fatal(err)
 		}
 		// The first run sends, loses the answer and fails, as river sees it.
-		err, _ = e.drive(t, appt.ID, 5)
+		_, err = e.drive(t, appt.ID, 5)
 		if err == nil || !strings.Contains(err.Error(), "connection reset") {
 			t.Fatalf("first run: %v", err)
 		}
@@ -316,7 +316,7 @@ func TestALostAnswerIsFoundNotSentAgain(t *testing.T) {
 			t.Fatalf("state %s", s)
 		}
 		// River retries; the job asks the PMS before sending again.
-		if err, _ := e.drive(t, appt.ID, 50); err != nil {
+		if _, err := e.drive(t, appt.ID, 50); err != nil {
 			t.Fatal(err)
 		}
 		if la.sends != 1 {

@@ -374,12 +374,7 @@ func TestIdentityGuardsPatientDetails(t *testing.T) {
 			Start, Spoken string
 		}
 		av := e.tools(t, c, vapitest.ToolCall{Name: receptionist.CheckAvailability, Arguments: map[string]any{"appointment_type": "Cleaning", "date_from": "2026-12-10"}})
-		var slots struct {
-			Slots []struct {
-				SlotID string `json:"slot_id"`
-			} `json:"slots"`
-		}
-		slots = decode[struct {
+		slots := decode[struct {
 			Slots []struct {
 				SlotID string `json:"slot_id"`
 			} `json:"slots"`

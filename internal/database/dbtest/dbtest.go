@@ -1,6 +1,11 @@
 // Package dbtest gives tests real, migrated databases: a SQLite file of their
 // own, and — when FRONTDESK_TEST_POSTGRES_URL is set — a fresh schema on that
 // PostgreSQL server. Nothing is mocked.
+//
+// Every test that opens a database runs on both dialects: `make test` runs
+// the SQLite half (Each's PostgreSQL half too when the URL is set), the
+// PostgreSQL suite (`make test-postgres`, FRONTDESK_TEST_DIALECTS=postgres)
+// the PostgreSQL half, where Open opens PostgreSQL and OpenSQLite skips.
 package dbtest
 
 import (
@@ -21,18 +26,43 @@ import (
 // PostgresEnv names the variable holding the test server's URL.
 const PostgresEnv = "FRONTDESK_TEST_POSTGRES_URL"
 
-// Open returns a migrated SQLite database in a temporary directory, opened
-// with opts.
+// Open returns a migrated database of the suite's dialect, opened with opts:
+// a SQLite file in a temporary directory, or a fresh PostgreSQL schema in the
+// PostgreSQL suite.
 func Open(t testing.TB, opts ...database.Option) *database.DB {
+	t.Helper()
+	if postgresSuite() {
+		return OpenPostgres(t, opts...)
+	}
+	return openSQLite(t, opts...)
+}
+
+// OpenSQLite returns a migrated SQLite database whatever the suite; the
+// PostgreSQL suite skips it (`make test` ran it). Its callers say why their
+// test is SQLite-only.
+func OpenSQLite(t testing.TB, opts ...database.Option) *database.DB {
+	t.Helper()
+	if postgresSuite() {
+		t.Skip("SQLite-only test: `make test` runs it")
+	}
+	return openSQLite(t, opts...)
+}
+
+func openSQLite(t testing.TB, opts ...database.Option) *database.DB {
 	t.Helper()
 	return open(t, "sqlite://"+filepath.Join(t.TempDir(), "test.db"), opts...)
 }
 
-// PostgresURL returns the test server's URL, or skips t when it is unset.
+// PostgresURL returns the test server's URL. Without one it skips t, except
+// in the PostgreSQL suite under CI=true, which fails: CI must not pass a
+// PostgreSQL suite that ran nothing.
 func PostgresURL(t testing.TB) string {
 	t.Helper()
 	u := os.Getenv(PostgresEnv)
 	if u == "" {
+		if postgresSuite() && os.Getenv("CI") == "true" {
+			t.Fatalf("%s is not set in the PostgreSQL suite under CI=true", PostgresEnv)
+		}
 		t.Skipf("%s is not set: skipping the PostgreSQL run (make test-postgres or .ci/run runs it)", PostgresEnv)
 	}
 	return u
@@ -111,6 +141,13 @@ func Each(t *testing.T, fn func(t *testing.T, db *database.DB)) {
 	}
 }
 
+// postgresSuite reports whether this run is the PostgreSQL suite, which
+// runs only the PostgreSQL half of the database tests.
+func postgresSuite() bool {
+	d := Dialects()
+	return len(d) == 1 && strings.HasPrefix(d[0], "postgres")
+}
+
 // Dialects lists the dialects Each runs under.
 func Dialects() []string {
 	if v := os.Getenv(DialectsEnv); v != "" {
@@ -125,5 +162,5 @@ func OpenDialect(t testing.TB, name string, opts ...database.Option) *database.D
 	if strings.HasPrefix(name, "postgres") {
 		return OpenPostgres(t, opts...)
 	}
-	return Open(t, opts...)
+	return openSQLite(t, opts...)
 }
