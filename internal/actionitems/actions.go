@@ -1,4 +1,4 @@
-// Package actions keeps the list of what staff must follow up: messages
+// Package actionitems keeps the list of what staff must follow up: messages
 // callers left, transfers that failed, bookings the PMS refused, calls that
 // ended unresolved.
 package actionitems

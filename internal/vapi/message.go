@@ -1,4 +1,4 @@
-// Package voice speaks Vapi: it parses the server messages Vapi posts to our
+// Package vapi speaks Vapi: it parses the server messages Vapi posts to our
 // webhooks, builds the replies Vapi expects, verifies that a webhook really
 // came from Vapi, and calls Vapi's REST API to provision tools, assistants,
 // phone numbers and credentials and to steer live calls.
