@@ -120,7 +120,7 @@ func TestRoutingIDsBelongToOnePractice(t *testing.T) {
 		// The owner removes and re-adds the line: its calls still reach it.
 		env.MustDo(t, owner, `mutation($id: ID!) { removePhoneNumber(id: $id) }`, map[string]any{"id": num.AddPhoneNumber.ID}, nil)
 		env.MustDo(t, owner, add, map[string]any{"n": "+15555550100", "vapi": "demo-phone-number"}, nil)
-		route, err := env.App.Services.Calls.Route(context.Background(), receptionist.Line{PhoneNumberID: "demo-phone-number"})
+		route, err := env.App.Desk.Route(context.Background(), receptionist.Line{PhoneNumberID: "demo-phone-number"})
 		if err != nil || route.PracticeID != ownerPractice {
 			t.Fatalf("route = %+v, %v; want the owner's practice", route, err)
 		}

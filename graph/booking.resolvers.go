@@ -22,7 +22,7 @@ import (
 
 // LocalStart is the resolver for the localStart field.
 func (r *appointmentResolver) LocalStart(ctx context.Context, obj *ent.Appointment) (string, error) {
-	loc, err := r.zone(ctx, obj.PracticeID)
+	loc, err := practicesvc.Zone(ctx, r.DB, obj.PracticeID)
 	if err != nil {
 		return "", err
 	}
@@ -85,12 +85,9 @@ func (r *mutationResolver) UpdateAppointmentType(ctx context.Context, id string,
 
 // OpeningHours is the resolver for the openingHours field.
 func (r *practiceResolver) OpeningHours(ctx context.Context, obj *ent.Practice) ([]*model.OpeningHours, error) {
-	hours := practicesvc.Hours(obj)
 	out := []*model.OpeningHours{}
-	for _, wd := range weekdays {
-		for _, rg := range hours[wd.day] {
-			out = append(out, &model.OpeningHours{Day: model.Weekday(wd.gql), Open: calendar.FormatClock(rg.Start), Close: calendar.FormatClock(rg.End)})
-		}
+	for _, o := range practicesvc.Hours(obj).Openings() {
+		out = append(out, &model.OpeningHours{Day: model.Weekday(o.Day), Open: o.Open, Close: o.Close})
 	}
 	return out, nil
 }

@@ -11,7 +11,7 @@ import (
 
 	"entgo.io/contrib/entgql"
 	"github.com/frontdesk/frontdesk/ent"
-	"github.com/frontdesk/frontdesk/internal/receptionist"
+	"github.com/frontdesk/frontdesk/internal/calllog"
 )
 
 // Calls is the resolver for the calls field.
@@ -20,12 +20,10 @@ func (r *queryResolver) Calls(ctx context.Context, after *entgql.Cursor[string],
 	if err != nil {
 		return nil, err
 	}
-	return r.DB.Client(ctx).Call.Query().Paginate(ctx, after, first, before, last,
-		ent.WithCallOrder(&ent.CallOrder{Field: ent.CallOrderFieldStartedAt, Direction: entgql.OrderDirectionDesc}),
-		ent.WithCallFilter(where.Filter))
+	return r.Svc.Calls.Page(ctx, after, first, before, last, where)
 }
 
 // CallStats is the resolver for the callStats field.
-func (r *queryResolver) CallStats(ctx context.Context, from time.Time, to time.Time) (*receptionist.Stats, error) {
+func (r *queryResolver) CallStats(ctx context.Context, from time.Time, to time.Time) (*calllog.Stats, error) {
 	return r.Svc.Calls.Stats(ctx, from, to)
 }

@@ -18,14 +18,22 @@ import (
 	"github.com/frontdesk/frontdesk/internal/pms/sikka/sikkatest"
 )
 
-func TestConnectSikkaThroughTheAPI(t *testing.T) {
+// sikkaOffice is the API with a fake Sikka that holds office D1 (its
+// secret key secret, its data seeded by seed), and an owner's practice,
+// Sikka Dental, not yet connected.
+func sikkaOffice(t *testing.T, secret string, seed sikkatest.SeedOptions) (env *graphtest.Env, owner *graphtest.User, id string) {
+	t.Helper()
 	fake := sikkatest.New(sikkatest.Options{})
-	defer fake.Close()
-	fake.SeedPractice("D1", "right-secret", sikkatest.SeedOptions{Patients: 3, Appointments: 3})
+	t.Cleanup(fake.Close)
+	fake.SeedPractice("D1", secret, seed)
 	client := sikka.New(sikka.Config{BaseURL: fake.URL, AppID: fake.AppID(), AppKey: fake.AppKey()})
-	env := graphtest.New(t, dbtest.Open(t), graphtest.WithSikka(client))
-	owner := user("owner", "owner@example.com")
-	mustCreate(t, env, owner, "Sikka Dental")
+	env = graphtest.New(t, dbtest.Open(t), graphtest.WithSikka(client))
+	owner = user("owner", "owner@example.com")
+	return env, owner, mustCreate(t, env, owner, "Sikka Dental")
+}
+
+func TestConnectSikkaThroughTheAPI(t *testing.T) {
+	env, owner, _ := sikkaOffice(t, "right-secret", sikkatest.SeedOptions{Patients: 3, Appointments: 3})
 
 	const connect = `mutation($o: String!, $s: String!) { connectSikka(officeId: $o, secretKey: $s) { provider status officeID lastError } }`
 	r := env.Do(t, owner, connect, map[string]any{"o": "D1", "s": "wrong-secret"})

@@ -5,22 +5,13 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/frontdesk/frontdesk/graph/graphtest"
-	"github.com/frontdesk/frontdesk/internal/database/dbtest"
-	"github.com/frontdesk/frontdesk/internal/pms/sikka"
 	"github.com/frontdesk/frontdesk/internal/pms/sikka/sikkatest"
 )
 
 // Sikka's own example statuses name no cancellation, so phone cancellations
 // failed: the practice chooses the status in PMS setup.
 func TestCancelStatusThroughTheAPI(t *testing.T) {
-	fake := sikkatest.New(sikkatest.Options{})
-	defer fake.Close()
-	fake.SeedPractice("D1", "secret", sikkatest.SeedOptions{Patients: 3, Appointments: 3, Statuses: sikkatest.DocumentedStatuses})
-	client := sikka.New(sikka.Config{BaseURL: fake.URL, AppID: fake.AppID(), AppKey: fake.AppKey()})
-	env := graphtest.New(t, dbtest.Open(t), graphtest.WithSikka(client))
-	owner := user("owner", "owner@example.com")
-	id := mustCreate(t, env, owner, "Sikka Dental")
+	env, owner, id := sikkaOffice(t, "secret", sikkatest.SeedOptions{Patients: 3, Appointments: 3, Statuses: sikkatest.DocumentedStatuses})
 	env.MustDo(t, owner, `mutation { connectSikka(officeId: "D1", secretKey: "secret") { status } }`, nil, nil)
 	s := env.App.Syncer
 	if _, err := s.Sync(context.Background(), id, true); err != nil {

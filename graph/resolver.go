@@ -9,10 +9,10 @@ import (
 	"github.com/frontdesk/frontdesk/internal/actionitems"
 	"github.com/frontdesk/frontdesk/internal/agentsetup"
 	"github.com/frontdesk/frontdesk/internal/booking"
+	"github.com/frontdesk/frontdesk/internal/calllog"
 	"github.com/frontdesk/frontdesk/internal/database"
 	"github.com/frontdesk/frontdesk/internal/pmsconn"
 	"github.com/frontdesk/frontdesk/internal/practice"
-	"github.com/frontdesk/frontdesk/internal/receptionist"
 )
 
 // Resolver holds what the resolvers call.
@@ -27,7 +27,7 @@ type Services struct {
 	PMS      *pmsconn.Service
 	Booking  *booking.Service
 	Actions  *actionitems.Service
-	Calls    *receptionist.Service
+	Calls    *calllog.Service
 	Agent    *agentsetup.Service
 }
 

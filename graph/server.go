@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"entgo.io/contrib/entgql"
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
@@ -21,6 +22,7 @@ import (
 	"github.com/frontdesk/frontdesk/graph/model"
 	"github.com/frontdesk/frontdesk/internal/auth"
 	"github.com/frontdesk/frontdesk/internal/booking"
+	practicesvc "github.com/frontdesk/frontdesk/internal/practice"
 	"github.com/frontdesk/frontdesk/internal/tenant"
 )
 
@@ -83,7 +85,11 @@ func NewHandler(c Config) http.Handler {
 		timeout = DefaultRequestTimeout
 	}
 	srv.Use(deadline(timeout))
-	srv.AroundOperations(withZones)
+	// Each operation reads a practice's zone once, however many appointments
+	// ask for their local time.
+	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		return next(practicesvc.WithZoneCache(ctx))
+	})
 	srv.AroundFields(stopWhenCancelled)
 	srv.SetErrorPresenter(errorPresenter(c.Logger))
 	srv.SetRecoverFunc(recoverFunc(c.Logger))

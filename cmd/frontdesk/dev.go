@@ -21,7 +21,7 @@ import (
 	"github.com/frontdesk/frontdesk/internal/tenant"
 )
 
-// The demo practice of dev mode (ARCHITECTURE.md, "Dev mode").
+// The demo practice of dev mode (README.md, "First five minutes").
 const (
 	demoPracticeID     = "prac_demo"
 	demoPracticeName   = "Bright Smile Dental"

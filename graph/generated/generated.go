@@ -28,8 +28,8 @@ import (
 	"github.com/frontdesk/frontdesk/graph/model"
 	"github.com/frontdesk/frontdesk/internal/agentsetup"
 	"github.com/frontdesk/frontdesk/internal/booking"
+	"github.com/frontdesk/frontdesk/internal/calllog"
 	"github.com/frontdesk/frontdesk/internal/practice"
-	"github.com/frontdesk/frontdesk/internal/receptionist"
 	"github.com/frontdesk/frontdesk/internal/vapi"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -558,7 +558,7 @@ type QueryResolver interface {
 	Availability(ctx context.Context, input model.AvailabilityInput) (*booking.Availability, error)
 	ActionItems(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, status *actionitem.Status) (*ent.ActionItemConnection, error)
 	Calls(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, where *ent.CallWhereInput) (*ent.CallConnection, error)
-	CallStats(ctx context.Context, from time.Time, to time.Time) (*receptionist.Stats, error)
+	CallStats(ctx context.Context, from time.Time, to time.Time) (*calllog.Stats, error)
 	PmsConnection(ctx context.Context) (*ent.PMSConnection, error)
 	SyncRuns(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int) (*ent.SyncRunConnection, error)
 	Patients(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.PatientOrder, where *ent.PatientWhereInput, search *model.PatientSearch) (*ent.PatientConnection, error)
@@ -9853,7 +9853,7 @@ func (ec *executionContext) fieldContext_CallEdge_cursor(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("CallEdge", field, false, false, "Cursor")
 }
 
-func (ec *executionContext) _CallStats_total(ctx context.Context, field graphql.CollectedField, obj *receptionist.Stats) (ret graphql.Marshaler) {
+func (ec *executionContext) _CallStats_total(ctx context.Context, field graphql.CollectedField, obj *calllog.Stats) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9876,7 +9876,7 @@ func (ec *executionContext) fieldContext_CallStats_total(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("CallStats", field, false, false, "Int")
 }
 
-func (ec *executionContext) _CallStats_booked(ctx context.Context, field graphql.CollectedField, obj *receptionist.Stats) (ret graphql.Marshaler) {
+func (ec *executionContext) _CallStats_booked(ctx context.Context, field graphql.CollectedField, obj *calllog.Stats) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9899,7 +9899,7 @@ func (ec *executionContext) fieldContext_CallStats_booked(_ context.Context, fie
 	return graphql.NewScalarFieldContext("CallStats", field, false, false, "Int")
 }
 
-func (ec *executionContext) _CallStats_transferred(ctx context.Context, field graphql.CollectedField, obj *receptionist.Stats) (ret graphql.Marshaler) {
+func (ec *executionContext) _CallStats_transferred(ctx context.Context, field graphql.CollectedField, obj *calllog.Stats) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9922,7 +9922,7 @@ func (ec *executionContext) fieldContext_CallStats_transferred(_ context.Context
 	return graphql.NewScalarFieldContext("CallStats", field, false, false, "Int")
 }
 
-func (ec *executionContext) _CallStats_info(ctx context.Context, field graphql.CollectedField, obj *receptionist.Stats) (ret graphql.Marshaler) {
+func (ec *executionContext) _CallStats_info(ctx context.Context, field graphql.CollectedField, obj *calllog.Stats) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9945,7 +9945,7 @@ func (ec *executionContext) fieldContext_CallStats_info(_ context.Context, field
 	return graphql.NewScalarFieldContext("CallStats", field, false, false, "Int")
 }
 
-func (ec *executionContext) _CallStats_abandoned(ctx context.Context, field graphql.CollectedField, obj *receptionist.Stats) (ret graphql.Marshaler) {
+func (ec *executionContext) _CallStats_abandoned(ctx context.Context, field graphql.CollectedField, obj *calllog.Stats) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9968,7 +9968,7 @@ func (ec *executionContext) fieldContext_CallStats_abandoned(_ context.Context, 
 	return graphql.NewScalarFieldContext("CallStats", field, false, false, "Int")
 }
 
-func (ec *executionContext) _CallStats_inProgress(ctx context.Context, field graphql.CollectedField, obj *receptionist.Stats) (ret graphql.Marshaler) {
+func (ec *executionContext) _CallStats_inProgress(ctx context.Context, field graphql.CollectedField, obj *calllog.Stats) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9991,7 +9991,7 @@ func (ec *executionContext) fieldContext_CallStats_inProgress(_ context.Context,
 	return graphql.NewScalarFieldContext("CallStats", field, false, false, "Int")
 }
 
-func (ec *executionContext) _CallStats_averageDurationSeconds(ctx context.Context, field graphql.CollectedField, obj *receptionist.Stats) (ret graphql.Marshaler) {
+func (ec *executionContext) _CallStats_averageDurationSeconds(ctx context.Context, field graphql.CollectedField, obj *calllog.Stats) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10014,7 +10014,7 @@ func (ec *executionContext) fieldContext_CallStats_averageDurationSeconds(_ cont
 	return graphql.NewScalarFieldContext("CallStats", field, false, false, "Float")
 }
 
-func (ec *executionContext) _CallStats_totalCost(ctx context.Context, field graphql.CollectedField, obj *receptionist.Stats) (ret graphql.Marshaler) {
+func (ec *executionContext) _CallStats_totalCost(ctx context.Context, field graphql.CollectedField, obj *calllog.Stats) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10037,7 +10037,7 @@ func (ec *executionContext) fieldContext_CallStats_totalCost(_ context.Context, 
 	return graphql.NewScalarFieldContext("CallStats", field, false, false, "Float")
 }
 
-func (ec *executionContext) _CallStats_phoneBookings(ctx context.Context, field graphql.CollectedField, obj *receptionist.Stats) (ret graphql.Marshaler) {
+func (ec *executionContext) _CallStats_phoneBookings(ctx context.Context, field graphql.CollectedField, obj *calllog.Stats) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10060,7 +10060,7 @@ func (ec *executionContext) fieldContext_CallStats_phoneBookings(_ context.Conte
 	return graphql.NewScalarFieldContext("CallStats", field, false, false, "Int")
 }
 
-func (ec *executionContext) _CallStats_phoneBookingsConfirmed(ctx context.Context, field graphql.CollectedField, obj *receptionist.Stats) (ret graphql.Marshaler) {
+func (ec *executionContext) _CallStats_phoneBookingsConfirmed(ctx context.Context, field graphql.CollectedField, obj *calllog.Stats) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10083,7 +10083,7 @@ func (ec *executionContext) fieldContext_CallStats_phoneBookingsConfirmed(_ cont
 	return graphql.NewScalarFieldContext("CallStats", field, false, false, "Int")
 }
 
-func (ec *executionContext) _CallStats_actionItemsOpened(ctx context.Context, field graphql.CollectedField, obj *receptionist.Stats) (ret graphql.Marshaler) {
+func (ec *executionContext) _CallStats_actionItemsOpened(ctx context.Context, field graphql.CollectedField, obj *calllog.Stats) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14215,8 +14215,8 @@ func (ec *executionContext) _Query_callStats(ctx context.Context, field graphql.
 			return ec.Resolvers.Query().CallStats(ctx, fc.Args["from"].(time.Time), fc.Args["to"].(time.Time))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *receptionist.Stats) graphql.Marshaler {
-			return ec.marshalNCallStats2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋinternalᚋreceptionistᚐStats(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *calllog.Stats) graphql.Marshaler {
+			return ec.marshalNCallStats2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋinternalᚋcalllogᚐStats(ctx, selections, v)
 		},
 		true,
 		true,
@@ -25049,7 +25049,7 @@ func (ec *executionContext) _CallEdge(ctx context.Context, sel ast.SelectionSet,
 
 var callStatsImplementors = []string{"CallStats"}
 
-func (ec *executionContext) _CallStats(ctx context.Context, sel ast.SelectionSet, obj *receptionist.Stats) graphql.Marshaler {
+func (ec *executionContext) _CallStats(ctx context.Context, sel ast.SelectionSet, obj *calllog.Stats) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, callStatsImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -27725,7 +27725,7 @@ func (ec *executionContext) marshalNCallRoute2githubᚗcomᚋfrontdeskᚋfrontde
 	return v
 }
 
-func (ec *executionContext) marshalNCallStats2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋinternalᚋreceptionistᚐStats(ctx context.Context, sel ast.SelectionSet, v *receptionist.Stats) graphql.Marshaler {
+func (ec *executionContext) marshalNCallStats2ᚖgithubᚗcomᚋfrontdeskᚋfrontdeskᚋinternalᚋcalllogᚐStats(ctx context.Context, sel ast.SelectionSet, v *calllog.Stats) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "CallStats!")
 		return graphql.Null

@@ -1,4 +1,4 @@
-// Package actions keeps the list of what staff must follow up: messages
+// Package actionitems keeps the list of what staff must follow up: messages
 // callers left, transfers that failed, bookings the PMS refused, calls that
 // ended unresolved.
 package actionitems
@@ -60,7 +60,7 @@ func (s *Service) Open(ctx context.Context, it Item) (*ent.ActionItem, error) {
 	}
 	a, err := c.Save(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("actions: open: %w", err)
+		return nil, fmt.Errorf("actionitems: open: %w", err)
 	}
 	return a, nil
 }
@@ -100,7 +100,7 @@ func (s *Service) ResolveWritebackFailures(ctx context.Context, appointmentID st
 	).SetStatus(actionitem.StatusRESOLVED).SetResolvedAt(s.Clock.Now()).SetResolvedBy("frontdesk").
 		SetResolution("the PMS accepted the change on a later attempt").Save(ctx)
 	if err != nil {
-		return fmt.Errorf("actions: resolve: %w", err)
+		return fmt.Errorf("actionitems: resolve: %w", err)
 	}
 	return nil
 }

@@ -110,6 +110,17 @@ func (e *env) provision(t *testing.T) *agentsetup.Result {
 	return res
 }
 
+// provisionIsIdle runs Provision again and fails the test if that run
+// changed anything in Vapi.
+func (e *env) provisionIsIdle(t *testing.T, run string) {
+	t.Helper()
+	e.vapi.ResetCounts()
+	e.provision(t)
+	if got := e.vapi.Mutations(); len(got) != 0 {
+		t.Errorf("%s mutated Vapi: %q", run, e.mutations())
+	}
+}
+
 func (e *env) agent(t *testing.T) *ent.Agent {
 	t.Helper()
 	return e.db.Client(e.admin).Agent.Query().Where(agent.PracticeID(e.pid)).OnlyX(e.admin)
@@ -328,11 +339,7 @@ func TestVapiChangesPatchOnlyTheAssistant(t *testing.T) {
 				t.Errorf("updated %q", res.Updated)
 			}
 			tc.check(t, e.assistant(t, id))
-			e.vapi.ResetCounts()
-			e.provision(t)
-			if got := e.vapi.Mutations(); len(got) != 0 {
-				t.Errorf("the run after the change mutated Vapi: %v", e.mutations())
-			}
+			e.provisionIsIdle(t, "the run after the change")
 		})
 	}
 }
@@ -413,11 +420,7 @@ func TestVapiLostAssistantIDIsFoundByMetadata(t *testing.T) {
 	e.provision(t)
 	id := e.agent(t).VapiAssistantID
 	e.db.Client(e.admin).Agent.Update().Where(agent.PracticeID(e.pid)).SetVapiAssistantID("").ExecX(e.admin)
-	e.vapi.ResetCounts()
-	e.provision(t)
-	if got := e.vapi.Mutations(); len(got) != 0 {
-		t.Errorf("mutations %q, want none", e.mutations())
-	}
+	e.provisionIsIdle(t, "the run that lost the id")
 	if got := e.agent(t).VapiAssistantID; got != id {
 		t.Errorf("assistant id %q, want %q found again", got, id)
 	}
@@ -628,11 +631,7 @@ func TestVapiHMACModeSignsAndSendsTheSecretHeader(t *testing.T) {
 			t.Errorf("server %v lacks the credential or the secret header", srv)
 		}
 	}
-	e.vapi.ResetCounts()
-	e.provision(t)
-	if got := e.vapi.Mutations(); len(got) != 0 {
-		t.Errorf("second run mutated: %q", e.mutations())
-	}
+	e.provisionIsIdle(t, "the second run")
 }
 
 // Rotating makes a new credential, and the next run moves every server

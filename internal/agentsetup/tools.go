@@ -7,7 +7,7 @@ import (
 	"github.com/frontdesk/frontdesk/internal/vapi"
 )
 
-// The tool names are the receptionist's: ARCHITECTURE.md's contract, each
+// The tool names are the receptionist's (README.md, "The voice agent"), each
 // also the route /webhooks/vapi/tools/{name} and the Vapi function name the
 // webhook dispatches on.
 const (

@@ -9,8 +9,8 @@ import (
 	"github.com/frontdesk/frontdesk/internal/agentsetup"
 )
 
-// contract is ARCHITECTURE.md's "Vapi tool contract": each tool's exact
-// name, its arguments, and the ones it cannot do without.
+// contract is the tools' contract (README.md, "The voice agent (Vapi)"):
+// each tool's exact name, its arguments, and the ones it cannot do without.
 var contract = []struct {
 	name     string
 	args     []string

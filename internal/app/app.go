@@ -23,6 +23,7 @@ import (
 	"github.com/frontdesk/frontdesk/internal/agentsetup"
 	"github.com/frontdesk/frontdesk/internal/auth"
 	"github.com/frontdesk/frontdesk/internal/booking"
+	"github.com/frontdesk/frontdesk/internal/calllog"
 	"github.com/frontdesk/frontdesk/internal/clock"
 	"github.com/frontdesk/frontdesk/internal/config"
 	"github.com/frontdesk/frontdesk/internal/database"
@@ -61,6 +62,9 @@ type App struct {
 	Box      *secrets.Box
 	Services graph.Services
 	Syncer   *mirror.Syncer
+	// Desk is the receptionist: the phone agent's side, behind the Vapi
+	// webhooks.
+	Desk *receptionist.Service
 	// Queue enqueues jobs; Jobs works them once started.
 	Queue *jobs.Queue
 	Jobs  *jobs.Runner
@@ -190,10 +194,10 @@ func (a *App) build(ctx context.Context, cfg *config.Config, o options) error {
 			vapiAPI = vapiControl
 		}
 	}
-	desk := &receptionist.Service{DB: db, Clock: clk, Booking: bookings, Actions: actionItems, Control: vapiControl, Log: log}
+	a.Desk = &receptionist.Service{DB: db, Clock: clk, Booking: bookings, Actions: actionItems, Control: vapiControl, Log: log}
 	vapiHooks := &vapiwebhook.Handler{
 		Verifier: &vapi.Verifier{Secret: cfg.VapiWebhookSecret, HMACSecret: cfg.VapiWebhookHMACSecret, Clock: clk},
-		Desk:     desk,
+		Desk:     a.Desk,
 		Log:      log,
 	}
 	// The practice's phone line: Twilio's webhooks, routed by internal/telephony
@@ -212,7 +216,7 @@ func (a *App) build(ctx context.Context, cfg *config.Config, o options) error {
 	})
 
 	a.Services = graph.Services{
-		Practice: practices, PMS: pmsConns, Booking: bookings, Actions: actionItems, Calls: desk, Agent: agents,
+		Practice: practices, PMS: pmsConns, Booking: bookings, Actions: actionItems, Calls: &calllog.Service{DB: db}, Agent: agents,
 	}
 	resolver := &graph.Resolver{DB: db, Svc: a.Services}
 	routes := server.Routes{
@@ -243,7 +247,7 @@ func (a *App) readiness(ctx context.Context) error {
 // reports ready. Jobs run under ctx, so give it one that outlives the
 // signal to stop: Stop ends them.
 func (a *App) Start(ctx context.Context) error {
-	a.stopRecorder = a.Services.Calls.RecordInBackground()
+	a.stopRecorder = a.Desk.RecordInBackground()
 	if err := a.Jobs.Start(ctx); err != nil {
 		return fmt.Errorf("jobs: start: %w", err)
 	}

@@ -3,14 +3,10 @@ package booking_test
 import (
 	"context"
 	"errors"
-	"io"
-	"log/slog"
 	"strings"
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/riverqueue/river"
 
 	"github.com/frontdesk/frontdesk/ent"
 	"github.com/frontdesk/frontdesk/ent/appointment"
@@ -23,7 +19,6 @@ import (
 	"github.com/frontdesk/frontdesk/internal/database"
 	"github.com/frontdesk/frontdesk/internal/database/dbtest"
 	"github.com/frontdesk/frontdesk/internal/fixture"
-	"github.com/frontdesk/frontdesk/internal/jobs"
 	"github.com/frontdesk/frontdesk/internal/pms/sandbox"
 	"github.com/frontdesk/frontdesk/internal/scheduling"
 	"github.com/frontdesk/frontdesk/internal/tenant"
@@ -31,7 +26,6 @@ import (
 )
 
 var (
-	discard = slog.New(slog.NewTextHandler(io.Discard, nil))
 	newYork = fixture.NewYork
 	// Tuesday 2026-12-01, 10:00 in New York.
 	now = time.Date(2026, 12, 1, 15, 0, 0, 0, time.UTC)
@@ -45,17 +39,6 @@ type env struct {
 	id  string
 }
 
-func newQueue(t testing.TB, db *database.DB) *jobs.Queue {
-	t.Helper()
-	q := &jobs.Queue{}
-	workers := river.NewWorkers()
-	river.AddWorker(workers, &writeback.Worker{})
-	if _, err := jobs.New(jobs.Config{DB: db, Logger: discard, Workers: workers}, q); err != nil {
-		t.Fatal(err)
-	}
-	return q
-}
-
 // newEnv is a practice mirrored from the sandbox, synced at now.
 func newEnv(t testing.TB, db *database.DB) *env {
 	t.Helper()
@@ -64,7 +47,7 @@ func newEnv(t testing.TB, db *database.DB) *env {
 		Clock: clk, Sandbox: sandbox.Config{Seed: 5}, Name: "Booking Dental",
 		Practice: func(p *ent.PracticeCreate) { p.SetLeadTimeMinutes(60) },
 	})
-	return &env{db: db, svc: &booking.Service{DB: db, Clock: clk, Queue: newQueue(t, db)}, clk: clk, ctx: m.Owner, id: m.ID}
+	return &env{db: db, svc: &booking.Service{DB: db, Clock: clk, Queue: fixture.Queue(t, db, &writeback.Worker{})}, clk: clk, ctx: m.Owner, id: m.ID}
 }
 
 func (e *env) somePatient(t testing.TB) *ent.Patient {
@@ -305,7 +288,7 @@ func TestConcurrentBookingsFromTwoProcesses(t *testing.T) {
 	}
 	defer second.Close()
 	e := newEnv(t, db)
-	other := &booking.Service{DB: second, Clock: e.clk, Queue: newQueue(t, second)}
+	other := &booking.Service{DB: second, Clock: e.clk, Queue: fixture.Queue(t, second, &writeback.Worker{})}
 	raceOneSlot(t, e, []*booking.Service{e.svc, other})
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/frontdesk/frontdesk/internal/clock"
 	"github.com/frontdesk/frontdesk/internal/database"
 	"github.com/frontdesk/frontdesk/internal/database/dbtest"
+	"github.com/frontdesk/frontdesk/internal/fixture"
 	"github.com/frontdesk/frontdesk/internal/mirror"
 	"github.com/frontdesk/frontdesk/internal/pms"
 	"github.com/frontdesk/frontdesk/internal/pms/pmstest"
@@ -22,7 +23,7 @@ import (
 	"github.com/frontdesk/frontdesk/internal/tenant"
 )
 
-var newYork, _ = time.LoadLocation("America/New_York")
+var newYork = fixture.NewYork
 
 // practiceWith makes a practice connected to a sandbox PMS.
 func practiceWith(t *testing.T, db *database.DB) (string, context.Context) {
@@ -31,6 +32,14 @@ func practiceWith(t *testing.T, db *database.DB) (string, context.Context) {
 	p := db.Client(sys).Practice.Create().SetName("Mirror Dental").SetTimeZone("America/New_York").SaveX(sys)
 	db.Client(sys).PMSConnection.Create().SetPracticeID(p.ID).SetProvider(pmsconnection.ProviderSANDBOX).SaveX(sys)
 	return p.ID, tenant.System(context.Background(), p.ID)
+}
+
+// mirrored is a practice mirrored from a sandbox made with sc: the
+// sandbox, the practice's id, and a context acting as the practice.
+func mirrored(t *testing.T, db *database.DB, clk clock.Clock, sc sandbox.Config) (*sandbox.Sandbox, string, context.Context) {
+	t.Helper()
+	m := fixture.Mirror(t, db, fixture.Options{Clock: clk, Sandbox: sc})
+	return m.Sandbox, m.ID, m.System
 }
 
 func newSyncer(db *database.DB, p pms.PMS, clk clock.Clock) *mirror.Syncer {
@@ -95,12 +104,8 @@ func TestFullSyncOfTheSandbox(t *testing.T) {
 func TestIncrementalSyncPicksUpChanges(t *testing.T) {
 	db := dbtest.Open(t)
 	clk := clock.NewFake(time.Date(2026, 12, 1, 14, 0, 0, 0, time.UTC))
-	sb := sandbox.New(sandbox.Config{Seed: 7, Location: newYork, Clock: clk, WritebackDelay: time.Minute})
-	id, ctx := practiceWith(t, db)
+	sb, id, ctx := mirrored(t, db, clk, sandbox.Config{Seed: 7, WritebackDelay: time.Minute})
 	s := newSyncer(db, sb, clk)
-	if _, err := s.Sync(ctx, id, true); err != nil {
-		t.Fatal(err)
-	}
 	c := db.Client(ctx)
 	before := c.Appointment.Query().CountX(ctx)
 

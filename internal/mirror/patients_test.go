@@ -54,12 +54,8 @@ func (e editedPMS) Patients(ctx context.Context, q pms.PatientQuery) iter.Seq2[p
 func TestFullSyncMarksPatientsThePMSNoLongerHasInactive(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		clk := clock.NewFake(time.Date(2026, 12, 1, 14, 0, 0, 0, time.UTC))
-		sb := sandbox.New(sandbox.Config{Seed: 7, Location: newYork, Clock: clk, Patients: 20})
-		id, ctx := practiceWith(t, db)
+		sb, id, ctx := mirrored(t, db, clk, sandbox.Config{Seed: 7, Patients: 20})
 		c := db.Client(ctx)
-		if _, err := newSyncer(db, sb, clk).Sync(ctx, id, true); err != nil {
-			t.Fatal(err)
-		}
 		callable := func() int { return c.Patient.Query().Where(patients.Callable()).CountX(ctx) }
 		if n := callable(); n != 20 {
 			t.Fatalf("%d callable patients", n)
@@ -112,12 +108,8 @@ func TestFullSyncMarksPatientsThePMSNoLongerHasInactive(t *testing.T) {
 func TestSyncSeeingAReissuedIDKeepsBothPatients(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		clk := clock.NewFake(time.Date(2026, 12, 1, 14, 0, 0, 0, time.UTC))
-		sb := sandbox.New(sandbox.Config{Seed: 7, Location: newYork, Clock: clk, Patients: 20})
-		id, ctx := practiceWith(t, db)
+		sb, id, ctx := mirrored(t, db, clk, sandbox.Config{Seed: 7, Patients: 20})
 		c := db.Client(ctx)
-		if _, err := newSyncer(db, sb, clk).Sync(ctx, id, true); err != nil {
-			t.Fatal(err)
-		}
 		before := c.Patient.Query().Where(patient.PmsID("P00005")).OnlyX(ctx)
 		theirs := c.Appointment.Query().Where(appointment.PatientID(before.ID)).CountX(ctx)
 

@@ -9,13 +9,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/riverqueue/river"
-
 	"github.com/frontdesk/frontdesk/ent/pmsconnection"
 	"github.com/frontdesk/frontdesk/internal/apperr"
 	"github.com/frontdesk/frontdesk/internal/clock"
 	"github.com/frontdesk/frontdesk/internal/database"
 	"github.com/frontdesk/frontdesk/internal/database/dbtest"
+	"github.com/frontdesk/frontdesk/internal/fixture"
 	"github.com/frontdesk/frontdesk/internal/jobs"
 	"github.com/frontdesk/frontdesk/internal/mirror"
 	"github.com/frontdesk/frontdesk/internal/pms/sikka"
@@ -51,12 +50,7 @@ func newEnv(t *testing.T, db *database.DB, opts sikkatest.Options) *env {
 	t.Cleanup(fake.Close)
 	key, _ := secrets.ParseKey(secrets.NewKey())
 	box, _ := secrets.New(key)
-	queue := &jobs.Queue{}
-	workers := river.NewWorkers()
-	river.AddWorker(workers, &mirror.Worker{})
-	if _, err := jobs.New(jobs.Config{DB: db, Logger: discard, Workers: workers}, queue); err != nil {
-		t.Fatal(err)
-	}
+	queue := fixture.Queue(t, db, &mirror.Worker{})
 	e := &env{db: db, fake: fake, clk: clk, box: box, queue: queue}
 	e.svc = e.service()
 	sys := tenant.Unscoped(context.Background())

@@ -52,7 +52,8 @@ type Service struct {
 	slotText slotTextCache
 }
 
-// Tool names: the contract of ARCHITECTURE.md, and the Vapi function names.
+// Tool names: the contract README.md lists ("The voice agent (Vapi)"), and
+// the Vapi function names.
 const (
 	CheckAvailability     = "check-availability"
 	BookAppointment       = "book-appointment"

@@ -22,7 +22,7 @@ import (
 func DecodeArguments(args json.RawMessage, v any) error {
 	rv := reflect.ValueOf(v)
 	if rv.Kind() != reflect.Pointer || rv.IsNil() {
-		return errors.New("voice: decode arguments: need a non-nil pointer")
+		return errors.New("vapi: decode arguments: need a non-nil pointer")
 	}
 	obj, err := normalizeArguments(args)
 	if err != nil {

@@ -1,4 +1,4 @@
-// Package voice speaks Vapi: it parses the server messages Vapi posts to our
+// Package vapi speaks Vapi: it parses the server messages Vapi posts to our
 // webhooks, builds the replies Vapi expects, verifies that a webhook really
 // came from Vapi, and calls Vapi's REST API to provision tools, assistants,
 // phone numbers and credentials and to steer live calls.
@@ -247,10 +247,10 @@ func ParseMessage(body []byte) (*Message, error) {
 		Message json.RawMessage `json:"message"`
 	}
 	if err := json.Unmarshal(body, &env); err != nil {
-		return nil, fmt.Errorf("voice: parse message: %w", err)
+		return nil, fmt.Errorf("vapi: parse message: %w", err)
 	}
 	if isNull(env.Message) {
-		return nil, errors.New("voice: parse message: body has no message")
+		return nil, errors.New("vapi: parse message: body has no message")
 	}
 	var w struct {
 		Type        string          `json:"type"`
@@ -268,10 +268,10 @@ func ParseMessage(body []byte) (*Message, error) {
 	var problems []string
 	decodeParts(env.Message, &w, "", &problems)
 	if len(problems) == 1 && problems[0] == "message" {
-		return nil, errors.New("voice: parse message: the message is not an object")
+		return nil, errors.New("vapi: parse message: the message is not an object")
 	}
 	if w.Type == "" {
-		return nil, errors.New("voice: parse message: message has no type")
+		return nil, errors.New("vapi: parse message: message has no type")
 	}
 	m := &Message{Type: w.Type, Timestamp: time.Time(w.Timestamp), raw: env.Message, Problems: problems,
 		toolLists: toolLists{w.ToolCallList, w.ToolWithToolCallList, w.ToolCalls}}

@@ -213,7 +213,7 @@ type ArgumentError struct {
 
 func (e *ArgumentError) Error() string {
 	if e.Field == "" {
-		return "voice: " + e.Problem
+		return "vapi: " + e.Problem
 	}
-	return fmt.Sprintf("voice: argument %s: %s", e.Field, e.Problem)
+	return fmt.Sprintf("vapi: argument %s: %s", e.Field, e.Problem)
 }

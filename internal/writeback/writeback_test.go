@@ -25,7 +25,6 @@ import (
 	"github.com/frontdesk/frontdesk/internal/database/dbtest"
 	"github.com/frontdesk/frontdesk/internal/fixture"
 	"github.com/frontdesk/frontdesk/internal/jobargs"
-	"github.com/frontdesk/frontdesk/internal/jobs"
 	"github.com/frontdesk/frontdesk/internal/mirror"
 	"github.com/frontdesk/frontdesk/internal/pms"
 	"github.com/frontdesk/frontdesk/internal/pms/pmstest"
@@ -60,15 +59,9 @@ func newEnv(t *testing.T, db *database.DB, wrap func(pms.PMS) pms.PMS) *env {
 	if wrap != nil {
 		p = wrap(m.Sandbox)
 	}
-	q := &jobs.Queue{}
 	w := &writeback.Worker{DB: db, PMS: pmstest.Fixed{PMS: p, Location: newYork}, Clock: clk, Actions: &actionitems.Service{DB: db, Clock: clk}, Log: discard,
 		Policy: writeback.Policy{PollBase: 2 * time.Second, PollMax: 30 * time.Second, Budget: 10 * time.Minute, MaxSubmits: 3}}
-	workers := river.NewWorkers()
-	river.AddWorker(workers, w)
-	if _, err := jobs.New(jobs.Config{DB: db, Logger: discard, Workers: workers}, q); err != nil {
-		t.Fatal(err)
-	}
-	return &env{db: db, clk: clk, sb: m.Sandbox, book: &booking.Service{DB: db, Clock: clk, Queue: q}, worker: w, ctx: m.Owner, id: m.ID}
+	return &env{db: db, clk: clk, sb: m.Sandbox, book: &booking.Service{DB: db, Clock: clk, Queue: fixture.Queue(t, db, w)}, worker: w, ctx: m.Owner, id: m.ID}
 }
 
 // drive works the appointment's job as river would, following snoozes on

@@ -39,7 +39,7 @@ type Handler struct {
 	Log       *slog.Logger
 }
 
-// Routes are the Twilio webhook routes (ARCHITECTURE.md).
+// Routes are the Twilio webhook routes (README.md, "Routes").
 func (h *Handler) Routes() map[string]http.Handler {
 	return map[string]http.Handler{
 		"POST /webhooks/twilio/voice":      h.verified(h.voice),

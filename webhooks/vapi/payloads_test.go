@@ -14,6 +14,7 @@ import (
 	"github.com/frontdesk/frontdesk/ent"
 	"github.com/frontdesk/frontdesk/ent/actionitem"
 	"github.com/frontdesk/frontdesk/ent/call"
+	"github.com/frontdesk/frontdesk/internal/calllog"
 	"github.com/frontdesk/frontdesk/internal/database"
 	"github.com/frontdesk/frontdesk/internal/database/dbtest"
 	"github.com/frontdesk/frontdesk/internal/receptionist"
@@ -276,7 +277,7 @@ func TestMalformedPayloadsAnswered200(t *testing.T) {
 					if row.Cost != 0 || row.CostBreakdown == nil || row.CostBreakdown.LLM != nil || *row.CostBreakdown.TTS != 0.02 {
 						t.Fatalf("call = %+v", row)
 					}
-					st, err := e.desk.Stats(e.sys, now.Add(-time.Hour), now.Add(time.Hour))
+					st, err := (&calllog.Service{DB: e.db}).Stats(e.sys, now.Add(-time.Hour), now.Add(time.Hour))
 					if err != nil || st.TotalCost < 0 {
 						t.Fatalf("stats %+v, %v", st, err)
 					}

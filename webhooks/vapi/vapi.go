@@ -30,7 +30,7 @@ type Handler struct {
 	Log      *slog.Logger
 }
 
-// Routes are the Vapi webhook routes (ARCHITECTURE.md).
+// Routes are the Vapi webhook routes (README.md, "Routes").
 func (h *Handler) Routes() map[string]http.Handler {
 	return map[string]http.Handler{
 		"POST /webhooks/vapi":              http.HandlerFunc(h.serveMessage),

@@ -12,8 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/riverqueue/river"
-
 	"github.com/frontdesk/frontdesk/ent"
 	"github.com/frontdesk/frontdesk/ent/actionitem"
 	"github.com/frontdesk/frontdesk/ent/appointment"
@@ -26,7 +24,6 @@ import (
 	"github.com/frontdesk/frontdesk/internal/database"
 	"github.com/frontdesk/frontdesk/internal/database/dbtest"
 	"github.com/frontdesk/frontdesk/internal/fixture"
-	"github.com/frontdesk/frontdesk/internal/jobs"
 	"github.com/frontdesk/frontdesk/internal/pms/sandbox"
 	"github.com/frontdesk/frontdesk/internal/receptionist"
 	"github.com/frontdesk/frontdesk/internal/tenant"
@@ -74,12 +71,7 @@ func newEnv(t testing.TB, db *database.DB) *env {
 	c := db.Client(sys)
 	c.Agent.Create().SetPracticeID(p.ID).SetVapiAssistantID(assistantID).SaveX(sys)
 	c.PhoneNumber.Create().SetPracticeID(p.ID).SetNumber("+15555550100").SetVapiPhoneNumberID(phoneNumberID).SaveX(sys)
-	q := &jobs.Queue{}
-	workers := river.NewWorkers()
-	river.AddWorker(workers, &writeback.Worker{})
-	if _, err := jobs.New(jobs.Config{DB: db, Logger: discard, Workers: workers}, q); err != nil {
-		t.Fatal(err)
-	}
+	q := fixture.Queue(t, db, &writeback.Worker{})
 	fake := vapitest.NewServer()
 	t.Cleanup(fake.Close)
 	acts := &actionitems.Service{DB: db, Clock: clk}

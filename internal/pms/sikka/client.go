@@ -4,10 +4,10 @@
 // One Client per application (App-Id/App-Key). Practice returns the
 // pms.PMS of one practice; the Client keeps one token manager per office and
 // practice, so request keys are refreshed once however many callers share
-// them. The quirks this package handles are listed, with sources, in
-// shared/api-notes/sikka.md: string numbers, envelopes wrapped in arrays,
-// page-index offsets, 204 for empty lists, HTTP 400 for an expired key,
-// writeback ids hidden in long_message.
+// them. It handles the quirks of Sikka's API as documented
+// (https://apidocs.sikkasoft.com/) and as it answers: string numbers,
+// envelopes wrapped in arrays, page-index offsets, 204 for empty lists,
+// HTTP 400 for an expired key, writeback ids hidden in long_message.
 package sikka
 
 import (

@@ -1,6 +1,7 @@
 // Package sikkatest is a fake Sikka ONE API (v4) for tests: an httptest
-// server that speaks the documented wire format with its quirks
-// (shared/api-notes/sikka.md), whatever a client would find convenient.
+// server that speaks the documented wire format with its quirks (Sikka's
+// API documentation, https://apidocs.sikkasoft.com/), whatever a client
+// would find convenient.
 // Every number is a string; offset is a page index; empty lists are 204 with
 // no body; an expired request key is HTTP 400 API1025; writeback ids come
 // only inside long_message and more_information; writeback_status answers
