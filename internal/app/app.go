@@ -222,9 +222,14 @@ func (a *App) build(ctx context.Context, cfg *config.Config, o options) error {
 	for pattern, h := range csvExports.Routes() {
 		signedIn[pattern] = authn.Middleware(h)
 	}
+	// Dev mode's GraphiQL opens on a query that works for the demo practice.
+	var page []graphiql.Option
+	if cfg.Dev {
+		page = append(page, graphiql.WithDefaultQuery(graphiql.ExampleQuery))
+	}
 	routes := server.Routes{
 		GraphQL:        authn.Middleware(graph.NewHandler(graph.Config{Resolver: resolver, Auth: authn, Logger: log, RequestTimeout: cfg.RequestTimeout})),
-		GraphiQL:       graphiql.Handler("/graphql", devHeaders(a.Dev)),
+		GraphiQL:       graphiql.Handler("/graphql", devHeaders(a.Dev), page...),
 		GraphiQLAssets: graphiql.Assets(),
 		AssetsPrefix:   graphiql.AssetsPrefix,
 		Webhooks:       webhooks,
