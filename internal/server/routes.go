@@ -45,6 +45,9 @@ func (rt Routes) mux(reg *prometheus.Registry) *http.ServeMux {
 		mux.Handle("POST /graphql", gql)
 		mux.Handle("GET /graphql", gql)
 		mux.Handle("OPTIONS /graphql", gql)
+		// Any other method too: the GraphQL handler refuses it in GraphQL's
+		// error shape, which the mux's plain 405 is not.
+		mux.Handle("/graphql", gql)
 	}
 	for pattern, h := range rt.Exports {
 		mux.Handle(pattern, browser(h))
