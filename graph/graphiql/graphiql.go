@@ -54,12 +54,14 @@ var contentTypes = map[string]string{
 
 // ExampleQuery is the first tab dev mode's GraphiQL opens on: a query that
 // works for the demo practice as the dev user, touching what a newcomer
-// looks for first.
+// looks for first. It has no operation name: GraphiQL would go on sending
+// the name for a moment after the text is replaced, and the server refuse
+// the new text for lacking it.
 const ExampleQuery = `# frontdesk's API, signed in as the dev user: the owner of the demo practice.
 # Press the run button (Ctrl-Enter). The Docs pane (top left) describes every
 # type and field; X-Practice-ID chooses a practice when you have several.
 
-query Example {
+{
   viewer {
     subject
     email
