@@ -2918,12 +2918,15 @@ extend type Query {
   phoneNumbers: [PhoneNumber!]!
 }
 
+"What the practice may change of its voice agent; a field left out is unchanged."
 input AgentSettingsInput {
   "At most 40 characters (Vapi's limit)."
   name: String
   "The first thing a caller hears; empty for the default."
   greeting: String
+  "The text-to-speech provider Vapi speaks with (vapi by default, or e.g. 11labs)."
   voiceProvider: String
+  "The voice's id at voiceProvider."
   voiceID: String
   "E.164; empty means the practice's front-desk number."
   transferNumber: String
@@ -2933,9 +2936,13 @@ input AgentSettingsInput {
   enabled: Boolean
 }
 
+"What provisionAgent did at Vapi, by name of each part (assistant, tools, credential, numbers)."
 type ProvisionResult {
+  "Parts that did not exist at Vapi and were made."
   created: [String!]!
+  "Parts that existed and were changed to match the practice."
   updated: [String!]!
+  "Parts that already matched."
   unchanged: [String!]!
   "With the reason each was skipped."
   skipped: [String!]!
@@ -2950,6 +2957,7 @@ extend type Mutation {
   addPhoneNumber(number: String!, routing: PhoneNumberRouting = AGENT, twilioSid: String, vapiPhoneNumberID: String, frontDeskRingSeconds: Int): PhoneNumber!
   "Choose who answers a number's calls (frontDeskRingSeconds: how long FRONT_DESK_FIRST rings the front desk, 5 to 120, default 20). Owners only."
   setPhoneNumberRouting(id: ID!, routing: PhoneNumberRouting!, frontDeskRingSeconds: Int): PhoneNumber!
+  "Stop answering a number; returns its id. Owners only."
   removePhoneNumber(id: ID!): ID!
 }
 `, BuiltIn: false},
@@ -2962,18 +2970,23 @@ extend type Query {
   actionItems(after: Cursor, first: Int, before: Cursor, last: Int, status: ActionItemStatus = OPEN): ActionItemConnection!
 }
 
+"What kind of visit to find open times for, and when."
 input AvailabilityInput {
   "An appointment type id or name; the practice's default when omitted."
   appointmentType: String
   "Practice-local dates (YYYY-MM-DD), inclusive; today and the next two weeks when omitted."
   from: String
+  "The last date, inclusive."
   to: String
+  "Only slots starting in this part of the day."
   timeOfDay: TimeOfDay = ANY
   "A provider id or name; anyone allowed for the type when omitted."
   provider: String
+  "At most this many slots (1 to 100)."
   maxResults: Int = 20
 }
 
+"A part of the practice's day."
 enum TimeOfDay {
   ANY
   MORNING
@@ -2981,46 +2994,65 @@ enum TimeOfDay {
   EVENING
 }
 
+"Open times for a visit."
 type Availability {
+  "Open times in start order, at most maxResults."
   slots: [Slot!]!
   "The first open time after the range, when the range has none."
   nextAvailable: Slot
 }
 
+"An open time a visit can be booked at."
 type Slot {
   "Pass to bookAppointment or rescheduleAppointment."
   id: ID!
+  "When the visit starts (an instant)."
   start: Time!
+  "When it ends."
   end: Time!
   "The start as practice-local wall clock, e.g. 2026-12-01T09:00."
   localStart: String!
+  "Who sees the patient."
   provider: Provider!
+  "The kind of visit the slot was found for."
   appointmentType: AppointmentType!
   "How the receptionist says it: Tuesday, December 1st at 9 AM with Dr. Lee."
   spoken: String!
 }
 
+"An appointment to book: when, what, with whom and for which patient."
 input BookAppointmentInput {
   "A slot id from availability; or start (practice-local, e.g. 2026-12-01T09:00) with appointmentType."
   slotID: ID
+  "Practice-local start, e.g. 2026-12-01T09:00, when no slotID is given."
   start: String
+  "An appointment type id or name, with start."
   appointmentType: String
+  "A provider id or name; anyone allowed for the type when omitted."
   provider: String
   "A known patient; or newPatient."
   patientID: ID
+  "A patient to create in the PMS with the booking, when no patientID is given."
   newPatient: NewPatientInput
+  "Written on the appointment in the PMS."
   notes: String
 }
 
+"A patient the PMS does not know yet."
 input NewPatientInput {
+  "As the patient gives it."
   firstName: String!
+  "As the patient gives it."
   lastName: String!
   "YYYY-MM-DD"
   birthDate: String!
+  "A phone number; stored as E.164."
   phone: String
 }
 
+"The practice's settings; a field left out is unchanged."
 input PracticeSettingsInput {
+  "The practice's name, as the agent says it."
   name: String
   "IANA zone, e.g. America/New_York."
   timeZone: String
@@ -3030,20 +3062,27 @@ input PracticeSettingsInput {
   hours: [OpeningHoursInput!]
   "Dates (YYYY-MM-DD) the practice is closed, beside the PMS's holidays."
   closures: [String!]
+  "How soon a caller may book: no slot starts earlier than now plus this."
   leadTimeMinutes: Int
+  "How many days ahead callers may book."
   horizonDays: Int
+  "The grid slots start on, in minutes."
   slotStepMinutes: Int
   "An appointment type id; what a caller gets when they name none."
   defaultAppointmentTypeID: ID
 }
 
+"One span of opening hours on a weekday; a day may have several."
 input OpeningHoursInput {
+  "The weekday."
   day: Weekday!
   "HH:MM, practice-local."
   open: String!
+  "HH:MM, practice-local, after open; 24:00 for midnight."
   close: String!
 }
 
+"A day of the week."
 enum Weekday {
   SUNDAY
   MONDAY
@@ -3054,9 +3093,13 @@ enum Weekday {
   SATURDAY
 }
 
+"One span of opening hours on a weekday."
 type OpeningHours {
+  "The weekday."
   day: Weekday!
+  "HH:MM, practice-local."
   open: String!
+  "HH:MM, practice-local; 24:00 for midnight."
   close: String!
 }
 
@@ -3077,12 +3120,15 @@ extend type Appointment {
 extend type Mutation {
   "Book an appointment; the slot is re-checked and the PMS written behind it. A taken slot is a CONFLICT naming alternatives."
   bookAppointment(input: BookAppointmentInput!): Appointment!
+  "Cancel an appointment, with an optional reason; the PMS is written behind it."
   cancelAppointment(id: ID!, reason: String): Appointment!
   "Move an appointment to a slot id or a practice-local start."
   rescheduleAppointment(id: ID!, slotID: ID, start: String): Appointment!
   "Send an appointment's failed writeback to the PMS again."
   retryWriteback(appointmentID: ID!): Appointment!
+  "Mark a follow-up done, with an optional note of what was done."
   resolveActionItem(id: ID!, note: String): ActionItem!
+  "Set whether callers may book a type, and which providers do it (an empty list: everyone). Owners only."
   updateAppointmentType(id: ID!, bookableByPhone: Boolean, providerIds: [ID!]): AppointmentType!
 }
 `, BuiltIn: false},
@@ -3095,18 +3141,27 @@ extend type Query {
   callStats(from: Time!, to: Time!): CallStats!
 }
 
+"Call analytics over a period, from frontdesk's own call records."
 type CallStats {
+  "Calls that started in the period."
   total: Int!
+  "Calls whose outcome was BOOKED."
   booked: Int!
+  "Calls whose outcome was TRANSFERRED."
   transferred: Int!
+  "Calls whose outcome was INFO: the caller got an answer."
   info: Int!
+  "Calls whose outcome was ABANDONED: the caller hung up first."
   abandoned: Int!
   "Calls not yet reported ended."
   inProgress: Int!
+  "The mean duration of the ended calls."
   averageDurationSeconds: Float!
+  "What Vapi charged for the calls, in USD."
   totalCost: Float!
   "Appointments booked by phone in the period, and how many the PMS has confirmed."
   phoneBookings: Int!
+  "Of phoneBookings, those the PMS has confirmed."
   phoneBookingsConfirmed: Int!
   "Messages and failed transfers staff were asked to follow up."
   actionItemsOpened: Int!
@@ -3127,9 +3182,13 @@ type CostBreakdown {
   tts: Float
   "Vapi's own charge."
   vapi: Float
+  "The call's whole cost."
   total: Float
+  "Tokens sent to the language model."
   llmPromptTokens: Float
+  "Tokens the language model wrote."
   llmCompletionTokens: Float
+  "Characters spoken by text to speech."
   ttsCharacters: Float
 }
 `, BuiltIn: false},
@@ -5300,6 +5359,7 @@ extend type Query {
     where: PatientWhereInput
     search: PatientSearch
   ): PatientConnection!
+  "A patient of the practice by id; null when there is none."
   patient(id: ID!): Patient
   "Appointments of the practice, by default in start order."
   appointments(
@@ -5310,8 +5370,11 @@ extend type Query {
     orderBy: AppointmentOrder
     where: AppointmentWhereInput
   ): AppointmentConnection!
+  "The practice's providers by last name; active ones only unless includeInactive."
   providers(includeInactive: Boolean = false): [Provider!]!
+  "The practice's operatories by name; those hidden in the PMS only with includeHidden."
   operatories(includeHidden: Boolean = false): [Operatory!]!
+  "The kinds of visit the practice offers."
   appointmentTypes: [AppointmentType!]!
 }
 
@@ -5354,6 +5417,7 @@ extend type PMSConnection {
 
 "The status phone cancellations write, one of pmsConnection.statuses; null goes back to the best match."
 input SetPMSCancelStatusInput {
+  "One of pmsConnection.statuses, or null."
   status: String
 }
 
@@ -5375,12 +5439,15 @@ extend type Query {
   invitations: [Invitation!]!
 }
 
+"Who is signed in."
 type Viewer {
   "The Cognito subject (sub) of the signed-in user."
   subject: String!
+  "The email the sign-in carries, when it has one."
   email: String
   "Members of the admin group may act on every practice."
   isAdmin: Boolean!
+  "The practices the user belongs to, and the role in each."
   memberships: [Membership!]!
   "The practice this request acts on, when there is one."
   practice: Practice
@@ -5393,30 +5460,41 @@ type Viewer {
 
 "An invitation to join a practice; it changes nothing until its invitee accepts it."
 type Invitation {
+  "Pass to acceptInvitation, declineInvitation or revokeInvitation."
   id: ID!
   "Lower case."
   email: String!
+  "The role the invitee gets on accepting."
   role: MemberRole!
   "The inviting practice's name, readable by the invitee before they join."
   practiceName: String!
   "Seven days after it was sent; an expired invitation can no longer be accepted."
   expiresAt: Time!
+  "When it was sent."
   createdAt: Time!
 }
 
+"The invitation to accept."
 input AcceptInvitationInput {
+  "An invitation id from viewer.invitations."
   id: ID!
 }
 
+"The invitation to turn down."
 input DeclineInvitationInput {
+  "An invitation id from viewer.invitations."
   id: ID!
 }
 
+"A user's place in a practice."
 type Membership {
+  "The practice."
   practice: Practice!
+  "What the user may do in it."
   role: MemberRole!
 }
 
+"Changes. Each mutation is one transaction."
 type Mutation {
   "Create a practice; the caller becomes its OWNER."
   createPractice(input: CreatePracticeInput!): Practice!

@@ -10,6 +10,7 @@ import (
 	"embed"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"io"
 	"io/fs"
 	"net/http"
@@ -51,12 +52,64 @@ var contentTypes = map[string]string{
 	".txt": "text/plain; charset=utf-8",
 }
 
+// ExampleQuery is the first tab dev mode's GraphiQL opens on: a query that
+// works for the demo practice as the dev user, touching what a newcomer
+// looks for first. It has no operation name: GraphiQL would go on sending
+// the name for a moment after the text is replaced, and the server refuse
+// the new text for lacking it.
+const ExampleQuery = `# frontdesk's API, signed in as the dev user: the owner of the demo practice.
+# Press the run button (Ctrl-Enter). The Docs pane (top left) describes every
+# type and field; X-Practice-ID chooses a practice when you have several.
+
+{
+  viewer {
+    subject
+    email
+    memberships { role practice { id name } }
+  }
+  practice { id name timeZone frontDeskNumber }
+  # Open times for a cleaning, in the practice's zone.
+  availability(input: { appointmentType: "Cleaning", maxResults: 3 }) {
+    slots { localStart spoken provider { firstName lastName } }
+    nextAvailable { localStart spoken }
+  }
+  # The receptionist's most recent calls.
+  calls(first: 5) {
+    edges { node { startedAt callerNumber outcome summary } }
+  }
+}
+`
+
+// Option changes the page.
+type Option func(*pageOptions)
+
+type pageOptions struct{ defaultQuery string }
+
+// WithDefaultQuery opens the page, for a browser that has no saved tabs, on
+// query instead of GraphiQL's welcome comment.
+func WithDefaultQuery(query string) Option { return func(p *pageOptions) { p.defaultQuery = query } }
+
+// defaultQueryAnchor is where the query goes among the props gqlgen's
+// template gives the GraphiQL component, which has no option for it.
+var defaultQueryAnchor = []byte("fetcher: fetcher,")
+
 // Handler serves the GraphiQL page for the GraphQL endpoint (a path such as
 // "/graphql", or an absolute URL). headers, when not nil, is called on every
 // page load; the page then sends what it returns with every request to the
 // endpoint (in dev mode, a freshly minted bearer token). The page is never
 // cached, since it may carry such a token.
-func Handler(endpoint string, headers func(*http.Request) map[string]string) http.Handler {
+func Handler(endpoint string, headers func(*http.Request) map[string]string, opts ...Option) http.Handler {
+	var pg pageOptions
+	for _, opt := range opts {
+		opt(&pg)
+	}
+	var defaultQueryProp []byte
+	if pg.defaultQuery != "" {
+		// json.Marshal escapes <, > and &, so the query cannot end the
+		// script element it is written into; a string always marshals.
+		q, _ := json.Marshal(pg.defaultQuery)
+		defaultQueryProp = slices.Concat(defaultQueryAnchor, []byte("\n          defaultQuery: "), q, []byte(","))
+	}
 	options := []playground.GraphiqlConfigOption{
 		playground.WithGraphiqlVersion(AssetsPrefix+graphiqlJS, AssetsPrefix+graphiqlCSS,
 			digests[graphiqlJS].sri, digests[graphiqlCSS].sri),
@@ -64,22 +117,26 @@ func Handler(endpoint string, headers func(*http.Request) map[string]string) htt
 			digests[reactJS].sri, digests[reactDOMJS].sri),
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		opts := options
+		gqlOpts := options
 		if headers != nil {
-			opts = slices.Concat(options, []playground.GraphiqlConfigOption{
+			gqlOpts = slices.Concat(options, []playground.GraphiqlConfigOption{
 				playground.WithGraphiqlFetcherHeaders(headers(r)),
 			})
 		}
 		// gqlgen's handler panics when a write fails (a client that went
 		// away), so render into memory and write from here.
 		page := &bufferedResponse{header: http.Header{}}
-		playground.Handler(title, endpoint, opts...).ServeHTTP(page, r)
+		playground.Handler(title, endpoint, gqlOpts...).ServeHTTP(page, r)
+		body := page.body.Bytes()
+		if defaultQueryProp != nil {
+			body = bytes.Replace(body, defaultQueryAnchor, defaultQueryProp, 1)
+		}
 
 		h := w.Header()
 		h.Set("Content-Type", "text/html; charset=utf-8")
 		h.Set("Cache-Control", "no-store")
 		h.Set("X-Content-Type-Options", "nosniff")
-		_, _ = page.body.WriteTo(w)
+		_, _ = w.Write(body)
 	})
 }
 

@@ -64,7 +64,7 @@ func (s *helloServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		call.operation = "introspection"
 		_, _ = w.Write([]byte(helloIntrospection))
 		defer s.once.Do(func() { close(s.introspected) })
-	case strings.Join(strings.Fields(req.Query), " ") == "{ hello }":
+	case strings.Join(strings.Fields(uncommented(req.Query)), " ") == "{ hello }":
 		call.operation = "hello"
 		_, _ = w.Write([]byte(`{"data":{"hello":"world"}}`))
 	default:
@@ -74,6 +74,17 @@ func (s *helloServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.calls = append(s.calls, call)
 	s.mu.Unlock()
+}
+
+// uncommented drops a query's comment lines.
+func uncommented(query string) string {
+	var keep []string
+	for _, line := range strings.Split(query, "\n") {
+		if !strings.HasPrefix(strings.TrimSpace(line), "#") {
+			keep = append(keep, line)
+		}
+	}
+	return strings.Join(keep, "\n")
 }
 
 func (s *helloServer) recorded() []helloCall {
@@ -162,6 +173,46 @@ func TestGraphiQLRunsAQueryInChromium(t *testing.T) {
 	if r := p.RequestsOutside(srv.URL); len(r) > 0 {
 		t.Errorf("requests outside %s: %v", srv.URL, r)
 	}
+	if e := p.Exceptions(); len(e) > 0 {
+		t.Errorf("uncaught exceptions: %v", e)
+	}
+}
+
+// TestGraphiQLOpensOnTheDefaultQuery: a browser with no saved tabs opens on
+// the page's default query, not GraphiQL's welcome comment, and it runs as
+// it stands.
+func TestGraphiQLOpensOnTheDefaultQuery(t *testing.T) {
+	api := &helloServer{introspected: make(chan struct{})}
+	const example = "# An example that works: press run.\n{ hello }\n"
+	mux := http.NewServeMux()
+	mux.Handle("GET /{$}", Handler("/graphql", nil, WithDefaultQuery(example)))
+	mux.Handle("GET "+AssetsPrefix, Assets())
+	mux.Handle("POST /graphql", api)
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+
+	p := browsertest.Start(t)
+	if err := chromedp.Do(p.Context(), chromedp.Navigate(srv.URL+"/")); err != nil {
+		t.Fatalf("navigate: %v", err)
+	}
+	p.WaitFor(t, "the query editor", queryEditor+` !== null`, 15*time.Second)
+	shown, err := chromedp.Run(p.Context(), chromedp.Evaluate[string](queryEditor+`.CodeMirror.getValue()`))
+	if err != nil {
+		t.Fatalf("read the query editor: %v", err)
+	}
+	if shown != example {
+		t.Fatalf("the editor opens on %q, want %q", shown, example)
+	}
+	select {
+	case <-api.introspected:
+	case <-time.After(15 * time.Second):
+		t.Fatal("GraphiQL sent no introspection query")
+	}
+	if err := chromedp.Do(p.Context(), chromedp.Click(chromedp.CSS(".graphiql-execute-button"))); err != nil {
+		t.Fatalf("run the query: %v", err)
+	}
+	p.WaitFor(t, "the result pane to show the answer",
+		resultEditor+`?.CodeMirror.getValue().includes('"world"')`, 15*time.Second)
 	if e := p.Exceptions(); len(e) > 0 {
 		t.Errorf("uncaught exceptions: %v", e)
 	}

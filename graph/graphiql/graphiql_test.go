@@ -191,3 +191,19 @@ func TestAssetsMatchGQLGenPins(t *testing.T) {
 		t.Errorf("matched %d of gqlgen's pinned assets, want %d", seen, len(ours))
 	}
 }
+
+// The default query is given to GraphiQL as a prop, escaped for the script
+// it is written into; without one the page is gqlgen's.
+func TestHandlerDefaultQuery(t *testing.T) {
+	page := body(t, get(t, Handler("/graphql", nil, WithDefaultQuery("# try me\n{ hello }")), "/", nil))
+	if !strings.Contains(page, `defaultQuery: "# try me\n{ hello }",`) {
+		t.Errorf("page does not pass the default query to GraphiQL:\n%s", page)
+	}
+	if plain := body(t, get(t, Handler("/graphql", nil), "/", nil)); strings.Contains(plain, "defaultQuery") {
+		t.Errorf("a page without a default query sets one")
+	}
+	hostile := body(t, get(t, Handler("/graphql", nil, WithDefaultQuery("</script><script>alert(1)</script>")), "/", nil))
+	if strings.Contains(hostile, "<script>alert(1)") || !strings.Contains(hostile, "defaultQuery") {
+		t.Errorf("the default query broke out of the page's script, or is missing")
+	}
+}

@@ -46,6 +46,13 @@ type options struct {
 	clock   clock.Clock
 	app     []app.Option
 	timeout time.Duration
+	config  []func(*config.Config)
+}
+
+// WithConfig changes the configuration the app is built from (browser
+// origins, dev mode).
+func WithConfig(f func(*config.Config)) Option {
+	return func(o *options) { o.config = append(o.config, f) }
 }
 
 // WithVapi gives provisioning and call control a Vapi (fake) through client.
@@ -85,6 +92,9 @@ func New(t testing.TB, db *database.DB, opts ...Option) *Env {
 		AdminGroup:        AdminGroup,
 		VapiWebhookSecret: "test-webhook-secret",
 		RequestTimeout:    o.timeout,
+	}
+	for _, f := range o.config {
+		f(cfg)
 	}
 	log := slog.New(slog.NewTextHandler(testWriter{t}, nil))
 	a, err := app.New(context.Background(), cfg, append([]app.Option{app.WithDB(db), app.WithLogger(log), app.WithClock(o.clock)}, o.app...)...)
@@ -160,6 +170,31 @@ func (e *Env) Do(t testing.TB, u *User, query string, vars map[string]any) *Resp
 		t.Fatalf("decode response (status %d): %v", res.StatusCode, err)
 	}
 	return out
+}
+
+// Request sends method path (on the server, such as
+// "/exports/calls.csv?from=…") as u (nil: no Authorization header), with
+// header added; the caller closes the body.
+func (e *Env) Request(t testing.TB, u *User, method, path string, header http.Header) *http.Response {
+	t.Helper()
+	req, err := http.NewRequest(method, e.Server.URL+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	if u != nil {
+		req.Header.Set("Authorization", "Bearer "+e.Token(*u))
+		if u.Practice != "" {
+			req.Header.Set(auth.PracticeHeader, u.Practice)
+		}
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
 }
 
 // MustDo is Do that fails the test on any error and decodes data into v.

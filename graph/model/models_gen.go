@@ -13,17 +13,22 @@ import (
 	"github.com/frontdesk/frontdesk/internal/practice"
 )
 
+// The invitation to accept.
 type AcceptInvitationInput struct {
+	// An invitation id from viewer.invitations.
 	ID string `json:"id"`
 }
 
+// What the practice may change of its voice agent; a field left out is unchanged.
 type AgentSettingsInput struct {
 	// At most 40 characters (Vapi's limit).
 	Name *string `json:"name,omitempty"`
 	// The first thing a caller hears; empty for the default.
-	Greeting      *string `json:"greeting,omitempty"`
+	Greeting *string `json:"greeting,omitempty"`
+	// The text-to-speech provider Vapi speaks with (vapi by default, or e.g. 11labs).
 	VoiceProvider *string `json:"voiceProvider,omitempty"`
-	VoiceID       *string `json:"voiceID,omitempty"`
+	// The voice's id at voiceProvider.
+	VoiceID *string `json:"voiceID,omitempty"`
 	// E.164; empty means the practice's front-desk number.
 	TransferNumber *string `json:"transferNumber,omitempty"`
 	// Appended to the agent's instructions.
@@ -32,57 +37,83 @@ type AgentSettingsInput struct {
 	Enabled *bool `json:"enabled,omitempty"`
 }
 
+// What kind of visit to find open times for, and when.
 type AvailabilityInput struct {
 	// An appointment type id or name; the practice's default when omitted.
 	AppointmentType *string `json:"appointmentType,omitempty"`
 	// Practice-local dates (YYYY-MM-DD), inclusive; today and the next two weeks when omitted.
-	From      *string    `json:"from,omitempty"`
-	To        *string    `json:"to,omitempty"`
+	From *string `json:"from,omitempty"`
+	// The last date, inclusive.
+	To *string `json:"to,omitempty"`
+	// Only slots starting in this part of the day.
 	TimeOfDay *TimeOfDay `json:"timeOfDay,omitempty"`
 	// A provider id or name; anyone allowed for the type when omitted.
-	Provider   *string `json:"provider,omitempty"`
-	MaxResults *int    `json:"maxResults,omitempty"`
+	Provider *string `json:"provider,omitempty"`
+	// At most this many slots (1 to 100).
+	MaxResults *int `json:"maxResults,omitempty"`
 }
 
+// An appointment to book: when, what, with whom and for which patient.
 type BookAppointmentInput struct {
 	// A slot id from availability; or start (practice-local, e.g. 2026-12-01T09:00) with appointmentType.
-	SlotID          *string `json:"slotID,omitempty"`
-	Start           *string `json:"start,omitempty"`
+	SlotID *string `json:"slotID,omitempty"`
+	// Practice-local start, e.g. 2026-12-01T09:00, when no slotID is given.
+	Start *string `json:"start,omitempty"`
+	// An appointment type id or name, with start.
 	AppointmentType *string `json:"appointmentType,omitempty"`
-	Provider        *string `json:"provider,omitempty"`
+	// A provider id or name; anyone allowed for the type when omitted.
+	Provider *string `json:"provider,omitempty"`
 	// A known patient; or newPatient.
-	PatientID  *string          `json:"patientID,omitempty"`
+	PatientID *string `json:"patientID,omitempty"`
+	// A patient to create in the PMS with the booking, when no patientID is given.
 	NewPatient *NewPatientInput `json:"newPatient,omitempty"`
-	Notes      *string          `json:"notes,omitempty"`
+	// Written on the appointment in the PMS.
+	Notes *string `json:"notes,omitempty"`
 }
 
+// The invitation to turn down.
 type DeclineInvitationInput struct {
+	// An invitation id from viewer.invitations.
 	ID string `json:"id"`
 }
 
+// A user's place in a practice.
 type Membership struct {
+	// The practice.
 	Practice *ent.Practice `json:"practice"`
-	Role     member.Role   `json:"role"`
+	// What the user may do in it.
+	Role member.Role `json:"role"`
 }
 
+// A patient the PMS does not know yet.
 type NewPatientInput struct {
+	// As the patient gives it.
 	FirstName string `json:"firstName"`
-	LastName  string `json:"lastName"`
+	// As the patient gives it.
+	LastName string `json:"lastName"`
 	// YYYY-MM-DD
-	BirthDate string  `json:"birthDate"`
-	Phone     *string `json:"phone,omitempty"`
+	BirthDate string `json:"birthDate"`
+	// A phone number; stored as E.164.
+	Phone *string `json:"phone,omitempty"`
 }
 
+// One span of opening hours on a weekday.
 type OpeningHours struct {
-	Day   Weekday `json:"day"`
-	Open  string  `json:"open"`
-	Close string  `json:"close"`
-}
-
-type OpeningHoursInput struct {
+	// The weekday.
 	Day Weekday `json:"day"`
 	// HH:MM, practice-local.
-	Open  string `json:"open"`
+	Open string `json:"open"`
+	// HH:MM, practice-local; 24:00 for midnight.
+	Close string `json:"close"`
+}
+
+// One span of opening hours on a weekday; a day may have several.
+type OpeningHoursInput struct {
+	// The weekday.
+	Day Weekday `json:"day"`
+	// HH:MM, practice-local.
+	Open string `json:"open"`
+	// HH:MM, practice-local, after open; 24:00 for midnight.
 	Close string `json:"close"`
 }
 
@@ -96,7 +127,9 @@ type PatientSearch struct {
 	BirthDate *string `json:"birthDate,omitempty"`
 }
 
+// The practice's settings; a field left out is unchanged.
 type PracticeSettingsInput struct {
+	// The practice's name, as the agent says it.
 	Name *string `json:"name,omitempty"`
 	// IANA zone, e.g. America/New_York.
 	TimeZone *string `json:"timeZone,omitempty"`
@@ -105,25 +138,32 @@ type PracticeSettingsInput struct {
 	// Opening hours; replace the PMS's when given. An empty list goes back to the PMS's.
 	Hours []*OpeningHoursInput `json:"hours,omitempty"`
 	// Dates (YYYY-MM-DD) the practice is closed, beside the PMS's holidays.
-	Closures        []string `json:"closures,omitempty"`
-	LeadTimeMinutes *int     `json:"leadTimeMinutes,omitempty"`
-	HorizonDays     *int     `json:"horizonDays,omitempty"`
-	SlotStepMinutes *int     `json:"slotStepMinutes,omitempty"`
+	Closures []string `json:"closures,omitempty"`
+	// How soon a caller may book: no slot starts earlier than now plus this.
+	LeadTimeMinutes *int `json:"leadTimeMinutes,omitempty"`
+	// How many days ahead callers may book.
+	HorizonDays *int `json:"horizonDays,omitempty"`
+	// The grid slots start on, in minutes.
+	SlotStepMinutes *int `json:"slotStepMinutes,omitempty"`
 	// An appointment type id; what a caller gets when they name none.
 	DefaultAppointmentTypeID *string `json:"defaultAppointmentTypeID,omitempty"`
 }
 
 // The status phone cancellations write, one of pmsConnection.statuses; null goes back to the best match.
 type SetPMSCancelStatusInput struct {
+	// One of pmsConnection.statuses, or null.
 	Status *string `json:"status,omitempty"`
 }
 
+// Who is signed in.
 type Viewer struct {
 	// The Cognito subject (sub) of the signed-in user.
-	Subject string  `json:"subject"`
-	Email   *string `json:"email,omitempty"`
+	Subject string `json:"subject"`
+	// The email the sign-in carries, when it has one.
+	Email *string `json:"email,omitempty"`
 	// Members of the admin group may act on every practice.
-	IsAdmin     bool          `json:"isAdmin"`
+	IsAdmin bool `json:"isAdmin"`
+	// The practices the user belongs to, and the role in each.
 	Memberships []*Membership `json:"memberships"`
 	// The practice this request acts on, when there is one.
 	Practice *ent.Practice `json:"practice,omitempty"`
@@ -132,6 +172,7 @@ type Viewer struct {
 	Invitations []*practice.Invitation `json:"invitations,omitempty"`
 }
 
+// A part of the practice's day.
 type TimeOfDay string
 
 const (
@@ -191,6 +232,7 @@ func (e TimeOfDay) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// A day of the week.
 type Weekday string
 
 const (

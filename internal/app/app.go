@@ -28,6 +28,7 @@ import (
 	"github.com/frontdesk/frontdesk/internal/config"
 	"github.com/frontdesk/frontdesk/internal/database"
 	"github.com/frontdesk/frontdesk/internal/devauth"
+	"github.com/frontdesk/frontdesk/internal/exports"
 	"github.com/frontdesk/frontdesk/internal/jobs"
 	"github.com/frontdesk/frontdesk/internal/mirror"
 	"github.com/frontdesk/frontdesk/internal/pms/sikka"
@@ -68,8 +69,9 @@ type App struct {
 	// Queue enqueues jobs; Jobs works them once started.
 	Queue *jobs.Queue
 	Jobs  *jobs.Runner
-	// Handler is every route (GraphQL at /graphql, GraphiQL, webhooks,
-	// health, readiness, metrics) behind the server's middleware.
+	// Handler is every route (GraphQL at /graphql, GraphiQL, the CSV
+	// exports, webhooks, health, readiness, metrics) behind the server's
+	// middleware.
 	Handler http.Handler
 	// Dev is dev mode's built-in issuer, nil outside dev mode.
 	Dev *devauth.Issuer
@@ -219,12 +221,24 @@ func (a *App) build(ctx context.Context, cfg *config.Config, o options) error {
 		Practice: practices, PMS: pmsConns, Booking: bookings, Actions: actionItems, Calls: &calllog.Service{DB: db}, Agent: agents,
 	}
 	resolver := &graph.Resolver{DB: db, Svc: a.Services}
+	csvExports := &exports.Handler{DB: db, Log: log}
+	signedIn := map[string]http.Handler{}
+	for pattern, h := range csvExports.Routes() {
+		signedIn[pattern] = authn.Middleware(h)
+	}
+	// Dev mode's GraphiQL opens on a query that works for the demo practice.
+	var page []graphiql.Option
+	if cfg.Dev {
+		page = append(page, graphiql.WithDefaultQuery(graphiql.ExampleQuery))
+	}
 	routes := server.Routes{
 		GraphQL:        authn.Middleware(graph.NewHandler(graph.Config{Resolver: resolver, Auth: authn, Logger: log, RequestTimeout: cfg.RequestTimeout})),
-		GraphiQL:       graphiql.Handler("/graphql", devHeaders(a.Dev)),
+		GraphiQL:       graphiql.Handler("/graphql", devHeaders(a.Dev), page...),
 		GraphiQLAssets: graphiql.Assets(),
 		AssetsPrefix:   graphiql.AssetsPrefix,
 		Webhooks:       webhooks,
+		Exports:        signedIn,
+		CORSOrigins:    cfg.CORSOrigins,
 		Ready:          a.readiness,
 	}
 	if a.Dev != nil {

@@ -71,25 +71,38 @@ func (a *Authenticator) Middleware(next http.Handler) http.Handler {
 
 // fail answers in GraphQL's error shape, so clients handle one format.
 func (a *Authenticator) fail(w http.ResponseWriter, r *http.Request, err error) {
-	code := apperr.CodeOf(err)
-	status := http.StatusInternalServerError
-	switch code {
-	case apperr.Unauthenticated:
-		status = http.StatusUnauthorized
+	if apperr.CodeOf(err) == apperr.Unauthenticated {
 		w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token", error_description="`+apperr.MessageOf(err)+`"`)
-	case apperr.Forbidden:
-		status = http.StatusForbidden
-	case apperr.NotFound:
-		status = http.StatusNotFound
-	case apperr.Unavailable:
-		status = http.StatusServiceUnavailable
 	}
+	status := WriteError(w, err)
 	if a.Logger != nil {
 		level := slog.LevelInfo
 		if status >= 500 {
 			level = slog.LevelError
 		}
 		a.Logger.Log(r.Context(), level, "sign-in refused", "status", status, "err", err)
+	}
+}
+
+// WriteError answers a request that is refused before any GraphQL runs
+// (sign-in, a CSV export's parameters) in GraphQL's error shape, with the
+// HTTP status of err's code, and returns that status.
+func WriteError(w http.ResponseWriter, err error) int {
+	code := apperr.CodeOf(err)
+	status := http.StatusInternalServerError
+	switch code {
+	case apperr.Unauthenticated:
+		status = http.StatusUnauthorized
+	case apperr.Forbidden:
+		status = http.StatusForbidden
+	case apperr.NotFound:
+		status = http.StatusNotFound
+	case apperr.Invalid:
+		status = http.StatusBadRequest
+	case apperr.Conflict:
+		status = http.StatusConflict
+	case apperr.Unavailable:
+		status = http.StatusServiceUnavailable
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
@@ -99,4 +112,5 @@ func (a *Authenticator) fail(w http.ResponseWriter, r *http.Request, err error) 
 			"extensions": map[string]any{"code": string(code)},
 		}},
 	})
+	return status
 }

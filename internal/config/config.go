@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -29,6 +30,10 @@ const (
 	DefaultAddr    = ":8080"
 	DefaultDevAddr = "127.0.0.1:8080"
 )
+
+// DevCORSOrigin is the local dashboard's dev server, allowed as a browser
+// origin in dev mode.
+const DevCORSOrigin = "http://localhost:3000"
 
 // DefaultRequestTimeout is how long one API request may run before its
 // resolvers are cancelled (FRONTDESK_REQUEST_TIMEOUT).
@@ -64,6 +69,10 @@ type Config struct {
 	TwilioAccountSID string
 	TwilioAuthToken  string
 	TwilioBaseURL    string
+
+	// CORSOrigins are the browser origins (scheme://host[:port]) allowed
+	// to call /graphql and the exports; dev mode adds DevCORSOrigin.
+	CORSOrigins []string
 
 	ShutdownTimeout time.Duration
 	JobRescueAfter  time.Duration
@@ -103,6 +112,7 @@ func (c *Config) settings(raw map[string]*string) []setting {
 		s("TWILIO_ACCOUNT_SID", "twilio-account-sid", "", "Twilio account SID"),
 		s("TWILIO_AUTH_TOKEN", "twilio-auth-token", "", "Twilio auth token (REST and webhook signatures)"),
 		s("TWILIO_BASE_URL", "twilio-base-url", "https://api.twilio.com", "Twilio API base URL"),
+		s("FRONTDESK_CORS_ORIGINS", "cors-origins", "", "comma-separated browser origins (such as https://app.example.com) allowed to call /graphql and the exports (dev mode adds "+DevCORSOrigin+")"),
 		s("FRONTDESK_SHUTDOWN_TIMEOUT", "shutdown-timeout", "30s", "how long in-flight requests and jobs get to finish on SIGTERM"),
 		s("FRONTDESK_JOB_RESCUE_AFTER", "job-rescue-after", "5m", "how long a job may run before it is taken for a dead process's and run again"),
 		s("FRONTDESK_REQUEST_TIMEOUT", "request-timeout", DefaultRequestTimeout.String(), "how long one API request may run before it is cancelled"),
@@ -181,6 +191,21 @@ func LoadCommand(name string, more func(*flag.FlagSet), args []string, getenv fu
 	}
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		return nil, fmt.Errorf("FRONTDESK_ADDR %q is not HOST:PORT (such as %s or %s)", c.Addr, DefaultDevAddr, DefaultAddr)
+	}
+	for _, o := range strings.Split(get("FRONTDESK_CORS_ORIGINS"), ",") {
+		if o = strings.TrimSpace(o); o == "" {
+			continue
+		}
+		origin, err := parseOrigin(o)
+		if err != nil {
+			return nil, fmt.Errorf("FRONTDESK_CORS_ORIGINS: %v", err)
+		}
+		if !slices.Contains(c.CORSOrigins, origin) {
+			c.CORSOrigins = append(c.CORSOrigins, origin)
+		}
+	}
+	if c.Dev && !slices.Contains(c.CORSOrigins, DevCORSOrigin) {
+		c.CORSOrigins = append(c.CORSOrigins, DevCORSOrigin)
 	}
 	c.PublicURL = strings.TrimRight(get("FRONTDESK_PUBLIC_URL"), "/")
 	if c.PublicURL == "" {
@@ -280,6 +305,22 @@ func DefaultPublicURL(addr string) string {
 		port = "8080"
 	}
 	return "http://localhost:" + port
+}
+
+// parseOrigin reads a browser origin as the browser sends it in Origin:
+// scheme, host and port only, lower case. A wildcard is refused: each
+// origin is trusted with the API by name.
+func parseOrigin(s string) (string, error) {
+	bad := fmt.Errorf("%q is not an origin: use scheme://host[:port], such as https://app.example.com", s)
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil ||
+		(u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" || strings.Contains(s, "*") {
+		return "", bad
+	}
+	if _, port, err := net.SplitHostPort(u.Host); err == nil && port == "" {
+		return "", bad
+	}
+	return strings.ToLower(u.Scheme + "://" + u.Host), nil
 }
 
 func checkURL(s string) error {

@@ -159,3 +159,35 @@ func TestCheckDevModeFillsDevValues(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// Browser origins are exact origins, as a browser sends them: none by
+// default, dev mode adds the local dashboard, and anything that is not
+// scheme://host[:port] is refused naming the variable.
+func TestCORSOrigins(t *testing.T) {
+	for _, tt := range []struct {
+		name, origins, dev string
+		want               []string
+	}{
+		{"none by default", "", "0", nil},
+		{"dev mode allows the local dashboard", "", "1", []string{DevCORSOrigin}},
+		{"normalised like Origin", " HTTPS://App.Example.com/ ,http://localhost:5173", "0", []string{"https://app.example.com", "http://localhost:5173"}},
+		{"dev adds its own once", "http://localhost:3000,https://app.example.com", "1", []string{"http://localhost:3000", "https://app.example.com"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := Load(nil, env(map[string]string{"FRONTDESK_CORS_ORIGINS": tt.origins, "FRONTDESK_DEV": tt.dev}), io.Discard)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.Join(c.CORSOrigins, " ") != strings.Join(tt.want, " ") {
+				t.Fatalf("CORSOrigins = %q, want %q", c.CORSOrigins, tt.want)
+			}
+		})
+	}
+	for _, bad := range []string{"*", "https://*.example.com", "app.example.com", "https://app.example.com/dashboard",
+		"ftp://app.example.com", "https://user@app.example.com", "https://app.example.com?x=1", "https://app.example.com:", "null"} {
+		_, err := Load(nil, env(map[string]string{"FRONTDESK_CORS_ORIGINS": bad}), io.Discard)
+		if err == nil || !strings.HasPrefix(err.Error(), "FRONTDESK_CORS_ORIGINS: ") {
+			t.Errorf("%q: err = %v, want a refusal naming FRONTDESK_CORS_ORIGINS", bad, err)
+		}
+	}
+}

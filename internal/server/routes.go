@@ -26,6 +26,12 @@ type Routes struct {
 	DevIssuer      http.Handler // dev mode only
 	DevIssuerPath  string
 	Webhooks       map[string]http.Handler // pattern → handler, e.g. "POST /webhooks/vapi"
+	// Exports are the CSV downloads, pattern → handler ("GET /exports/…"),
+	// signed in already.
+	Exports map[string]http.Handler
+	// CORSOrigins may call /graphql and the exports from a browser page
+	// (exact origins, such as https://app.example.com).
+	CORSOrigins []string
 	// Ready reports whether the server can do its work: database reachable,
 	// migrations applied.
 	Ready func(context.Context) error
@@ -33,13 +39,26 @@ type Routes struct {
 
 func (rt Routes) mux(reg *prometheus.Registry) *http.ServeMux {
 	mux := http.NewServeMux()
+	browser := allowOrigins(rt.CORSOrigins)
 	if rt.GraphQL != nil {
-		mux.Handle("POST /graphql", rt.GraphQL)
-		mux.Handle("GET /graphql", rt.GraphQL)
-		mux.Handle("OPTIONS /graphql", rt.GraphQL)
-		// Any other method reaches graph's guard too, which refuses it
-		// with a JSON 405, as it does every bad request.
-		mux.Handle("/graphql", rt.GraphQL)
+		gql := browser(rt.GraphQL)
+		mux.Handle("POST /graphql", gql)
+		mux.Handle("GET /graphql", gql)
+		mux.Handle("OPTIONS /graphql", gql)
+		// Any other method too: the GraphQL handler refuses it in GraphQL's
+		// error shape, which the mux's plain 405 is not.
+		mux.Handle("/graphql", gql)
+	}
+	for pattern, h := range rt.Exports {
+		mux.Handle(pattern, browser(h))
+	}
+	if len(rt.Exports) > 0 {
+		// A preflight is answered by browser; any other OPTIONS is not a
+		// method the exports have.
+		mux.Handle("OPTIONS /exports/", browser(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Allow", http.MethodGet)
+			w.WriteHeader(http.StatusMethodNotAllowed)
+		})))
 	}
 	if rt.GraphiQL != nil {
 		// "/{$}" is the root alone: a catch-all would answer every unknown
